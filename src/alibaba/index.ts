@@ -1,0 +1,4 @@
+export * from "./ids";
+export * from "./limits";
+export * from "./names";
+export * from "./arn";

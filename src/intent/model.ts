@@ -1,0 +1,95 @@
+/**
+ * The share intent: what is shared, with whom, how it is protected and how it is granted.
+ * Components build intents from their arguments; the policy pack rebuilds them from raw resources;
+ * the rules judge them. A value that is not known yet (an output not resolved at preview) is
+ * `undefined`; rules check what is concrete and leave the rest to a later, deferred check.
+ */
+import type { ResourceKind } from "../alibaba/names";
+
+/** A value with the place it came from (an argument path such as `accountIds[2]`, or a resource). */
+export interface Located<T> {
+    /** The value, or undefined while it is unknown. */
+    readonly value: T | undefined;
+    /** Where the value came from, used as the property path of errors. */
+    readonly path: string;
+}
+
+/** How the shared resources are grant-ed: a resource share, or one image permission per account (images only). */
+export type GrantMethod = "resourceShare" | "imagePermission";
+export const GRANT_METHODS: readonly GrantMethod[] = ["resourceShare", "imagePermission"];
+
+/** How the shared resources are protected. */
+export type Encryption =
+    | { readonly kind: "none" }
+    | { readonly kind: "serviceKey"; readonly path: string }
+    | { readonly kind: "customerKey"; readonly keyId: Located<string>; readonly keyRegion: Located<string> };
+
+/** One owner-side share: the subject of the share rules. */
+export interface ShareIntent {
+    readonly kind: ResourceKind;
+    /** The snapshot or image ids. */
+    readonly resources: readonly Located<string>[];
+    /** The region the resources live in (and are shared in). */
+    readonly region: Located<string>;
+    /** The account that owns the resources. */
+    readonly ownerAccountId: Located<string>;
+    /** The recipients: account ids, a directory id, folder paths. */
+    readonly targets: readonly Located<string>[];
+    readonly encryption: Encryption;
+    readonly method: Located<string>;
+    /** The resource share's name (C28), when a resource share is used. */
+    readonly shareName?: Located<string>;
+    /** The resource type string given to Resource Sharing (C31). */
+    readonly resourceType?: Located<string>;
+    /** Regions the resources are copied to and shared in too (C18, images). */
+    readonly copyToRegions: readonly Located<string>[];
+    /** The key each copy region encrypts copies with, by region (C18, C20). */
+    readonly copyKeyIds: Readonly<Record<string, Located<string>>>;
+    /** The caller confirmed that sharing unencrypted data is intended (C23). */
+    readonly unencryptedDataAcknowledged: boolean;
+    /** The caller declared the resources were shared with this account by another (C10, C16). */
+    readonly sharedWithThisAccount: boolean;
+    /** The caller declared the image derives from a paid marketplace image (C26). */
+    readonly derivedFromPaidImage: boolean;
+}
+
+/** A share role as configured: the subject of the role rules. */
+export interface RoleIntent {
+    /** What the role is for, when known (which well-known name it must have). */
+    readonly kind: ResourceKind | undefined;
+    readonly roleName: Located<string>;
+    /** The trust policy, as JSON text or an object. */
+    readonly trustPolicy: Located<unknown>;
+    /** The KMS permission policy attached to the role, when it is known. */
+    readonly kmsPolicy?: Located<unknown>;
+    /** The principals the role must trust: the targets of the encrypted shares that use it (S5). */
+    readonly expectedTargets?: readonly string[];
+    /** The keys the role must be able to use (S2). */
+    readonly expectedKeyArns?: readonly string[];
+    readonly maxSessionDuration?: Located<number>;
+}
+
+/** A sharee's disk made from a shared snapshot: the subject of C11. */
+export interface DiskIntent {
+    readonly snapshotId: Located<string>;
+    readonly category: Located<string>;
+    /** Whether the shared snapshot is encrypted. */
+    readonly sourceEncrypted: boolean;
+    /** The key the shared snapshot is encrypted with, when the sharee knows it. */
+    readonly sourceKmsKeyId?: Located<string>;
+    readonly encrypted: Located<boolean>;
+    /** The disk's own key; absent when none is given. */
+    readonly kmsKeyId?: Located<string>;
+}
+
+/** A copy of a snapshot: the subject of C8 and C12. */
+export interface CopyIntent {
+    readonly sourceSnapshotId: Located<string>;
+    readonly sourceKmsKeyId?: Located<string>;
+    readonly kmsKeyId: Located<string>;
+}
+
+/** Shorthand for a located value. */
+export function at<T>(path: string, value: T | undefined): Located<T> {
+    return { value, path };
+}

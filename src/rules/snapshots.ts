@@ -1,0 +1,149 @@
+/** Rules on snapshot shares (C5–C8, C10) and on what a sharee does with a shared snapshot (C11, C12). */
+import { defineRule } from "./types";
+import { accountTargets } from "./targets";
+
+export const snapshotViaResourceShare = defineRule({
+    id: "snapshot-via-resource-share",
+    constraints: ["C5"],
+    severity: "error",
+    title: "Snapshots are shared through Resource Sharing only",
+    description: "A snapshot has no share permission of its own: it is shared as a `Snapshot` resource of a resource share.",
+    subject: "share",
+    check: (intent) =>
+        intent.kind === "snapshot" && intent.method.value !== undefined && intent.method.value !== "resourceShare"
+            ? [{ path: intent.method.path, message: `snapshots cannot be shared by ${JSON.stringify(intent.method.value)}.`, fix: 'Use method "resourceShare".' }]
+            : [],
+});
+
+export const snapshotAccountLimit = defineRule({
+    id: "snapshot-account-limit",
+    constraints: ["C6"],
+    severity: "error",
+    title: "At most 64 accounts per snapshot",
+    description: "One snapshot can be shared with at most 64 accounts (configurable as `maxAccountsPerSnapshot`).",
+    subject: "share",
+    check: (intent, { limits }) => {
+        const accounts = accountTargets(intent);
+        if (intent.kind !== "snapshot" || accounts.length <= limits.maxAccountsPerSnapshot) {
+            return [];
+        }
+        return [{
+            path: "accountIds",
+            message: `the snapshots are shared with ${accounts.length} accounts; the limit is ${limits.maxAccountsPerSnapshot} per snapshot.`,
+            fix: "Share with a resource directory or folder instead of listing accounts, or drop accounts.",
+        }];
+    },
+});
+
+export const snapshotOwnerQuota = defineRule({
+    id: "snapshot-owner-quota",
+    constraints: ["C7"],
+    severity: "error",
+    title: "At most 1,024 shared snapshots per owner",
+    description:
+        "An owner account shares at most 1,024 snapshots in all. Shares outside this program are invisible here: " +
+        "configure how many are already used (`sharedSnapshotsInUse`).",
+    subject: "share",
+    check: (intent, { limits }) => {
+        const total = intent.resources.length + limits.sharedSnapshotsInUse;
+        if (intent.kind !== "snapshot" || total <= limits.maxSharedSnapshotsPerOwner) {
+            return [];
+        }
+        return [{
+            path: "snapshotIds",
+            message: `${intent.resources.length} snapshots shared here plus ${limits.sharedSnapshotsInUse} already shared make ${total}; an owner shares at most ${limits.maxSharedSnapshotsPerOwner}.`,
+            fix: "Share fewer snapshots, or unshare old ones and lower `sharedSnapshotsInUse`.",
+        }];
+    },
+});
+
+export const snapshotServiceKey = defineRule({
+    id: "snapshot-service-key",
+    constraints: ["C8"],
+    severity: "error",
+    title: "Snapshots on the service key cannot be shared",
+    description: "A snapshot encrypted with the service (default) key cannot be shared: copy it with a customer-managed key and share the copy.",
+    subject: "share",
+    check: (intent) =>
+        intent.kind === "snapshot" && intent.encryption.kind === "serviceKey"
+            ? [{
+                  path: intent.encryption.path,
+                  message: "snapshots encrypted with the service key cannot be shared.",
+                  fix: "Copy each snapshot with a customer-managed key (SnapshotCopy) and share the copies with `kmsKeyId` set to that key.",
+              }]
+            : [],
+});
+
+export const noReshare = defineRule({
+    id: "no-reshare",
+    constraints: ["C10", "C16"],
+    severity: "error",
+    title: "What was shared with you cannot be shared on",
+    description:
+        "A snapshot or image another account shared with this one (snapshots carry the `acs:ecs:sharedFrom:` tag) " +
+        "cannot be shared again; only resources created in the owner's account can.",
+    subject: "share",
+    check: (intent) =>
+        intent.sharedWithThisAccount
+            ? [{
+                  path: "sharedWithThisAccount",
+                  message: `the ${intent.kind}s were shared with this account by another; they cannot be shared on.`,
+                  fix: `Copy each ${intent.kind} into this account first and share the copies.`,
+              }]
+            : [],
+});
+
+export const diskFromSharedSnapshot = defineRule({
+    id: "disk-from-shared-encrypted-snapshot",
+    constraints: ["C11"],
+    severity: "error",
+    title: "A disk from a shared encrypted snapshot is ESSD and encrypted with the sharee's own key",
+    description:
+        "A disk made from a shared encrypted snapshot must be of the ESSD family (`cloud_essd`, `cloud_auto`, `cloud_essd_entry`; " +
+        "configurable as `essdCategories`) and encrypted with a key of the sharee's, not the source's key. Otherwise copy the snapshot first.",
+    subject: "disk",
+    check: (disk, { limits }) => {
+        if (!disk.sourceEncrypted) {
+            return [];
+        }
+        const problems = [];
+        const category = disk.category.value;
+        if (category !== undefined && !limits.essdCategories.includes(category)) {
+            problems.push({
+                path: disk.category.path,
+                message: `category ${JSON.stringify(category)} is not of the ESSD family (${limits.essdCategories.join(", ")}).`,
+                fix: "Use an ESSD category, or copy the snapshot with your own key first and make the disk from the copy.",
+            });
+        }
+        if (disk.encrypted.value === false) {
+            problems.push({ path: disk.encrypted.path, message: "the disk is not encrypted.", fix: "Encrypt the disk with a key of your own account." });
+        }
+        if (disk.kmsKeyId === undefined) {
+            problems.push({ path: "kmsKeyId", message: "no key is given for the disk.", fix: "Give `kmsKeyId`, a customer-managed key of your own account." });
+        } else if (disk.kmsKeyId.value !== undefined && disk.kmsKeyId.value === disk.sourceKmsKeyId?.value) {
+            problems.push({
+                path: disk.kmsKeyId.path,
+                message: `key ${disk.kmsKeyId.value} is the shared snapshot's own key.`,
+                fix: "Encrypt the disk with a key of your own account.",
+            });
+        }
+        return problems;
+    },
+});
+
+export const copyKey = defineRule({
+    id: "copy-key",
+    constraints: ["C8", "C12"],
+    severity: "error",
+    title: "A snapshot copy is encrypted with a customer-managed key other than the source's",
+    description:
+        "Copying is how a snapshot on the service key becomes shareable (C8) and how a sharee makes a shared encrypted snapshot its own (C12): " +
+        "the copy needs a customer-managed key, different from the source's.",
+    subject: "copy",
+    check: (copy) => {
+        if (copy.kmsKeyId.value !== undefined && copy.kmsKeyId.value === copy.sourceKmsKeyId?.value) {
+            return [{ path: copy.kmsKeyId.path, message: `key ${copy.kmsKeyId.value} is the source snapshot's own key.`, fix: "Copy with another customer-managed key of yours." }];
+        }
+        return [];
+    },
+});

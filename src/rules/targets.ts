@@ -1,0 +1,129 @@
+/** Rules on who receives a share (C1–C4) and on the ids of what is shared. */
+import { isAccountId, isKmsKeyId, isRegionId, isImageId, isSnapshotId, principalKind } from "../alibaba/ids";
+import type { Located, ShareIntent } from "../intent/model";
+import { defineRule, Problem } from "./types";
+
+/** The targets whose value is known. */
+export const knownTargets = (intent: ShareIntent): { value: string; path: string }[] =>
+    intent.targets.filter((t): t is { value: string; path: string } => t.value !== undefined);
+
+/** The known targets that are plain accounts. */
+export const accountTargets = (intent: ShareIntent): string[] =>
+    [...new Set(knownTargets(intent).map((t) => t.value).filter(isAccountId))];
+
+const quote = (v: unknown): string => JSON.stringify(v);
+
+export const principalFormat = defineRule({
+    id: "principal-format",
+    constraints: ["C1"],
+    severity: "error",
+    title: "Recipients are account ids, directory ids or folder paths",
+    description:
+        "A share goes to Alibaba Cloud accounts (16 digits) or to resource-directory objects: a directory (`rd-…`) " +
+        "or a folder path (`rd-…/r-…/fd-…`). RAM users, RAM roles, account aliases and e-mail addresses are not principals.",
+    subject: "share",
+    check: (intent) =>
+        knownTargets(intent)
+            .filter((t) => principalKind(t.value) === undefined)
+            .map((t) => ({
+                path: t.path,
+                message: `${quote(t.value)} is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…).`,
+                fix: "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares.",
+            })),
+});
+
+export const notOwnAccount = defineRule({
+    id: "not-own-account",
+    constraints: ["C2"],
+    severity: "error",
+    title: "An owner does not share with itself",
+    description: "Sharing with the owner's own account fails with `InvalidAccount.Forbbiden`.",
+    subject: "share",
+    check: (intent) => {
+        const owner = intent.ownerAccountId.value;
+        return knownTargets(intent)
+            .filter((t) => owner !== undefined && t.value === owner)
+            .map((t) => ({
+                path: t.path,
+                message: `account ${t.value} is the owner of the ${intent.kind}s; an account cannot share with itself.`,
+                fix: "Remove the owner's own account from the recipients.",
+            }));
+    },
+});
+
+export const sameSite = defineRule({
+    id: "same-site",
+    constraints: ["C3"],
+    severity: "error",
+    title: "China-site and international-site accounts do not share with each other",
+    description:
+        "Checked when the organization tells each account's site (stack config `alicloud-sharing:accountSites`, or the policy pack's " +
+        "`accountSites`): a share between the two sites fails with `InvalidImageId.BidMismatch`.",
+    subject: "share",
+    check: (intent, context) => {
+        const owner = intent.ownerAccountId.value;
+        const ownerSite = owner === undefined ? undefined : context.accountSites[owner];
+        if (ownerSite === undefined) {
+            return [];
+        }
+        return knownTargets(intent)
+            .filter((t) => context.accountSites[t.value] !== undefined && context.accountSites[t.value] !== ownerSite)
+            .map((t) => ({
+                path: t.path,
+                message: `account ${t.value} is on the ${context.accountSites[t.value]} site and the owner ${owner} on the ${ownerSite} site; the two sites cannot share.`,
+                fix: "Share only with accounts of the owner's site, or copy the resource into an account of the other site and share from there.",
+            }));
+    },
+});
+
+export const noDuplicatePrincipals = defineRule({
+    id: "no-duplicate-principals",
+    constraints: ["C4"],
+    severity: "error",
+    title: "Each recipient is listed once",
+    description: "A recipient listed twice would make two shares or two grants for one principal; it is always a mistake.",
+    subject: "share",
+    check: (intent) => {
+        const seen = new Map<string, string>();
+        const problems: Problem[] = [];
+        for (const t of knownTargets(intent)) {
+            const first = seen.get(t.value);
+            if (first === undefined) {
+                seen.set(t.value, t.path);
+            } else {
+                problems.push({ path: t.path, message: `${quote(t.value)} is listed again (first at ${first}).`, fix: "List each recipient once." });
+            }
+        }
+        return problems;
+    },
+});
+
+function badIds(values: readonly Located<string>[], valid: (v: string) => boolean, what: string, fix: string): Problem[] {
+    return values
+        .filter((v) => v.value !== undefined && !valid(v.value))
+        .map((v) => ({ path: v.path, message: `${quote(v.value)} is not ${what}.`, fix }));
+}
+
+export const idFormats = defineRule({
+    id: "id-format",
+    constraints: ["C1", "C5", "C9", "C16", "C18"],
+    severity: "error",
+    title: "Ids, keys, regions and owners are well formed",
+    description:
+        "Snapshot ids look like `s-…`, custom image ids like `m-…`, KMS key ids like `key-…` (or the older UUID form), regions " +
+        "like `cn-hangzhou`, and the owner is a 16-digit account id. A malformed id would otherwise fail only at deploy time.",
+    subject: "share",
+    check: (intent) => {
+        const isResource = intent.kind === "snapshot" ? isSnapshotId : isImageId;
+        const resourceWhat = intent.kind === "snapshot" ? "a snapshot id (s-…)" : "a custom image id (m-…)";
+        const keys: Located<string>[] =
+            intent.encryption.kind === "customerKey" ? [intent.encryption.keyId, ...Object.values(intent.copyKeyIds)] : [];
+        const regions: Located<string>[] = [intent.region, ...(intent.encryption.kind === "customerKey" ? [intent.encryption.keyRegion] : [])];
+        return [
+            ...badIds(intent.resources, isResource, resourceWhat, `Give the ids of the ${intent.kind}s to share.`),
+            ...badIds(keys, isKmsKeyId, "a KMS key id (key-…)", "Give the id of the customer-managed key, as KMS shows it."),
+            ...badIds(regions, isRegionId, "a region id (such as cn-hangzhou)", "Give a region id."),
+            ...badIds([intent.ownerAccountId], isAccountId, "an account id (16 digits)", "Give the owner's account id, or leave it out to use the provider's."),
+        ];
+    },
+});

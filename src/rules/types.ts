@@ -1,0 +1,70 @@
+/** The rule registry's types: a rule judges one kind of subject and returns findings. */
+import type { AccountSite, SharingLimits } from "../alibaba/limits";
+import type { CopyIntent, DiskIntent, RoleIntent, ShareIntent } from "../intent/model";
+
+/** A constraint of the catalogue: C1…C32 (what Alibaba Cloud allows), S1…S7 (security rules). */
+export type ConstraintId = `C${number}` | `S${number}`;
+
+/** An error stops the deployment; a warning is logged and lets it go on. */
+export type Severity = "error" | "warning";
+
+/** What each kind of rule judges. */
+export interface RuleSubjects {
+    readonly share: ShareIntent;
+    readonly role: RoleIntent;
+    readonly disk: DiskIntent;
+    readonly copy: CopyIntent;
+}
+export type SubjectKind = keyof RuleSubjects;
+
+/** What a rule's check returns: where, what is wrong, and the fix. */
+export interface Problem {
+    /** The property path or place of the offending value, e.g. `accountIds[3]`. */
+    readonly path: string;
+    /** What is wrong, naming the offending value. */
+    readonly message: string;
+    /** What to do instead. */
+    readonly fix: string;
+}
+
+/** A problem with the metadata of the rule that found it. */
+export interface Finding extends Problem {
+    readonly ruleId: string;
+    readonly constraints: readonly ConstraintId[];
+    readonly severity: Severity;
+}
+
+/** What a rule may read besides its subject: limits and organization facts. */
+export interface RuleContext {
+    readonly limits: SharingLimits;
+    /** C3: the site of each account the organization knows. */
+    readonly accountSites: Readonly<Record<string, AccountSite>>;
+}
+
+export interface Rule<K extends SubjectKind = SubjectKind> {
+    /** Stable kebab-case id. */
+    readonly id: string;
+    /** The constraints it enforces. */
+    readonly constraints: readonly ConstraintId[];
+    readonly severity: Severity;
+    /** One line. */
+    readonly title: string;
+    /** Why the rule exists and what it checks, for docs/RULES.md. */
+    readonly description: string;
+    readonly subject: K;
+    /** Pure: judges the concrete values of the subject, skips unknown ones. */
+    readonly check: (subject: RuleSubjects[K], context: RuleContext) => readonly Problem[];
+}
+
+/** A rule of any subject kind: what the registry holds. */
+export type AnyRule = { [K in SubjectKind]: Rule<K> }[SubjectKind];
+
+/** Declares a rule with its subject type inferred. */
+export function defineRule<K extends SubjectKind>(rule: Rule<K>): Rule<K> {
+    return Object.freeze(rule);
+}
+
+/** `[C6] what is wrong. The fix. (rule snapshot-account-limit)`: the form of every message. */
+export function formatFinding(finding: Finding): string {
+    return `[${finding.constraints.join(", ")}] ${finding.message} ${finding.fix} (rule ${finding.ruleId})`;
+}
