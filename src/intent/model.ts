@@ -67,6 +67,8 @@ export interface RoleIntent {
     /** The keys the role must be able to use (S2). */
     readonly expectedKeyArns?: readonly string[];
     readonly maxSessionDuration?: Located<number>;
+    /** Other definitions of a role of the same name in the same account, in the same program (S4). */
+    readonly otherDefinitions?: readonly string[];
 }
 
 /** A sharee's disk made from a shared snapshot: the subject of C11. */

@@ -1,7 +1,7 @@
 /** The rule registry: every rule once, and the functions that run them. */
 import { ACCOUNT_SITES, AccountSite, DEFAULT_LIMITS, SharingLimits } from "../alibaba/limits";
 import { directoryAndAccounts, encryptedImageRegion, imageAccountQuota, imageCopyRegions, imageServiceKey, paidImage, unencryptedImageAcknowledged } from "./images";
-import { kmsPolicyMinimal, ramDocumentLimits, shareRoleName, trustMatchesTargets, trustPolicyNotOpen } from "./roles";
+import { kmsPolicyMinimal, oneRolePerName, ramDocumentLimits, shareRoleName, trustMatchesTargets, trustPolicyNotOpen } from "./roles";
 import { resourceType, shareName } from "./shares";
 import {
     copyKey,
@@ -12,15 +12,16 @@ import {
     snapshotServiceKey,
     snapshotViaResourceShare,
 } from "./snapshots";
-import { idFormats, noDuplicatePrincipals, notOwnAccount, principalFormat, sameSite } from "./targets";
-import { AnyRule, Finding, Problem, RuleContext, RuleSubjects, SubjectKind } from "./types";
+import { idFormats, noDuplicates, notOwnAccount, principalFormat, sameSite, shareNotEmpty } from "./targets";
+import { AnyRule, Finding, Problem, Rule, RuleContext, RuleSubjects, SubjectKind } from "./types";
 
 /** Every rule, in catalogue order. */
 export const rules: readonly AnyRule[] = Object.freeze([
+    shareNotEmpty,
     principalFormat,
     notOwnAccount,
     sameSite,
-    noDuplicatePrincipals,
+    noDuplicates,
     idFormats,
     snapshotViaResourceShare,
     snapshotAccountLimit,
@@ -39,6 +40,7 @@ export const rules: readonly AnyRule[] = Object.freeze([
     shareName,
     resourceType,
     shareRoleName,
+    oneRolePerName,
     trustPolicyNotOpen,
     kmsPolicyMinimal,
     trustMatchesTargets,
@@ -55,19 +57,20 @@ export function ruleContext(overrides: { limits?: Partial<SharingLimits>; accoun
     return { limits: { ...DEFAULT_LIMITS, ...overrides.limits }, accountSites: overrides.accountSites ?? {} };
 }
 
+/** Attaches a rule's metadata to problems it found. */
+export function findingsOf(rule: AnyRule, problems: readonly Problem[]): Finding[] {
+    return problems.map((p) => ({ ...p, ruleId: rule.id, constraints: rule.constraints, severity: rule.severity }));
+}
+
+/** Runs the given rules (all of one subject kind) on a subject. */
+export function judgeWith<K extends SubjectKind>(selected: readonly Rule<K>[], subject: RuleSubjects[K], context: RuleContext): Finding[] {
+    return selected.flatMap((rule) => findingsOf(rule as unknown as AnyRule, rule.check(subject, context)));
+}
+
 /** Runs every rule for a subject and returns all findings, errors and warnings, in rule order. */
 export function judge<K extends SubjectKind>(subjectKind: K, subject: RuleSubjects[K], context: RuleContext = ruleContext()): Finding[] {
-    const findings: Finding[] = [];
-    for (const rule of rules) {
-        if (rule.subject !== subjectKind) {
-            continue;
-        }
-        const check = rule.check as (s: RuleSubjects[K], c: RuleContext) => readonly Problem[];
-        for (const problem of check(subject, context)) {
-            findings.push({ ...problem, ruleId: rule.id, constraints: rule.constraints, severity: rule.severity });
-        }
-    }
-    return findings;
+    const selected = rules.filter((r) => r.subject === subjectKind) as unknown as Rule<K>[];
+    return judgeWith(selected, subject, context);
 }
 
 /** True when the value is one of the two account sites (C3). */

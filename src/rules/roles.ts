@@ -26,6 +26,25 @@ export const shareRoleName = defineRule({
     },
 });
 
+export const oneRolePerName = defineRule({
+    id: "one-role-per-name",
+    constraints: ["S4", "C9", "C21"],
+    severity: "error",
+    title: "One program defines each share role once per account",
+    description:
+        "An account holds one role of each name. Two definitions of the same share role overwrite each other's trust and " +
+        "KMS grants, so one share silently loses its recipients.",
+    subject: "role",
+    check: (role) =>
+        (role.otherDefinitions ?? []).length > 0
+            ? [{
+                  path: role.roleName.path,
+                  message: `role ${role.roleName.value ?? "(unknown name)"} is also defined by ${list(role.otherDefinitions ?? [])}; an account holds one role of a name.`,
+                  fix: "Create one EncryptedShareRole with every recipient and key (`additionalKmsKeys`) and pass `createShareRole: false` to each share that uses it.",
+              }]
+            : [],
+});
+
 export const trustPolicyNotOpen = defineRule({
     id: "trust-policy-not-open",
     constraints: ["S1", "C21"],

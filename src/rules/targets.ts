@@ -76,22 +76,28 @@ export const sameSite = defineRule({
     },
 });
 
-export const noDuplicatePrincipals = defineRule({
-    id: "no-duplicate-principals",
+export const noDuplicates = defineRule({
+    id: "no-duplicates",
     constraints: ["C4"],
     severity: "error",
-    title: "Each recipient is listed once",
-    description: "A recipient listed twice would make two shares or two grants for one principal; it is always a mistake.",
+    title: "Each recipient and each shared resource is listed once",
+    description:
+        "A recipient or a snapshot / image listed twice would make two shares or two grants of one thing; it is always a mistake.",
     subject: "share",
     check: (intent) => {
-        const seen = new Map<string, string>();
         const problems: Problem[] = [];
-        for (const t of knownTargets(intent)) {
-            const first = seen.get(t.value);
-            if (first === undefined) {
-                seen.set(t.value, t.path);
-            } else {
-                problems.push({ path: t.path, message: `${quote(t.value)} is listed again (first at ${first}).`, fix: "List each recipient once." });
+        for (const [what, values] of [["recipient", intent.targets], [intent.kind, intent.resources]] as const) {
+            const seen = new Map<string, string>();
+            for (const v of values) {
+                if (v.value === undefined) {
+                    continue;
+                }
+                const first = seen.get(v.value);
+                if (first === undefined) {
+                    seen.set(v.value, v.path);
+                } else {
+                    problems.push({ path: v.path, message: `${what} ${quote(v.value)} is listed again (first at ${first}).`, fix: `List each ${what} once.` });
+                }
             }
         }
         return problems;
@@ -126,4 +132,21 @@ export const idFormats = defineRule({
             ...badIds([intent.ownerAccountId], isAccountId, "an account id (16 digits)", "Give the owner's account id, or leave it out to use the provider's."),
         ];
     },
+});
+
+export const shareNotEmpty = defineRule({
+    id: "share-not-empty",
+    constraints: ["C1", "C5"],
+    severity: "error",
+    title: "A share has something to share and someone to share it with",
+    description: "A share with no snapshot or image, or with no recipient, does nothing and usually hides a mistake in the program.",
+    subject: "share",
+    check: (intent) => [
+        ...(intent.resources.length === 0
+            ? [{ path: intent.kind === "snapshot" ? "snapshotIds" : "imageIds", message: `no ${intent.kind} is given.`, fix: `List at least one ${intent.kind} id.` }]
+            : []),
+        ...(intent.targets.length === 0
+            ? [{ path: "accountIds", message: "no recipient is given.", fix: "Give `accountIds`, `resourceDirectoryId` or `folderPaths`." }]
+            : []),
+    ],
 });

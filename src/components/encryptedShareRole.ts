@@ -1,0 +1,263 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ram from "@pulumi/alicloud/ram";
+import { kmsKeyArn } from "../alibaba/arn";
+import { isKmsKeyId, isRegionId } from "../alibaba/ids";
+import { CUSTOM_POLICY_TYPE, RESOURCE_KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
+import { Located, RoleIntent, ShareIntent, at } from "../intent/model";
+import { KmsKeyRef, kmsSharePolicy, renderDocument, trustPolicy } from "../ram/documents";
+import { findingsOf, judge, judgeWith } from "../rules/registry";
+import { idFormats, noDuplicates, principalFormat } from "../rules/targets";
+import { shareRoleName, trustMatchesTargets } from "../rules/roles";
+import { Finding, RuleContext } from "../rules/types";
+import { claimShareRole } from "./claims";
+import { ShareTargetsArgs, asArray, contextFromConfig, failOnErrors, known, logWarnings, targetsOf, throwIfInvalid, typeToken } from "./common";
+import { ownerAccountOrCaller, regionOrProviders } from "./provider";
+
+/** A further key the share role may use, with the region it lives in. */
+export interface ShareRoleKeyArgs {
+    /** The id of a customer-managed KMS key (`key-…`). */
+    keyId: pulumi.Input<string>;
+    /** The region of the key. */
+    region: pulumi.Input<string>;
+}
+
+export interface EncryptedShareRoleArgs extends ShareTargetsArgs {
+    /**
+     * What the role shares: `"snapshot"` (the role is `AliyunECSShareEncryptSnapshotDefaultRole`, C9) or `"image"`
+     * (`AliyunECSShareEncryptImageDefaultRole`, C21). The name is fixed by Alibaba Cloud (S4).
+     */
+    resourceKind: string;
+    /** The customer-managed KMS key the shared snapshots or images are encrypted with. */
+    kmsKeyId: pulumi.Input<string>;
+    /** The region of `kmsKeyId`. Defaults to the provider's region. */
+    kmsKeyRegion?: pulumi.Input<string>;
+    /** More keys the same role must use: one account has one role of each name, shared by all its encrypted shares of a kind. */
+    additionalKmsKeys?: ShareRoleKeyArgs[];
+    /** The account that owns the keys and the role. Defaults to the provider's account (`getCallerIdentity`). */
+    ownerAccountId?: pulumi.Input<string>;
+    /** The name of the custom KMS policy. Defaults to `alicloud-sharing-<kind>-kms`. */
+    policyName?: string;
+    /** The role's maximum session duration in seconds, 3,600 to 43,200 (C32). Defaults to 3,600. */
+    maxSessionDuration?: number;
+}
+
+const TYPE = "EncryptedShareRole";
+const DEFAULT_SESSION_SECONDS = 3600;
+
+/** What `planShareRole` decides before anything is registered. */
+export interface ShareRolePlan {
+    readonly kind: ResourceKind;
+    readonly roleName: string;
+    /** The trust policy, rendered: it depends only on the recipients, which are plain values. */
+    readonly trustPolicy: string;
+    readonly policyName: string;
+    readonly maxSessionDuration: number;
+    readonly warnings: readonly Finding[];
+}
+
+/** The role intent for given, possibly unknown, keys and owner. */
+export function roleIntent(
+    kind: ResourceKind | undefined,
+    trust: string | undefined,
+    targets: readonly string[],
+    keys: readonly { keyId?: string; region?: string }[] | undefined,
+    ownerAccountId: string | undefined,
+    maxSessionDuration: number,
+    otherDefinitions: readonly string[] = [],
+): RoleIntent {
+    const concrete =
+        ownerAccountId !== undefined && keys !== undefined && keys.every((k) => k.keyId !== undefined && k.region !== undefined)
+            ? (keys as KmsKeyRef[]).map((k) => ({ ...k, ownerAccountId }))
+            : undefined;
+    return {
+        kind,
+        roleName: at("resourceKind", kind === undefined ? undefined : SHARE_ROLE_NAME[kind]),
+        trustPolicy: at("trustPolicy", trust),
+        kmsPolicy: at("kmsKeyId", concrete === undefined ? undefined : renderDocument(kmsSharePolicy(concrete))),
+        expectedTargets: targets,
+        expectedKeyArns: concrete?.map((k) => kmsKeyArn(k.region, k.ownerAccountId, k.keyId)),
+        maxSessionDuration: at("maxSessionDuration", maxSessionDuration),
+        otherDefinitions,
+    };
+}
+
+/** The located keys of the arguments, first `kmsKeyId` then `additionalKmsKeys`. */
+function keysOf(args: EncryptedShareRoleArgs): { keyId: Located<string>; region: Located<string> }[] {
+    return [
+        { keyId: at<string>("kmsKeyId", known(args.kmsKeyId)), region: at<string>("kmsKeyRegion", known(args.kmsKeyRegion)) },
+        ...asArray(args.additionalKmsKeys).map((k, i) => ({
+            keyId: at<string>(`additionalKmsKeys[${i}].keyId`, known(k?.keyId)),
+            region: at<string>(`additionalKmsKeys[${i}].region`, known(k?.region)),
+        })),
+    ];
+}
+
+/** Problems with the key ids and regions that are known. */
+function keyFindings(keys: readonly { keyId: Located<string>; region: Located<string> }[]): Finding[] {
+    const problems = keys.flatMap(({ keyId, region }) => [
+        ...(keyId.value !== undefined && !isKmsKeyId(keyId.value)
+            ? [{ path: keyId.path, message: `${JSON.stringify(keyId.value)} is not a KMS key id (key-…).`, fix: "Give the id of the customer-managed key, as KMS shows it." }]
+            : []),
+        ...(region.value !== undefined && !isRegionId(region.value)
+            ? [{ path: region.path, message: `${JSON.stringify(region.value)} is not a region id.`, fix: "Give the region the key lives in, such as cn-hangzhou." }]
+            : []),
+    ]);
+    return findingsOf(idFormats, problems);
+}
+
+/** A share intent holding only recipients, to run the recipient rules on a role's targets. */
+function recipientsOnly(args: ShareTargetsArgs, kind: ResourceKind): ShareIntent {
+    return {
+        kind,
+        resources: [],
+        region: at<string>("region", undefined),
+        ownerAccountId: at<string>("ownerAccountId", undefined),
+        targets: targetsOf(args),
+        encryption: { kind: "none" },
+        method: at("method", "resourceShare"),
+        copyToRegions: [],
+        copyKeyIds: {},
+        unencryptedDataAcknowledged: true,
+        sharedWithThisAccount: false,
+        derivedFromPaidImage: false,
+    };
+}
+
+/**
+ * Checks the arguments of a share role and decides its documents, before anything is registered. Throws an
+ * `InputPropertiesError` with every problem at once. `claimant` names the component that will create the role.
+ */
+export function planShareRole(
+    claimant: string,
+    name: string,
+    args: EncryptedShareRoleArgs,
+    opts: pulumi.ComponentResourceOptions,
+    context: RuleContext,
+): ShareRolePlan {
+    const kind = RESOURCE_KINDS.find((k) => k === args.resourceKind);
+    const findings: Finding[] = [];
+    if (kind === undefined) {
+        findings.push(
+            ...findingsOf(shareRoleName, [{
+                path: "resourceKind",
+                message: `resourceKind ${JSON.stringify(args.resourceKind)} is neither "snapshot" nor "image"; it decides the role's well-known name.`,
+                fix: 'Give "snapshot" or "image".',
+            }]),
+        );
+    }
+    findings.push(...judgeWith([principalFormat, noDuplicates], recipientsOnly(args, kind ?? "snapshot"), context));
+    const targets = targetsOf(args).map((t) => t.value).filter((v): v is string => v !== undefined);
+    if (targets.length === 0) {
+        findings.push(
+            ...findingsOf(trustMatchesTargets, [{
+                path: "accountIds",
+                message: "the role would trust nobody: no account, directory or folder path is given.",
+                fix: "Give the recipients of the encrypted shares in `accountIds`, `resourceDirectoryId` or `folderPaths`.",
+            }]),
+        );
+    }
+    const keys = keysOf(args);
+    findings.push(...keyFindings(keys));
+    const maxSessionDuration = args.maxSessionDuration ?? DEFAULT_SESSION_SECONDS;
+    const roleName = kind === undefined ? "" : SHARE_ROLE_NAME[kind];
+    const holder = kind === undefined ? undefined : claimShareRole(roleName, claimant, args.ownerAccountId, opts);
+    const recipientErrors = findings.some((f) => f.severity === "error");
+    const trust = recipientErrors ? undefined : renderDocument(trustPolicy(args));
+    const intent = roleIntent(
+        kind,
+        trust,
+        targets,
+        keys.map((k) => ({ keyId: k.keyId.value, region: k.region.value })),
+        known(args.ownerAccountId),
+        maxSessionDuration,
+        holder === undefined ? [] : [holder],
+    );
+    findings.push(...judge("role", intent, context));
+    const warnings = throwIfInvalid(TYPE, name, findings);
+    return {
+        kind: kind!,
+        roleName,
+        trustPolicy: trust!,
+        policyName: args.policyName ?? `alicloud-sharing-${kind}-kms`,
+        maxSessionDuration,
+        warnings,
+    };
+}
+
+/**
+ * The RAM role ECS assumes to share encrypted snapshots or images (C9, C21): the role with its exact
+ * well-known name (S4), a trust policy for exactly the recipients (S1, S5), and a custom policy with the
+ * minimal KMS grants on exactly the given keys (S2), attached to the role.
+ *
+ * One account holds one role of each name: make one `EncryptedShareRole` per kind and pass
+ * `createShareRole: false` to the shares that use it, or let a single share create it.
+ */
+export class EncryptedShareRole extends pulumi.ComponentResource {
+    /** The role's name: `AliyunECSShareEncryptSnapshotDefaultRole` or `AliyunECSShareEncryptImageDefaultRole`. */
+    public readonly roleName!: pulumi.Output<string>;
+    /** The name of the custom KMS policy attached to the role. */
+    public readonly policyName!: pulumi.Output<string>;
+    /** The role's trust policy, as rendered JSON. */
+    public readonly trustPolicy!: pulumi.Output<string>;
+    /** The KMS policy, as rendered JSON. */
+    public readonly kmsPolicy!: pulumi.Output<string>;
+    /** The attachment of the policy to the role: shares depend on it, so they never run before the role is usable. */
+    public readonly attachment: ram.RolePolicyAttachment;
+
+    constructor(name: string, args: EncryptedShareRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        const plan = planShareRole(`${TYPE} "${name}"`, name, args, opts, contextFromConfig());
+        super(typeToken(TYPE), name, {}, opts);
+        logWarnings(plan.warnings, this);
+
+        const owner = ownerAccountOrCaller(args.ownerAccountId, this);
+        const keyRegion = regionOrProviders(args.kmsKeyRegion, this);
+        const keys = pulumi.all([
+            pulumi.all([args.kmsKeyId, keyRegion]),
+            ...asArray(args.additionalKmsKeys).map((k) => pulumi.all([k.keyId, k.region])),
+        ]);
+        const targets = targetsOf(args).map((t) => t.value as string);
+        const context = contextFromConfig();
+        const kmsPolicy = pulumi.all([owner, keys]).apply(([ownerAccountId, pairs]) => {
+            const resolved = pairs.map(([keyId, region]) => ({ keyId, region }));
+            const located = resolved.map((k, i) => ({
+                keyId: at<string>(i === 0 ? "kmsKeyId" : `additionalKmsKeys[${i - 1}].keyId`, k.keyId),
+                region: at<string>(i === 0 ? "kmsKeyRegion" : `additionalKmsKeys[${i - 1}].region`, k.region),
+            }));
+            const keyErrors = keyFindings(located);
+            failOnErrors(keyErrors, this);
+            const intent = roleIntent(plan.kind, plan.trustPolicy, targets, resolved, ownerAccountId, plan.maxSessionDuration);
+            failOnErrors(judge("role", intent, context), this);
+            return intent.kmsPolicy!.value as string;
+        });
+
+        const role = new ram.Role(
+            `${name}-role`,
+            {
+                roleName: plan.roleName,
+                assumeRolePolicyDocument: plan.trustPolicy,
+                description: `Lets ECS share encrypted ${plan.kind}s with the trusted accounts (managed by ${typeToken(TYPE)}).`,
+                maxSessionDuration: plan.maxSessionDuration,
+            },
+            { parent: this },
+        );
+        const policy = new ram.Policy(
+            `${name}-kms-policy`,
+            {
+                policyName: plan.policyName,
+                policyDocument: kmsPolicy,
+                description: `The KMS grants ECS needs to share encrypted ${plan.kind}s (managed by ${typeToken(TYPE)}).`,
+            },
+            { parent: this },
+        );
+        this.attachment = new ram.RolePolicyAttachment(
+            `${name}-attachment`,
+            { roleName: role.roleName, policyName: policy.policyName, policyType: CUSTOM_POLICY_TYPE },
+            { parent: this },
+        );
+        this.roleName = role.roleName;
+        this.policyName = policy.policyName;
+        this.trustPolicy = pulumi.output(plan.trustPolicy);
+        this.kmsPolicy = kmsPolicy;
+        this.registerOutputs({ roleName: this.roleName, policyName: this.policyName, trustPolicy: this.trustPolicy, kmsPolicy: this.kmsPolicy });
+    }
+}

@@ -1,0 +1,118 @@
+/**
+ * The mock runtime, recording every registration as the engine would receive it: type, name, parent,
+ * inputs, dependencies, protect flag and provider. Call `installMocks` before importing code that creates
+ * resources.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface Registration {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly parent: string;
+    readonly custom: boolean;
+    readonly inputs: Record<string, unknown>;
+    readonly dependencies: string[];
+    readonly protect: boolean;
+    readonly provider: string;
+}
+
+export const OWNER = "1111111111111111";
+export const REGION = "cn-hangzhou";
+
+export interface MockOptions {
+    accountId?: string;
+    region?: string;
+    preview?: boolean;
+}
+
+export interface Recorder {
+    readonly registrations: Registration[];
+    /** Waits until every registration started so far has been answered. */
+    settle(): Promise<void>;
+    /** The custom (non-component) registrations, optionally of one type. */
+    resources(type?: string): Registration[];
+    byName(name: string): Registration;
+    clear(): void;
+}
+
+export function installMocks(options: MockOptions = {}): Recorder {
+    const accountId = options.accountId ?? OWNER;
+    const region = options.region ?? REGION;
+    const registrations: Registration[] = [];
+    let inFlight = 0;
+    void pulumi.runtime.setMocks(
+        {
+            newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...(args.type === "pulumi:providers:alicloud" ? {} : {}) } }),
+            call: (args) => {
+                switch (args.token) {
+                    case "alicloud:index/getCallerIdentity:getCallerIdentity":
+                        return { accountId, arn: `acs:ram::${accountId}:root`, id: accountId, identityType: "Account" };
+                    case "alicloud:index/getRegions:getRegions":
+                        return { current: true, id: region, ids: [region], name: "", regions: [{ id: region, localName: region, regionId: region }] };
+                    default:
+                        throw new Error(`unexpected invoke ${args.token}`);
+                }
+            },
+        },
+        "project",
+        "stack",
+        options.preview ?? false,
+    );
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: any, cb: (err: unknown, resp: any) => void): void;
+    };
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, cb: (err: unknown, resp: any) => void) => {
+        inFlight++;
+        original(req, (err, resp) => {
+            if (!err) {
+                registrations.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn: resp.getUrn(),
+                    parent: req.getParent(),
+                    custom: req.getCustom(),
+                    inputs: pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>,
+                    dependencies: [...req.getDependenciesList()].sort(),
+                    protect: req.getProtect() === true,
+                    provider: req.getProvider(),
+                });
+            }
+            inFlight--;
+            cb(err, resp);
+        });
+    };
+    const recorder: Recorder = {
+        registrations,
+        async settle() {
+            let quiet = 0;
+            let last = -1;
+            while (quiet < 5) {
+                await new Promise((r) => setTimeout(r, 2));
+                quiet = inFlight === 0 && registrations.length === last ? quiet + 1 : 0;
+                last = registrations.length;
+            }
+        },
+        resources: (type) => registrations.filter((r) => r.custom && (type === undefined || r.type === type)),
+        byName(name) {
+            const found = registrations.filter((r) => r.name === name);
+            if (found.length !== 1) {
+                throw new Error(`expected one registration named ${name}, found ${found.length}: ${registrations.map((r) => r.name).join(", ")}`);
+            }
+            return found[0];
+        },
+        clear: () => registrations.splice(0, registrations.length),
+    };
+    return recorder;
+}
+
+/** The value of an output, or its error. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return (output as unknown as { promise(): Promise<T> }).promise();
+}
+
+/** Sets a stack config value of the `alicloud-sharing` namespace (objects as JSON). */
+export function setLibraryConfig(key: string, value: unknown): void {
+    pulumi.runtime.setConfig(`alicloud-sharing:${key}`, typeof value === "string" ? value : JSON.stringify(value));
+}
