@@ -124,16 +124,15 @@ function recipientsOnly(args: ShareTargetsArgs, kind: ResourceKind): ShareIntent
 }
 
 /**
- * Checks the arguments of a share role and decides its documents, before anything is registered. Throws an
- * `InputPropertiesError` with every problem at once. `claimant` names the component that will create the role.
+ * Checks the arguments of a share role and decides its documents, before anything is registered. Returns every
+ * finding; the plan is there only when no finding is an error. `claimant` names the component that will create the role.
  */
-export function planShareRole(
+export function checkShareRole(
     claimant: string,
-    name: string,
     args: EncryptedShareRoleArgs,
     opts: pulumi.ComponentResourceOptions,
     context: RuleContext,
-): ShareRolePlan {
+): { findings: Finding[]; plan?: Omit<ShareRolePlan, "warnings"> } {
     const kind = RESOURCE_KINDS.find((k) => k === args.resourceKind);
     const findings: Finding[] = [];
     if (kind === undefined) {
@@ -159,10 +158,12 @@ export function planShareRole(
     const keys = keysOf(args);
     findings.push(...keyFindings(keys));
     const maxSessionDuration = args.maxSessionDuration ?? DEFAULT_SESSION_SECONDS;
-    const roleName = kind === undefined ? "" : SHARE_ROLE_NAME[kind];
-    const holder = kind === undefined ? undefined : claimShareRole(roleName, claimant, args.ownerAccountId, opts);
-    const recipientErrors = findings.some((f) => f.severity === "error");
-    const trust = recipientErrors ? undefined : renderDocument(trustPolicy(args));
+    if (kind === undefined || findings.some((f) => f.severity === "error")) {
+        return { findings };
+    }
+    const roleName = SHARE_ROLE_NAME[kind];
+    const holder = claimShareRole(roleName, claimant, args.ownerAccountId, opts);
+    const trust = renderDocument(trustPolicy(args));
     const intent = roleIntent(
         kind,
         trust,
@@ -173,15 +174,21 @@ export function planShareRole(
         holder === undefined ? [] : [holder],
     );
     findings.push(...judge("role", intent, context));
+    const plan = { kind, roleName, trustPolicy: trust, policyName: args.policyName ?? `alicloud-sharing-${kind}-kms`, maxSessionDuration };
+    return { findings, plan: findings.some((f) => f.severity === "error") ? undefined : plan };
+}
+
+/** `checkShareRole`, throwing every error at once as an `InputPropertiesError`. */
+export function planShareRole(
+    claimant: string,
+    name: string,
+    args: EncryptedShareRoleArgs,
+    opts: pulumi.ComponentResourceOptions,
+    context: RuleContext,
+): ShareRolePlan {
+    const { findings, plan } = checkShareRole(claimant, args, opts, context);
     const warnings = throwIfInvalid(TYPE, name, findings);
-    return {
-        kind: kind!,
-        roleName,
-        trustPolicy: trust!,
-        policyName: args.policyName ?? `alicloud-sharing-${kind}-kms`,
-        maxSessionDuration,
-        warnings,
-    };
+    return { ...plan!, warnings };
 }
 
 /**

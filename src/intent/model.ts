@@ -95,3 +95,11 @@ export interface CopyIntent {
 export function at<T>(path: string, value: T | undefined): Located<T> {
     return { value, path };
 }
+
+/** A sharee's grant of access to shared images to its RAM users, groups and roles: the subject of C25. */
+export interface AccessIntent {
+    /** The RAM users, groups and roles, each located (`userNames[0]`, …). */
+    readonly principals: readonly Located<string>[];
+    /** The policy document granted, as JSON text or an object. */
+    readonly policy: Located<unknown>;
+}

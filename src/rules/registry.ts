@@ -3,6 +3,7 @@ import { ACCOUNT_SITES, AccountSite, DEFAULT_LIMITS, SharingLimits } from "../al
 import { directoryAndAccounts, encryptedImageRegion, imageAccountQuota, imageCopyRegions, imageServiceKey, paidImage, unencryptedImageAcknowledged } from "./images";
 import { kmsPolicyMinimal, oneRolePerName, ramDocumentLimits, shareRoleName, trustMatchesTargets, trustPolicyNotOpen } from "./roles";
 import { resourceType, shareName } from "./shares";
+import { shareeImageAccess } from "./sharee";
 import {
     copyKey,
     diskFromSharedSnapshot,
@@ -10,7 +11,7 @@ import {
     snapshotAccountLimit,
     snapshotOwnerQuota,
     snapshotServiceKey,
-    snapshotViaResourceShare,
+    grantMethod,
 } from "./snapshots";
 import { idFormats, noDuplicates, notOwnAccount, principalFormat, sameSite, shareNotEmpty } from "./targets";
 import { AnyRule, Finding, Problem, Rule, RuleContext, RuleSubjects, SubjectKind } from "./types";
@@ -23,7 +24,7 @@ export const rules: readonly AnyRule[] = Object.freeze([
     sameSite,
     noDuplicates,
     idFormats,
-    snapshotViaResourceShare,
+    grantMethod,
     snapshotAccountLimit,
     snapshotOwnerQuota,
     snapshotServiceKey,
@@ -36,6 +37,7 @@ export const rules: readonly AnyRule[] = Object.freeze([
     imageServiceKey,
     directoryAndAccounts,
     unencryptedImageAcknowledged,
+    shareeImageAccess,
     paidImage,
     shareName,
     resourceType,

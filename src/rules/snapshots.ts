@@ -2,17 +2,22 @@
 import { defineRule } from "./types";
 import { accountTargets } from "./targets";
 
-export const snapshotViaResourceShare = defineRule({
-    id: "snapshot-via-resource-share",
-    constraints: ["C5"],
+export const grantMethod = defineRule({
+    id: "grant-method",
+    constraints: ["C5", "C17"],
     severity: "error",
-    title: "Snapshots are shared through Resource Sharing only",
-    description: "A snapshot has no share permission of its own: it is shared as a `Snapshot` resource of a resource share.",
+    title: "Snapshots go through Resource Sharing; images through a resource share or image permissions",
+    description:
+        "A snapshot has no share permission of its own: it is shared as a `Snapshot` resource of a resource share (C5). " +
+        'An image is shared either way: `"resourceShare"` or `"imagePermission"` (one grant per image and account, C17).',
     subject: "share",
-    check: (intent) =>
-        intent.kind === "snapshot" && intent.method.value !== undefined && intent.method.value !== "resourceShare"
-            ? [{ path: intent.method.path, message: `snapshots cannot be shared by ${JSON.stringify(intent.method.value)}.`, fix: 'Use method "resourceShare".' }]
-            : [],
+    check: (intent) => {
+        const method = intent.method.value;
+        const allowed = intent.kind === "snapshot" ? ["resourceShare"] : ["resourceShare", "imagePermission"];
+        return method !== undefined && !allowed.includes(method)
+            ? [{ path: intent.method.path, message: `${intent.kind}s cannot be shared by method ${JSON.stringify(method)}.`, fix: `Use ${allowed.map((m) => `"${m}"`).join(" or ")}.` }]
+            : [];
+    },
 });
 
 export const snapshotAccountLimit = defineRule({

@@ -1,6 +1,6 @@
 /** The rule registry's types: a rule judges one kind of subject and returns findings. */
 import type { AccountSite, SharingLimits } from "../alibaba/limits";
-import type { CopyIntent, DiskIntent, RoleIntent, ShareIntent } from "../intent/model";
+import type { AccessIntent, CopyIntent, DiskIntent, RoleIntent, ShareIntent } from "../intent/model";
 
 /** A constraint of the catalogue: C1…C32 (what Alibaba Cloud allows), S1…S7 (security rules). */
 export type ConstraintId = `C${number}` | `S${number}`;
@@ -14,6 +14,7 @@ export interface RuleSubjects {
     readonly role: RoleIntent;
     readonly disk: DiskIntent;
     readonly copy: CopyIntent;
+    readonly access: AccessIntent;
 }
 export type SubjectKind = keyof RuleSubjects;
 

@@ -1,0 +1,10 @@
+export type { ShareTargetsArgs } from "./common";
+export type { ShareArgs } from "./share";
+export { EncryptedShareRole } from "./encryptedShareRole";
+export type { EncryptedShareRoleArgs, ShareRoleKeyArgs } from "./encryptedShareRole";
+export { SharedSnapshot } from "./sharedSnapshot";
+export type { SharedSnapshotArgs } from "./sharedSnapshot";
+export { SharedImage } from "./sharedImage";
+export type { SharedImageArgs } from "./sharedImage";
+export { SharedSnapshotDisk, ShareeImageAccess } from "./sharee";
+export type { SharedSnapshotDiskArgs, ShareeImageAccessArgs } from "./sharee";

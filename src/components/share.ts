@@ -1,0 +1,204 @@
+/** The owner side common to SharedSnapshot and SharedImage: the intent of the arguments and the grant resources. */
+import * as pulumi from "@pulumi/pulumi";
+import * as resourcemanager from "@pulumi/alicloud/resourcemanager";
+import * as ecs from "@pulumi/alicloud/ecs";
+import { isAccountId, resourceSharingTargetId } from "../alibaba/ids";
+import { RESOURCE_SHARING_TYPE, ResourceKind } from "../alibaba/names";
+import { Encryption, GrantMethod, Located, ShareIntent, at } from "../intent/model";
+import { Finding } from "../rules/types";
+import { childSuffix, known, targetsOf, ShareTargetsArgs } from "./common";
+
+/** Arguments common to the share components. */
+export interface ShareArgs extends ShareTargetsArgs {
+    /**
+     * The customer-managed KMS key the shared resources are encrypted with. Present means encrypted: the share role
+     * is created with grants on exactly this key (unless `createShareRole` is false).
+     */
+    kmsKeyId?: pulumi.Input<string>;
+    /** The region of `kmsKeyId`. Defaults to the share's region. */
+    kmsKeyRegion?: pulumi.Input<string>;
+    /**
+     * Declares the resources are encrypted with the service (default) key. Such resources cannot be shared (C8, C20):
+     * the component fails and says to copy them with a customer-managed key. Defaults to false.
+     */
+    serviceKeyEncrypted?: boolean;
+    /**
+     * Whether to create the share role (`EncryptedShareRole`) when `kmsKeyId` is given. Set false when the role is
+     * managed elsewhere, for example one role for several shares of the same kind. Defaults to true.
+     */
+    createShareRole?: boolean;
+    /** The account that owns the resources. Defaults to the provider's account (`getCallerIdentity`). */
+    ownerAccountId?: pulumi.Input<string>;
+    /** The region of the resources. Defaults to the provider's region. */
+    region?: pulumi.Input<string>;
+    /** The resource share's name, 1 to 50 letters, digits, `.`, `_`, `-` (C28). Defaults to the component's name, cleaned. */
+    shareName?: string;
+    /**
+     * Declares every account of `accountIds` is a member of the owner's resource directory: the share then does not
+     * allow external targets (C30) and members accept automatically (C13). Defaults to false: plain accounts are
+     * treated as external, the share allows external targets, and they must accept the invitation within 7 days.
+     */
+    accountsInResourceDirectory?: boolean;
+    /** Declares the resources were shared with this account by another one: they cannot be shared on (C10, C16). Defaults to false. */
+    sharedWithThisAccount?: boolean;
+    /**
+     * Protects the share resources from deletion: removing a share cuts sharees off (C15), so it should take a
+     * deliberate `protect: false` first. Defaults to true.
+     */
+    protect?: boolean;
+}
+
+/** The values of a share, each known or not (undefined): from the arguments at construction, resolved at deploy time. */
+export interface ShareValues {
+    readonly resourceIds: readonly (string | undefined)[];
+    readonly region: string | undefined;
+    readonly ownerAccountId: string | undefined;
+    readonly kmsKeyId: string | undefined;
+    readonly kmsKeyRegion: string | undefined;
+    readonly copyKeyIds: Readonly<Record<string, string | undefined>>;
+}
+
+/** The extra facts of an image share. */
+export interface ImageShareFacts {
+    readonly method: string | undefined;
+    readonly copyToRegions: readonly string[];
+    readonly unencryptedDataAcknowledged: boolean;
+    readonly derivedFromPaidImage: boolean;
+}
+
+/** The values of the arguments that are known now. */
+export function knownValues(resourceIds: readonly pulumi.Input<string>[], args: ShareArgs, copyKeyIds: Record<string, pulumi.Input<string>> = {}): ShareValues {
+    return {
+        resourceIds: resourceIds.map((id) => known(id)),
+        region: known(args.region),
+        ownerAccountId: known(args.ownerAccountId),
+        kmsKeyId: known(args.kmsKeyId),
+        kmsKeyRegion: known(args.kmsKeyRegion),
+        copyKeyIds: Object.fromEntries(Object.entries(copyKeyIds).map(([r, k]) => [r, known(k)])),
+    };
+}
+
+/** The values once every input is resolved, at deploy time. */
+export function resolvedValues(
+    resourceIds: readonly pulumi.Input<string>[],
+    owner: pulumi.Output<string>,
+    region: pulumi.Output<string>,
+    args: ShareArgs,
+    copyKeyIds: Record<string, pulumi.Input<string>> = {},
+): pulumi.Output<ShareValues> {
+    const copyRegions = Object.keys(copyKeyIds);
+    const ids: pulumi.Output<string[]> = pulumi.all([...resourceIds]);
+    const copyKeys: pulumi.Output<string[]> = pulumi.all(copyRegions.map((r) => copyKeyIds[r]));
+    return pulumi
+        .all([ids, owner, region, pulumi.output(args.kmsKeyId), pulumi.output(args.kmsKeyRegion), copyKeys])
+        .apply(([resolvedIds, ownerAccountId, regionId, kmsKeyId, kmsKeyRegion, copyKeys]): ShareValues => ({
+            resourceIds: resolvedIds,
+            region: regionId,
+            ownerAccountId,
+            kmsKeyId,
+            kmsKeyRegion,
+            copyKeyIds: Object.fromEntries(copyRegions.map((r, i) => [r, copyKeys[i]])),
+        }));
+}
+
+/** Removes findings reported twice (the same rule, place and message). */
+export function distinct(findings: readonly Finding[]): Finding[] {
+    const seen = new Set<string>();
+    return findings.filter((f) => {
+        const key = `${f.ruleId}|${f.path}|${f.message}`;
+        return seen.has(key) ? false : (seen.add(key), true);
+    });
+}
+
+/** The share intent of a component's arguments and values. */
+export function shareIntent(kind: ResourceKind, args: ShareArgs, values: ShareValues, image?: ImageShareFacts): ShareIntent {
+    const resourcePath = kind === "snapshot" ? "snapshotIds" : "imageIds";
+    const encryption: Encryption = args.serviceKeyEncrypted
+        ? { kind: "serviceKey", path: "serviceKeyEncrypted" }
+        : args.kmsKeyId !== undefined
+          ? { kind: "customerKey", keyId: at("kmsKeyId", values.kmsKeyId), keyRegion: at("kmsKeyRegion", values.kmsKeyRegion ?? values.region) }
+          : { kind: "none" };
+    return {
+        kind,
+        resources: values.resourceIds.map((id, i) => at(`${resourcePath}[${i}]`, id)),
+        region: at("region", values.region),
+        ownerAccountId: at("ownerAccountId", values.ownerAccountId),
+        targets: targetsOf(args),
+        encryption,
+        method: at("method", image?.method ?? "resourceShare"),
+        shareName: at("shareName", args.shareName),
+        resourceType: at("resourceType", RESOURCE_SHARING_TYPE[kind]),
+        copyToRegions: (image?.copyToRegions ?? []).map((r, i) => at(`copyToRegions[${i}]`, r)),
+        copyKeyIds: Object.fromEntries(Object.entries(values.copyKeyIds).map(([r, k]) => [r, at(`copyKmsKeyIds.${r}`, k)])) as Record<string, Located<string>>,
+        unencryptedDataAcknowledged: image?.unencryptedDataAcknowledged ?? false,
+        sharedWithThisAccount: args.sharedWithThisAccount === true,
+        derivedFromPaidImage: image?.derivedFromPaidImage ?? false,
+    };
+}
+
+/** One region's grants: what is shared there and how. */
+export interface GrantPlan {
+    readonly kind: ResourceKind;
+    /** Prefix of the children's names: `${name}` in the source region, `${name}-${region}` elsewhere. */
+    readonly prefix: string;
+    /** The ids to share, each with the suffix its children are named by. */
+    readonly resources: readonly { readonly id: pulumi.Input<string>; readonly suffix: string }[];
+    readonly args: ShareArgs;
+    readonly method: GrantMethod;
+    readonly shareName: pulumi.Input<string>;
+    readonly dependsOn: pulumi.Resource[];
+    readonly provider?: pulumi.ProviderResource;
+}
+
+/** The ids created by `createGrants`. */
+export interface Grants {
+    /** The resource share, when one is used. */
+    readonly resourceShareId?: pulumi.Output<string>;
+}
+
+/**
+ * Creates the grants of one region. With a resource share: one `ResourceShare`, one `SharedResource` per
+ * resource and one `SharedTarget` per recipient, never the inline lists (C29). With image permissions: one
+ * `ImageSharePermission` per image and account; directory and folder recipients still go through a resource share.
+ */
+export function createGrants(parent: pulumi.Resource, plan: GrantPlan): Grants {
+    const { args, prefix } = plan;
+    const protect = args.protect ?? true;
+    const opts: pulumi.CustomResourceOptions = { parent, protect, dependsOn: plan.dependsOn, provider: plan.provider };
+    const targets = targetsOf(args).map((t) => t.value as string);
+    const accounts = targets.filter(isAccountId);
+    const byPermission = plan.method === "imagePermission" ? accounts : [];
+    const bySharing = targets.filter((t) => !byPermission.includes(t));
+
+    for (const resource of plan.resources) {
+        for (const account of byPermission) {
+            new ecs.ImageSharePermission(`${prefix}-permission-${resource.suffix}-${account}`, { imageId: resource.id, accountId: account }, opts);
+        }
+    }
+    if (bySharing.length === 0) {
+        return {};
+    }
+    const external = bySharing.some(isAccountId) && args.accountsInResourceDirectory !== true;
+    const share = new resourcemanager.ResourceShare(
+        `${prefix}-share`,
+        { resourceShareName: plan.shareName, allowExternalTargets: external },
+        opts,
+    );
+    for (const resource of plan.resources) {
+        new resourcemanager.SharedResource(
+            `${prefix}-${plan.kind}-${resource.suffix}`,
+            { resourceShareId: share.id, resourceId: resource.id, resourceType: RESOURCE_SHARING_TYPE[plan.kind] },
+            opts,
+        );
+    }
+    bySharing.forEach((target, i) => {
+        const targetId = resourceSharingTargetId(target);
+        new resourcemanager.SharedTarget(`${prefix}-target-${childSuffix(targetId, i)}`, { resourceShareId: share.id, targetId }, opts);
+    });
+    return { resourceShareId: share.id };
+}
+
+/** The suffix each resource's children are named by: its id when known, else its position. */
+export function resourceSuffixes(ids: readonly pulumi.Input<string>[]): string[] {
+    return ids.map((id, i) => childSuffix(known(id), i));
+}

@@ -1,0 +1,153 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ecs from "@pulumi/alicloud/ecs";
+import { Provider } from "@pulumi/alicloud/provider";
+import { GrantMethod } from "../intent/model";
+import { judge } from "../rules/registry";
+import { Finding } from "../rules/types";
+import { asArray, contextFromConfig, defaultShareName, failOnErrors, logWarnings, throwIfInvalid, typeToken } from "./common";
+import { EncryptedShareRole, checkShareRole } from "./encryptedShareRole";
+import { ownerAccountOrCaller, regionOrProviders } from "./provider";
+import { ImageShareFacts, ShareArgs, createGrants, distinct, knownValues, resolvedValues, resourceSuffixes, shareIntent } from "./share";
+import { shareRoleArgs } from "./sharedSnapshot";
+
+export interface SharedImageArgs extends ShareArgs {
+    /** The custom images to share (`m-…`), created in the owner's account, at least one, each once (C16). */
+    imageIds: pulumi.Input<string>[];
+    /**
+     * Regions to share the images in too: each image is copied there (`ecs.ImageCopy`, with the copy region's key
+     * when encrypted) and the copies are shared the same way (C18). Defaults to none.
+     */
+    copyToRegions?: string[];
+    /** For encrypted images: the customer-managed key of each copy region, by region id (a KMS key lives in one region). */
+    copyKmsKeyIds?: { [region: string]: pulumi.Input<string> };
+    /**
+     * The provider of each copy region, by region id. Defaults to a provider created for the region, which reads
+     * credentials from the environment (`ALIBABA_CLOUD_ACCESS_KEY_ID`, …) but not from the stack's `alicloud:` config.
+     */
+    regionProviders?: { [region: string]: pulumi.ProviderResource };
+    /**
+     * Confirms that sharing unencrypted images is intended: every sharee gets all their data (C23). Required `true`
+     * when `kmsKeyId` is not given. Defaults to false.
+     */
+    unencryptedDataAcknowledged?: boolean;
+    /**
+     * How accounts are granted: `"resourceShare"` (the default: one resource share with one shared resource per image
+     * and one target per recipient, so resources grow as images + accounts; accounts outside the directory accept an
+     * invitation) or `"imagePermission"` (one `ecs.ImageSharePermission` per image and account, no acceptance, but
+     * images x accounts resources). Directory and folder recipients always go through a resource share.
+     */
+    method?: string;
+    /** Declares the images derive from a paid marketplace image, whose sharees are billed when they launch it (C26, a warning). */
+    derivedFromPaidImage?: boolean;
+}
+
+const TYPE = "SharedImage";
+
+/** The image facts of the arguments. */
+function imageFacts(args: SharedImageArgs): ImageShareFacts {
+    return {
+        method: args.method ?? "resourceShare",
+        copyToRegions: asArray(args.copyToRegions),
+        unencryptedDataAcknowledged: args.unencryptedDataAcknowledged === true,
+        derivedFromPaidImage: args.derivedFromPaidImage === true,
+    };
+}
+
+/**
+ * Shares ECS custom images with accounts, a resource directory or folders, in the images' region and, through
+ * copies, in other regions (C18). With `kmsKeyId` the images are encrypted with that customer-managed key and the
+ * share role `AliyunECSShareEncryptImageDefaultRole` is created first (C21), with grants on the source key and on
+ * each copy region's key; every share resource waits for it.
+ *
+ * Every argument is checked before anything is registered, against C1–C4, C10, C16–C20, C23, C28, C31, C32,
+ * S1, S2, S4 and S5, and C22 / C26 are logged as warnings. Shares are protected from deletion by default (C15).
+ */
+export class SharedImage extends pulumi.ComponentResource {
+    /** The id of the resource share in the images' own region, when one is used (always, unless every recipient is an account and `method` is `"imagePermission"`). */
+    public readonly resourceShareId!: pulumi.Output<string | undefined>;
+    /** The share role's name when the images are encrypted and the role is created here; undefined otherwise. */
+    public readonly shareRoleName!: pulumi.Output<string | undefined>;
+    /** The shared image ids by region: the given images in their region, the copies in each copy region. */
+    public readonly imageIdsByRegion!: pulumi.Output<{ [region: string]: string[] }>;
+    /** The share role, when created here. */
+    public readonly shareRole?: EncryptedShareRole;
+
+    constructor(name: string, args: SharedImageArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        const context = contextFromConfig();
+        const imageIds = asArray(args.imageIds);
+        const facts = imageFacts(args);
+        const copyKeys = args.kmsKeyId === undefined ? {} : (args.copyKmsKeyIds ?? {});
+        const roleName = `${name}-share-role`;
+        const roleArgs = shareRoleArgs(
+            args,
+            "image",
+            facts.copyToRegions.filter((r) => copyKeys[r] !== undefined).map((r) => ({ keyId: copyKeys[r], region: r })),
+        );
+        const findings: Finding[] = [
+            ...judge("share", shareIntent("image", args, knownValues(imageIds, args, copyKeys), facts), context),
+            ...(roleArgs === undefined ? [] : checkShareRole(`EncryptedShareRole "${roleName}"`, roleArgs, opts, context).findings),
+        ];
+        const warnings = throwIfInvalid(TYPE, name, distinct(findings));
+        super(typeToken(TYPE), name, {}, opts);
+        logWarnings(warnings, this);
+
+        const owner = ownerAccountOrCaller(args.ownerAccountId, this);
+        const region = regionOrProviders(args.region, this);
+        const validated = resolvedValues(imageIds, owner, region, args, copyKeys).apply((values) => {
+            failOnErrors(judge("share", shareIntent("image", args, values, facts), context), this);
+            return values;
+        });
+        if (roleArgs !== undefined) {
+            this.shareRole = new EncryptedShareRole(roleName, { ...roleArgs, ownerAccountId: owner, kmsKeyRegion: args.kmsKeyRegion ?? region }, { parent: this });
+        }
+        const dependsOn = this.shareRole ? [this.shareRole.attachment] : [];
+        const method = facts.method as GrantMethod;
+        const shareName = args.shareName ?? defaultShareName(name);
+        const suffixes = resourceSuffixes(imageIds);
+        const sourceIds = imageIds.map((_, i) => validated.apply((v) => v.resourceIds[i] as string));
+        const source = createGrants(this, {
+            kind: "image",
+            prefix: name,
+            resources: sourceIds.map((id, i) => ({ id, suffix: suffixes[i] })),
+            args,
+            method,
+            shareName: validated.apply(() => shareName),
+            dependsOn,
+        });
+
+        const idsByRegion: pulumi.Output<[string, string[]]>[] = [pulumi.all([region, pulumi.all(sourceIds)])];
+        for (const copyRegion of facts.copyToRegions) {
+            const provider = args.regionProviders?.[copyRegion] ?? new Provider(`${name}-${copyRegion}-provider`, { region: copyRegion }, { parent: this });
+            const protect = args.protect ?? true;
+            const copies = sourceIds.map(
+                (sourceImageId, i) =>
+                    new ecs.ImageCopy(
+                        `${name}-${copyRegion}-copy-${suffixes[i]}`,
+                        {
+                            sourceImageId,
+                            sourceRegionId: region,
+                            encrypted: args.kmsKeyId === undefined ? undefined : true,
+                            kmsKeyId: copyKeys[copyRegion],
+                            description: `Copy of a shared image, shared in ${copyRegion} (managed by ${typeToken(TYPE)}).`,
+                        },
+                        { parent: this, provider, protect },
+                    ),
+            );
+            createGrants(this, {
+                kind: "image",
+                prefix: `${name}-${copyRegion}`,
+                resources: copies.map((c, i) => ({ id: c.id, suffix: suffixes[i] })),
+                args,
+                method,
+                shareName: `${shareName.slice(0, 50 - copyRegion.length - 1)}-${copyRegion}`,
+                dependsOn,
+                provider,
+            });
+            idsByRegion.push(pulumi.all([pulumi.output(copyRegion), pulumi.all(copies.map((c) => c.id))]));
+        }
+        this.resourceShareId = source.resourceShareId ?? pulumi.output(undefined);
+        this.shareRoleName = this.shareRole ? this.shareRole.roleName : pulumi.output(undefined);
+        this.imageIdsByRegion = pulumi.all(idsByRegion).apply((pairs) => Object.fromEntries(pairs));
+        this.registerOutputs({ resourceShareId: this.resourceShareId, shareRoleName: this.shareRoleName, imageIdsByRegion: this.imageIdsByRegion });
+    }
+}

@@ -1,0 +1,164 @@
+/** The sharee's side: a disk from a shared snapshot, and access to shared images for RAM identities. */
+import * as pulumi from "@pulumi/pulumi";
+import * as ecs from "@pulumi/alicloud/ecs";
+import * as ram from "@pulumi/alicloud/ram";
+import { isKmsKeyId, isSnapshotId } from "../alibaba/ids";
+import { CUSTOM_POLICY_TYPE } from "../alibaba/names";
+import { AccessIntent, DiskIntent, Located, at } from "../intent/model";
+import { renderDocument, shareeImageAccessPolicy } from "../ram/documents";
+import { findingsOf, judge } from "../rules/registry";
+import { idFormats } from "../rules/targets";
+import { Finding } from "../rules/types";
+import { asArray, contextFromConfig, failOnErrors, known, logWarnings, throwIfInvalid, typeToken } from "./common";
+
+export interface SharedSnapshotDiskArgs {
+    /** The snapshot shared with this account (`s-…`). */
+    snapshotId: pulumi.Input<string>;
+    /** The zone of the disk. */
+    zoneId: pulumi.Input<string>;
+    /** The customer-managed key of this (the sharee's) account to encrypt the disk with; required when the snapshot is encrypted (C11). */
+    kmsKeyId?: pulumi.Input<string>;
+    /** The disk category: of the ESSD family when the snapshot is encrypted (C11). Defaults to `cloud_essd`. */
+    category?: string;
+    /** The key the shared snapshot is encrypted with, when known: the disk's key must differ from it (C11). */
+    sourceKmsKeyId?: pulumi.Input<string>;
+    /** Whether the shared snapshot is encrypted. Defaults to true: the C11 checks apply unless told otherwise. */
+    sourceEncrypted?: boolean;
+    /** The disk size in GiB. Defaults to the snapshot's size. */
+    size?: pulumi.Input<number>;
+    /** The disk's name. */
+    diskName?: pulumi.Input<string>;
+    /** The ESSD performance level (`PL0`…`PL3`). Defaults to the provider's default. */
+    performanceLevel?: pulumi.Input<string>;
+}
+
+const DISK_TYPE = "SharedSnapshotDisk";
+const DEFAULT_CATEGORY = "cloud_essd";
+
+/** The disk intent of the arguments, with the given (known or resolved) values. */
+export function diskIntent(args: SharedSnapshotDiskArgs, values: { snapshotId?: string; kmsKeyId?: string; sourceKmsKeyId?: string }): DiskIntent {
+    return {
+        snapshotId: at("snapshotId", values.snapshotId),
+        category: at("category", args.category ?? DEFAULT_CATEGORY),
+        sourceEncrypted: args.sourceEncrypted !== false,
+        sourceKmsKeyId: args.sourceKmsKeyId === undefined ? undefined : at("sourceKmsKeyId", values.sourceKmsKeyId),
+        encrypted: at("encrypted", args.sourceEncrypted === false && args.kmsKeyId === undefined ? false : true),
+        kmsKeyId: args.kmsKeyId === undefined ? undefined : at("kmsKeyId", values.kmsKeyId),
+    };
+}
+
+/** The C11 findings plus the id formats of a disk's values. */
+function diskFindings(args: SharedSnapshotDiskArgs, values: { snapshotId?: string; kmsKeyId?: string; sourceKmsKeyId?: string }): Finding[] {
+    const intent = diskIntent(args, values);
+    const ids: [Located<string> | undefined, (v: string) => boolean, string][] = [
+        [intent.snapshotId, isSnapshotId, "a snapshot id (s-…)"],
+        [intent.kmsKeyId, isKmsKeyId, "a KMS key id (key-…)"],
+        [intent.sourceKmsKeyId, isKmsKeyId, "a KMS key id (key-…)"],
+    ];
+    const formatProblems = ids
+        .filter(([v, valid]) => v?.value !== undefined && !valid(v.value))
+        .map(([v, , what]) => ({ path: v!.path, message: `${JSON.stringify(v!.value)} is not ${what}.`, fix: "Give the id as the console shows it." }));
+    return [...findingsOf(idFormats, formatProblems), ...judge("disk", intent, contextFromConfig())];
+}
+
+/**
+ * A disk of this account made from a snapshot another account shared with it. When the snapshot is encrypted
+ * (the default assumption) the disk is of the ESSD family and encrypted with this account's own key, not the
+ * source's (C11); otherwise copy the snapshot first.
+ */
+export class SharedSnapshotDisk extends pulumi.ComponentResource {
+    /** The id of the disk. */
+    public readonly diskId!: pulumi.Output<string>;
+
+    constructor(name: string, args: SharedSnapshotDiskArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        const warnings = throwIfInvalid(
+            DISK_TYPE,
+            name,
+            diskFindings(args, { snapshotId: known(args.snapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }),
+        );
+        super(typeToken(DISK_TYPE), name, {}, opts);
+        logWarnings(warnings, this);
+        const checked = pulumi.all([pulumi.output(args.snapshotId), pulumi.output(args.kmsKeyId), pulumi.output(args.sourceKmsKeyId)]).apply(([snapshotId, kmsKeyId, sourceKmsKeyId]) => {
+            failOnErrors(diskFindings(args, { snapshotId, kmsKeyId, sourceKmsKeyId }), this);
+            return snapshotId;
+        });
+        const intent = diskIntent(args, {});
+        const disk = new ecs.EcsDisk(
+            `${name}-disk`,
+            {
+                zoneId: args.zoneId,
+                snapshotId: checked,
+                category: intent.category.value,
+                encrypted: intent.encrypted.value,
+                kmsKeyId: args.kmsKeyId,
+                size: args.size,
+                diskName: args.diskName,
+                performanceLevel: args.performanceLevel,
+            },
+            { parent: this },
+        );
+        this.diskId = disk.id;
+        this.registerOutputs({ diskId: this.diskId });
+    }
+}
+
+export interface ShareeImageAccessArgs {
+    /** RAM users of this account to grant access to shared images. */
+    userNames?: string[];
+    /** RAM groups of this account to grant access to shared images. */
+    groupNames?: string[];
+    /** RAM roles of this account to grant access to shared images. */
+    roleNames?: string[];
+    /** Grant launching instances from shared images too (`ecs:RunInstances`, `ecs:CreateInstance`), not only seeing them. Defaults to true. */
+    allowLaunch?: boolean;
+    /** The name of the custom policy. Defaults to `alicloud-sharing-image-access-<name>`, cleaned to what RAM accepts. */
+    policyName?: string;
+}
+
+const ACCESS_TYPE = "ShareeImageAccess";
+
+/** The access intent of the arguments. */
+export function accessIntent(args: ShareeImageAccessArgs, policyDocument: string): AccessIntent {
+    return {
+        principals: [
+            ...asArray(args.userNames).map((v, i) => at<string>(`userNames[${i}]`, v)),
+            ...asArray(args.groupNames).map((v, i) => at<string>(`groupNames[${i}]`, v)),
+            ...asArray(args.roleNames).map((v, i) => at<string>(`roleNames[${i}]`, v)),
+        ],
+        policy: at("policyDocument", policyDocument),
+    };
+}
+
+/**
+ * Lets RAM users, groups and roles of a sharee account see images shared with it and launch instances from them
+ * (C25): one custom policy with exactly those actions, attached to each.
+ */
+export class ShareeImageAccess extends pulumi.ComponentResource {
+    /** The name of the custom policy. */
+    public readonly policyName!: pulumi.Output<string>;
+    /** The policy, as rendered JSON. */
+    public readonly policyDocument!: pulumi.Output<string>;
+
+    constructor(name: string, args: ShareeImageAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        const document = renderDocument(shareeImageAccessPolicy(args.allowLaunch !== false));
+        const warnings = throwIfInvalid(ACCESS_TYPE, name, judge("access", accessIntent(args, document), contextFromConfig()));
+        super(typeToken(ACCESS_TYPE), name, {}, opts);
+        logWarnings(warnings, this);
+        const policy = new ram.Policy(
+            `${name}-policy`,
+            {
+                policyName: args.policyName ?? `alicloud-sharing-image-access-${name}`.replace(/[^A-Za-z0-9-]/g, "-").slice(0, 128),
+                policyDocument: document,
+                description: `Lets the attached identities see${args.allowLaunch !== false ? " and launch" : ""} shared ECS images (managed by ${typeToken(ACCESS_TYPE)}).`,
+            },
+            { parent: this },
+        );
+        const attach = { policyName: policy.policyName, policyType: CUSTOM_POLICY_TYPE };
+        asArray(args.userNames).forEach((userName) => new ram.UserPolicyAttachment(`${name}-user-${userName}`, { ...attach, userName }, { parent: this }));
+        asArray(args.groupNames).forEach((groupName) => new ram.GroupPolicyAttachment(`${name}-group-${groupName}`, { ...attach, groupName }, { parent: this }));
+        asArray(args.roleNames).forEach((roleName) => new ram.RolePolicyAttachment(`${name}-role-${roleName}`, { ...attach, roleName }, { parent: this }));
+        this.policyName = policy.policyName;
+        this.policyDocument = pulumi.output(document);
+        this.registerOutputs({ policyName: this.policyName, policyDocument: this.policyDocument });
+    }
+}
