@@ -6,7 +6,7 @@ import { CUSTOM_POLICY_TYPE, RESOURCE_KINDS, ResourceKind, SHARE_ROLE_NAME } fro
 import { Located, RoleIntent, ShareIntent, at } from "../intent/model";
 import { KmsKeyRef, kmsSharePolicy, renderDocument, trustPolicy } from "../ram/documents";
 import { findingsOf, judge, judgeWith } from "../rules/registry";
-import { idFormats, noDuplicates, principalFormat } from "../rules/targets";
+import { kmsKeyFormat, noDuplicates, principalFormat } from "../rules/targets";
 import { shareRoleName, trustMatchesTargets } from "../rules/roles";
 import { Finding, RuleContext } from "../rules/types";
 import { claimShareRole } from "./claims";
@@ -102,7 +102,7 @@ function keyFindings(keys: readonly { keyId: Located<string>; region: Located<st
             ? [{ path: region.path, message: `${JSON.stringify(region.value)} is not a region id.`, fix: "Give the region the key lives in, such as cn-hangzhou." }]
             : []),
     ]);
-    return findingsOf(idFormats, problems);
+    return findingsOf(kmsKeyFormat, problems);
 }
 
 /** A share intent holding only recipients, to run the recipient rules on a role's targets. */

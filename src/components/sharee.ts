@@ -7,7 +7,7 @@ import { CUSTOM_POLICY_TYPE } from "../alibaba/names";
 import { AccessIntent, DiskIntent, Located, at } from "../intent/model";
 import { renderDocument, shareeImageAccessPolicy } from "../ram/documents";
 import { findingsOf, judge } from "../rules/registry";
-import { idFormats } from "../rules/targets";
+import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
 import { Finding } from "../rules/types";
 import { asArray, contextFromConfig, failOnErrors, known, logWarnings, throwIfInvalid, typeToken } from "./common";
 
@@ -50,15 +50,13 @@ export function diskIntent(args: SharedSnapshotDiskArgs, values: { snapshotId?: 
 /** The C11 findings plus the id formats of a disk's values. */
 function diskFindings(args: SharedSnapshotDiskArgs, values: { snapshotId?: string; kmsKeyId?: string; sourceKmsKeyId?: string }): Finding[] {
     const intent = diskIntent(args, values);
-    const ids: [Located<string> | undefined, (v: string) => boolean, string][] = [
-        [intent.snapshotId, isSnapshotId, "a snapshot id (s-…)"],
-        [intent.kmsKeyId, isKmsKeyId, "a KMS key id (key-…)"],
-        [intent.sourceKmsKeyId, isKmsKeyId, "a KMS key id (key-…)"],
+    const bad = (v: Located<string> | undefined, valid: (v: string) => boolean, what: string) =>
+        v?.value !== undefined && !valid(v.value) ? [{ path: v.path, message: `${JSON.stringify(v.value)} is not ${what}.`, fix: "Give the id as the console shows it." }] : [];
+    return [
+        ...findingsOf(resourceIdFormat, bad(intent.snapshotId, isSnapshotId, "a snapshot id (s-…)")),
+        ...findingsOf(kmsKeyFormat, [...bad(intent.kmsKeyId, isKmsKeyId, "a KMS key id (key-…)"), ...bad(intent.sourceKmsKeyId, isKmsKeyId, "a KMS key id (key-…)")]),
+        ...judge("disk", intent, contextFromConfig()),
     ];
-    const formatProblems = ids
-        .filter(([v, valid]) => v?.value !== undefined && !valid(v.value))
-        .map(([v, , what]) => ({ path: v!.path, message: `${JSON.stringify(v!.value)} is not ${what}.`, fix: "Give the id as the console shows it." }));
-    return [...findingsOf(idFormats, formatProblems), ...judge("disk", intent, contextFromConfig())];
 }
 
 /**

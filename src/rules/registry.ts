@@ -13,7 +13,7 @@ import {
     snapshotServiceKey,
     grantMethod,
 } from "./snapshots";
-import { idFormats, noDuplicates, notOwnAccount, principalFormat, sameSite, shareNotEmpty } from "./targets";
+import { kmsKeyFormat, noDuplicates, ownerAccountFormat, regionFormat, resourceIdFormat, notOwnAccount, principalFormat, sameSite, shareNotEmpty } from "./targets";
 import { AnyRule, Finding, Problem, Rule, RuleContext, RuleSubjects, SubjectKind } from "./types";
 
 /** Every rule, in catalogue order. */
@@ -23,7 +23,10 @@ export const rules: readonly AnyRule[] = Object.freeze([
     notOwnAccount,
     sameSite,
     noDuplicates,
-    idFormats,
+    ownerAccountFormat,
+    resourceIdFormat,
+    kmsKeyFormat,
+    regionFormat,
     grantMethod,
     snapshotAccountLimit,
     snapshotOwnerQuota,

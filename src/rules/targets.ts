@@ -110,28 +110,56 @@ function badIds(values: readonly Located<string>[], valid: (v: string) => boolea
         .map((v) => ({ path: v.path, message: `${quote(v.value)} is not ${what}.`, fix }));
 }
 
-export const idFormats = defineRule({
-    id: "id-format",
-    constraints: ["C1", "C5", "C9", "C16", "C18"],
+export const resourceIdFormat = defineRule({
+    id: "resource-id-format",
+    constraints: ["C5", "C16"],
     severity: "error",
-    title: "Ids, keys, regions and owners are well formed",
-    description:
-        "Snapshot ids look like `s-…`, custom image ids like `m-…`, KMS key ids like `key-…` (or the older UUID form), regions " +
-        "like `cn-hangzhou`, and the owner is a 16-digit account id. A malformed id would otherwise fail only at deploy time.",
+    title: "Shared resources are snapshot ids or custom image ids",
+    description: "Snapshot ids look like `s-…` and custom image ids like `m-…`; anything else (a name, a public image, a typo) fails only at deploy time.",
     subject: "share",
-    check: (intent) => {
-        const isResource = intent.kind === "snapshot" ? isSnapshotId : isImageId;
-        const resourceWhat = intent.kind === "snapshot" ? "a snapshot id (s-…)" : "a custom image id (m-…)";
-        const keys: Located<string>[] =
-            intent.encryption.kind === "customerKey" ? [intent.encryption.keyId, ...Object.values(intent.copyKeyIds)] : [];
-        const regions: Located<string>[] = [intent.region, ...(intent.encryption.kind === "customerKey" ? [intent.encryption.keyRegion] : [])];
-        return [
-            ...badIds(intent.resources, isResource, resourceWhat, `Give the ids of the ${intent.kind}s to share.`),
-            ...badIds(keys, isKmsKeyId, "a KMS key id (key-…)", "Give the id of the customer-managed key, as KMS shows it."),
-            ...badIds(regions, isRegionId, "a region id (such as cn-hangzhou)", "Give a region id."),
-            ...badIds([intent.ownerAccountId], isAccountId, "an account id (16 digits)", "Give the owner's account id, or leave it out to use the provider's."),
-        ];
-    },
+    check: (intent) =>
+        intent.kind === "snapshot"
+            ? badIds(intent.resources, isSnapshotId, "a snapshot id (s-…)", "Give the ids of the snapshots to share.")
+            : badIds(intent.resources, isImageId, "a custom image id (m-…)", "Give the ids of custom images created in the owner's account."),
+});
+
+export const kmsKeyFormat = defineRule({
+    id: "kms-key-format",
+    constraints: ["C9", "C21"],
+    severity: "error",
+    title: "Keys are KMS key ids",
+    description: "The share role is granted on exact key ARNs built from the key ids: a KMS key id looks like `key-…` (or the older UUID form).",
+    subject: "share",
+    check: (intent) =>
+        intent.encryption.kind === "customerKey"
+            ? badIds([intent.encryption.keyId, ...Object.values(intent.copyKeyIds)], isKmsKeyId, "a KMS key id (key-…)", "Give the id of the customer-managed key, as KMS shows it.")
+            : [],
+});
+
+export const regionFormat = defineRule({
+    id: "region-format",
+    constraints: ["C18", "C19"],
+    severity: "error",
+    title: "Regions are region ids",
+    description: "Sharing happens in a region, and the key ARNs name the key's region: a region id looks like `cn-hangzhou`.",
+    subject: "share",
+    check: (intent) =>
+        badIds(
+            [intent.region, ...(intent.encryption.kind === "customerKey" ? [intent.encryption.keyRegion] : [])],
+            isRegionId,
+            "a region id (such as cn-hangzhou)",
+            "Give a region id.",
+        ),
+});
+
+export const ownerAccountFormat = defineRule({
+    id: "owner-account-format",
+    constraints: ["C1", "C2"],
+    severity: "error",
+    title: "The owner is an account id",
+    description: "The owner account names the key ARNs of the share role and is compared with the recipients: it is a 16-digit account id.",
+    subject: "share",
+    check: (intent) => badIds([intent.ownerAccountId], isAccountId, "an account id (16 digits)", "Give the owner's account id, or leave it out to use the provider's."),
 });
 
 export const shareNotEmpty = defineRule({

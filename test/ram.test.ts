@@ -1,0 +1,197 @@
+import fc from "fast-check";
+import {
+    analyzePermissionPolicy,
+    analyzeTrustPolicy,
+    documentBytes,
+    kmsSharePolicy,
+    renderDocument,
+    shareeImageAccessPolicy,
+    trustPolicy,
+} from "../src/ram";
+
+const OWNER = "1234567890123456";
+
+describe("trust policies, in the shapes of the Alibaba pages", () => {
+    test("per account: one statement listing each sharee's ECS service principal", () => {
+        expect(renderDocument(trustPolicy({ accountIds: ["2222222222222222", "3333333333333333"] }))).toBe(
+            JSON.stringify({
+                Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: ["2222222222222222@ecs.aliyuncs.com", "3333333333333333@ecs.aliyuncs.com"] } }],
+                Version: "1",
+            }),
+        );
+    });
+    test("whole directory: the wildcard principal with StringEquals sts:ServiceOwnerRDId", () => {
+        expect(renderDocument(trustPolicy({ resourceDirectoryId: "rd-3G6Rt8" }))).toBe(
+            JSON.stringify({
+                Statement: [{
+                    Action: "sts:AssumeRole",
+                    Effect: "Allow",
+                    Principal: { Service: "*@ecs.aliyuncs.com" },
+                    Condition: { StringEquals: { "sts:ServiceOwnerRDId": "rd-3G6Rt8" } },
+                }],
+                Version: "1",
+            }),
+        );
+    });
+    test("one folder: StringLike sts:ServiceOwnerRDPath with the path and a trailing *", () => {
+        expect(trustPolicy({ folderPaths: ["rd-3G6Rt8/r-Wm2Xo1/fd-bVaRIG8Zp1"] })).toEqual({
+            Statement: [{
+                Action: "sts:AssumeRole",
+                Effect: "Allow",
+                Principal: { Service: "*@ecs.aliyuncs.com" },
+                Condition: { StringLike: { "sts:ServiceOwnerRDPath": "rd-3G6Rt8/r-Wm2Xo1/fd-bVaRIG8Zp1*" } },
+            }],
+            Version: "1",
+        });
+    });
+    test("several folders in one role: one statement, one pattern each", () => {
+        expect(trustPolicy({ folderPaths: ["rd-a/r-b/fd-c", "rd-a/r-b/fd-d/fd-e"] }).Statement).toEqual([{
+            Action: "sts:AssumeRole",
+            Effect: "Allow",
+            Principal: { Service: "*@ecs.aliyuncs.com" },
+            Condition: { StringLike: { "sts:ServiceOwnerRDPath": ["rd-a/r-b/fd-c*", "rd-a/r-b/fd-d/fd-e*"] } },
+        }]);
+    });
+    test("mixed targets: accounts, then directory, then folders", () => {
+        const doc = trustPolicy({ accountIds: ["2222222222222222"], resourceDirectoryId: "rd-a", folderPaths: ["rd-a/r-b/fd-c"] });
+        expect(doc.Statement.map((s) => s.Condition ?? s.Principal)).toEqual([
+            { Service: ["2222222222222222@ecs.aliyuncs.com"] },
+            { StringEquals: { "sts:ServiceOwnerRDId": "rd-a" } },
+            { StringLike: { "sts:ServiceOwnerRDPath": "rd-a/r-b/fd-c*" } },
+        ]);
+    });
+    test("no principal at all is refused", () => {
+        expect(() => trustPolicy({})).toThrow(/at least one account, directory or folder path/);
+    });
+});
+
+describe("the KMS share policy (C9, C21)", () => {
+    test("one key: exactly the documented policy", () => {
+        expect(renderDocument(kmsSharePolicy([{ keyId: "key-hzz62f1cb66fa42qo0001", region: "cn-hangzhou", ownerAccountId: OWNER }]))).toBe(
+            JSON.stringify({
+                Version: "1",
+                Statement: [
+                    { Action: "kms:List*", Resource: `acs:kms:cn-hangzhou:${OWNER}:key`, Effect: "Allow" },
+                    {
+                        Action: ["kms:DescribeKey", "kms:TagResource", "kms:UntagResource", "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+                        Resource: `acs:kms:cn-hangzhou:${OWNER}:key/key-hzz62f1cb66fa42qo0001`,
+                        Effect: "Allow",
+                    },
+                ],
+            }),
+        );
+    });
+    test("keys in two regions: each key list and each key, once", () => {
+        const doc = kmsSharePolicy([
+            { keyId: "key-a0000001", region: "cn-shanghai", ownerAccountId: OWNER },
+            { keyId: "key-b0000001", region: "cn-beijing", ownerAccountId: OWNER },
+            { keyId: "key-a0000001", region: "cn-shanghai", ownerAccountId: OWNER },
+        ]);
+        expect(doc.Statement.map((s) => s.Resource)).toEqual([
+            [`acs:kms:cn-shanghai:${OWNER}:key`, `acs:kms:cn-beijing:${OWNER}:key`],
+            [`acs:kms:cn-shanghai:${OWNER}:key/key-a0000001`, `acs:kms:cn-beijing:${OWNER}:key/key-b0000001`],
+        ]);
+    });
+    test("no key is refused", () => expect(() => kmsSharePolicy([])).toThrow(/at least one key/));
+});
+
+describe("the sharee access policy (C25)", () => {
+    test("see and launch", () => {
+        expect(shareeImageAccessPolicy()).toEqual({
+            Version: "1",
+            Statement: [{ Action: ["ecs:DescribeImages", "ecs:RunInstances", "ecs:CreateInstance"], Resource: "*", Effect: "Allow" }],
+        });
+    });
+    test("see only", () => {
+        expect(shareeImageAccessPolicy(false).Statement[0].Action).toEqual(["ecs:DescribeImages"]);
+    });
+});
+
+describe("reading documents back", () => {
+    test("a trust policy with an open wildcard is reported open", () => {
+        const open = { Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "*@ecs.aliyuncs.com" } }], Version: "1" };
+        expect(analyzeTrustPolicy(JSON.stringify(open)).openPrincipals).toEqual(["*@ecs.aliyuncs.com"]);
+        expect(analyzeTrustPolicy({ Statement: { Effect: "Allow", Principal: "*" } }).openPrincipals).toEqual(["*"]);
+    });
+    test("denies are ignored, other principals are listed", () => {
+        const doc = {
+            Statement: [
+                { Effect: "Deny", Principal: { Service: "*" } },
+                { Effect: "Allow", Principal: { RAM: ["acs:ram::2222222222222222:root"] } },
+            ],
+        };
+        const analysis = analyzeTrustPolicy(doc);
+        expect(analysis.openPrincipals).toEqual([]);
+        expect(analysis.otherPrincipals).toEqual(["RAM:acs:ram::2222222222222222:root"]);
+    });
+    test.each([
+        ["not json", "{", ["the document is not valid JSON"]],
+        ["a number", 42, ["the document is a number, not a JSON object"]],
+        ["null", null, ["the document is null, not a JSON object"]],
+        ["no statement", {}, ["the document has no Statement"]],
+        ["a bad statement", { Statement: ["x"] }, ["Statement[0] is a string, not an object"]],
+        ["a bad principal", { Statement: [{ Effect: "Allow", Principal: { Service: 7 } }] }, ["Statement[0].Principal.Service is not a string or a list of strings"]],
+    ])("a malformed document (%s) gives problems, not an exception", (_what, doc, problems) => {
+        expect(analyzeTrustPolicy(doc).problems).toEqual(problems);
+    });
+    test("a permission policy's grants", () => {
+        expect(analyzePermissionPolicy(shareeImageAccessPolicy()).grants).toEqual([
+            { actions: ["ecs:DescribeImages", "ecs:RunInstances", "ecs:CreateInstance"], resources: ["*"] },
+        ]);
+        expect(analyzePermissionPolicy({ Statement: [{ Effect: "Allow", Action: 1, Resource: "*" }] }).problems).toEqual([
+            "Statement[0] has no readable Action or Resource",
+        ]);
+    });
+});
+
+describe("builders and readers, property-based", () => {
+    const accountId = fc.stringMatching(/^[0-9]{16}$/);
+    const token = fc.stringMatching(/^[A-Za-z0-9]{1,10}$/);
+    const folderPath = fc.tuple(token, token, fc.array(token, { minLength: 1, maxLength: 3 })).map(([a, b, c]) => [`rd-${a}`, `r-${b}`, ...c.map((f) => `fd-${f}`)].join("/"));
+    const principals = fc.record(
+        {
+            accountIds: fc.uniqueArray(accountId, { maxLength: 80 }),
+            resourceDirectoryId: token.map((t) => `rd-${t}`),
+            folderPaths: fc.uniqueArray(folderPath, { maxLength: 5 }),
+        },
+        { requiredKeys: [] },
+    );
+
+    test("a rendered trust policy reads back to the same principals and is never open", () =>
+        fc.assert(
+            fc.property(principals, (p) => {
+                const empty = (p.accountIds ?? []).length === 0 && p.resourceDirectoryId === undefined && (p.folderPaths ?? []).length === 0;
+                if (empty) {
+                    return true;
+                }
+                const analysis = analyzeTrustPolicy(renderDocument(trustPolicy(p)));
+                expect(analysis.accountIds).toEqual(p.accountIds ?? []);
+                expect(analysis.directoryIds).toEqual(p.resourceDirectoryId === undefined ? [] : [p.resourceDirectoryId]);
+                expect(analysis.folderPathPatterns).toEqual((p.folderPaths ?? []).map((f) => `${f}*`));
+                expect(analysis.openPrincipals).toEqual([]);
+                expect(analysis.problems).toEqual([]);
+                return true;
+            }),
+        ));
+    test("a rendered KMS policy grants exactly the seven actions on exactly its keys", () =>
+        fc.assert(
+            fc.property(fc.uniqueArray(token.map((t) => `key-${t}`), { minLength: 1, maxLength: 4 }), accountId, (keys, owner) => {
+                const grants = analyzePermissionPolicy(renderDocument(kmsSharePolicy(keys.map((keyId) => ({ keyId, region: "cn-shanghai", ownerAccountId: owner }))))).grants;
+                expect(grants[0]).toEqual({ actions: ["kms:List*"], resources: [`acs:kms:cn-shanghai:${owner}:key`] });
+                expect(grants[1].resources).toEqual(keys.map((k) => `acs:kms:cn-shanghai:${owner}:key/${k}`));
+                return true;
+            }),
+        ));
+    test("the readers never throw, whatever the input", () =>
+        fc.assert(
+            fc.property(fc.oneof(fc.anything(), fc.json(), fc.string()), (doc) => {
+                analyzeTrustPolicy(doc);
+                analyzePermissionPolicy(doc);
+                return true;
+            }),
+        ));
+    test("the document size is counted in UTF-8 bytes", () => {
+        expect(documentBytes("ab")).toBe(2);
+        expect(documentBytes("é")).toBe(2);
+    });
+});
