@@ -1,0 +1,193 @@
+import fc from "fast-check";
+import { readFileSync } from "fs";
+import { join } from "path";
+import { at, AccessIntent, CopyIntent, DiskIntent, RoleIntent, ShareIntent } from "../src/intent";
+import { kmsSharePolicy, renderDocument, shareeImageAccessPolicy, trustPolicy } from "../src/ram";
+import { formatFinding, judge, ruleContext, rules, RuleSubjects, SubjectKind } from "../src/rules";
+
+const OWNER = "1111111111111111";
+const A = "2222222222222222";
+const B = "3333333333333333";
+const KEY = "key-abcdefgh12345678";
+
+function share(overrides: Partial<ShareIntent> = {}): ShareIntent {
+    return {
+        kind: "snapshot",
+        resources: [at("snapshotIds[0]", "s-abcd1234")],
+        region: at("region", "cn-shanghai"),
+        ownerAccountId: at("ownerAccountId", OWNER),
+        targets: [at("accountIds[0]", A)],
+        encryption: { kind: "customerKey", keyId: at("kmsKeyId", KEY), keyRegion: at("kmsKeyRegion", "cn-shanghai") },
+        method: at("method", "resourceShare"),
+        shareName: at("shareName", "backups"),
+        resourceType: at("resourceType", "Snapshot"),
+        copyToRegions: [],
+        copyKeyIds: {},
+        unencryptedDataAcknowledged: false,
+        sharedWithThisAccount: false,
+        derivedFromPaidImage: false,
+        ...overrides,
+    };
+}
+const image = (overrides: Partial<ShareIntent> = {}): ShareIntent =>
+    share({ kind: "image", resources: [at("imageIds[0]", "m-abcd1234")], resourceType: at("resourceType", "Image"), ...overrides });
+const accounts = (n: number) => Array.from({ length: n }, (_, i) => at(`accountIds[${i}]`, String(2000000000000000 + i)));
+
+const keyArn = `acs:kms:cn-shanghai:${OWNER}:key/${KEY}`;
+function role(overrides: Partial<RoleIntent> = {}): RoleIntent {
+    return {
+        kind: "snapshot",
+        roleName: at("roleName", "AliyunECSShareEncryptSnapshotDefaultRole"),
+        trustPolicy: at("trustPolicy", renderDocument(trustPolicy({ accountIds: [A] }))),
+        kmsPolicy: at("kmsPolicy", renderDocument(kmsSharePolicy([{ keyId: KEY, region: "cn-shanghai", ownerAccountId: OWNER }]))),
+        expectedTargets: [A],
+        expectedKeyArns: [keyArn],
+        maxSessionDuration: at("maxSessionDuration", 3600),
+        ...overrides,
+    };
+}
+const disk = (overrides: Partial<DiskIntent> = {}): DiskIntent => ({
+    snapshotId: at("snapshotId", "s-abcd1234"),
+    category: at("category", "cloud_essd"),
+    sourceEncrypted: true,
+    sourceKmsKeyId: at("sourceKmsKeyId", "key-source0001"),
+    encrypted: at("encrypted", true),
+    kmsKeyId: at("kmsKeyId", "key-mine00001"),
+    ...overrides,
+});
+const copy = (overrides: Partial<CopyIntent> = {}): CopyIntent => ({
+    sourceSnapshotId: at("sourceSnapshotId", "s-abcd1234"),
+    sourceKmsKeyId: at("sourceKmsKeyId", "key-source0001"),
+    kmsKeyId: at("kmsKeyId", "key-mine00001"),
+    ...overrides,
+});
+const access = (overrides: Partial<AccessIntent> = {}): AccessIntent => ({
+    principals: [at("userNames[0]", "ops")],
+    policy: at("policyDocument", renderDocument(shareeImageAccessPolicy())),
+    ...overrides,
+});
+
+type Case = { [K in SubjectKind]: { kind: K; passing: RuleSubjects[K]; failing: RuleSubjects[K]; expected: [string, string][]; context?: Parameters<typeof ruleContext>[0] } }[SubjectKind];
+
+const openTrust = JSON.stringify({ Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "*@ecs.aliyuncs.com" } }], Version: "1" });
+const wideKms = JSON.stringify({ Version: "1", Statement: [{ Action: ["kms:*"], Resource: "*", Effect: "Allow" }] });
+
+/** For every rule: a subject it accepts, one it rejects, and exactly the findings [rule, path] of the rejected one. */
+const cases: Record<string, Case> = {
+    "share-not-empty": { kind: "share", passing: share(), failing: share({ resources: [], targets: [] }), expected: [["share-not-empty", "snapshotIds"], ["share-not-empty", "accountIds"]] },
+    "principal-format": { kind: "share", passing: share({ targets: [at("accountIds[0]", A), at("resourceDirectoryId", "rd-abc"), at("folderPaths[0]", "rd-abc/r-def/fd-ghi")] }), failing: share({ targets: [at("accountIds[0]", "ram-user-bob"), at("accountIds[1]", A)] }), expected: [["principal-format", "accountIds[0]"]] },
+    "not-own-account": { kind: "share", passing: share(), failing: share({ targets: [at("accountIds[0]", OWNER)] }), expected: [["not-own-account", "accountIds[0]"]] },
+    "same-site": {
+        kind: "share",
+        passing: share({ targets: [at("accountIds[0]", A)] }),
+        failing: share({ targets: [at("accountIds[0]", A), at("accountIds[1]", B)] }),
+        expected: [["same-site", "accountIds[1]"]],
+        context: { accountSites: { [OWNER]: "china", [A]: "china", [B]: "international" } },
+    },
+    "no-duplicates": { kind: "share", passing: share(), failing: share({ targets: [at("accountIds[0]", A), at("accountIds[1]", A)], resources: [at("snapshotIds[0]", "s-abcd1234"), at("snapshotIds[1]", "s-abcd1234")] }), expected: [["no-duplicates", "accountIds[1]"], ["no-duplicates", "snapshotIds[1]"]] },
+    "owner-account-format": { kind: "share", passing: share(), failing: share({ ownerAccountId: at("ownerAccountId", "me") }), expected: [["owner-account-format", "ownerAccountId"]] },
+    "resource-id-format": { kind: "share", passing: share(), failing: share({ resources: [at("snapshotIds[0]", "m-abcd1234")] }), expected: [["resource-id-format", "snapshotIds[0]"]] },
+    "kms-key-format": { kind: "share", passing: share(), failing: share({ encryption: { kind: "customerKey", keyId: at("kmsKeyId", "alias/backup"), keyRegion: at("kmsKeyRegion", "cn-shanghai") } }), expected: [["kms-key-format", "kmsKeyId"]] },
+    "region-format": { kind: "share", passing: share(), failing: share({ region: at("region", "Shanghai") }), expected: [["region-format", "region"]] },
+    "grant-method": { kind: "share", passing: image({ method: at("method", "imagePermission") }), failing: share({ method: at("method", "imagePermission") }), expected: [["grant-method", "method"]] },
+    "snapshot-account-limit": { kind: "share", passing: share({ targets: accounts(64) }), failing: share({ targets: accounts(65) }), expected: [["snapshot-account-limit", "accountIds"]] },
+    "snapshot-owner-quota": {
+        kind: "share",
+        passing: share(),
+        failing: share({ resources: [at("snapshotIds[0]", "s-abcd1234"), at("snapshotIds[1]", "s-abcd1235")] }),
+        expected: [["snapshot-owner-quota", "snapshotIds"]],
+        context: { limits: { sharedSnapshotsInUse: 1023 } },
+    },
+    "snapshot-service-key": { kind: "share", passing: share(), failing: share({ encryption: { kind: "serviceKey", path: "serviceKeyEncrypted" } }), expected: [["snapshot-service-key", "serviceKeyEncrypted"]] },
+    "no-reshare": { kind: "share", passing: share(), failing: share({ sharedWithThisAccount: true }), expected: [["no-reshare", "sharedWithThisAccount"]] },
+    "disk-from-shared-encrypted-snapshot": {
+        kind: "disk",
+        passing: disk({ category: at("category", "cloud_auto") }),
+        failing: disk({ category: at("category", "cloud_efficiency"), kmsKeyId: at("kmsKeyId", "key-source0001") }),
+        expected: [["disk-from-shared-encrypted-snapshot", "category"], ["disk-from-shared-encrypted-snapshot", "kmsKeyId"]],
+    },
+    "copy-key": { kind: "copy", passing: copy(), failing: copy({ kmsKeyId: at("kmsKeyId", "key-source0001") }), expected: [["copy-key", "kmsKeyId"]] },
+    "image-account-quota": {
+        kind: "share",
+        passing: image({ targets: accounts(50), encryption: { kind: "none" }, unencryptedDataAcknowledged: true }),
+        failing: image({ targets: accounts(51), encryption: { kind: "none" }, unencryptedDataAcknowledged: true }),
+        expected: [["image-account-quota", "accountIds"]],
+    },
+    "image-copy-regions": {
+        kind: "share",
+        passing: image({ copyToRegions: [at("copyToRegions[0]", "cn-beijing")], copyKeyIds: { "cn-beijing": at("copyKmsKeyIds.cn-beijing", "key-beijing0001") } }),
+        failing: image({ copyToRegions: [at("copyToRegions[0]", "cn-beijing"), at("copyToRegions[1]", "cn-shanghai"), at("copyToRegions[2]", "cn-beijing")] }),
+        expected: [["image-copy-regions", "copyToRegions[0]"], ["image-copy-regions", "copyToRegions[1]"], ["image-copy-regions", "copyToRegions[2]"]],
+    },
+    "encrypted-image-region": { kind: "share", passing: image(), failing: image({ region: at("region", "cn-hangzhou"), encryption: { kind: "customerKey", keyId: at("kmsKeyId", KEY), keyRegion: at("kmsKeyRegion", "cn-hangzhou") } }), expected: [["encrypted-image-region", "region"]] },
+    "image-service-key": { kind: "share", passing: image(), failing: image({ encryption: { kind: "serviceKey", path: "serviceKeyEncrypted" } }), expected: [["image-service-key", "serviceKeyEncrypted"]] },
+    "directory-and-accounts": { kind: "share", passing: image({ targets: [at("resourceDirectoryId", "rd-abc")] }), failing: image({ targets: [at("accountIds[0]", A), at("resourceDirectoryId", "rd-abc")] }), expected: [["directory-and-accounts", "accountIds"]] },
+    "unencrypted-image-acknowledged": { kind: "share", passing: image({ encryption: { kind: "none" }, unencryptedDataAcknowledged: true }), failing: image({ encryption: { kind: "none" } }), expected: [["unencrypted-image-acknowledged", "unencryptedDataAcknowledged"]] },
+    "sharee-image-access": {
+        kind: "access",
+        passing: access(),
+        failing: access({ principals: [at("userNames[0]", "bob smith")], policy: at("policyDocument", JSON.stringify({ Version: "1", Statement: [{ Action: ["ecs:*"], Resource: "*", Effect: "Allow" }] })) }),
+        expected: [["sharee-image-access", "userNames[0]"], ["sharee-image-access", "policyDocument"]],
+    },
+    "paid-image": { kind: "share", passing: image(), failing: image({ derivedFromPaidImage: true }), expected: [["paid-image", "derivedFromPaidImage"]] },
+    "share-name": { kind: "share", passing: share({ shareName: at("shareName", "a.b_c-1") }), failing: share({ shareName: at("shareName", "x".repeat(51)) }), expected: [["share-name", "shareName"]] },
+    "resource-type": { kind: "share", passing: share(), failing: share({ resourceType: at("resourceType", "snapshot") }), expected: [["resource-type", "resourceType"]] },
+    "share-role-name": { kind: "role", passing: role(), failing: role({ roleName: at("roleName", "AliyunECSShareEncryptImageDefaultRole") }), expected: [["share-role-name", "roleName"]] },
+    "one-role-per-name": { kind: "role", passing: role({ otherDefinitions: [] }), failing: role({ otherDefinitions: ['EncryptedShareRole "other"'] }), expected: [["one-role-per-name", "roleName"]] },
+    "trust-policy-not-open": { kind: "role", passing: role({ expectedTargets: undefined }), failing: role({ trustPolicy: at("trustPolicy", openTrust), expectedTargets: undefined }), expected: [["trust-policy-not-open", "trustPolicy"]] },
+    "kms-policy-minimal": { kind: "role", passing: role(), failing: role({ kmsPolicy: at("kmsPolicy", wideKms) }), expected: [["kms-policy-minimal", "kmsPolicy"], ["kms-policy-minimal", "kmsPolicy"]] },
+    "trust-matches-targets": { kind: "role", passing: role(), failing: role({ expectedTargets: [B] }), expected: [["trust-matches-targets", "trustPolicy"], ["trust-matches-targets", "trustPolicy"]] },
+    "ram-document-limits": {
+        kind: "role",
+        passing: role({ maxSessionDuration: at("maxSessionDuration", 43200) }),
+        failing: role({ maxSessionDuration: at("maxSessionDuration", 60), trustPolicy: at("trustPolicy", renderDocument(trustPolicy({ accountIds: accounts(200).map((a) => a.value!) }))), expectedTargets: undefined }),
+        expected: [["ram-document-limits", "trustPolicy"], ["ram-document-limits", "maxSessionDuration"]],
+    },
+};
+
+const run = (c: Case, subject: unknown) => judge(c.kind, subject as never, ruleContext(c.context)).map((f) => [f.ruleId, f.path]);
+
+describe.each(Object.entries(cases))("rule %s", (id, c) => {
+    test("accepts its passing case: no finding of any rule", () => expect(run(c, c.passing)).toEqual([]));
+    test("rejects its failing case: exactly the expected findings", () => expect(run(c, c.failing)).toEqual(c.expected));
+    test("its failing messages start with its constraint ids and name the rule", () => {
+        const rule = rules.find((r) => r.id === id)!;
+        for (const f of judge(c.kind, c.failing as never, ruleContext(c.context))) {
+            expect(formatFinding(f)).toMatch(new RegExp(`^\\[${rule.constraints.join(", ")}\\] .+ \\(rule ${id}\\)$`));
+        }
+    });
+});
+
+describe("the registry", () => {
+    const catalogue = readFileSync(join(__dirname, "..", "..", "shared", "reference", "CONSTRAINTS.md"), "utf8");
+    const known = new Set([...catalogue.matchAll(/^\| ([CS][0-9]+) \|/gm)].map((m) => m[1]));
+
+    test("every rule has a passing and a failing case here", () => expect(Object.keys(cases).sort()).toEqual(rules.map((r) => r.id).sort()));
+    test("rule ids are unique kebab-case; constraint ids exist in the catalogue", () => {
+        expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
+        for (const r of rules) {
+            expect(r.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+            expect(r.constraints.length).toBeGreaterThan(0);
+            for (const c of r.constraints) {
+                expect(known.has(c)).toBe(true);
+            }
+        }
+    });
+    test("C22 and C26 are warnings; every other rule is an error", () => {
+        expect(rules.filter((r) => r.severity === "warning").map((r) => r.id)).toEqual(["directory-and-accounts", "paid-image"]);
+    });
+    test("unknown values are skipped, not judged", () => {
+        const unknown = share({ targets: [at("accountIds[0]", undefined)], resources: [at("snapshotIds[0]", undefined)], ownerAccountId: at("ownerAccountId", undefined), region: at("region", undefined) });
+        expect(judge("share", unknown)).toEqual([]);
+    });
+    test("no rule throws on odd values, whatever they are", () =>
+        fc.assert(
+            fc.property(fc.array(fc.anything(), { maxLength: 5 }), fc.anything(), fc.anything(), (targets, resource, doc) => {
+                judge("share", share({ targets: targets.map((t, i) => at(`accountIds[${i}]`, t as string)), resources: [at("snapshotIds[0]", resource as string)] }));
+                judge("share", image({ copyToRegions: [at("copyToRegions[0]", resource as string)] }));
+                judge("role", role({ trustPolicy: at("trustPolicy", doc), kmsPolicy: at("kmsPolicy", doc) }));
+                judge("access", access({ policy: at("policyDocument", doc) }));
+                return true;
+            }),
+        ));
+});
