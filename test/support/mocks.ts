@@ -28,6 +28,11 @@ export interface MockOptions {
 
 export interface Recorder {
     readonly registrations: Registration[];
+    /**
+     * Collects the errors the program raises asynchronously (a resource whose input failed a deploy-time check), as
+     * the engine would report them, and marks them handled. Call inside the test; `stop` when done.
+     */
+    captureFailures(): { failures: unknown[]; stop(): void };
     /** Waits until every registration started so far has been answered. */
     settle(): Promise<void>;
     /** The custom (non-component) registrations, optionally of one type. */
@@ -85,6 +90,15 @@ export function installMocks(options: MockOptions = {}): Recorder {
     };
     const recorder: Recorder = {
         registrations,
+        captureFailures() {
+            const failures: unknown[] = [];
+            const listener = (reason: unknown, promise: Promise<unknown>) => {
+                failures.push(reason);
+                promise.catch(() => undefined);
+            };
+            process.on("unhandledRejection", listener);
+            return { failures, stop: () => process.removeListener("unhandledRejection", listener) };
+        },
         async settle() {
             let quiet = 0;
             let last = -1;
@@ -115,4 +129,12 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 /** Sets a stack config value of the `alicloud-sharing` namespace (objects as JSON). */
 export function setLibraryConfig(key: string, value: unknown): void {
     pulumi.runtime.setConfig(`alicloud-sharing:${key}`, typeof value === "string" ? value : JSON.stringify(value));
+}
+
+/** The last part of a URN: the resource's name. */
+export const nameOf = (urn: string): string => urn.split("::").pop() ?? urn;
+
+/** `type name` of each registration, sorted: the shape of what a program registered. */
+export function shape(registrations: readonly Registration[]): string[] {
+    return registrations.map((r) => `${r.type} ${r.name}`).sort();
 }

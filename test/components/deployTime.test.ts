@@ -1,0 +1,45 @@
+import { execFileSync } from "child_process";
+import { join } from "path";
+
+/** Runs a deploy-time scenario in its own process; returns its failures and registered resources. */
+function run(scenario: string): { failures: string[]; registered: string[] } {
+    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "..", "fixtures", "deploy-time.ts"), scenario], {
+        encoding: "utf8",
+        cwd: join(__dirname, "..", ".."),
+    });
+    return JSON.parse(out);
+}
+
+describe("values known only at deploy time are checked then, failing the component's resources with the rule id", () => {
+    test("SharedSnapshot: an owner that is a recipient (C2) and a malformed snapshot id (C5, C16)", () => {
+        const { failures, registered } = run("snapshot");
+        expect(failures).toEqual([
+            "ResourceError on late: accountIds[0]: [C2] account 2222222222222222 is the owner of the snapshots; an account cannot share with itself. " +
+                "Remove the owner's own account from the recipients. (rule not-own-account)\n" +
+                'snapshotIds[0]: [C5, C16] "snap-late" is not a snapshot id (s-…). Give the ids of the snapshots to share. (rule resource-id-format)',
+        ]);
+        expect(registered).toEqual([]);
+    });
+    test("SharedImage: an encrypted image in a region where it cannot be shared (C19)", () => {
+        const { failures, registered } = run("image");
+        expect(failures).toEqual([
+            "ResourceError on late: region: [C19] encrypted images cannot be shared in cn-hangzhou; they can in cn-beijing, cn-shanghai, cn-hongkong, ap-southeast-1. " +
+                "Share from one of those regions (copy the image there), or share an unencrypted image. (rule encrypted-image-region)",
+        ]);
+        expect(registered.filter((n) => !n.startsWith("late-share-role"))).toEqual([]);
+    });
+    test("EncryptedShareRole: a malformed key id, so no KMS policy is created (C9, C21)", () => {
+        const { failures, registered } = run("role");
+        expect(failures).toEqual([
+            'ResourceError on late: kmsKeyId: [C9, C21] "not-a-key" is not a KMS key id (key-…). Give the id of the customer-managed key, as KMS shows it. (rule kms-key-format)',
+        ]);
+        expect(registered).toEqual(["late-role"]);
+    });
+    test("SharedSnapshotDisk: the disk key is the source's own key (C11)", () => {
+        const { failures, registered } = run("disk");
+        expect(failures).toEqual([
+            "ResourceError on late: kmsKeyId: [C11] key key-source0001 is the shared snapshot's own key. Encrypt the disk with a key of your own account. (rule disk-from-shared-encrypted-snapshot)",
+        ]);
+        expect(registered).toEqual([]);
+    });
+});

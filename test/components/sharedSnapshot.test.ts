@@ -1,0 +1,230 @@
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, nameOf, OWNER, REGION, setLibraryConfig, shape, valueOf } from "../support/mocks";
+
+const rec = installMocks();
+
+import { SharedSnapshot } from "../../src";
+import { resetShareRoleClaims } from "../../src/components/claims";
+import { kmsSharePolicy, renderDocument, trustPolicy } from "../../src/ram";
+
+const A = "2222222222222222";
+const B = "3333333333333333";
+const KEY = "key-abcdefgh12345678";
+const T = {
+    component: "alicloud-sharing:index:SharedSnapshot",
+    role: "alicloud-sharing:index:EncryptedShareRole",
+    ramRole: "alicloud:ram/role:Role",
+    policy: "alicloud:ram/policy:Policy",
+    attachment: "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment",
+    share: "alicloud:resourcemanager/resourceShare:ResourceShare",
+    resource: "alicloud:resourcemanager/sharedResource:SharedResource",
+    target: "alicloud:resourcemanager/sharedTarget:SharedTarget",
+};
+
+beforeEach(() => {
+    rec.clear();
+    resetShareRoleClaims();
+});
+
+async function build(name: string, args: ConstructorParameters<typeof SharedSnapshot>[1]) {
+    const component = new SharedSnapshot(name, args);
+    const outputs = { resourceShareId: await valueOf(component.resourceShareId), shareRoleName: await valueOf(component.shareRoleName) };
+    await rec.settle();
+    return { component, outputs };
+}
+
+describe("SharedSnapshot, unencrypted, to accounts", () => {
+    test("one share, one shared resource per snapshot, one target per account, all protected and parented", async () => {
+        const { outputs } = await build("backups", { snapshotIds: ["s-aaaa0001", "s-aaaa0002"], accountIds: [A, B] });
+        expect(shape(rec.registrations)).toEqual([
+            `${T.component} backups`,
+            `${T.share} backups-share`,
+            `${T.resource} backups-snapshot-s-aaaa0001`,
+            `${T.resource} backups-snapshot-s-aaaa0002`,
+            `${T.target} backups-target-${A}`,
+            `${T.target} backups-target-${B}`,
+        ].sort());
+        const component = rec.byName("backups");
+        for (const child of rec.resources()) {
+            expect(child.parent).toBe(component.urn);
+            expect(child.protect).toBe(true);
+        }
+        expect(rec.byName("backups-share").inputs).toEqual({ resourceShareName: "backups", allowExternalTargets: true });
+        expect(rec.byName("backups-snapshot-s-aaaa0001").inputs).toEqual({ resourceShareId: "backups-share-id", resourceId: "s-aaaa0001", resourceType: "Snapshot" });
+        expect(rec.byName(`backups-target-${B}`).inputs).toEqual({ resourceShareId: "backups-share-id", targetId: B });
+        expect(rec.byName(`backups-target-${B}`).dependencies.map(nameOf)).toEqual(["backups-share"]);
+        expect(outputs).toEqual({ resourceShareId: "backups-share-id", shareRoleName: undefined });
+    });
+
+    test("never the inline targets or resources of the share (C29)", async () => {
+        await build("inline", { snapshotIds: ["s-aaaa0001"], accountIds: [A] });
+        expect(Object.keys(rec.byName("inline-share").inputs).sort()).toEqual(["allowExternalTargets", "resourceShareName"]);
+    });
+
+    test("accounts declared inside the directory do not open the share to external targets (C30)", async () => {
+        await build("internal", { snapshotIds: ["s-aaaa0001"], accountIds: [A], accountsInResourceDirectory: true });
+        expect(rec.byName("internal-share").inputs.allowExternalTargets).toBe(false);
+    });
+
+    test("protect: false leaves the shares unprotected", async () => {
+        await build("loose", { snapshotIds: ["s-aaaa0001"], accountIds: [A], protect: false });
+        expect(rec.resources().map((r) => r.protect)).toEqual([false, false, false]);
+    });
+
+    test("shareName is used as given", async () => {
+        await build("named", { snapshotIds: ["s-aaaa0001"], accountIds: [A], shareName: "dr.backups_v2" });
+        expect(rec.byName("named-share").inputs.resourceShareName).toBe("dr.backups_v2");
+    });
+});
+
+describe("SharedSnapshot, organization targets", () => {
+    test("a directory: its id as target, no external targets", async () => {
+        await build("org", { snapshotIds: ["s-aaaa0001"], resourceDirectoryId: "rd-3G6Rt8" });
+        expect(rec.byName("org-share").inputs.allowExternalTargets).toBe(false);
+        expect(rec.resources(T.target).map((r) => r.inputs.targetId)).toEqual(["rd-3G6Rt8"]);
+    });
+    test("folders: the last folder of each path as target", async () => {
+        await build("teams", { snapshotIds: ["s-aaaa0001"], folderPaths: ["rd-a/r-b/fd-c", "rd-a/r-b/fd-c/fd-d"] });
+        expect(shape(rec.resources(T.target))).toEqual([`${T.target} teams-target-fd-c`, `${T.target} teams-target-fd-d`].sort());
+        expect(rec.byName("teams-share").inputs.allowExternalTargets).toBe(false);
+    });
+});
+
+describe("SharedSnapshot, encrypted with a customer-managed key", () => {
+    test("mixed targets: the role with exact documents, and every share child waits for its attachment", async () => {
+        const { outputs } = await build("dr", {
+            snapshotIds: ["s-aaaa0001"],
+            kmsKeyId: KEY,
+            accountIds: [A],
+            resourceDirectoryId: "rd-abc",
+            folderPaths: ["rd-abc/r-def/fd-ghi"],
+        });
+        expect(shape(rec.registrations)).toEqual([
+            `${T.role} dr-share-role`,
+            `${T.component} dr`,
+            `${T.attachment} dr-share-role-attachment`,
+            `${T.policy} dr-share-role-kms-policy`,
+            `${T.ramRole} dr-share-role-role`,
+            `${T.share} dr-share`,
+            `${T.resource} dr-snapshot-s-aaaa0001`,
+            `${T.target} dr-target-${A}`,
+            `${T.target} dr-target-fd-ghi`,
+            `${T.target} dr-target-rd-abc`,
+        ].sort());
+        expect(rec.byName("dr-share-role").parent).toBe(rec.byName("dr").urn);
+        expect(rec.byName("dr-share-role-role").inputs).toEqual({
+            roleName: "AliyunECSShareEncryptSnapshotDefaultRole",
+            assumeRolePolicyDocument: renderDocument(trustPolicy({ accountIds: [A], resourceDirectoryId: "rd-abc", folderPaths: ["rd-abc/r-def/fd-ghi"] })),
+            description: "Lets ECS share encrypted snapshots with the trusted accounts (managed by alicloud-sharing:index:EncryptedShareRole).",
+            maxSessionDuration: 3600,
+        });
+        expect(rec.byName("dr-share-role-kms-policy").inputs.policyDocument).toBe(
+            renderDocument(kmsSharePolicy([{ keyId: KEY, region: REGION, ownerAccountId: OWNER }])),
+        );
+        expect(rec.byName("dr-share-role-attachment").inputs).toEqual({
+            roleName: "AliyunECSShareEncryptSnapshotDefaultRole",
+            policyName: "alicloud-sharing-snapshot-kms",
+            policyType: "Custom",
+        });
+        const attachment = rec.byName("dr-share-role-attachment").urn;
+        for (const child of [...rec.resources(T.share), ...rec.resources(T.resource), ...rec.resources(T.target)]) {
+            expect(child.dependencies).toContain(attachment);
+        }
+        expect(outputs.shareRoleName).toBe("AliyunECSShareEncryptSnapshotDefaultRole");
+    });
+
+    test("explicit owner, region and key region win over the provider's", async () => {
+        await build("explicit", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, kmsKeyRegion: "cn-beijing", accountIds: [A], ownerAccountId: "4444444444444444", region: "cn-shanghai" });
+        expect(rec.byName("explicit-share-role-kms-policy").inputs.policyDocument).toBe(
+            renderDocument(kmsSharePolicy([{ keyId: KEY, region: "cn-beijing", ownerAccountId: "4444444444444444" }])),
+        );
+    });
+
+    test("createShareRole: false makes no role", async () => {
+        const { outputs } = await build("norole", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], createShareRole: false });
+        expect(rec.resources(T.ramRole)).toEqual([]);
+        expect(outputs.shareRoleName).toBeUndefined();
+    });
+
+    test("a second share of the same kind cannot create the role again (S4), and says how", async () => {
+        await build("first", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A] });
+        rec.clear();
+        expect(() => new SharedSnapshot("second", { snapshotIds: ["s-aaaa0002"], kmsKeyId: KEY, accountIds: [B] })).toThrow(
+            /\[S4, C9, C21\] role AliyunECSShareEncryptSnapshotDefaultRole is also defined by EncryptedShareRole "first-share-role".*createShareRole: false.*\(rule one-role-per-name\)/s,
+        );
+        await rec.settle();
+        expect(rec.registrations).toEqual([]);
+        await build("third", { snapshotIds: ["s-aaaa0003"], kmsKeyId: KEY, accountIds: [B], createShareRole: false });
+        expect(rec.resources(T.ramRole)).toEqual([]);
+    });
+});
+
+describe("SharedSnapshot, invalid arguments", () => {
+    test("every problem at once, as InputPropertiesError, one error per property path; nothing registered", async () => {
+        let error: unknown;
+        try {
+            new SharedSnapshot("bad", {
+                snapshotIds: ["snap-1", "s-aaaa0001", "s-aaaa0001"],
+                serviceKeyEncrypted: true,
+                accountIds: ["bob", OWNER, A, A],
+                ownerAccountId: OWNER,
+                shareName: "no spaces please",
+            });
+        } catch (e) {
+            error = e;
+        }
+        expect(pulumi.InputPropertiesError.isInstance(error)).toBe(true);
+        const errors = (error as pulumi.InputPropertiesError).errors;
+        expect(errors.map((e) => [e.propertyPath, e.reason.match(/\(rule ([a-z-]+)\)$/)![1]])).toEqual([
+            ["accountIds[0]", "principal-format"],
+            ["accountIds[1]", "not-own-account"],
+            ["accountIds[3]", "no-duplicates"],
+            ["snapshotIds[2]", "no-duplicates"],
+            ["snapshotIds[0]", "resource-id-format"],
+            ["serviceKeyEncrypted", "snapshot-service-key"],
+            ["shareName", "share-name"],
+        ]);
+        expect(errors[0].reason).toBe(
+            '[C1] "bob" is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…). ' +
+                "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares. (rule principal-format)",
+        );
+        await rec.settle();
+        expect(rec.registrations).toEqual([]);
+    });
+
+    test("65 accounts exceed the per-snapshot limit (C6)", () => {
+        const accountIds = Array.from({ length: 65 }, (_, i) => String(5000000000000000 + i));
+        expect(() => new SharedSnapshot("many", { snapshotIds: ["s-aaaa0001"], accountIds })).toThrow(/\[C6\] the snapshots are shared with 65 accounts; the limit is 64/);
+    });
+
+    test("the configured snapshots already shared count toward the owner quota (C7)", () => {
+        setLibraryConfig("sharedSnapshotsInUse", 1024);
+        try {
+            expect(() => new SharedSnapshot("quota", { snapshotIds: ["s-aaaa0001"], accountIds: [A] })).toThrow(/\[C7\].*\(rule snapshot-owner-quota\)/);
+        } finally {
+            setLibraryConfig("sharedSnapshotsInUse", 0);
+        }
+    });
+
+    test("accounts of the other site are refused when sites are configured (C3)", () => {
+        setLibraryConfig("accountSites", { [OWNER]: "china", [A]: "international" });
+        try {
+            expect(() => new SharedSnapshot("sites", { snapshotIds: ["s-aaaa0001"], accountIds: [A], ownerAccountId: OWNER })).toThrow(/\[C3\].*\(rule same-site\)/);
+        } finally {
+            setLibraryConfig("accountSites", {});
+        }
+    });
+
+    test("bad library config is an error naming the key", () => {
+        setLibraryConfig("accountSites", { [A]: "mars" });
+        try {
+            expect(() => new SharedSnapshot("cfg", { snapshotIds: ["s-aaaa0001"], accountIds: [A] })).toThrow(/alicloud-sharing:accountSites must map account ids to "china" or "international"; check 2222222222222222/);
+        } finally {
+            setLibraryConfig("accountSites", {});
+        }
+    });
+
+    test("resharing what was shared with this account (C10) and an unknown method are refused", () => {
+        expect(() => new SharedSnapshot("re", { snapshotIds: ["s-aaaa0001"], accountIds: [A], sharedWithThisAccount: true })).toThrow(/\[C10, C16\].*\(rule no-reshare\)/);
+    });
+});
