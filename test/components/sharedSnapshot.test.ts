@@ -21,7 +21,8 @@ const T = {
     target: "alicloud:resourcemanager/sharedTarget:SharedTarget",
 };
 
-beforeEach(() => {
+beforeEach(async () => {
+    await rec.settle();
     rec.clear();
     resetShareRoleClaims();
 });

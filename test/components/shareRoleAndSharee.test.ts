@@ -1,0 +1,145 @@
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, OWNER, shape, valueOf } from "../support/mocks";
+
+const rec = installMocks();
+
+import { EncryptedShareRole, SharedSnapshot, SharedSnapshotDisk, ShareeImageAccess } from "../../src";
+import { resetShareRoleClaims } from "../../src/components/claims";
+import { kmsSharePolicy, renderDocument, shareeImageAccessPolicy, trustPolicy } from "../../src/ram";
+
+const A = "2222222222222222";
+const KEY = "key-abcdefgh12345678";
+
+beforeEach(async () => {
+    await rec.settle();
+    rec.clear();
+    resetShareRoleClaims();
+});
+
+describe("EncryptedShareRole", () => {
+    test("a folder-wide image role with two keys: role, policy, attachment and outputs", async () => {
+        const role = new EncryptedShareRole("images", {
+            resourceKind: "image",
+            kmsKeyId: KEY,
+            kmsKeyRegion: "cn-shanghai",
+            additionalKmsKeys: [{ keyId: "key-beijing000001", region: "cn-beijing" }],
+            folderPaths: ["rd-a/r-b/fd-c", "rd-a/r-b/fd-d"],
+            maxSessionDuration: 7200,
+            policyName: "image-share-kms",
+        });
+        const outputs = {
+            roleName: await valueOf(role.roleName),
+            policyName: await valueOf(role.policyName),
+            trustPolicy: await valueOf(role.trustPolicy),
+            kmsPolicy: await valueOf(role.kmsPolicy),
+        };
+        await rec.settle();
+        expect(shape(rec.registrations)).toEqual(
+            [
+                "alicloud-sharing:index:EncryptedShareRole images",
+                "alicloud:ram/role:Role images-role",
+                "alicloud:ram/policy:Policy images-kms-policy",
+                "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment images-attachment",
+            ].sort(),
+        );
+        const trust = renderDocument(trustPolicy({ folderPaths: ["rd-a/r-b/fd-c", "rd-a/r-b/fd-d"] }));
+        const kms = renderDocument(
+            kmsSharePolicy([
+                { keyId: KEY, region: "cn-shanghai", ownerAccountId: OWNER },
+                { keyId: "key-beijing000001", region: "cn-beijing", ownerAccountId: OWNER },
+            ]),
+        );
+        expect(rec.byName("images-role").inputs).toEqual({
+            roleName: "AliyunECSShareEncryptImageDefaultRole",
+            assumeRolePolicyDocument: trust,
+            description: "Lets ECS share encrypted images with the trusted accounts (managed by alicloud-sharing:index:EncryptedShareRole).",
+            maxSessionDuration: 7200,
+        });
+        expect(rec.byName("images-attachment").dependencies.length).toBe(2);
+        expect(outputs).toEqual({ roleName: "AliyunECSShareEncryptImageDefaultRole", policyName: "image-share-kms", trustPolicy: trust, kmsPolicy: kms });
+    });
+
+    test("two roles of different kinds coexist; a share after an explicit role of its kind must not create another", async () => {
+        new EncryptedShareRole("snapshots", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] });
+        new EncryptedShareRole("images", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A] });
+        expect(() => new SharedSnapshot("dr", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A] })).toThrow(/\(rule one-role-per-name\)/);
+        expect(() => new SharedSnapshot("dr", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], createShareRole: false })).not.toThrow();
+    });
+
+    test("roles for different explicit owner accounts do not conflict", () => {
+        new EncryptedShareRole("one", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" });
+        expect(() => new EncryptedShareRole("two", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" })).not.toThrow();
+    });
+
+    test("bad arguments, all at once: kind (S4), recipients (C1), no one trusted (S5), session (C32), key (C9)", () => {
+        let error: pulumi.InputPropertiesError | undefined;
+        try {
+            new EncryptedShareRole("bad", { resourceKind: "disk", kmsKeyId: "alias/x", accountIds: [], maxSessionDuration: 60 });
+        } catch (e) {
+            error = e as pulumi.InputPropertiesError;
+        }
+        expect(error!.errors.map((e) => [e.propertyPath, e.reason.match(/\(rule ([a-z-]+)\)$/)![1]])).toEqual([
+            ["resourceKind", "share-role-name"],
+            ["accountIds", "trust-matches-targets"],
+            ["kmsKeyId", "kms-key-format"],
+        ]);
+        expect(() => new EncryptedShareRole("short", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A], maxSessionDuration: 60 })).toThrow(
+            /\[C32\] maximum session duration 60 s is outside 3600 to 43200 s.*\(rule ram-document-limits\)/,
+        );
+    });
+});
+
+describe("SharedSnapshotDisk", () => {
+    test("an ESSD disk encrypted with the sharee's own key", async () => {
+        const disk = new SharedSnapshotDisk("restore", { snapshotId: "s-aaaa0001", zoneId: "cn-hangzhou-h", kmsKeyId: "key-mine00000001", sourceKmsKeyId: KEY, size: 100 });
+        expect(await valueOf(disk.diskId)).toBe("restore-disk-id");
+        await rec.settle();
+        expect(shape(rec.registrations)).toEqual(["alicloud-sharing:index:SharedSnapshotDisk restore", "alicloud:ecs/ecsDisk:EcsDisk restore-disk"]);
+        expect(rec.byName("restore-disk").inputs).toEqual({
+            zoneId: "cn-hangzhou-h",
+            snapshotId: "s-aaaa0001",
+            category: "cloud_essd",
+            encrypted: true,
+            kmsKeyId: "key-mine00000001",
+            size: 100,
+        });
+    });
+    test("C11: not ESSD, no key, or the source's key, is refused before anything is registered", async () => {
+        expect(() => new SharedSnapshotDisk("a", { snapshotId: "s-aaaa0001", zoneId: "z", category: "cloud_efficiency", kmsKeyId: "key-mine00000001" })).toThrow(
+            /\[C11\] category "cloud_efficiency" is not of the ESSD family/,
+        );
+        expect(() => new SharedSnapshotDisk("b", { snapshotId: "s-aaaa0001", zoneId: "z" })).toThrow(/\[C11\] no key is given for the disk/);
+        expect(() => new SharedSnapshotDisk("c", { snapshotId: "s-aaaa0001", zoneId: "z", kmsKeyId: KEY, sourceKmsKeyId: KEY })).toThrow(/\[C11\] key key-abcdefgh12345678 is the shared snapshot's own key/);
+        await rec.settle();
+        expect(rec.registrations).toEqual([]);
+    });
+    test("an unencrypted shared snapshot may make any disk", async () => {
+        new SharedSnapshotDisk("plain", { snapshotId: "s-aaaa0001", zoneId: "z", category: "cloud_efficiency", sourceEncrypted: false });
+        await rec.settle();
+        expect(rec.byName("plain-disk").inputs).toEqual({ zoneId: "z", snapshotId: "s-aaaa0001", category: "cloud_efficiency", encrypted: false });
+    });
+});
+
+describe("ShareeImageAccess", () => {
+    test("one policy with exactly the C25 actions, attached to each user, group and role", async () => {
+        const access = new ShareeImageAccess("launchers", { userNames: ["alice"], groupNames: ["ops"], roleNames: ["ci"] });
+        expect(await valueOf(access.policyDocument)).toBe(renderDocument(shareeImageAccessPolicy()));
+        await rec.settle();
+        expect(shape(rec.registrations)).toEqual(
+            [
+                "alicloud-sharing:index:ShareeImageAccess launchers",
+                "alicloud:ram/policy:Policy launchers-policy",
+                "alicloud:ram/userPolicyAttachment:UserPolicyAttachment launchers-user-alice",
+                "alicloud:ram/groupPolicyAttachment:GroupPolicyAttachment launchers-group-ops",
+                "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment launchers-role-ci",
+            ].sort(),
+        );
+        expect(rec.byName("launchers-policy").inputs.policyName).toBe("alicloud-sharing-image-access-launchers");
+        expect(rec.byName("launchers-user-alice").inputs).toEqual({ policyName: "alicloud-sharing-image-access-launchers", policyType: "Custom", userName: "alice" });
+    });
+    test("see-only access; no identity at all is refused (C25)", async () => {
+        const access = new ShareeImageAccess("viewers", { userNames: ["bob"], allowLaunch: false });
+        expect(await valueOf(access.policyDocument)).toBe(renderDocument(shareeImageAccessPolicy(false)));
+        expect(() => new ShareeImageAccess("nobody", {})).toThrow(/\[C25\] no RAM user, group or role is given.*\(rule sharee-image-access\)/);
+    });
+});

@@ -1,0 +1,197 @@
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, nameOf, OWNER, shape, valueOf } from "../support/mocks";
+
+const rec = installMocks();
+
+import { SharedImage } from "../../src";
+import { resetShareRoleClaims } from "../../src/components/claims";
+import { kmsSharePolicy, renderDocument } from "../../src/ram";
+
+const A = "2222222222222222";
+const B = "3333333333333333";
+const KEY = "key-shanghai00001";
+const BEIJING_KEY = "key-beijing000001";
+const T = {
+    component: "alicloud-sharing:index:SharedImage",
+    role: "alicloud-sharing:index:EncryptedShareRole",
+    ramRole: "alicloud:ram/role:Role",
+    policy: "alicloud:ram/policy:Policy",
+    attachment: "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment",
+    provider: "pulumi:providers:alicloud",
+    copy: "alicloud:ecs/imageCopy:ImageCopy",
+    permission: "alicloud:ecs/imageSharePermission:ImageSharePermission",
+    share: "alicloud:resourcemanager/resourceShare:ResourceShare",
+    resource: "alicloud:resourcemanager/sharedResource:SharedResource",
+    target: "alicloud:resourcemanager/sharedTarget:SharedTarget",
+};
+
+beforeEach(async () => {
+    await rec.settle();
+    rec.clear();
+    resetShareRoleClaims();
+});
+
+async function build(name: string, args: ConstructorParameters<typeof SharedImage>[1], opts?: pulumi.ComponentResourceOptions) {
+    const component = new SharedImage(name, args, opts);
+    const outputs = {
+        resourceShareId: await valueOf(component.resourceShareId),
+        shareRoleName: await valueOf(component.shareRoleName),
+        imageIdsByRegion: await valueOf(component.imageIdsByRegion),
+    };
+    await rec.settle();
+    return outputs;
+}
+
+describe("SharedImage with a resource share (the default)", () => {
+    test("encrypted, to a folder and accounts, copied to a second region: exact children, providers and documents", async () => {
+        const outputs = await build("golden", {
+            imageIds: ["m-aaaa0001"],
+            region: "cn-shanghai",
+            kmsKeyId: KEY,
+            accountIds: [A],
+            copyToRegions: ["cn-beijing"],
+            copyKmsKeyIds: { "cn-beijing": BEIJING_KEY },
+        });
+        expect(shape(rec.registrations)).toEqual(
+            [
+                `${T.component} golden`,
+                `${T.role} golden-share-role`,
+                `${T.ramRole} golden-share-role-role`,
+                `${T.policy} golden-share-role-kms-policy`,
+                `${T.attachment} golden-share-role-attachment`,
+                `${T.share} golden-share`,
+                `${T.resource} golden-image-m-aaaa0001`,
+                `${T.target} golden-target-${A}`,
+                `${T.provider} golden-cn-beijing-provider`,
+                `${T.copy} golden-cn-beijing-copy-m-aaaa0001`,
+                `${T.share} golden-cn-beijing-share`,
+                `${T.resource} golden-cn-beijing-image-m-aaaa0001`,
+                `${T.target} golden-cn-beijing-target-${A}`,
+            ].sort(),
+        );
+        expect(rec.byName("golden-cn-beijing-provider").inputs).toEqual({ region: "cn-beijing" });
+        const beijing = rec.byName("golden-cn-beijing-provider");
+        const beijingRef = `${beijing.urn}::${beijing.name}-id`;
+        for (const n of ["golden-cn-beijing-copy-m-aaaa0001", "golden-cn-beijing-share", "golden-cn-beijing-image-m-aaaa0001", `golden-cn-beijing-target-${A}`]) {
+            expect(rec.byName(n).provider).toBe(beijingRef);
+        }
+        for (const n of ["golden-share", "golden-image-m-aaaa0001", `golden-target-${A}`]) {
+            expect(rec.byName(n).provider).toBe("");
+        }
+        expect(rec.byName("golden-cn-beijing-copy-m-aaaa0001").inputs).toEqual({
+            sourceImageId: "m-aaaa0001",
+            sourceRegionId: "cn-shanghai",
+            encrypted: true,
+            kmsKeyId: BEIJING_KEY,
+            description: "Copy of a shared image, shared in cn-beijing (managed by alicloud-sharing:index:SharedImage).",
+        });
+        expect(rec.byName("golden-cn-beijing-copy-m-aaaa0001").protect).toBe(true);
+        expect(rec.byName("golden-cn-beijing-image-m-aaaa0001").inputs).toEqual({
+            resourceShareId: "golden-cn-beijing-share-id",
+            resourceId: "golden-cn-beijing-copy-m-aaaa0001-id",
+            resourceType: "Image",
+        });
+        expect(rec.byName("golden-cn-beijing-share").inputs).toEqual({ resourceShareName: "golden-cn-beijing", allowExternalTargets: true });
+        expect(rec.byName("golden-share-role-role").inputs.roleName).toBe("AliyunECSShareEncryptImageDefaultRole");
+        expect(rec.byName("golden-share-role-kms-policy").inputs.policyDocument).toBe(
+            renderDocument(
+                kmsSharePolicy([
+                    { keyId: KEY, region: "cn-shanghai", ownerAccountId: OWNER },
+                    { keyId: BEIJING_KEY, region: "cn-beijing", ownerAccountId: OWNER },
+                ]),
+            ),
+        );
+        const attachment = rec.byName("golden-share-role-attachment").urn;
+        for (const child of [...rec.resources(T.share), ...rec.resources(T.resource), ...rec.resources(T.target)]) {
+            expect(child.dependencies).toContain(attachment);
+        }
+        expect(outputs).toEqual({
+            resourceShareId: "golden-share-id",
+            shareRoleName: "AliyunECSShareEncryptImageDefaultRole",
+            imageIdsByRegion: { "cn-shanghai": ["m-aaaa0001"], "cn-beijing": ["golden-cn-beijing-copy-m-aaaa0001-id"] },
+        });
+    });
+
+    test("resources grow as images + recipients: 3 images x 4 accounts make 1 share, 3 resources, 4 targets", async () => {
+        await build("scale", {
+            imageIds: ["m-aaaa0001", "m-aaaa0002", "m-aaaa0003"],
+            accountIds: [A, B, "4444444444444444", "5555555555555555"],
+            unencryptedDataAcknowledged: true,
+        });
+        expect([rec.resources(T.share).length, rec.resources(T.resource).length, rec.resources(T.target).length, rec.resources(T.permission).length]).toEqual([1, 3, 4, 0]);
+    });
+
+    test("a given region provider is used instead of creating one", async () => {
+        const { Provider } = await import("@pulumi/alicloud/provider");
+        const mine = new Provider("mine", { region: "cn-beijing" });
+        await build("given", { imageIds: ["m-aaaa0001"], region: "cn-shanghai", kmsKeyId: KEY, resourceDirectoryId: "rd-abc", copyToRegions: ["cn-beijing"], copyKmsKeyIds: { "cn-beijing": BEIJING_KEY }, regionProviders: { "cn-beijing": mine } });
+        expect(rec.resources(T.provider).map((r) => r.name)).toEqual(["mine"]);
+        expect(nameOf(rec.byName("given-cn-beijing-copy-m-aaaa0001").provider.split("::").slice(0, -1).join("::"))).toBe("mine");
+    });
+});
+
+describe("SharedImage with image permissions", () => {
+    test("one permission per image and account, no resource share, no acceptance", async () => {
+        const outputs = await build("perm", { imageIds: ["m-aaaa0001", "m-aaaa0002"], accountIds: [A, B], method: "imagePermission", unencryptedDataAcknowledged: true });
+        expect(shape(rec.resources())).toEqual(
+            [
+                `${T.permission} perm-permission-m-aaaa0001-${A}`,
+                `${T.permission} perm-permission-m-aaaa0001-${B}`,
+                `${T.permission} perm-permission-m-aaaa0002-${A}`,
+                `${T.permission} perm-permission-m-aaaa0002-${B}`,
+            ].sort(),
+        );
+        expect(rec.byName(`perm-permission-m-aaaa0002-${B}`).inputs).toEqual({ imageId: "m-aaaa0002", accountId: B });
+        expect(rec.resources().every((r) => r.protect)).toBe(true);
+        expect(outputs.resourceShareId).toBeUndefined();
+    });
+
+    test("folders still go through a resource share; mixing them with accounts warns (C22)", async () => {
+        const warn = jest.spyOn(pulumi.log, "warn");
+        await build("mixed", { imageIds: ["m-aaaa0001"], accountIds: [A], folderPaths: ["rd-a/r-b/fd-c"], method: "imagePermission", unencryptedDataAcknowledged: true, derivedFromPaidImage: true });
+        expect(shape(rec.resources())).toEqual(
+            [`${T.permission} mixed-permission-m-aaaa0001-${A}`, `${T.share} mixed-share`, `${T.resource} mixed-image-m-aaaa0001`, `${T.target} mixed-target-fd-c`].sort(),
+        );
+        expect(rec.byName("mixed-share").inputs.allowExternalTargets).toBe(false);
+        expect(warn.mock.calls.map((c) => c[0])).toEqual([
+            "[C22] the images are shared both with a directory or folder and with individual accounts. Share with the directory or folders only, or with accounts only. (rule directory-and-accounts)",
+            "[C26] the images derive from a paid marketplace image: sharees who launch them are billed. Tell the sharees, or share an image built from a free base. (rule paid-image)",
+        ]);
+        warn.mockRestore();
+    });
+});
+
+describe("SharedImage, invalid arguments", () => {
+    test("an unencrypted image needs the acknowledgement (C23), an encrypted one a shareable region (C19) and copy keys (C18)", async () => {
+        expect(() => new SharedImage("plain", { imageIds: ["m-aaaa0001"], accountIds: [A] })).toThrow(/\[C23\].*\(rule unencrypted-image-acknowledged\)/);
+        let error: pulumi.InputPropertiesError | undefined;
+        try {
+            new SharedImage("enc", { imageIds: ["m-aaaa0001"], region: "cn-hangzhou", kmsKeyId: KEY, accountIds: [A], copyToRegions: ["cn-beijing", "eu-central-1"] });
+        } catch (e) {
+            error = e as pulumi.InputPropertiesError;
+        }
+        expect(error!.errors.map((e) => [e.propertyPath, e.reason.match(/\(rule ([a-z-]+)\)$/)![1]])).toEqual([
+            ["copyToRegions[0]", "image-copy-regions"],
+            ["copyToRegions[1]", "image-copy-regions"],
+            ["region", "encrypted-image-region"],
+            ["copyToRegions[1]", "encrypted-image-region"],
+        ]);
+        await rec.settle();
+        expect(rec.registrations).toEqual([]);
+    });
+    test("a method that does not exist (C5, C17), a service-key image (C20), too many accounts (C17)", () => {
+        const accountIds = Array.from({ length: 51 }, (_, i) => String(6000000000000000 + i));
+        expect(() => new SharedImage("m", { imageIds: ["m-aaaa0001"], accountIds: [A], method: "ram", unencryptedDataAcknowledged: true })).toThrow(/\[C5, C17\].*\(rule grant-method\)/);
+        expect(() => new SharedImage("s", { imageIds: ["m-aaaa0001"], accountIds: [A], serviceKeyEncrypted: true })).toThrow(/\[C20\].*\(rule image-service-key\)/);
+        expect(() => new SharedImage("q", { imageIds: ["m-aaaa0001"], accountIds, unencryptedDataAcknowledged: true })).toThrow(/\[C17\] the images are shared with 51 accounts; the quota is 50/);
+    });
+    test("a trust policy over 6,144 bytes is refused (C32) once the image quota is raised", () => {
+        const accountIds = Array.from({ length: 200 }, (_, i) => String(7000000000000000 + i));
+        pulumi.runtime.setConfig("alicloud-sharing:imageShareQuota", "500");
+        try {
+            expect(() => new SharedImage("big", { imageIds: ["m-aaaa0001"], region: "cn-shanghai", kmsKeyId: KEY, accountIds })).toThrow(/\[C32\] the document is 7\d{3} bytes; RAM takes at most 6144.*\(rule ram-document-limits\)/);
+        } finally {
+            pulumi.runtime.setConfig("alicloud-sharing:imageShareQuota", "50");
+        }
+    });
+});
