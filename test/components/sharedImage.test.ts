@@ -147,7 +147,7 @@ describe("SharedImage with image permissions", () => {
     });
 
     test("folders still go through a resource share; mixing them with accounts warns (C22)", async () => {
-        const warn = jest.spyOn(pulumi.log, "warn");
+        const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
         await build("mixed", { imageIds: ["m-aaaa0001"], accountIds: [A], folderPaths: ["rd-a/r-b/fd-c"], method: "imagePermission", unencryptedDataAcknowledged: true, derivedFromPaidImage: true });
         expect(shape(rec.resources())).toEqual(
             [`${T.permission} mixed-permission-m-aaaa0001-${A}`, `${T.share} mixed-share`, `${T.resource} mixed-image-m-aaaa0001`, `${T.target} mixed-target-fd-c`].sort(),

@@ -1,0 +1,104 @@
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, OWNER } from "../support/mocks";
+
+const rec = installMocks();
+
+import { EncryptedShareRole, SharedImage, SharedSnapshot, SharedSnapshotDisk, ShareeImageAccess, rules } from "../../src";
+import { resetShareRoleClaims } from "../../src/components/claims";
+
+const A = "2222222222222222";
+const KEY = "key-abcdefgh12345678";
+const snap = { snapshotIds: ["s-aaaa0001"], accountIds: [A] };
+const img = { imageIds: ["m-aaaa0001"], accountIds: [A], unencryptedDataAcknowledged: true };
+const many = (n: number) => Array.from({ length: n }, (_, i) => String(8000000000000000 + i));
+const withConfig = (key: string, value: string, restore: string, build: () => void) => () => {
+    pulumi.runtime.setConfig(`alicloud-sharing:${key}`, value);
+    try {
+        build();
+    } finally {
+        pulumi.runtime.setConfig(`alicloud-sharing:${key}`, restore);
+    }
+};
+
+/** For each rule a component can break: arguments that break it. */
+const failing: Record<string, () => void> = {
+    "share-not-empty": () => new SharedSnapshot("r", { snapshotIds: [], accountIds: [A] }),
+    "principal-format": () => new SharedSnapshot("r", { ...snap, accountIds: ["alice@example.com"] }),
+    "not-own-account": () => new SharedSnapshot("r", { ...snap, accountIds: [OWNER], ownerAccountId: OWNER }),
+    "same-site": withConfig("accountSites", JSON.stringify({ [OWNER]: "international", [A]: "china" }), "{}", () => new SharedSnapshot("r", { ...snap, ownerAccountId: OWNER })),
+    "no-duplicates": () => new SharedSnapshot("r", { ...snap, accountIds: [A, A] }),
+    "owner-account-format": () => new SharedSnapshot("r", { ...snap, ownerAccountId: "root" }),
+    "resource-id-format": () => new SharedImage("r", { ...img, imageIds: ["ubuntu_22_04"] }),
+    "kms-key-format": () => new SharedSnapshot("r", { ...snap, kmsKeyId: "alias/backups" }),
+    "region-format": () => new SharedSnapshot("r", { ...snap, region: "Hangzhou" }),
+    "grant-method": () => new SharedImage("r", { ...img, method: "console" }),
+    "snapshot-account-limit": () => new SharedSnapshot("r", { ...snap, accountIds: many(65) }),
+    "snapshot-owner-quota": withConfig("sharedSnapshotsInUse", "1024", "0", () => new SharedSnapshot("r", snap)),
+    "snapshot-service-key": () => new SharedSnapshot("r", { ...snap, serviceKeyEncrypted: true }),
+    "no-reshare": () => new SharedImage("r", { ...img, sharedWithThisAccount: true }),
+    "disk-from-shared-encrypted-snapshot": () => new SharedSnapshotDisk("r", { snapshotId: "s-aaaa0001", zoneId: "z", category: "cloud_ssd", kmsKeyId: KEY }),
+    "image-account-quota": () => new SharedImage("r", { ...img, accountIds: many(51) }),
+    "image-copy-regions": () => new SharedImage("r", { ...img, region: "cn-shanghai", copyToRegions: ["cn-shanghai"] }),
+    "encrypted-image-region": () => new SharedImage("r", { ...img, region: "us-west-1", kmsKeyId: KEY }),
+    "image-service-key": () => new SharedImage("r", { ...img, serviceKeyEncrypted: true }),
+    "unencrypted-image-acknowledged": () => new SharedImage("r", { ...img, unencryptedDataAcknowledged: false }),
+    "sharee-image-access": () => new ShareeImageAccess("r", { roleNames: ["not a role"] }),
+    "share-name": () => new SharedSnapshot("r", { ...snap, shareName: "" }),
+    "share-role-name": () => new EncryptedShareRole("r", { resourceKind: "Snapshot", kmsKeyId: KEY, accountIds: [A] }),
+    "one-role-per-name": () => {
+        new EncryptedShareRole("first", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A] });
+        new SharedImage("r", { ...img, region: "cn-shanghai", kmsKeyId: KEY });
+    },
+    "trust-matches-targets": () => new EncryptedShareRole("r", { resourceKind: "image", kmsKeyId: KEY }),
+    "ram-document-limits": () => new EncryptedShareRole("r", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A], maxSessionDuration: 86400 }),
+};
+
+/** For each rule a component cannot break, why not. */
+const unbreakable: Record<string, string> = {
+    "trust-policy-not-open": "the components render every trust policy from the recipients; a wildcard always carries its directory condition",
+    "kms-policy-minimal": "the components render the KMS policy from the keys; it always holds exactly the C9 actions on exact ARNs",
+    "resource-type": "the components always give Resource Sharing the exact type string of the resource kind",
+    "copy-key": "SnapshotCopy, which copies snapshots, is the sharee-side provider of a later issue",
+};
+
+/** Rules that warn instead of failing, and arguments that make them warn. */
+const warning: Record<string, () => void> = {
+    "directory-and-accounts": () => new SharedImage("r", { ...img, resourceDirectoryId: "rd-abc" }),
+    "paid-image": () => new SharedImage("r", { ...img, derivedFromPaidImage: true }),
+};
+
+beforeEach(async () => {
+    await rec.settle();
+    rec.clear();
+    resetShareRoleClaims();
+});
+
+test("every rule is covered here: broken by arguments, warned about, or unbreakable for a reason", () => {
+    expect([...Object.keys(failing), ...Object.keys(warning), ...Object.keys(unbreakable)].sort()).toEqual(rules.map((r) => r.id).sort());
+});
+
+describe.each(Object.entries(failing))("rule %s at construction", (id, build) => {
+    test("raises an InputPropertiesError naming the rule and its constraints", () => {
+        const rule = rules.find((r) => r.id === id)!;
+        let error: unknown;
+        try {
+            build();
+        } catch (e) {
+            error = e;
+        }
+        expect(pulumi.InputPropertiesError.isInstance(error)).toBe(true);
+        const reasons = (error as pulumi.InputPropertiesError).errors.map((e) => e.reason);
+        expect(reasons.some((r) => r.startsWith(`[${rule.constraints.join(", ")}] `) && r.endsWith(`(rule ${id})`))).toBe(true);
+    });
+});
+
+describe.each(Object.entries(warning))("rule %s at construction", (id, build) => {
+    test("logs a warning on the component naming the rule, and builds", async () => {
+        const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+        build();
+        await rec.settle();
+        expect(warn.mock.calls.filter((c) => String(c[0]).endsWith(`(rule ${id})`)).map((c) => (c[1] as unknown as { __name: string }).__name)).toEqual(["r"]);
+        expect(rec.resources().length).toBeGreaterThan(0);
+        warn.mockRestore();
+    });
+});
