@@ -177,7 +177,7 @@ describe("the registry", () => {
         expect(rules.filter((r) => r.severity === "warning").map((r) => r.id)).toEqual(["directory-and-accounts", "paid-image"]);
     });
     test("unknown values are skipped, not judged", () => {
-        const unknown = share({ targets: [at("accountIds[0]", undefined)], resources: [at("snapshotIds[0]", undefined)], ownerAccountId: at("ownerAccountId", undefined), region: at("region", undefined) });
+        const unknown = share({ targets: [at<string>("accountIds[0]", undefined)], resources: [at<string>("snapshotIds[0]", undefined)], ownerAccountId: at<string>("ownerAccountId", undefined), region: at<string>("region", undefined) });
         expect(judge("share", unknown)).toEqual([]);
     });
     test("no rule throws on odd values, whatever they are", () =>
