@@ -57,10 +57,11 @@ export class SharedSnapshot extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
+        const suffixes = resourceSuffixes(snapshotIds);
         const grants = createGrants(this, {
             kind: "snapshot",
             prefix: name,
-            resources: snapshotIds.map((_, i) => ({ id: validated.apply((v) => v.resourceIds[i] as string), suffix: resourceSuffixes(snapshotIds)[i] })),
+            resources: snapshotIds.map((_, i) => ({ id: validated.apply((v) => v.resourceIds[i] as string), suffix: suffixes[i] })),
             args,
             method: "resourceShare",
             shareName: validated.apply(() => args.shareName ?? defaultShareName(name)),

@@ -114,7 +114,8 @@ export const directoryAndAccounts = defineRule({
     description: "Sharing one image with a directory or folder and also with individual accounts can leave sharees with inconsistent image data.",
     subject: "share",
     check: (intent) => {
-        const kinds = new Set(knownTargets(intent).map((t) => (accountTargets(intent).includes(t.value) ? "account" : "organization")));
+        const accounts = new Set(accountTargets(intent));
+        const kinds = new Set(knownTargets(intent).map((t) => (accounts.has(t.value) ? "account" : "organization")));
         return isImage(intent) && kinds.size === 2
             ? [{
                   path: "accountIds",
