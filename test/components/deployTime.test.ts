@@ -1,13 +1,13 @@
-import { execFileSync } from "child_process";
+import { spawnSync } from "child_process";
 import { join } from "path";
 
 /** Runs a deploy-time scenario in its own process; returns its failures and registered resources. */
 function run(scenario: string): { failures: string[]; registered: string[] } {
-    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "..", "fixtures", "deploy-time.ts"), scenario], {
+    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "..", "fixtures", "deploy-time.ts"), scenario], {
         encoding: "utf8",
         cwd: join(__dirname, "..", ".."),
     });
-    return JSON.parse(out);
+    return JSON.parse(result.stdout);
 }
 
 describe("values known only at deploy time are checked then, failing the component's resources with the rule id", () => {
