@@ -5,8 +5,11 @@ import * as ecs from "@pulumi/alicloud/ecs";
 import { isAccountId, resourceSharingTargetId } from "../alibaba/ids";
 import { RESOURCE_SHARING_TYPE, ResourceKind } from "../alibaba/names";
 import { Encryption, GrantMethod, Located, ShareIntent, at } from "../intent/model";
-import { Finding } from "../rules/types";
-import { childSuffix, known, targetsOf, ShareTargetsArgs } from "./common";
+import { judge } from "../rules/registry";
+import { Finding, RuleContext } from "../rules/types";
+import { childSuffix, failOnErrors, known, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
+import { EncryptedShareRole, EncryptedShareRoleArgs, checkShareRole } from "./encryptedShareRole";
+import { ownerAccountOrCaller, regionOrProviders } from "./provider";
 
 /** Arguments common to the share components. */
 export interface ShareArgs extends ShareTargetsArgs {
@@ -201,4 +204,73 @@ export function createGrants(parent: pulumi.Resource, plan: GrantPlan): Grants {
 /** The suffix each resource's children are named by: its id when known, else its position. */
 export function resourceSuffixes(ids: readonly pulumi.Input<string>[]): string[] {
     return ids.map((id, i) => childSuffix(known(id), i));
+}
+
+/** What a share component shares, as its arguments say. */
+export interface ShareSpec {
+    /** The component's class name, for messages. */
+    readonly type: string;
+    readonly kind: ResourceKind;
+    readonly resourceIds: readonly pulumi.Input<string>[];
+    readonly args: ShareArgs;
+    readonly facts?: ImageShareFacts;
+    /** The key of each copy region (images). */
+    readonly copyKeyIds?: Record<string, pulumi.Input<string>>;
+}
+
+/** The share role's arguments, when the component creates one. */
+export function shareRoleArgs(spec: ShareSpec): EncryptedShareRoleArgs | undefined {
+    const { args } = spec;
+    if (args.kmsKeyId === undefined || args.serviceKeyEncrypted || args.createShareRole === false) {
+        return undefined;
+    }
+    const copyKeys = spec.copyKeyIds ?? {};
+    return {
+        resourceKind: spec.kind,
+        kmsKeyId: args.kmsKeyId,
+        kmsKeyRegion: args.kmsKeyRegion,
+        additionalKmsKeys: (spec.facts?.copyToRegions ?? []).filter((r) => copyKeys[r] !== undefined).map((r) => ({ keyId: copyKeys[r], region: r })),
+        ownerAccountId: args.ownerAccountId,
+        accountIds: args.accountIds,
+        resourceDirectoryId: args.resourceDirectoryId,
+        folderPaths: args.folderPaths,
+    };
+}
+
+/**
+ * Before anything is registered: judges the share and its role on the values known now, and throws every error at
+ * once. Returns the warnings to log and the role's arguments.
+ */
+export function checkShare(name: string, spec: ShareSpec, opts: pulumi.ComponentResourceOptions, context: RuleContext) {
+    const roleArgs = shareRoleArgs(spec);
+    const findings: Finding[] = [
+        ...judge("share", shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), spec.facts), context),
+        ...(roleArgs === undefined ? [] : checkShareRole(`EncryptedShareRole "${name}-share-role"`, roleArgs, opts, context).findings),
+    ];
+    return { warnings: throwIfInvalid(spec.type, name, distinct(findings)), roleArgs };
+}
+
+/**
+ * Once the component is registered: the owner and region (given or the provider's), the resource ids checked again
+ * when every value is known (a failure fails the component's resources), and the share role when one is created.
+ */
+export function prepareShare(component: pulumi.ComponentResource, name: string, spec: ShareSpec, context: RuleContext, roleArgs: EncryptedShareRoleArgs | undefined) {
+    const owner = ownerAccountOrCaller(spec.args.ownerAccountId, component);
+    const region = regionOrProviders(spec.args.region, component);
+    const validated = resolvedValues(spec.resourceIds, owner, region, spec.args, spec.copyKeyIds).apply((values) => {
+        failOnErrors(judge("share", shareIntent(spec.kind, spec.args, values, spec.facts), context), component);
+        return values;
+    });
+    const shareRole =
+        roleArgs === undefined
+            ? undefined
+            : new EncryptedShareRole(`${name}-share-role`, { ...roleArgs, ownerAccountId: owner, kmsKeyRegion: spec.args.kmsKeyRegion ?? region }, { parent: component });
+    return {
+        region,
+        resourceIds: spec.resourceIds.map((_, i) => validated.apply((v) => v.resourceIds[i] as string)),
+        /** Becomes known only when the checks pass: the share's name is given through it. */
+        checked: validated.apply(() => undefined),
+        shareRole,
+        dependsOn: shareRole ? [shareRole.attachment] : [],
+    };
 }

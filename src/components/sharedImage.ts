@@ -2,13 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/alicloud/ecs";
 import { Provider } from "@pulumi/alicloud/provider";
 import { GrantMethod } from "../intent/model";
-import { judge } from "../rules/registry";
-import { Finding } from "../rules/types";
-import { asArray, contextFromConfig, defaultShareName, failOnErrors, logWarnings, throwIfInvalid, typeToken } from "./common";
-import { EncryptedShareRole, checkShareRole } from "./encryptedShareRole";
-import { ownerAccountOrCaller, regionOrProviders } from "./provider";
-import { ImageShareFacts, ShareArgs, createGrants, distinct, knownValues, resolvedValues, resourceSuffixes, shareIntent } from "./share";
-import { shareRoleArgs } from "./sharedSnapshot";
+import { asArray, contextFromConfig, defaultShareName, logWarnings, typeToken } from "./common";
+import { EncryptedShareRole } from "./encryptedShareRole";
+import { ImageShareFacts, ShareArgs, ShareSpec, checkShare, createGrants, prepareShare, resourceSuffixes } from "./share";
 
 export interface SharedImageArgs extends ShareArgs {
     /** The custom images to share (`m-…`), created in the owner's account, at least one, each once (C16). */
@@ -74,44 +70,27 @@ export class SharedImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: SharedImageArgs, opts: pulumi.ComponentResourceOptions = {}) {
         const context = contextFromConfig();
-        const imageIds = asArray(args.imageIds);
         const facts = imageFacts(args);
         const copyKeys = args.kmsKeyId === undefined ? {} : (args.copyKmsKeyIds ?? {});
-        const roleName = `${name}-share-role`;
-        const roleArgs = shareRoleArgs(
-            args,
-            "image",
-            facts.copyToRegions.filter((r) => copyKeys[r] !== undefined).map((r) => ({ keyId: copyKeys[r], region: r })),
-        );
-        const findings: Finding[] = [
-            ...judge("share", shareIntent("image", args, knownValues(imageIds, args, copyKeys), facts), context),
-            ...(roleArgs === undefined ? [] : checkShareRole(`EncryptedShareRole "${roleName}"`, roleArgs, opts, context).findings),
-        ];
-        const warnings = throwIfInvalid(TYPE, name, distinct(findings));
+        const spec: ShareSpec = { type: TYPE, kind: "image", resourceIds: asArray(args.imageIds), args, facts, copyKeyIds: copyKeys };
+        const { warnings, roleArgs } = checkShare(name, spec, opts, context);
         super(typeToken(TYPE), name, {}, opts);
         logWarnings(warnings, this);
 
-        const owner = ownerAccountOrCaller(args.ownerAccountId, this);
-        const region = regionOrProviders(args.region, this);
-        const validated = resolvedValues(imageIds, owner, region, args, copyKeys).apply((values) => {
-            failOnErrors(judge("share", shareIntent("image", args, values, facts), context), this);
-            return values;
-        });
-        if (roleArgs !== undefined) {
-            this.shareRole = new EncryptedShareRole(roleName, { ...roleArgs, ownerAccountId: owner, kmsKeyRegion: args.kmsKeyRegion ?? region }, { parent: this });
-        }
-        const dependsOn = this.shareRole ? [this.shareRole.attachment] : [];
+        const share = prepareShare(this, name, spec, context, roleArgs);
+        this.shareRole = share.shareRole;
+        const { region, dependsOn } = share;
         const method = facts.method as GrantMethod;
         const shareName = args.shareName ?? defaultShareName(name);
-        const suffixes = resourceSuffixes(imageIds);
-        const sourceIds = imageIds.map((_, i) => validated.apply((v) => v.resourceIds[i] as string));
+        const suffixes = resourceSuffixes(spec.resourceIds);
+        const sourceIds = share.resourceIds;
         const source = createGrants(this, {
             kind: "image",
             prefix: name,
             resources: sourceIds.map((id, i) => ({ id, suffix: suffixes[i] })),
             args,
             method,
-            shareName: validated.apply(() => shareName),
+            shareName: share.checked.apply(() => shareName),
             dependsOn,
         });
 

@@ -1,10 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { judge } from "../rules/registry";
-import { Finding } from "../rules/types";
-import { asArray, contextFromConfig, defaultShareName, failOnErrors, logWarnings, throwIfInvalid, typeToken } from "./common";
-import { EncryptedShareRole, EncryptedShareRoleArgs, checkShareRole } from "./encryptedShareRole";
-import { ownerAccountOrCaller, regionOrProviders } from "./provider";
-import { ShareArgs, createGrants, distinct, knownValues, resolvedValues, resourceSuffixes, shareIntent } from "./share";
+import { asArray, contextFromConfig, defaultShareName, logWarnings, typeToken } from "./common";
+import { EncryptedShareRole } from "./encryptedShareRole";
+import { ShareArgs, ShareSpec, checkShare, createGrants, prepareShare, resourceSuffixes } from "./share";
 
 export interface SharedSnapshotArgs extends ShareArgs {
     /** The snapshots to share (`s-…`), at least one, each once, all in the share's region. */
@@ -32,64 +29,25 @@ export class SharedSnapshot extends pulumi.ComponentResource {
 
     constructor(name: string, args: SharedSnapshotArgs, opts: pulumi.ComponentResourceOptions = {}) {
         const context = contextFromConfig();
-        const snapshotIds = asArray(args.snapshotIds);
-        const roleName = `${name}-share-role`;
-        const roleArgs = shareRoleArgs(args, "snapshot");
-        const findings: Finding[] = [
-            ...judge("share", shareIntent("snapshot", args, knownValues(snapshotIds, args)), context),
-            ...(roleArgs === undefined ? [] : checkShareRole(`EncryptedShareRole "${roleName}"`, roleArgs, opts, context).findings),
-        ];
-        const warnings = throwIfInvalid(TYPE, name, distinct(findings));
+        const spec: ShareSpec = { type: TYPE, kind: "snapshot", resourceIds: asArray(args.snapshotIds), args };
+        const { warnings, roleArgs } = checkShare(name, spec, opts, context);
         super(typeToken(TYPE), name, {}, opts);
         logWarnings(warnings, this);
 
-        const owner = ownerAccountOrCaller(args.ownerAccountId, this);
-        const region = regionOrProviders(args.region, this);
-        const validated = resolvedValues(snapshotIds, owner, region, args).apply((values) => {
-            failOnErrors(judge("share", shareIntent("snapshot", args, values), context), this);
-            return values;
-        });
-
-        if (roleArgs !== undefined) {
-            this.shareRole = new EncryptedShareRole(
-                roleName,
-                { ...roleArgs, ownerAccountId: owner, kmsKeyRegion: args.kmsKeyRegion ?? region },
-                { parent: this },
-            );
-        }
-        const suffixes = resourceSuffixes(snapshotIds);
+        const share = prepareShare(this, name, spec, context, roleArgs);
+        this.shareRole = share.shareRole;
+        const suffixes = resourceSuffixes(spec.resourceIds);
         const grants = createGrants(this, {
             kind: "snapshot",
             prefix: name,
-            resources: snapshotIds.map((_, i) => ({ id: validated.apply((v) => v.resourceIds[i] as string), suffix: suffixes[i] })),
+            resources: share.resourceIds.map((id, i) => ({ id, suffix: suffixes[i] })),
             args,
             method: "resourceShare",
-            shareName: validated.apply(() => args.shareName ?? defaultShareName(name)),
-            dependsOn: this.shareRole ? [this.shareRole.attachment] : [],
+            shareName: share.checked.apply(() => args.shareName ?? defaultShareName(name)),
+            dependsOn: share.dependsOn,
         });
         this.resourceShareId = grants.resourceShareId!;
         this.shareRoleName = this.shareRole ? this.shareRole.roleName : pulumi.output(undefined);
         this.registerOutputs({ resourceShareId: this.resourceShareId, shareRoleName: this.shareRoleName });
     }
-}
-
-/** The share role's arguments, when the component creates one. */
-export function shareRoleArgs(
-    args: ShareArgs,
-    kind: string,
-    additionalKmsKeys?: EncryptedShareRoleArgs["additionalKmsKeys"],
-): EncryptedShareRoleArgs | undefined {
-    if (args.kmsKeyId === undefined || args.serviceKeyEncrypted || args.createShareRole === false) {
-        return undefined;
-    }
-    return {
-        resourceKind: kind,
-        kmsKeyId: args.kmsKeyId,
-        kmsKeyRegion: args.kmsKeyRegion,
-        additionalKmsKeys,
-        ownerAccountId: args.ownerAccountId,
-        accountIds: args.accountIds,
-        resourceDirectoryId: args.resourceDirectoryId,
-        folderPaths: args.folderPaths,
-    };
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, nameOf, OWNER, shape, valueOf } from "../support/mocks";
+import { installMocks, nameOf, OWNER, shape, T, valueOf } from "../support/mocks";
 
 const rec = installMocks();
 
@@ -11,19 +11,6 @@ const A = "2222222222222222";
 const B = "3333333333333333";
 const KEY = "key-shanghai00001";
 const BEIJING_KEY = "key-beijing000001";
-const T = {
-    component: "alicloud-sharing:index:SharedImage",
-    role: "alicloud-sharing:index:EncryptedShareRole",
-    ramRole: "alicloud:ram/role:Role",
-    policy: "alicloud:ram/policy:Policy",
-    attachment: "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment",
-    provider: "pulumi:providers:alicloud",
-    copy: "alicloud:ecs/imageCopy:ImageCopy",
-    permission: "alicloud:ecs/imageSharePermission:ImageSharePermission",
-    share: "alicloud:resourcemanager/resourceShare:ResourceShare",
-    resource: "alicloud:resourcemanager/sharedResource:SharedResource",
-    target: "alicloud:resourcemanager/sharedTarget:SharedTarget",
-};
 
 beforeEach(async () => {
     await rec.settle();
@@ -54,7 +41,7 @@ describe("SharedImage with a resource share (the default)", () => {
         });
         expect(shape(rec.registrations)).toEqual(
             [
-                `${T.component} golden`,
+                `${T.imageShare} golden`,
                 `${T.role} golden-share-role`,
                 `${T.ramRole} golden-share-role-role`,
                 `${T.policy} golden-share-role-kms-policy`,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, nameOf, OWNER, REGION, setLibraryConfig, shape, valueOf } from "../support/mocks";
+import { installMocks, nameOf, OWNER, REGION, setLibraryConfig, shape, T, valueOf } from "../support/mocks";
 
 const rec = installMocks();
 
@@ -10,16 +10,6 @@ import { kmsSharePolicy, renderDocument, trustPolicy } from "../../src/ram";
 const A = "2222222222222222";
 const B = "3333333333333333";
 const KEY = "key-abcdefgh12345678";
-const T = {
-    component: "alicloud-sharing:index:SharedSnapshot",
-    role: "alicloud-sharing:index:EncryptedShareRole",
-    ramRole: "alicloud:ram/role:Role",
-    policy: "alicloud:ram/policy:Policy",
-    attachment: "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment",
-    share: "alicloud:resourcemanager/resourceShare:ResourceShare",
-    resource: "alicloud:resourcemanager/sharedResource:SharedResource",
-    target: "alicloud:resourcemanager/sharedTarget:SharedTarget",
-};
 
 beforeEach(async () => {
     await rec.settle();
@@ -38,7 +28,7 @@ describe("SharedSnapshot, unencrypted, to accounts", () => {
     test("one share, one shared resource per snapshot, one target per account, all protected and parented", async () => {
         const { outputs } = await build("backups", { snapshotIds: ["s-aaaa0001", "s-aaaa0002"], accountIds: [A, B] });
         expect(shape(rec.registrations)).toEqual([
-            `${T.component} backups`,
+            `${T.snapshotShare} backups`,
             `${T.share} backups-share`,
             `${T.resource} backups-snapshot-s-aaaa0001`,
             `${T.resource} backups-snapshot-s-aaaa0002`,
@@ -102,7 +92,7 @@ describe("SharedSnapshot, encrypted with a customer-managed key", () => {
         });
         expect(shape(rec.registrations)).toEqual([
             `${T.role} dr-share-role`,
-            `${T.component} dr`,
+            `${T.snapshotShare} dr`,
             `${T.attachment} dr-share-role-attachment`,
             `${T.policy} dr-share-role-kms-policy`,
             `${T.ramRole} dr-share-role-role`,

@@ -138,3 +138,19 @@ export const nameOf = (urn: string): string => urn.split("::").pop() ?? urn;
 export function shape(registrations: readonly Registration[]): string[] {
     return registrations.map((r) => `${r.type} ${r.name}`).sort();
 }
+
+/** The type tokens the tests look for. */
+export const T = {
+    snapshotShare: "alicloud-sharing:index:SharedSnapshot",
+    imageShare: "alicloud-sharing:index:SharedImage",
+    role: "alicloud-sharing:index:EncryptedShareRole",
+    ramRole: "alicloud:ram/role:Role",
+    policy: "alicloud:ram/policy:Policy",
+    attachment: "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment",
+    provider: "pulumi:providers:alicloud",
+    copy: "alicloud:ecs/imageCopy:ImageCopy",
+    permission: "alicloud:ecs/imageSharePermission:ImageSharePermission",
+    share: "alicloud:resourcemanager/resourceShare:ResourceShare",
+    resource: "alicloud:resourcemanager/sharedResource:SharedResource",
+    target: "alicloud:resourcemanager/sharedTarget:SharedTarget",
+} as const;
