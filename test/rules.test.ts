@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { readFileSync } from "fs";
 import { join } from "path";
-import { at, AccessIntent, CopyIntent, DiskIntent, RoleIntent, ShareIntent } from "../src/intent";
+import { at, AccessIntent, CopyIntent, DiskIntent, ExemptionIntent, KeyIntent, RoleIntent, ShareIntent } from "../src/intent";
 import { kmsSharePolicy, renderDocument, shareeImageAccessPolicy, trustPolicy } from "../src/ram";
 import { formatFinding, judge, ruleContext, rules, RuleSubjects, SubjectKind } from "../src/rules";
 
@@ -66,6 +66,21 @@ const access = (overrides: Partial<AccessIntent> = {}): AccessIntent => ({
     policy: at("policyDocument", renderDocument(shareeImageAccessPolicy())),
     ...overrides,
 });
+
+const key = (overrides: Partial<KeyIntent> = {}): KeyIntent => ({
+    keyId: at("keyId", KEY),
+    deletionProtection: at("deletionProtection", "Enabled"),
+    sharedResources: ["snapshot s-abcd1234"],
+    ...overrides,
+});
+const exemption = (overrides: Partial<ExemptionIntent> = {}): ExemptionIntent => ({
+    resource: at("exemptions[0].resource", "urn:pulumi:prod::dr::*"),
+    rules: [at("exemptions[0].rules[0]", "C6")],
+    reason: at("exemptions[0].reason", "migration to a folder share, ticket SEC-1234"),
+    expires: at("exemptions[0].expires", "2099-12-31"),
+    ...overrides,
+});
+const allowList = { allowedRecipients: { accountIds: [A], resourceDirectoryIds: ["rd-abc"], folderPathPrefixes: ["rd-abc/r-def/fd-ghi"] } };
 
 type Case = { [K in SubjectKind]: { kind: K; passing: RuleSubjects[K]; failing: RuleSubjects[K]; expected: [string, string][]; context?: Parameters<typeof ruleContext>[0] } }[SubjectKind];
 
@@ -144,6 +159,41 @@ const cases: Record<string, Case> = {
         expected: [["ram-document-limits", "trustPolicy"], ["ram-document-limits", "maxSessionDuration"]],
     },
 };
+
+Object.assign(cases, {
+    "shared-key-protected": { kind: "key", passing: key(), failing: key({ deletionProtection: at("deletionProtection", "Disabled") }), expected: [["shared-key-protected", "deletionProtection"]] },
+    "no-inline-share-items": { kind: "share", passing: share({ inlineLists: [] }), failing: share({ inlineLists: ["targets", "resources"] }), expected: [["no-inline-share-items", "targets"], ["no-inline-share-items", "resources"]] },
+    "share-role-system-policy": { kind: "role", passing: role({ systemPolicies: [] }), failing: role({ systemPolicies: [at("attachments[0]", "AliyunKMSFullAccess")] }), expected: [["share-role-system-policy", "attachments[0]"]] },
+    "recipients-allowed": {
+        kind: "share",
+        passing: share({ targets: [at("accountIds[0]", A), at("folderPaths[0]", "rd-abc/r-def/fd-ghi/fd-jkl"), at("targetId", "fd-ghi")], targetsAreSharingIds: true }),
+        failing: share({ targets: [at("accountIds[0]", B), at("folderPaths[0]", "rd-abc/r-def/fd-other"), at("resourceDirectoryId", "rd-xyz")] }),
+        expected: [["recipients-allowed", "accountIds[0]"], ["recipients-allowed", "folderPaths[0]"], ["recipients-allowed", "resourceDirectoryId"]],
+        context: allowList,
+    },
+    "trusted-principals-allowed": {
+        kind: "role",
+        passing: role(),
+        failing: role({ trustPolicy: at("trustPolicy", renderDocument(trustPolicy({ accountIds: [A, B] }))), expectedTargets: undefined }),
+        expected: [["trusted-principals-allowed", "trustPolicy"]],
+        context: allowList,
+    },
+    "recipients-known": { kind: "share", passing: share(), failing: share({ targets: [at<string>("targetId", undefined)] }), expected: [["recipients-known", "targetId"]], context: { failClosedOnUnknown: true } },
+    "role-documents-known": {
+        kind: "role",
+        passing: role(),
+        failing: role({ trustPolicy: at<unknown>("trustPolicy", undefined), kmsPolicy: at<unknown>("kmsPolicy", undefined), expectedTargets: undefined }),
+        expected: [["role-documents-known", "trustPolicy"], ["role-documents-known", "kmsPolicy"]],
+        context: { failClosedOnUnknown: true },
+    },
+    "exemption-valid": {
+        kind: "exemption",
+        passing: exemption(),
+        failing: exemption({ reason: at("exemptions[0].reason", "because"), expires: at("exemptions[0].expires", "2026-01-31") }),
+        expected: [["exemption-valid", "exemptions[0].reason"], ["exemption-valid", "exemptions[0].expires"]],
+        context: { today: "2026-11-22" },
+    },
+} satisfies Record<string, Case>);
 
 const run = (c: Case, subject: unknown) => judge(c.kind, subject as never, ruleContext(c.context)).map((f) => [f.ruleId, f.path]);
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_SITES, AccountSite, SharingLimits } from "../alibaba/limits";
 import { Located, at } from "../intent/model";
 import { ruleContext } from "../rules/registry";
-import { Finding, RuleContext, formatFinding } from "../rules/types";
+import { AllowedRecipients, Finding, RuleContext, formatFinding } from "../rules/types";
 
 /** The package name: the prefix of every type token and of the stack config namespace. */
 export const PACKAGE = "alicloud-sharing";
@@ -79,7 +79,27 @@ export function contextFromConfig(): RuleContext {
             `${PACKAGE}:accountSites must map account ids to ${ACCOUNT_SITES.map((s) => `"${s}"`).join(" or ")}; check ${bad.map(([a]) => a).join(", ")}.`,
         );
     }
-    return ruleContext({ limits: limits as Partial<SharingLimits>, accountSites: sites as Record<string, AccountSite> });
+    const allowed = config.getObject<Record<string, unknown>>("allowedRecipients");
+    return ruleContext({
+        limits: limits as Partial<SharingLimits>,
+        accountSites: sites as Record<string, AccountSite>,
+        allowedRecipients: allowed === undefined ? undefined : allowedRecipientsOf(allowed, `${PACKAGE}:allowedRecipients`),
+    });
+}
+
+/** Reads an allow-list (S3) of `{ accountIds, resourceDirectoryIds, folderPathPrefixes }`, each a list of strings. */
+export function allowedRecipientsOf(value: unknown, where: string): AllowedRecipients {
+    const lists = ["accountIds", "resourceDirectoryIds", "folderPathPrefixes"] as const;
+    const object = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    const bad = object === undefined ? [...lists] : lists.filter((k) => object[k] !== undefined && !(Array.isArray(object[k]) && (object[k] as unknown[]).every((v) => typeof v === "string")));
+    if (bad.length > 0) {
+        throw new pulumi.RunError(`${where} must be an object of string lists ${lists.join(", ")}; check ${bad.join(", ")}.`);
+    }
+    return {
+        accountIds: (object!.accountIds as string[] | undefined) ?? [],
+        resourceDirectoryIds: (object!.resourceDirectoryIds as string[] | undefined) ?? [],
+        folderPathPrefixes: (object!.folderPathPrefixes as string[] | undefined) ?? [],
+    };
 }
 
 /** Throws every error finding at once as an `InputPropertiesError`; returns the warnings. */

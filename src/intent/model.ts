@@ -51,6 +51,13 @@ export interface ShareIntent {
     readonly sharedWithThisAccount: boolean;
     /** The caller declared the image derives from a paid marketplace image (C26). */
     readonly derivedFromPaidImage: boolean;
+    /**
+     * Targets are Resource Sharing target ids (an account, `rd-…`, `r-…`, `fd-…`), as a raw `SharedTarget` holds
+     * them, rather than the folder paths the components take.
+     */
+    readonly targetsAreSharingIds?: boolean;
+    /** Inline lists set on the resource share (`targets`, `resources`, `resourceArns`), which act only at creation (C29). */
+    readonly inlineLists?: readonly string[];
 }
 
 /** A share role as configured: the subject of the role rules. */
@@ -69,6 +76,28 @@ export interface RoleIntent {
     readonly maxSessionDuration?: Located<number>;
     /** Other definitions of a role of the same name in the same account, in the same program (S4). */
     readonly otherDefinitions?: readonly string[];
+    /** System policies attached to the role (a share role needs only its custom KMS policy, S2). */
+    readonly systemPolicies?: readonly Located<string>[];
+}
+
+/** A KMS key behind shared encrypted resources: the subject of C27. */
+export interface KeyIntent {
+    readonly keyId: Located<string>;
+    /** The key's deletion protection, `Enabled` or `Disabled`. */
+    readonly deletionProtection: Located<string>;
+    /** What is shared with it, for the message. */
+    readonly sharedResources: readonly string[];
+}
+
+/** An exemption from rules (S7). */
+export interface ExemptionIntent {
+    /** The resource URN or name pattern (`*` matches any run of characters). */
+    readonly resource: Located<string>;
+    /** Rule ids or constraint ids. */
+    readonly rules: readonly Located<string>[];
+    readonly reason: Located<string>;
+    /** Expiry date, `YYYY-MM-DD`. */
+    readonly expires: Located<string>;
 }
 
 /** A sharee's disk made from a shared snapshot: the subject of C11. */

@@ -5,6 +5,16 @@ import { kmsPolicyMinimal, oneRolePerName, ramDocumentLimits, shareRoleName, tru
 import { resourceType, shareName } from "./shares";
 import { shareeImageAccess } from "./sharee";
 import {
+    exemptionValid,
+    noInlineShareItems,
+    recipientsAllowed,
+    recipientsKnown,
+    roleDocumentsKnown,
+    sharedKeyProtected,
+    shareRoleSystemPolicy,
+    trustedPrincipalsAllowed,
+} from "./organization";
+import {
     copyKey,
     diskFromSharedSnapshot,
     noReshare,
@@ -42,7 +52,9 @@ export const rules: readonly AnyRule[] = Object.freeze([
     unencryptedImageAcknowledged,
     shareeImageAccess,
     paidImage,
+    sharedKeyProtected,
     shareName,
+    noInlineShareItems,
     resourceType,
     shareRoleName,
     oneRolePerName,
@@ -50,6 +62,12 @@ export const rules: readonly AnyRule[] = Object.freeze([
     kmsPolicyMinimal,
     trustMatchesTargets,
     ramDocumentLimits,
+    shareRoleSystemPolicy,
+    recipientsAllowed,
+    trustedPrincipalsAllowed,
+    recipientsKnown,
+    roleDocumentsKnown,
+    exemptionValid,
 ]);
 
 /** Finds a rule by id. */
@@ -58,8 +76,16 @@ export function ruleById(id: string): AnyRule | undefined {
 }
 
 /** A context from optional overrides. */
-export function ruleContext(overrides: { limits?: Partial<SharingLimits>; accountSites?: Record<string, AccountSite> } = {}): RuleContext {
-    return { limits: { ...DEFAULT_LIMITS, ...overrides.limits }, accountSites: overrides.accountSites ?? {} };
+export function ruleContext(
+    overrides: Partial<Omit<RuleContext, "limits">> & { limits?: Partial<SharingLimits> } = {},
+): RuleContext {
+    return {
+        ...overrides,
+        limits: { ...DEFAULT_LIMITS, ...overrides.limits },
+        accountSites: overrides.accountSites ?? {},
+        failClosedOnUnknown: overrides.failClosedOnUnknown ?? false,
+        today: overrides.today ?? new Date().toISOString().slice(0, 10),
+    };
 }
 
 /** Attaches a rule's metadata to problems it found. */

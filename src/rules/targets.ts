@@ -1,5 +1,5 @@
 /** Rules on who receives a share (C1–C4) and on the ids of what is shared. */
-import { isAccountId, isKmsKeyId, isRegionId, isImageId, isSnapshotId, principalKind } from "../alibaba/ids";
+import { isAccountId, isFolderId, isKmsKeyId, isRegionId, isImageId, isRootFolderId, isSnapshotId, principalKind } from "../alibaba/ids";
 import type { Located, ShareIntent } from "../intent/model";
 import { defineRule, Problem } from "./types";
 
@@ -24,7 +24,7 @@ export const principalFormat = defineRule({
     subject: "share",
     check: (intent) =>
         knownTargets(intent)
-            .filter((t) => principalKind(t.value) === undefined)
+            .filter((t) => principalKind(t.value) === undefined && !(intent.targetsAreSharingIds && (isFolderId(t.value) || isRootFolderId(t.value))))
             .map((t) => ({
                 path: t.path,
                 message: `${quote(t.value)} is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…).`,

@@ -1,6 +1,6 @@
 /** The rule registry's types: a rule judges one kind of subject and returns findings. */
 import type { AccountSite, SharingLimits } from "../alibaba/limits";
-import type { AccessIntent, CopyIntent, DiskIntent, RoleIntent, ShareIntent } from "../intent/model";
+import type { AccessIntent, CopyIntent, DiskIntent, ExemptionIntent, KeyIntent, RoleIntent, ShareIntent } from "../intent/model";
 
 /** A constraint of the catalogue: C1…C32 (what Alibaba Cloud allows), S1…S7 (security rules). */
 export type ConstraintId = `C${number}` | `S${number}`;
@@ -15,6 +15,8 @@ export interface RuleSubjects {
     readonly disk: DiskIntent;
     readonly copy: CopyIntent;
     readonly access: AccessIntent;
+    readonly key: KeyIntent;
+    readonly exemption: ExemptionIntent;
 }
 export type SubjectKind = keyof RuleSubjects;
 
@@ -40,6 +42,20 @@ export interface RuleContext {
     readonly limits: SharingLimits;
     /** C3: the site of each account the organization knows. */
     readonly accountSites: Readonly<Record<string, AccountSite>>;
+    /** S3: who may receive shares; absent means anyone the other rules allow. */
+    readonly allowedRecipients?: AllowedRecipients;
+    /** S6: an unknown recipient, key or trust document is a violation (the policy pack), not a later check (the components). */
+    readonly failClosedOnUnknown: boolean;
+    /** S7: today's date, `YYYY-MM-DD`, to expire exemptions. */
+    readonly today: string;
+}
+
+/** S3: the recipients an organization allows. */
+export interface AllowedRecipients {
+    readonly accountIds: readonly string[];
+    readonly resourceDirectoryIds: readonly string[];
+    /** Folder paths; a path allows itself and every folder below it. */
+    readonly folderPathPrefixes: readonly string[];
 }
 
 export interface Rule<K extends SubjectKind = SubjectKind> {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, OWNER } from "../support/mocks";
+import { installMocks, OWNER, withLibraryConfig } from "../support/mocks";
 
 const rec = installMocks();
 
@@ -11,21 +11,14 @@ const KEY = "key-abcdefgh12345678";
 const snap = { snapshotIds: ["s-aaaa0001"], accountIds: [A] };
 const img = { imageIds: ["m-aaaa0001"], accountIds: [A], unencryptedDataAcknowledged: true };
 const many = (n: number) => Array.from({ length: n }, (_, i) => String(8000000000000000 + i));
-const withConfig = (key: string, value: string, restore: string, build: () => void) => () => {
-    pulumi.runtime.setConfig(`alicloud-sharing:${key}`, value);
-    try {
-        build();
-    } finally {
-        pulumi.runtime.setConfig(`alicloud-sharing:${key}`, restore);
-    }
-};
+const withConfig = (key: string, value: unknown, build: () => void) => () => withLibraryConfig({ [key]: value }, build);
 
 /** For each rule a component can break: arguments that break it. */
 const failing: Record<string, () => void> = {
     "share-not-empty": () => new SharedSnapshot("r", { snapshotIds: [], accountIds: [A] }),
     "principal-format": () => new SharedSnapshot("r", { ...snap, accountIds: ["alice@example.com"] }),
     "not-own-account": () => new SharedSnapshot("r", { ...snap, accountIds: [OWNER], ownerAccountId: OWNER }),
-    "same-site": withConfig("accountSites", JSON.stringify({ [OWNER]: "international", [A]: "china" }), "{}", () => new SharedSnapshot("r", { ...snap, ownerAccountId: OWNER })),
+    "same-site": withConfig("accountSites", { [OWNER]: "international", [A]: "china" }, () => new SharedSnapshot("r", { ...snap, ownerAccountId: OWNER })),
     "no-duplicates": () => new SharedSnapshot("r", { ...snap, accountIds: [A, A] }),
     "owner-account-format": () => new SharedSnapshot("r", { ...snap, ownerAccountId: "root" }),
     "resource-id-format": () => new SharedImage("r", { ...img, imageIds: ["ubuntu_22_04"] }),
@@ -33,7 +26,7 @@ const failing: Record<string, () => void> = {
     "region-format": () => new SharedSnapshot("r", { ...snap, region: "Hangzhou" }),
     "grant-method": () => new SharedImage("r", { ...img, method: "console" }),
     "snapshot-account-limit": () => new SharedSnapshot("r", { ...snap, accountIds: many(65) }),
-    "snapshot-owner-quota": withConfig("sharedSnapshotsInUse", "1024", "0", () => new SharedSnapshot("r", snap)),
+    "snapshot-owner-quota": withConfig("sharedSnapshotsInUse", 1024, () => new SharedSnapshot("r", snap)),
     "snapshot-service-key": () => new SharedSnapshot("r", { ...snap, serviceKeyEncrypted: true }),
     "no-reshare": () => new SharedImage("r", { ...img, sharedWithThisAccount: true }),
     "disk-from-shared-encrypted-snapshot": () => new SharedSnapshotDisk("r", { snapshotId: "s-aaaa0001", zoneId: "z", category: "cloud_ssd", kmsKeyId: KEY }),
@@ -50,6 +43,8 @@ const failing: Record<string, () => void> = {
         new SharedImage("r", { ...img, region: "cn-shanghai", kmsKeyId: KEY });
     },
     "trust-matches-targets": () => new EncryptedShareRole("r", { resourceKind: "image", kmsKeyId: KEY }),
+    "recipients-allowed": withConfig("allowedRecipients", { accountIds: ["9999999999999999"] }, () => new SharedSnapshot("r", snap)),
+    "trusted-principals-allowed": withConfig("allowedRecipients", { accountIds: ["9999999999999999"] }, () => new EncryptedShareRole("r", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A] })),
     "ram-document-limits": () => new EncryptedShareRole("r", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A], maxSessionDuration: 86400 }),
 };
 
@@ -58,6 +53,12 @@ const unbreakable: Record<string, string> = {
     "trust-policy-not-open": "the components render every trust policy from the recipients; a wildcard always carries its directory condition",
     "kms-policy-minimal": "the components render the KMS policy from the keys; it always holds exactly the C9 actions on exact ARNs",
     "resource-type": "the components always give Resource Sharing the exact type string of the resource kind",
+    "recipients-known": "the components take recipients as plain values; other unknown values are checked at deploy time instead",
+    "role-documents-known": "the components render the role documents; values unknown at preview are checked at deploy time instead",
+    "no-inline-share-items": "the components never set a resource share's inline lists",
+    "share-role-system-policy": "the components attach only the custom KMS policy to a share role",
+    "shared-key-protected": "the components do not manage KMS keys; the policy pack checks the keys of a stack",
+    "exemption-valid": "exemptions are policy-pack configuration",
     "copy-key": "SnapshotCopy, which copies snapshots, is the sharee-side provider of a later issue",
 };
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, nameOf, OWNER, shape, T, valueOf } from "../support/mocks";
+import { installMocks, nameOf, OWNER, shape, T, valueOf, withLibraryConfig } from "../support/mocks";
 
 const rec = installMocks();
 
@@ -174,11 +174,8 @@ describe("SharedImage, invalid arguments", () => {
     });
     test("a trust policy over 6,144 bytes is refused (C32) once the image quota is raised", () => {
         const accountIds = Array.from({ length: 200 }, (_, i) => String(7000000000000000 + i));
-        pulumi.runtime.setConfig("alicloud-sharing:imageShareQuota", "500");
-        try {
-            expect(() => new SharedImage("big", { imageIds: ["m-aaaa0001"], region: "cn-shanghai", kmsKeyId: KEY, accountIds })).toThrow(/\[C32\] the document is 7\d{3} bytes; RAM takes at most 6144.*\(rule ram-document-limits\)/);
-        } finally {
-            pulumi.runtime.setConfig("alicloud-sharing:imageShareQuota", "50");
-        }
+        withLibraryConfig({ imageShareQuota: 500 }, () =>
+            expect(() => new SharedImage("big", { imageIds: ["m-aaaa0001"], region: "cn-shanghai", kmsKeyId: KEY, accountIds })).toThrow(/\[C32\] the document is 7\d{3} bytes; RAM takes at most 6144.*\(rule ram-document-limits\)/),
+        );
     });
 });

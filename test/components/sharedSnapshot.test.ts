@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, nameOf, OWNER, REGION, setLibraryConfig, shape, T, valueOf } from "../support/mocks";
+import { installMocks, nameOf, OWNER, REGION, shape, T, valueOf, withLibraryConfig } from "../support/mocks";
 
 const rec = installMocks();
 
@@ -189,30 +189,24 @@ describe("SharedSnapshot, invalid arguments", () => {
     });
 
     test("the configured snapshots already shared count toward the owner quota (C7)", () => {
-        setLibraryConfig("sharedSnapshotsInUse", 1024);
-        try {
-            expect(() => new SharedSnapshot("quota", { snapshotIds: ["s-aaaa0001"], accountIds: [A] })).toThrow(/\[C7\].*\(rule snapshot-owner-quota\)/);
-        } finally {
-            setLibraryConfig("sharedSnapshotsInUse", 0);
-        }
+        withLibraryConfig({ sharedSnapshotsInUse: 1024 }, () =>
+            expect(() => new SharedSnapshot("quota", { snapshotIds: ["s-aaaa0001"], accountIds: [A] })).toThrow(/\[C7\].*\(rule snapshot-owner-quota\)/),
+        );
     });
 
     test("accounts of the other site are refused when sites are configured (C3)", () => {
-        setLibraryConfig("accountSites", { [OWNER]: "china", [A]: "international" });
-        try {
-            expect(() => new SharedSnapshot("sites", { snapshotIds: ["s-aaaa0001"], accountIds: [A], ownerAccountId: OWNER })).toThrow(/\[C3\].*\(rule same-site\)/);
-        } finally {
-            setLibraryConfig("accountSites", {});
-        }
+        withLibraryConfig({ accountSites: { [OWNER]: "china", [A]: "international" } }, () =>
+            expect(() => new SharedSnapshot("sites", { snapshotIds: ["s-aaaa0001"], accountIds: [A], ownerAccountId: OWNER })).toThrow(/\[C3\].*\(rule same-site\)/),
+        );
     });
 
     test("bad library config is an error naming the key", () => {
-        setLibraryConfig("accountSites", { [A]: "mars" });
-        try {
-            expect(() => new SharedSnapshot("cfg", { snapshotIds: ["s-aaaa0001"], accountIds: [A] })).toThrow(/alicloud-sharing:accountSites must map account ids to "china" or "international"; check 2222222222222222/);
-        } finally {
-            setLibraryConfig("accountSites", {});
-        }
+        withLibraryConfig({ accountSites: { [A]: "mars" } }, () =>
+            expect(() => new SharedSnapshot("cfg", { snapshotIds: ["s-aaaa0001"], accountIds: [A] })).toThrow(/alicloud-sharing:accountSites must map account ids to "china" or "international"; check 2222222222222222/),
+        );
+        withLibraryConfig({ allowedRecipients: { accountIds: "all" } }, () =>
+            expect(() => new SharedSnapshot("cfg", { snapshotIds: ["s-aaaa0001"], accountIds: [A] })).toThrow(/alicloud-sharing:allowedRecipients must be an object of string lists accountIds, resourceDirectoryIds, folderPathPrefixes; check accountIds/),
+        );
     });
 
     test("resharing what was shared with this account (C10) and an unknown method are refused", () => {

@@ -154,3 +154,16 @@ export const T = {
     resource: "alicloud:resourcemanager/sharedResource:SharedResource",
     target: "alicloud:resourcemanager/sharedTarget:SharedTarget",
 } as const;
+
+/** Runs `fn` with `alicloud-sharing:*` config values set, then restores the config exactly as it was. */
+export function withLibraryConfig<T>(values: Record<string, unknown>, fn: () => T): T {
+    const before = pulumi.runtime.allConfig();
+    for (const [key, value] of Object.entries(values)) {
+        setLibraryConfig(key, value);
+    }
+    try {
+        return fn();
+    } finally {
+        pulumi.runtime.setAllConfig(before);
+    }
+}

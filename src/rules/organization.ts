@@ -1,0 +1,184 @@
+/**
+ * Rules an organization adds on top of what Alibaba Cloud enforces: who may receive shares (S3), unknown values
+ * at preview (S6), exemptions (S7), and what the policy pack sees only in raw resources (C27, C29, S2).
+ */
+import { isAccountId, isResourceDirectoryId, parseFolderPath } from "../alibaba/ids";
+import type { ShareIntent } from "../intent/model";
+import { analyzeTrustPolicy } from "../ram/analyze";
+import { AllowedRecipients, defineRule, Problem } from "./types";
+
+/** Whether an allow-list admits a recipient: an account, a directory, a folder path, or a bare folder id. */
+export function isAllowedRecipient(recipient: string, allowed: AllowedRecipients): boolean {
+    // A trust policy's folder pattern ends with `*`.
+    const pattern = recipient.endsWith("*") ? recipient.slice(0, -1) : recipient;
+    if (isAccountId(recipient)) {
+        return allowed.accountIds.includes(recipient);
+    }
+    if (isResourceDirectoryId(recipient)) {
+        return allowed.resourceDirectoryIds.includes(recipient);
+    }
+    const path = parseFolderPath(pattern);
+    if (path !== undefined) {
+        const text = [path.directoryId, path.rootFolderId, ...path.folderIds].join("/");
+        return allowed.folderPathPrefixes.some((prefix) => text === prefix || text.startsWith(`${prefix}/`));
+    }
+    // A bare folder id, as a SharedTarget holds it: allowed when it is the end of an allowed path.
+    return allowed.folderPathPrefixes.some((prefix) => prefix.split("/").pop() === recipient);
+}
+
+const allowFix = "Share only with recipients on the organization's allow-list, or ask the security team to add this one (policy config `allowedRecipients`).";
+
+export const recipientsAllowed = defineRule({
+    id: "recipients-allowed",
+    constraints: ["S3"],
+    severity: "error",
+    title: "Shares go only to allowed recipients",
+    description:
+        "An organization lists the accounts, directories and folder paths that may receive shares (`allowedRecipients`); a share, " +
+        "image permission or share-role trust to anyone else is refused. A folder path allows the folders below it.",
+    subject: "share",
+    check: (intent: ShareIntent, { allowedRecipients }) =>
+        allowedRecipients === undefined
+            ? []
+            : intent.targets
+                  .filter((t) => t.value !== undefined && !isAllowedRecipient(t.value, allowedRecipients))
+                  .map((t) => ({ path: t.path, message: `${JSON.stringify(t.value)} is not an allowed recipient.`, fix: allowFix })),
+});
+
+export const trustedPrincipalsAllowed = defineRule({
+    id: "trusted-principals-allowed",
+    constraints: ["S3", "S1"],
+    severity: "error",
+    title: "Share roles trust only allowed recipients",
+    description: "The accounts, directories and folders a share role trusts are on the organization's allow-list, like the recipients of the shares.",
+    subject: "role",
+    check: (role, { allowedRecipients }) => {
+        if (allowedRecipients === undefined || role.trustPolicy.value === undefined) {
+            return [];
+        }
+        const trust = analyzeTrustPolicy(role.trustPolicy.value);
+        return [...trust.accountIds, ...trust.directoryIds, ...trust.folderPathPatterns]
+            .filter((p) => !isAllowedRecipient(p, allowedRecipients))
+            .map((p) => ({ path: role.trustPolicy.path, message: `the role trusts ${JSON.stringify(p)}, which is not an allowed recipient.`, fix: allowFix }));
+    },
+});
+
+export const recipientsKnown = defineRule({
+    id: "recipients-known",
+    constraints: ["S6"],
+    severity: "error",
+    title: "Recipients unknown at preview are not assumed safe",
+    description:
+        "A recipient that is only known after deployment cannot be proven allowed. The policy pack reports it instead of skipping the " +
+        "check (configurable: `failClosedOnUnknown: false`); the components check such values at deploy time instead.",
+    subject: "share",
+    check: (intent, { failClosedOnUnknown }) =>
+        failClosedOnUnknown
+            ? intent.targets
+                  .filter((t) => t.value === undefined)
+                  .map((t) => ({ path: t.path, message: "the recipient is not known at preview, so it cannot be checked.", fix: "Give the recipient as a plain value, or exempt the resource with a reason and an expiry." }))
+            : [],
+});
+
+export const roleDocumentsKnown = defineRule({
+    id: "role-documents-known",
+    constraints: ["S6"],
+    severity: "error",
+    title: "Share-role documents unknown at preview are not assumed safe",
+    description: "A trust policy or KMS policy that is only known after deployment cannot be proven safe; the policy pack reports it (configurable).",
+    subject: "role",
+    check: (role, { failClosedOnUnknown }) =>
+        failClosedOnUnknown
+            ? [role.trustPolicy, ...(role.kmsPolicy ? [role.kmsPolicy] : [])]
+                  .filter((d) => d.value === undefined)
+                  .map((d) => ({ path: d.path, message: "the document is not known at preview, so it cannot be checked.", fix: "Render the document from plain values (the library's builders do), or exempt the resource." }))
+            : [],
+});
+
+export const noInlineShareItems = defineRule({
+    id: "no-inline-share-items",
+    constraints: ["C29"],
+    severity: "error",
+    title: "Resource shares list targets and resources as their own resources",
+    description:
+        "The inline `targets`, `resources` and `resourceArns` of a resource share act only at creation: later edits are silently ignored, " +
+        "and at most 5 items go per call. Use one `SharedResource` and one `SharedTarget` per item.",
+    subject: "share",
+    check: (intent) =>
+        (intent.inlineLists ?? []).map((list) => ({
+            path: list,
+            message: `the resource share sets \`${list}\` inline; changes to it after creation are ignored.`,
+            fix: "Remove it and create one resourcemanager.SharedResource / SharedTarget per item (as SharedSnapshot and SharedImage do).",
+        })),
+});
+
+export const shareRoleSystemPolicy = defineRule({
+    id: "share-role-system-policy",
+    constraints: ["S2", "C20"],
+    severity: "error",
+    title: "Share roles carry no system policy",
+    description:
+        "A share role needs only the custom KMS policy of C9 for its keys. A system policy such as `AliyunKMSFullAccess` (which the 2024 " +
+        "pages suggested for the service key, no longer shareable since C20) grants every key of the account.",
+    subject: "role",
+    check: (role) =>
+        (role.systemPolicies ?? [])
+            .filter((p) => p.value !== undefined)
+            .map((p) => ({
+                path: p.path,
+                message: `system policy ${p.value} is attached to share role ${role.roleName.value ?? ""}: it grants far more than the key being shared.`,
+                fix: "Detach it; attach the custom KMS policy for exactly the shared keys (EncryptedShareRole renders it).",
+            })),
+});
+
+export const sharedKeyProtected = defineRule({
+    id: "shared-key-protected",
+    constraints: ["C27"],
+    severity: "error",
+    title: "Keys behind shared encrypted resources are protected from deletion",
+    description: "If the key behind a shared encrypted snapshot or image is disabled or deleted, sharees can no longer use what was shared.",
+    subject: "key",
+    check: (key) =>
+        key.deletionProtection.value !== undefined && key.deletionProtection.value !== "Enabled"
+            ? [{
+                  path: key.deletionProtection.path,
+                  message: `KMS key ${key.keyId.value ?? ""} protects shared ${key.sharedResources.join(", ")} but its deletion protection is ${JSON.stringify(key.deletionProtection.value)}.`,
+                  fix: 'Set `deletionProtection: "Enabled"` on the key.',
+              }]
+            : [],
+});
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const exemptionValid = defineRule({
+    id: "exemption-valid",
+    constraints: ["S7"],
+    severity: "error",
+    title: "Exemptions are explicit and current",
+    description:
+        "An exemption names a resource (URN or name pattern), the rules it lifts, a reason of at least 10 characters and an expiry date " +
+        "(`YYYY-MM-DD`). An expired exemption no longer applies, and says so.",
+    subject: "exemption",
+    check: (e, { today }) => {
+        const problems: Problem[] = [];
+        if (typeof e.resource.value !== "string" || e.resource.value.length === 0) {
+            problems.push({ path: e.resource.path, message: "the exemption names no resource.", fix: "Give the resource's URN or a name pattern." });
+        }
+        if (e.rules.length === 0 || e.rules.some((r) => typeof r.value !== "string" || r.value.length === 0)) {
+            problems.push({ path: e.rules[0]?.path ?? e.resource.path, message: "the exemption names no rule.", fix: "List the rule ids or constraint ids it lifts." });
+        }
+        if (typeof e.reason.value !== "string" || e.reason.value.trim().length < 10) {
+            problems.push({ path: e.reason.path, message: `the reason ${JSON.stringify(e.reason.value ?? "")} is shorter than 10 characters.`, fix: "Say why the exemption is needed." });
+        }
+        if (typeof e.expires.value !== "string" || !DATE.test(e.expires.value)) {
+            problems.push({ path: e.expires.path, message: `expiry ${JSON.stringify(e.expires.value ?? "")} is not a date (YYYY-MM-DD).`, fix: "Give the date the exemption ends." });
+        } else if (e.expires.value < today) {
+            problems.push({
+                path: e.expires.path,
+                message: `the exemption of ${e.resource.value} from ${e.rules.map((r) => r.value).join(", ")} expired on ${e.expires.value}; it no longer applies.`,
+                fix: "Fix the resource, or renew the exemption with a new date and reason.",
+            });
+        }
+        return problems;
+    },
+});
