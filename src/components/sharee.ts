@@ -10,6 +10,7 @@ import { findingsOf, judge } from "../rules/registry";
 import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
 import { Finding } from "../rules/types";
 import { asArray, contextFromConfig, failOnErrors, known, logWarnings, throwIfInvalid, typeToken } from "./common";
+import { SHARED_SNAPSHOT_TAG } from "../policy/adapters";
 
 export interface SharedSnapshotDiskArgs {
     /** The snapshot shared with this account (`s-…`). */
@@ -92,6 +93,8 @@ export class SharedSnapshotDisk extends pulumi.ComponentResource {
                 size: args.size,
                 diskName: args.diskName,
                 performanceLevel: args.performanceLevel,
+                // Tells the policy pack the snapshot was shared with this account, so C11 is judged on the raw disk too.
+                tags: { [SHARED_SNAPSHOT_TAG]: "true" },
             },
             { parent: this },
         );

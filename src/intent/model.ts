@@ -56,6 +56,8 @@ export interface ShareIntent {
      * them, rather than the folder paths the components take.
      */
     readonly targetsAreSharingIds?: boolean;
+    /** Whether a share role of this kind is known to exist (in the stack or declared); undefined when not judged (S4). */
+    readonly shareRolePresent?: boolean;
     /** Inline lists set on the resource share (`targets`, `resources`, `resourceArns`), which act only at creation (C29). */
     readonly inlineLists?: readonly string[];
 }

@@ -182,3 +182,22 @@ export const exemptionValid = defineRule({
         return problems;
     },
 });
+
+export const shareRolePresent = defineRule({
+    id: "share-role-present",
+    constraints: ["S4", "C9", "C21"],
+    severity: "error",
+    title: "An encrypted share has its share role",
+    description:
+        "Sharing an encrypted snapshot or image fails unless the owner account holds the share role of that kind. The policy pack " +
+        "looks for it in the stack, or takes it as existing when configured (`existingShareRoles`).",
+    subject: "share",
+    check: (intent) =>
+        intent.encryption.kind === "customerKey" && intent.shareRolePresent === false
+            ? [{
+                  path: "shareRole",
+                  message: `the ${intent.kind}s are shared encrypted but no ${intent.kind} share role is in the stack or declared as existing.`,
+                  fix: `Create it (EncryptedShareRole with resourceKind "${intent.kind}"), or list "${intent.kind}" in \`existingShareRoles\` if it is managed elsewhere.`,
+              }]
+            : [],
+});

@@ -11,6 +11,7 @@ import {
     recipientsKnown,
     roleDocumentsKnown,
     sharedKeyProtected,
+    shareRolePresent,
     shareRoleSystemPolicy,
     trustedPrincipalsAllowed,
 } from "./organization";
@@ -63,6 +64,7 @@ export const rules: readonly AnyRule[] = Object.freeze([
     trustMatchesTargets,
     ramDocumentLimits,
     shareRoleSystemPolicy,
+    shareRolePresent,
     recipientsAllowed,
     trustedPrincipalsAllowed,
     recipientsKnown,

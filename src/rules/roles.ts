@@ -1,9 +1,9 @@
 /** Rules on the share roles: names (S4), trust (S1, S5, C21), KMS grants (S2, C9), document limits (C32). */
 import { kmsKeyListArn } from "../alibaba/arn";
-import { isAccountId, isResourceDirectoryId, parseFolderPath } from "../alibaba/ids";
+import { resourceSharingTargetId } from "../alibaba/ids";
 import { KMS_KEY_ACTIONS, KMS_LIST_ACTION, SHARE_ROLE_NAME } from "../alibaba/names";
 import { analyzePermissionPolicy, analyzeTrustPolicy } from "../ram/analyze";
-import { documentBytes, folderPathPattern } from "../ram/documents";
+import { documentBytes } from "../ram/documents";
 import { defineRule, Problem } from "./types";
 
 const list = (values: readonly string[]): string => values.join(", ");
@@ -131,14 +131,12 @@ export const kmsPolicyMinimal = defineRule({
     },
 });
 
-/** The trusted principals of a role, as the strings a share's targets are written in. */
-function trustedTargets(trustPolicy: unknown): { accounts: Set<string>; directories: Set<string>; folderPatterns: Set<string> } {
-    const analysis = analyzeTrustPolicy(trustPolicy);
-    return {
-        accounts: new Set(analysis.accountIds),
-        directories: new Set(analysis.directoryIds),
-        folderPatterns: new Set(analysis.folderPathPatterns),
-    };
+/**
+ * A principal as Resource Sharing names it: an account, a directory, or the last folder of a path (a trust policy's
+ * folder pattern loses its `*`). Recipients and trusted principals are compared in this form.
+ */
+function sharingId(principal: string): string {
+    return resourceSharingTargetId(principal.endsWith("*") ? principal.slice(0, -1) : principal);
 }
 
 export const trustMatchesTargets = defineRule({
@@ -148,46 +146,33 @@ export const trustMatchesTargets = defineRule({
     title: "A share role trusts exactly the recipients of the encrypted shares",
     description:
         "Each recipient of an encrypted share must be trusted by the share role (or the share fails for it), and nobody else should be " +
-        "(a stale principal keeps access to the key).",
+        "(a stale principal keeps access to the key). Folders are compared by their id, the last element of their path.",
     subject: "role",
     check: (role) => {
         if (role.expectedTargets === undefined || role.trustPolicy.value === undefined) {
             return [];
         }
-        const trusted = trustedTargets(role.trustPolicy.value);
-        const expected = { accounts: new Set<string>(), directories: new Set<string>(), folderPatterns: new Set<string>() };
-        for (const target of role.expectedTargets) {
-            if (isAccountId(target)) {
-                expected.accounts.add(target);
-            } else if (isResourceDirectoryId(target)) {
-                expected.directories.add(target);
-            } else if (parseFolderPath(target) !== undefined) {
-                expected.folderPatterns.add(folderPathPattern(target));
-            }
-        }
-        const problems: Problem[] = [];
-        const compare = (what: string, want: Set<string>, have: Set<string>): void => {
-            const missing = [...want].filter((v) => !have.has(v));
-            const stale = [...have].filter((v) => !want.has(v));
-            if (missing.length > 0) {
-                problems.push({
-                    path: role.trustPolicy.path,
-                    message: `the share role does not trust ${what} ${list(missing)}, a recipient of an encrypted share.`,
-                    fix: "Add them to the role's trust policy (or let the component build it from the targets).",
-                });
-            }
-            if (stale.length > 0) {
-                problems.push({
-                    path: role.trustPolicy.path,
-                    message: `the share role trusts ${what} ${list(stale)}, which no encrypted share targets.`,
-                    fix: "Remove them from the role's trust policy.",
-                });
-            }
-        };
-        compare("accounts", expected.accounts, trusted.accounts);
-        compare("directories", expected.directories, trusted.directories);
-        compare("folder paths", expected.folderPatterns, trusted.folderPatterns);
-        return problems;
+        const analysis = analyzeTrustPolicy(role.trustPolicy.value);
+        const trusted = new Set([...analysis.accountIds, ...analysis.directoryIds, ...analysis.folderPathPatterns].map(sharingId));
+        const expected = new Set(role.expectedTargets.map(sharingId));
+        const missing = [...expected].filter((v) => !trusted.has(v));
+        const stale = [...trusted].filter((v) => !expected.has(v));
+        return [
+            ...(missing.length > 0
+                ? [{
+                      path: role.trustPolicy.path,
+                      message: `the share role does not trust ${list(missing)}, recipient${missing.length === 1 ? "" : "s"} of an encrypted share.`,
+                      fix: "Add them to the role's trust policy (or let the component build it from the targets).",
+                  }]
+                : []),
+            ...(stale.length > 0
+                ? [{
+                      path: role.trustPolicy.path,
+                      message: `the share role trusts ${list(stale)}, which no encrypted share targets.`,
+                      fix: "Remove them from the role's trust policy.",
+                  }]
+                : []),
+        ];
     },
 });
 

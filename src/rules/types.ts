@@ -82,6 +82,6 @@ export function defineRule<K extends SubjectKind>(rule: Rule<K>): Rule<K> {
 }
 
 /** `[C6] what is wrong. The fix. (rule snapshot-account-limit)`: the form of every message. */
-export function formatFinding(finding: Finding): string {
-    return `[${finding.constraints.join(", ")}] ${finding.message} ${finding.fix} (rule ${finding.ruleId})`;
+export function formatFinding(finding: Finding, where?: string): string {
+    return `[${finding.constraints.join(", ")}] ${finding.message} ${finding.fix} (rule ${finding.ruleId}${where === undefined ? "" : `; at ${where}`})`;
 }

@@ -102,6 +102,7 @@ describe("SharedSnapshotDisk", () => {
             encrypted: true,
             kmsKeyId: "key-mine00000001",
             size: 100,
+            tags: { "alicloud-sharing-shared-snapshot": "true" },
         });
     });
     test("C11: not ESSD, no key, or the source's key, is refused before anything is registered", async () => {
@@ -116,7 +117,7 @@ describe("SharedSnapshotDisk", () => {
     test("an unencrypted shared snapshot may make any disk", async () => {
         new SharedSnapshotDisk("plain", { snapshotId: "s-aaaa0001", zoneId: "z", category: "cloud_efficiency", sourceEncrypted: false });
         await rec.settle();
-        expect(rec.byName("plain-disk").inputs).toEqual({ zoneId: "z", snapshotId: "s-aaaa0001", category: "cloud_efficiency", encrypted: false });
+        expect(rec.byName("plain-disk").inputs).toEqual({ zoneId: "z", snapshotId: "s-aaaa0001", category: "cloud_efficiency", encrypted: false, tags: { "alicloud-sharing-shared-snapshot": "true" } });
     });
 });
 

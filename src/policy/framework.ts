@@ -1,0 +1,132 @@
+/**
+ * How a sharing policy runs: it builds intents (subjects) from raw resources, judges them with its rules from the
+ * registry, drops what an unexpired exemption covers (noting it as in use), and reports the rest, each message
+ * starting with the constraint ids.
+ */
+import type { EnforcementLevel, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { at } from "../intent/model";
+import { judgeWith } from "../rules/registry";
+import { exemptionValid } from "../rules/organization";
+import { AnyRule, Finding, Rule, RuleSubjects, SubjectKind, formatFinding } from "../rules/types";
+import { RawResource, fromPolicyResource, fromResourceArgs } from "./resources";
+import { Exemption, PolicySettings, SettingName, configSchema, readSettings } from "./settings";
+
+/** One thing to judge, and the resource a violation is reported on. */
+export type Subject = {
+    [K in SubjectKind]: {
+        kind: K;
+        subject: RuleSubjects[K];
+        urn: string;
+        name: string;
+        /** The ids of the policy's rules that apply to this subject; all of them when absent. */
+        only?: readonly string[];
+    };
+}[SubjectKind];
+
+interface SharingPolicyDefinition {
+    /** Kebab-case, `sharing-…`. */
+    readonly name: string;
+    readonly description: string;
+    readonly enforcementLevel: EnforcementLevel;
+    /** The settings the policy reads (its config schema). */
+    readonly settings: readonly SettingName[];
+    /** The registry rules it runs. */
+    readonly rules: readonly AnyRule[];
+}
+
+export interface SharingResourcePolicyDefinition extends SharingPolicyDefinition {
+    /** The resource types it judges. */
+    readonly types: readonly string[];
+    readonly subjects: (resource: RawResource, settings: PolicySettings) => Subject[];
+}
+
+export interface SharingStackPolicyDefinition extends SharingPolicyDefinition {
+    readonly subjects: (resources: readonly RawResource[], settings: PolicySettings) => Subject[];
+}
+
+/** An exemption in use: which policy applied it to which resource. */
+export interface ExemptionUse {
+    readonly policy: string;
+    readonly urn: string;
+    readonly exemption: Exemption;
+}
+
+/** The exemptions applied in this process, for `sharing-exemptions` to list (one pack process serves one preview or update). */
+export const exemptionsInUse = new Map<string, ExemptionUse>();
+
+const globToRegExp = (pattern: string): RegExp =>
+    new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+
+/** The exemption that covers a finding on a resource, if any. */
+export function matchingExemption(exemptions: readonly Exemption[], urn: string, name: string, finding: Finding): Exemption | undefined {
+    return exemptions.find((e) => {
+        const pattern = globToRegExp(e.resource);
+        const covers = e.rules.some((r) => r === finding.ruleId || (finding.constraints as readonly string[]).includes(r));
+        return covers && (pattern.test(urn) || pattern.test(name));
+    });
+}
+
+/** Judges subjects and reports violations; the messages start with the constraint ids. */
+export function reportFindings(policy: string, rules: readonly AnyRule[], subjects: readonly Subject[], settings: PolicySettings, report: ReportViolation): void {
+    for (const s of subjects) {
+        const selected = rules.filter((r) => r.subject === s.kind && (s.only === undefined || s.only.includes(r.id))) as unknown as Rule<typeof s.kind>[];
+        for (const finding of judgeWith(selected, s.subject as never, settings.context)) {
+            const exemption = matchingExemption(settings.exemptions, s.urn, s.name, finding);
+            if (exemption !== undefined && exemption.expires >= settings.context.today) {
+                exemptionsInUse.set(`${policy}|${s.urn}|${exemption.resource}`, { policy, urn: s.urn, exemption });
+                continue;
+            }
+            if (exemption !== undefined) {
+                const i = settings.exemptions.indexOf(exemption);
+                const expired = judgeWith([exemptionValid], {
+                    resource: at(`exemptions[${i}].resource`, exemption.resource),
+                    rules: exemption.rules.map((r, j) => at(`exemptions[${i}].rules[${j}]`, r)),
+                    reason: at(`exemptions[${i}].reason`, exemption.reason),
+                    expires: at(`exemptions[${i}].expires`, exemption.expires),
+                }, settings.context);
+                for (const e of expired) {
+                    report(formatFinding(e, `${policy} config ${e.path}`), s.urn);
+                }
+            }
+            report(formatFinding(finding, finding.path), s.urn);
+        }
+    }
+}
+
+function describe(def: SharingPolicyDefinition): string {
+    const constraints = [...new Set(def.rules.flatMap((r) => r.constraints))];
+    return `${def.description} Enforces ${constraints.join(", ")} (rules ${def.rules.map((r) => r.id).join(", ")}).`;
+}
+
+/** A resource policy of the pack. */
+export function sharingResourcePolicy(def: SharingResourcePolicyDefinition): ResourceValidationPolicy & { readonly definition: SharingResourcePolicyDefinition } {
+    return {
+        name: def.name,
+        description: describe(def),
+        enforcementLevel: def.enforcementLevel,
+        configSchema: configSchema(def.settings),
+        definition: def,
+        validateResource: (args, report) => {
+            if (!def.types.includes(args.type)) {
+                return;
+            }
+            const settings = readSettings(args.getConfig<Record<string, unknown>>());
+            reportFindings(def.name, def.rules, def.subjects(fromResourceArgs(args), settings), settings, report);
+        },
+    };
+}
+
+/** A stack policy of the pack. */
+export function sharingStackPolicy(def: SharingStackPolicyDefinition): StackValidationPolicy & { readonly definition: SharingStackPolicyDefinition } {
+    return {
+        name: def.name,
+        description: describe(def),
+        enforcementLevel: def.enforcementLevel,
+        configSchema: configSchema(def.settings),
+        definition: def,
+        validateStack: (args, report) => {
+            const settings = readSettings(args.getConfig<Record<string, unknown>>());
+            reportFindings(def.name, def.rules, def.subjects(args.resources.map(fromPolicyResource), settings), settings, report);
+        },
+    };
+}
