@@ -51,3 +51,6 @@ export const SHARED_FROM_TAG_PREFIX = "acs:ecs:sharedFrom:";
 
 /** RAM policy types of an attachment. */
 export const CUSTOM_POLICY_TYPE = "Custom";
+
+/** The tag SharedSnapshotDisk puts on its disk, so the policy pack knows the snapshot was shared with the account (C11). */
+export const SHARED_SNAPSHOT_TAG = "alicloud-sharing-shared-snapshot";

@@ -3,14 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/alicloud/ecs";
 import * as ram from "@pulumi/alicloud/ram";
 import { isKmsKeyId, isSnapshotId } from "../alibaba/ids";
-import { CUSTOM_POLICY_TYPE } from "../alibaba/names";
+import { CUSTOM_POLICY_TYPE, SHARED_SNAPSHOT_TAG } from "../alibaba/names";
 import { AccessIntent, DiskIntent, Located, at } from "../intent/model";
 import { renderDocument, shareeImageAccessPolicy } from "../ram/documents";
 import { findingsOf, judge } from "../rules/registry";
 import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
 import { Finding } from "../rules/types";
 import { asArray, contextFromConfig, failOnErrors, known, logWarnings, throwIfInvalid, typeToken } from "./common";
-import { SHARED_SNAPSHOT_TAG } from "../policy/adapters";
 
 export interface SharedSnapshotDiskArgs {
     /** The snapshot shared with this account (`s-…`). */

@@ -1,5 +1,5 @@
 /** From one raw resource to the intents the rules judge. */
-import { RESOURCE_KINDS, RESOURCE_SHARING_TYPE, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
+import { RESOURCE_KINDS, RESOURCE_SHARING_TYPE, ResourceKind, SHARED_SNAPSHOT_TAG, SHARE_ROLE_NAME } from "../alibaba/names";
 import { Located, RoleIntent, ShareIntent, at } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
 import { Subject } from "./framework";
@@ -172,8 +172,6 @@ export function imagePermissionSubjects(permission: RawResource, settings: Polic
     }];
 }
 
-/** The tag SharedSnapshotDisk puts on its disk, so the pack knows the snapshot was shared with the account. */
-export const SHARED_SNAPSHOT_TAG = "alicloud-sharing-shared-snapshot";
 
 /** ecs.EcsDisk / ecs.Disk made from a snapshot shared with the account (C11). */
 export function diskSubjects(disk: RawResource, settings: PolicySettings): Subject[] {

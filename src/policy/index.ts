@@ -11,4 +11,3 @@ export type { Subject, SharingResourcePolicyDefinition, SharingStackPolicyDefini
 export { TYPES, fromPolicyResource, fromResourceArgs, isUnknown } from "./resources";
 export type { RawResource } from "./resources";
 export { stackView } from "./stack";
-export { SHARED_SNAPSHOT_TAG } from "./adapters";

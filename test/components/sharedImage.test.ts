@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, nameOf, OWNER, shape, T, valueOf, withLibraryConfig } from "../support/mocks";
+import { installMocks, mockId, nameOf, OWNER, shape, T, valueOf, withLibraryConfig } from "../support/mocks";
 
 const rec = installMocks();
 
@@ -75,7 +75,7 @@ describe("SharedImage with a resource share (the default)", () => {
         expect(rec.byName("golden-cn-beijing-copy-m-aaaa0001").protect).toBe(true);
         expect(rec.byName("golden-cn-beijing-image-m-aaaa0001").inputs).toEqual({
             resourceShareId: "golden-cn-beijing-share-id",
-            resourceId: "golden-cn-beijing-copy-m-aaaa0001-id",
+            resourceId: mockId(T.copy, "golden-cn-beijing-copy-m-aaaa0001"),
             resourceType: "Image",
         });
         expect(rec.byName("golden-cn-beijing-share").inputs).toEqual({ resourceShareName: "golden-cn-beijing", allowExternalTargets: true });
@@ -95,7 +95,7 @@ describe("SharedImage with a resource share (the default)", () => {
         expect(outputs).toEqual({
             resourceShareId: "golden-share-id",
             shareRoleName: "AliyunECSShareEncryptImageDefaultRole",
-            imageIdsByRegion: { "cn-shanghai": ["m-aaaa0001"], "cn-beijing": ["golden-cn-beijing-copy-m-aaaa0001-id"] },
+            imageIdsByRegion: { "cn-shanghai": ["m-aaaa0001"], "cn-beijing": [mockId(T.copy, "golden-cn-beijing-copy-m-aaaa0001")] },
         });
     });
 

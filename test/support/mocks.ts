@@ -3,6 +3,7 @@
  * inputs, dependencies, protect flag and provider. Call `installMocks` before importing code that creates
  * resources.
  */
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface Registration {
@@ -13,11 +14,27 @@ export interface Registration {
     readonly custom: boolean;
     readonly inputs: Record<string, unknown>;
     readonly dependencies: string[];
+    /** For each input, the URNs of the resources its value came from. */
+    readonly propertyDependencies: Record<string, string[]>;
     readonly protect: boolean;
     readonly provider: string;
 }
 
 export const OWNER = "1111111111111111";
+
+/** Ids as Alibaba Cloud shapes them where the shape matters (images, snapshots), else `<name>-id`. */
+export function mockId(type: string, name: string): string {
+    const hash = createHash("sha1").update(name).digest("hex").slice(0, 20);
+    switch (type) {
+        case "alicloud:ecs/imageCopy:ImageCopy":
+        case "alicloud:ecs/image:Image":
+            return `m-${hash}`;
+        case "alicloud:ecs/ecsSnapshot:EcsSnapshot":
+            return `s-${hash}`;
+        default:
+            return `${name}-id`;
+    }
+}
 export const REGION = "cn-hangzhou";
 
 export interface MockOptions {
@@ -41,6 +58,14 @@ export interface Recorder {
     clear(): void;
 }
 
+function propertyDependenciesOf(req: any): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps: { getUrnsList(): string[] }, key: string) => {
+        result[key] = deps.getUrnsList();
+    });
+    return result;
+}
+
 export function installMocks(options: MockOptions = {}): Recorder {
     const accountId = options.accountId ?? OWNER;
     const region = options.region ?? REGION;
@@ -48,7 +73,7 @@ export function installMocks(options: MockOptions = {}): Recorder {
     let inFlight = 0;
     void pulumi.runtime.setMocks(
         {
-            newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...(args.type === "pulumi:providers:alicloud" ? {} : {}) } }),
+            newResource: (args) => ({ id: mockId(args.type, args.name), state: args.inputs }),
             call: (args) => {
                 switch (args.token) {
                     case "alicloud:index/getCallerIdentity:getCallerIdentity":
@@ -80,6 +105,7 @@ export function installMocks(options: MockOptions = {}): Recorder {
                     custom: req.getCustom(),
                     inputs: pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>,
                     dependencies: [...req.getDependenciesList()].sort(),
+                    propertyDependencies: propertyDependenciesOf(req),
                     protect: req.getProtect() === true,
                     provider: req.getProvider(),
                 });
@@ -166,4 +192,22 @@ export function withLibraryConfig<T>(values: Record<string, unknown>, fn: () => 
     } finally {
         pulumi.runtime.setAllConfig(before);
     }
+}
+
+/** The custom resources of a recorded program as a policy sees them: the input of the policy tests. */
+export function asPolicyResources(registrations: readonly Registration[]): import("../../src/testing").TestResource[] {
+    const byRef = new Map(registrations.map((r) => [`${r.urn}::${r.name}-id`, r]));
+    return registrations
+        .filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))
+        .map((r) => ({
+            type: r.type,
+            name: r.name,
+            urn: r.urn,
+            props: r.inputs,
+            parent: r.parent || undefined,
+            protect: r.protect,
+            providerProps: r.provider ? byRef.get(r.provider)?.inputs : undefined,
+            dependencies: r.dependencies,
+            propertyDependencies: r.propertyDependencies,
+        }));
 }

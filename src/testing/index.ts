@@ -1,0 +1,213 @@
+/**
+ * alicloud-sharing/testing: validation arguments built exactly as the policy server builds them (props encoded
+ * as the engine sends them, with secrets and unknowns, decoded by the server's own deserializer and wrapped in its
+ * unknown-checking proxy), a runner that treats a policy's exceptions as the server does, and assertions on the
+ * exact set of violations. For teams that test their own policies too.
+ */
+import type {
+    EnforcementLevel,
+    PolicyResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import { policyDeserialize, policyProxy } from "../policy/sdk";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey: string; specialSecretSig: string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(value: Record<string, unknown>): unknown } };
+
+/** The values the engine sends for what is not known at preview. */
+export const unknown = {
+    string: policyProxy.unknownStringValue,
+    number: policyProxy.unknownNumberValue,
+    boolean: policyProxy.unknownBooleanValue,
+    array: policyProxy.unknownArrayValue,
+    object: policyProxy.unknownObjectValue,
+} as const;
+
+/** A secret value as the engine sends it. */
+export function secret<T>(value: T): Record<string, unknown> {
+    return { [rpc.specialSigKey]: rpc.specialSecretSig, value };
+}
+
+/** A resource of a test: its type and props, and what the engine would say about it. */
+export interface TestResource {
+    readonly type: string;
+    readonly props: Record<string, unknown>;
+    /** Defaults to the last part of the type, lower case. */
+    readonly name?: string;
+    /** Defaults to a URN built from the name and type. */
+    readonly urn?: string;
+    /** The parent's URN. */
+    readonly parent?: string;
+    readonly protect?: boolean;
+    /** Its provider's props (region, accountId…). */
+    readonly providerProps?: Record<string, unknown>;
+    /** URNs it depends on. */
+    readonly dependencies?: readonly string[];
+    /** For each property, the URNs of the resources its value came from. */
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Policy config as the engine passes it: by policy name, the policy's properties. */
+export type TestConfig = Record<string, unknown>;
+
+export const urnOf = (r: TestResource): string => r.urn ?? `urn:pulumi:test::test::${r.type}::${nameOf(r)}`;
+const nameOf = (r: TestResource): string => r.name ?? r.type.split(":").pop()!.toLowerCase();
+
+/** Props as the server hands them to a policy: encoded on the wire, decoded, wrapped in the unknown-checking proxy. */
+export function serverProps(props: Record<string, unknown>): Record<string, unknown> {
+    // The engine leaves out undefined values; JSON does the same.
+    const wire = Struct.fromJavaScript(JSON.parse(JSON.stringify(props)));
+    return policyProxy.unknownCheckingProxy(policyDeserialize.deserializeProperties(wire, false));
+}
+
+function typeChecks(type: string, props: Record<string, unknown>) {
+    const matches = (cls: { __pulumiType?: string }) => cls.__pulumiType === type;
+    return {
+        isType: (cls: unknown) => matches(cls as { __pulumiType?: string }),
+        asType: (cls: unknown) => (matches(cls as { __pulumiType?: string }) ? props : undefined),
+    };
+}
+
+const resourceOptions = (r: TestResource) => ({
+    protect: r.protect ?? false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+    parent: r.parent,
+});
+
+const notApplicable = (reason?: string): never => {
+    throw new NotApplicable(reason);
+};
+class NotApplicable extends Error {}
+
+/** The arguments a resource policy receives for a resource, with `config` as the policy's config. */
+export function resourceArgs(resource: TestResource, config: Record<string, unknown> = {}): ResourceValidationArgs {
+    const props = serverProps(resource.props);
+    return {
+        type: resource.type,
+        props,
+        urn: urnOf(resource),
+        name: nameOf(resource),
+        opts: resourceOptions(resource),
+        provider: resource.providerProps ? { type: "pulumi:providers:alicloud", props: serverProps(resource.providerProps), urn: `${urnOf(resource)}-provider`, name: "provider" } : undefined,
+        stackTags: new Map(),
+        ...typeChecks(resource.type, props),
+        getConfig: <T extends object>() => config as T,
+        notApplicable,
+    } as ResourceValidationArgs;
+}
+
+/** The arguments a stack policy receives for a stack, with parents and dependencies linked as the server links them. */
+export function stackArgs(resources: readonly TestResource[], config: Record<string, unknown> = {}): StackValidationArgs {
+    const byUrn = new Map<string, PolicyResource>();
+    const built = resources.map((r) => {
+        const props = serverProps(r.props);
+        const resource = {
+            type: r.type,
+            props,
+            urn: urnOf(r),
+            name: nameOf(r),
+            opts: resourceOptions(r),
+            provider: r.providerProps ? { type: "pulumi:providers:alicloud", props: serverProps(r.providerProps), urn: `${urnOf(r)}-provider`, name: "provider" } : undefined,
+            dependencies: [] as PolicyResource[],
+            propertyDependencies: {} as Record<string, PolicyResource[]>,
+            ...typeChecks(r.type, props),
+        } as unknown as PolicyResource;
+        byUrn.set(resource.urn, resource);
+        return { spec: r, resource };
+    });
+    for (const { spec, resource } of built) {
+        const link = (urns: readonly string[] = []) => urns.map((u) => byUrn.get(u)).filter((x): x is PolicyResource => x !== undefined);
+        Object.assign(resource, {
+            parent: spec.parent ? byUrn.get(spec.parent) : undefined,
+            dependencies: link(spec.dependencies),
+            propertyDependencies: Object.fromEntries(Object.entries(spec.propertyDependencies ?? {}).map(([k, v]) => [k, link(v)])),
+        });
+    }
+    return { resources: built.map((b) => b.resource), stackTags: new Map(), getConfig: <T extends object>() => config as T, notApplicable };
+}
+
+/** A violation as the server reports it. */
+export interface Violation {
+    readonly policy: string;
+    readonly message: string;
+    readonly urn?: string;
+    readonly enforcementLevel: EnforcementLevel;
+}
+
+type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+/**
+ * Runs one policy on resources as the server does: each resource (resource policies) or the whole stack (stack
+ * policies), with the policy's config from `config[policy.name]`. A policy that touches an unknown value gets the
+ * server's advisory "can't run policy … during preview" (which is what S6 prevents).
+ */
+export async function runPolicy(policy: AnyPolicy, resources: readonly TestResource[], config: TestConfig = {}): Promise<Violation[]> {
+    const own = (config[policy.name] ?? {}) as Record<string, unknown>;
+    const { enforcementLevel: configured, ...properties } = own as { enforcementLevel?: EnforcementLevel };
+    const level = configured ?? policy.enforcementLevel ?? "advisory";
+    if (level === "disabled") {
+        return [];
+    }
+    const violations: Violation[] = [];
+    const run = async (validate: () => unknown, urn?: string) => {
+        try {
+            await validate();
+        } catch (e) {
+            if (e instanceof NotApplicable) {
+                return;
+            }
+            if (e instanceof policyProxy.UnknownValueError) {
+                violations.push({ policy: policy.name, message: `can't run policy '${policy.name}' during preview: ${(e as Error).message}`, urn, enforcementLevel: "advisory" });
+                return;
+            }
+            throw e;
+        }
+    };
+    if ("validateStack" in policy) {
+        await run(() => policy.validateStack(stackArgs(resources, properties), (message, urn) => violations.push({ policy: policy.name, message, urn, enforcementLevel: level })));
+    } else {
+        const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+        for (const resource of resources) {
+            for (const validate of validations) {
+                await run(() => validate(resourceArgs(resource, properties), (message, urn) => violations.push({ policy: policy.name, message, urn: urn ?? urnOf(resource), enforcementLevel: level })), urnOf(resource));
+            }
+        }
+    }
+    return violations;
+}
+
+/** Runs every policy; the violations of all. */
+export async function runPolicies(policies: readonly AnyPolicy[], resources: readonly TestResource[], config: TestConfig = {}): Promise<Violation[]> {
+    const all: Violation[] = [];
+    for (const policy of policies) {
+        all.push(...(await runPolicy(policy, resources, config)));
+    }
+    return all;
+}
+
+/** The rule id a violation names (`(rule snapshot-account-limit; …)`), or its first words when it names none. */
+export function ruleOf(violation: Violation): string {
+    return violation.message.match(/\(rule ([a-z0-9-]+)/)?.[1] ?? violation.message.slice(0, 60);
+}
+
+/** `rule@resource-name` for each violation, sorted: the exact set to assert. */
+export function violationSet(violations: readonly Violation[]): string[] {
+    return violations.map((v) => `${ruleOf(v)}@${v.urn?.split("::").pop() ?? ""}`).sort();
+}
+
+/** Throws unless the violations are exactly the expected `rule@resource-name` entries (in any order). */
+export function expectViolations(violations: readonly Violation[], expected: readonly string[]): void {
+    const actual = violationSet(violations);
+    const want = [...expected].sort();
+    if (JSON.stringify(actual) !== JSON.stringify(want)) {
+        throw new Error(`violations differ.\nexpected: ${JSON.stringify(want)}\nactual:   ${JSON.stringify(actual)}\nmessages:\n${violations.map((v) => `  ${v.message}`).join("\n")}`);
+    }
+}
