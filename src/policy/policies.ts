@@ -192,6 +192,8 @@ export const shareRolesPolicy = sharingStackPolicy({
     subjects: (resources, settings: PolicySettings) => {
         const view = stackView(resources);
         const subjects: Subject[] = [];
+        // Roles of one name share their attachments by name: judge each attached policy once.
+        const judgedPolicies = new Set<string>();
         for (const kind of RESOURCE_KINDS) {
             const encrypted = view.shares.filter((s) => s.kind === kind && shareEncryption(s).kind === "customerKey");
             const kindRoles = view.roles.get(kind) ?? [];
@@ -213,7 +215,8 @@ export const shareRolesPolicy = sharingStackPolicy({
                     urn: role.urn,
                     name: role.name,
                 });
-                for (const policy of policyDocs) {
+                for (const policy of policyDocs.filter((p) => !judgedPolicies.has(p.urn))) {
+                    judgedPolicies.add(policy.urn);
                     const doc = policy.props.policyDocument ?? policy.props.document;
                     subjects.push({
                         kind: "role",
