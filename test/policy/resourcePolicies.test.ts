@@ -8,7 +8,7 @@ import {
     shareRolePolicy,
 } from "../../src/policy";
 import { TYPES } from "../../src/policy/resources";
-import { kmsSharePolicy, renderDocument, trustPolicy } from "../../src/ram";
+import { renderDocument, trustPolicy } from "../../src/ram";
 import { expectViolations, runPolicies, runPolicy, secret, TestResource, unknown, violationSet } from "../../src/testing";
 
 const A = "2222222222222222";
