@@ -5,4 +5,5 @@ module.exports = {
     testMatch: ["**/*.test.ts"],
     transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
     testTimeout: 60000,
+    globalSetup: "<rootDir>/test/support/globalSetup.js",
 };

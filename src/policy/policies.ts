@@ -9,7 +9,7 @@ import * as shares from "../rules/shares";
 import * as snapshots from "../rules/snapshots";
 import * as targets from "../rules/targets";
 import { attachmentSubjects, bareShare, diskSubjects, imagePermissionSubjects, resourceSharingSubjects, roleFields, roleIntentOf, roleSubjects } from "./adapters";
-import { Subject, exemptionsInUse, sharingResourcePolicy, sharingStackPolicy } from "./framework";
+import { Subject, exemptionsInUse, reportExactly, sharingResourcePolicy, sharingStackPolicy } from "./framework";
 import { RawResource, TYPES, isUnknown, locatedString } from "./resources";
 import { PolicySettings } from "./settings";
 import { StackShare, StackView, encryptionOf, regionOf, stackView } from "./stack";
@@ -320,7 +320,7 @@ export const exemptionsPolicy: StackValidationPolicy = {
     enforcementLevel: "advisory",
     validateStack: (_args, report) => {
         for (const use of exemptionsInUse.values()) {
-            report(`[S7] exemption in use: ${use.policy} does not apply ${use.exemption.rules.join(", ")} to ${use.urn} until ${use.exemption.expires}: ${use.exemption.reason}`, use.urn);
+            reportExactly(report, `[S7] exemption in use: ${use.policy} does not apply ${use.exemption.rules.join(", ")} to ${use.urn} until ${use.exemption.expires}: ${use.exemption.reason}`, use.urn);
         }
     },
 };

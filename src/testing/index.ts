@@ -157,6 +157,15 @@ export async function runPolicy(policy: AnyPolicy, resources: readonly TestResou
         return [];
     }
     const violations: Violation[] = [];
+    // As the server's reportViolation: a string follows the policy's description; an object gives the message itself.
+    const reporter = (fallbackUrn?: string) => (message: unknown, urn?: string) => {
+        if (typeof message === "object" && message !== null) {
+            const info = message as { message?: string; description?: string; urn?: string; enforcementLevel?: EnforcementLevel };
+            violations.push({ policy: policy.name, message: info.message ?? info.description ?? policy.description, urn: info.urn ?? fallbackUrn, enforcementLevel: info.enforcementLevel ?? level });
+        } else {
+            violations.push({ policy: policy.name, message: message ? `${policy.description}\n${message}` : policy.description, urn: urn ?? fallbackUrn, enforcementLevel: level });
+        }
+    };
     const run = async (validate: () => unknown, urn?: string) => {
         try {
             await validate();
@@ -172,12 +181,12 @@ export async function runPolicy(policy: AnyPolicy, resources: readonly TestResou
         }
     };
     if ("validateStack" in policy) {
-        await run(() => policy.validateStack(stackArgs(resources, properties), (message, urn) => violations.push({ policy: policy.name, message, urn, enforcementLevel: level })));
+        await run(() => policy.validateStack(stackArgs(resources, properties), reporter()));
     } else {
         const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
         for (const resource of resources) {
             for (const validate of validations) {
-                await run(() => validate(resourceArgs(resource, properties), (message, urn) => violations.push({ policy: policy.name, message, urn: urn ?? urnOf(resource), enforcementLevel: level })), urnOf(resource));
+                await run(() => validate(resourceArgs(resource, properties), reporter(urnOf(resource))), urnOf(resource));
             }
         }
     }
