@@ -18,4 +18,9 @@ module.exports = tseslint.config(
         files: ["test/**/*.ts"],
         rules: { "@typescript-eslint/no-explicit-any": "off" },
     },
+    {
+        files: ["**/*.js"],
+        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" } },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
 );
