@@ -59,6 +59,7 @@ describe("the npm package in a fresh consumer", () => {
                     "alicloud-sharing": `file:../${tarball}`,
                     "@pulumi/pulumi": rootPackage.devDependencies["@pulumi/pulumi"],
                     "@pulumi/alicloud": rootPackage.devDependencies["@pulumi/alicloud"],
+                    "@pulumi/policy": rootPackage.devDependencies["@pulumi/policy"],
                     typescript: rootPackage.devDependencies.typescript,
                     "@types/node": rootPackage.devDependencies["@types/node"],
                 },
@@ -66,9 +67,24 @@ describe("the npm package in a fresh consumer", () => {
         );
         writeFileSync(
             join(consumer, "tsconfig.json"),
-            JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", outDir: "bin", types: ["node"] }, files: ["index.ts"] }),
+            JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", outDir: "bin", types: ["node"] }, files: ["index.ts", "policies.ts"] }),
         );
         writeFileSync(join(consumer, "index.ts"), firstExample());
+        // The policy and testing entry points, as a team composing its own pack would use them.
+        writeFileSync(
+            join(consumer, "policies.ts"),
+            `import { policies } from "alicloud-sharing/policy";
+import { expectViolations, runPolicies } from "alicloud-sharing/testing";
+
+export async function check(): Promise<string> {
+    const violations = await runPolicies(policies, [
+        { type: "alicloud:resourcemanager/sharedTarget:SharedTarget", name: "user", props: { resourceShareId: "rs-1", targetId: "bob" } },
+    ]);
+    expectViolations(violations, ["principal-format@user"]);
+    return violations[0].message;
+}
+`,
+        );
         writeFileSync(
             join(consumer, "run.js"),
             `const pulumi = require("@pulumi/pulumi");
@@ -97,6 +113,13 @@ setTimeout(async () => {
 
     test("exactly one copy of @pulumi/pulumi is installed", () => {
         expect(copiesOf(join(work, "consumer"), "@pulumi/pulumi")).toEqual([join(work, "consumer", "node_modules", "@pulumi", "pulumi")]);
+    });
+
+    test("the policy and testing entry points compile and run in the consumer", () => {
+        const consumer = join(work, "consumer");
+        execFileSync(join(consumer, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: consumer, encoding: "utf8" });
+        const message = execFileSync(process.execPath, ["-e", "require('./bin/policies.js').check().then((m) => process.stdout.write(m))"], { cwd: consumer, encoding: "utf8" });
+        expect(message).toMatch(/^\[C1\] "bob" is not an account id/);
     });
 
     test("the README's first example type-checks with tsc and runs under mocks", () => {
