@@ -161,6 +161,7 @@ const cases: Record<string, Case> = {
 };
 
 Object.assign(cases, {
+    "share-role-present": { kind: "share", passing: share({ shareRolePresent: true }), failing: share({ shareRolePresent: false }), expected: [["share-role-present", "shareRole"]] },
     "shared-key-protected": { kind: "key", passing: key(), failing: key({ deletionProtection: at("deletionProtection", "Disabled") }), expected: [["shared-key-protected", "deletionProtection"]] },
     "no-inline-share-items": { kind: "share", passing: share({ inlineLists: [] }), failing: share({ inlineLists: ["targets", "resources"] }), expected: [["no-inline-share-items", "targets"], ["no-inline-share-items", "resources"]] },
     "share-role-system-policy": { kind: "role", passing: role({ systemPolicies: [] }), failing: role({ systemPolicies: [at("attachments[0]", "AliyunKMSFullAccess")] }), expected: [["share-role-system-policy", "attachments[0]"]] },
