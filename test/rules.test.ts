@@ -161,6 +161,12 @@ const cases: Record<string, Case> = {
 };
 
 Object.assign(cases, {
+    "no-image-from-shared-snapshot": {
+        kind: "imageSource",
+        passing: { snapshotId: at("snapshotId", "s-mine0001"), sharedWithThisAccount: false },
+        failing: { snapshotId: at("snapshotId", "s-shared0001"), sharedWithThisAccount: true },
+        expected: [["no-image-from-shared-snapshot", "snapshotId"]],
+    },
     "share-role-present": { kind: "share", passing: share({ shareRolePresent: true }), failing: share({ shareRolePresent: false }), expected: [["share-role-present", "shareRole"]] },
     "shared-key-protected": { kind: "key", passing: key(), failing: key({ deletionProtection: at("deletionProtection", "Disabled") }), expected: [["shared-key-protected", "deletionProtection"]] },
     "no-inline-share-items": { kind: "share", passing: share({ inlineLists: [] }), failing: share({ inlineLists: ["targets", "resources"] }), expected: [["no-inline-share-items", "targets"], ["no-inline-share-items", "resources"]] },

@@ -134,3 +134,10 @@ export interface AccessIntent {
     /** The policy document granted, as JSON text or an object. */
     readonly policy: Located<unknown>;
 }
+
+/** A custom image made from a snapshot: the subject of C10 when the snapshot was shared with the account. */
+export interface ImageSourceIntent {
+    readonly snapshotId: Located<string>;
+    /** The snapshot was shared with this account by another one. */
+    readonly sharedWithThisAccount: boolean;
+}

@@ -198,3 +198,17 @@ export function diskSubjects(disk: RawResource, settings: PolicySettings): Subje
         name: disk.name,
     }];
 }
+
+/** ecs.Image made from a snapshot shared with the account (C10). */
+export function imageSourceSubjects(image: RawResource, settings: PolicySettings): Subject[] {
+    const snapshotId = image.props.snapshotId;
+    if (typeof snapshotId !== "string") {
+        return [];
+    }
+    return [{
+        kind: "imageSource",
+        subject: { snapshotId: locatedString("snapshotId", snapshotId), sharedWithThisAccount: settings.receivedSnapshots.some((r) => r.snapshotId === snapshotId) },
+        urn: image.urn,
+        name: image.name,
+    }];
+}

@@ -8,7 +8,7 @@ import * as roles from "../rules/roles";
 import * as shares from "../rules/shares";
 import * as snapshots from "../rules/snapshots";
 import * as targets from "../rules/targets";
-import { attachmentSubjects, bareShare, diskSubjects, imagePermissionSubjects, resourceSharingSubjects, roleFields, roleIntentOf, roleSubjects } from "./adapters";
+import { attachmentSubjects, bareShare, diskSubjects, imagePermissionSubjects, imageSourceSubjects, resourceSharingSubjects, roleFields, roleIntentOf, roleSubjects } from "./adapters";
 import { Subject, exemptionsInUse, reportExactly, sharingResourcePolicy, sharingStackPolicy } from "./framework";
 import { RawResource, TYPES, isUnknown, locatedString } from "./resources";
 import { PolicySettings } from "./settings";
@@ -78,15 +78,15 @@ export const recipientsPolicy = sharingResourcePolicy({
     },
 });
 
-/** C11: disks from snapshots shared with the account. */
+/** C11, C10: disks and images from snapshots shared with the account. */
 export const shareeDiskPolicy = sharingResourcePolicy({
     name: "sharing-sharee-disk",
-    description: "Disks from shared encrypted snapshots are ESSD and encrypted with the sharee's own key.",
+    description: "Disks from shared encrypted snapshots are ESSD and encrypted with the sharee's own key; no custom image is made from a shared snapshot.",
     enforcementLevel: "mandatory",
     settings: ["receivedSnapshots", "essdCategories"],
-    rules: [snapshots.diskFromSharedSnapshot],
-    types: [TYPES.ecsDisk, TYPES.disk],
-    subjects: diskSubjects,
+    rules: [snapshots.diskFromSharedSnapshot, snapshots.noImageFromSharedSnapshot],
+    types: [TYPES.ecsDisk, TYPES.disk, TYPES.image],
+    subjects: (resource, settings) => (resource.type === TYPES.image ? imageSourceSubjects(resource, settings) : diskSubjects(resource, settings)),
 });
 
 /** The shared items of a share or permission group that are images or snapshots of one key. */

@@ -7,6 +7,9 @@ const SUBJECTS: Record<string, string> = {
     disk: "a sharee's disk",
     copy: "a snapshot copy",
     access: "a sharee's image access",
+    key: "a KMS key",
+    exemption: "an exemption",
+    imageSource: "a sharee's custom image",
 };
 
 export function renderRulesDoc(): string {

@@ -18,6 +18,7 @@ import {
 import {
     copyKey,
     diskFromSharedSnapshot,
+    noImageFromSharedSnapshot,
     noReshare,
     snapshotAccountLimit,
     snapshotOwnerQuota,
@@ -43,6 +44,7 @@ export const rules: readonly AnyRule[] = Object.freeze([
     snapshotOwnerQuota,
     snapshotServiceKey,
     noReshare,
+    noImageFromSharedSnapshot,
     diskFromSharedSnapshot,
     copyKey,
     imageAccountQuota,

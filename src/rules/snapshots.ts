@@ -98,6 +98,23 @@ export const noReshare = defineRule({
             : [],
 });
 
+export const noImageFromSharedSnapshot = defineRule({
+    id: "no-image-from-shared-snapshot",
+    constraints: ["C10"],
+    severity: "error",
+    title: "No custom image from a snapshot shared with you",
+    description: "A sharee cannot create a custom image from a snapshot shared with it (nor roll a disk back with it): copy the snapshot first.",
+    subject: "imageSource",
+    check: (source) =>
+        source.sharedWithThisAccount
+            ? [{
+                  path: source.snapshotId.path,
+                  message: `snapshot ${source.snapshotId.value ?? ""} was shared with this account; a custom image cannot be made from it.`,
+                  fix: "Copy the snapshot with a key of your own (SnapshotCopy) and make the image from the copy.",
+              }]
+            : [],
+});
+
 export const diskFromSharedSnapshot = defineRule({
     id: "disk-from-shared-encrypted-snapshot",
     constraints: ["C11"],

@@ -1,6 +1,6 @@
 /** The rule registry's types: a rule judges one kind of subject and returns findings. */
 import type { AccountSite, SharingLimits } from "../alibaba/limits";
-import type { AccessIntent, CopyIntent, DiskIntent, ExemptionIntent, KeyIntent, RoleIntent, ShareIntent } from "../intent/model";
+import type { AccessIntent, CopyIntent, DiskIntent, ExemptionIntent, ImageSourceIntent, KeyIntent, RoleIntent, ShareIntent } from "../intent/model";
 
 /** A constraint of the catalogue: C1…C32 (what Alibaba Cloud allows), S1…S7 (security rules). */
 export type ConstraintId = `C${number}` | `S${number}`;
@@ -17,6 +17,7 @@ export interface RuleSubjects {
     readonly access: AccessIntent;
     readonly key: KeyIntent;
     readonly exemption: ExemptionIntent;
+    readonly imageSource: ImageSourceIntent;
 }
 export type SubjectKind = keyof RuleSubjects;
 

@@ -57,6 +57,7 @@ const unbreakable: Record<string, string> = {
     "role-documents-known": "the components render the role documents; values unknown at preview are checked at deploy time instead",
     "no-inline-share-items": "the components never set a resource share's inline lists",
     "share-role-system-policy": "the components attach only the custom KMS policy to a share role",
+    "no-image-from-shared-snapshot": "no component makes custom images; the pack judges ecs.Image",
     "share-role-present": "a component creates the share role, unless told with createShareRole: false that it exists; the pack checks stacks",
     "shared-key-protected": "the components do not manage KMS keys; the policy pack checks the keys of a stack",
     "exemption-valid": "exemptions are policy-pack configuration",

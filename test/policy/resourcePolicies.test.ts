@@ -173,6 +173,20 @@ describe("sharing-sharee-disk (C11)", () => {
     });
 });
 
+describe("sharing-sharee-disk on custom images (C10)", () => {
+    test("an image from a received snapshot is refused; from the account's own snapshot it is not", async () => {
+        const config = { "sharing-sharee-disk": { receivedSnapshots: [{ snapshotId: "s-shared0001" }] } };
+        expectViolations(
+            await runPolicy(shareeDiskPolicy, [
+                { type: TYPES.image, name: "from-shared", props: { snapshotId: "s-shared0001", imageName: "x" } },
+                { type: TYPES.image, name: "from-mine", props: { snapshotId: "s-mine000001", imageName: "y" } },
+                { type: TYPES.image, name: "from-instance", props: { instanceId: "i-1", imageName: "z" } },
+            ], config),
+            ["no-image-from-shared-snapshot@from-shared"],
+        );
+    });
+});
+
 describe("every policy on odd input", () => {
     const odd: unknown[] = [null, 7, "text", [], {}, [null], { Statement: null }, unknown.string, unknown.object, secret("x")];
     test("no policy throws, and none falls back to the SDK's 'can't run during preview'", async () => {
