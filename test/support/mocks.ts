@@ -3,44 +3,18 @@
  * inputs, dependencies, protect flag and provider. Call `installMocks` before importing code that creates
  * resources.
  */
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { CapturedResource, captureRegistrations, mockId } from "../../src/preview/capture";
 
-export interface Registration {
-    readonly type: string;
-    readonly name: string;
-    readonly urn: string;
-    readonly parent: string;
-    readonly custom: boolean;
-    readonly inputs: Record<string, unknown>;
-    readonly dependencies: string[];
-    /** For each input, the URNs of the resources its value came from. */
-    readonly propertyDependencies: Record<string, string[]>;
-    readonly protect: boolean;
-    readonly provider: string;
-}
+export type Registration = CapturedResource;
 
 export const OWNER = "1111111111111111";
-
-/** Ids as Alibaba Cloud shapes them where the shape matters (images, snapshots), else `<name>-id`. */
-export function mockId(type: string, name: string): string {
-    const hash = createHash("sha1").update(name).digest("hex").slice(0, 20);
-    switch (type) {
-        case "alicloud:ecs/imageCopy:ImageCopy":
-        case "alicloud:ecs/image:Image":
-            return `m-${hash}`;
-        case "alicloud:ecs/ecsSnapshot:EcsSnapshot":
-            return `s-${hash}`;
-        default:
-            return `${name}-id`;
-    }
-}
 export const REGION = "cn-hangzhou";
+export { mockId };
 
 export interface MockOptions {
     accountId?: string;
     region?: string;
-    preview?: boolean;
 }
 
 export interface Recorder {
@@ -58,63 +32,11 @@ export interface Recorder {
     clear(): void;
 }
 
-function propertyDependenciesOf(req: any): Record<string, string[]> {
-    const result: Record<string, string[]> = {};
-    req.getPropertydependenciesMap().forEach((deps: { getUrnsList(): string[] }, key: string) => {
-        result[key] = deps.getUrnsList();
-    });
-    return result;
-}
-
+/** The mock runtime with a recorder (the offline preview's), and what the tests ask of it. */
 export function installMocks(options: MockOptions = {}): Recorder {
-    const accountId = options.accountId ?? OWNER;
-    const region = options.region ?? REGION;
-    const registrations: Registration[] = [];
-    let inFlight = 0;
-    void pulumi.runtime.setMocks(
-        {
-            newResource: (args) => ({ id: mockId(args.type, args.name), state: args.inputs }),
-            call: (args) => {
-                switch (args.token) {
-                    case "alicloud:index/getCallerIdentity:getCallerIdentity":
-                        return { accountId, arn: `acs:ram::${accountId}:root`, id: accountId, identityType: "Account" };
-                    case "alicloud:index/getRegions:getRegions":
-                        return { current: true, id: region, ids: [region], name: "", regions: [{ id: region, localName: region, regionId: region }] };
-                    default:
-                        throw new Error(`unexpected invoke ${args.token}`);
-                }
-            },
-        },
-        "project",
-        "stack",
-        options.preview ?? false,
-    );
-    const monitor = pulumi.runtime.getMonitor() as unknown as {
-        registerResource(req: any, cb: (err: unknown, resp: any) => void): void;
-    };
-    const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, cb: (err: unknown, resp: any) => void) => {
-        inFlight++;
-        original(req, (err, resp) => {
-            if (!err) {
-                registrations.push({
-                    type: req.getType(),
-                    name: req.getName(),
-                    urn: resp.getUrn(),
-                    parent: req.getParent(),
-                    custom: req.getCustom(),
-                    inputs: pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>,
-                    dependencies: [...req.getDependenciesList()].sort(),
-                    propertyDependencies: propertyDependenciesOf(req),
-                    protect: req.getProtect() === true,
-                    provider: req.getProvider(),
-                });
-            }
-            inFlight--;
-            cb(err, resp);
-        });
-    };
-    const recorder: Recorder = {
+    const capture = captureRegistrations({ project: "project", stack: "stack", accountId: options.accountId ?? OWNER, region: options.region ?? REGION });
+    const registrations = capture.resources;
+    return {
         registrations,
         captureFailures() {
             const failures: unknown[] = [];
@@ -125,15 +47,7 @@ export function installMocks(options: MockOptions = {}): Recorder {
             process.on("unhandledRejection", listener);
             return { failures, stop: () => process.removeListener("unhandledRejection", listener) };
         },
-        async settle() {
-            let quiet = 0;
-            let last = -1;
-            while (quiet < 5) {
-                await new Promise((r) => setTimeout(r, 2));
-                quiet = inFlight === 0 && registrations.length === last ? quiet + 1 : 0;
-                last = registrations.length;
-            }
-        },
+        settle: () => capture.settle(),
         resources: (type) => registrations.filter((r) => r.custom && (type === undefined || r.type === type)),
         byName(name) {
             const found = registrations.filter((r) => r.name === name);
@@ -144,7 +58,6 @@ export function installMocks(options: MockOptions = {}): Recorder {
         },
         clear: () => registrations.splice(0, registrations.length),
     };
-    return recorder;
 }
 
 /** The value of an output, or its error. */

@@ -1,0 +1,125 @@
+/**
+ * Runs Pulumi resource registrations against the mock runtime and records each one as the engine would receive it:
+ * type, name, URN, parent, inputs, dependencies, property dependencies, protect flag and provider.
+ */
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface CapturedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    /** The parent's URN, or "" for the stack. */
+    readonly parent: string;
+    /** A custom resource (not a component). */
+    readonly custom: boolean;
+    readonly inputs: Record<string, unknown>;
+    readonly dependencies: string[];
+    readonly propertyDependencies: Record<string, string[]>;
+    readonly protect: boolean;
+    /** The provider reference (`<urn>::<id>`), or "" for the default provider. */
+    readonly provider: string;
+}
+
+export interface CaptureOptions {
+    readonly project: string;
+    readonly stack: string;
+    /** The account `getCallerIdentity` reports. */
+    readonly accountId: string;
+    /** The region the default provider reports. */
+    readonly region: string;
+}
+
+/** Ids shaped as Alibaba Cloud shapes them where the rules look at the shape (images, snapshots), else `<name>-id`. */
+export function mockId(type: string, name: string): string {
+    const hash = createHash("sha1").update(name).digest("hex").slice(0, 20);
+    switch (type) {
+        case "alicloud:ecs/imageCopy:ImageCopy":
+        case "alicloud:ecs/image:Image":
+            return `m-${hash}`;
+        case "alicloud:ecs/ecsSnapshot:EcsSnapshot":
+        case "alicloud:ecs/snapshot:Snapshot":
+            return `s-${hash}`;
+        default:
+            return `${name}-id`;
+    }
+}
+
+export interface Capture {
+    readonly resources: CapturedResource[];
+    /** Waits until every registration started so far has been answered. */
+    settle(): Promise<void>;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): unknown;
+    getDependenciesList(): string[];
+    getProtect(): boolean | undefined;
+    getProvider(): string;
+    getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+}
+
+/** Installs the mocks and the recorder. Call before the program registers anything. */
+export function captureRegistrations(options: CaptureOptions): Capture {
+    const resources: CapturedResource[] = [];
+    let inFlight = 0;
+    void pulumi.runtime.setMocks(
+        {
+            newResource: (args) => ({ id: mockId(args.type, args.name), state: args.inputs }),
+            call: (args) => {
+                switch (args.token) {
+                    case "alicloud:index/getCallerIdentity:getCallerIdentity":
+                        return { accountId: options.accountId, arn: `acs:ram::${options.accountId}:root`, id: options.accountId, identityType: "Account" };
+                    case "alicloud:index/getRegions:getRegions":
+                        return { current: true, id: options.region, ids: [options.region], name: "", regions: [{ id: options.region, localName: options.region, regionId: options.region }] };
+                    default:
+                        throw new Error(`the offline preview does not answer the data source ${args.token}`);
+                }
+            },
+        },
+        options.project,
+        options.stack,
+        false,
+    );
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: (err: unknown, resp: { getUrn(): string }) => void): void };
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        inFlight++;
+        original(req, (err, resp) => {
+            if (!err) {
+                const propertyDependencies: Record<string, string[]> = {};
+                req.getPropertydependenciesMap().forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
+                resources.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn: resp.getUrn(),
+                    parent: req.getParent(),
+                    custom: req.getCustom(),
+                    inputs: pulumi.runtime.deserializeProperties(req.getObject() as never) as Record<string, unknown>,
+                    dependencies: [...req.getDependenciesList()].sort(),
+                    propertyDependencies,
+                    protect: req.getProtect() === true,
+                    provider: req.getProvider(),
+                });
+            }
+            inFlight--;
+            cb(err, resp);
+        });
+    };
+    return {
+        resources,
+        async settle() {
+            let quiet = 0;
+            let last = -1;
+            while (quiet < 5) {
+                await new Promise((r) => setTimeout(r, 2));
+                quiet = inFlight === 0 && resources.length === last ? quiet + 1 : 0;
+                last = resources.length;
+            }
+        },
+    };
+}
