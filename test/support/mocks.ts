@@ -107,20 +107,4 @@ export function withLibraryConfig<T>(values: Record<string, unknown>, fn: () => 
     }
 }
 
-/** The custom resources of a recorded program as a policy sees them: the input of the policy tests. */
-export function asPolicyResources(registrations: readonly Registration[]): import("../../src/testing").TestResource[] {
-    const byRef = new Map(registrations.map((r) => [`${r.urn}::${r.name}-id`, r]));
-    return registrations
-        .filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))
-        .map((r) => ({
-            type: r.type,
-            name: r.name,
-            urn: r.urn,
-            props: r.inputs,
-            parent: r.parent || undefined,
-            protect: r.protect,
-            providerProps: r.provider ? byRef.get(r.provider)?.inputs : undefined,
-            dependencies: r.dependencies,
-            propertyDependencies: r.propertyDependencies,
-        }));
-}
+export { policyResources as asPolicyResources } from "../../src/preview/resources";

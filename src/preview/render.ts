@@ -1,0 +1,160 @@
+/** How a preview is shown: text for people, JSON for tools, SARIF for code scanning, Mermaid for the map. */
+import type { Log, ReportingDescriptor, Result } from "sarif";
+import { rules } from "../rules/registry";
+import type { CapturedResource } from "./capture";
+import { MapShare, SharingMap } from "./map";
+import type { PreviewResult, Verdict } from "./run";
+
+const DOCUMENT_INPUTS = ["assumeRolePolicyDocument", "document", "policyDocument"];
+
+/** The plan: resources as a tree by parent, each with its inputs; RAM documents pretty-printed. */
+export function renderPlan(resources: readonly CapturedResource[]): string {
+    const children = new Map<string, CapturedResource[]>();
+    for (const r of resources) {
+        children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+    }
+    const lines: string[] = [];
+    const walk = (parent: string, depth: number) => {
+        for (const r of children.get(parent) ?? []) {
+            const pad = "  ".repeat(depth);
+            lines.push(`${pad}+ ${r.type} ${r.name}${r.protect ? " (protected)" : ""}`);
+            for (const [key, value] of Object.entries(r.inputs).sort(([a], [b]) => a.localeCompare(b))) {
+                if (DOCUMENT_INPUTS.includes(key) && typeof value === "string") {
+                    let pretty = value;
+                    try {
+                        pretty = JSON.stringify(JSON.parse(value), null, 2);
+                    } catch {
+                        // Not JSON: shown as it is, the rules say what is wrong with it.
+                    }
+                    lines.push(`${pad}    ${key}:`, ...pretty.split("\n").map((l) => `${pad}      ${l}`));
+                } else {
+                    lines.push(`${pad}    ${key}: ${JSON.stringify(value)}`);
+                }
+            }
+            walk(r.urn, depth + 1);
+        }
+    };
+    walk("", 0);
+    return lines.join("\n");
+}
+
+/** The verdicts, mandatory first. */
+export function renderVerdicts(verdicts: readonly Verdict[]): string {
+    if (verdicts.length === 0) {
+        return "  no violation";
+    }
+    const sorted = [...verdicts].sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1));
+    return sorted.map((v) => `  [${v.level}] ${v.policy}${v.urn ? ` ${v.urn.split("::").pop()}` : ""}\n      ${v.message}`).join("\n");
+}
+
+const describeShare = (s: MapShare): string =>
+    `${s.kind}s via ${s.via} ${s.name} in ${s.region}, encryption: ${s.encryption}\n      ${s.resources.join(", ")}\n      -> ${s.recipients.map((r) => `${r.id} (${r.kind})`).join(", ") || "(no recipient)"}`;
+
+/** The sharing map as text. */
+export function renderMapText(map: SharingMap): string {
+    const lines = [`  owner ${map.owner}`];
+    for (const s of map.shares) {
+        lines.push(`    ${describeShare(s)}`);
+    }
+    for (const r of map.roles) {
+        lines.push(`    role ${r.name} trusts ${r.trusts.join(", ") || "nobody"}; keys ${r.keys.join(", ") || "(none attached)"}`);
+    }
+    return lines.join("\n");
+}
+
+const id = (prefix: string, value: string): string => `${prefix}_${value.replace(/[^A-Za-z0-9_]/g, "_")}`;
+const label = (text: string): string => `"${text.replace(/"/g, "'")}"`;
+
+/** The sharing map as a Mermaid flowchart: owner, shares, resources, recipients and roles. */
+export function renderMermaid(map: SharingMap): string {
+    const lines = ["flowchart LR", `  ${id("owner", map.owner)}[${label(`owner ${map.owner}`)}]`];
+    const declared = new Set<string>();
+    const node = (key: string, text: string, shape: [string, string] = ["[", "]"]) => {
+        if (!declared.has(key)) {
+            declared.add(key);
+            lines.push(`  ${key}${shape[0]}${label(text)}${shape[1]}`);
+        }
+        return key;
+    };
+    map.shares.forEach((s, i) => {
+        const share = node(id("share", `${i}_${s.name}`), `${s.via}: ${s.name}<br/>${s.region}, ${s.encryption}`, ["{{", "}}"]);
+        lines.push(`  ${id("owner", map.owner)} --> ${share}`);
+        for (const r of s.resources) {
+            lines.push(`  ${node(id("res", r), `${s.kind} ${r}`, ["([", "])"])} --> ${share}`);
+        }
+        for (const r of s.recipients) {
+            lines.push(`  ${share} --> ${node(id("to", r.id), `${r.kind} ${r.id}`, ["[/", "/]"])}`);
+        }
+    });
+    map.roles.forEach((r) => {
+        const role = node(id("role", r.name), `role ${r.name}`, ["[[", "]]"]);
+        lines.push(`  ${id("owner", map.owner)} -.-> ${role}`);
+        for (const t of r.trusts) {
+            lines.push(`  ${role} -. trusts .-> ${node(id("to", t.replace(/\*$/, "").split("/").pop() ?? t), `trusted ${t}`, ["[/", "/]"])}`);
+        }
+    });
+    return lines.join("\n");
+}
+
+/** The whole text report. */
+export function renderText(result: PreviewResult, map: SharingMap): string {
+    const mandatory = result.verdicts.filter((v) => v.level === "mandatory").length;
+    return [
+        `alicloud-sharing offline preview of ${result.project} (stack ${result.stack}, config ${result.configSource}, account ${result.accountId}, region ${result.region})`,
+        "",
+        `Plan: ${result.resources.length} resources`,
+        renderPlan(result.resources),
+        "",
+        `Verdicts: ${mandatory} mandatory, ${result.verdicts.length - mandatory} advisory`,
+        renderVerdicts(result.verdicts),
+        "",
+        "Sharing map",
+        renderMapText(map),
+        ...(result.programError === undefined ? [] : ["", `The program failed: ${result.programError}`]),
+    ].join("\n");
+}
+
+/** The JSON report: `resources` and `violations`, and the map. */
+export function renderJson(result: PreviewResult, map: SharingMap): string {
+    return JSON.stringify(
+        {
+            project: result.project,
+            stack: result.stack,
+            resources: result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent || undefined, custom: r.custom, protect: r.protect, inputs: r.inputs })),
+            violations: result.verdicts,
+            map,
+            programError: result.programError,
+        },
+        null,
+        2,
+    );
+}
+
+/** SARIF 2.1.0 for code-scanning tools: one result per verdict, the rule registry as the tool's rules. */
+export function renderSarif(result: PreviewResult, version: string): string {
+    const descriptors: ReportingDescriptor[] = rules.map((r) => ({
+        id: r.id,
+        name: r.id,
+        shortDescription: { text: r.title },
+        fullDescription: { text: r.description },
+        properties: { constraints: [...r.constraints], severity: r.severity },
+    }));
+    const results: Result[] = result.verdicts.map((v) => ({
+        ruleId: v.rule ?? v.policy,
+        level: v.level === "mandatory" ? "error" : "warning",
+        message: { text: v.message },
+        locations: [
+            {
+                physicalLocation: { artifactLocation: { uri: "Pulumi.yaml" } },
+                logicalLocations: v.urn === undefined ? undefined : [{ fullyQualifiedName: v.urn, kind: "resource" }],
+            },
+        ],
+        properties: { policy: v.policy, constraints: [...v.constraints] },
+    }));
+    const log: Log = {
+        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [{ tool: { driver: { name: "alicloud-sharing", version, rules: descriptors } }, results }],
+    };
+    return JSON.stringify(log, null, 2);
+}
