@@ -20,7 +20,7 @@ export interface ShareEntry {
 const ALLOWED: Record<string, readonly string[]> = {
     common: ["name", "accountIds", "resourceDirectoryId", "folderPaths", "kmsKeyId", "kmsKeyRegion", "serviceKeyEncrypted", "createShareRole", "ownerAccountId", "region", "shareName", "accountsInResourceDirectory", "sharedWithThisAccount", "protect"],
     snapshotShares: ["snapshotIds"],
-    imageShares: ["imageIds", "copyToRegions", "copyKmsKeyIds", "regionProviders", "unencryptedDataAcknowledged", "method", "derivedFromPaidImage"],
+    imageShares: ["imageIds", "copyToRegions", "copyKmsKeyIds", "unencryptedDataAcknowledged", "method", "derivedFromPaidImage"],
     shareRoles: ["name", "resourceKind", "kmsKeyId", "kmsKeyRegion", "additionalKmsKeys", "ownerAccountId", "accountIds", "resourceDirectoryId", "folderPaths", "policyName", "maxSessionDuration"],
 };
 

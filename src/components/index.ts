@@ -5,6 +5,6 @@ export type { EncryptedShareRoleArgs, ShareRoleKeyArgs } from "./encryptedShareR
 export { SharedSnapshot } from "./sharedSnapshot";
 export type { SharedSnapshotArgs } from "./sharedSnapshot";
 export { SharedImage } from "./sharedImage";
-export type { SharedImageArgs } from "./sharedImage";
+export type { SharedImageArgs, SharedImageOptions } from "./sharedImage";
 export { SharedSnapshotDisk, ShareeImageAccess } from "./sharee";
 export type { SharedSnapshotDiskArgs, ShareeImageAccessArgs } from "./sharee";

@@ -3,7 +3,6 @@ import * as ecs from "@pulumi/alicloud/ecs";
 import { Provider } from "@pulumi/alicloud/provider";
 import { GrantMethod } from "../intent/model";
 import { asArray, contextFromConfig, defaultShareName, logWarnings, typeToken } from "./common";
-import { EncryptedShareRole } from "./encryptedShareRole";
 import { ImageShareFacts, ShareArgs, ShareSpec, checkShare, createGrants, prepareShare, resourceSuffixes } from "./share";
 
 export interface SharedImageArgs extends ShareArgs {
@@ -16,11 +15,6 @@ export interface SharedImageArgs extends ShareArgs {
     copyToRegions?: string[];
     /** For encrypted images: the customer-managed key of each copy region, by region id (a KMS key lives in one region). */
     copyKmsKeyIds?: { [region: string]: pulumi.Input<string> };
-    /**
-     * The provider of each copy region, by region id. Defaults to a provider created for the region, which reads
-     * credentials from the environment (`ALIBABA_CLOUD_ACCESS_KEY_ID`, …) but not from the stack's `alicloud:` config.
-     */
-    regionProviders?: { [region: string]: pulumi.ProviderResource };
     /**
      * Confirms that sharing unencrypted images is intended: every sharee gets all their data (C23). Required `true`
      * when `kmsKeyId` is not given. Defaults to false.
@@ -38,6 +32,16 @@ export interface SharedImageArgs extends ShareArgs {
 }
 
 const TYPE = "SharedImage";
+
+/** SharedImage's resource options: the component options, and the providers of the copy regions. */
+export interface SharedImageOptions extends pulumi.ComponentResourceOptions {
+    /**
+     * The provider of each copy region, by region id. Defaults to a provider created for the region, which reads
+     * credentials from the environment (`ALIBABA_CLOUD_ACCESS_KEY_ID`, …) but not from the stack's `alicloud:` config.
+     * An option rather than an argument, so the component's schema for other languages stays plain.
+     */
+    regionProviders?: { [region: string]: pulumi.ProviderResource };
+}
 
 /** The image facts of the arguments. */
 function imageFacts(args: SharedImageArgs): ImageShareFacts {
@@ -65,20 +69,18 @@ export class SharedImage extends pulumi.ComponentResource {
     public readonly shareRoleName!: pulumi.Output<string | undefined>;
     /** The shared image ids by region: the given images in their region, the copies in each copy region. */
     public readonly imageIdsByRegion!: pulumi.Output<{ [region: string]: string[] }>;
-    /** The share role, when created here. */
-    public readonly shareRole?: EncryptedShareRole;
 
-    constructor(name: string, args: SharedImageArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(name: string, args: SharedImageArgs, opts: SharedImageOptions = {}) {
         const context = contextFromConfig();
         const facts = imageFacts(args);
         const copyKeys = args.kmsKeyId === undefined ? {} : (args.copyKmsKeyIds ?? {});
         const spec: ShareSpec = { type: TYPE, kind: "image", resourceIds: asArray(args.imageIds), args, facts, copyKeyIds: copyKeys };
         const { warnings, roleArgs } = checkShare(name, spec, opts, context);
-        super(typeToken(TYPE), name, {}, opts);
+        const { regionProviders, ...componentOpts } = opts;
+        super(typeToken(TYPE), name, {}, componentOpts);
         logWarnings(warnings, this);
 
         const share = prepareShare(this, name, spec, context, roleArgs);
-        this.shareRole = share.shareRole;
         const { region, dependsOn } = share;
         const method = facts.method as GrantMethod;
         const shareName = args.shareName ?? defaultShareName(name);
@@ -96,7 +98,7 @@ export class SharedImage extends pulumi.ComponentResource {
 
         const idsByRegion: pulumi.Output<[string, string[]]>[] = [pulumi.all([region, pulumi.all(sourceIds)])];
         for (const copyRegion of facts.copyToRegions) {
-            const provider = args.regionProviders?.[copyRegion] ?? new Provider(`${name}-${copyRegion}-provider`, { region: copyRegion }, { parent: this });
+            const provider = regionProviders?.[copyRegion] ?? new Provider(`${name}-${copyRegion}-provider`, { region: copyRegion }, { parent: this });
             const protect = args.protect ?? true;
             const copies = sourceIds.map(
                 (sourceImageId, i) =>
@@ -125,7 +127,7 @@ export class SharedImage extends pulumi.ComponentResource {
             idsByRegion.push(pulumi.all([pulumi.output(copyRegion), pulumi.all(copies.map((c) => c.id))]));
         }
         this.resourceShareId = source.resourceShareId ?? pulumi.output(undefined);
-        this.shareRoleName = this.shareRole ? this.shareRole.roleName : pulumi.output(undefined);
+        this.shareRoleName = share.shareRole ? share.shareRole.roleName : pulumi.output(undefined);
         this.imageIdsByRegion = pulumi.all(idsByRegion).apply((pairs) => Object.fromEntries(pairs));
         this.registerOutputs({ resourceShareId: this.resourceShareId, shareRoleName: this.shareRoleName, imageIdsByRegion: this.imageIdsByRegion });
     }

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { asArray, contextFromConfig, defaultShareName, logWarnings, typeToken } from "./common";
-import { EncryptedShareRole } from "./encryptedShareRole";
 import { ShareArgs, ShareSpec, checkShare, createGrants, prepareShare, resourceSuffixes } from "./share";
 
 export interface SharedSnapshotArgs extends ShareArgs {
@@ -24,8 +23,6 @@ export class SharedSnapshot extends pulumi.ComponentResource {
     public readonly resourceShareId!: pulumi.Output<string>;
     /** The share role's name when the snapshots are encrypted and the role is created here; undefined otherwise. */
     public readonly shareRoleName!: pulumi.Output<string | undefined>;
-    /** The share role, when created here. */
-    public readonly shareRole?: EncryptedShareRole;
 
     constructor(name: string, args: SharedSnapshotArgs, opts: pulumi.ComponentResourceOptions = {}) {
         const context = contextFromConfig();
@@ -35,7 +32,6 @@ export class SharedSnapshot extends pulumi.ComponentResource {
         logWarnings(warnings, this);
 
         const share = prepareShare(this, name, spec, context, roleArgs);
-        this.shareRole = share.shareRole;
         const suffixes = resourceSuffixes(spec.resourceIds);
         const grants = createGrants(this, {
             kind: "snapshot",
@@ -47,7 +43,7 @@ export class SharedSnapshot extends pulumi.ComponentResource {
             dependsOn: share.dependsOn,
         });
         this.resourceShareId = grants.resourceShareId!;
-        this.shareRoleName = this.shareRole ? this.shareRole.roleName : pulumi.output(undefined);
+        this.shareRoleName = share.shareRole ? share.shareRole.roleName : pulumi.output(undefined);
         this.registerOutputs({ resourceShareId: this.resourceShareId, shareRoleName: this.shareRoleName });
     }
 }

@@ -18,7 +18,7 @@ beforeEach(async () => {
     resetShareRoleClaims();
 });
 
-async function build(name: string, args: ConstructorParameters<typeof SharedImage>[1], opts?: pulumi.ComponentResourceOptions) {
+async function build(name: string, args: ConstructorParameters<typeof SharedImage>[1], opts?: ConstructorParameters<typeof SharedImage>[2]) {
     const component = new SharedImage(name, args, opts);
     const outputs = {
         resourceShareId: await valueOf(component.resourceShareId),
@@ -111,7 +111,7 @@ describe("SharedImage with a resource share (the default)", () => {
     test("a given region provider is used instead of creating one", async () => {
         const { Provider } = await import("@pulumi/alicloud/provider");
         const mine = new Provider("mine", { region: "cn-beijing" });
-        await build("given", { imageIds: ["m-aaaa0001"], region: "cn-shanghai", kmsKeyId: KEY, resourceDirectoryId: "rd-abc", copyToRegions: ["cn-beijing"], copyKmsKeyIds: { "cn-beijing": BEIJING_KEY }, regionProviders: { "cn-beijing": mine } });
+        await build("given", { imageIds: ["m-aaaa0001"], region: "cn-shanghai", kmsKeyId: KEY, resourceDirectoryId: "rd-abc", copyToRegions: ["cn-beijing"], copyKmsKeyIds: { "cn-beijing": BEIJING_KEY } }, { regionProviders: { "cn-beijing": mine } });
         expect(rec.resources(T.provider).map((r) => r.name)).toEqual(["mine"]);
         expect(nameOf(rec.byName("given-cn-beijing-copy-m-aaaa0001").provider.split("::").slice(0, -1).join("::"))).toBe("mine");
     });
