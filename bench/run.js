@@ -1,0 +1,175 @@
+// npm run bench [-- --smoke]: overhead, scale, policy cost, import cost and preview cost, measured side by side
+// against the raw equivalents in one run, alternating, as medians and ratios. Writes bench/RESULTS.md.
+const { spawnSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+const root = path.join(__dirname, "..");
+const smoke = process.argv.includes("--smoke");
+const node = process.execPath;
+const rows = [];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x, d = 2) => Number(x).toFixed(d);
+
+function child(args, extraNodeArgs = []) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(node, ["--max-old-space-size=12288", "-r", path.join(__dirname, "report-rss.js"), ...extraNodeArgs, ...args], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0) {
+        throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+    }
+    const rss = Number((r.stderr.match(/BENCH_MAXRSS_KIB=(\d+)/) || [])[1] || 0) / 1024;
+    const last = r.stdout.trim().split("\n").pop();
+    let json;
+    try {
+        json = JSON.parse(last);
+    } catch {
+        json = undefined;
+    }
+    return { wallMs, rssMiB: rss, json };
+}
+
+/** Alternating pairs: raw then component, `pairs` times; median of each, median of the pairwise ratios. */
+function overhead(label, kind, items, accounts, method, pairs, goal) {
+    const raw = [];
+    const comp = [];
+    const ratios = [];
+    let resources;
+    for (let i = 0; i < pairs; i++) {
+        const a = child([path.join(__dirname, "program.js"), kind, "raw", String(items), String(accounts), method]).json;
+        const b = child([path.join(__dirname, "program.js"), kind, "component", String(items), String(accounts), method]).json;
+        if (a.resources !== b.resources) throw new Error(`${label}: ${a.resources} raw resources but ${b.resources} from the component`);
+        resources = b.resources;
+        raw.push(a.ms);
+        comp.push(b.ms);
+        ratios.push(b.ms / a.ms);
+    }
+    const ratio = median(ratios);
+    rows.push({ section: "overhead", what: label, resources, raw: `${fmt(median(raw), 0)} ms`, ours: `${fmt(median(comp), 0)} ms`, ratio: `${fmt(ratio)}x`, goal: goal === undefined ? "" : `<= ${goal}x`, met: goal === undefined || ratio <= goal });
+}
+
+function scale(sizes) {
+    const results = sizes.map((n) => ({ n, ...child([path.join(__dirname, "program.js"), "snapshot", "component", String(n), "4"]).json }));
+    for (const r of results) {
+        rows.push({ section: "scale", what: `SharedSnapshot, ${r.n} snapshots x 4 accounts`, resources: r.resources, raw: "", ours: `${fmt(r.ms, 0)} ms`, ratio: "", goal: "", met: true });
+    }
+    const [a, b] = results.slice(-2);
+    const growth = b.ms / a.ms;
+    const goal = (b.n / a.n) * 1.1;
+    rows.push({ section: "scale", what: `growth ${a.n} -> ${b.n} items`, resources: `${a.resources} -> ${b.resources}`, raw: "", ours: `${fmt(growth)}x`, ratio: "", goal: `<= ${fmt(goal, 0)}x (linear)`, met: growth <= goal });
+    for (const [images, accounts] of smoke ? [[2, 3]] : [[10, 10], [100, 100], [200, 100]]) {
+        const rs = child([path.join(__dirname, "program.js"), "image", "component", String(images), String(accounts), "resourceShare"]).json.resources;
+        rows.push({ section: "scale", what: `SharedImage resourceShare, ${images} images x ${accounts} accounts`, resources: rs, raw: "", ours: `${rs - 3} share resources = 1 + ${images} + ${accounts}`, ratio: "", goal: "O(images + accounts)", met: rs - 3 === 1 + images + accounts });
+    }
+}
+
+function policyCost(sizes) {
+    const { policies } = require(path.join(root, "dist", "policy"));
+    const { runPolicies } = require(path.join(root, "dist", "testing"));
+    const noop = policies.map((p) => ("validateStack" in p ? { name: `${p.name}-noop`, description: "", enforcementLevel: "advisory", validateStack: () => undefined } : { name: `${p.name}-noop`, description: "", enforcementLevel: "advisory", validateResource: () => undefined }));
+    const stack = (n) => {
+        const rs = [];
+        for (let s = 0; rs.length < n; s++) {
+            const type = "alicloud:resourcemanager/resourceShare:ResourceShare";
+            const urn = `urn:pulumi:b::b::${type}::share-${s}`;
+            rs.push({ type, name: `share-${s}`, urn, props: { resourceShareName: `share-${s}`, allowExternalTargets: true } });
+            for (let i = 0; i < 49; i++) rs.push({ type: "alicloud:resourcemanager/sharedResource:SharedResource", name: `r-${s}-${i}`, props: { resourceShareId: "x", resourceId: `s-${String(s * 100 + i).padStart(8, "0")}`, resourceType: "Snapshot" }, propertyDependencies: { resourceShareId: [urn] } });
+            for (let i = 0; i < 50; i++) rs.push({ type: "alicloud:resourcemanager/sharedTarget:SharedTarget", name: `t-${s}-${i}`, props: { resourceShareId: "x", targetId: String(2000000000000000 + i) }, propertyDependencies: { resourceShareId: [urn] } });
+        }
+        return rs.slice(0, n);
+    };
+    const time = async (set, resources) => {
+        const t0 = process.hrtime.bigint();
+        await runPolicies(set, resources, { "sharing-limits": { maxSharedSnapshotsPerOwner: 1000000 } });
+        return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+    return (async () => {
+        const perResource = [];
+        for (const n of sizes) {
+            const resources = stack(n);
+            const ours = [];
+            const base = [];
+            for (let i = 0; i < (smoke ? 1 : 3); i++) {
+                base.push(await time(noop, resources));
+                ours.push(await time(policies, resources));
+            }
+            const o = median(ours);
+            const b = median(base);
+            perResource.push(o / n);
+            rows.push({ section: "policy", what: `${policies.length} policies over ${n} resources (no-op pack of ${noop.length} as baseline)`, resources: n, raw: `${fmt(b, 0)} ms`, ours: `${fmt(o, 0)} ms (${fmt((o / n) * 1000, 0)} us/resource)`, ratio: `${fmt(o / b)}x`, goal: "", met: true });
+        }
+        if (sizes.length > 1) {
+            const growth = perResource[perResource.length - 1] / perResource[0];
+            rows.push({ section: "policy", what: `per-resource cost, ${sizes[0]} -> ${sizes[sizes.length - 1]} resources`, resources: "", raw: "", ours: `${fmt(growth)}x`, ratio: "", goal: "<= 1.5x (linear)", met: growth <= 1.5 });
+        }
+    })();
+}
+
+function importCost(runs) {
+    const ours = [];
+    const base = [];
+    const baseline = "require('@pulumi/pulumi');for (const m of ['ecs','ram','resourcemanager','provider','getCallerIdentity','getRegions']) require('@pulumi/alicloud/' + m);";
+    for (let i = 0; i < runs; i++) {
+        base.push(child(["-e", baseline]).wallMs);
+        ours.push(child(["-e", "require('./dist')"]).wallMs);
+    }
+    rows.push({ section: "import", what: "require('alicloud-sharing') vs @pulumi/pulumi + the alicloud submodules it uses", resources: "", raw: `${fmt(median(base), 0)} ms`, ours: `${fmt(median(ours), 0)} ms`, ratio: `${fmt(median(ours) / median(base))}x`, goal: "", met: true });
+}
+
+function previewCost(runs) {
+    const ours = [];
+    const base = [];
+    for (let i = 0; i < runs; i++) {
+        base.push(child([path.join(__dirname, "bare-program.js")]));
+        ours.push(child([path.join(root, "dist", "preview", "cli.js"), "preview", ".", "--format", "json"]));
+    }
+    const w = (xs) => median(xs.map((x) => x.wallMs));
+    const m = (xs) => median(xs.map((x) => x.rssMiB));
+    rows.push({ section: "preview", what: "offline preview of the default program vs the program under bare mocks: wall", resources: 29, raw: `${fmt(w(base), 0)} ms`, ours: `${fmt(w(ours), 0)} ms`, ratio: `${fmt(w(ours) / w(base))}x`, goal: "", met: true });
+    rows.push({ section: "preview", what: "same, peak memory", resources: 29, raw: `${fmt(m(base), 0)} MiB`, ours: `${fmt(m(ours), 0)} MiB`, ratio: `${fmt(m(ours) / m(base))}x`, goal: "", met: true });
+}
+
+function table() {
+    const head = "| section | what | resources | raw / baseline | alicloud-sharing | ratio | goal | met |\n|---|---|---|---|---|---|---|---|";
+    return [head, ...rows.map((r) => `| ${r.section} | ${r.what} | ${r.resources} | ${r.raw} | ${r.ours} | ${r.ratio} | ${r.goal} | ${r.goal ? (r.met ? "yes" : "NO") : ""} |`)].join("\n");
+}
+
+(async () => {
+    if (!fs.existsSync(path.join(root, "dist", "index.js"))) throw new Error("run `npm run build` first (npm run bench does)");
+    if (smoke) {
+        // Tiny sizes measure start-up, not overhead: no goal is judged in a smoke run.
+        overhead("SharedSnapshot, 3 snapshots x 2 accounts, encrypted", "snapshot", 3, 2, "resourceShare", 1, undefined);
+        overhead("SharedImage imagePermission, 2 images x 2 accounts", "image", 2, 2, "imagePermission", 1, undefined);
+        scale([2, 20]);
+        await policyCost([100]);
+        importCost(1);
+        previewCost(1);
+    } else {
+        overhead("SharedSnapshot, 1,000 snapshots x 64 accounts, encrypted", "snapshot", 1000, 64, "resourceShare", 5, 1.15);
+        overhead("SharedImage resourceShare, 200 images x 100 accounts, encrypted", "image", 200, 100, "resourceShare", 5, 1.15);
+        overhead("SharedImage imagePermission, 200 images x 100 accounts, encrypted", "image", 200, 100, "imagePermission", 3, 1.15);
+        scale([10, 100, 1000, 10000]);
+        await policyCost([1000, 10000]);
+        importCost(5);
+        previewCost(5);
+    }
+    const machine = `${os.cpus().length} x ${os.cpus()[0].model}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+    const out = table();
+    process.stdout.write(`${out}\n\nmachine: ${machine}\n`);
+    if (!smoke) {
+        fs.writeFileSync(
+            path.join(__dirname, "RESULTS.md"),
+            `# Benchmark results\n\nProduced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}; machine: ${machine}.\n` +
+                "Every figure is measured in this one run, side by side with its baseline, alternating runs; medians; ratios are ours / baseline.\n" +
+                "Resources run under Pulumi's mock runtime (no engine, no cloud); each overhead run is a fresh Node process.\n\n" +
+                `${out}\n`,
+        );
+    }
+    if (rows.some((r) => r.goal && !r.met)) {
+        process.stdout.write("\nsome goals were missed (NO above)\n");
+    }
+})().catch((e) => {
+    process.stderr.write(`${e.stack || e}\n`);
+    process.exit(1);
+});
