@@ -3,7 +3,7 @@ import * as ram from "@pulumi/alicloud/ram";
 import { kmsKeyArn } from "../alibaba/arn";
 import { isKmsKeyId, isRegionId } from "../alibaba/ids";
 import { CUSTOM_POLICY_TYPE, RESOURCE_KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
-import { Located, RoleIntent, ShareIntent, at } from "../intent/model";
+import { Located, RoleIntent, at, partialShareIntent } from "../intent/model";
 import { KmsKeyRef, kmsSharePolicy, renderDocument, trustPolicy } from "../ram/documents";
 import { findingsOf, judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, noDuplicates, principalFormat } from "../rules/targets";
@@ -105,23 +105,6 @@ function keyFindings(keys: readonly { keyId: Located<string>; region: Located<st
     return findingsOf(kmsKeyFormat, problems);
 }
 
-/** A share intent holding only recipients, to run the recipient rules on a role's targets. */
-function recipientsOnly(args: ShareTargetsArgs, kind: ResourceKind): ShareIntent {
-    return {
-        kind,
-        resources: [],
-        region: at<string>("region", undefined),
-        ownerAccountId: at<string>("ownerAccountId", undefined),
-        targets: targetsOf(args),
-        encryption: { kind: "none" },
-        method: at("method", "resourceShare"),
-        copyToRegions: [],
-        copyKeyIds: {},
-        unencryptedDataAcknowledged: true,
-        sharedWithThisAccount: false,
-        derivedFromPaidImage: false,
-    };
-}
 
 /**
  * Checks the arguments of a share role and decides its documents, before anything is registered. Returns every
@@ -144,7 +127,7 @@ export function checkShareRole(
             }]),
         );
     }
-    findings.push(...judgeWith([principalFormat, noDuplicates], recipientsOnly(args, kind ?? "snapshot"), context));
+    findings.push(...judgeWith([principalFormat, noDuplicates], partialShareIntent(kind ?? "snapshot", { targets: targetsOf(args) }), context));
     const targets = targetsOf(args).map((t) => t.value).filter((v): v is string => v !== undefined);
     if (targets.length === 0) {
         findings.push(

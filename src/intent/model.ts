@@ -122,6 +122,28 @@ export interface CopyIntent {
     readonly kmsKeyId: Located<string>;
 }
 
+/**
+ * A share intent with nothing but the given fields: unknown region and owner, no resources, recipients or
+ * encryption. The base of intents built from a part of a share (a role's recipients, one raw resource).
+ */
+export function partialShareIntent(kind: ResourceKind, fields: Partial<ShareIntent>): ShareIntent {
+    return {
+        kind,
+        resources: [],
+        region: at<string>("region", undefined),
+        ownerAccountId: at<string>("ownerAccountId", undefined),
+        targets: [],
+        encryption: { kind: "none" },
+        method: at("method", "resourceShare"),
+        copyToRegions: [],
+        copyKeyIds: {},
+        unencryptedDataAcknowledged: true,
+        sharedWithThisAccount: false,
+        derivedFromPaidImage: false,
+        ...fields,
+    };
+}
+
 /** Shorthand for a located value. */
 export function at<T>(path: string, value: T | undefined): Located<T> {
     return { value, path };

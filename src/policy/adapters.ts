@@ -1,6 +1,6 @@
 /** From one raw resource to the intents the rules judge. */
 import { RESOURCE_KINDS, RESOURCE_SHARING_TYPE, ResourceKind, SHARED_SNAPSHOT_TAG, SHARE_ROLE_NAME } from "../alibaba/names";
-import { Located, RoleIntent, ShareIntent, at } from "../intent/model";
+import { Located, RoleIntent, at, partialShareIntent } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
 import { Subject } from "./framework";
 import { RawResource, firstProp, isUnknown, locatedString, rawList } from "./resources";
@@ -16,24 +16,6 @@ export function sharingKind(resourceType: unknown): ResourceKind | undefined {
     return typeof resourceType === "string" ? RESOURCE_KINDS.find((k) => RESOURCE_SHARING_TYPE[k].toLowerCase() === resourceType.toLowerCase()) : undefined;
 }
 
-/** A share intent with nothing but what is given: the base of the intents built from single raw resources. */
-export function bareShare(kind: ResourceKind, fields: Partial<ShareIntent>): ShareIntent {
-    return {
-        kind,
-        resources: [],
-        region: at<string>("region", undefined),
-        ownerAccountId: at<string>("ownerAccountId", undefined),
-        targets: [],
-        encryption: { kind: "none" },
-        method: at("method", "resourceShare"),
-        copyToRegions: [],
-        copyKeyIds: {},
-        unencryptedDataAcknowledged: true,
-        sharedWithThisAccount: false,
-        derivedFromPaidImage: false,
-        ...fields,
-    };
-}
 
 /** The owner of a resource: configured, or the `accountId` of its provider. */
 export function ownerOf(resource: RawResource, settings: PolicySettings): Located<string> {
@@ -120,7 +102,7 @@ export function resourceSharingSubjects(resource: RawResource, settings: PolicyS
             const name = firstProp(resource.props, "resourceShareName");
             return [{
                 kind: "share",
-                subject: bareShare("snapshot", {
+                subject: partialShareIntent("snapshot", {
                     shareName: locatedString(name.name, name.value),
                     inlineLists: inlineLists(resource),
                     targets,
@@ -138,14 +120,14 @@ export function resourceSharingSubjects(resource: RawResource, settings: PolicyS
             }
             return [{
                 kind: "share",
-                subject: bareShare(kind, { resources: [locatedString("resourceId", resource.props.resourceId)], resourceType: locatedString("resourceType", type) }),
+                subject: partialShareIntent(kind, { resources: [locatedString("resourceId", resource.props.resourceId)], resourceType: locatedString("resourceType", type) }),
                 ...where,
             }];
         }
         case "alicloud:resourcemanager/sharedTarget:SharedTarget":
             return [{
                 kind: "share",
-                subject: bareShare("snapshot", {
+                subject: partialShareIntent("snapshot", {
                     targets: [locatedString("targetId", resource.props.targetId)],
                     targetsAreSharingIds: true,
                     ownerAccountId: ownerOf(resource, settings),
@@ -161,7 +143,7 @@ export function resourceSharingSubjects(resource: RawResource, settings: PolicyS
 export function imagePermissionSubjects(permission: RawResource, settings: PolicySettings): Subject[] {
     return [{
         kind: "share",
-        subject: bareShare("image", {
+        subject: partialShareIntent("image", {
             resources: [locatedString("imageId", permission.props.imageId)],
             targets: [locatedString("accountId", permission.props.accountId)],
             method: at("method", "imagePermission"),

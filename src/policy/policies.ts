@@ -1,14 +1,14 @@
 /** The policies of the pack: each a set of registry rules over intents built from raw resources or from the stack. */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { RESOURCE_KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
-import { Located, ShareIntent, at } from "../intent/model";
+import { Located, ShareIntent, at, partialShareIntent } from "../intent/model";
 import * as images from "../rules/images";
 import * as org from "../rules/organization";
 import * as roles from "../rules/roles";
 import * as shares from "../rules/shares";
 import * as snapshots from "../rules/snapshots";
 import * as targets from "../rules/targets";
-import { attachmentSubjects, bareShare, diskSubjects, imagePermissionSubjects, imageSourceSubjects, resourceSharingSubjects, roleFields, roleIntentOf, roleSubjects } from "./adapters";
+import { attachmentSubjects, diskSubjects, imagePermissionSubjects, imageSourceSubjects, resourceSharingSubjects, roleFields, roleIntentOf, roleSubjects } from "./adapters";
 import { Subject, exemptionsInUse, reportExactly, sharingResourcePolicy, sharingStackPolicy } from "./framework";
 import { RawResource, TYPES, isUnknown, locatedString } from "./resources";
 import { PolicySettings } from "./settings";
@@ -136,14 +136,14 @@ export const limitsPolicy = sharingStackPolicy({
     subjects: (resources) => {
         const items = [...recipientsByItem(stackView(resources)).values()];
         const perItem: Subject[] = items.map((e) => ({
-            ...shareSubject(bareShare(e.kind, { resources: [e.resource], targets: accountTargets(e.accounts) }), e.via),
+            ...shareSubject(partialShareIntent(e.kind, { resources: [e.resource], targets: accountTargets(e.accounts) }), e.via),
             only: [snapshots.snapshotAccountLimit.id, images.imageAccountQuota.id],
         }));
         const snapshotItems = items.filter((e) => e.kind === "snapshot");
         const ownerWide: Subject[] =
             snapshotItems.length === 0
                 ? []
-                : [{ ...shareSubject(bareShare("snapshot", { resources: snapshotItems.map((e) => e.resource) }), snapshotItems[0].via), only: [snapshots.snapshotOwnerQuota.id] }];
+                : [{ ...shareSubject(partialShareIntent("snapshot", { resources: snapshotItems.map((e) => e.resource) }), snapshotItems[0].via), only: [snapshots.snapshotOwnerQuota.id] }];
         return [...perItem, ...ownerWide];
     },
 });
@@ -158,7 +158,7 @@ export const directoryAndAccountsPolicy = sharingStackPolicy({
     subjects: (resources) =>
         [...recipientsByItem(stackView(resources)).values()]
             .filter((e) => e.kind === "image")
-            .map((e) => shareSubject(bareShare("image", { resources: [e.resource], targets: [...accountTargets(e.accounts), ...[...e.organization].map((o) => at("targetId", o))] }), e.via)),
+            .map((e) => shareSubject(partialShareIntent("image", { resources: [e.resource], targets: [...accountTargets(e.accounts), ...[...e.organization].map((o) => at("targetId", o))] }), e.via)),
 });
 
 /** Whether a stack share is encrypted, and how. */
@@ -201,7 +201,7 @@ export const shareRolesPolicy = sharingStackPolicy({
             for (const share of encrypted) {
                 const via = share.share ?? share.items[0]?.via;
                 if (via !== undefined) {
-                    subjects.push(shareSubject(bareShare(kind, { encryption: shareEncryption(share), shareRolePresent: present }), via));
+                    subjects.push(shareSubject(partialShareIntent(kind, { encryption: shareEncryption(share), shareRolePresent: present }), via));
                 }
             }
             kindRoles.forEach((role, i) => {
@@ -300,13 +300,13 @@ export const encryptedImagesPolicy = sharingStackPolicy({
             const encryption = shareEncryption(share);
             const via = share.share ?? share.items[0]?.via;
             if (encryption.kind !== "none" && via !== undefined) {
-                subjects.push(shareSubject(bareShare(share.kind, { encryption, region: regionOf(share.share ?? share.items[0]?.via) }), via));
+                subjects.push(shareSubject(partialShareIntent(share.kind, { encryption, region: regionOf(share.share ?? share.items[0]?.via) }), via));
             }
         }
         for (const { item } of view.permissions.values()) {
             const encryption = encryptionOf(item, false);
             if (encryption.kind !== "none") {
-                subjects.push(shareSubject(bareShare("image", { encryption, region: regionOf(item.via), method: at("method", "imagePermission") }), item.via));
+                subjects.push(shareSubject(partialShareIntent("image", { encryption, region: regionOf(item.via), method: at("method", "imagePermission") }), item.via));
             }
         }
         return subjects;
