@@ -26,9 +26,17 @@ export interface EmulatedSnapshot {
     clientToken?: string;
 }
 
+export interface EmulatedInvitation {
+    invitationId: string;
+    resourceShareId: string;
+    senderAccountId: string;
+    status: "Pending" | "Accepted" | "Rejected" | "Expired";
+}
+
 export interface Emulator {
     readonly endpoint: string;
     readonly snapshots: Map<string, EmulatedSnapshot>;
+    readonly invitations: Map<string, EmulatedInvitation>;
     /** Every request, as received: action and parameters (the credential is never recorded beyond its id). */
     readonly requests: { action: string; params: Record<string, string> }[];
     /** Faults to answer the next calls of an action with, in order. */
@@ -55,6 +63,7 @@ export function rpcSignature(method: string, params: Record<string, string>, sec
 
 export async function startEmulator(): Promise<Emulator> {
     const snapshots = new Map<string, EmulatedSnapshot>();
+    const invitations = new Map<string, EmulatedInvitation>();
     const requests: { action: string; params: Record<string, string> }[] = [];
     const faults = new Map<string, Fault[]>();
     const delays = new Map<string, number>();
@@ -102,6 +111,24 @@ export async function startEmulator(): Promise<Emulator> {
             });
             reply(res, 200, { TotalCount: shown.length, Snapshots: { Snapshot: shown } });
         },
+        ListResourceShareInvitations: (p, res) => {
+            const shareIds = Object.keys(p).filter((k) => /^ResourceShareIds\.\d+$/.test(k)).map((k) => p[k]);
+            const all = [...invitations.values()].filter((i) => shareIds.length === 0 || shareIds.includes(i.resourceShareId));
+            // One per page, so that callers must follow NextToken.
+            const start = p.NextToken ? Number(p.NextToken) : 0;
+            const page = all.slice(start, start + 1);
+            reply(res, 200, {
+                ResourceShareInvitations: page.map((i) => ({ ResourceShareInvitationId: i.invitationId, ResourceShareId: i.resourceShareId, SenderAccountId: i.senderAccountId, Status: i.status })),
+                NextToken: start + 1 < all.length ? String(start + 1) : "",
+            });
+        },
+        AcceptResourceShareInvitation: (p, res) => {
+            const invitation = invitations.get(p.ResourceShareInvitationId);
+            if (invitation === undefined) return error(res, 404, "EntityNotExists.ResourceShareInvitation", "The resource share invitation does not exist.");
+            if (invitation.status !== "Pending") return error(res, 400, "InvalidStatus.ResourceShareInvitation", `The invitation is ${invitation.status}.`);
+            invitation.status = "Accepted";
+            reply(res, 200, { ResourceShareInvitation: { ResourceShareInvitationId: invitation.invitationId, Status: "Accepted" } });
+        },
         DeleteSnapshot: (p, res) => {
             if (!snapshots.delete(p.SnapshotId)) return error(res, 404, "InvalidSnapshotId.NotFound", `The specified snapshot ${p.SnapshotId} does not exist.`);
             reply(res, 200, {});
@@ -141,6 +168,7 @@ export async function startEmulator(): Promise<Emulator> {
     return {
         endpoint: `127.0.0.1:${port}`,
         snapshots,
+        invitations,
         requests,
         failNext: (action, ...f) => faults.set(action, [...(faults.get(action) ?? []), ...f]),
         nextCopy: (o) => (nextCopy = { polls: o.polls, fails: o.fails ?? false }),

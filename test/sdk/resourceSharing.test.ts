@@ -1,0 +1,61 @@
+/** Accepting share invitations through Alibaba's generic OpenAPI client, over real HTTP, against the local emulator. */
+import { ensureAccepted } from "../../src/sdk/resourceSharing";
+import { apiSettings, ApiSettings } from "../../src/sdk/settings";
+import { EMULATOR_KEY_ID, EMULATOR_KEY_SECRET, Emulator, startEmulator, THROTTLED, UNAVAILABLE } from "../support/emulator";
+
+let emulator: Emulator;
+let settings: ApiSettings;
+const invite = (invitationId: string, resourceShareId: string, status: "Pending" | "Accepted" | "Expired") =>
+    emulator.invitations.set(invitationId, { invitationId, resourceShareId, senderAccountId: "1000000000000000", status });
+
+beforeAll(async () => {
+    emulator = await startEmulator();
+});
+afterAll(() => emulator.stop());
+beforeEach(() => {
+    emulator.invitations.clear();
+    emulator.requests.splice(0);
+    settings = {
+        ...apiSettings({ env: { ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_KEY_SECRET }, region: "cn-shanghai", endpoint: emulator.endpoint }),
+        retryBaseDelayMs: 1,
+    };
+});
+
+test("a pending invitation is found (across pages) and accepted", async () => {
+    invite("i-other", "rs-other", "Pending");
+    invite("i-mine", "rs-mine", "Pending");
+    expect(await ensureAccepted(settings, "rs-mine", { insideResourceDirectory: false })).toEqual({ status: "Accepted", invitationId: "i-mine" });
+    expect(emulator.invitations.get("i-mine")!.status).toBe("Accepted");
+    expect(emulator.invitations.get("i-other")!.status).toBe("Pending");
+    const list = emulator.requests.find((r) => r.action === "ListResourceShareInvitations")!.params;
+    expect([list["ResourceShareIds.1"], list.Version, list.SignatureMethod]).toEqual(["rs-mine", "2020-01-10", "HMAC-SHA1"]);
+});
+
+test("already accepted is success, with no second accept", async () => {
+    invite("i-1", "rs-1", "Accepted");
+    expect(await ensureAccepted(settings, "rs-1", { insideResourceDirectory: false })).toEqual({ status: "Accepted", invitationId: "i-1" });
+    expect(emulator.requests.map((r) => r.action)).toEqual(["ListResourceShareInvitations"]);
+});
+
+test("inside a directory with automatic acceptance, no invitation is success", async () => {
+    expect(await ensureAccepted(settings, "rs-2", { insideResourceDirectory: true })).toEqual({ status: "Associated" });
+});
+
+test("an expired invitation: an error that says what the owner must do", async () => {
+    invite("i-3", "rs-3", "Expired");
+    await expect(ensureAccepted(settings, "rs-3", { insideResourceDirectory: false })).rejects.toThrow(
+        "the invitation i-3 to resource share rs-3 is Expired: invitations expire after 7 days (C13). Ask the owner (account 1000000000000000) to remove this account from the share's targets and add it again, which sends a new invitation.",
+    );
+});
+
+test("no invitation outside a directory: an error that says what the owner must do", async () => {
+    await expect(ensureAccepted(settings, "rs-4", { insideResourceDirectory: false })).rejects.toThrow(/^this account has no invitation to resource share rs-4\. Ask the owner to add this account as a target/);
+});
+
+test("throttling and a 5xx on the way are retried", async () => {
+    invite("i-5", "rs-5", "Pending");
+    emulator.failNext("ListResourceShareInvitations", THROTTLED);
+    emulator.failNext("AcceptResourceShareInvitation", UNAVAILABLE);
+    expect((await ensureAccepted(settings, "rs-5", { insideResourceDirectory: false })).status).toBe("Accepted");
+    expect(emulator.requests.map((r) => r.action)).toEqual(["ListResourceShareInvitations", "ListResourceShareInvitations", "AcceptResourceShareInvitation", "AcceptResourceShareInvitation"]);
+});
