@@ -10,9 +10,10 @@ import { EncryptedShareRole } from "./components/encryptedShareRole";
 import { SharedImage } from "./components/sharedImage";
 import { SharedSnapshot } from "./components/sharedSnapshot";
 import { SharedSnapshotDisk, ShareeImageAccess } from "./components/sharee";
+import { ShareAcceptance, SnapshotCopy } from "./components/shareeSteps";
 
 /** The components the package serves. */
-export const COMPONENTS: ComponentResourceConstructor[] = [SharedSnapshot, SharedImage, EncryptedShareRole, SharedSnapshotDisk, ShareeImageAccess];
+export const COMPONENTS: ComponentResourceConstructor[] = [SharedSnapshot, SharedImage, EncryptedShareRole, SharedSnapshotDisk, ShareeImageAccess, ShareAcceptance, SnapshotCopy];
 
 /** The package's root: it holds package.json and the tsconfig.json that lists the source. */
 export const PACKAGE_ROOT = path.join(__dirname, "..");

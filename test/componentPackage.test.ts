@@ -24,7 +24,7 @@ beforeAll(async () => {
 test("the schema: one component per class, tokens alicloud-sharing:index:<ClassName>", () => {
     expect(schema.name).toBe("alicloud-sharing");
     expect(Object.keys(schema.resources).sort()).toEqual(
-        ["EncryptedShareRole", "SharedImage", "SharedSnapshot", "SharedSnapshotDisk", "ShareeImageAccess"].map((c) => `alicloud-sharing:index:${c}`),
+        ["EncryptedShareRole", "ShareAcceptance", "SharedImage", "SharedSnapshot", "SharedSnapshotDisk", "ShareeImageAccess", "SnapshotCopy"].map((c) => `alicloud-sharing:index:${c}`),
     );
     expect(Object.values(schema.resources).every((r) => r.isComponent)).toBe(true);
 });

@@ -8,3 +8,5 @@ export { SharedImage } from "./sharedImage";
 export type { SharedImageArgs, SharedImageOptions } from "./sharedImage";
 export { SharedSnapshotDisk, ShareeImageAccess } from "./sharee";
 export type { SharedSnapshotDiskArgs, ShareeImageAccessArgs } from "./sharee";
+export { ShareAcceptance, SnapshotCopy } from "./shareeSteps";
+export type { ShareAcceptanceArgs, SnapshotCopyArgs } from "./shareeSteps";

@@ -3,7 +3,7 @@ import { installMocks, OWNER, withLibraryConfig } from "../support/mocks";
 
 const rec = installMocks();
 
-import { EncryptedShareRole, SharedImage, SharedSnapshot, SharedSnapshotDisk, ShareeImageAccess, rules } from "../../src";
+import { EncryptedShareRole, SharedImage, SharedSnapshot, SharedSnapshotDisk, ShareeImageAccess, SnapshotCopy, rules } from "../../src";
 import { resetShareRoleClaims } from "../../src/components/claims";
 
 const A = "2222222222222222";
@@ -45,6 +45,7 @@ const failing: Record<string, () => void> = {
     "trust-matches-targets": () => new EncryptedShareRole("r", { resourceKind: "image", kmsKeyId: KEY }),
     "recipients-allowed": withConfig("allowedRecipients", { accountIds: ["9999999999999999"] }, () => new SharedSnapshot("r", snap)),
     "trusted-principals-allowed": withConfig("allowedRecipients", { accountIds: ["9999999999999999"] }, () => new EncryptedShareRole("r", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A] })),
+    "copy-key": () => new SnapshotCopy("r", { sourceSnapshotId: "s-aaaa0001", kmsKeyId: KEY, sourceKmsKeyId: KEY }),
     "ram-document-limits": () => new EncryptedShareRole("r", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A], maxSessionDuration: 86400 }),
 };
 
@@ -61,7 +62,6 @@ const unbreakable: Record<string, string> = {
     "share-role-present": "a component creates the share role, unless told with createShareRole: false that it exists; the pack checks stacks",
     "shared-key-protected": "the components do not manage KMS keys; the policy pack checks the keys of a stack",
     "exemption-valid": "exemptions are policy-pack configuration",
-    "copy-key": "SnapshotCopy, which copies snapshots, is the sharee-side provider of a later issue",
 };
 
 /** Rules that warn instead of failing, and arguments that make them warn. */

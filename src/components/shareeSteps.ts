@@ -1,0 +1,125 @@
+/** ShareAcceptance and SnapshotCopy: the sharee-side steps with no @pulumi/alicloud resource. */
+import * as pulumi from "@pulumi/pulumi";
+import { at } from "../intent/model";
+import { judge } from "../rules/registry";
+import { contextFromConfig, failOnErrors, known, throwIfInvalid, typeToken } from "./common";
+import { shareAcceptanceProvider, snapshotCopyProvider } from "./providers";
+
+/** The dynamic resource behind ShareAcceptance. */
+class AcceptedShare extends pulumi.dynamic.Resource {
+    public readonly status!: pulumi.Output<string>;
+    constructor(name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+        super(shareAcceptanceProvider, name, { ...props, status: undefined, invitationId: undefined }, opts, "alicloud-sharing");
+    }
+}
+
+/** The dynamic resource behind SnapshotCopy. */
+class CopiedSnapshot extends pulumi.dynamic.Resource {
+    public readonly snapshotId!: pulumi.Output<string>;
+    constructor(name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+        super(snapshotCopyProvider, name, { ...props, snapshotId: undefined }, opts, "alicloud-sharing");
+    }
+}
+
+export interface ShareAcceptanceArgs {
+    /** The resource share this account was invited to (`rs-…`). */
+    resourceShareId: pulumi.Input<string>;
+    /**
+     * Declares this account is in the owner's resource directory with sharing enabled, where shares are accepted
+     * automatically (C13): no invitation is then success. Defaults to false.
+     */
+    insideResourceDirectory?: boolean;
+    /** The region of the share. Defaults to the stack's `alicloud:region`. */
+    region?: pulumi.Input<string>;
+    /** An endpoint override (`host:port`, plain HTTP), for tests against a local emulator. */
+    endpoint?: pulumi.Input<string>;
+}
+
+/**
+ * Accepts the invitation to a resource share, as the sharee (C13: accounts outside the owner's directory must accept
+ * within 7 days). Already accepted, or automatically accepted inside a directory, is success; an expired or missing
+ * invitation fails with what the owner must do. Deleting it does nothing: a sharee cannot leave a share by API, the
+ * owner removes the target.
+ */
+export class ShareAcceptance extends pulumi.ComponentResource {
+    /** `Accepted`, or `Associated` when accepted automatically inside the directory. */
+    public readonly status!: pulumi.Output<string>;
+
+    constructor(name: string, args: ShareAcceptanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        super(typeToken("ShareAcceptance"), name, {}, opts);
+        const acceptance = new AcceptedShare(
+            `${name}-acceptance`,
+            { resourceShareId: args.resourceShareId, insideResourceDirectory: args.insideResourceDirectory ?? false, region: args.region, endpoint: args.endpoint },
+            { parent: this },
+        );
+        this.status = acceptance.status;
+        this.registerOutputs({ status: this.status });
+    }
+}
+
+export interface SnapshotCopyArgs {
+    /** The snapshot to copy (`s-…`): one on the service key (to make it shareable, C8) or one shared with you (C12). */
+    sourceSnapshotId: pulumi.Input<string>;
+    /** The customer-managed key of the copy, in the destination region; never the source's key (C12). */
+    kmsKeyId: pulumi.Input<string>;
+    /** The source's key, when known: the copy's key must differ from it (C12). */
+    sourceKmsKeyId?: pulumi.Input<string>;
+    /** The source's region. Defaults to the stack's `alicloud:region`. */
+    sourceRegionId?: pulumi.Input<string>;
+    /** The copy's region. Defaults to the source's region. */
+    destinationRegionId?: pulumi.Input<string>;
+    /** The copy's name. */
+    snapshotName?: pulumi.Input<string>;
+    /** Between progress polls, in seconds. Defaults to 10. */
+    pollSeconds?: number;
+    /** How long the copy may take, in seconds. Defaults to 21,600 (6 hours). */
+    copyTimeoutSeconds?: number;
+    /** An endpoint override (`host:port`, plain HTTP), for tests against a local emulator. */
+    endpoint?: pulumi.Input<string>;
+}
+
+/** The C8 / C12 findings of a copy's key. */
+function copyFindings(values: { sourceSnapshotId?: string; kmsKeyId?: string; sourceKmsKeyId?: string }, hasSourceKey: boolean) {
+    return judge("copy", {
+        sourceSnapshotId: at("sourceSnapshotId", values.sourceSnapshotId),
+        kmsKeyId: at("kmsKeyId", values.kmsKeyId),
+        sourceKmsKeyId: hasSourceKey ? at("sourceKmsKeyId", values.sourceKmsKeyId) : undefined,
+    }, contextFromConfig());
+}
+
+/**
+ * Copies a snapshot, encrypted with a customer-managed key, and waits until the copy is accomplished (progress is
+ * logged). A retried create never makes a second copy (a client token derived from the resource's name). The copy
+ * is deleted with the resource.
+ */
+export class SnapshotCopy extends pulumi.ComponentResource {
+    /** The copy's id. */
+    public readonly snapshotId!: pulumi.Output<string>;
+
+    constructor(name: string, args: SnapshotCopyArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        const hasSourceKey = args.sourceKmsKeyId !== undefined;
+        throwIfInvalid("SnapshotCopy", name, copyFindings({ sourceSnapshotId: known(args.sourceSnapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }, hasSourceKey));
+        super(typeToken("SnapshotCopy"), name, {}, opts);
+        const kmsKeyId = pulumi.all([pulumi.output(args.sourceSnapshotId), pulumi.output(args.kmsKeyId), pulumi.output(args.sourceKmsKeyId)]).apply(([sourceSnapshotId, key, sourceKey]) => {
+            failOnErrors(copyFindings({ sourceSnapshotId, kmsKeyId: key, sourceKmsKeyId: sourceKey }, hasSourceKey), this);
+            return key;
+        });
+        const copy = new CopiedSnapshot(
+            `${name}-copy`,
+            {
+                sourceSnapshotId: args.sourceSnapshotId,
+                kmsKeyId,
+                sourceRegionId: args.sourceRegionId,
+                destinationRegionId: args.destinationRegionId,
+                snapshotName: args.snapshotName,
+                clientToken: `alicloud-sharing-${pulumi.getProject()}-${pulumi.getStack()}-${name}`.slice(0, 64),
+                pollSeconds: args.pollSeconds,
+                copyTimeoutSeconds: args.copyTimeoutSeconds,
+                endpoint: args.endpoint,
+            },
+            { parent: this },
+        );
+        this.snapshotId = copy.snapshotId;
+        this.registerOutputs({ snapshotId: this.snapshotId });
+    }
+}
