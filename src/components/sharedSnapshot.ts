@@ -1,10 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { asArray, contextFromConfig, defaultShareName, logWarnings, typeToken } from "./common";
 import { ShareArgs, ShareSpec, checkShare, createGrants, prepareShare, resourceSuffixes } from "./share";
+import { SnapshotCopy } from "./shareeSteps";
 
 export interface SharedSnapshotArgs extends ShareArgs {
     /** The snapshots to share (`s-…`), at least one, each once, all in the share's region. */
     snapshotIds: pulumi.Input<string>[];
+    /**
+     * With `serviceKeyEncrypted` and `kmsKeyId`: copy each snapshot with the customer-managed key first
+     * (SnapshotCopy, waiting until accomplished) and share the copies, instead of refusing (C8). Defaults to false.
+     */
+    copyServiceKeySnapshots?: boolean;
 }
 
 const TYPE = "SharedSnapshot";
@@ -26,17 +32,28 @@ export class SharedSnapshot extends pulumi.ComponentResource {
 
     constructor(name: string, args: SharedSnapshotArgs, opts: pulumi.ComponentResourceOptions = {}) {
         const context = contextFromConfig();
-        const spec: ShareSpec = { type: TYPE, kind: "snapshot", resourceIds: asArray(args.snapshotIds), args };
+        // Snapshots on the service key, copied first with the customer-managed key: what is shared is the copies.
+        const copying = args.serviceKeyEncrypted === true && args.copyServiceKeySnapshots === true && args.kmsKeyId !== undefined;
+        const shared: SharedSnapshotArgs = copying ? { ...args, serviceKeyEncrypted: false } : args;
+        const snapshotIds = asArray(args.snapshotIds);
+        const spec: ShareSpec = { type: TYPE, kind: "snapshot", resourceIds: snapshotIds, args: shared };
         const { warnings, roleArgs } = checkShare(name, spec, opts, context);
         super(typeToken(TYPE), name, {}, opts);
         logWarnings(warnings, this);
 
-        const share = prepareShare(this, name, spec, context, roleArgs);
-        const suffixes = resourceSuffixes(spec.resourceIds);
+        const suffixes = resourceSuffixes(snapshotIds);
+        const copies = copying
+            ? snapshotIds.map(
+                  (sourceSnapshotId, i) =>
+                      new SnapshotCopy(`${name}-copy-${suffixes[i]}`, { sourceSnapshotId, kmsKeyId: args.kmsKeyId!, sourceRegionId: args.region, destinationRegionId: args.region }, { parent: this }),
+              )
+            : [];
+        const share = prepareShare(this, name, copying ? { ...spec, resourceIds: copies.map((c) => c.snapshotId) } : spec, context, roleArgs);
         const grants = createGrants(this, {
             kind: "snapshot",
             prefix: name,
-            resources: share.resourceIds.map((id, i) => ({ id, suffix: suffixes[i] })),
+            // A copy's id comes straight from its copy, so each shared resource depends on its own copy only.
+            resources: (copying ? copies.map((c) => c.snapshotId) : share.resourceIds).map((id, i) => ({ id, suffix: suffixes[i] })),
             args,
             method: "resourceShare",
             shareName: share.checked.apply(() => args.shareName ?? defaultShareName(name)),

@@ -10,6 +10,7 @@ import { findingsOf, judge } from "../rules/registry";
 import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
 import { Finding } from "../rules/types";
 import { asArray, contextFromConfig, failOnErrors, known, logWarnings, throwIfInvalid, typeToken } from "./common";
+import { SnapshotCopy } from "./shareeSteps";
 
 export interface SharedSnapshotDiskArgs {
     /** The snapshot shared with this account (`s-…`). */
@@ -30,6 +31,11 @@ export interface SharedSnapshotDiskArgs {
     diskName?: pulumi.Input<string>;
     /** The ESSD performance level (`PL0`…`PL3`). Defaults to the provider's default. */
     performanceLevel?: pulumi.Input<string>;
+    /**
+     * Copy the shared snapshot with `kmsKeyId` first (SnapshotCopy) and make the disk from the copy: then the disk
+     * may be of any category (C11 allows only ESSD from the shared snapshot itself). Defaults to false.
+     */
+    copyFirst?: boolean;
 }
 
 const DISK_TYPE = "SharedSnapshotDisk";
@@ -69,31 +75,37 @@ export class SharedSnapshotDisk extends pulumi.ComponentResource {
     public readonly diskId!: pulumi.Output<string>;
 
     constructor(name: string, args: SharedSnapshotDiskArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        const copyFirst = args.copyFirst === true;
+        // Copying first asks of the copy what C11 asks of the disk (an own key, not the source's), but not the category.
+        const judged: SharedSnapshotDiskArgs = copyFirst ? { ...args, category: undefined } : args;
         const warnings = throwIfInvalid(
             DISK_TYPE,
             name,
-            diskFindings(args, { snapshotId: known(args.snapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }),
+            diskFindings(judged, { snapshotId: known(args.snapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }),
         );
         super(typeToken(DISK_TYPE), name, {}, opts);
         logWarnings(warnings, this);
         const checked = pulumi.all([pulumi.output(args.snapshotId), pulumi.output(args.kmsKeyId), pulumi.output(args.sourceKmsKeyId)]).apply(([snapshotId, kmsKeyId, sourceKmsKeyId]) => {
-            failOnErrors(diskFindings(args, { snapshotId, kmsKeyId, sourceKmsKeyId }), this);
+            failOnErrors(diskFindings(judged, { snapshotId, kmsKeyId, sourceKmsKeyId }), this);
             return snapshotId;
         });
+        const source = copyFirst
+            ? new SnapshotCopy(`${name}-copy`, { sourceSnapshotId: checked, kmsKeyId: args.kmsKeyId!, sourceKmsKeyId: args.sourceKmsKeyId }, { parent: this }).snapshotId
+            : checked;
         const intent = diskIntent(args, {});
         const disk = new ecs.EcsDisk(
             `${name}-disk`,
             {
                 zoneId: args.zoneId,
-                snapshotId: checked,
+                snapshotId: source,
                 category: intent.category.value,
-                encrypted: intent.encrypted.value,
+                encrypted: copyFirst ? true : intent.encrypted.value,
                 kmsKeyId: args.kmsKeyId,
                 size: args.size,
                 diskName: args.diskName,
                 performanceLevel: args.performanceLevel,
                 // Tells the policy pack the snapshot was shared with this account, so C11 is judged on the raw disk too.
-                tags: { [SHARED_SNAPSHOT_TAG]: "true" },
+                tags: copyFirst ? undefined : { [SHARED_SNAPSHOT_TAG]: "true" },
             },
             { parent: this },
         );

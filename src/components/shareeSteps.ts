@@ -7,7 +7,8 @@ import { shareAcceptanceProvider, snapshotCopyProvider } from "./providers";
 
 /** The dynamic resource behind ShareAcceptance. */
 class AcceptedShare extends pulumi.dynamic.Resource {
-    public readonly status!: pulumi.Output<string>;
+    // `declare`: a class field would reset, after super(), the output the base class defines.
+    declare public readonly status: pulumi.Output<string>;
     constructor(name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
         super(shareAcceptanceProvider, name, { ...props, status: undefined, invitationId: undefined }, opts, "alicloud-sharing");
     }
@@ -15,7 +16,7 @@ class AcceptedShare extends pulumi.dynamic.Resource {
 
 /** The dynamic resource behind SnapshotCopy. */
 class CopiedSnapshot extends pulumi.dynamic.Resource {
-    public readonly snapshotId!: pulumi.Output<string>;
+    declare public readonly snapshotId: pulumi.Output<string>;
     constructor(name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
         super(snapshotCopyProvider, name, { ...props, snapshotId: undefined }, opts, "alicloud-sharing");
     }

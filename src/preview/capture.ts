@@ -45,6 +45,18 @@ export function mockId(type: string, name: string): string {
     }
 }
 
+/** What the mock runtime answers for a resource: its inputs, and for the dynamic sharee steps what their provider would. */
+export function mockResource(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+    if (type === "pulumi-nodejs:dynamic/alicloud-sharing:Resource" && "sourceSnapshotId" in inputs) {
+        const id = mockId("alicloud:ecs/snapshot:Snapshot", name);
+        return { id, state: { ...inputs, snapshotId: id } };
+    }
+    if (type === "pulumi-nodejs:dynamic/alicloud-sharing:Resource" && "resourceShareId" in inputs) {
+        return { id: `${String(inputs.resourceShareId)}:accepted`, state: { ...inputs, status: "Accepted" } };
+    }
+    return { id: mockId(type, name), state: inputs };
+}
+
 export interface Capture {
     readonly resources: CapturedResource[];
     /** Waits until every registration started so far has been answered. */
@@ -69,7 +81,7 @@ export function captureRegistrations(options: CaptureOptions): Capture {
     let inFlight = 0;
     void pulumi.runtime.setMocks(
         {
-            newResource: (args) => ({ id: mockId(args.type, args.name), state: args.inputs }),
+            newResource: (args) => mockResource(args.type, args.name, args.inputs),
             call: (args) => {
                 switch (args.token) {
                     case "alicloud:index/getCallerIdentity:getCallerIdentity":

@@ -74,7 +74,7 @@ export const snapshotServiceKey = defineRule({
             ? [{
                   path: intent.encryption.path,
                   message: "snapshots encrypted with the service key cannot be shared.",
-                  fix: "Copy each snapshot with a customer-managed key (SnapshotCopy) and share the copies with `kmsKeyId` set to that key.",
+                  fix: "Copy each snapshot with a customer-managed key and share the copies: set `kmsKeyId` and `copyServiceKeySnapshots: true` (or copy with SnapshotCopy yourself).",
               }]
             : [],
 });

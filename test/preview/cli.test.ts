@@ -102,7 +102,7 @@ describe("programs that break a rule or fail", () => {
 
 describe("every example previews offline", () => {
     test.each([
-        ["encrypted-snapshot-dr", [], 0, 8],
+        ["encrypted-snapshot-dr", [], 0, 10],
         ["golden-images", [], 0, 16],
         ["organization-policy", ["--policy-config", "examples/organization-policy/policy-config.json"], 0, 4],
         ["organization-policy", ["--policy-config", "examples/organization-policy/policy-config.strict.json"], 1, 4],
