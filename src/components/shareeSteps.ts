@@ -34,6 +34,10 @@ export interface ShareAcceptanceArgs {
     region?: pulumi.Input<string>;
     /** An endpoint override (`host:port`, plain HTTP), for tests against a local emulator. */
     endpoint?: pulumi.Input<string>;
+    /** Per API request, in seconds. Defaults to 30. */
+    timeoutSeconds?: number;
+    /** Retries of a request on throttling, 5xx and network errors, with exponential backoff. Defaults to 5. */
+    maxRetries?: number;
 }
 
 /**
@@ -50,7 +54,14 @@ export class ShareAcceptance extends pulumi.ComponentResource {
         super(typeToken("ShareAcceptance"), name, {}, opts);
         const acceptance = new AcceptedShare(
             `${name}-acceptance`,
-            { resourceShareId: args.resourceShareId, insideResourceDirectory: args.insideResourceDirectory ?? false, region: args.region, endpoint: args.endpoint },
+            {
+                resourceShareId: args.resourceShareId,
+                insideResourceDirectory: args.insideResourceDirectory ?? false,
+                region: args.region,
+                endpoint: args.endpoint,
+                timeoutSeconds: args.timeoutSeconds,
+                maxRetries: args.maxRetries,
+            },
             { parent: this },
         );
         this.status = acceptance.status;
@@ -77,6 +88,10 @@ export interface SnapshotCopyArgs {
     copyTimeoutSeconds?: number;
     /** An endpoint override (`host:port`, plain HTTP), for tests against a local emulator. */
     endpoint?: pulumi.Input<string>;
+    /** Per API request, in seconds. Defaults to 30. */
+    timeoutSeconds?: number;
+    /** Retries of a request on throttling, 5xx and network errors, with exponential backoff. Defaults to 5. */
+    maxRetries?: number;
 }
 
 /** The C8 / C12 findings of a copy's key. */
@@ -116,6 +131,8 @@ export class SnapshotCopy extends pulumi.ComponentResource {
                 clientToken: `alicloud-sharing-${pulumi.getProject()}-${pulumi.getStack()}-${name}`.slice(0, 64),
                 pollSeconds: args.pollSeconds,
                 copyTimeoutSeconds: args.copyTimeoutSeconds,
+                timeoutSeconds: args.timeoutSeconds,
+                maxRetries: args.maxRetries,
                 endpoint: args.endpoint,
             },
             { parent: this },
