@@ -101,19 +101,22 @@ export function reportFindings(policy: string, rules: readonly AnyRule[], subjec
     }
 }
 
-function describe(def: SharingPolicyDefinition): string {
+/** What every sharing policy declares: name, description with its constraints and rules, level, config schema. */
+function policyHeader<D extends SharingPolicyDefinition>(def: D) {
     const constraints = [...new Set(def.rules.flatMap((r) => r.constraints))];
-    return `${def.description} Enforces ${constraints.join(", ")} (rules ${def.rules.map((r) => r.id).join(", ")}).`;
+    return {
+        name: def.name,
+        description: `${def.description} Enforces ${constraints.join(", ")} (rules ${def.rules.map((r) => r.id).join(", ")}).`,
+        enforcementLevel: def.enforcementLevel,
+        configSchema: configSchema(def.settings),
+        definition: def,
+    };
 }
 
 /** A resource policy of the pack. */
 export function sharingResourcePolicy(def: SharingResourcePolicyDefinition): ResourceValidationPolicy & { readonly definition: SharingResourcePolicyDefinition } {
     return {
-        name: def.name,
-        description: describe(def),
-        enforcementLevel: def.enforcementLevel,
-        configSchema: configSchema(def.settings),
-        definition: def,
+        ...policyHeader(def),
         validateResource: (args, report) => {
             if (!def.types.includes(args.type)) {
                 return;
@@ -127,11 +130,7 @@ export function sharingResourcePolicy(def: SharingResourcePolicyDefinition): Res
 /** A stack policy of the pack. */
 export function sharingStackPolicy(def: SharingStackPolicyDefinition): StackValidationPolicy & { readonly definition: SharingStackPolicyDefinition } {
     return {
-        name: def.name,
-        description: describe(def),
-        enforcementLevel: def.enforcementLevel,
-        configSchema: configSchema(def.settings),
-        definition: def,
+        ...policyHeader(def),
         validateStack: (args, report) => {
             const settings = readSettings(args.getConfig<Record<string, unknown>>());
             reportFindings(def.name, def.rules, def.subjects(args.resources.map(fromPolicyResource), settings), settings, report);

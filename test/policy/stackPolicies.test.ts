@@ -1,4 +1,4 @@
-import { installMocks, asPolicyResources } from "../support/mocks";
+import { installMocks, asPolicyResources, PACK_LEVELS } from "../support/mocks";
 
 const rec = installMocks();
 
@@ -180,19 +180,6 @@ describe("enforcement levels", () => {
         expect(await runPolicy(limitsPolicy, over, { "sharing-limits": { enforcementLevel: "disabled" } })).toEqual([]);
     });
     test("security and hard-limit policies are mandatory by default; C22 and the exemption list advisory", () => {
-        expect(Object.fromEntries(policies.map((p) => [p.name, p.enforcementLevel]))).toEqual({
-            "sharing-share-role": "mandatory",
-            "sharing-share-role-attachment": "mandatory",
-            "sharing-resource-share": "mandatory",
-            "sharing-image-permission": "mandatory",
-            "sharing-recipients": "mandatory",
-            "sharing-sharee-disk": "mandatory",
-            "sharing-limits": "mandatory",
-            "sharing-directory-and-accounts": "advisory",
-            "sharing-share-roles": "mandatory",
-            "sharing-shared-keys": "mandatory",
-            "sharing-encrypted-images": "mandatory",
-            "sharing-exemptions": "advisory",
-        });
+        expect(Object.fromEntries(policies.map((p) => [p.name, p.enforcementLevel]))).toEqual(PACK_LEVELS);
     });
 });

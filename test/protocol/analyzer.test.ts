@@ -3,7 +3,7 @@
  * protocol: GetAnalyzerInfo, Configure, Analyze and AnalyzeStack, with resources captured from programs run
  * under mocks. The process is stopped at the end, whatever happens.
  */
-import { asPolicyResources, installMocks } from "../support/mocks";
+import { asPolicyResources, installMocks, PACK_LEVELS } from "../support/mocks";
 
 const rec = installMocks();
 
@@ -94,20 +94,7 @@ test("GetAnalyzerInfo: the pack's name, version, policies, levels and config sch
     expect(info.getVersion()).toBe("0.1.0");
     expect(info.getSupportsconfig()).toBe(true);
     const policies = Object.fromEntries(info.getPoliciesList().map((p: any) => [p.getName(), LEVEL[p.getEnforcementlevel()]]));
-    expect(policies).toEqual({
-        "sharing-share-role": "mandatory",
-        "sharing-share-role-attachment": "mandatory",
-        "sharing-resource-share": "mandatory",
-        "sharing-image-permission": "mandatory",
-        "sharing-recipients": "mandatory",
-        "sharing-sharee-disk": "mandatory",
-        "sharing-limits": "mandatory",
-        "sharing-directory-and-accounts": "advisory",
-        "sharing-share-roles": "mandatory",
-        "sharing-shared-keys": "mandatory",
-        "sharing-encrypted-images": "mandatory",
-        "sharing-exemptions": "advisory",
-    });
+    expect(policies).toEqual(PACK_LEVELS);
     const recipients = info.getPoliciesList().find((p: any) => p.getName() === "sharing-recipients");
     expect(Object.keys(recipients.getConfigschema().getProperties().toJavaScript()).sort()).toEqual(
         ["accountSites", "allowedRecipients", "exemptions", "failClosedOnUnknown", "ownerAccountIds"].sort(),

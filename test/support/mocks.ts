@@ -108,3 +108,19 @@ export function withLibraryConfig<T>(values: Record<string, unknown>, fn: () => 
 }
 
 export { policyResources as asPolicyResources } from "../../src/preview/resources";
+
+/** The pack's policies and their default enforcement levels, as served. */
+export const PACK_LEVELS = {
+    "sharing-share-role": "mandatory",
+    "sharing-share-role-attachment": "mandatory",
+    "sharing-resource-share": "mandatory",
+    "sharing-image-permission": "mandatory",
+    "sharing-recipients": "mandatory",
+    "sharing-sharee-disk": "mandatory",
+    "sharing-limits": "mandatory",
+    "sharing-directory-and-accounts": "advisory",
+    "sharing-share-roles": "mandatory",
+    "sharing-shared-keys": "mandatory",
+    "sharing-encrypted-images": "mandatory",
+    "sharing-exemptions": "advisory",
+} as const;
