@@ -16,7 +16,6 @@ export interface Located<T> {
 
 /** How the shared resources are grant-ed: a resource share, or one image permission per account (images only). */
 export type GrantMethod = "resourceShare" | "imagePermission";
-export const GRANT_METHODS: readonly GrantMethod[] = ["resourceShare", "imagePermission"];
 
 /** How the shared resources are protected. */
 export type Encryption =

@@ -1,5 +1,6 @@
 /** Rules on custom-image shares (C17–C23, C26). */
 import { isRegionId } from "../alibaba/ids";
+import { IMAGE_SHARE_ACCOUNTS_PER_CALL } from "../alibaba/limits";
 import type { ShareIntent } from "../intent/model";
 import { defineRule, Problem } from "./types";
 import { accountTargets, knownTargets } from "./targets";
@@ -14,7 +15,8 @@ export const imageAccountQuota = defineRule({
     title: "Accounts per image stay within the quota",
     description:
         "An image can be shared with as many accounts as the Quota Center quota allows (50 by default; configurable as `imageShareQuota` " +
-        "once the quota is raised). The image-share API takes 10 accounts per call and ignores the rest, so the library grants each account on its own.",
+        `once the quota is raised). The image-share API takes ${IMAGE_SHARE_ACCOUNTS_PER_CALL} accounts per call and ignores the rest, ` +
+        "so the library grants each account on its own.",
     subject: "share",
     check: (intent, { limits }) => {
         const accounts = accountTargets(intent);

@@ -3,6 +3,7 @@
  * at preview (S6), exemptions (S7), and what the policy pack sees only in raw resources (C27, C29, S2).
  */
 import { isAccountId, isResourceDirectoryId, parseFolderPath } from "../alibaba/ids";
+import { RESOURCE_SHARE_ITEMS_PER_CALL } from "../alibaba/limits";
 import type { ShareIntent } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
 import { AllowedRecipients, defineRule, Problem } from "./types";
@@ -102,7 +103,7 @@ export const noInlineShareItems = defineRule({
     title: "Resource shares list targets and resources as their own resources",
     description:
         "The inline `targets`, `resources` and `resourceArns` of a resource share act only at creation: later edits are silently ignored, " +
-        "and at most 5 items go per call. Use one `SharedResource` and one `SharedTarget` per item.",
+        `and at most ${RESOURCE_SHARE_ITEMS_PER_CALL} items go per call. Use one \`SharedResource\` and one \`SharedTarget\` per item.`,
     subject: "share",
     check: (intent) =>
         (intent.inlineLists ?? []).map((list) => ({

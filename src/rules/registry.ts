@@ -1,5 +1,5 @@
 /** The rule registry: every rule once, and the functions that run them. */
-import { ACCOUNT_SITES, AccountSite, DEFAULT_LIMITS, SharingLimits } from "../alibaba/limits";
+import { DEFAULT_LIMITS, SharingLimits } from "../alibaba/limits";
 import { directoryAndAccounts, encryptedImageRegion, imageAccountQuota, imageCopyRegions, imageServiceKey, paidImage, unencryptedImageAcknowledged } from "./images";
 import { kmsPolicyMinimal, oneRolePerName, ramDocumentLimits, shareRoleName, trustMatchesTargets, trustPolicyNotOpen } from "./roles";
 import { resourceType, shareName } from "./shares";
@@ -107,6 +107,3 @@ export function judge<K extends SubjectKind>(subjectKind: K, subject: RuleSubjec
     const selected = rules.filter((r) => r.subject === subjectKind) as unknown as Rule<K>[];
     return judgeWith(selected, subject, context);
 }
-
-/** True when the value is one of the two account sites (C3). */
-export const isAccountSite = (v: unknown): v is AccountSite => (ACCOUNT_SITES as readonly unknown[]).includes(v);

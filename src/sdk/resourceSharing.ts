@@ -4,6 +4,7 @@
  */
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
+import { INVITATION_EXPIRY_DAYS } from "../alibaba/limits";
 import { withRetries } from "./errors";
 import { ApiSettings } from "./settings";
 
@@ -79,7 +80,7 @@ export async function ensureAccepted(settings: ApiSettings, resourceShareId: str
     const last = invitations[invitations.length - 1];
     if (last !== undefined) {
         throw new Error(
-            `the invitation ${last.invitationId} to resource share ${resourceShareId} is ${last.status}: invitations expire after 7 days (C13). ` +
+            `the invitation ${last.invitationId} to resource share ${resourceShareId} is ${last.status}: invitations expire after ${INVITATION_EXPIRY_DAYS} days (C13). ` +
                 `Ask the owner${last.senderAccountId ? ` (account ${last.senderAccountId})` : ""} to remove this account from the share's targets and add it again, which sends a new invitation.`,
         );
     }
