@@ -82,6 +82,10 @@ const resourceOptions = (r: TestResource) => ({
     parent: r.parent,
 });
 
+/** The resource's provider as the server describes it, when the test gives its props. */
+const providerOf = (r: TestResource) =>
+    r.providerProps ? { type: "pulumi:providers:alicloud", props: serverProps(r.providerProps), urn: `${urnOf(r)}-provider`, name: "provider" } : undefined;
+
 const notApplicable = (reason?: string): never => {
     throw new NotApplicable(reason);
 };
@@ -96,7 +100,7 @@ export function resourceArgs(resource: TestResource, config: Record<string, unkn
         urn: urnOf(resource),
         name: nameOf(resource),
         opts: resourceOptions(resource),
-        provider: resource.providerProps ? { type: "pulumi:providers:alicloud", props: serverProps(resource.providerProps), urn: `${urnOf(resource)}-provider`, name: "provider" } : undefined,
+        provider: providerOf(resource),
         stackTags: new Map(),
         ...typeChecks(resource.type, props),
         getConfig: <T extends object>() => config as T,
@@ -115,7 +119,7 @@ export function stackArgs(resources: readonly TestResource[], config: Record<str
             urn: urnOf(r),
             name: nameOf(r),
             opts: resourceOptions(r),
-            provider: r.providerProps ? { type: "pulumi:providers:alicloud", props: serverProps(r.providerProps), urn: `${urnOf(r)}-provider`, name: "provider" } : undefined,
+            provider: providerOf(r),
             dependencies: [] as PolicyResource[],
             propertyDependencies: {} as Record<string, PolicyResource[]>,
             ...typeChecks(r.type, props),
