@@ -1,7 +1,9 @@
 import { writeFileSync } from "fs";
 import { join } from "path";
-import { renderRulesDoc } from "../src/rules/doc";
+import { renderConstraintsDoc, renderRulesDoc } from "../src/rules/doc";
 
-const target = join(__dirname, "..", "docs", "RULES.md");
-writeFileSync(target, renderRulesDoc());
-process.stdout.write(`wrote ${target}\n`);
+for (const [file, render] of [["RULES.md", renderRulesDoc], ["CONSTRAINTS.md", renderConstraintsDoc]] as const) {
+    const target = join(__dirname, "..", "docs", file);
+    writeFileSync(target, render());
+    process.stdout.write(`wrote ${target}\n`);
+}

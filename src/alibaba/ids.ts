@@ -17,8 +17,14 @@ export const SNAPSHOT_ID = /^s-[a-z0-9]{4,32}$/;
 export const IMAGE_ID = /^m-[a-z0-9]{4,32}$/;
 /** A KMS key id: `key-` followed by letters and digits, or the older UUID form. */
 export const KMS_KEY_ID = /^(key-[A-Za-z0-9]{8,40}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-/** A region id, e.g. `cn-hangzhou`, `ap-southeast-1`, `cn-north-2-gov-1`. */
-export const REGION_ID = /^[a-z]{2}-[a-z]+(-[a-z0-9]+)*$/;
+/**
+ * A region id: a two- or three-letter area, a place, and numbered or named parts, all lower case and joined by
+ * hyphens: `cn-hangzhou`, `ap-southeast-1`, `rus-west-1`, `cn-north-2-gov-1`, `me-central-1`, `na-south-1`.
+ * Typos such as `cn_shanghai` or `Hangzhou` do not match.
+ */
+export const REGION_ID = /^[a-z]{2,3}-[a-z]+(-[a-z0-9]+)*$/;
+/** A Resource Sharing resource share id, e.g. `rs-PqysnzIj****`. */
+export const RESOURCE_SHARE_ID = /^rs-[A-Za-z0-9]{1,32}$/;
 
 function matches(pattern: RegExp, value: unknown): value is string {
     return typeof value === "string" && pattern.test(value);
@@ -32,6 +38,7 @@ export const isSnapshotId = (v: unknown): v is string => matches(SNAPSHOT_ID, v)
 export const isImageId = (v: unknown): v is string => matches(IMAGE_ID, v);
 export const isKmsKeyId = (v: unknown): v is string => matches(KMS_KEY_ID, v);
 export const isRegionId = (v: unknown): v is string => matches(REGION_ID, v);
+export const isResourceShareId = (v: unknown): v is string => matches(RESOURCE_SHARE_ID, v);
 
 /** A folder path split into its parts: `rd-…/r-…/fd-…/fd-…`. */
 export interface FolderPath {

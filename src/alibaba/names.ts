@@ -52,5 +52,10 @@ export const SHARED_FROM_TAG_PREFIX = "acs:ecs:sharedFrom:";
 /** RAM policy types of an attachment. */
 export const CUSTOM_POLICY_TYPE = "Custom";
 
-/** The tag SharedSnapshotDisk puts on its disk, so the policy pack knows the snapshot was shared with the account (C11). */
+/**
+ * The tag SharedSnapshotDisk puts on its disk, so the policy pack knows the snapshot was shared with the account and
+ * whether it is encrypted (C11): `encrypted` or `unencrypted`. The pack's `receivedSnapshots` config, when it lists the
+ * snapshot, says instead.
+ */
 export const SHARED_SNAPSHOT_TAG = "alicloud-sharing-shared-snapshot";
+export const sharedSnapshotTagValue = (encrypted: boolean): string => (encrypted ? "encrypted" : "unencrypted");

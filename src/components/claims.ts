@@ -4,39 +4,37 @@
  * fight over it; the second one is stopped here with the way out.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { explicitProvider, isRegionalProvider } from "./provider";
 
 const claims = new Map<string, string>();
 const providerIds = new WeakMap<pulumi.ProviderResource, number>();
 let nextProviderId = 1;
 
-/** The provider a resource will use for `alicloud` resources, when one is set explicitly. */
-function alicloudProvider(opts: pulumi.ComponentResourceOptions): pulumi.ProviderResource | undefined {
-    if (opts.provider !== undefined) {
-        return opts.provider;
-    }
-    const providers = opts.providers;
-    if (providers !== undefined && !Array.isArray(providers)) {
-        const p = (providers as Record<string, pulumi.ProviderResource>).alicloud;
-        if (p !== undefined) {
-            return p;
-        }
-    }
-    return opts.parent?.getProvider("alicloud:ram/role:Role");
-}
-
-/** The scope a role name is unique in: the explicit owner account, or the provider that creates it. */
+/**
+ * The scope a role name is unique in: the explicit owner account, or the provider that creates it. RAM is global: the
+ * regional providers this library makes are the default account in other regions, so they share its scope.
+ */
 function scopeOf(ownerAccountId: pulumi.Input<string> | undefined, opts: pulumi.ComponentResourceOptions): string {
     if (typeof ownerAccountId === "string") {
         return `account ${ownerAccountId}`;
     }
-    const provider = alicloudProvider(opts);
-    if (provider === undefined) {
+    const provider = explicitProvider(opts);
+    if (provider === undefined || isRegionalProvider(provider)) {
         return "the default provider";
     }
     if (!providerIds.has(provider)) {
         providerIds.set(provider, nextProviderId++);
     }
     return `provider #${providerIds.get(provider)}`;
+}
+
+const keyOf = (roleName: string, ownerAccountId: pulumi.Input<string> | undefined, opts: pulumi.ComponentResourceOptions): string =>
+    `${pulumi.getProject()}/${pulumi.getStack()}|${scopeOf(ownerAccountId, opts)}|${roleName}`;
+
+/** The claimant other than `claimant` that holds the role `roleName` in its scope, if any. */
+export function shareRoleHolder(roleName: string, claimant: string, ownerAccountId: pulumi.Input<string> | undefined, opts: pulumi.ComponentResourceOptions): string | undefined {
+    const holder = claims.get(keyOf(roleName, ownerAccountId, opts));
+    return holder !== undefined && holder !== claimant ? holder : undefined;
 }
 
 /**
@@ -49,13 +47,11 @@ export function claimShareRole(
     ownerAccountId: pulumi.Input<string> | undefined,
     opts: pulumi.ComponentResourceOptions,
 ): string | undefined {
-    const key = `${pulumi.getProject()}/${pulumi.getStack()}|${scopeOf(ownerAccountId, opts)}|${roleName}`;
-    const holder = claims.get(key);
-    if (holder !== undefined && holder !== claimant) {
-        return holder;
+    const holder = shareRoleHolder(roleName, claimant, ownerAccountId, opts);
+    if (holder === undefined) {
+        claims.set(keyOf(roleName, ownerAccountId, opts), claimant);
     }
-    claims.set(key, claimant);
-    return undefined;
+    return holder;
 }
 
 /** Forgets every claim. For tests that build several programs in one process. */

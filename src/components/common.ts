@@ -1,9 +1,9 @@
 /** What the components share: config, target arguments, validation and error reporting. */
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT_SITES, AccountSite, SharingLimits } from "../alibaba/limits";
 import { Located, at } from "../intent/model";
-import { ruleContext } from "../rules/registry";
-import { AllowedRecipients, Finding, RuleContext, formatFinding } from "../rules/types";
+import { withFindings } from "../rules/errors";
+import { SHARED_SETTING_NAMES, contextFromSettings, sharedSettingProblems } from "../rules/settings";
+import { AllowedRecipients, Finding, FindingSubject, RuleContext, formatFinding } from "../rules/types";
 
 /** The package name: the prefix of every type token and of the stack config namespace. */
 export const PACKAGE = "alicloud-sharing";
@@ -38,81 +38,79 @@ export function known<T extends string | number | boolean>(input: pulumi.Input<T
     return typeof input === "string" || typeof input === "number" || typeof input === "boolean" ? (input as T) : undefined;
 }
 
-const SITE_KEYS: (keyof SharingLimits)[] = [
-    "maxAccountsPerSnapshot",
-    "maxSharedSnapshotsPerOwner",
-    "sharedSnapshotsInUse",
-    "imageShareQuota",
-    "maxPolicyDocumentBytes",
-];
-
 /**
- * The rule context from the stack config namespace `alicloud-sharing`: `accountSites` (C3), the number limits
- * (`imageShareQuota`, `maxAccountsPerSnapshot`, `sharedSnapshotsInUse`, …) and the lists `encryptedImageRegions`
- * (C19) and `essdCategories` (C11). Bad config is an error that names the key.
+ * The rule context from the stack config namespace `alicloud-sharing`: the settings the policy pack takes too
+ * (`accountSites`, `allowedRecipients`, `resourceDirectoryAccountIds`, the limits such as `maxAccountsPerSnapshot`
+ * and the lists `encryptedImageRegions`, `essdCategories`), each checked against the same JSON schema as the pack's.
+ * Bad config is an error naming every bad key.
  */
 export function contextFromConfig(): RuleContext {
     const config = new pulumi.Config(PACKAGE);
-    const limits: Partial<Record<keyof SharingLimits, unknown>> = {};
-    for (const key of SITE_KEYS) {
-        const value = config.getNumber(key);
-        if (value !== undefined) {
-            if (!Number.isInteger(value) || value < 0) {
-                throw new pulumi.RunError(`${PACKAGE}:${key} must be a whole number of at least 0; got ${value}.`);
-            }
-            limits[key] = value;
+    const values: Record<string, unknown> = {};
+    for (const key of SHARED_SETTING_NAMES) {
+        const raw = config.get(key);
+        if (raw !== undefined) {
+            values[key] = parseConfigValue(raw);
         }
     }
-    for (const key of ["encryptedImageRegions", "essdCategories"] as const) {
-        const value = config.getObject<unknown>(key);
-        if (value !== undefined) {
-            if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-                throw new pulumi.RunError(`${PACKAGE}:${key} must be a list of strings; got ${JSON.stringify(value)}.`);
-            }
-            limits[key] = value;
-        }
-    }
-    const sites = config.getObject<Record<string, unknown>>("accountSites") ?? {};
-    const bad = Object.entries(sites).filter(([, site]) => !(ACCOUNT_SITES as readonly unknown[]).includes(site));
-    if (typeof sites !== "object" || Array.isArray(sites) || bad.length > 0) {
+    const problems = sharedSettingProblems(values);
+    if (problems.length > 0) {
         throw new pulumi.RunError(
-            `${PACKAGE}:accountSites must map account ids to ${ACCOUNT_SITES.map((s) => `"${s}"`).join(" or ")}; check ${bad.map(([a]) => a).join(", ")}.`,
+            `the stack config of ${PACKAGE} is not valid:\n${problems.map((p) => `  - ${PACKAGE}:${p.path}: ${p.message} (got ${JSON.stringify(valueAt(values, p.path))})`).join("\n")}`,
         );
     }
-    const allowed = config.getObject<Record<string, unknown>>("allowedRecipients");
-    return ruleContext({
-        limits: limits as Partial<SharingLimits>,
-        accountSites: sites as Record<string, AccountSite>,
-        allowedRecipients: allowed === undefined ? undefined : allowedRecipientsOf(allowed, `${PACKAGE}:allowedRecipients`),
-    });
+    return contextFromSettings(values);
+}
+
+/** A config value as the program wrote it: JSON when it parses (numbers, lists, objects), else the string. */
+function parseConfigValue(raw: string): unknown {
+    try {
+        return JSON.parse(raw);
+    } catch {
+        return raw;
+    }
+}
+
+/** The value at a JSON path such as `allowedRecipients.accountIds[0]`, for messages. */
+function valueAt(values: unknown, path: string): unknown {
+    return path
+        .split(/\.|\[(\d+)\]/)
+        .filter((p) => p !== undefined && p !== "")
+        .reduce<unknown>((v, key) => (typeof v === "object" && v !== null ? (v as Record<string, unknown>)[key] : undefined), values);
 }
 
 /** Reads an allow-list (S3) of `{ accountIds, resourceDirectoryIds, folderPathPrefixes }`, each a list of strings. */
 export function allowedRecipientsOf(value: unknown, where: string): AllowedRecipients {
-    const lists = ["accountIds", "resourceDirectoryIds", "folderPathPrefixes"] as const;
-    const object = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-    const bad = object === undefined ? [...lists] : lists.filter((k) => object[k] !== undefined && !(Array.isArray(object[k]) && (object[k] as unknown[]).every((v) => typeof v === "string")));
-    if (bad.length > 0) {
-        throw new pulumi.RunError(`${where} must be an object of string lists ${lists.join(", ")}; check ${bad.join(", ")}.`);
+    const problems = sharedSettingProblems({ allowedRecipients: value });
+    if (problems.length > 0 || value === undefined) {
+        throw new pulumi.RunError(`${where} must be an object of string lists accountIds, resourceDirectoryIds, folderPathPrefixes; ${problems.map((p) => `${p.path} ${p.message}`).join("; ")}.`);
     }
-    return {
-        accountIds: (object!.accountIds as string[] | undefined) ?? [],
-        resourceDirectoryIds: (object!.resourceDirectoryIds as string[] | undefined) ?? [],
-        folderPathPrefixes: (object!.folderPathPrefixes as string[] | undefined) ?? [],
-    };
+    return contextFromSettings({ allowedRecipients: value }).allowedRecipients!;
 }
 
-/** Throws every error finding at once as an `InputPropertiesError`; returns the warnings. */
-export function throwIfInvalid(componentType: string, name: string, findings: readonly Finding[]): Finding[] {
-    const errors = findings.filter((f) => f.severity === "error");
+/** What a component's findings are about: its type token and name. */
+export const componentSubject = (componentType: string, name: string): FindingSubject => ({ type: typeToken(componentType), name });
+
+/**
+ * Throws every error finding at once as an `InputPropertiesError` carrying the findings (and, given the component's
+ * options, the URN the component would have had); returns the warnings.
+ */
+export function throwIfInvalid(componentType: string, name: string, findings: readonly Finding[], opts?: pulumi.ComponentResourceOptions): Finding[] {
+    const subject = componentSubject(componentType, name);
+    const located = findings.map((f) => ({ ...f, subject }));
+    const errors = located.filter((f) => f.severity === "error");
     if (errors.length > 0) {
-        throw new pulumi.InputPropertiesError({
-            message: `${componentType} "${name}" has ${errors.length} invalid argument${errors.length === 1 ? "" : "s"}:\n` +
-                errors.map((f) => `  - ${f.path}: ${formatFinding(f)}`).join("\n"),
-            errors: errors.map((f) => ({ propertyPath: f.path, reason: formatFinding(f) })),
-        });
+        throw withFindings(
+            new pulumi.InputPropertiesError({
+                message: `${componentType} "${name}" has ${errors.length} invalid argument${errors.length === 1 ? "" : "s"}:\n` +
+                    errors.map((f) => `  - ${f.path}: ${formatFinding(f)}`).join("\n"),
+                errors: errors.map((f) => ({ propertyPath: f.path, reason: formatFinding(f) })),
+            }),
+            errors,
+            opts === undefined ? undefined : pulumi.createUrn(name, typeToken(componentType), opts.parent),
+        );
     }
-    return findings.filter((f) => f.severity === "warning");
+    return located.filter((f) => f.severity === "warning");
 }
 
 /** Logs warnings on the component, each with its rule id. */
@@ -122,11 +120,11 @@ export function logWarnings(warnings: readonly Finding[], resource: pulumi.Resou
     }
 }
 
-/** For a check inside `apply`: throws the errors as one `ResourceError` on the resource at fault. */
-export function failOnErrors(findings: readonly Finding[], resource: pulumi.Resource): void {
-    const errors = findings.filter((f) => f.severity === "error");
+/** For a check inside `apply`: throws the errors as one `ResourceError` on the resource at fault, carrying the findings. */
+export function failOnErrors(findings: readonly Finding[], resource: pulumi.Resource, subject?: FindingSubject): void {
+    const errors = findings.filter((f) => f.severity === "error").map((f) => (subject === undefined ? f : { ...f, subject }));
     if (errors.length > 0) {
-        throw new pulumi.ResourceError(errors.map((f) => `${f.path}: ${formatFinding(f)}`).join("\n"), resource);
+        throw withFindings(new pulumi.ResourceError(errors.map((f) => `${f.path}: ${formatFinding(f)}`).join("\n"), resource), errors);
     }
 }
 

@@ -1,16 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ram from "@pulumi/alicloud/ram";
 import { kmsKeyArn } from "../alibaba/arn";
-import { isKmsKeyId, isRegionId } from "../alibaba/ids";
 import { CUSTOM_POLICY_TYPE, RESOURCE_KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
-import { Located, RoleIntent, at, partialShareIntent } from "../intent/model";
+import { KeyRef, RoleIntent, ShareIntent, at, partialShareIntent } from "../intent/model";
 import { KmsKeyRef, kmsSharePolicy, renderDocument, trustPolicy } from "../ram/documents";
-import { findingsOf, judge, judgeWith } from "../rules/registry";
-import { kmsKeyFormat, noDuplicates, principalFormat } from "../rules/targets";
-import { shareRoleName, trustMatchesTargets } from "../rules/roles";
+import { judge, judgeWith } from "../rules/registry";
+import { kmsKeyFormat, noDuplicates, ownerAccountFormat, principalFormat, regionFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
-import { claimShareRole } from "./claims";
-import { ShareTargetsArgs, asArray, contextFromConfig, failOnErrors, known, logWarnings, targetsOf, throwIfInvalid, typeToken } from "./common";
+import { claimShareRole, shareRoleHolder } from "./claims";
+import { ShareTargetsArgs, asArray, componentSubject, contextFromConfig, failOnErrors, known, logWarnings, targetsOf, throwIfInvalid, typeToken } from "./common";
 import { ownerAccountOrCaller, regionOrProviders } from "./provider";
 
 /** A further key the share role may use, with the region it lives in. */
@@ -58,31 +56,35 @@ export interface ShareRolePlan {
 /** The role intent for given, possibly unknown, keys and owner. */
 export function roleIntent(
     kind: ResourceKind | undefined,
+    resourceKind: unknown,
     trust: string | undefined,
     targets: readonly string[],
     keys: readonly { keyId?: string; region?: string }[] | undefined,
     ownerAccountId: string | undefined,
-    maxSessionDuration: number,
+    maxSessionDuration: unknown,
     otherDefinitions: readonly string[] = [],
 ): RoleIntent {
     const concrete =
         ownerAccountId !== undefined && keys !== undefined && keys.every((k) => k.keyId !== undefined && k.region !== undefined)
             ? (keys as KmsKeyRef[]).map((k) => ({ ...k, ownerAccountId }))
             : undefined;
+    const kmsPolicy = at("kmsKeyId", concrete === undefined ? undefined : renderDocument(kmsSharePolicy(concrete)));
     return {
         kind,
+        resourceKind: at("resourceKind", typeof resourceKind === "string" ? resourceKind : JSON.stringify(resourceKind ?? null)),
         roleName: at("resourceKind", kind === undefined ? undefined : SHARE_ROLE_NAME[kind]),
         trustPolicy: at("trustPolicy", trust),
-        kmsPolicy: at("kmsKeyId", concrete === undefined ? undefined : renderDocument(kmsSharePolicy(concrete))),
+        kmsPolicy,
+        attachedKmsPolicies: concrete === undefined ? undefined : [kmsPolicy],
         expectedTargets: targets,
         expectedKeyArns: concrete?.map((k) => kmsKeyArn(k.region, k.ownerAccountId, k.keyId)),
-        maxSessionDuration: at("maxSessionDuration", maxSessionDuration),
+        maxSessionDuration: at("maxSessionDuration", maxSessionDuration as number),
         otherDefinitions,
     };
 }
 
 /** The located keys of the arguments, first `kmsKeyId` then `additionalKmsKeys`. */
-function keysOf(args: EncryptedShareRoleArgs): { keyId: Located<string>; region: Located<string> }[] {
+function keysOf(args: EncryptedShareRoleArgs): KeyRef[] {
     return [
         { keyId: at<string>("kmsKeyId", known(args.kmsKeyId)), region: at<string>("kmsKeyRegion", known(args.kmsKeyRegion)) },
         ...asArray(args.additionalKmsKeys).map((k, i) => ({
@@ -92,19 +94,19 @@ function keysOf(args: EncryptedShareRoleArgs): { keyId: Located<string>; region:
     ];
 }
 
-/** Problems with the key ids and regions that are known. */
-function keyFindings(keys: readonly { keyId: Located<string>; region: Located<string> }[]): Finding[] {
-    const problems = keys.flatMap(({ keyId, region }) => [
-        ...(keyId.value !== undefined && !isKmsKeyId(keyId.value)
-            ? [{ path: keyId.path, message: `${JSON.stringify(keyId.value)} is not a KMS key id (key-…).`, fix: "Give the id of the customer-managed key, as KMS shows it." }]
-            : []),
-        ...(region.value !== undefined && !isRegionId(region.value)
-            ? [{ path: region.path, message: `${JSON.stringify(region.value)} is not a region id.`, fix: "Give the region the key lives in, such as cn-hangzhou." }]
-            : []),
-    ]);
-    return findingsOf(kmsKeyFormat, problems);
+/** The share intent of the role's recipients, keys and owner: what the id and recipient rules judge. */
+function recipientsIntent(kind: ResourceKind, args: EncryptedShareRoleArgs, keys: readonly KeyRef[], ownerAccountId: string | undefined): ShareIntent {
+    const [first, ...more] = keys;
+    return partialShareIntent(kind, {
+        targets: targetsOf(args),
+        encryption: { kind: "customerKey", keyId: first.keyId, keyRegion: first.region },
+        additionalKeys: more,
+        ownerAccountId: at("ownerAccountId", ownerAccountId),
+    });
 }
 
+/** The registry rules of a share intent that a share role's arguments can break. */
+const ROLE_ARGUMENT_RULES = [principalFormat, noDuplicates, kmsKeyFormat, regionFormat, ownerAccountFormat];
 
 /**
  * Checks the arguments of a share role and decides its documents, before anything is registered. Returns every
@@ -117,38 +119,16 @@ export function checkShareRole(
     context: RuleContext,
 ): { findings: Finding[]; plan?: Omit<ShareRolePlan, "warnings"> } {
     const kind = RESOURCE_KINDS.find((k) => k === args.resourceKind);
-    const findings: Finding[] = [];
-    if (kind === undefined) {
-        findings.push(
-            ...findingsOf(shareRoleName, [{
-                path: "resourceKind",
-                message: `resourceKind ${JSON.stringify(args.resourceKind)} is neither "snapshot" nor "image"; it decides the role's well-known name.`,
-                fix: 'Give "snapshot" or "image".',
-            }]),
-        );
-    }
-    findings.push(...judgeWith([principalFormat, noDuplicates], partialShareIntent(kind ?? "snapshot", { targets: targetsOf(args) }), context));
-    const targets = targetsOf(args).map((t) => t.value).filter((v): v is string => v !== undefined);
-    if (targets.length === 0) {
-        findings.push(
-            ...findingsOf(trustMatchesTargets, [{
-                path: "accountIds",
-                message: "the role would trust nobody: no account, directory or folder path is given.",
-                fix: "Give the recipients of the encrypted shares in `accountIds`, `resourceDirectoryId` or `folderPaths`.",
-            }]),
-        );
-    }
     const keys = keysOf(args);
-    findings.push(...keyFindings(keys));
+    const findings: Finding[] = judgeWith(ROLE_ARGUMENT_RULES, recipientsIntent(kind ?? "snapshot", args, keys, known(args.ownerAccountId)), context);
+    const targets = targetsOf(args).map((t) => t.value).filter((v): v is string => v !== undefined);
     const maxSessionDuration = args.maxSessionDuration ?? DEFAULT_SESSION_SECONDS;
-    if (kind === undefined || findings.some((f) => f.severity === "error")) {
-        return { findings };
-    }
-    const roleName = SHARE_ROLE_NAME[kind];
-    const holder = claimShareRole(roleName, claimant, args.ownerAccountId, opts);
-    const trust = renderDocument(trustPolicy(args));
+    const roleName = kind === undefined ? undefined : SHARE_ROLE_NAME[kind];
+    const holder = roleName === undefined ? undefined : shareRoleHolder(roleName, claimant, args.ownerAccountId, opts);
+    const trust = targets.length > 0 ? renderDocument(trustPolicy(args)) : undefined;
     const intent = roleIntent(
         kind,
+        args.resourceKind,
         trust,
         targets,
         keys.map((k) => ({ keyId: k.keyId.value, region: k.region.value })),
@@ -157,8 +137,11 @@ export function checkShareRole(
         holder === undefined ? [] : [holder],
     );
     findings.push(...judge("role", intent, context));
-    const plan = { kind, roleName, trustPolicy: trust, policyName: args.policyName ?? `alicloud-sharing-${kind}-kms`, maxSessionDuration };
-    return { findings, plan: findings.some((f) => f.severity === "error") ? undefined : plan };
+    if (kind === undefined || roleName === undefined || trust === undefined || findings.some((f) => f.severity === "error")) {
+        return { findings };
+    }
+    claimShareRole(roleName, claimant, args.ownerAccountId, opts);
+    return { findings, plan: { kind, roleName, trustPolicy: trust, policyName: args.policyName ?? `alicloud-sharing-${kind}-kms`, maxSessionDuration } };
 }
 
 /** `checkShareRole`, throwing every error at once as an `InputPropertiesError`. */
@@ -170,7 +153,7 @@ export function planShareRole(
     context: RuleContext,
 ): ShareRolePlan {
     const { findings, plan } = checkShareRole(claimant, args, opts, context);
-    const warnings = throwIfInvalid(TYPE, name, findings);
+    const warnings = throwIfInvalid(TYPE, name, findings, opts);
     return { ...plan!, warnings };
 }
 
@@ -195,7 +178,8 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
     public readonly attachment: ram.RolePolicyAttachment;
 
     constructor(name: string, args: EncryptedShareRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        const plan = planShareRole(`${TYPE} "${name}"`, name, args, opts, contextFromConfig());
+        const context = contextFromConfig();
+        const plan = planShareRole(`${TYPE} "${name}"`, name, args, opts, context);
         super(typeToken(TYPE), name, {}, opts);
         logWarnings(plan.warnings, this);
 
@@ -206,17 +190,16 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
             ...asArray(args.additionalKmsKeys).map((k) => pulumi.all([k.keyId, k.region])),
         ]);
         const targets = targetsOf(args).map((t) => t.value as string);
-        const context = contextFromConfig();
+        const subject = componentSubject(TYPE, name);
         const kmsPolicy = pulumi.all([owner, keys]).apply(([ownerAccountId, pairs]) => {
             const resolved = pairs.map(([keyId, region]) => ({ keyId, region }));
-            const located = resolved.map((k, i) => ({
+            const located: KeyRef[] = resolved.map((k, i) => ({
                 keyId: at<string>(i === 0 ? "kmsKeyId" : `additionalKmsKeys[${i - 1}].keyId`, k.keyId),
                 region: at<string>(i === 0 ? "kmsKeyRegion" : `additionalKmsKeys[${i - 1}].region`, k.region),
             }));
-            const keyErrors = keyFindings(located);
-            failOnErrors(keyErrors, this);
-            const intent = roleIntent(plan.kind, plan.trustPolicy, targets, resolved, ownerAccountId, plan.maxSessionDuration);
-            failOnErrors(judge("role", intent, context), this);
+            failOnErrors(judgeWith(ROLE_ARGUMENT_RULES, recipientsIntent(plan.kind, args, located, ownerAccountId), context), this, subject);
+            const intent = roleIntent(plan.kind, args.resourceKind, plan.trustPolicy, targets, resolved, ownerAccountId, plan.maxSessionDuration);
+            failOnErrors(judge("role", intent, context), this, subject);
             return intent.kmsPolicy!.value as string;
         });
 

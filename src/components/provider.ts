@@ -1,14 +1,111 @@
-/** Defaults read from the provider: the caller's account and the provider's region. */
+/**
+ * Where a component works: the region it is judged for is the region it deploys to. Given `region`, the component's
+ * children go through a provider of that region (one per region per program, reused by every component and copy
+ * region) unless a provider is passed; with a provider passed, a `region` that differs from the provider's is an error
+ * at preview. Defaults read from the provider: the caller's account and the provider's region.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentityOutput } from "@pulumi/alicloud/getCallerIdentity";
 import { getRegionsOutput } from "@pulumi/alicloud/getRegions";
+import { Provider } from "@pulumi/alicloud/provider";
+import { PACKAGE } from "./common";
+
+/** The stack config the default provider reads credentials from, passed on to the providers made here (secrets stay secret). */
+const CREDENTIAL_KEYS = ["accessKey", "secretKey", "securityToken"] as const;
+const PLAIN_KEYS = ["profile", "sharedCredentialsFile"] as const;
+
+const regional = new Map<string, Provider>();
+
+/** The provider of a region for this program: created on first use, named `alicloud-sharing-<region>`, with the stack's `alicloud:` credentials. */
+export function regionalProvider(region: string): Provider {
+    const key = `${pulumi.getProject()}/${pulumi.getStack()}|${region}`;
+    let provider = regional.get(key);
+    if (provider === undefined) {
+        const config = new pulumi.Config("alicloud");
+        const args: Record<string, pulumi.Input<string> | undefined> = { region };
+        for (const k of CREDENTIAL_KEYS) {
+            args[k] = config.getSecret(k);
+        }
+        for (const k of PLAIN_KEYS) {
+            args[k] = config.get(k);
+        }
+        provider = new Provider(`${PACKAGE}-${region}`, args);
+        regional.set(key, provider);
+        made.add(provider);
+    }
+    return provider;
+}
+
+/** Forgets the regional providers. For tests that build several programs in one process. */
+export function resetRegionalProviders(): void {
+    regional.clear();
+}
+
+/** The package a provider is for (`alicloud`), read through the SDK's run-time method. */
+const packageOf = (p: pulumi.ProviderResource): string | undefined => (p as unknown as { getPackage?(): string }).getPackage?.();
+
+/** Whether this module made the provider (a regional one): it is the program's default account in another region. */
+export function isRegionalProvider(p: pulumi.ProviderResource): boolean {
+    return made.has(p);
+}
+const made = new WeakSet<pulumi.ProviderResource>();
+
+/** The provider a component's `alicloud` resources will use when one is set explicitly (itself, in its providers, or inherited). */
+export function explicitProvider(opts: pulumi.ComponentResourceOptions): pulumi.ProviderResource | undefined {
+    const own = opts.provider;
+    if (own !== undefined && packageOf(own) === "alicloud") {
+        return own;
+    }
+    const providers = opts.providers;
+    const listed = Array.isArray(providers)
+        ? providers.find((p) => packageOf(p) === "alicloud")
+        : (providers as Record<string, pulumi.ProviderResource> | undefined)?.alicloud;
+    return listed ?? opts.parent?.getProvider("alicloud:ram/role:Role");
+}
+
+/** Where a component's resources go. */
+export interface Placement {
+    /** The options for the component: the given ones, with the regional provider added when one is used. */
+    readonly opts: pulumi.ComponentResourceOptions;
+    /** The provider passed by the caller, when there is one (its region is compared with `region` at deploy time). */
+    readonly explicit?: pulumi.ProviderResource;
+}
+
+/**
+ * Decides the provider of a component's children from its `region` argument: the explicit provider when one is
+ * passed; the default provider when `region` is the stack's `alicloud:region`; otherwise the program's provider of that
+ * region. A `region` that is not a plain string yet gets a provider of its own.
+ */
+export function placement(name: string, region: pulumi.Input<string> | undefined, opts: pulumi.ComponentResourceOptions): Placement {
+    const explicit = explicitProvider(opts);
+    if (explicit !== undefined || region === undefined) {
+        return { opts, explicit };
+    }
+    if (typeof region === "string" && region === new pulumi.Config("alicloud").get("region")) {
+        return { opts };
+    }
+    const provider = typeof region === "string" ? regionalProvider(region) : new Provider(`${name}-provider`, { region }, { parent: opts.parent });
+    made.add(provider);
+    const providers = opts.providers;
+    return {
+        opts: {
+            ...opts,
+            providers: Array.isArray(providers) ? [...providers, provider] : { ...(providers as Record<string, pulumi.ProviderResource> | undefined), alicloud: provider },
+        },
+    };
+}
 
 /** The given owner account, or the account of the provider's credentials (`getCallerIdentity`). */
 export function ownerAccountOrCaller(given: pulumi.Input<string> | undefined, parent: pulumi.Resource): pulumi.Output<string> {
     return given !== undefined ? pulumi.output(given) : getCallerIdentityOutput({ parent }).accountId;
 }
 
+/** The region of the provider the component's children use (`getRegions` with `current`). */
+export function providerRegion(parent: pulumi.Resource): pulumi.Output<string> {
+    return getRegionsOutput({ current: true }, { parent }).apply((r) => r.ids[0]);
+}
+
 /** The given region, or the region of the provider (`getRegions` with `current`). */
 export function regionOrProviders(given: pulumi.Input<string> | undefined, parent: pulumi.Resource): pulumi.Output<string> {
-    return given !== undefined ? pulumi.output(given) : getRegionsOutput({ current: true }, { parent }).apply((r) => r.ids[0]);
+    return given !== undefined ? pulumi.output(given) : providerRegion(parent);
 }

@@ -1,104 +1,43 @@
 /**
  * The two sharee-side steps that have no resource in @pulumi/alicloud, as Pulumi dynamic providers: accepting a
- * share invitation (C13) and copying a snapshot with a customer-managed key (C8, C12). Each provider reads its
- * credentials when it runs (the standard environment variables, else the stack's `alicloud:` config); they are never
- * inputs or outputs of the resources.
+ * share invitation (C13) and copying a snapshot with a customer-managed key (C8, C12).
+ *
+ * A dynamic provider is serialized, with everything its functions reach, into each resource's `__provider` input,
+ * which is stored in the state. These are thin shells: they reach nothing but `loadSdk` and `logProgress`, which load
+ * `alicloud-sharing/sdk` and `@pulumi/pulumi` by package name when they run. No `pulumi.Config` (which would carry
+ * the stack's whole config, secrets included), no setting, no credential. Settings are the resources' inputs;
+ * credentials are read by the SDK at run time from the environment or Alibaba's default credential chain.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ShareAcceptanceInputs, ShareAcceptanceOutputs, SnapshotCopyInputs, SnapshotCopyOutputs } from "../sdk";
+
+export type { ApiInputs, ShareAcceptanceInputs, ShareAcceptanceOutputs, SnapshotCopyInputs, SnapshotCopyOutputs } from "../sdk";
 
 /** The SDK module, loaded by package name when a provider runs (so the provider serializes as a reference to it). */
 type Sdk = typeof import("../sdk");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadSdk = (): Sdk => require("alicloud-sharing/sdk");
 
-/** Inputs every provider takes besides its own: where to call, and how patiently. */
-export interface ApiInputs {
-    /** The region to call. Defaults to the stack's `alicloud:region`. */
-    readonly region?: string;
-    /** An endpoint override (`host:port`, plain HTTP): for tests against a local emulator. */
-    readonly endpoint?: string;
-    /** Per request, in seconds. Defaults to 30. */
-    readonly timeoutSeconds?: number;
-    /** Retries on throttling, 5xx and network errors. Defaults to 5. */
-    readonly maxRetries?: number;
-}
-
-/** The settings, with the credentials read now from the environment or the stack's `alicloud:` config. */
-function settingsOf(sdk: Sdk, inputs: ApiInputs) {
-    let alicloudConfig: Record<string, string | undefined> = {};
-    try {
-        const config = new pulumi.Config("alicloud");
-        alicloudConfig = { accessKey: config.get("accessKey"), secretKey: config.get("secretKey"), securityToken: config.get("securityToken"), region: config.get("region") };
-    } catch {
-        // Outside a Pulumi program (a provider under test): the environment alone.
-    }
-    return sdk.apiSettings({
-        env: process.env,
-        alicloudConfig,
-        region: inputs.region,
-        endpoint: inputs.endpoint,
-        timeoutMs: inputs.timeoutSeconds === undefined ? undefined : inputs.timeoutSeconds * 1000,
-        maxRetries: inputs.maxRetries,
-    });
-}
-
-export interface ShareAcceptanceInputs extends ApiInputs {
-    readonly resourceShareId: string;
-    readonly insideResourceDirectory?: boolean;
-}
-
-/** Accepts the invitation on create; reports the status; on delete, does nothing (a sharee cannot leave a share by API). */
-export const shareAcceptanceProvider: pulumi.dynamic.ResourceProvider = {
-    async create(inputs: ShareAcceptanceInputs) {
-        const sdk = loadSdk();
-        const result = await sdk.ensureAccepted(settingsOf(sdk, inputs), inputs.resourceShareId, { insideResourceDirectory: inputs.insideResourceDirectory === true });
-        return { id: `${inputs.resourceShareId}:accepted`, outs: { ...inputs, status: result.status, invitationId: result.invitationId ?? "" } };
-    },
-    async diff(_id, olds: ShareAcceptanceInputs, news: ShareAcceptanceInputs) {
-        const replaces = olds.resourceShareId !== news.resourceShareId ? ["resourceShareId"] : [];
-        return { changes: replaces.length > 0 || olds.insideResourceDirectory !== news.insideResourceDirectory, replaces };
-    },
-    async delete() {
-        // Nothing to do: Resource Sharing offers the sharee no call to leave a share; the owner removes the target.
-    },
+/** Progress to Pulumi's log, loaded when it runs: capturing `pulumi` would capture its config store. */
+const logProgress = {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    log: (message: string): void => void (require("@pulumi/pulumi") as typeof pulumi).log.info(message),
 };
 
-export interface SnapshotCopyInputs extends ApiInputs {
-    readonly sourceSnapshotId: string;
-    readonly kmsKeyId: string;
-    readonly sourceRegionId?: string;
-    readonly destinationRegionId?: string;
-    readonly snapshotName?: string;
-    /** Makes a retried create find the first copy instead of making a second one. */
-    readonly clientToken: string;
-    /** Between progress polls, in seconds. Defaults to 10. */
-    readonly pollSeconds?: number;
-    /** How long a copy may take, in seconds. Defaults to 6 hours. */
-    readonly copyTimeoutSeconds?: number;
-}
+/** ShareAcceptance: accepts on create and update (already accepted is success); delete does nothing. */
+export const shareAcceptanceProvider: pulumi.dynamic.ResourceProvider<ShareAcceptanceInputs, ShareAcceptanceOutputs> = {
+    check: (olds, news) => loadSdk().shareAcceptanceSteps.check(olds, news),
+    diff: (id, olds, news) => loadSdk().shareAcceptanceSteps.diff(id, olds, news),
+    create: (inputs) => loadSdk().shareAcceptanceSteps.create(inputs),
+    update: (id, olds, news) => loadSdk().shareAcceptanceSteps.update(id, olds, news),
+    delete: () => loadSdk().shareAcceptanceSteps.delete(),
+};
 
-/** Copies on create and waits until accomplished (progress logged); deletes the copy on delete. */
-export const snapshotCopyProvider: pulumi.dynamic.ResourceProvider = {
-    async create(inputs: SnapshotCopyInputs) {
-        const sdk = loadSdk();
-        const settings = settingsOf(sdk, inputs);
-        const sourceRegionId = inputs.sourceRegionId ?? settings.region;
-        const destinationRegionId = inputs.destinationRegionId ?? sourceRegionId;
-        const snapshotId = await sdk.copySnapshot(
-            settings,
-            { sourceSnapshotId: inputs.sourceSnapshotId, sourceRegionId, destinationRegionId, kmsKeyId: inputs.kmsKeyId, snapshotName: inputs.snapshotName, clientToken: inputs.clientToken },
-            { pollIntervalMs: (inputs.pollSeconds ?? 10) * 1000, timeoutMs: (inputs.copyTimeoutSeconds ?? 6 * 3600) * 1000, log: (m) => void pulumi.log.info(m) },
-        );
-        return { id: snapshotId, outs: { ...inputs, sourceRegionId, destinationRegionId, snapshotId } };
-    },
-    async diff(_id, olds: SnapshotCopyInputs, news: SnapshotCopyInputs) {
-        const replaces = (["sourceSnapshotId", "kmsKeyId", "sourceRegionId", "destinationRegionId", "snapshotName"] as const).filter(
-            (k) => news[k] !== undefined && olds[k] !== news[k],
-        );
-        return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
-    },
-    async delete(id: string, outs: SnapshotCopyInputs & { destinationRegionId: string }) {
-        const sdk = loadSdk();
-        await sdk.deleteSnapshot(settingsOf(sdk, outs), outs.destinationRegionId, id);
-    },
+/** SnapshotCopy: copies on create and waits (progress logged); update waits for the copy again; delete deletes it. */
+export const snapshotCopyProvider: pulumi.dynamic.ResourceProvider<SnapshotCopyInputs, SnapshotCopyOutputs> = {
+    check: (olds, news) => loadSdk().snapshotCopySteps.check(olds, news),
+    diff: (id, olds, news) => loadSdk().snapshotCopySteps.diff(id, olds, news),
+    create: (inputs) => loadSdk().snapshotCopySteps.create(inputs, logProgress),
+    update: (id, olds, news) => loadSdk().snapshotCopySteps.update(id, olds, news, logProgress),
+    delete: (id, outs) => loadSdk().snapshotCopySteps.delete(id, outs),
 };

@@ -7,9 +7,9 @@ import { RESOURCE_SHARING_TYPE, ResourceKind } from "../alibaba/names";
 import { Encryption, GrantMethod, Located, ShareIntent, at } from "../intent/model";
 import { judge } from "../rules/registry";
 import { Finding, RuleContext } from "../rules/types";
-import { childSuffix, failOnErrors, known, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
+import { childSuffix, componentSubject, failOnErrors, known, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
 import { EncryptedShareRole, EncryptedShareRoleArgs, checkShareRole } from "./encryptedShareRole";
-import { ownerAccountOrCaller, regionOrProviders } from "./provider";
+import { ownerAccountOrCaller, providerRegion } from "./provider";
 
 /** Arguments common to the share components. */
 export interface ShareArgs extends ShareTargetsArgs {
@@ -32,14 +32,21 @@ export interface ShareArgs extends ShareTargetsArgs {
     createShareRole?: boolean;
     /** The account that owns the resources. Defaults to the provider's account (`getCallerIdentity`). */
     ownerAccountId?: pulumi.Input<string>;
-    /** The region of the resources. Defaults to the provider's region. */
+    /**
+     * The region of the resources, where they are shared. The component's resources are created there: through the
+     * provider passed in (whose region must be this one), else the default provider when this is the stack's
+     * `alicloud:region`, else a provider of this region (one per region per program, with the stack's `alicloud:`
+     * credentials). Defaults to the provider's region.
+     */
     region?: pulumi.Input<string>;
     /** The resource share's name, 1 to 50 letters, digits, `.`, `_`, `-` (C28). Defaults to the component's name, cleaned. */
     shareName?: string;
     /**
-     * Declares every account of `accountIds` is a member of the owner's resource directory: the share then does not
-     * allow external targets (C30) and members accept automatically (C13). Defaults to false: plain accounts are
-     * treated as external, the share allows external targets, and they must accept the invitation within 7 days.
+     * Requires every account of `accountIds` to be a member of the owner's resource directory: the share then does not
+     * allow external targets (C30) and members accept automatically (C13). Members are the accounts of the stack config
+     * `alicloud-sharing:resourceDirectoryAccountIds` (which the policy pack takes too); an account not listed there is
+     * refused. Defaults to false: the share keeps external targets off when every account is a listed member, and
+     * allows them otherwise (those accounts must accept the invitation within 7 days).
      */
     accountsInResourceDirectory?: boolean;
     /** Declares the resources were shared with this account by another one: they cannot be shared on (C10, C16). Defaults to false. */
@@ -55,6 +62,8 @@ export interface ShareArgs extends ShareTargetsArgs {
 export interface ShareValues {
     readonly resourceIds: readonly (string | undefined)[];
     readonly region: string | undefined;
+    /** The region of the provider passed to the component, when one was passed and `region` was given. */
+    readonly providerRegion?: string;
     readonly ownerAccountId: string | undefined;
     readonly kmsKeyId: string | undefined;
     readonly kmsKeyRegion: string | undefined;
@@ -88,15 +97,17 @@ export function resolvedValues(
     region: pulumi.Output<string>,
     args: ShareArgs,
     copyKeyIds: Record<string, pulumi.Input<string>> = {},
+    explicitRegion?: pulumi.Output<string>,
 ): pulumi.Output<ShareValues> {
     const copyRegions = Object.keys(copyKeyIds);
     const ids: pulumi.Output<string[]> = pulumi.all([...resourceIds]);
     const copyKeys: pulumi.Output<string[]> = pulumi.all(copyRegions.map((r) => copyKeyIds[r]));
     return pulumi
-        .all([ids, owner, region, pulumi.output(args.kmsKeyId), pulumi.output(args.kmsKeyRegion), copyKeys])
-        .apply(([resolvedIds, ownerAccountId, regionId, kmsKeyId, kmsKeyRegion, copyKeys]): ShareValues => ({
+        .all([ids, owner, region, pulumi.output(args.kmsKeyId), pulumi.output(args.kmsKeyRegion), copyKeys, explicitRegion ?? pulumi.output(undefined)])
+        .apply(([resolvedIds, ownerAccountId, regionId, kmsKeyId, kmsKeyRegion, copyKeys, actualRegion]): ShareValues => ({
             resourceIds: resolvedIds,
             region: regionId,
+            providerRegion: actualRegion,
             ownerAccountId,
             kmsKeyId,
             kmsKeyRegion,
@@ -113,8 +124,25 @@ export function distinct(findings: readonly Finding[]): Finding[] {
     });
 }
 
+/**
+ * Whether the resource share allows external targets (C30): not when the caller requires directory members, nor when
+ * every account it targets is a listed member; otherwise yes.
+ */
+export function allowsExternalTargets(accounts: readonly string[], args: ShareArgs, context: RuleContext): boolean {
+    if (accounts.length === 0 || args.accountsInResourceDirectory === true) {
+        return false;
+    }
+    const members = new Set(context.resourceDirectoryAccountIds ?? []);
+    return !accounts.every((a) => members.has(a));
+}
+
+/** The account targets that go through the resource share (every one, unless images are granted by permission). */
+function sharedAccounts(args: ShareArgs, method: string | undefined): string[] {
+    return method === "imagePermission" ? [] : targetsOf(args).map((t) => t.value).filter(isAccountId);
+}
+
 /** The share intent of a component's arguments and values. */
-export function shareIntent(kind: ResourceKind, args: ShareArgs, values: ShareValues, image?: ImageShareFacts): ShareIntent {
+export function shareIntent(kind: ResourceKind, args: ShareArgs, values: ShareValues, context: RuleContext, image?: ImageShareFacts): ShareIntent {
     const resourcePath = kind === "snapshot" ? "snapshotIds" : "imageIds";
     const encryption: Encryption = args.serviceKeyEncrypted
         ? { kind: "serviceKey", path: "serviceKeyEncrypted" }
@@ -125,6 +153,7 @@ export function shareIntent(kind: ResourceKind, args: ShareArgs, values: ShareVa
         kind,
         resources: values.resourceIds.map((id, i) => at(`${resourcePath}[${i}]`, id)),
         region: at("region", values.region),
+        providerRegion: at("provider", values.providerRegion),
         ownerAccountId: at("ownerAccountId", values.ownerAccountId),
         targets: targetsOf(args),
         encryption,
@@ -134,8 +163,10 @@ export function shareIntent(kind: ResourceKind, args: ShareArgs, values: ShareVa
         copyToRegions: (image?.copyToRegions ?? []).map((r, i) => at(`copyToRegions[${i}]`, r)),
         copyKeyIds: Object.fromEntries(Object.entries(values.copyKeyIds).map(([r, k]) => [r, at(`copyKmsKeyIds.${r}`, k)])) as Record<string, Located<string>>,
         unencryptedDataAcknowledged: image?.unencryptedDataAcknowledged ?? false,
-        sharedWithThisAccount: args.sharedWithThisAccount === true,
+        sharedWithThisAccount: at("sharedWithThisAccount", args.sharedWithThisAccount === true),
         derivedFromPaidImage: image?.derivedFromPaidImage ?? false,
+        allowExternalTargets:
+            image?.method === "imagePermission" ? undefined : at("accountsInResourceDirectory", allowsExternalTargets(sharedAccounts(args, image?.method), args, context)),
     };
 }
 
@@ -151,6 +182,7 @@ export interface GrantPlan {
     readonly shareName: pulumi.Input<string>;
     readonly dependsOn: pulumi.Resource[];
     readonly provider?: pulumi.ProviderResource;
+    readonly context: RuleContext;
 }
 
 /** The ids created by `createGrants`. */
@@ -181,7 +213,7 @@ export function createGrants(parent: pulumi.Resource, plan: GrantPlan): Grants {
     if (bySharing.length === 0) {
         return {};
     }
-    const external = bySharing.some(isAccountId) && args.accountsInResourceDirectory !== true;
+    const external = allowsExternalTargets(bySharing.filter(isAccountId), args, plan.context);
     const share = new resourcemanager.ResourceShare(
         `${prefix}-share`,
         { resourceShareName: plan.shareName, allowExternalTargets: external },
@@ -244,21 +276,31 @@ export function shareRoleArgs(spec: ShareSpec): EncryptedShareRoleArgs | undefin
 export function checkShare(name: string, spec: ShareSpec, opts: pulumi.ComponentResourceOptions, context: RuleContext) {
     const roleArgs = shareRoleArgs(spec);
     const findings: Finding[] = [
-        ...judge("share", shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), spec.facts), context),
+        ...judge("share", shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), context, spec.facts), context),
         ...(roleArgs === undefined ? [] : checkShareRole(`EncryptedShareRole "${name}-share-role"`, roleArgs, opts, context).findings),
     ];
-    return { warnings: throwIfInvalid(spec.type, name, distinct(findings)), roleArgs };
+    return { warnings: throwIfInvalid(spec.type, name, distinct(findings), opts), roleArgs };
 }
 
 /**
  * Once the component is registered: the owner and region (given or the provider's), the resource ids checked again
  * when every value is known (a failure fails the component's resources), and the share role when one is created.
+ * `explicitProvider` says the caller passed the provider: its region is then compared with `region`.
  */
-export function prepareShare(component: pulumi.ComponentResource, name: string, spec: ShareSpec, context: RuleContext, roleArgs: EncryptedShareRoleArgs | undefined) {
+export function prepareShare(
+    component: pulumi.ComponentResource,
+    name: string,
+    spec: ShareSpec,
+    context: RuleContext,
+    roleArgs: EncryptedShareRoleArgs | undefined,
+    explicitProvider: boolean,
+) {
     const owner = ownerAccountOrCaller(spec.args.ownerAccountId, component);
-    const region = regionOrProviders(spec.args.region, component);
-    const validated = resolvedValues(spec.resourceIds, owner, region, spec.args, spec.copyKeyIds).apply((values) => {
-        failOnErrors(judge("share", shareIntent(spec.kind, spec.args, values, spec.facts), context), component);
+    const actual = explicitProvider || spec.args.region === undefined ? providerRegion(component) : undefined;
+    const region = spec.args.region !== undefined ? pulumi.output(spec.args.region) : actual!;
+    const subject = componentSubject(spec.type, name);
+    const validated = resolvedValues(spec.resourceIds, owner, region, spec.args, spec.copyKeyIds, explicitProvider && spec.args.region !== undefined ? actual : undefined).apply((values) => {
+        failOnErrors(judge("share", shareIntent(spec.kind, spec.args, values, context, spec.facts), context), component, subject);
         return values;
     });
     const shareRole =

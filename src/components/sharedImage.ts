@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/alicloud/ecs";
-import { Provider } from "@pulumi/alicloud/provider";
 import { GrantMethod } from "../intent/model";
 import { asArray, contextFromConfig, defaultShareName, logWarnings, typeToken } from "./common";
+import { placement, regionalProvider } from "./provider";
 import { ImageShareFacts, ShareArgs, ShareSpec, checkShare, createGrants, prepareShare, resourceSuffixes } from "./share";
 
 export interface SharedImageArgs extends ShareArgs {
@@ -36,9 +36,9 @@ const TYPE = "SharedImage";
 /** SharedImage's resource options: the component options, and the providers of the copy regions. */
 export interface SharedImageOptions extends pulumi.ComponentResourceOptions {
     /**
-     * The provider of each copy region, by region id. Defaults to a provider created for the region, which reads
-     * credentials from the environment (`ALIBABA_CLOUD_ACCESS_KEY_ID`, …) but not from the stack's `alicloud:` config.
-     * An option rather than an argument, so the component's schema for other languages stays plain.
+     * The provider of each copy region, by region id. Defaults to the program's provider of that region (one per
+     * region, shared by every component, created with the stack's `alicloud:` credentials). An option rather than an
+     * argument, so the component's schema for other languages stays plain.
      */
     regionProviders?: { [region: string]: pulumi.ProviderResource };
 }
@@ -77,10 +77,11 @@ export class SharedImage extends pulumi.ComponentResource {
         const spec: ShareSpec = { type: TYPE, kind: "image", resourceIds: asArray(args.imageIds), args, facts, copyKeyIds: copyKeys };
         const { warnings, roleArgs } = checkShare(name, spec, opts, context);
         const { regionProviders, ...componentOpts } = opts;
-        super(typeToken(TYPE), name, {}, componentOpts);
+        const place = placement(name, args.region, componentOpts);
+        super(typeToken(TYPE), name, {}, place.opts);
         logWarnings(warnings, this);
 
-        const share = prepareShare(this, name, spec, context, roleArgs);
+        const share = prepareShare(this, name, spec, context, roleArgs, place.explicit !== undefined);
         const { region, dependsOn } = share;
         const method = facts.method as GrantMethod;
         const shareName = args.shareName ?? defaultShareName(name);
@@ -94,11 +95,12 @@ export class SharedImage extends pulumi.ComponentResource {
             method,
             shareName: share.checked.apply(() => shareName),
             dependsOn,
+            context,
         });
 
         const idsByRegion: pulumi.Output<[string, string[]]>[] = [pulumi.all([region, pulumi.all(sourceIds)])];
         for (const copyRegion of facts.copyToRegions) {
-            const provider = regionProviders?.[copyRegion] ?? new Provider(`${name}-${copyRegion}-provider`, { region: copyRegion }, { parent: this });
+            const provider = regionProviders?.[copyRegion] ?? regionalProvider(copyRegion);
             const protect = args.protect ?? true;
             const copies = sourceIds.map(
                 (sourceImageId, i) =>
@@ -123,6 +125,7 @@ export class SharedImage extends pulumi.ComponentResource {
                 shareName: `${shareName.slice(0, 50 - copyRegion.length - 1)}-${copyRegion}`,
                 dependsOn,
                 provider,
+                context,
             });
             idsByRegion.push(pulumi.all([pulumi.output(copyRegion), pulumi.all(copies.map((c) => c.id))]));
         }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { asArray, contextFromConfig, defaultShareName, logWarnings, typeToken } from "./common";
 import { ShareArgs, ShareSpec, checkShare, createGrants, prepareShare, resourceSuffixes } from "./share";
+import { placement } from "./provider";
 import { SnapshotCopy } from "./shareeSteps";
 
 export interface SharedSnapshotArgs extends ShareArgs {
@@ -38,7 +39,8 @@ export class SharedSnapshot extends pulumi.ComponentResource {
         const snapshotIds = asArray(args.snapshotIds);
         const spec: ShareSpec = { type: TYPE, kind: "snapshot", resourceIds: snapshotIds, args: shared };
         const { warnings, roleArgs } = checkShare(name, spec, opts, context);
-        super(typeToken(TYPE), name, {}, opts);
+        const place = placement(name, args.region, opts);
+        super(typeToken(TYPE), name, {}, place.opts);
         logWarnings(warnings, this);
 
         const suffixes = resourceSuffixes(snapshotIds);
@@ -48,7 +50,7 @@ export class SharedSnapshot extends pulumi.ComponentResource {
                       new SnapshotCopy(`${name}-copy-${suffixes[i]}`, { sourceSnapshotId, kmsKeyId: args.kmsKeyId!, sourceRegionId: args.region, destinationRegionId: args.region }, { parent: this }),
               )
             : [];
-        const share = prepareShare(this, name, copying ? { ...spec, resourceIds: copies.map((c) => c.snapshotId) } : spec, context, roleArgs);
+        const share = prepareShare(this, name, copying ? { ...spec, resourceIds: copies.map((c) => c.snapshotId) } : spec, context, roleArgs, place.explicit !== undefined);
         const grants = createGrants(this, {
             kind: "snapshot",
             prefix: name,
@@ -58,6 +60,7 @@ export class SharedSnapshot extends pulumi.ComponentResource {
             method: "resourceShare",
             shareName: share.checked.apply(() => args.shareName ?? defaultShareName(name)),
             dependsOn: share.dependsOn,
+            context,
         });
         this.resourceShareId = grants.resourceShareId!;
         this.shareRoleName = share.shareRole ? share.shareRole.roleName : pulumi.output(undefined);

@@ -2,14 +2,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/alicloud/ecs";
 import * as ram from "@pulumi/alicloud/ram";
-import { isKmsKeyId, isSnapshotId } from "../alibaba/ids";
-import { CUSTOM_POLICY_TYPE, SHARED_SNAPSHOT_TAG } from "../alibaba/names";
-import { AccessIntent, DiskIntent, Located, at } from "../intent/model";
+import { CUSTOM_POLICY_TYPE, SHARED_SNAPSHOT_TAG, sharedSnapshotTagValue } from "../alibaba/names";
+import { AccessIntent, DiskIntent, at, partialShareIntent } from "../intent/model";
 import { renderDocument, shareeImageAccessPolicy } from "../ram/documents";
-import { findingsOf, judge } from "../rules/registry";
+import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
-import { Finding } from "../rules/types";
-import { asArray, contextFromConfig, failOnErrors, known, logWarnings, throwIfInvalid, typeToken } from "./common";
+import { Finding, RuleContext } from "../rules/types";
+import { asArray, componentSubject, contextFromConfig, failOnErrors, known, logWarnings, throwIfInvalid, typeToken } from "./common";
 import { SnapshotCopy } from "./shareeSteps";
 
 export interface SharedSnapshotDiskArgs {
@@ -46,22 +45,20 @@ export function diskIntent(args: SharedSnapshotDiskArgs, values: { snapshotId?: 
     return {
         snapshotId: at("snapshotId", values.snapshotId),
         category: at("category", args.category ?? DEFAULT_CATEGORY),
-        sourceEncrypted: args.sourceEncrypted !== false,
+        sourceEncrypted: at("sourceEncrypted", args.sourceEncrypted !== false),
         sourceKmsKeyId: args.sourceKmsKeyId === undefined ? undefined : at("sourceKmsKeyId", values.sourceKmsKeyId),
         encrypted: at("encrypted", args.sourceEncrypted === false && args.kmsKeyId === undefined ? false : true),
         kmsKeyId: args.kmsKeyId === undefined ? undefined : at("kmsKeyId", values.kmsKeyId),
     };
 }
 
-/** The C11 findings plus the id formats of a disk's values. */
-function diskFindings(args: SharedSnapshotDiskArgs, values: { snapshotId?: string; kmsKeyId?: string; sourceKmsKeyId?: string }): Finding[] {
+/** The C11 findings plus the id formats of a disk's values (the registry's id rules, on the snapshot and the two keys). */
+function diskFindings(args: SharedSnapshotDiskArgs, values: { snapshotId?: string; kmsKeyId?: string; sourceKmsKeyId?: string }, context: RuleContext): Finding[] {
     const intent = diskIntent(args, values);
-    const bad = (v: Located<string> | undefined, valid: (v: string) => boolean, what: string) =>
-        v?.value !== undefined && !valid(v.value) ? [{ path: v.path, message: `${JSON.stringify(v.value)} is not ${what}.`, fix: "Give the id as the console shows it." }] : [];
+    const keys = [intent.kmsKeyId, intent.sourceKmsKeyId].filter((k) => k !== undefined).map((keyId) => ({ keyId: keyId!, region: at<string>("region", undefined) }));
     return [
-        ...findingsOf(resourceIdFormat, bad(intent.snapshotId, isSnapshotId, "a snapshot id (s-…)")),
-        ...findingsOf(kmsKeyFormat, [...bad(intent.kmsKeyId, isKmsKeyId, "a KMS key id (key-…)"), ...bad(intent.sourceKmsKeyId, isKmsKeyId, "a KMS key id (key-…)")]),
-        ...judge("disk", intent, contextFromConfig()),
+        ...judgeWith([resourceIdFormat, kmsKeyFormat], partialShareIntent("snapshot", { resources: [intent.snapshotId], additionalKeys: keys }), context),
+        ...judge("disk", intent, context),
     ];
 }
 
@@ -78,15 +75,18 @@ export class SharedSnapshotDisk extends pulumi.ComponentResource {
         const copyFirst = args.copyFirst === true;
         // Copying first asks of the copy what C11 asks of the disk (an own key, not the source's), but not the category.
         const judged: SharedSnapshotDiskArgs = copyFirst ? { ...args, category: undefined } : args;
+        const context = contextFromConfig();
         const warnings = throwIfInvalid(
             DISK_TYPE,
             name,
-            diskFindings(judged, { snapshotId: known(args.snapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }),
+            diskFindings(judged, { snapshotId: known(args.snapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }, context),
+            opts,
         );
         super(typeToken(DISK_TYPE), name, {}, opts);
         logWarnings(warnings, this);
+        const subject = componentSubject(DISK_TYPE, name);
         const checked = pulumi.all([pulumi.output(args.snapshotId), pulumi.output(args.kmsKeyId), pulumi.output(args.sourceKmsKeyId)]).apply(([snapshotId, kmsKeyId, sourceKmsKeyId]) => {
-            failOnErrors(diskFindings(judged, { snapshotId, kmsKeyId, sourceKmsKeyId }), this);
+            failOnErrors(diskFindings(judged, { snapshotId, kmsKeyId, sourceKmsKeyId }, context), this, subject);
             return snapshotId;
         });
         const source = copyFirst
@@ -105,7 +105,7 @@ export class SharedSnapshotDisk extends pulumi.ComponentResource {
                 diskName: args.diskName,
                 performanceLevel: args.performanceLevel,
                 // Tells the policy pack the snapshot was shared with this account, so C11 is judged on the raw disk too.
-                tags: copyFirst ? undefined : { [SHARED_SNAPSHOT_TAG]: "true" },
+                tags: copyFirst ? undefined : { [SHARED_SNAPSHOT_TAG]: sharedSnapshotTagValue(args.sourceEncrypted !== false) },
             },
             { parent: this },
         );
@@ -153,7 +153,7 @@ export class ShareeImageAccess extends pulumi.ComponentResource {
 
     constructor(name: string, args: ShareeImageAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
         const document = renderDocument(shareeImageAccessPolicy(args.allowLaunch !== false));
-        const warnings = throwIfInvalid(ACCESS_TYPE, name, judge("access", accessIntent(args, document), contextFromConfig()));
+        const warnings = throwIfInvalid(ACCESS_TYPE, name, judge("access", accessIntent(args, document), contextFromConfig()), opts);
         super(typeToken(ACCESS_TYPE), name, {}, opts);
         logWarnings(warnings, this);
         const policy = new ram.Policy(

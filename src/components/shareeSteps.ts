@@ -5,10 +5,16 @@ import { judge } from "../rules/registry";
 import { contextFromConfig, failOnErrors, known, throwIfInvalid, typeToken } from "./common";
 import { shareAcceptanceProvider, snapshotCopyProvider } from "./providers";
 
+/** The stack's `alicloud:region`, read here (in the component, never in a provider) and passed as an input. */
+function stackRegion(): string | undefined {
+    return new pulumi.Config("alicloud").get("region");
+}
+
 /** The dynamic resource behind ShareAcceptance. */
 class AcceptedShare extends pulumi.dynamic.Resource {
     // `declare`: a class field would reset, after super(), the output the base class defines.
     declare public readonly status: pulumi.Output<string>;
+    declare public readonly invitationId: pulumi.Output<string>;
     constructor(name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
         super(shareAcceptanceProvider, name, { ...props, status: undefined, invitationId: undefined }, opts, "alicloud-sharing");
     }
@@ -30,25 +36,29 @@ export interface ShareAcceptanceArgs {
      * automatically (C13): no invitation is then success. Defaults to false.
      */
     insideResourceDirectory?: boolean;
-    /** The region of the share. Defaults to the stack's `alicloud:region`. */
+    /** The region of the share. Defaults to the stack's `alicloud:region`, else `ALIBABA_CLOUD_REGION_ID` when the step runs. */
     region?: pulumi.Input<string>;
     /** An endpoint override (`host:port`, plain HTTP), for tests against a local emulator. */
     endpoint?: pulumi.Input<string>;
     /** Per API request, in seconds. Defaults to 30. */
     timeoutSeconds?: number;
-    /** Retries of a request on throttling, 5xx and network errors, with exponential backoff. Defaults to 5. */
+    /** Retries of a request on throttling, 5xx, unreadable answers and network errors, with exponential backoff and jitter. Defaults to 5. */
     maxRetries?: number;
 }
 
 /**
  * Accepts the invitation to a resource share, as the sharee (C13: accounts outside the owner's directory must accept
- * within 7 days). Already accepted, or automatically accepted inside a directory, is success; an expired or missing
- * invitation fails with what the owner must do. Deleting it does nothing: a sharee cannot leave a share by API, the
- * owner removes the target.
+ * within 7 days). Already accepted (also when an accept's answer was lost), or automatically accepted inside a
+ * directory, is success; an expired or missing invitation fails with what the owner must do. Changing
+ * `insideResourceDirectory` or the call settings accepts again; another share or region is a new acceptance. Deleting
+ * it does nothing: a sharee cannot leave a share by API, the owner removes the target. Credentials are read when the
+ * step runs (the environment, else Alibaba's default credential chain), never from the stack's config or state.
  */
 export class ShareAcceptance extends pulumi.ComponentResource {
     /** `Accepted`, or `Associated` when accepted automatically inside the directory. */
     public readonly status!: pulumi.Output<string>;
+    /** The share joined, once accepted (depend on it to come after the acceptance). Secret when the input is. */
+    public readonly resourceShareId!: pulumi.Output<string>;
 
     constructor(name: string, args: ShareAcceptanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super(typeToken("ShareAcceptance"), name, {}, opts);
@@ -57,7 +67,7 @@ export class ShareAcceptance extends pulumi.ComponentResource {
             {
                 resourceShareId: args.resourceShareId,
                 insideResourceDirectory: args.insideResourceDirectory ?? false,
-                region: args.region,
+                region: args.region ?? stackRegion(),
                 endpoint: args.endpoint,
                 timeoutSeconds: args.timeoutSeconds,
                 maxRetries: args.maxRetries,
@@ -65,7 +75,9 @@ export class ShareAcceptance extends pulumi.ComponentResource {
             { parent: this },
         );
         this.status = acceptance.status;
-        this.registerOutputs({ status: this.status });
+        // From the input itself, after the acceptance: as secret as the input, whatever the engine records.
+        this.resourceShareId = pulumi.all([args.resourceShareId, acceptance.status]).apply(([id]) => id);
+        this.registerOutputs({ status: this.status, resourceShareId: this.resourceShareId });
     }
 }
 
@@ -76,7 +88,7 @@ export interface SnapshotCopyArgs {
     kmsKeyId: pulumi.Input<string>;
     /** The source's key, when known: the copy's key must differ from it (C12). */
     sourceKmsKeyId?: pulumi.Input<string>;
-    /** The source's region. Defaults to the stack's `alicloud:region`. */
+    /** The source's region. Defaults to the stack's `alicloud:region`, else `ALIBABA_CLOUD_REGION_ID` when the step runs. */
     sourceRegionId?: pulumi.Input<string>;
     /** The copy's region. Defaults to the source's region. */
     destinationRegionId?: pulumi.Input<string>;
@@ -90,7 +102,7 @@ export interface SnapshotCopyArgs {
     endpoint?: pulumi.Input<string>;
     /** Per API request, in seconds. Defaults to 30. */
     timeoutSeconds?: number;
-    /** Retries of a request on throttling, 5xx and network errors, with exponential backoff. Defaults to 5. */
+    /** Retries of a request on throttling, 5xx, unreadable answers and network errors, with exponential backoff and jitter. Defaults to 5. */
     maxRetries?: number;
 }
 
@@ -105,8 +117,12 @@ function copyFindings(values: { sourceSnapshotId?: string; kmsKeyId?: string; so
 
 /**
  * Copies a snapshot, encrypted with a customer-managed key, and waits until the copy is accomplished (progress is
- * logged). A retried create never makes a second copy (a client token derived from the resource's name). The copy
- * is deleted with the resource.
+ * logged). Each intended copy has its own ClientToken (a nonce new for the resource and for each replacement, hashed
+ * with the source, key, regions and name), so a retried request never makes a second copy, two copies never share
+ * one, and a replacement never gets the old copy back. A copy that ends failed is deleted before the error; a create
+ * that timed out is kept in the state and the next update waits for it again. Changing the source, key, regions or
+ * name replaces the copy (the new one first, then the old one is deleted). The copy is deleted with the resource.
+ * Credentials are read when the step runs (the environment, else Alibaba's default credential chain).
  */
 export class SnapshotCopy extends pulumi.ComponentResource {
     /** The copy's id. */
@@ -125,10 +141,9 @@ export class SnapshotCopy extends pulumi.ComponentResource {
             {
                 sourceSnapshotId: args.sourceSnapshotId,
                 kmsKeyId,
-                sourceRegionId: args.sourceRegionId,
+                sourceRegionId: args.sourceRegionId ?? stackRegion(),
                 destinationRegionId: args.destinationRegionId,
                 snapshotName: args.snapshotName,
-                clientToken: `alicloud-sharing-${pulumi.getProject()}-${pulumi.getStack()}-${name}`.slice(0, 64),
                 pollSeconds: args.pollSeconds,
                 copyTimeoutSeconds: args.copyTimeoutSeconds,
                 timeoutSeconds: args.timeoutSeconds,

@@ -30,6 +30,8 @@ export interface ShareIntent {
     readonly resources: readonly Located<string>[];
     /** The region the resources live in (and are shared in). */
     readonly region: Located<string>;
+    /** The region of the provider a component was given, when it was given one (compared with `region`). */
+    readonly providerRegion?: Located<string>;
     /** The account that owns the resources. */
     readonly ownerAccountId: Located<string>;
     /** The recipients: account ids, a directory id, folder paths. */
@@ -46,8 +48,8 @@ export interface ShareIntent {
     readonly copyKeyIds: Readonly<Record<string, Located<string>>>;
     /** The caller confirmed that sharing unencrypted data is intended (C23). */
     readonly unencryptedDataAcknowledged: boolean;
-    /** The caller declared the resources were shared with this account by another (C10, C16). */
-    readonly sharedWithThisAccount: boolean;
+    /** The resources were shared with this account by another (C10, C16): declared by the caller, or known to the pack. */
+    readonly sharedWithThisAccount: Located<boolean>;
     /** The caller declared the image derives from a paid marketplace image (C26). */
     readonly derivedFromPaidImage: boolean;
     /**
@@ -59,24 +61,43 @@ export interface ShareIntent {
     readonly shareRolePresent?: boolean;
     /** Inline lists set on the resource share (`targets`, `resources`, `resourceArns`), which act only at creation (C29). */
     readonly inlineLists?: readonly string[];
+    /** Whether the resource share takes targets outside the owner's resource directory (C30); undefined when not judged. */
+    readonly allowExternalTargets?: Located<boolean>;
+    /** Further keys with their regions, besides the resources' own (a share role's `additionalKmsKeys`). */
+    readonly additionalKeys?: readonly KeyRef[];
+}
+
+/** A KMS key and the region it lives in, each located. */
+export interface KeyRef {
+    readonly keyId: Located<string>;
+    readonly region: Located<string>;
 }
 
 /** A share role as configured: the subject of the role rules. */
 export interface RoleIntent {
     /** What the role is for, when known (which well-known name it must have). */
     readonly kind: ResourceKind | undefined;
+    /** The kind as the caller wrote it (a component's `resourceKind`), when it was given as a string to check. */
+    readonly resourceKind?: Located<string>;
     readonly roleName: Located<string>;
-    /** The trust policy, as JSON text or an object. */
-    readonly trustPolicy: Located<unknown>;
-    /** The KMS permission policy attached to the role, when it is known. */
+    /** The trust policy, as JSON text or an object; absent when this subject is not about the trust (an attached policy). */
+    readonly trustPolicy?: Located<unknown>;
+    /** One KMS permission policy of the role, judged on its own: only the actions and exact ARNs of C9 (S2). */
     readonly kmsPolicy?: Located<unknown>;
+    /**
+     * Every custom policy attached to the role, judged together: they must grant the C9 actions completely on each key
+     * (C9, S2). Undefined when not judged (no encrypted share uses the role).
+     */
+    readonly attachedKmsPolicies?: readonly Located<unknown>[];
     /** The principals the role must trust: the targets of the encrypted shares that use it (S5). */
     readonly expectedTargets?: readonly string[];
     /** The keys the role must be able to use (S2). */
     readonly expectedKeyArns?: readonly string[];
     readonly maxSessionDuration?: Located<number>;
-    /** Other definitions of a role of the same name in the same account, in the same program (S4). */
+    /** Other definitions of a role of the same name in the same account, in the same program (S4): the first few. */
     readonly otherDefinitions?: readonly string[];
+    /** How many other definitions there are in all, when more than `otherDefinitions` lists. */
+    readonly otherDefinitionCount?: number;
     /** System policies attached to the role (a share role needs only its custom KMS policy, S2). */
     readonly systemPolicies?: readonly Located<string>[];
 }
@@ -105,8 +126,8 @@ export interface ExemptionIntent {
 export interface DiskIntent {
     readonly snapshotId: Located<string>;
     readonly category: Located<string>;
-    /** Whether the shared snapshot is encrypted. */
-    readonly sourceEncrypted: boolean;
+    /** Whether the shared snapshot is encrypted (undefined while unknown). */
+    readonly sourceEncrypted: Located<boolean>;
     /** The key the shared snapshot is encrypted with, when the sharee knows it. */
     readonly sourceKmsKeyId?: Located<string>;
     readonly encrypted: Located<boolean>;
@@ -137,7 +158,7 @@ export function partialShareIntent(kind: ResourceKind, fields: Partial<ShareInte
         copyToRegions: [],
         copyKeyIds: {},
         unencryptedDataAcknowledged: true,
-        sharedWithThisAccount: false,
+        sharedWithThisAccount: at("sharedWithThisAccount", false),
         derivedFromPaidImage: false,
         ...fields,
     };

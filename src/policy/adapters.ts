@@ -1,5 +1,6 @@
 /** From one raw resource to the intents the rules judge. */
-import { RESOURCE_KINDS, RESOURCE_SHARING_TYPE, ResourceKind, SHARED_SNAPSHOT_TAG, SHARE_ROLE_NAME } from "../alibaba/names";
+import { isImageId, isSnapshotId } from "../alibaba/ids";
+import { RESOURCE_KINDS, RESOURCE_SHARING_TYPE, ResourceKind, SHARED_SNAPSHOT_TAG, SHARE_ROLE_NAME, sharedSnapshotTagValue } from "../alibaba/names";
 import { Located, RoleIntent, at, partialShareIntent } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
 import { Subject } from "./framework";
@@ -11,11 +12,29 @@ export function shareRoleKind(name: unknown): ResourceKind | undefined {
     return RESOURCE_KINDS.find((k) => SHARE_ROLE_NAME[k] === name);
 }
 
-/** The kind of a Resource Sharing resource type, compared without case so a typo is still judged (C31). */
+/** The kind of a Resource Sharing resource type, when it is exactly one of the type strings (C31). */
 export function sharingKind(resourceType: unknown): ResourceKind | undefined {
-    return typeof resourceType === "string" ? RESOURCE_KINDS.find((k) => RESOURCE_SHARING_TYPE[k].toLowerCase() === resourceType.toLowerCase()) : undefined;
+    return RESOURCE_KINDS.find((k) => RESOURCE_SHARING_TYPE[k] === resourceType);
 }
 
+/**
+ * The kind of a shared resource: its exact type, else what its id looks like (`s-…`, `m-…`), else what its type
+ * resembles, so a misspelt or missing type (C31) is still judged as the snapshot or image it shares.
+ */
+export function sharedResourceKind(resourceType: unknown, resourceId: unknown): ResourceKind | undefined {
+    const exact = sharingKind(resourceType);
+    if (exact !== undefined) {
+        return exact;
+    }
+    if (isSnapshotId(resourceId)) {
+        return "snapshot";
+    }
+    if (isImageId(resourceId)) {
+        return "image";
+    }
+    const lower = typeof resourceType === "string" ? resourceType.toLowerCase() : "";
+    return RESOURCE_KINDS.find((k) => lower.startsWith(k));
+}
 
 /** The owner of a resource: configured, or the `accountId` of its provider. */
 export function ownerOf(resource: RawResource, settings: PolicySettings): Located<string> {
@@ -34,22 +53,14 @@ export function roleFields(role: RawResource): { roleName: Located<string>; trus
 }
 
 /**
- * A role as a share role, or undefined when it is none: a share role has a well-known name, or trusts ECS in some
- * account (`<uid>@ecs.aliyuncs.com`) or everywhere (`*@ecs.aliyuncs.com`): then it must have a well-known name (S4).
+ * A role as a share role, or undefined when it is none: a share role has a well-known name, or names ECS's service in
+ * its trust (`<uid>@ecs.aliyuncs.com`, `*@ecs.aliyuncs.com`, or any other form): then it must have a well-known name (S4).
  */
 export function roleIntentOf(role: RawResource): RoleIntent | undefined {
     const { roleName, trust } = roleFields(role);
     const kind = shareRoleKind(roleName.value);
-    if (kind === undefined) {
-        if (trust.value === undefined) {
-            return undefined;
-        }
-        const analysis = analyzeTrustPolicy(trust.value);
-        const trustsEcs = analysis.accountIds.length + analysis.directoryIds.length + analysis.folderPathPatterns.length > 0 ||
-            analysis.openPrincipals.some((p) => p.endsWith("@ecs.aliyuncs.com"));
-        if (!trustsEcs) {
-            return undefined;
-        }
+    if (kind === undefined && (trust.value === undefined || !analyzeTrustPolicy(trust.value).mentionsEcs)) {
+        return undefined;
     }
     const duration = role.props.maxSessionDuration;
     return {
@@ -63,7 +74,7 @@ export function roleIntentOf(role: RawResource): RoleIntent | undefined {
 /** ram.Role: the share role it is, if any. */
 export function roleSubjects(role: RawResource): Subject[] {
     const intent = roleIntentOf(role);
-    return intent === undefined ? [] : [{ kind: "role", subject: intent, urn: role.urn, name: role.name }];
+    return intent === undefined ? [] : [{ kind: "role", subject: intent, urn: role.urn, name: role.name, type: role.type }];
 }
 
 /** ram.RolePolicyAttachment: a system policy on a share role. */
@@ -74,14 +85,10 @@ export function attachmentSubjects(attachment: RawResource): Subject[] {
     }
     return [{
         kind: "role",
-        subject: {
-            kind,
-            roleName: at("roleName", SHARE_ROLE_NAME[kind]),
-            trustPolicy: at<unknown>("trustPolicy", undefined),
-            systemPolicies: [locatedString("policyName", attachment.props.policyName)],
-        },
+        subject: { kind, roleName: at("roleName", SHARE_ROLE_NAME[kind]), systemPolicies: [locatedString("policyName", attachment.props.policyName)] },
         urn: attachment.urn,
         name: attachment.name,
+        type: attachment.type,
     }];
 }
 
@@ -93,9 +100,14 @@ function inlineLists(share: RawResource): string[] {
     });
 }
 
-/** Resource Sharing resources: the share (name, inline lists), a shared resource (type, id), a target (principal). */
+/** A raw resource type: unknown is `undefined`, absent is `""` (no type given, C31). */
+function resourceTypeOf(value: unknown): Located<string> {
+    return value === undefined || value === null ? at("resourceType", "") : locatedString("resourceType", value);
+}
+
+/** Resource Sharing resources: the share (name, inline lists), a shared resource (type, id, received), a target (principal). */
 export function resourceSharingSubjects(resource: RawResource, settings: PolicySettings): Subject[] {
-    const where = { urn: resource.urn, name: resource.name };
+    const where = { urn: resource.urn, name: resource.name, type: resource.type };
     switch (resource.type) {
         case "alicloud:resourcemanager/resourceShare:ResourceShare": {
             const targets = (rawList(resource.props.targets) ?? []).map((t, i) => locatedString(`targets[${i}]`, t));
@@ -114,13 +126,16 @@ export function resourceSharingSubjects(resource: RawResource, settings: PolicyS
         }
         case "alicloud:resourcemanager/sharedResource:SharedResource": {
             const type = resource.props.resourceType;
-            const kind = sharingKind(type);
-            if (kind === undefined) {
-                return [];
-            }
+            const resourceId = resource.props.resourceId;
+            const kind = sharedResourceKind(type, resourceId) ?? "snapshot";
+            const received = kind === "snapshot" && typeof resourceId === "string" && settings.receivedSnapshots.some((r) => r.snapshotId === resourceId);
             return [{
                 kind: "share",
-                subject: partialShareIntent(kind, { resources: [locatedString("resourceId", resource.props.resourceId)], resourceType: locatedString("resourceType", type) }),
+                subject: partialShareIntent(kind, {
+                    resources: [locatedString("resourceId", resourceId)],
+                    resourceType: resourceTypeOf(type),
+                    sharedWithThisAccount: at("resourceId", received),
+                }),
                 ...where,
             }];
         }
@@ -151,19 +166,24 @@ export function imagePermissionSubjects(permission: RawResource, settings: Polic
         }),
         urn: permission.urn,
         name: permission.name,
+        type: permission.type,
     }];
 }
 
-
-/** ecs.EcsDisk / ecs.Disk made from a snapshot shared with the account (C11). */
+/**
+ * ecs.EcsDisk / ecs.Disk made from a snapshot shared with the account (C11): one listed in `receivedSnapshots`, or
+ * tagged by SharedSnapshotDisk. The snapshot's encryption comes from the config when it lists the snapshot, else from
+ * the tag; unknown is judged as encrypted.
+ */
 export function diskSubjects(disk: RawResource, settings: PolicySettings): Subject[] {
     const snapshotId = disk.props.snapshotId;
     const tags = disk.props.tags;
-    const tagged = typeof tags === "object" && tags !== null && SHARED_SNAPSHOT_TAG in tags;
+    const tag = typeof tags === "object" && tags !== null ? (tags as Record<string, unknown>)[SHARED_SNAPSHOT_TAG] : undefined;
     const received = settings.receivedSnapshots.find((r) => r.snapshotId === snapshotId);
-    if (!tagged && received === undefined) {
+    if (tag === undefined && received === undefined) {
         return [];
     }
+    const sourceEncrypted = received !== undefined ? at("receivedSnapshots.encrypted", received.encrypted !== false) : at("tags", tag !== sharedSnapshotTagValue(false));
     const category = firstProp(disk.props, "category");
     const kmsKeyId = disk.props.kmsKeyId;
     return [{
@@ -171,26 +191,33 @@ export function diskSubjects(disk: RawResource, settings: PolicySettings): Subje
         subject: {
             snapshotId: locatedString("snapshotId", snapshotId),
             category: category.value === undefined ? at("category", "cloud_efficiency") : locatedString("category", category.value),
-            sourceEncrypted: true,
+            sourceEncrypted,
             sourceKmsKeyId: received?.kmsKeyId === undefined ? undefined : at("receivedSnapshots.kmsKeyId", received.kmsKeyId),
             encrypted: at("encrypted", isUnknown(disk.props.encrypted) ? undefined : disk.props.encrypted === true),
             kmsKeyId: kmsKeyId === undefined || kmsKeyId === null ? undefined : locatedString("kmsKeyId", kmsKeyId),
         },
         urn: disk.urn,
         name: disk.name,
+        type: disk.type,
     }];
 }
 
-/** ecs.Image made from a snapshot shared with the account (C10). */
+/** ecs.Image made from snapshots (its `snapshotId`, or the snapshots of its disk device mappings) shared with the account (C10). */
 export function imageSourceSubjects(image: RawResource, settings: PolicySettings): Subject[] {
-    const snapshotId = image.props.snapshotId;
-    if (typeof snapshotId !== "string") {
-        return [];
-    }
-    return [{
-        kind: "imageSource",
-        subject: { snapshotId: locatedString("snapshotId", snapshotId), sharedWithThisAccount: settings.receivedSnapshots.some((r) => r.snapshotId === snapshotId) },
+    const mappings = rawList(image.props.diskDeviceMappings) ?? [];
+    const sources: Located<string>[] = [
+        ...(image.props.snapshotId === undefined ? [] : [locatedString("snapshotId", image.props.snapshotId)]),
+        ...mappings.flatMap((m, i) =>
+            typeof m === "object" && m !== null && (m as Record<string, unknown>).snapshotId !== undefined
+                ? [locatedString(`diskDeviceMappings[${i}].snapshotId`, (m as Record<string, unknown>).snapshotId)]
+                : [],
+        ),
+    ];
+    return sources.map((snapshotId) => ({
+        kind: "imageSource" as const,
+        subject: { snapshotId, sharedWithThisAccount: settings.receivedSnapshots.some((r) => r.snapshotId === snapshotId.value) },
         urn: image.urn,
         name: image.name,
-    }];
+        type: image.type,
+    }));
 }

@@ -5,9 +5,10 @@
  */
 import type { EnforcementLevel, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { at } from "../intent/model";
-import { judgeWith } from "../rules/registry";
+import { PolicyName } from "../rules/enforcement";
+import { findingsOf, judgeWith, rulesJudgedBy } from "../rules/registry";
 import { exemptionValid } from "../rules/organization";
-import { AnyRule, Finding, Rule, RuleSubjects, SubjectKind, formatFinding } from "../rules/types";
+import { AnyRule, Finding, FindingSubject, Rule, RuleSubjects, SubjectKind, formatFinding } from "../rules/types";
 import { RawResource, fromPolicyResource, fromResourceArgs } from "./resources";
 import { Exemption, PolicySettings, SettingName, configSchema, readSettings } from "./settings";
 
@@ -18,20 +19,22 @@ export type Subject = {
         subject: RuleSubjects[K];
         urn: string;
         name: string;
+        /** The resource's type token. */
+        type: string;
         /** The ids of the policy's rules that apply to this subject; all of them when absent. */
         only?: readonly string[];
     };
 }[SubjectKind];
 
 interface SharingPolicyDefinition {
-    /** Kebab-case, `sharing-…`. */
-    readonly name: string;
+    /** Kebab-case, `sharing-…`: a policy of the registry's enforcement matrix, or an organization's own name. */
+    readonly name: PolicyName | string;
     readonly description: string;
     readonly enforcementLevel: EnforcementLevel;
     /** The settings the policy reads (its config schema). */
     readonly settings: readonly SettingName[];
-    /** The registry rules it runs. */
-    readonly rules: readonly AnyRule[];
+    /** The registry rules it runs. Defaults to the rules the registry's enforcement matrix gives the policy's name. */
+    readonly rules?: readonly AnyRule[];
 }
 
 export interface SharingResourcePolicyDefinition extends SharingPolicyDefinition {
@@ -54,8 +57,15 @@ export interface ExemptionUse {
 /** The exemptions applied in this process, for `sharing-exemptions` to list (one pack process serves one preview or update). */
 export const exemptionsInUse = new Map<string, ExemptionUse>();
 
-const globToRegExp = (pattern: string): RegExp =>
-    new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+const patterns = new Map<string, RegExp>();
+const globToRegExp = (pattern: string): RegExp => {
+    let re = patterns.get(pattern);
+    if (re === undefined) {
+        re = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+        patterns.set(pattern, re);
+    }
+    return re;
+};
 
 /** The exemption that covers a finding on a resource, if any. */
 export function matchingExemption(exemptions: readonly Exemption[], urn: string, name: string, finding: Finding): Exemption | undefined {
@@ -66,19 +76,37 @@ export function matchingExemption(exemptions: readonly Exemption[], urn: string,
     });
 }
 
+/** What a violation carries besides its text: the finding it renders, when it renders one. */
+export interface ReportedViolation {
+    readonly message: string;
+    readonly urn?: string;
+    readonly enforcementLevel?: EnforcementLevel;
+    /** The finding, as data (the policy server ignores it; in-process readers such as the preview and tests use it). */
+    readonly finding?: Finding;
+}
+
 /**
- * Reports a violation whose message is exactly `message`. The policy server (1.21) takes an object as well as a
- * string; with a string it puts the policy's description in front, so the message would not start with the ids.
+ * Reports a violation whose message is exactly `message`, with its finding as data. The policy server (1.21) takes an
+ * object as well as a string; with a string it puts the policy's description in front, so the message would not start
+ * with the ids.
  */
-export function reportExactly(report: ReportViolation, message: string, urn?: string, enforcementLevel?: EnforcementLevel): void {
-    (report as unknown as (violation: { message: string; urn?: string; enforcementLevel?: EnforcementLevel }) => void)({ message, urn, enforcementLevel });
+export function reportExactly(report: ReportViolation, message: string, urn?: string, enforcementLevel?: EnforcementLevel, finding?: Finding): void {
+    const violation: ReportedViolation = { message, urn, enforcementLevel, ...(finding === undefined ? {} : { finding }) };
+    (report as unknown as (violation: ReportedViolation) => void)(violation);
+}
+
+/** Reports a finding: its message rendered from it (the ids first, the path last), the finding itself as data. */
+export function reportFinding(report: ReportViolation, finding: Finding, enforcementLevel?: EnforcementLevel): void {
+    reportExactly(report, formatFinding(finding, finding.path), finding.subject?.urn, enforcementLevel, finding);
 }
 
 /** Judges subjects and reports violations; the messages start with the constraint ids. */
 export function reportFindings(policy: string, rules: readonly AnyRule[], subjects: readonly Subject[], settings: PolicySettings, report: ReportViolation): void {
     for (const s of subjects) {
         const selected = rules.filter((r) => r.subject === s.kind && (s.only === undefined || s.only.includes(r.id))) as unknown as Rule<typeof s.kind>[];
-        for (const finding of judgeWith(selected, s.subject as never, settings.context)) {
+        const about: FindingSubject = { type: s.type, name: s.name, urn: s.urn };
+        const found = selected.flatMap((rule) => findingsOf(rule as unknown as AnyRule, rule.check(s.subject as never, settings.context), about));
+        for (const finding of found) {
             const exemption = matchingExemption(settings.exemptions, s.urn, s.name, finding);
             if (exemption !== undefined && exemption.expires >= settings.context.today) {
                 exemptionsInUse.set(`${policy}|${s.urn}|${exemption.resource}`, { policy, urn: s.urn, exemption });
@@ -93,47 +121,65 @@ export function reportFindings(policy: string, rules: readonly AnyRule[], subjec
                     expires: at(`exemptions[${i}].expires`, exemption.expires),
                 }, settings.context);
                 for (const e of expired) {
-                    reportExactly(report, formatFinding(e, `${policy} config ${e.path}`), s.urn);
+                    const located = { ...e, path: `${policy} config ${e.path}`, subject: about };
+                    reportExactly(report, formatFinding(located, located.path), s.urn, undefined, located);
                 }
             }
-            reportExactly(report, formatFinding(finding, finding.path), s.urn);
+            reportFinding(report, finding);
         }
     }
 }
 
+/** The rules a definition runs: its own list, else the registry's for its name. */
+const rulesOf = (def: SharingPolicyDefinition): readonly AnyRule[] => def.rules ?? rulesJudgedBy(def.name as PolicyName);
+
+/** Policy config read once per config object (the server hands each policy the same one), so indexes built from it are reused. */
+const settingsCache = new WeakMap<object, PolicySettings>();
+export function settingsOf(config: Record<string, unknown>): PolicySettings {
+    let settings = settingsCache.get(config);
+    if (settings === undefined) {
+        settings = readSettings(config);
+        settingsCache.set(config, settings);
+    }
+    return settings;
+}
+
 /** What every sharing policy declares: name, description with its constraints and rules, level, config schema. */
 function policyHeader<D extends SharingPolicyDefinition>(def: D) {
-    const constraints = [...new Set(def.rules.flatMap((r) => r.constraints))];
+    const rules = rulesOf(def);
+    const constraints = [...new Set(rules.flatMap((r) => r.constraints))];
     return {
         name: def.name,
-        description: `${def.description} Enforces ${constraints.join(", ")} (rules ${def.rules.map((r) => r.id).join(", ")}).`,
+        description: `${def.description} Enforces ${constraints.join(", ")} (rules ${rules.map((r) => r.id).join(", ")}).`,
         enforcementLevel: def.enforcementLevel,
         configSchema: configSchema(def.settings),
-        definition: def,
+        definition: { ...def, rules },
     };
 }
 
 /** A resource policy of the pack. */
 export function sharingResourcePolicy(def: SharingResourcePolicyDefinition): ResourceValidationPolicy & { readonly definition: SharingResourcePolicyDefinition } {
+    const rules = rulesOf(def);
     return {
         ...policyHeader(def),
         validateResource: (args, report) => {
             if (!def.types.includes(args.type)) {
                 return;
             }
-            const settings = readSettings(args.getConfig<Record<string, unknown>>());
-            reportFindings(def.name, def.rules, def.subjects(fromResourceArgs(args), settings), settings, report);
+            const settings = settingsOf(args.getConfig<Record<string, unknown>>());
+            reportFindings(def.name, rules, def.subjects(fromResourceArgs(args), settings), settings, report);
         },
     };
 }
 
 /** A stack policy of the pack. */
 export function sharingStackPolicy(def: SharingStackPolicyDefinition): StackValidationPolicy & { readonly definition: SharingStackPolicyDefinition } {
+    const rules = rulesOf(def);
     return {
         ...policyHeader(def),
         validateStack: (args, report) => {
-            const settings = readSettings(args.getConfig<Record<string, unknown>>());
-            reportFindings(def.name, def.rules, def.subjects(args.resources.map(fromPolicyResource), settings), settings, report);
+            const settings = settingsOf(args.getConfig<Record<string, unknown>>());
+            reportFindings(def.name, rules, def.subjects(args.resources.map(fromPolicyResource), settings), settings, report);
         },
     };
 }

@@ -1,28 +1,32 @@
-/** The policies of the pack: each a set of registry rules over intents built from raw resources or from the stack. */
+/**
+ * The policies of the pack: each judges intents built from raw resources or from the whole stack, with the rules the
+ * registry's enforcement matrix gives its name.
+ */
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { isAccountId } from "../alibaba/ids";
 import { RESOURCE_KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
 import { Located, ShareIntent, at, partialShareIntent } from "../intent/model";
-import * as images from "../rules/images";
-import * as org from "../rules/organization";
-import * as roles from "../rules/roles";
-import * as shares from "../rules/shares";
-import * as snapshots from "../rules/snapshots";
-import * as targets from "../rules/targets";
-import { attachmentSubjects, diskSubjects, imagePermissionSubjects, imageSourceSubjects, resourceSharingSubjects, roleFields, roleIntentOf, roleSubjects } from "./adapters";
+import { attachmentSubjects, diskSubjects, imagePermissionSubjects, imageSourceSubjects, resourceSharingSubjects, roleIntentOf, roleSubjects } from "./adapters";
 import { Subject, exemptionsInUse, reportExactly, sharingResourcePolicy, sharingStackPolicy } from "./framework";
 import { RawResource, TYPES, isUnknown, locatedString } from "./resources";
 import { PolicySettings } from "./settings";
-import { StackShare, StackView, encryptionOf, regionOf, stackView } from "./stack";
+import { StackShare, StackView, encryptionOf, keyArnOf, regionOf, stackView } from "./stack";
 
-const shareSubject = (intent: ShareIntent, via: RawResource): Subject => ({ kind: "share", subject: intent, urn: via.urn, name: via.name });
+const shareSubject = (intent: ShareIntent, via: RawResource, only?: readonly string[]): Subject => ({
+    kind: "share",
+    subject: intent,
+    urn: via.urn,
+    name: via.name,
+    type: via.type,
+    ...(only === undefined ? {} : { only }),
+});
 
 /** S1, S4, C32, S6: roles that are share roles by name or by whom they trust. */
 export const shareRolePolicy = sharingResourcePolicy({
     name: "sharing-share-role",
-    description: "Share roles carry their exact names and never trust every account's ECS.",
+    description: "Share roles carry their exact names and trust only ECS of known accounts, directories or folders.",
     enforcementLevel: "mandatory",
-    settings: ["failClosedOnUnknown"],
-    rules: [roles.shareRoleName, roles.trustPolicyNotOpen, roles.ramDocumentLimits, org.roleDocumentsKnown],
+    settings: ["failClosedOnUnknown", "maxPolicyDocumentBytes", "minRoleSessionSeconds", "maxRoleSessionSeconds"],
     types: [TYPES.role],
     subjects: roleSubjects,
 });
@@ -33,18 +37,16 @@ export const shareRoleAttachmentPolicy = sharingResourcePolicy({
     description: "Share roles get only their custom KMS policy.",
     enforcementLevel: "mandatory",
     settings: [],
-    rules: [org.shareRoleSystemPolicy],
     types: [TYPES.rolePolicyAttachment],
     subjects: attachmentSubjects,
 });
 
-/** C1, C28, C29, C31, C5, C16: Resource Sharing resources, one at a time. */
+/** C1, C28, C29, C31, C5, C16, C10: Resource Sharing resources, one at a time. */
 export const resourceSharingPolicy = sharingResourcePolicy({
     name: "sharing-resource-share",
-    description: "Resource shares are well named, list their items as resources, and use exact types, ids and principals.",
+    description: "Resource shares are well named, list their items as resources, use exact types, ids and principals, and never re-share what was received.",
     enforcementLevel: "mandatory",
-    settings: [],
-    rules: [shares.shareName, org.noInlineShareItems, shares.resourceType, targets.resourceIdFormat, targets.principalFormat],
+    settings: ["receivedSnapshots"],
     types: [TYPES.resourceShare, TYPES.sharedResource, TYPES.sharedTarget],
     subjects: resourceSharingSubjects,
 });
@@ -55,7 +57,6 @@ export const imagePermissionPolicy = sharingResourcePolicy({
     description: "Image permissions grant custom images to account ids.",
     enforcementLevel: "mandatory",
     settings: [],
-    rules: [targets.resourceIdFormat, targets.principalFormat],
     types: [TYPES.imageSharePermission],
     subjects: imagePermissionSubjects,
 });
@@ -66,7 +67,6 @@ export const recipientsPolicy = sharingResourcePolicy({
     description: "Shares go only to allowed, known recipients of the owner's site, never to the owner itself; share roles trust only allowed recipients.",
     enforcementLevel: "mandatory",
     settings: ["allowedRecipients", "failClosedOnUnknown", "accountSites", "ownerAccountIds"],
-    rules: [org.recipientsAllowed, org.recipientsKnown, targets.notOwnAccount, targets.sameSite, org.trustedPrincipalsAllowed],
     types: [TYPES.sharedTarget, TYPES.imageSharePermission, TYPES.resourceShare, TYPES.role],
     subjects: (resource, settings) => {
         if (resource.type === TYPES.role) {
@@ -84,16 +84,16 @@ export const shareeDiskPolicy = sharingResourcePolicy({
     description: "Disks from shared encrypted snapshots are ESSD and encrypted with the sharee's own key; no custom image is made from a shared snapshot.",
     enforcementLevel: "mandatory",
     settings: ["receivedSnapshots", "essdCategories"],
-    rules: [snapshots.diskFromSharedSnapshot, snapshots.noImageFromSharedSnapshot],
     types: [TYPES.ecsDisk, TYPES.disk, TYPES.image],
     subjects: (resource, settings) => (resource.type === TYPES.image ? imageSourceSubjects(resource, settings) : diskSubjects(resource, settings)),
 });
 
-/** The shared items of a share or permission group that are images or snapshots of one key. */
+/** Every recipient of one shared item across the stack's shares and permissions, apart by kind of recipient. */
 interface ItemShares {
     readonly kind: ResourceKind;
     readonly via: RawResource;
     readonly resource: Located<string>;
+    readonly owner: string;
     readonly accounts: Set<string>;
     readonly organization: Set<string>;
 }
@@ -101,50 +101,48 @@ interface ItemShares {
 /** For each shared item, every recipient it has across the stack's shares and permissions. */
 function recipientsByItem(view: StackView): Map<string, ItemShares> {
     const byItem = new Map<string, ItemShares>();
-    const add = (kind: ResourceKind, key: string, via: RawResource, resource: Located<string>, recipients: readonly Located<string>[]) => {
+    const add = (kind: ResourceKind, key: string, via: RawResource, resource: Located<string>, owner: string, recipients: readonly Located<string>[]) => {
         let entry = byItem.get(key);
         if (entry === undefined) {
-            entry = { kind, via, resource, accounts: new Set(), organization: new Set() };
+            entry = { kind, via, resource, owner, accounts: new Set(), organization: new Set() };
             byItem.set(key, entry);
         }
         for (const r of recipients) {
             if (r.value !== undefined) {
-                (/^[0-9]+$/.test(r.value) ? entry.accounts : entry.organization).add(r.value);
+                (isAccountId(r.value) ? entry.accounts : entry.organization).add(r.value);
             }
         }
     };
     for (const share of view.shares) {
         if (share.kind !== undefined) {
-            share.items.forEach((item) => add(share.kind!, item.key, item.via, item.id, share.targets.map((t) => t.value)));
+            share.items.forEach((item) => add(share.kind!, item.key, item.via, item.id, share.owner, share.targets.map((t) => t.value)));
         }
     }
-    for (const { item, accounts } of view.permissions.values()) {
-        add("image", item.key, item.via, item.id, accounts);
+    for (const { item, accounts, owner } of view.permissions.values()) {
+        add("image", item.key, item.via, item.id, owner, accounts.map((a) => a.value));
     }
     return byItem;
 }
 
 const accountTargets = (accounts: Set<string>): Located<string>[] => [...accounts].map((a) => at("accountId", a));
 
-/** C6, C7, C17: limits that only the whole stack shows. */
+/** C6, C7, C17: limits that only the whole stack shows; C7 counts each owner account apart. */
 export const limitsPolicy = sharingStackPolicy({
     name: "sharing-limits",
     description: "Accounts per snapshot and per image, and shared snapshots per owner, stay within Alibaba Cloud's limits.",
     enforcementLevel: "mandatory",
-    settings: ["maxAccountsPerSnapshot", "maxSharedSnapshotsPerOwner", "sharedSnapshotsInUse", "imageShareQuota"],
-    rules: [snapshots.snapshotAccountLimit, images.imageAccountQuota, snapshots.snapshotOwnerQuota],
-    subjects: (resources) => {
-        const items = [...recipientsByItem(stackView(resources)).values()];
-        const perItem: Subject[] = items.map((e) => ({
-            ...shareSubject(partialShareIntent(e.kind, { resources: [e.resource], targets: accountTargets(e.accounts) }), e.via),
-            only: [snapshots.snapshotAccountLimit.id, images.imageAccountQuota.id],
-        }));
-        const snapshotItems = items.filter((e) => e.kind === "snapshot");
-        const ownerWide: Subject[] =
-            snapshotItems.length === 0
-                ? []
-                : [{ ...shareSubject(partialShareIntent("snapshot", { resources: snapshotItems.map((e) => e.resource) }), snapshotItems[0].via), only: [snapshots.snapshotOwnerQuota.id] }];
-        return [...perItem, ...ownerWide];
+    settings: ["maxAccountsPerSnapshot", "maxSharedSnapshotsPerOwner", "sharedSnapshotsInUse", "imageShareQuota", "ownerAccountIds"],
+    subjects: (resources, settings) => {
+        const items = [...recipientsByItem(stackView(resources, settings)).values()];
+        const perItem: Subject[] = items.map((e) => shareSubject(partialShareIntent(e.kind, { resources: [e.resource], targets: accountTargets(e.accounts) }), e.via, ["snapshot-account-limit", "image-account-quota"]));
+        const byOwner = new Map<string, ItemShares[]>();
+        for (const e of items.filter((e) => e.kind === "snapshot")) {
+            byOwner.set(e.owner, [...(byOwner.get(e.owner) ?? []), e]);
+        }
+        const perOwner: Subject[] = [...byOwner.values()].map((owned) =>
+            shareSubject(partialShareIntent("snapshot", { resources: owned.map((e) => e.resource) }), owned[0].via, ["snapshot-owner-quota"]),
+        );
+        return [...perItem, ...perOwner];
     },
 });
 
@@ -154,11 +152,44 @@ export const directoryAndAccountsPolicy = sharingStackPolicy({
     description: "An image is shared with a directory or folders, or with accounts, not both.",
     enforcementLevel: "advisory",
     settings: [],
-    rules: [images.directoryAndAccounts],
-    subjects: (resources) =>
-        [...recipientsByItem(stackView(resources)).values()]
+    subjects: (resources, settings) =>
+        [...recipientsByItem(stackView(resources, settings)).values()]
             .filter((e) => e.kind === "image")
             .map((e) => shareSubject(partialShareIntent("image", { resources: [e.resource], targets: [...accountTargets(e.accounts), ...[...e.organization].map((o) => at("targetId", o))] }), e.via)),
+});
+
+/** C4, C30: what one resource share holds (each target and resource once; external accounts only when allowed), and each image's permissions. */
+export const shareContentsPolicy = sharingStackPolicy({
+    name: "sharing-share-contents",
+    description: "A resource share lists each target and resource once, and takes accounts outside the resource directory only when it allows external targets.",
+    enforcementLevel: "mandatory",
+    settings: ["resourceDirectoryAccountIds"],
+    subjects: (resources, settings) => {
+        const view = stackView(resources, settings);
+        const subjects: Subject[] = [];
+        for (const share of view.shares) {
+            const via = share.share ?? share.items[0]?.via ?? share.targets[0]?.via;
+            if (via === undefined) {
+                continue;
+            }
+            const external = share.share?.props.allowExternalTargets;
+            subjects.push(
+                shareSubject(
+                    partialShareIntent(share.kind ?? "snapshot", {
+                        resources: share.items.map((i) => at(`${i.via.name}.resourceId`, i.id.value)),
+                        targets: share.targets.map((t) => at(`${t.via.name}.targetId`, t.value.value)),
+                        targetsAreSharingIds: true,
+                        allowExternalTargets: share.share === undefined || isUnknown(external) ? undefined : at("allowExternalTargets", external === true),
+                    }),
+                    via,
+                ),
+            );
+        }
+        for (const { item, accounts } of view.permissions.values()) {
+            subjects.push(shareSubject(partialShareIntent("image", { targets: accounts.map((a) => at(`${a.via.name}.accountId`, a.value.value)), method: at("method", "imagePermission") }), item.via));
+        }
+        return subjects;
+    },
 });
 
 /** Whether a stack share is encrypted, and how. */
@@ -169,82 +200,144 @@ function shareEncryption(share: StackShare) {
     return encryptions.find((e) => e.kind === "serviceKey") ?? encryptions.find((e) => e.kind === "customerKey") ?? ({ kind: "none" } as const);
 }
 
-/** The custom policies attached to a role, found by the attachment's role and policy names (or their sources). */
-function attachedPolicies(view: StackView, role: RawResource): RawResource[] {
-    const roleName = roleFields(role).roleName.value;
-    const attached = view.attachments.filter(
-        (a) => (a.propertyDependencies.roleName ?? []).includes(role.urn) || (roleName !== undefined && a.props.roleName === roleName),
-    );
-    return attached.flatMap((a) => {
-        const bySource = (a.propertyDependencies.policyName ?? []).map((u) => view.byUrn.get(u)).filter((p): p is RawResource => p?.type === TYPES.policy);
-        const byName = view.policies.filter((p) => typeof a.props.policyName === "string" && (p.props.policyName ?? p.props.name) === a.props.policyName);
-        return [...new Set([...bySource, ...byName])];
-    });
+/** What the encrypted shares of one owner account and kind need of its share role: whom to trust, which keys, and where to report. */
+interface RoleNeeds {
+    readonly targets: Set<string>;
+    readonly keyArns: Set<string>;
+    readonly shares: { readonly via: RawResource; readonly encryption: ReturnType<typeof shareEncryption> }[];
 }
 
-/** S4, S5, S2: each kind's encrypted shares have their role, trusted for exactly their recipients, with minimal KMS grants. */
+/** The needs of every encrypted share and image permission, by owner account and kind. */
+function roleNeeds(view: StackView): Map<string, RoleNeeds> {
+    const needs = new Map<string, RoleNeeds>();
+    const needOf = (owner: string, kind: ResourceKind): RoleNeeds => {
+        const key = `${owner}|${kind}`;
+        let n = needs.get(key);
+        if (n === undefined) {
+            n = { targets: new Set(), keyArns: new Set(), shares: [] };
+            needs.set(key, n);
+        }
+        return n;
+    };
+    for (const share of view.shares) {
+        const encryption = shareEncryption(share);
+        const via = share.share ?? share.items[0]?.via;
+        if (share.kind === undefined || encryption.kind !== "customerKey" || via === undefined) {
+            continue;
+        }
+        const n = needOf(share.owner, share.kind);
+        n.shares.push({ via, encryption });
+        share.targets.forEach((t) => t.value.value !== undefined && n.targets.add(t.value.value));
+        share.items.forEach((i) => {
+            const arn = keyArnOf(i, share.owner);
+            if (arn !== undefined) {
+                n.keyArns.add(arn);
+            }
+        });
+    }
+    for (const { item, accounts, owner } of view.permissions.values()) {
+        const encryption = encryptionOf(item, false);
+        if (encryption.kind !== "customerKey") {
+            continue;
+        }
+        const n = needOf(owner, "image");
+        n.shares.push({ via: item.via, encryption });
+        accounts.forEach((a) => a.value.value !== undefined && n.targets.add(a.value.value));
+        const arn = keyArnOf(item, owner);
+        if (arn !== undefined) {
+            n.keyArns.add(arn);
+        }
+    }
+    return needs;
+}
+
+/** How many other definitions of a role a message names; the count says the rest. */
+const OTHERS_SHOWN = 3;
+
+/** S4, S5, S2, C9: each account's encrypted shares have their role, trusted for exactly their recipients, able to use their keys, with minimal KMS policies. */
 export const shareRolesPolicy = sharingStackPolicy({
     name: "sharing-share-roles",
-    description: "Encrypted shares have their share role, which trusts exactly their recipients and holds minimal KMS grants; one role per name.",
+    description: "Encrypted shares have their share role, which trusts exactly their recipients and can use exactly their keys; one role per name and account.",
     enforcementLevel: "mandatory",
-    settings: ["existingShareRoles", "failClosedOnUnknown"],
-    rules: [org.shareRolePresent, roles.oneRolePerName, roles.trustMatchesTargets, roles.kmsPolicyMinimal],
+    settings: ["existingShareRoles", "failClosedOnUnknown", "ownerAccountIds", "maxPolicyDocumentBytes"],
     subjects: (resources, settings: PolicySettings) => {
-        const view = stackView(resources);
+        const view = stackView(resources, settings);
+        const needs = roleNeeds(view);
         const subjects: Subject[] = [];
-        // Roles of one name share their attachments by name: judge each attached policy once.
+        // Roles of one name and account share their attachments: judge each attached policy once.
         const judgedPolicies = new Set<string>();
         for (const kind of RESOURCE_KINDS) {
-            const encrypted = view.shares.filter((s) => s.kind === kind && shareEncryption(s).kind === "customerKey");
-            const kindRoles = view.roles.get(kind) ?? [];
-            const present = kindRoles.length > 0 || settings.existingShareRoles.includes(kind);
-            for (const share of encrypted) {
-                const via = share.share ?? share.items[0]?.via;
-                if (via !== undefined) {
-                    subjects.push(shareSubject(partialShareIntent(kind, { encryption: shareEncryption(share), shareRolePresent: present }), via));
+            const rolesByOwner = new Map<string, RawResource[]>();
+            for (const role of view.roles.get(kind) ?? []) {
+                const owner = view.ownerOf(role);
+                rolesByOwner.set(owner, [...(rolesByOwner.get(owner) ?? []), role]);
+            }
+            for (const [key, need] of needs) {
+                const [owner, needKind] = key.split("|");
+                if (needKind !== kind) {
+                    continue;
+                }
+                const present = rolesByOwner.has(owner) || settings.existingShareRoles.includes(kind);
+                for (const share of need.shares) {
+                    subjects.push(shareSubject(partialShareIntent(kind, { encryption: share.encryption, shareRolePresent: present }), share.via, ["share-role-present"]));
                 }
             }
-            kindRoles.forEach((role, i) => {
-                const intent = roleIntentOf(role)!;
-                const others = kindRoles.filter((_, j) => j !== i && sameProvider(kindRoles[j], role)).map((r) => r.urn);
-                const policyDocs = attachedPolicies(view, role);
-                const expectedTargets = encrypted.length > 0 ? [...new Set(encrypted.flatMap((s) => s.targets.map((t) => t.value.value).filter((v): v is string => v !== undefined)))] : undefined;
-                subjects.push({
-                    kind: "role",
-                    subject: { ...intent, otherDefinitions: others, expectedTargets, roleName: at("roleName", SHARE_ROLE_NAME[kind]) },
-                    urn: role.urn,
-                    name: role.name,
-                });
-                for (const policy of policyDocs.filter((p) => !judgedPolicies.has(p.urn))) {
-                    judgedPolicies.add(policy.urn);
-                    const doc = policy.props.policyDocument ?? policy.props.document;
+            for (const [owner, owned] of rolesByOwner) {
+                const need = needs.get(`${owner}|${kind}`);
+                owned.forEach((role, i) => {
+                    const intent = roleIntentOf(role)!;
+                    const others = owned.filter((_, j) => j !== i);
+                    const attached = view.attachedPolicies(role);
+                    const documents = attached.map((p) => {
+                        const doc = p.props.policyDocument ?? p.props.document;
+                        return at<unknown>(`${p.name}.policyDocument`, isUnknown(doc) ? undefined : doc);
+                    });
                     subjects.push({
                         kind: "role",
-                        subject: { kind, roleName: at("roleName", SHARE_ROLE_NAME[kind]), trustPolicy: at<unknown>("trustPolicy", undefined), kmsPolicy: at<unknown>("policyDocument", isUnknown(doc) ? undefined : doc) },
-                        urn: policy.urn,
-                        name: policy.name,
+                        subject: {
+                            kind,
+                            roleName: at("roleName", SHARE_ROLE_NAME[kind]),
+                            trustPolicy: need === undefined ? undefined : intent.trustPolicy,
+                            otherDefinitions: others.slice(0, OTHERS_SHOWN).map((r) => r.urn),
+                            otherDefinitionCount: others.length,
+                            expectedTargets: need === undefined ? undefined : [...need.targets],
+                            expectedKeyArns: need === undefined ? undefined : [...need.keyArns],
+                            attachedKmsPolicies: need === undefined ? undefined : documents,
+                        },
+                        urn: role.urn,
+                        name: role.name,
+                        type: role.type,
+                        only: ["one-role-per-name", "trust-matches-targets", "kms-grants-complete"],
                     });
-                }
-            });
+                    attached.forEach((policy, j) => {
+                        if (judgedPolicies.has(policy.urn)) {
+                            return;
+                        }
+                        judgedPolicies.add(policy.urn);
+                        subjects.push({
+                            kind: "role",
+                            subject: { kind, roleName: at("roleName", SHARE_ROLE_NAME[kind]), kmsPolicy: at("policyDocument", documents[j].value) },
+                            urn: policy.urn,
+                            name: policy.name,
+                            type: policy.type,
+                            only: ["kms-policy-minimal", "ram-document-limits", "role-documents-known"],
+                        });
+                    });
+                });
+            }
         }
         return subjects;
     },
 });
 
-/** Two roles are in the same account when they use the same provider (the engine's provider reference). */
-function sameProvider(a: RawResource, b: RawResource): boolean {
-    return JSON.stringify(a.providerProps ?? {}) === JSON.stringify(b.providerProps ?? {});
-}
-
-/** C27: the keys behind shared encrypted resources are protected from deletion. */
+/** C27: the keys behind shared encrypted resources (through resource shares, image permissions and share roles) are protected from deletion. */
 export const sharedKeysPolicy = sharingStackPolicy({
     name: "sharing-shared-keys",
     description: "KMS keys behind shared encrypted snapshots and images have deletion protection.",
     enforcementLevel: "mandatory",
     settings: [],
-    rules: [org.sharedKeyProtected],
-    subjects: (resources) => {
-        const view = stackView(resources);
+    subjects: (resources, settings) => {
+        const view = stackView(resources, settings);
         const keys = new Map<string, { key: RawResource; shared: Set<string> }>();
         const note = (keyUrn: string, what: string) => {
             const key = view.byUrn.get(keyUrn);
@@ -261,9 +354,14 @@ export const sharedKeysPolicy = sharingStackPolicy({
                 }
             }
         }
+        for (const { item } of view.permissions.values()) {
+            for (const keyUrn of item.source?.propertyDependencies.kmsKeyId ?? []) {
+                note(keyUrn, `image ${item.id.value ?? item.source!.name}`);
+            }
+        }
         for (const kind of RESOURCE_KINDS) {
             for (const role of view.roles.get(kind) ?? []) {
-                for (const policy of attachedPolicies(view, role)) {
+                for (const policy of view.attachedPolicies(role)) {
                     for (const keyUrn of [...(policy.propertyDependencies.policyDocument ?? []), ...(policy.propertyDependencies.document ?? [])]) {
                         note(keyUrn, `${kind}s (through ${SHARE_ROLE_NAME[kind]})`);
                     }
@@ -279,19 +377,19 @@ export const sharedKeysPolicy = sharingStackPolicy({
             },
             urn: key.urn,
             name: key.name,
+            type: key.type,
         }));
     },
 });
 
-/** C19, C20: encrypted images are shared with customer-managed keys, where Alibaba Cloud allows it. */
+/** C19, C20, C8: encrypted images are shared with customer-managed keys, where Alibaba Cloud allows it; no snapshot on the service key. */
 export const encryptedImagesPolicy = sharingStackPolicy({
     name: "sharing-encrypted-images",
-    description: "Encrypted images are shared only on customer-managed keys and only in the regions that allow it.",
+    description: "Encrypted images are shared only on customer-managed keys and only in the regions that allow it; snapshots never on the service key.",
     enforcementLevel: "mandatory",
     settings: ["encryptedImageRegions"],
-    rules: [images.encryptedImageRegion, images.imageServiceKey, snapshots.snapshotServiceKey],
-    subjects: (resources) => {
-        const view = stackView(resources);
+    subjects: (resources, settings) => {
+        const view = stackView(resources, settings);
         const subjects: Subject[] = [];
         for (const share of view.shares) {
             if (share.kind === undefined) {
@@ -300,7 +398,7 @@ export const encryptedImagesPolicy = sharingStackPolicy({
             const encryption = shareEncryption(share);
             const via = share.share ?? share.items[0]?.via;
             if (encryption.kind !== "none" && via !== undefined) {
-                subjects.push(shareSubject(partialShareIntent(share.kind, { encryption, region: regionOf(share.share ?? share.items[0]?.via) }), via));
+                subjects.push(shareSubject(partialShareIntent(share.kind, { encryption, region: regionOf(via) }), via));
             }
         }
         for (const { item } of view.permissions.values()) {
@@ -335,6 +433,7 @@ export const policies = [
     shareeDiskPolicy,
     limitsPolicy,
     directoryAndAccountsPolicy,
+    shareContentsPolicy,
     shareRolesPolicy,
     sharedKeysPolicy,
     encryptedImagesPolicy,

@@ -4,24 +4,12 @@
  * ever trips the proxy (which would turn a security check into an advisory "can't run during preview", S6).
  */
 import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
+import { TYPES } from "../alibaba/resourceTypes";
 import { Located, at } from "../intent/model";
 import { policyProxy } from "./sdk";
 
-/** The type tokens of the raw resources the pack judges. */
-export const TYPES = {
-    role: "alicloud:ram/role:Role",
-    policy: "alicloud:ram/policy:Policy",
-    rolePolicyAttachment: "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment",
-    resourceShare: "alicloud:resourcemanager/resourceShare:ResourceShare",
-    sharedResource: "alicloud:resourcemanager/sharedResource:SharedResource",
-    sharedTarget: "alicloud:resourcemanager/sharedTarget:SharedTarget",
-    imageSharePermission: "alicloud:ecs/imageSharePermission:ImageSharePermission",
-    imageCopy: "alicloud:ecs/imageCopy:ImageCopy",
-    image: "alicloud:ecs/image:Image",
-    ecsDisk: "alicloud:ecs/ecsDisk:EcsDisk",
-    disk: "alicloud:ecs/disk:Disk",
-    kmsKey: "alicloud:kms/key:Key",
-} as const;
+/** The type tokens of the raw resources the pack judges (written once, in alibaba/resourceTypes). */
+export { TYPES };
 
 /** A resource as the pack reads it. */
 export interface RawResource {
@@ -31,6 +19,8 @@ export interface RawResource {
     readonly props: Readonly<Record<string, unknown>>;
     /** The props of the resource's provider, when the engine sent them (its region, its account). */
     readonly providerProps?: Readonly<Record<string, unknown>>;
+    /** The URN of the resource's provider, when the engine sent it: resources of one provider are in one account. */
+    readonly providerUrn?: string;
     readonly parent?: string;
     readonly dependencies: readonly string[];
     /** For each property, the URNs of the resources its value came from. */
@@ -93,6 +83,7 @@ export function fromResourceArgs(args: ResourceValidationArgs): RawResource {
         name: args.name,
         props: unwrap(args.props),
         providerProps: args.provider ? unwrap(args.provider.props) : undefined,
+        providerUrn: args.provider?.urn,
         parent: args.opts?.parent,
         dependencies: [],
         propertyDependencies: {},
@@ -111,6 +102,7 @@ export function fromPolicyResource(resource: PolicyResource): RawResource {
         name: resource.name,
         props: unwrap(resource.props),
         providerProps: resource.provider ? unwrap(resource.provider.props) : undefined,
+        providerUrn: resource.provider?.urn,
         parent: resource.parent?.urn,
         dependencies: (resource.dependencies ?? []).map((d) => d.urn),
         propertyDependencies,

@@ -1,12 +1,13 @@
 /**
- * The pack's configuration: one JSON schema fragment per setting, shared by the policies that use it, and the
- * reading of a policy's config into a rule context, exemptions and facts about the organization.
+ * The pack's configuration: the settings it shares with the components (limits, organization facts; one schema each,
+ * in rules/settings) and its own (exemptions, fail-closed, owners, received snapshots, roles managed elsewhere), and
+ * the reading of a policy's config into a rule context, exemptions and facts about the organization.
  */
 import type { PolicyConfigSchema } from "@pulumi/policy";
-import { ACCOUNT_SITES, AccountSite, DEFAULT_LIMITS, SharingLimits } from "../alibaba/limits";
+import { ACCOUNT_ID, SNAPSHOT_ID } from "../alibaba/ids";
 import { RESOURCE_KINDS, ResourceKind } from "../alibaba/names";
-import { ruleContext } from "../rules/registry";
-import { AllowedRecipients, RuleContext } from "../rules/types";
+import { JsonSchema, SHARED_SETTINGS, SharedSettingName, contextFromSettings } from "../rules/settings";
+import { RuleContext } from "../rules/types";
 
 /** An exemption from rules (S7), as configured. */
 export interface Exemption {
@@ -20,10 +21,12 @@ export interface Exemption {
     readonly expires: string;
 }
 
-/** A snapshot another account shared with this one, and the key it is encrypted with when known (C10, C11). */
+/** A snapshot another account shared with this one: its key when known, and whether it is encrypted (C10, C11). */
 export interface ReceivedSnapshot {
     readonly snapshotId: string;
     readonly kmsKeyId?: string;
+    /** Defaults to true (the stricter reading) unless the snapshot is known to be unencrypted. */
+    readonly encrypted?: boolean;
 }
 
 export interface PolicySettings {
@@ -36,13 +39,13 @@ export interface PolicySettings {
     readonly existingShareRoles: readonly ResourceKind[];
 }
 
-const stringList = { type: "array", items: { type: "string" } } as const;
+const stringList = (items: JsonSchema = { type: "string" }) => ({ type: "array", items });
 
-/** Every setting's schema. A policy declares the ones it reads. */
-export const SETTINGS_SCHEMA = {
+/** The settings only the pack reads. */
+export const PACK_SETTINGS = {
     exemptions: {
         type: "array",
-        description: "Exemptions (S7): a resource URN or name pattern, the rule or constraint ids lifted, a reason and an expiry date.",
+        description: "S7: exemptions: a resource URN or name pattern, the rule or constraint ids lifted, a reason and an expiry date.",
         items: {
             type: "object",
             properties: {
@@ -58,35 +61,29 @@ export const SETTINGS_SCHEMA = {
     failClosedOnUnknown: {
         type: "boolean",
         default: true,
-        description: "S6: a recipient, key or trust document unknown at preview is a violation instead of a skipped check.",
+        description: "S6: a recipient, key, trust document or any other value a rule needs that is unknown at preview is a violation instead of a skipped check.",
     },
-    allowedRecipients: {
-        type: "object",
-        description: "S3: who may receive shares. Folder paths allow the folders below them. Absent: anyone the other rules allow.",
-        properties: { accountIds: stringList, resourceDirectoryIds: stringList, folderPathPrefixes: stringList },
-        additionalProperties: false,
-    },
-    accountSites: {
-        type: "object",
-        description: 'C3: the site of each account, "china" or "international".',
-        additionalProperties: { type: "string", enum: [...ACCOUNT_SITES] },
-    },
-    ownerAccountIds: { ...stringList, description: "C2, C3: the accounts that own the shares of the stacks (else the provider's accountId)." },
-    maxAccountsPerSnapshot: { type: "integer", minimum: 1, default: DEFAULT_LIMITS.maxAccountsPerSnapshot, description: "C6." },
-    maxSharedSnapshotsPerOwner: { type: "integer", minimum: 1, default: DEFAULT_LIMITS.maxSharedSnapshotsPerOwner, description: "C7." },
-    sharedSnapshotsInUse: { type: "integer", minimum: 0, default: 0, description: "C7: snapshots the owner already shares outside the stack." },
-    imageShareQuota: { type: "integer", minimum: 1, default: DEFAULT_LIMITS.imageShareQuota, description: "C17: the account's quota of accounts per image." },
-    encryptedImageRegions: { ...stringList, description: "C19: where encrypted images can be shared.", default: [...DEFAULT_LIMITS.encryptedImageRegions] },
-    essdCategories: { ...stringList, description: "C11: the disk categories allowed from shared encrypted snapshots.", default: [...DEFAULT_LIMITS.essdCategories] },
+    ownerAccountIds: { ...stringList({ type: "string", pattern: ACCOUNT_ID.source }), description: "C2, C3, C7: the accounts that own the stacks' shares (else each provider's accountId)." },
     receivedSnapshots: {
         type: "array",
-        description: "C10, C11: snapshots shared with the stacks' account, with their key when known.",
-        items: { type: "object", properties: { snapshotId: { type: "string" }, kmsKeyId: { type: "string" } }, required: ["snapshotId"], additionalProperties: false },
+        description: "C10, C11: snapshots shared with the stacks' account, with their key when known and whether they are encrypted (default true).",
+        items: {
+            type: "object",
+            properties: { snapshotId: { type: "string", pattern: SNAPSHOT_ID.source }, kmsKeyId: { type: "string" }, encrypted: { type: "boolean" } },
+            required: ["snapshotId"],
+            additionalProperties: false,
+        },
     },
     existingShareRoles: { type: "array", items: { type: "string", enum: [...RESOURCE_KINDS] }, description: "S4: kinds whose share role is managed outside the stack." },
-} as const;
+} as const satisfies Record<string, JsonSchema>;
 
-export type SettingName = keyof typeof SETTINGS_SCHEMA;
+export type SettingName = SharedSettingName | keyof typeof PACK_SETTINGS;
+
+/** Every setting's schema, shared and the pack's own. A policy declares the ones it reads. */
+export const SETTINGS_SCHEMA: Readonly<Record<SettingName, JsonSchema>> = {
+    ...(Object.fromEntries(Object.entries(SHARED_SETTINGS).map(([k, v]) => [k, v.schema])) as Record<SharedSettingName, JsonSchema>),
+    ...PACK_SETTINGS,
+};
 
 /** The config schema of a policy that reads the given settings (exemptions always). */
 export function configSchema(settings: readonly SettingName[]): PolicyConfigSchema {
@@ -94,31 +91,14 @@ export function configSchema(settings: readonly SettingName[]): PolicyConfigSche
     return { properties: Object.fromEntries(names.map((n) => [n, SETTINGS_SCHEMA[n]])) as PolicyConfigSchema["properties"] };
 }
 
-const LIMIT_KEYS = ["maxAccountsPerSnapshot", "maxSharedSnapshotsPerOwner", "sharedSnapshotsInUse", "imageShareQuota", "encryptedImageRegions", "essdCategories"] as const;
-
-/** Reads a policy's config (already validated against its schema by the engine; read defensively all the same). */
+/** Reads a policy's config (already validated against its schema; read defensively all the same). */
 export function readSettings(config: Record<string, unknown>, today = new Date().toISOString().slice(0, 10)): PolicySettings {
-    const limits: Partial<Record<keyof SharingLimits, unknown>> = {};
-    for (const key of LIMIT_KEYS) {
-        if (config[key] !== undefined) {
-            limits[key] = config[key];
-        }
-    }
-    const allowed = config.allowedRecipients as Partial<AllowedRecipients> | undefined;
+    const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
     return {
-        context: ruleContext({
-            limits: limits as Partial<SharingLimits>,
-            accountSites: (config.accountSites as Record<string, AccountSite> | undefined) ?? {},
-            allowedRecipients:
-                allowed === undefined
-                    ? undefined
-                    : { accountIds: allowed.accountIds ?? [], resourceDirectoryIds: allowed.resourceDirectoryIds ?? [], folderPathPrefixes: allowed.folderPathPrefixes ?? [] },
-            failClosedOnUnknown: config.failClosedOnUnknown !== false,
-            today,
-        }),
-        exemptions: Array.isArray(config.exemptions) ? (config.exemptions as Exemption[]) : [],
-        ownerAccountIds: Array.isArray(config.ownerAccountIds) ? (config.ownerAccountIds as string[]) : [],
-        receivedSnapshots: Array.isArray(config.receivedSnapshots) ? (config.receivedSnapshots as ReceivedSnapshot[]) : [],
-        existingShareRoles: Array.isArray(config.existingShareRoles) ? (config.existingShareRoles as ResourceKind[]) : [],
+        context: contextFromSettings(config, { failClosedOnUnknown: config.failClosedOnUnknown !== false, today }),
+        exemptions: list<Exemption>(config.exemptions),
+        ownerAccountIds: list<string>(config.ownerAccountIds),
+        receivedSnapshots: list<ReceivedSnapshot>(config.receivedSnapshots),
+        existingShareRoles: list<ResourceKind>(config.existingShareRoles),
     };
 }

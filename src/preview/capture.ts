@@ -52,7 +52,8 @@ export function mockResource(type: string, name: string, inputs: Record<string, 
         return { id, state: { ...inputs, snapshotId: id } };
     }
     if (type === "pulumi-nodejs:dynamic/alicloud-sharing:Resource" && "resourceShareId" in inputs) {
-        return { id: `${String(inputs.resourceShareId)}:accepted`, state: { ...inputs, status: "Accepted" } };
+        // As the provider answers: an id that never shows the share's id (which may be secret).
+        return { id: mockId(type, name), state: { ...inputs, status: "Accepted", invitationId: "" } };
     }
     return { id: mockId(type, name), state: inputs };
 }

@@ -1,10 +1,11 @@
 /** The sharing map: who gets what, from the stack view of the captured resources. */
+import { parseKmsArn } from "../alibaba/arn";
 import { isAccountId, isFolderId, isResourceDirectoryId, isRootFolderId } from "../alibaba/ids";
 import { RESOURCE_KINDS } from "../alibaba/names";
 import { analyzePermissionPolicy, analyzeTrustPolicy } from "../ram/analyze";
 import { roleFields } from "../policy/adapters";
 import { encryptionOf, regionOf, stackView } from "../policy/stack";
-import { RawResource, TYPES } from "../policy/resources";
+import { RawResource } from "../policy/resources";
 
 export interface MapRecipient {
     readonly id: string;
@@ -78,19 +79,17 @@ export function sharingMap(resources: readonly RawResource[], owner: string, def
             region: regionOf(item.via).value ?? defaultRegion,
             encryption: encryption.kind === "customerKey" ? `customer key ${encryption.keyId.value ?? ""}` : encryption.kind === "serviceKey" ? "service key" : "none",
             resources: [item.id.value ?? `(from ${item.source?.name ?? "unknown"})`],
-            recipients: accounts.map((a) => recipient(a.value)),
+            recipients: accounts.map((a) => recipient(a.value.value)),
         });
     }
     const roles: MapRole[] = [];
     for (const kind of RESOURCE_KINDS) {
         for (const role of view.roles.get(kind) ?? []) {
             const trust = analyzeTrustPolicy(roleFields(role).trust.value);
-            const attached = view.attachments.filter((a) => (a.propertyDependencies.roleName ?? []).includes(role.urn));
-            const keys = attached
-                .flatMap((a) => (a.propertyDependencies.policyName ?? []).map((u) => view.byUrn.get(u)))
-                .filter((p): p is RawResource => p?.type === TYPES.policy)
-                .flatMap((p) => analyzePermissionPolicy(p.props.policyDocument).grants.flatMap((g) => g.resources.filter((r) => r.includes(":key/"))));
-            roles.push({ name: roleFields(role).roleName.value ?? role.name, trusts: [...trust.accountIds, ...trust.directoryIds, ...trust.folderPathPatterns, ...trust.openPrincipals], keys: [...new Set(keys)] });
+            const keys = view
+                .attachedPolicies(role)
+                .flatMap((p) => analyzePermissionPolicy(p.props.policyDocument ?? p.props.document).grants.flatMap((g) => g.resources.filter((r) => parseKmsArn(r)?.keyId !== undefined)));
+            roles.push({ name: roleFields(role).roleName.value ?? role.name, trusts: [...trust.accountIds, ...trust.directoryIds, ...trust.folderPathPatterns, ...(trust.unsafe.length > 0 ? ["(not provably safe)"] : [])], keys: [...new Set(keys)] });
         }
     }
     return { owner, shares, roles };

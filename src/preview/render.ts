@@ -1,4 +1,6 @@
 /** How a preview is shown: text for people, JSON for tools, SARIF for code scanning, Mermaid for the map. */
+import { join } from "path";
+import { pathToFileURL } from "url";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import { rules } from "../rules/registry";
 import type { CapturedResource } from "./capture";
@@ -38,13 +40,19 @@ export function renderPlan(resources: readonly CapturedResource[]): string {
     return lines.join("\n");
 }
 
+/** What a verdict is about, for people: `SharedSnapshot "backups"` or the resource's name, and the argument or property. */
+function aboutOf(v: Verdict): string {
+    const what = v.type !== undefined && v.name !== undefined && v.policy === "component" ? `${v.type.split(":").pop()} "${v.name}"` : (v.name ?? v.urn?.split("::").pop());
+    return [what, v.path === undefined ? undefined : `at ${v.path}`].filter((p) => p !== undefined).join(" ");
+}
+
 /** The verdicts, mandatory first. */
 export function renderVerdicts(verdicts: readonly Verdict[]): string {
     if (verdicts.length === 0) {
         return "  no violation";
     }
     const sorted = [...verdicts].sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1));
-    return sorted.map((v) => `  [${v.level}] ${v.policy}${v.urn ? ` ${v.urn.split("::").pop()}` : ""}\n      ${v.message}`).join("\n");
+    return sorted.map((v) => `  [${v.level}] ${v.policy}${aboutOf(v) === "" ? "" : ` ${aboutOf(v)}`}\n      ${v.message}`).join("\n");
 }
 
 const describeShare = (s: MapShare): string =>
@@ -114,7 +122,7 @@ export function renderText(result: PreviewResult, map: SharingMap): string {
     ].join("\n");
 }
 
-/** The JSON report: `resources` and `violations`, and the map. */
+/** The JSON report: `resources`, `violations` (each with rule, constraints, level, message, fix, path, urn), and the map. */
 export function renderJson(result: PreviewResult, map: SharingMap): string {
     return JSON.stringify(
         {
@@ -130,6 +138,11 @@ export function renderJson(result: PreviewResult, map: SharingMap): string {
     );
 }
 
+/** Where a rule is documented: its section of docs/RULES.md, as shipped with the package. */
+export function ruleHelpUri(ruleId: string): string {
+    return `${pathToFileURL(join(__dirname, "..", "..", "docs", "RULES.md")).href}#${ruleId}`;
+}
+
 /** SARIF 2.1.0 for code-scanning tools: one result per verdict, the rule registry as the tool's rules. */
 export function renderSarif(result: PreviewResult, version: string): string {
     const descriptors: ReportingDescriptor[] = rules.map((r) => ({
@@ -137,10 +150,13 @@ export function renderSarif(result: PreviewResult, version: string): string {
         name: r.id,
         shortDescription: { text: r.title },
         fullDescription: { text: r.description },
+        helpUri: ruleHelpUri(r.id),
+        defaultConfiguration: { level: r.severity === "error" ? "error" : "warning" },
         properties: { constraints: [...r.constraints], severity: r.severity },
     }));
     const results: Result[] = result.verdicts.map((v) => ({
         ruleId: v.rule ?? v.policy,
+        ...(v.rule === undefined ? {} : { ruleIndex: rules.findIndex((r) => r.id === v.rule) }),
         level: v.level === "mandatory" ? "error" : "warning",
         message: { text: v.message },
         locations: [
@@ -149,7 +165,7 @@ export function renderSarif(result: PreviewResult, version: string): string {
                 logicalLocations: v.urn === undefined ? undefined : [{ fullyQualifiedName: v.urn, kind: "resource" }],
             },
         ],
-        properties: { policy: v.policy, constraints: [...v.constraints] },
+        properties: { policy: v.policy, constraints: [...v.constraints], ...(v.path === undefined ? {} : { path: v.path }), ...(v.fix === undefined ? {} : { fix: v.fix }) },
     }));
     const log: Log = {
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",

@@ -10,8 +10,23 @@ function providerInputs(resources: readonly CapturedResource[]): Map<string, Rec
     return new Map(resources.filter(isProvider).map((p) => [`${p.urn}::${p.name}-id`, p.inputs]));
 }
 
-/** The custom resources of a program, as the analyzer would receive them. */
-export function policyResources(resources: readonly CapturedResource[]): TestResource[] {
+/** The default provider as the engine describes it to the analyzer: its URN and the props the stack config gives it. */
+export interface DefaultProvider {
+    readonly urn: string;
+    readonly props: Record<string, unknown>;
+}
+
+/** The default alicloud provider of a stack, with the stack's `alicloud:region`. */
+export const defaultProviderOf = (project: string, stack: string, region: string): DefaultProvider => ({
+    urn: `urn:pulumi:${stack}::${project}::pulumi:providers:alicloud::default`,
+    props: { region },
+});
+
+/**
+ * The custom resources of a program, as the analyzer would receive them: each with its provider's URN and props (the
+ * given default provider's for resources that use the default one).
+ */
+export function policyResources(resources: readonly CapturedResource[], defaultProvider?: DefaultProvider): TestResource[] {
     const providers = providerInputs(resources);
     return resources
         .filter((r) => r.custom && !isProvider(r))
@@ -22,20 +37,22 @@ export function policyResources(resources: readonly CapturedResource[]): TestRes
             props: r.inputs,
             parent: r.parent || undefined,
             protect: r.protect,
-            providerProps: r.provider ? providers.get(r.provider) : undefined,
+            providerProps: r.provider ? providers.get(r.provider) : defaultProvider?.props,
+            providerUrn: r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : defaultProvider?.urn,
             dependencies: r.dependencies,
             propertyDependencies: r.propertyDependencies,
         }));
 }
 
 /** The custom resources of a program as raw resources (props as given). */
-export function rawResources(resources: readonly CapturedResource[]): RawResource[] {
-    return policyResources(resources).map((r) => ({
+export function rawResources(resources: readonly CapturedResource[], defaultProvider?: DefaultProvider): RawResource[] {
+    return policyResources(resources, defaultProvider).map((r) => ({
         type: r.type,
         urn: r.urn!,
         name: r.name!,
         props: r.props,
         providerProps: r.providerProps,
+        providerUrn: r.providerUrn,
         parent: r.parent,
         dependencies: r.dependencies ?? [],
         propertyDependencies: r.propertyDependencies ?? {},

@@ -10,7 +10,9 @@ import * as yaml from "js-yaml";
 import { policies } from "../policy/policies";
 import { runPolicies, Violation } from "../testing";
 import { CapturedResource, captureRegistrations } from "./capture";
-import { policyResources } from "./resources";
+import { findingsOfError, subjectUrnOf } from "../rules/errors";
+import { Finding, formatFinding } from "../rules/types";
+import { defaultProviderOf, policyResources } from "./resources";
 
 export interface PreviewOptions {
     /** The folder holding `Pulumi.yaml`. */
@@ -25,15 +27,26 @@ export interface PreviewOptions {
     readonly accountId?: string;
 }
 
-/** One verdict: a policy violation, or a component's refusal of its arguments. */
+/** One verdict: a policy violation, or a component's refusal of its arguments; rendered from a finding when there is one. */
 export interface Verdict {
     /** The policy, or `component` for an argument a component refused. */
     readonly policy: string;
+    /** The rule id, when the verdict comes from a rule of the registry. */
     readonly rule?: string;
     readonly constraints: readonly string[];
     readonly level: "mandatory" | "advisory";
+    /** The message, `[ids] what is wrong. The fix. (rule …)`. */
     readonly message: string;
+    /** What to do instead. */
+    readonly fix?: string;
+    /** The argument (of a component) or property (of a resource) at fault. */
+    readonly path?: string;
+    /** The URN of the component or resource at fault. */
     readonly urn?: string;
+    /** The type token of the component or resource at fault. */
+    readonly type?: string;
+    /** The name of the component or resource at fault. */
+    readonly name?: string;
 }
 
 export interface PreviewResult {
@@ -147,25 +160,39 @@ function enableTypeScript(entry: string): void {
     tsNode.register({ transpileOnly: true, compilerOptions: { module: "commonjs", target: "ES2022", esModuleInterop: true } });
 }
 
-const RULE = /\(rule ([a-z0-9-]+)/;
-const CONSTRAINTS = /^\[([CS][0-9]+(?:, [CS][0-9]+)*)\]/;
-
-/** A verdict from a rule-formatted line (`[C6] … (rule x)`), or undefined when the line names no rule. */
-function verdictOf(policy: string, line: string, level: Verdict["level"], urn?: string): Verdict | undefined {
-    const text = line.replace(/^[^[]*?: (?=\[[CS][0-9])/, "");
-    const rule = text.match(RULE)?.[1];
-    const constraints = text.match(CONSTRAINTS)?.[1].split(", ") ?? [];
-    return rule === undefined && constraints.length === 0 ? undefined : { policy, rule, constraints, level, message: text, urn };
+/** A verdict rendered from a finding: the finding's own fields, its message in the `[ids] … (rule …)` form. */
+export function verdictOfFinding(policy: string, finding: Finding, level: Verdict["level"], urn?: string): Verdict {
+    return {
+        policy,
+        rule: finding.ruleId,
+        constraints: [...finding.constraints],
+        level,
+        message: formatFinding(finding),
+        fix: finding.fix,
+        path: finding.path,
+        urn: finding.subject?.urn ?? urn,
+        type: finding.subject?.type,
+        name: finding.subject?.name,
+    };
 }
 
-/** The verdicts in an error of the program: a component's argument errors or a deploy-time check, each naming its rule. */
-function verdictsOfError(error: unknown): Verdict[] {
-    if (pulumi.InputPropertiesError.isInstance(error)) {
-        return error.errors.map((e) => verdictOf("component", e.reason, "mandatory") ?? { policy: "component", constraints: [], level: "mandatory", message: `${e.propertyPath}: ${e.reason}` });
+/** The URN of the component an error is about: the resource a deploy-time check failed on, or the refused component's would-be URN. */
+async function urnOfError(error: unknown): Promise<string | undefined> {
+    const urn = (error as { resource?: pulumi.Resource }).resource?.urn ?? subjectUrnOf(error);
+    return urn === undefined ? undefined : await new Promise<string | undefined>((resolve) => {
+        urn.apply((u) => resolve(u));
+        setTimeout(() => resolve(undefined), 1000).unref();
+    });
+}
+
+/** The verdicts an error of the program carries: a component's argument errors, or the findings of a deploy-time check. */
+async function verdictsOfError(error: unknown): Promise<Verdict[]> {
+    const findings = findingsOfError(error);
+    if (findings === undefined) {
+        return [];
     }
-    const message = error instanceof Error ? error.message.replace(/^(error serializing property "[^"]+": )+/, "") : String(error);
-    const lines = message.split("\n").map((l) => verdictOf("component", l, "mandatory")).filter((v): v is Verdict => v !== undefined);
-    return lines;
+    const urn = await urnOfError(error);
+    return findings.map((f) => verdictOfFinding("component", f, "mandatory", urn));
 }
 
 function policyConfigOf(options: PreviewOptions, config: Record<string, string>): Record<string, unknown> {
@@ -214,7 +241,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
             await main();
         }
     } catch (e) {
-        const found = verdictsOfError(e);
+        const found = await verdictsOfError(e);
         verdicts.push(...found);
         if (found.length === 0) {
             programError = e instanceof Error ? e.message : String(e);
@@ -225,16 +252,16 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     await capture.settle();
     process.removeListener("unhandledRejection", onAsyncError);
     for (const e of asyncErrors) {
-        const found = verdictsOfError(e);
-        verdicts.push(...found.filter((v) => !verdicts.some((w) => w.message === v.message)));
+        const found = await verdictsOfError(e);
+        verdicts.push(...found.filter((v) => !verdicts.some((w) => w.message === v.message && w.urn === v.urn)));
         if (found.length === 0 && programError === undefined) {
             programError = e instanceof Error ? e.message : String(e);
         }
     }
-    const violations: Violation[] = await runPolicies(policies, policyResources(capture.resources), policyConfig);
+    const violations: Violation[] = await runPolicies(policies, policyResources(capture.resources, defaultProviderOf(project.name, stack, region)), policyConfig);
     for (const v of violations) {
         const level = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate" ? "mandatory" : "advisory";
-        verdicts.push(verdictOf(v.policy, v.message, level, v.urn) ?? { policy: v.policy, constraints: [], level, message: v.message, urn: v.urn });
+        verdicts.push(v.finding !== undefined ? verdictOfFinding(v.policy, v.finding, level, v.urn) : { policy: v.policy, constraints: [], level, message: v.message, urn: v.urn });
     }
     return { project: project.name, stack, accountId, region, configSource: file ?? "(no stack config)", resources: capture.resources, verdicts, programError };
 }

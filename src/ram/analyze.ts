@@ -1,8 +1,12 @@
 /**
- * Reads RAM documents back: what a trust policy lets assume the role, and what a permission policy
- * grants on what. Total functions: any input (a string that is not JSON, a number, a wrong shape)
- * gives an analysis with `problems`, never an exception. The rules and the policy pack use these.
+ * Reads RAM documents back: what a trust policy lets assume the role, and what a permission policy grants on what.
+ * Total functions: any input (a string that is not JSON, a number, a wrong shape) gives an analysis with `problems`,
+ * never an exception. The rules, the policy pack and the preview's map use these.
+ *
+ * The trust reading fails closed (S1): a share role's trust policy is proven safe only when every statement has one
+ * of the three documented shapes (C9, C21); anything else is listed in `unsafe`, never skipped.
  */
+import { isAccountId, isResourceDirectoryId, parseFolderPath } from "../alibaba/ids";
 import { ANY_ECS_SERVICE_PRINCIPAL, ECS_SERVICE_SUFFIX, RD_ID_CONDITION_KEY, RD_PATH_CONDITION_KEY } from "../alibaba/names";
 
 export interface TrustAnalysis {
@@ -10,12 +14,16 @@ export interface TrustAnalysis {
     readonly accountIds: readonly string[];
     /** Directories trusted through `*@ecs.aliyuncs.com` with `sts:ServiceOwnerRDId`. */
     readonly directoryIds: readonly string[];
-    /** Folder patterns trusted through `*@ecs.aliyuncs.com` with `sts:ServiceOwnerRDPath`. */
+    /** Folder paths or patterns trusted through `*@ecs.aliyuncs.com` with `sts:ServiceOwnerRDPath`, as written. */
     readonly folderPathPatterns: readonly string[];
-    /** Wildcard principals (`*@ecs.aliyuncs.com`, `*`) allowed with no directory condition (S1). */
-    readonly openPrincipals: readonly string[];
-    /** Principals other than ECS's service in some account (RAM accounts, other services). */
-    readonly otherPrincipals: readonly string[];
+    /**
+     * What keeps the policy from being proven to trust only ECS of known accounts, directories or folders (S1): a
+     * wildcard with no directory condition, another principal, a Deny or `NotPrincipal`, a condition that is not one of
+     * the directory conditions. Empty for a safe policy.
+     */
+    readonly unsafe: readonly string[];
+    /** Whether any principal names ECS's service at all (so the role is meant as a share role, S4). */
+    readonly mentionsEcs: boolean;
     /** What could not be read: not JSON, not an object, a statement of the wrong shape. */
     readonly problems: readonly string[];
 }
@@ -72,71 +80,128 @@ function describe(v: Json): string {
     return v === null ? "null" : Array.isArray(v) ? "an array" : `a ${typeof v}`;
 }
 
-const isAllow = (s: Record<string, Json>): boolean => s.Effect === "Allow";
+const ASSUME_ROLE = "sts:AssumeRole";
+const quote = (v: unknown): string => JSON.stringify(v);
+const ACCOUNT_SERVICE = new RegExp(`^([0-9]{16})${ECS_SERVICE_SUFFIX.replace(/\./g, "\\.")}$`);
 
-/** What a trust policy lets assume the role (C9, C21, S1, S5). */
+/** A folder path as a trust condition may hold it: exact, or (StringLike) with one trailing `*`. */
+function isFolderCondition(value: string, operator: string): boolean {
+    const body = operator === "StringLike" && value.endsWith("*") ? value.slice(0, -1) : value;
+    return !body.includes("*") && parseFolderPath(body.replace(/\/$/, "")) !== undefined;
+}
+
+/** Reads a statement's directory conditions; anything else in the condition block is unsafe. */
+function readConditions(condition: Json, where: string, unsafe: string[]): { directories: string[]; folders: string[] } {
+    const directories: string[] = [];
+    const folders: string[] = [];
+    if (condition === undefined) {
+        return { directories, folders };
+    }
+    if (!isObject(condition)) {
+        unsafe.push(`${where}.Condition is ${describe(condition)}, not an object`);
+        return { directories, folders };
+    }
+    for (const [operator, block] of Object.entries(condition)) {
+        if (!isObject(block)) {
+            unsafe.push(`${where}.Condition.${operator} is ${describe(block)}, not an object`);
+            continue;
+        }
+        for (const [key, raw] of Object.entries(block)) {
+            const values = stringList(raw);
+            const at = `${where}.Condition.${operator}.${key}`;
+            if (operator === "StringEquals" && key === RD_ID_CONDITION_KEY && values !== undefined && values.length > 0) {
+                values.forEach((v) => (isResourceDirectoryId(v) ? directories.push(v) : unsafe.push(`${at} ${quote(v)} is not a resource directory id`)));
+            } else if ((operator === "StringEquals" || operator === "StringLike") && key === RD_PATH_CONDITION_KEY && values !== undefined && values.length > 0) {
+                values.forEach((v) =>
+                    isFolderCondition(v, operator) ? folders.push(v) : unsafe.push(`${at} ${quote(v)} is not a folder path (rd-…/r-…[/fd-…], at most a trailing *)`),
+                );
+            } else {
+                unsafe.push(`${at} is not a condition that narrows ECS to a resource directory or folder`);
+            }
+        }
+    }
+    return { directories, folders };
+}
+
+/** What a trust policy lets assume the role (C9, C21, S1, S5), failing closed on anything but the documented shapes. */
 export function analyzeTrustPolicy(document: Json): TrustAnalysis {
     const { statements, problems } = parseDocument(document);
     const accountIds: string[] = [];
     const directoryIds: string[] = [];
     const folderPathPatterns: string[] = [];
-    const openPrincipals: string[] = [];
-    const otherPrincipals: string[] = [];
+    const unsafe: string[] = [];
+    let mentionsEcs = false;
     statements.forEach((s, i) => {
-        if (!isAllow(s)) {
-            return;
+        const where = `Statement[${i}]`;
+        for (const key of ["NotPrincipal", "NotAction"]) {
+            if (s[key] !== undefined) {
+                unsafe.push(`${where} uses ${key}, which grants everyone it does not name`);
+                mentionsEcs ||= JSON.stringify(s[key]).includes(ECS_SERVICE_SUFFIX);
+            }
+        }
+        if (s.Effect !== "Allow") {
+            unsafe.push(`${where} has Effect ${quote(s.Effect)}; a share role's trust policy has only Allow statements`);
+        }
+        const actions = stringList(s.Action);
+        if (actions === undefined || actions.length === 0 || actions.some((a) => a !== ASSUME_ROLE)) {
+            unsafe.push(`${where} has Action ${quote(s.Action)}; a share role's trust policy allows exactly ${ASSUME_ROLE}`);
         }
         const principal = s.Principal;
-        const entries: [string, string[] | undefined][] =
-            principal === "*" ? [["*", ["*"]]] : isObject(principal) ? Object.entries(principal).map(([k, v]) => [k, stringList(v)]) : [];
-        if (entries.length === 0) {
-            problems.push(`Statement[${i}] has no readable Principal`);
+        if (!isObject(principal)) {
+            if (principal === "*") {
+                unsafe.push(`${where} trusts Principal "*": anyone could assume the role`);
+            } else if (s.NotPrincipal === undefined) {
+                problems.push(`${where} has no readable Principal`);
+            }
             return;
         }
-        const condition = isObject(s.Condition) ? s.Condition : {};
-        const directoryCondition = conditionValues(condition, "StringEquals", RD_ID_CONDITION_KEY);
-        const pathCondition = conditionValues(condition, "StringLike", RD_PATH_CONDITION_KEY);
-        for (const [kind, values] of entries) {
+        const { directories, folders } = readConditions(s.Condition, where, unsafe);
+        const narrowed = directories.length > 0 || folders.length > 0;
+        for (const [kind, raw] of Object.entries(principal)) {
+            const values = stringList(raw);
             if (values === undefined) {
-                problems.push(`Statement[${i}].Principal.${kind} is not a string or a list of strings`);
+                problems.push(`${where}.Principal.${kind} is not a string or a list of strings`);
                 continue;
             }
             for (const value of values) {
-                const wildcard = value === "*" || value === ANY_ECS_SERVICE_PRINCIPAL;
-                if (wildcard) {
-                    if (directoryCondition.length === 0 && pathCondition.length === 0) {
-                        openPrincipals.push(value);
+                mentionsEcs ||= value.endsWith(ECS_SERVICE_SUFFIX);
+                const account = kind === "Service" ? ACCOUNT_SERVICE.exec(value)?.[1] : undefined;
+                if (account !== undefined && isAccountId(account)) {
+                    accountIds.push(account);
+                } else if (kind === "Service" && value === ANY_ECS_SERVICE_PRINCIPAL) {
+                    if (!narrowed) {
+                        unsafe.push(`${where} trusts ${quote(value)} with no sts:ServiceOwnerRDId or sts:ServiceOwnerRDPath condition: any account's ECS could use the key`);
                     }
-                    directoryIds.push(...directoryCondition);
-                    folderPathPatterns.push(...pathCondition);
-                } else if (kind === "Service" && value.endsWith(ECS_SERVICE_SUFFIX)) {
-                    accountIds.push(value.slice(0, -ECS_SERVICE_SUFFIX.length));
+                    directoryIds.push(...directories);
+                    folderPathPatterns.push(...folders);
                 } else {
-                    otherPrincipals.push(`${kind}:${value}`);
+                    unsafe.push(`${where} trusts ${kind} ${quote(value)}, which is not ECS's service in a 16-digit account (<uid>${ECS_SERVICE_SUFFIX}) or ${ANY_ECS_SERVICE_PRINCIPAL} with a directory condition`);
                 }
             }
         }
     });
-    return { accountIds, directoryIds, folderPathPatterns, openPrincipals, otherPrincipals, problems };
+    return { accountIds, directoryIds, folderPathPatterns, unsafe, mentionsEcs, problems };
 }
 
-function conditionValues(condition: Record<string, Json>, operator: string, key: string): string[] {
-    const block = condition[operator];
-    return isObject(block) ? (stringList(block[key]) ?? []) : [];
-}
-
-/** The Allow grants of a permission policy (S2). */
+/** The Allow grants of a permission policy (S2). `NotAction` / `NotResource` on an Allow grant everything else: a problem. */
 export function analyzePermissionPolicy(document: Json): PermissionAnalysis {
     const { statements, problems } = parseDocument(document);
     const grants: PermissionGrant[] = [];
     statements.forEach((s, i) => {
-        if (!isAllow(s)) {
+        if (s.Effect !== "Allow") {
             return;
+        }
+        for (const key of ["NotAction", "NotResource"]) {
+            if (s[key] !== undefined) {
+                problems.push(`Statement[${i}] allows with ${key}, which grants everything it does not name`);
+            }
         }
         const actions = stringList(s.Action);
         const resources = stringList(s.Resource);
         if (actions === undefined || resources === undefined) {
-            problems.push(`Statement[${i}] has no readable Action or Resource`);
+            if (s.NotAction === undefined && s.NotResource === undefined) {
+                problems.push(`Statement[${i}] has no readable Action or Resource`);
+            }
             return;
         }
         grants.push({ actions, resources });

@@ -1,6 +1,6 @@
 /** Rules on custom-image shares (C17–C23, C26). */
 import { isRegionId } from "../alibaba/ids";
-import { IMAGE_SHARE_ACCOUNTS_PER_CALL } from "../alibaba/limits";
+import { DEFAULT_LIMITS, IMAGE_SHARE_ACCOUNTS_PER_CALL } from "../alibaba/limits";
 import type { ShareIntent } from "../intent/model";
 import { defineRule, Problem } from "./types";
 import { accountTargets, knownTargets } from "./targets";
@@ -14,10 +14,11 @@ export const imageAccountQuota = defineRule({
     severity: "error",
     title: "Accounts per image stay within the quota",
     description:
-        "An image can be shared with as many accounts as the Quota Center quota allows (50 by default; configurable as `imageShareQuota` " +
-        `once the quota is raised). The image-share API takes ${IMAGE_SHARE_ACCOUNTS_PER_CALL} accounts per call and ignores the rest, ` +
-        "so the library grants each account on its own.",
+        `An image can be shared with as many accounts as the Quota Center quota allows (${DEFAULT_LIMITS.imageShareQuota} by default; configurable as \`imageShareQuota\` ` +
+        `once the quota is raised), counted across every share and image permission of the stack. The image-share API takes ${IMAGE_SHARE_ACCOUNTS_PER_CALL} ` +
+        "accounts per call and ignores the rest, so the library grants each account on its own.",
     subject: "share",
+    enforcement: { components: ["SharedImage"], policies: ["sharing-limits"] },
     check: (intent, { limits }) => {
         const accounts = accountTargets(intent);
         if (!isImage(intent) || accounts.length <= limits.imageShareQuota) {
@@ -40,6 +41,10 @@ export const imageCopyRegions = defineRule({
         "Sharing works within one region: to share elsewhere the image is copied to that region and the copy shared. Each copy region is a " +
         "region id other than the source's, listed once; an encrypted image's copy needs a customer-managed key of the copy region.",
     subject: "share",
+    enforcement: {
+        components: ["SharedImage"],
+        policies: { reason: "copy regions are a component argument; a raw ImageCopy names one destination, its provider's region, and the pack judges its key under C20" },
+    },
     check: (intent) => {
         const problems: Problem[] = [];
         const seen = new Set<string>();
@@ -75,8 +80,10 @@ export const encryptedImageRegion = defineRule({
     severity: "error",
     title: "Encrypted images are shared only where Alibaba Cloud allows it",
     description:
-        "Encrypted custom images can be shared only in cn-beijing, cn-shanghai, cn-hongkong and ap-southeast-1 (configurable as `encryptedImageRegions`).",
+        `Encrypted custom images can be shared only in ${DEFAULT_LIMITS.encryptedImageRegions.join(", ")} (configurable as \`encryptedImageRegions\`). ` +
+        "The region judged is the region the share is made in: a component's `region` or its provider's, a raw resource's provider's.",
     subject: "share",
+    enforcement: { components: ["SharedImage"], policies: ["sharing-encrypted-images"] },
     check: (intent, { limits }) => {
         if (!isImage(intent) || !isEncrypted(intent)) {
             return [];
@@ -98,6 +105,7 @@ export const imageServiceKey = defineRule({
     title: "Images on the service key cannot be shared",
     description: "Since 2025-07-01 an image encrypted with the service key cannot be shared: only customer-managed keys.",
     subject: "share",
+    enforcement: { components: ["SharedImage"], policies: ["sharing-encrypted-images"] },
     check: (intent) =>
         isImage(intent) && intent.encryption.kind === "serviceKey"
             ? [{
@@ -115,6 +123,7 @@ export const directoryAndAccounts = defineRule({
     title: "An image goes to a directory or to accounts, not both",
     description: "Sharing one image with a directory or folder and also with individual accounts can leave sharees with inconsistent image data.",
     subject: "share",
+    enforcement: { components: ["SharedImage"], policies: ["sharing-directory-and-accounts"] },
     check: (intent) => {
         const accounts = new Set(accountTargets(intent));
         const kinds = new Set(knownTargets(intent).map((t) => (accounts.has(t.value) ? "account" : "organization")));
@@ -135,6 +144,7 @@ export const unencryptedImageAcknowledged = defineRule({
     title: "Sharing an unencrypted image is confirmed",
     description: "Sharees of an unencrypted image get all its data: the share must be confirmed, as the console demands.",
     subject: "share",
+    enforcement: { components: ["SharedImage"], policies: { reason: "the confirmation is a component argument; the console's confirmation has no API or resource property" } },
     check: (intent) =>
         isImage(intent) && !isEncrypted(intent) && !intent.unencryptedDataAcknowledged
             ? [{
@@ -152,6 +162,7 @@ export const paidImage = defineRule({
     title: "Sharees pay for images derived from paid images",
     description: "A sharee that launches from an image derived from a paid marketplace image is billed for it.",
     subject: "share",
+    enforcement: { components: ["SharedImage"], policies: { reason: "whether an image derives from a paid image is a component declaration; no resource property says it" } },
     check: (intent) =>
         isImage(intent) && intent.derivedFromPaidImage
             ? [{ path: "derivedFromPaidImage", message: "the images derive from a paid marketplace image: sharees who launch them are billed.", fix: "Tell the sharees, or share an image built from a free base." }]

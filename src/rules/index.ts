@@ -1,2 +1,5 @@
 export * from "./types";
 export * from "./registry";
+export * from "./enforcement";
+export * from "./settings";
+export * from "./errors";

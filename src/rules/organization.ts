@@ -6,25 +6,59 @@ import { isAccountId, isResourceDirectoryId, parseFolderPath } from "../alibaba/
 import { RESOURCE_SHARE_ITEMS_PER_CALL } from "../alibaba/limits";
 import type { ShareIntent } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
+import { POLICY_NAMES, RECIPIENT_COMPONENTS, SHARE_COMPONENTS } from "./enforcement";
 import { AllowedRecipients, defineRule, Problem } from "./types";
+
+/** An allow-list indexed for lookups by key: every check is a set lookup, whatever the list's size. */
+interface AllowIndex {
+    readonly accounts: ReadonlySet<string>;
+    readonly directories: ReadonlySet<string>;
+    /** Each allowed folder path, without a trailing slash. */
+    readonly paths: ReadonlySet<string>;
+    /** The last id of each allowed path (what a SharedTarget holds). */
+    readonly lastIds: ReadonlySet<string>;
+}
+const indexes = new WeakMap<AllowedRecipients, AllowIndex>();
+
+function allowIndex(allowed: AllowedRecipients): AllowIndex {
+    let index = indexes.get(allowed);
+    if (index === undefined) {
+        const paths = allowed.folderPathPrefixes.map((p) => p.replace(/\/+$/, ""));
+        index = {
+            accounts: new Set(allowed.accountIds),
+            directories: new Set(allowed.resourceDirectoryIds),
+            paths: new Set(paths),
+            lastIds: new Set(paths.map((p) => p.split("/").pop()!)),
+        };
+        indexes.set(allowed, index);
+    }
+    return index;
+}
 
 /** Whether an allow-list admits a recipient: an account, a directory, a folder path, or a bare folder id. */
 export function isAllowedRecipient(recipient: string, allowed: AllowedRecipients): boolean {
+    const index = allowIndex(allowed);
     // A trust policy's folder pattern ends with `*`.
-    const pattern = recipient.endsWith("*") ? recipient.slice(0, -1) : recipient;
+    const pattern = recipient.endsWith("*") ? recipient.slice(0, -1).replace(/\/$/, "") : recipient;
     if (isAccountId(recipient)) {
-        return allowed.accountIds.includes(recipient);
+        return index.accounts.has(recipient);
     }
     if (isResourceDirectoryId(recipient)) {
-        return allowed.resourceDirectoryIds.includes(recipient);
+        return index.directories.has(recipient);
     }
     const path = parseFolderPath(pattern);
     if (path !== undefined) {
-        const text = [path.directoryId, path.rootFolderId, ...path.folderIds].join("/");
-        return allowed.folderPathPrefixes.some((prefix) => text === prefix || text.startsWith(`${prefix}/`));
+        // Allowed when the path or one of its ancestors is an allowed prefix: one lookup per level.
+        const parts = [path.directoryId, path.rootFolderId, ...path.folderIds];
+        for (let n = parts.length; n >= 2; n--) {
+            if (index.paths.has(parts.slice(0, n).join("/"))) {
+                return true;
+            }
+        }
+        return false;
     }
     // A bare folder id, as a SharedTarget holds it: allowed when it is the end of an allowed path.
-    return allowed.folderPathPrefixes.some((prefix) => prefix.split("/").pop() === recipient);
+    return index.lastIds.has(recipient);
 }
 
 const allowFix = "Share only with recipients on the organization's allow-list, or ask the security team to add this one (policy config `allowedRecipients`).";
@@ -38,6 +72,7 @@ export const recipientsAllowed = defineRule({
         "An organization lists the accounts, directories and folder paths that may receive shares (`allowedRecipients`); a share, " +
         "image permission or share-role trust to anyone else is refused. A folder path allows the folders below it.",
     subject: "share",
+    enforcement: { components: SHARE_COMPONENTS, policies: ["sharing-recipients"] },
     check: (intent: ShareIntent, { allowedRecipients }) =>
         allowedRecipients === undefined
             ? []
@@ -53,14 +88,15 @@ export const trustedPrincipalsAllowed = defineRule({
     title: "Share roles trust only allowed recipients",
     description: "The accounts, directories and folders a share role trusts are on the organization's allow-list, like the recipients of the shares.",
     subject: "role",
+    enforcement: { components: RECIPIENT_COMPONENTS, policies: ["sharing-recipients"] },
     check: (role, { allowedRecipients }) => {
-        if (allowedRecipients === undefined || role.trustPolicy.value === undefined) {
+        if (allowedRecipients === undefined || role.trustPolicy?.value === undefined) {
             return [];
         }
         const trust = analyzeTrustPolicy(role.trustPolicy.value);
         return [...trust.accountIds, ...trust.directoryIds, ...trust.folderPathPatterns]
             .filter((p) => !isAllowedRecipient(p, allowedRecipients))
-            .map((p) => ({ path: role.trustPolicy.path, message: `the role trusts ${JSON.stringify(p)}, which is not an allowed recipient.`, fix: allowFix }));
+            .map((p) => ({ path: role.trustPolicy!.path, message: `the role trusts ${JSON.stringify(p)}, which is not an allowed recipient.`, fix: allowFix }));
     },
 });
 
@@ -73,6 +109,10 @@ export const recipientsKnown = defineRule({
         "A recipient that is only known after deployment cannot be proven allowed. The policy pack reports it instead of skipping the " +
         "check (configurable: `failClosedOnUnknown: false`); the components check such values at deploy time instead.",
     subject: "share",
+    enforcement: {
+        components: { reason: "the components take recipients as plain values; their other unknown values are checked at deploy time" },
+        policies: ["sharing-recipients"],
+    },
     check: (intent, { failClosedOnUnknown }) =>
         failClosedOnUnknown
             ? intent.targets
@@ -88,10 +128,14 @@ export const roleDocumentsKnown = defineRule({
     title: "Share-role documents unknown at preview are not assumed safe",
     description: "A trust policy or KMS policy that is only known after deployment cannot be proven safe; the policy pack reports it (configurable).",
     subject: "role",
+    enforcement: {
+        components: { reason: "the components render the role documents; values unknown at preview are checked at deploy time instead" },
+        policies: ["sharing-share-role", "sharing-share-roles"],
+    },
     check: (role, { failClosedOnUnknown }) =>
         failClosedOnUnknown
-            ? [role.trustPolicy, ...(role.kmsPolicy ? [role.kmsPolicy] : [])]
-                  .filter((d) => d.value === undefined)
+            ? [...(role.trustPolicy ? [role.trustPolicy] : []), ...(role.kmsPolicy ? [role.kmsPolicy] : []), ...(role.attachedKmsPolicies ?? [])]
+                  .filter((d, i, all) => d.value === undefined && all.findIndex((e) => e.path === d.path) === i)
                   .map((d) => ({ path: d.path, message: "the document is not known at preview, so it cannot be checked.", fix: "Render the document from plain values (the library's builders do), or exempt the resource." }))
             : [],
 });
@@ -105,6 +149,7 @@ export const noInlineShareItems = defineRule({
         "The inline `targets`, `resources` and `resourceArns` of a resource share act only at creation: later edits are silently ignored, " +
         `and at most ${RESOURCE_SHARE_ITEMS_PER_CALL} items go per call. Use one \`SharedResource\` and one \`SharedTarget\` per item.`,
     subject: "share",
+    enforcement: { components: { reason: "the components never set a resource share's inline lists" }, policies: ["sharing-resource-share"] },
     check: (intent) =>
         (intent.inlineLists ?? []).map((list) => ({
             path: list,
@@ -122,6 +167,7 @@ export const shareRoleSystemPolicy = defineRule({
         "A share role needs only the custom KMS policy of C9 for its keys. A system policy such as `AliyunKMSFullAccess` (which the 2024 " +
         "pages suggested for the service key, no longer shareable since C20) grants every key of the account.",
     subject: "role",
+    enforcement: { components: { reason: "the components attach only the custom KMS policy to a share role" }, policies: ["sharing-share-role-attachment"] },
     check: (role) =>
         (role.systemPolicies ?? [])
             .filter((p) => p.value !== undefined)
@@ -137,8 +183,11 @@ export const sharedKeyProtected = defineRule({
     constraints: ["C27"],
     severity: "error",
     title: "Keys behind shared encrypted resources are protected from deletion",
-    description: "If the key behind a shared encrypted snapshot or image is disabled or deleted, sharees can no longer use what was shared.",
+    description:
+        "If the key behind a shared encrypted snapshot or image is disabled or deleted, sharees can no longer use what was shared. The pack " +
+        "follows keys from resource shares, image permissions and the share roles' KMS policies to the KMS keys of the stack.",
     subject: "key",
+    enforcement: { components: { reason: "the components do not manage KMS keys; the pack judges the keys of a stack" }, policies: ["sharing-shared-keys"] },
     check: (key) =>
         key.deletionProtection.value !== undefined && key.deletionProtection.value !== "Enabled"
             ? [{
@@ -160,6 +209,7 @@ export const exemptionValid = defineRule({
         "An exemption names a resource (URN or name pattern), the rules it lifts, a reason of at least 10 characters and an expiry date " +
         "(`YYYY-MM-DD`). An expired exemption no longer applies, and says so.",
     subject: "exemption",
+    enforcement: { components: { reason: "exemptions are policy-pack configuration; every policy judges its own" }, policies: POLICY_NAMES },
     check: (e, { today }) => {
         const problems: Problem[] = [];
         if (typeof e.resource.value !== "string" || e.resource.value.length === 0) {
@@ -193,6 +243,10 @@ export const shareRolePresent = defineRule({
         "Sharing an encrypted snapshot or image fails unless the owner account holds the share role of that kind. The policy pack " +
         "looks for it in the stack, or takes it as existing when configured (`existingShareRoles`).",
     subject: "share",
+    enforcement: {
+        components: { reason: "a share component creates the role, unless told with `createShareRole: false` that it is managed elsewhere" },
+        policies: ["sharing-share-roles"],
+    },
     check: (intent) =>
         intent.encryption.kind === "customerKey" && intent.shareRolePresent === false
             ? [{

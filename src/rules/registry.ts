@@ -1,8 +1,8 @@
 /** The rule registry: every rule once, and the functions that run them. */
 import { DEFAULT_LIMITS, SharingLimits } from "../alibaba/limits";
 import { directoryAndAccounts, encryptedImageRegion, imageAccountQuota, imageCopyRegions, imageServiceKey, paidImage, unencryptedImageAcknowledged } from "./images";
-import { kmsPolicyMinimal, oneRolePerName, ramDocumentLimits, shareRoleName, trustMatchesTargets, trustPolicyNotOpen } from "./roles";
-import { resourceType, shareName } from "./shares";
+import { kmsGrantsComplete, kmsPolicyMinimal, oneRolePerName, ramDocumentLimits, shareRoleName, trustMatchesTargets, trustPolicyNotOpen } from "./roles";
+import { externalTargets, resourceType, shareName } from "./shares";
 import { shareeImageAccess } from "./sharee";
 import {
     exemptionValid,
@@ -25,8 +25,21 @@ import {
     snapshotServiceKey,
     grantMethod,
 } from "./snapshots";
-import { kmsKeyFormat, noDuplicates, ownerAccountFormat, regionFormat, resourceIdFormat, notOwnAccount, principalFormat, sameSite, shareNotEmpty } from "./targets";
-import { AnyRule, Finding, Problem, Rule, RuleContext, RuleSubjects, SubjectKind } from "./types";
+import {
+    keyInShareRegion,
+    kmsKeyFormat,
+    regionMatchesProvider,
+    noDuplicates,
+    ownerAccountFormat,
+    regionFormat,
+    resourceIdFormat,
+    notOwnAccount,
+    principalFormat,
+    sameSite,
+    shareNotEmpty,
+} from "./targets";
+import { judgedBy, PolicyName } from "./enforcement";
+import { AnyRule, Finding, FindingSubject, Problem, Rule, RuleContext, RuleSubjects, SubjectKind } from "./types";
 
 /** Every rule, in catalogue order. */
 export const rules: readonly AnyRule[] = Object.freeze([
@@ -39,6 +52,8 @@ export const rules: readonly AnyRule[] = Object.freeze([
     resourceIdFormat,
     kmsKeyFormat,
     regionFormat,
+    regionMatchesProvider,
+    keyInShareRegion,
     grantMethod,
     snapshotAccountLimit,
     snapshotOwnerQuota,
@@ -58,11 +73,13 @@ export const rules: readonly AnyRule[] = Object.freeze([
     sharedKeyProtected,
     shareName,
     noInlineShareItems,
+    externalTargets,
     resourceType,
     shareRoleName,
     oneRolePerName,
     trustPolicyNotOpen,
     kmsPolicyMinimal,
+    kmsGrantsComplete,
     trustMatchesTargets,
     ramDocumentLimits,
     shareRoleSystemPolicy,
@@ -74,12 +91,19 @@ export const rules: readonly AnyRule[] = Object.freeze([
     exemptionValid,
 ]);
 
+const byId = new Map(rules.map((r) => [r.id, r]));
+
 /** Finds a rule by id. */
 export function ruleById(id: string): AnyRule | undefined {
-    return rules.find((r) => r.id === id);
+    return byId.get(id);
 }
 
-/** A context from optional overrides. */
+/** The rules a policy of the pack judges, as the registry's enforcement matrix says, in registry order. */
+export function rulesJudgedBy(policy: PolicyName): AnyRule[] {
+    return rules.filter((r) => judgedBy(r.enforcement.policies).includes(policy));
+}
+
+/** A context from optional overrides (defaults: Alibaba Cloud's limits, no organization facts, fail open, today). */
 export function ruleContext(
     overrides: Partial<Omit<RuleContext, "limits">> & { limits?: Partial<SharingLimits> } = {},
 ): RuleContext {
@@ -92,9 +116,17 @@ export function ruleContext(
     };
 }
 
-/** Attaches a rule's metadata to problems it found. */
-export function findingsOf(rule: AnyRule, problems: readonly Problem[]): Finding[] {
-    return problems.map((p) => ({ ...p, ruleId: rule.id, constraints: rule.constraints, severity: rule.severity }));
+/** Attaches a rule's metadata (and what was judged, when known) to problems it found. */
+export function findingsOf(rule: AnyRule, problems: readonly Problem[], subject?: FindingSubject): Finding[] {
+    return problems.map((p) => ({
+        path: p.path,
+        message: p.message,
+        fix: p.fix,
+        ruleId: rule.id,
+        constraints: rule.constraints,
+        severity: rule.severity,
+        ...(subject === undefined ? {} : { subject }),
+    }));
 }
 
 /** Runs the given rules (all of one subject kind) on a subject. */

@@ -16,6 +16,10 @@ export const shareeImageAccess = defineRule({
         "RAM users of a sharee need `ecs:DescribeImages` to see a shared image and `ecs:RunInstances` / `ecs:CreateInstance` to launch from it. " +
         "The grant goes to at least one RAM user, group or role with a valid name, and holds those actions and no others.",
     subject: "access",
+    enforcement: {
+        components: ["ShareeImageAccess"],
+        policies: { reason: "a raw RAM policy does not say it is for shared images; the pack cannot tell it from any other policy of the sharee" },
+    },
     check: (access) => {
         const problems: Problem[] = [];
         if (access.principals.length === 0) {

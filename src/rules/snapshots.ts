@@ -1,5 +1,7 @@
 /** Rules on snapshot shares (C5–C8, C10) and on what a sharee does with a shared snapshot (C11, C12). */
-import { defineRule } from "./types";
+import { DEFAULT_LIMITS } from "../alibaba/limits";
+import { SHARE_COMPONENTS } from "./enforcement";
+import { defineRule, Problem } from "./types";
 import { accountTargets } from "./targets";
 
 export const grantMethod = defineRule({
@@ -11,6 +13,7 @@ export const grantMethod = defineRule({
         "A snapshot has no share permission of its own: it is shared as a `Snapshot` resource of a resource share (C5). " +
         'An image is shared either way: `"resourceShare"` or `"imagePermission"` (one grant per image and account, C17).',
     subject: "share",
+    enforcement: { components: ["SharedImage"], policies: { reason: "`method` is a component argument; raw resources are the method itself" } },
     check: (intent) => {
         const method = intent.method.value;
         const allowed = intent.kind === "snapshot" ? ["resourceShare"] : ["resourceShare", "imagePermission"];
@@ -24,9 +27,10 @@ export const snapshotAccountLimit = defineRule({
     id: "snapshot-account-limit",
     constraints: ["C6"],
     severity: "error",
-    title: "At most 64 accounts per snapshot",
-    description: "One snapshot can be shared with at most 64 accounts (configurable as `maxAccountsPerSnapshot`).",
+    title: "Accounts per snapshot stay within the limit",
+    description: `One snapshot can be shared with at most ${DEFAULT_LIMITS.maxAccountsPerSnapshot} accounts (configurable as \`maxAccountsPerSnapshot\`), counted across every share of the stack.`,
     subject: "share",
+    enforcement: { components: ["SharedSnapshot"], policies: ["sharing-limits"] },
     check: (intent, { limits }) => {
         const accounts = accountTargets(intent);
         if (intent.kind !== "snapshot" || accounts.length <= limits.maxAccountsPerSnapshot) {
@@ -44,11 +48,12 @@ export const snapshotOwnerQuota = defineRule({
     id: "snapshot-owner-quota",
     constraints: ["C7"],
     severity: "error",
-    title: "At most 1,024 shared snapshots per owner",
+    title: "Shared snapshots per owner stay within the quota",
     description:
-        "An owner account shares at most 1,024 snapshots in all. Shares outside this program are invisible here: " +
-        "configure how many are already used (`sharedSnapshotsInUse`).",
+        `An owner account shares at most ${DEFAULT_LIMITS.maxSharedSnapshotsPerOwner.toLocaleString("en-US")} snapshots in all (\`maxSharedSnapshotsPerOwner\`). ` +
+        "Shares outside this program are invisible here: configure how many are already used (`sharedSnapshotsInUse`). The pack counts each owner account apart.",
     subject: "share",
+    enforcement: { components: ["SharedSnapshot"], policies: ["sharing-limits"] },
     check: (intent, { limits }) => {
         const total = intent.resources.length + limits.sharedSnapshotsInUse;
         if (intent.kind !== "snapshot" || total <= limits.maxSharedSnapshotsPerOwner) {
@@ -69,6 +74,7 @@ export const snapshotServiceKey = defineRule({
     title: "Snapshots on the service key cannot be shared",
     description: "A snapshot encrypted with the service (default) key cannot be shared: copy it with a customer-managed key and share the copy.",
     subject: "share",
+    enforcement: { components: ["SharedSnapshot"], policies: ["sharing-encrypted-images"] },
     check: (intent) =>
         intent.kind === "snapshot" && intent.encryption.kind === "serviceKey"
             ? [{
@@ -86,12 +92,14 @@ export const noReshare = defineRule({
     title: "What was shared with you cannot be shared on",
     description:
         "A snapshot or image another account shared with this one (snapshots carry the `acs:ecs:sharedFrom:` tag) " +
-        "cannot be shared again; only resources created in the owner's account can.",
+        "cannot be shared again; only resources created in the owner's account can. The pack knows received snapshots from its " +
+        "`receivedSnapshots` setting.",
     subject: "share",
+    enforcement: { components: SHARE_COMPONENTS, policies: ["sharing-resource-share"] },
     check: (intent) =>
-        intent.sharedWithThisAccount
+        intent.sharedWithThisAccount.value === true
             ? [{
-                  path: "sharedWithThisAccount",
+                  path: intent.sharedWithThisAccount.path,
                   message: `the ${intent.kind}s were shared with this account by another; they cannot be shared on.`,
                   fix: `Copy each ${intent.kind} into this account first and share the copies.`,
               }]
@@ -103,8 +111,11 @@ export const noImageFromSharedSnapshot = defineRule({
     constraints: ["C10"],
     severity: "error",
     title: "No custom image from a snapshot shared with you",
-    description: "A sharee cannot create a custom image from a snapshot shared with it (nor roll a disk back with it): copy the snapshot first.",
+    description:
+        "A sharee cannot create a custom image from a snapshot shared with it (nor roll a disk back with it): copy the snapshot first. " +
+        "The pack looks at an image's `snapshotId` and every `diskDeviceMappings[].snapshotId`.",
     subject: "imageSource",
+    enforcement: { components: { reason: "no component makes custom images; the pack judges ecs.Image" }, policies: ["sharing-sharee-disk"] },
     check: (source) =>
         source.sharedWithThisAccount
             ? [{
@@ -122,13 +133,16 @@ export const diskFromSharedSnapshot = defineRule({
     title: "A disk from a shared encrypted snapshot is ESSD and encrypted with the sharee's own key",
     description:
         "A disk made from a shared encrypted snapshot must be of the ESSD family (`cloud_essd`, `cloud_auto`, `cloud_essd_entry`; " +
-        "configurable as `essdCategories`) and encrypted with a key of the sharee's, not the source's key. Otherwise copy the snapshot first.",
+        "configurable as `essdCategories`) and encrypted with a key of the sharee's, not the source's key. Otherwise copy the snapshot first. " +
+        "A disk from an unencrypted shared snapshot is not judged; the pack learns a received snapshot's encryption from `receivedSnapshots`.",
     subject: "disk",
+    enforcement: { components: ["SharedSnapshotDisk"], policies: ["sharing-sharee-disk"] },
     check: (disk, { limits }) => {
-        if (!disk.sourceEncrypted) {
+        // Unknown encryption is judged as encrypted: the stricter reading.
+        if (disk.sourceEncrypted.value === false) {
             return [];
         }
-        const problems = [];
+        const problems: Problem[] = [];
         const category = disk.category.value;
         if (category !== undefined && !limits.essdCategories.includes(category)) {
             problems.push({
@@ -162,6 +176,7 @@ export const copyKey = defineRule({
         "Copying is how a snapshot on the service key becomes shareable (C8) and how a sharee makes a shared encrypted snapshot its own (C12): " +
         "the copy needs a customer-managed key, different from the source's.",
     subject: "copy",
+    enforcement: { components: ["SnapshotCopy"], policies: { reason: "copies are made only by SnapshotCopy (a dynamic resource, whose arguments it judges); @pulumi/alicloud has no snapshot-copy resource" } },
     check: (copy) => {
         if (copy.kmsKeyId.value !== undefined && copy.kmsKeyId.value === copy.sourceKmsKeyId?.value) {
             return [{ path: copy.kmsKeyId.path, message: `key ${copy.kmsKeyId.value} is the source snapshot's own key.`, fix: "Copy with another customer-managed key of yours." }];

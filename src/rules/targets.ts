@@ -1,6 +1,7 @@
 /** Rules on who receives a share (C1–C4) and on the ids of what is shared. */
-import { isAccountId, isFolderId, isKmsKeyId, isRegionId, isImageId, isRootFolderId, isSnapshotId, principalKind } from "../alibaba/ids";
+import { isAccountId, isFolderId, isKmsKeyId, isRegionId, isImageId, isResourceDirectoryId, isRootFolderId, isSnapshotId, principalKind } from "../alibaba/ids";
 import type { Located, ShareIntent } from "../intent/model";
+import { RECIPIENT_COMPONENTS, SHARE_COMPONENTS } from "./enforcement";
 import { defineRule, Problem } from "./types";
 
 /** The targets whose value is known. */
@@ -22,15 +23,27 @@ export const principalFormat = defineRule({
         "A share goes to Alibaba Cloud accounts (16 digits) or to resource-directory objects: a directory (`rd-…`) " +
         "or a folder path (`rd-…/r-…/fd-…`). RAM users, RAM roles, account aliases and e-mail addresses are not principals.",
     subject: "share",
+    enforcement: { components: RECIPIENT_COMPONENTS, policies: ["sharing-resource-share", "sharing-image-permission"] },
     check: (intent) =>
         knownTargets(intent)
-            .filter((t) => principalKind(t.value) === undefined && !(intent.targetsAreSharingIds && (isFolderId(t.value) || isRootFolderId(t.value))))
-            .map((t) => ({
-                path: t.path,
-                message: `${quote(t.value)} is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…).`,
-                fix: "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares.",
-            })),
+            .filter((t) => !(intent.targetsAreSharingIds ? isSharingTargetId(t.value) : principalKind(t.value) !== undefined))
+            .map((t) =>
+                intent.targetsAreSharingIds
+                    ? {
+                          path: t.path,
+                          message: `${quote(t.value)} is not a target id: an account id (16 digits), a directory (rd-…), a root folder (r-…) or a folder (fd-…).`,
+                          fix: "Give the account id, or the id of the directory or folder (the last part of a folder path, not the path).",
+                      }
+                    : {
+                          path: t.path,
+                          message: `${quote(t.value)} is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…).`,
+                          fix: "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares.",
+                      },
+            ),
 });
+
+/** A target id as Resource Sharing takes it (a raw `SharedTarget`): an account, a directory, a root folder or a folder. */
+export const isSharingTargetId = (v: string): boolean => isAccountId(v) || isResourceDirectoryId(v) || isRootFolderId(v) || isFolderId(v);
 
 export const notOwnAccount = defineRule({
     id: "not-own-account",
@@ -39,6 +52,7 @@ export const notOwnAccount = defineRule({
     title: "An owner does not share with itself",
     description: "Sharing with the owner's own account fails with `InvalidAccount.Forbbiden`.",
     subject: "share",
+    enforcement: { components: SHARE_COMPONENTS, policies: ["sharing-recipients"] },
     check: (intent) => {
         const owner = intent.ownerAccountId.value;
         return knownTargets(intent)
@@ -60,6 +74,7 @@ export const sameSite = defineRule({
         "Checked when the organization tells each account's site (stack config `alicloud-sharing:accountSites`, or the policy pack's " +
         "`accountSites`): a share between the two sites fails with `InvalidImageId.BidMismatch`.",
     subject: "share",
+    enforcement: { components: SHARE_COMPONENTS, policies: ["sharing-recipients"] },
     check: (intent, context) => {
         const owner = intent.ownerAccountId.value;
         const ownerSite = owner === undefined ? undefined : context.accountSites[owner];
@@ -82,8 +97,10 @@ export const noDuplicates = defineRule({
     severity: "error",
     title: "Each recipient and each shared resource is listed once",
     description:
-        "A recipient or a snapshot / image listed twice would make two shares or two grants of one thing; it is always a mistake.",
+        "A recipient or a snapshot / image listed twice would make two shares or two grants of one thing; it is always a mistake. " +
+        "The pack looks at each resource share (its targets and shared resources) and each image's permissions.",
     subject: "share",
+    enforcement: { components: RECIPIENT_COMPONENTS, policies: ["sharing-share-contents"] },
     check: (intent) => {
         const problems: Problem[] = [];
         for (const [what, values] of [["recipient", intent.targets], [intent.kind, intent.resources]] as const) {
@@ -117,6 +134,7 @@ export const resourceIdFormat = defineRule({
     title: "Shared resources are snapshot ids or custom image ids",
     description: "Snapshot ids look like `s-…` and custom image ids like `m-…`; anything else (a name, a public image, a typo) fails only at deploy time.",
     subject: "share",
+    enforcement: { components: ["SharedSnapshot", "SharedImage", "SharedSnapshotDisk", "SnapshotCopy"], policies: ["sharing-resource-share", "sharing-image-permission"] },
     check: (intent) =>
         intent.kind === "snapshot"
             ? badIds(intent.resources, isSnapshotId, "a snapshot id (s-…)", "Give the ids of the snapshots to share.")
@@ -130,10 +148,17 @@ export const kmsKeyFormat = defineRule({
     title: "Keys are KMS key ids",
     description: "The share role is granted on exact key ARNs built from the key ids: a KMS key id looks like `key-…` (or the older UUID form).",
     subject: "share",
+    enforcement: {
+        components: ["SharedSnapshot", "SharedImage", "EncryptedShareRole", "SharedSnapshotDisk", "SnapshotCopy"],
+        policies: { reason: "raw resources name the share role's keys inside KMS ARNs, which kms-policy-minimal reads with the same key-id grammar" },
+    },
     check: (intent) =>
-        intent.encryption.kind === "customerKey"
-            ? badIds([intent.encryption.keyId, ...Object.values(intent.copyKeyIds)], isKmsKeyId, "a KMS key id (key-…)", "Give the id of the customer-managed key, as KMS shows it.")
-            : [],
+        badIds(
+            [...(intent.encryption.kind === "customerKey" ? [intent.encryption.keyId] : []), ...Object.values(intent.copyKeyIds), ...(intent.additionalKeys ?? []).map((k) => k.keyId)],
+            isKmsKeyId,
+            "a KMS key id (key-…)",
+            "Give the id of the customer-managed key, as KMS shows it.",
+        ),
 });
 
 export const regionFormat = defineRule({
@@ -141,15 +166,77 @@ export const regionFormat = defineRule({
     constraints: ["C18", "C19"],
     severity: "error",
     title: "Regions are region ids",
-    description: "Sharing happens in a region, and the key ARNs name the key's region: a region id looks like `cn-hangzhou`.",
+    description:
+        "Sharing happens in a region, and the key ARNs name the key's region: a region id is lower case, parts joined by hyphens, " +
+        "such as `cn-hangzhou`, `ap-southeast-1` or `rus-west-1`.",
     subject: "share",
+    enforcement: {
+        components: ["SharedSnapshot", "SharedImage", "EncryptedShareRole"],
+        policies: { reason: "a raw resource's region is its provider's, which the provider itself validates" },
+    },
     check: (intent) =>
         badIds(
-            [intent.region, ...(intent.encryption.kind === "customerKey" ? [intent.encryption.keyRegion] : [])],
+            [intent.region, ...(intent.encryption.kind === "customerKey" ? [intent.encryption.keyRegion] : []), ...(intent.additionalKeys ?? []).map((k) => k.region)],
             isRegionId,
             "a region id (such as cn-hangzhou)",
-            "Give a region id.",
+            "Give a region id, lower case with hyphens, as the console shows it.",
         ),
+});
+
+export const regionMatchesProvider = defineRule({
+    id: "region-matches-provider",
+    constraints: ["C18", "C19"],
+    severity: "error",
+    title: "The region a share is judged for is the region it is made in",
+    description:
+        "A component's resources are created through its provider, in the provider's region, whatever `region` says. Given `region`, a component " +
+        "uses a provider of that region; with a provider passed in, the two must agree, or the rules would judge one region (C19's encrypted-image " +
+        "regions, the key's region) while the share is made in another.",
+    subject: "share",
+    enforcement: {
+        components: ["SharedSnapshot", "SharedImage"],
+        policies: { reason: "a raw resource's region is its provider's: there is no second region to disagree with" },
+    },
+    check: (intent) => {
+        const given = intent.region.value;
+        const actual = intent.providerRegion?.value;
+        return given !== undefined && actual !== undefined && given !== actual
+            ? [{
+                  path: intent.region.path,
+                  message: `region is ${given} but the provider passed to the component is in ${actual}; the share would be made in ${actual}.`,
+                  fix: `Pass a provider of ${given}, or leave the provider out (the component then uses one of ${given}), or set region to ${actual}.`,
+              }]
+            : [];
+    },
+});
+
+export const keyInShareRegion = defineRule({
+    id: "key-in-share-region",
+    constraints: ["C9", "C21", "C18"],
+    severity: "error",
+    title: "The resources' key is in the share's region",
+    description:
+        "A KMS key encrypts only in its own region, and a snapshot or image is shared in the region it lives in: the key of the shared " +
+        "resources (`kmsKeyRegion`) is a key of the share's region. Share in another region through a copy made with that region's key.",
+    subject: "share",
+    enforcement: {
+        components: ["SharedSnapshot", "SharedImage"],
+        policies: { reason: "a raw share does not name its key; the pack reads keys from the share role's KMS ARNs and from image copies, which carry their own region" },
+    },
+    check: (intent) => {
+        if (intent.encryption.kind !== "customerKey") {
+            return [];
+        }
+        const { keyRegion } = intent.encryption;
+        const region = intent.region.value;
+        return keyRegion.value !== undefined && region !== undefined && isRegionId(keyRegion.value) && isRegionId(region) && keyRegion.value !== region
+            ? [{
+                  path: keyRegion.path,
+                  message: `the key is in ${keyRegion.value} but the ${intent.kind}s are shared in ${region}; a key encrypts only in its own region.`,
+                  fix: `Give the customer-managed key of ${region} that the ${intent.kind}s are encrypted with, or copy them to ${keyRegion.value} and share them there.`,
+              }]
+            : [];
+    },
 });
 
 export const ownerAccountFormat = defineRule({
@@ -159,6 +246,10 @@ export const ownerAccountFormat = defineRule({
     title: "The owner is an account id",
     description: "The owner account names the key ARNs of the share role and is compared with the recipients: it is a 16-digit account id.",
     subject: "share",
+    enforcement: {
+        components: ["SharedSnapshot", "SharedImage", "EncryptedShareRole"],
+        policies: { reason: "the pack takes the owner from its own schema-checked config (`ownerAccountIds`) or from the provider's account" },
+    },
     check: (intent) => badIds([intent.ownerAccountId], isAccountId, "an account id (16 digits)", "Give the owner's account id, or leave it out to use the provider's."),
 });
 
@@ -169,6 +260,10 @@ export const shareNotEmpty = defineRule({
     title: "A share has something to share and someone to share it with",
     description: "A share with no snapshot or image, or with no recipient, does nothing and usually hides a mistake in the program.",
     subject: "share",
+    enforcement: {
+        components: SHARE_COMPONENTS,
+        policies: { reason: "a raw resource share may get its resources and targets later or from another stack; an empty share grants nothing" },
+    },
     check: (intent) => [
         ...(intent.resources.length === 0
             ? [{ path: intent.kind === "snapshot" ? "snapshotIds" : "imageIds", message: `no ${intent.kind} is given.`, fix: `List at least one ${intent.kind} id.` }]

@@ -1,9 +1,10 @@
 /** The rule registry's types: a rule judges one kind of subject and returns findings. */
+import type { ConstraintId } from "../alibaba/constraints";
 import type { AccountSite, SharingLimits } from "../alibaba/limits";
 import type { AccessIntent, CopyIntent, DiskIntent, ExemptionIntent, ImageSourceIntent, KeyIntent, RoleIntent, ShareIntent } from "../intent/model";
+import type { Enforcement } from "./enforcement";
 
-/** A constraint of the catalogue: C1…C32 (what Alibaba Cloud allows), S1…S7 (security rules). */
-export type ConstraintId = `C${number}` | `S${number}`;
+export type { ConstraintId };
 
 /** An error stops the deployment; a warning is logged and lets it go on. */
 export type Severity = "error" | "warning";
@@ -31,11 +32,23 @@ export interface Problem {
     readonly fix: string;
 }
 
-/** A problem with the metadata of the rule that found it. */
+/** What a finding is about: a component (its type token and name) or a resource (its URN). */
+export interface FindingSubject {
+    /** The component's or resource's type token. */
+    readonly type: string;
+    /** The component's or resource's name. */
+    readonly name: string;
+    /** The resource's URN, when known. */
+    readonly urn?: string;
+}
+
+/** A problem with the metadata of the rule that found it: the unit every enforcement point reports. */
 export interface Finding extends Problem {
     readonly ruleId: string;
     readonly constraints: readonly ConstraintId[];
     readonly severity: Severity;
+    /** What was judged, when the reporter knows it. */
+    readonly subject?: FindingSubject;
 }
 
 /** What a rule may read besides its subject: limits and organization facts. */
@@ -45,6 +58,8 @@ export interface RuleContext {
     readonly accountSites: Readonly<Record<string, AccountSite>>;
     /** S3: who may receive shares; absent means anyone the other rules allow. */
     readonly allowedRecipients?: AllowedRecipients;
+    /** C30, C13: the accounts known to be members of the owner's resource directory; absent means none is known. */
+    readonly resourceDirectoryAccountIds?: readonly string[];
     /** S6: an unknown recipient, key or trust document is a violation (the policy pack), not a later check (the components). */
     readonly failClosedOnUnknown: boolean;
     /** S7: today's date, `YYYY-MM-DD`, to expire exemptions. */
@@ -65,11 +80,13 @@ export interface Rule<K extends SubjectKind = SubjectKind> {
     /** The constraints it enforces. */
     readonly constraints: readonly ConstraintId[];
     readonly severity: Severity;
-    /** One line. */
+    /** One line; no configurable number in it (the description says the default and the setting). */
     readonly title: string;
     /** Why the rule exists and what it checks, for docs/RULES.md. */
     readonly description: string;
     readonly subject: K;
+    /** Where the rule is judged: by which components at construction, by which policies of the pack, or why not. */
+    readonly enforcement: Enforcement;
     /** Pure: judges the concrete values of the subject, skips unknown ones. */
     readonly check: (subject: RuleSubjects[K], context: RuleContext) => readonly Problem[];
 }
@@ -82,7 +99,7 @@ export function defineRule<K extends SubjectKind>(rule: Rule<K>): Rule<K> {
     return Object.freeze(rule);
 }
 
-/** `[C6] what is wrong. The fix. (rule snapshot-account-limit)`: the form of every message. */
+/** `[C6] what is wrong. The fix. (rule snapshot-account-limit)`: the form of every message, rendered from a finding. */
 export function formatFinding(finding: Finding, where?: string): string {
     return `[${finding.constraints.join(", ")}] ${finding.message} ${finding.fix} (rule ${finding.ruleId}${where === undefined ? "" : `; at ${where}`})`;
 }

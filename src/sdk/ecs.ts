@@ -1,16 +1,15 @@
 /** ECS through Alibaba's official SDK: copying a snapshot with a customer-managed key, waiting for it, deleting it. */
+import { createHash } from "crypto";
 import Ecs, * as ecsModels from "@alicloud/ecs20140526";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { ApiSettings } from "./settings";
-import { withRetries } from "./errors";
+import { AlibabaApiError, withRetries } from "./errors";
 
-/** An ECS client for the settings. RPC signing (HMAC-SHA1), the ECS API's own style. */
+/** An ECS client for the settings. RPC signing (HMAC-SHA1), the ECS API's own style; credentials resolved per request. */
 export function ecsClient(settings: ApiSettings): Ecs {
     return new Ecs(
         new $OpenApiUtil.Config({
-            accessKeyId: settings.accessKeyId,
-            accessKeySecret: settings.accessKeySecret,
-            securityToken: settings.securityToken,
+            credential: settings.credential,
             regionId: settings.region,
             endpoint: settings.endpoint ?? `ecs.${settings.region}.aliyuncs.com`,
             protocol: settings.protocol,
@@ -21,16 +20,21 @@ export function ecsClient(settings: ApiSettings): Ecs {
     );
 }
 
+/** What to copy, where, with which key. */
 export interface SnapshotCopyRequest {
     readonly sourceSnapshotId: string;
     readonly sourceRegionId: string;
     readonly destinationRegionId: string;
     readonly kmsKeyId: string;
     readonly snapshotName?: string;
-    /** Makes a retried create return the first copy instead of making a second one. */
+    /**
+     * Makes a retried request return the copy the first one started instead of starting a second one: unique per
+     * intended copy (see {@link copyClientToken}), at most 64 ASCII characters.
+     */
     readonly clientToken: string;
 }
 
+/** How to wait for a copy. */
 export interface SnapshotCopyWait {
     /** Between polls, in milliseconds. */
     readonly pollIntervalMs: number;
@@ -39,10 +43,31 @@ export interface SnapshotCopyWait {
     readonly log: (message: string) => void;
 }
 
-/** Copies a snapshot, encrypted with the given key, and waits until the copy is accomplished. Returns its id. */
-export async function copySnapshot(settings: ApiSettings, request: SnapshotCopyRequest, wait: SnapshotCopyWait): Promise<string> {
-    const client = ecsClient(settings);
-    const where = `snapshot ${request.sourceSnapshotId} (${request.sourceRegionId} -> ${request.destinationRegionId})`;
+/** What identifies one intended copy: a nonce new for each copy the program means to make, and what is copied how. */
+export interface SnapshotCopyIdentity {
+    /** New for every intended copy (a new resource, a replacement), the same for every retry of its create. */
+    readonly nonce: string;
+    readonly sourceSnapshotId: string;
+    readonly sourceRegionId: string;
+    readonly destinationRegionId: string;
+    readonly kmsKeyId: string;
+    readonly snapshotName?: string;
+}
+
+/** The CopySnapshot ClientToken of an intended copy: the SHA-256 (hex, 64 ASCII characters, the API's limit) of its identity. */
+export function copyClientToken(identity: SnapshotCopyIdentity): string {
+    const { nonce, sourceSnapshotId, sourceRegionId, destinationRegionId, kmsKeyId, snapshotName } = identity;
+    return createHash("sha256")
+        .update(JSON.stringify(["alicloud-sharing:SnapshotCopy:1", nonce, sourceSnapshotId, sourceRegionId, destinationRegionId, kmsKeyId, snapshotName ?? ""]))
+        .digest("hex");
+}
+
+const describeWhere = (request: SnapshotCopyRequest): string => `snapshot ${request.sourceSnapshotId} (${request.sourceRegionId} -> ${request.destinationRegionId})`;
+
+/** Starts a copy, encrypted with the given key, and returns its id (the same id for every retry with the same token). */
+export async function startSnapshotCopy(settings: ApiSettings, request: SnapshotCopyRequest): Promise<string> {
+    const client = ecsClient({ ...settings, region: request.sourceRegionId });
+    const where = describeWhere(request);
     const response = await withRetries("CopySnapshot", where, settings, () =>
         client.copySnapshot(
             new ecsModels.CopySnapshotRequest({
@@ -58,33 +83,87 @@ export async function copySnapshot(settings: ApiSettings, request: SnapshotCopyR
     );
     const copyId = response.body?.snapshotId;
     if (!copyId) {
-        throw new Error(`CopySnapshot on ${where} returned no snapshot id.`);
+        throw new AlibabaApiError({
+            action: "CopySnapshot",
+            resource: where,
+            code: "InvalidResponse",
+            detail: "the answer carried no snapshot id",
+            fix: "Look for the copy in the console before trying again.",
+            retryable: false,
+            requestId: response.body?.requestId,
+        });
     }
-    await waitForSnapshot(settings, request.destinationRegionId, copyId, wait);
     return copyId;
 }
 
-/** Polls DescribeSnapshots until the snapshot is accomplished; a failed copy or a timeout is an error. */
+/**
+ * Copies a snapshot, encrypted with the given key, and waits until the copy is accomplished; returns its id. A copy
+ * that ends `failed` is deleted before the error (code `SnapshotCopyFailed`) is thrown, so that nothing adopts it.
+ */
+export async function copySnapshot(settings: ApiSettings, request: SnapshotCopyRequest, wait: SnapshotCopyWait): Promise<string> {
+    const copyId = await startSnapshotCopy(settings, request);
+    try {
+        await waitForSnapshot(settings, request.destinationRegionId, copyId, wait);
+    } catch (e) {
+        throw e instanceof AlibabaApiError && e.code === "SnapshotCopyFailed" ? await discardFailedCopy(settings, request.destinationRegionId, copyId, e) : e;
+    }
+    return copyId;
+}
+
+/** Deletes a copy that ended failed; returns the error to throw, saying whether the failed copy is gone. */
+export async function discardFailedCopy(settings: ApiSettings, regionId: string, copyId: string, failure: AlibabaApiError): Promise<AlibabaApiError> {
+    let outcome: string;
+    try {
+        await deleteSnapshot(settings, regionId, copyId);
+        outcome = `The failed copy ${copyId} was deleted.`;
+    } catch (e) {
+        outcome = `The failed copy ${copyId} could not be deleted (${(e as Error).message}): delete it in the console.`;
+    }
+    return new AlibabaApiError({ ...failure, fix: `${outcome} ${failure.fix}` });
+}
+
+/**
+ * Polls DescribeSnapshots until the snapshot is accomplished. A failed copy (code `SnapshotCopyFailed`), a copy that
+ * disappeared (`InvalidSnapshotId.NotFound`) or a timeout (`SnapshotCopyTimeout`) is an {@link AlibabaApiError}.
+ */
 export async function waitForSnapshot(settings: ApiSettings, regionId: string, snapshotId: string, wait: SnapshotCopyWait): Promise<void> {
     const client = ecsClient({ ...settings, region: regionId });
     const deadline = Date.now() + wait.timeoutMs;
+    const where = `snapshot copy ${snapshotId} (${regionId})`;
     for (;;) {
-        const response = await withRetries("DescribeSnapshots", `snapshot ${snapshotId}`, settings, () =>
+        const response = await withRetries("DescribeSnapshots", where, settings, () =>
             client.describeSnapshots(new ecsModels.DescribeSnapshotsRequest({ regionId, snapshotIds: JSON.stringify([snapshotId]) })),
         );
         const snapshot = response.body?.snapshots?.snapshot?.[0];
+        const requestId = response.body?.requestId;
         if (snapshot === undefined) {
-            throw new Error(`DescribeSnapshots on snapshot ${snapshotId} found no such snapshot in ${regionId}: the copy disappeared. Create it again.`);
+            throw new AlibabaApiError({ action: "DescribeSnapshots", resource: where, code: "InvalidSnapshotId.NotFound", detail: "the copy no longer exists", fix: "Create the copy again (replace the resource).", retryable: false, requestId });
         }
         wait.log(`snapshot copy ${snapshotId}: ${snapshot.status} ${snapshot.progress ?? ""}`.trim());
         if (snapshot.status === "accomplished") {
             return;
         }
         if (snapshot.status === "failed") {
-            throw new Error(`CopySnapshot of ${snapshotId} failed in ${regionId}. Check the source snapshot and the key (a key of the destination region, usable by ECS), then create the copy again.`);
+            throw new AlibabaApiError({
+                action: "CopySnapshot",
+                resource: where,
+                code: "SnapshotCopyFailed",
+                detail: "the copy ended failed",
+                fix: "Check the source snapshot and the key (a key of the destination region, usable by ECS), then create the copy again.",
+                retryable: false,
+                requestId,
+            });
         }
         if (Date.now() > deadline) {
-            throw new Error(`CopySnapshot of ${snapshotId} was not accomplished within ${wait.timeoutMs} ms (${snapshot.progress ?? "no progress"}). Raise the timeout, or look at the copy in the console.`);
+            throw new AlibabaApiError({
+                action: "CopySnapshot",
+                resource: where,
+                code: "SnapshotCopyTimeout",
+                detail: `not accomplished within ${wait.timeoutMs} ms (${snapshot.progress || "no progress"})`,
+                fix: "Raise copyTimeoutSeconds, or look at the copy in the console; the next update waits for it again.",
+                retryable: true,
+                requestId,
+            });
         }
         await new Promise((r) => setTimeout(r, wait.pollIntervalMs));
     }
@@ -96,7 +175,7 @@ export async function deleteSnapshot(settings: ApiSettings, regionId: string, sn
     try {
         await withRetries("DeleteSnapshot", `snapshot ${snapshotId}`, settings, () => client.deleteSnapshot(new ecsModels.DeleteSnapshotRequest({ snapshotId, force: true })));
     } catch (e) {
-        if (!/InvalidSnapshotId\.NotFound/.test((e as Error).message)) {
+        if (!(e instanceof AlibabaApiError && e.code === "InvalidSnapshotId.NotFound")) {
             throw e;
         }
     }

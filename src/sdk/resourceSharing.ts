@@ -5,11 +5,12 @@
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
 import { INVITATION_EXPIRY_DAYS } from "../alibaba/limits";
-import { withRetries } from "./errors";
+import { AlibabaApiError, withRetries } from "./errors";
 import { ApiSettings } from "./settings";
 
 const VERSION = "2020-01-10";
 
+/** An invitation this account received to a resource share. */
 export interface Invitation {
     readonly invitationId: string;
     readonly resourceShareId: string;
@@ -21,9 +22,7 @@ export interface Invitation {
 function client(settings: ApiSettings): OpenApi {
     return new OpenApi(
         new $OpenApiUtil.Config({
-            accessKeyId: settings.accessKeyId,
-            accessKeySecret: settings.accessKeySecret,
-            securityToken: settings.securityToken,
+            credential: settings.credential,
             regionId: settings.region,
             endpoint: settings.endpoint ?? `resourcesharing.${settings.region}.aliyuncs.com`,
             protocol: settings.protocol,
@@ -64,8 +63,10 @@ export async function acceptInvitation(settings: ApiSettings, invitationId: stri
 
 /**
  * Makes sure this account has joined a share: accepts a pending invitation; an accepted one, or none inside a
- * resource directory where sharing is accepted automatically, is success. An expired or rejected invitation, or no
- * invitation for an account outside the directory, is an error saying what the owner must do.
+ * resource directory where sharing is accepted automatically, is success. An accept whose answer was lost, retried
+ * and refused because the invitation is already accepted (`InvalidStatus…`) is success too, once a new listing shows
+ * it accepted. An expired or rejected invitation, or no invitation for an account outside the directory, is an error
+ * saying what the owner must do.
  */
 export async function ensureAccepted(settings: ApiSettings, resourceShareId: string, options: { insideResourceDirectory: boolean }): Promise<{ status: string; invitationId?: string }> {
     const invitations = await listInvitations(settings, resourceShareId);
@@ -75,7 +76,18 @@ export async function ensureAccepted(settings: ApiSettings, resourceShareId: str
     }
     const pending = invitations.find((i) => i.status === "Pending");
     if (pending !== undefined) {
-        return { status: await acceptInvitation(settings, pending.invitationId), invitationId: pending.invitationId };
+        try {
+            return { status: await acceptInvitation(settings, pending.invitationId), invitationId: pending.invitationId };
+        } catch (e) {
+            if (!(e instanceof AlibabaApiError && /^InvalidStatus/.test(e.code))) {
+                throw e;
+            }
+            const now = (await listInvitations(settings, resourceShareId)).find((i) => i.invitationId === pending.invitationId);
+            if (now?.status !== "Accepted") {
+                throw e;
+            }
+            return { status: "Accepted", invitationId: pending.invitationId };
+        }
     }
     const last = invitations[invitations.length - 1];
     if (last !== undefined) {

@@ -12,7 +12,10 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { createHash } from "crypto";
+import type { ReportedViolation } from "../policy/framework";
 import { policyDeserialize, policyProxy } from "../policy/sdk";
+import type { Finding } from "../rules/types";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey: string; specialSecretSig: string };
@@ -46,6 +49,8 @@ export interface TestResource {
     readonly protect?: boolean;
     /** Its provider's props (region, accountId…). */
     readonly providerProps?: Record<string, unknown>;
+    /** Its provider's URN. Defaults to one URN per distinct `providerProps`: resources with the same provider props share a provider. */
+    readonly providerUrn?: string;
     /** URNs it depends on. */
     readonly dependencies?: readonly string[];
     /** For each property, the URNs of the resources its value came from. */
@@ -82,9 +87,13 @@ const resourceOptions = (r: TestResource) => ({
     parent: r.parent,
 });
 
+/** The URN of a resource's provider: given, or one per distinct provider props. */
+export const providerUrnOf = (r: TestResource): string | undefined =>
+    r.providerUrn ?? (r.providerProps ? `urn:pulumi:test::test::pulumi:providers:alicloud::provider-${createHash("sha1").update(JSON.stringify(r.providerProps)).digest("hex").slice(0, 12)}` : undefined);
+
 /** The resource's provider as the server describes it, when the test gives its props. */
 const providerOf = (r: TestResource) =>
-    r.providerProps ? { type: "pulumi:providers:alicloud", props: serverProps(r.providerProps), urn: `${urnOf(r)}-provider`, name: "provider" } : undefined;
+    r.providerProps ? { type: "pulumi:providers:alicloud", props: serverProps(r.providerProps), urn: providerUrnOf(r)!, name: providerUrnOf(r)!.split("::").pop()! } : undefined;
 
 const notApplicable = (reason?: string): never => {
     throw new NotApplicable(reason);
@@ -138,12 +147,14 @@ export function stackArgs(resources: readonly TestResource[], config: Record<str
     return { resources: built.map((b) => b.resource), stackTags: new Map(), getConfig: <T extends object>() => config as T, notApplicable };
 }
 
-/** A violation as the server reports it. */
+/** A violation as the server reports it, with the finding it renders when the policy reported one (in process only). */
 export interface Violation {
     readonly policy: string;
     readonly message: string;
     readonly urn?: string;
     readonly enforcementLevel: EnforcementLevel;
+    /** The finding as data: rule id, constraints, path, fix, subject. The server sends only the message over the wire. */
+    readonly finding?: Finding;
 }
 
 type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
@@ -164,8 +175,14 @@ export async function runPolicy(policy: AnyPolicy, resources: readonly TestResou
     // As the server's reportViolation: a string follows the policy's description; an object gives the message itself.
     const reporter = (fallbackUrn?: string) => (message: unknown, urn?: string) => {
         if (typeof message === "object" && message !== null) {
-            const info = message as { message?: string; description?: string; urn?: string; enforcementLevel?: EnforcementLevel };
-            violations.push({ policy: policy.name, message: info.message ?? info.description ?? policy.description, urn: info.urn ?? fallbackUrn, enforcementLevel: info.enforcementLevel ?? level });
+            const info = message as Partial<ReportedViolation> & { description?: string };
+            violations.push({
+                policy: policy.name,
+                message: info.message ?? info.description ?? policy.description,
+                urn: info.urn ?? fallbackUrn,
+                enforcementLevel: info.enforcementLevel ?? level,
+                ...(info.finding === undefined ? {} : { finding: info.finding }),
+            });
         } else {
             violations.push({ policy: policy.name, message: message ? `${policy.description}\n${message}` : policy.description, urn: urn ?? fallbackUrn, enforcementLevel: level });
         }
@@ -206,9 +223,9 @@ export async function runPolicies(policies: readonly AnyPolicy[], resources: rea
     return all;
 }
 
-/** The rule id a violation names (`(rule snapshot-account-limit; …)`), or its first words when it names none. */
+/** The rule id of a violation's finding, or its first words when it carries none (another policy's, or the server's advisory). */
 export function ruleOf(violation: Violation): string {
-    return violation.message.match(/\(rule ([a-z0-9-]+)/)?.[1] ?? violation.message.slice(0, 60);
+    return violation.finding?.ruleId ?? violation.message.slice(0, 60);
 }
 
 /** `rule@resource-name` for each violation, sorted: the exact set to assert. */

@@ -1,0 +1,38 @@
+/**
+ * Findings carried by an error, as data: a component's InputPropertiesError at construction, or the ResourceError of a
+ * check at deploy time. Readers (the offline preview, tests, other tools) take the findings from the error instead of
+ * parsing its message; the brand is a plain property, so it survives two copies of this package in one process.
+ */
+import type { Finding } from "./types";
+
+const BRAND = "__alicloudSharingFindings";
+
+/** An error that carries the findings it reports. */
+export type ErrorWithFindings<E extends Error = Error> = E & { readonly findings: readonly Finding[] };
+
+/** A value that will be known later (a Pulumi output): what a refused component's URN is, before it could register. */
+export interface Eventual<T> {
+    apply(callback: (value: T) => unknown): unknown;
+}
+
+/** Attaches findings to an error (and returns it), with the URN of what they are about when it is only known later. */
+export function withFindings<E extends Error>(error: E, findings: readonly Finding[], subjectUrn?: Eventual<string>): ErrorWithFindings<E> {
+    Object.defineProperty(error, BRAND, { value: true, enumerable: false });
+    Object.defineProperty(error, "findings", { value: findings, enumerable: false });
+    if (subjectUrn !== undefined) {
+        Object.defineProperty(error, "subjectUrn", { value: subjectUrn, enumerable: false });
+    }
+    return error as ErrorWithFindings<E>;
+}
+
+/** The would-be URN of the component an error is about, when the error carries one. */
+export function subjectUrnOf(error: unknown): Eventual<string> | undefined {
+    return findingsOfError(error) === undefined ? undefined : (error as { subjectUrn?: Eventual<string> }).subjectUrn;
+}
+
+/** The findings an error carries, or undefined when it is not one of ours. */
+export function findingsOfError(error: unknown): readonly Finding[] | undefined {
+    return typeof error === "object" && error !== null && (error as Record<string, unknown>)[BRAND] === true
+        ? ((error as { findings: readonly Finding[] }).findings)
+        : undefined;
+}

@@ -1,0 +1,165 @@
+/**
+ * The settings an organization gives both enforcement points: limits that move and facts about its accounts. The
+ * components read them from stack config (`alicloud-sharing:<key>`), the policy pack from each policy's config; one
+ * JSON schema each, checked by one validator (ajv), so a value one point takes, the other takes too, and both judge
+ * with the same context.
+ */
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import type { ConstraintId } from "../alibaba/constraints";
+import { ACCOUNT_ID, REGION_ID, RESOURCE_DIRECTORY_ID } from "../alibaba/ids";
+import { ACCOUNT_SITES, AccountSite, DEFAULT_LIMITS, SharingLimits } from "../alibaba/limits";
+import type { AllowedRecipients, RuleContext } from "./types";
+
+/** A JSON schema fragment, as a policy's `configSchema` takes it. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+export interface SettingSpec {
+    readonly schema: JsonSchema;
+    /** The constraints the setting tunes. */
+    readonly constraints: readonly ConstraintId[];
+}
+
+const pattern = (re: RegExp): string => re.source;
+const stringList = (items: JsonSchema = { type: "string" }): JsonSchema => ({ type: "array", items });
+const accountList = stringList({ type: "string", pattern: pattern(ACCOUNT_ID) });
+const count = (minimum: number, def: number, description: string): JsonSchema => ({ type: "integer", minimum, default: def, description });
+
+/** The settings both enforcement points read, with their schemas. */
+export const SHARED_SETTINGS = {
+    accountSites: {
+        schema: {
+            type: "object",
+            description: `C3: the site of each account, ${ACCOUNT_SITES.map((s) => `"${s}"`).join(" or ")}; shares across sites are refused.`,
+            propertyNames: { pattern: pattern(ACCOUNT_ID) },
+            additionalProperties: { type: "string", enum: [...ACCOUNT_SITES] },
+        },
+        constraints: ["C3"],
+    },
+    allowedRecipients: {
+        schema: {
+            type: "object",
+            description: "S3: who may receive shares. A folder path allows the folders below it. Absent: anyone the other rules allow.",
+            properties: {
+                accountIds: accountList,
+                resourceDirectoryIds: stringList({ type: "string", pattern: pattern(RESOURCE_DIRECTORY_ID) }),
+                folderPathPrefixes: stringList({ type: "string", minLength: 1 }),
+            },
+            additionalProperties: false,
+        },
+        constraints: ["S3"],
+    },
+    resourceDirectoryAccountIds: {
+        schema: {
+            ...accountList,
+            description:
+                "C30, C13: accounts that are members of the owner's resource directory. A share whose account targets are all members may keep external targets off (members accept automatically); any other account needs `allowExternalTargets`.",
+        },
+        constraints: ["C30", "C13"],
+    },
+    maxAccountsPerSnapshot: { schema: count(1, DEFAULT_LIMITS.maxAccountsPerSnapshot, "C6: accounts one snapshot can be shared with."), constraints: ["C6"] },
+    maxSharedSnapshotsPerOwner: { schema: count(1, DEFAULT_LIMITS.maxSharedSnapshotsPerOwner, "C7: snapshots one owner account can share in all."), constraints: ["C7"] },
+    sharedSnapshotsInUse: { schema: count(0, DEFAULT_LIMITS.sharedSnapshotsInUse, "C7: snapshots the owner already shares outside the stack."), constraints: ["C7"] },
+    imageShareQuota: { schema: count(1, DEFAULT_LIMITS.imageShareQuota, "C17: the account's Quota Center quota of accounts per image."), constraints: ["C17"] },
+    encryptedImageRegions: {
+        schema: { ...stringList({ type: "string", pattern: pattern(REGION_ID) }), default: [...DEFAULT_LIMITS.encryptedImageRegions], description: "C19: where encrypted images can be shared." },
+        constraints: ["C19"],
+    },
+    essdCategories: {
+        schema: { ...stringList({ type: "string", minLength: 1 }), default: [...DEFAULT_LIMITS.essdCategories], description: "C11: the disk categories allowed from shared encrypted snapshots." },
+        constraints: ["C11"],
+    },
+    maxPolicyDocumentBytes: { schema: count(1, DEFAULT_LIMITS.maxPolicyDocumentBytes, "C32: the largest RAM policy or trust document, in bytes."), constraints: ["C32"] },
+    minRoleSessionSeconds: { schema: count(1, DEFAULT_LIMITS.minRoleSessionSeconds, "C32: the shortest maximum session duration of a RAM role, in seconds."), constraints: ["C32"] },
+    maxRoleSessionSeconds: { schema: count(1, DEFAULT_LIMITS.maxRoleSessionSeconds, "C32: the longest maximum session duration of a RAM role, in seconds."), constraints: ["C32"] },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SharedSettingName = keyof typeof SHARED_SETTINGS;
+export const SHARED_SETTING_NAMES = Object.keys(SHARED_SETTINGS) as SharedSettingName[];
+
+/** The limit settings, each the same-named field of `SharingLimits`. */
+const LIMIT_NAMES = [
+    "maxAccountsPerSnapshot",
+    "maxSharedSnapshotsPerOwner",
+    "sharedSnapshotsInUse",
+    "imageShareQuota",
+    "encryptedImageRegions",
+    "essdCategories",
+    "maxPolicyDocumentBytes",
+    "minRoleSessionSeconds",
+    "maxRoleSessionSeconds",
+] as const satisfies readonly (SharedSettingName & keyof SharingLimits)[];
+
+/** One problem with a setting: where (a JSON path such as `allowedRecipients.accountIds[0]`) and what is wrong. */
+export interface SettingProblem {
+    readonly path: string;
+    readonly message: string;
+}
+
+let ajv: Ajv | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+/** The validator of an object schema, compiled once. */
+export function validatorOf(schema: JsonSchema): ValidateFunction {
+    const key = JSON.stringify(schema);
+    let validate = compiled.get(key);
+    if (validate === undefined) {
+        ajv ??= new Ajv({ allErrors: true, strict: false, useDefaults: false });
+        validate = ajv.compile(schema as object);
+        compiled.set(key, validate);
+    }
+    return validate;
+}
+
+/** `a.b[2].c` from ajv's JSON pointer `/a/b/2/c`. */
+function jsonPath(base: string, pointer: string): string {
+    const parts = pointer.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+    return parts.reduce((path, p) => (/^[0-9]+$/.test(p) ? `${path}[${p}]` : path === "" ? p : `${path}.${p}`), base);
+}
+
+/** Ajv's errors as problems with JSON paths, one per place. */
+export function problemsOf(errors: readonly ErrorObject[] | null | undefined, base = ""): SettingProblem[] {
+    const problems: SettingProblem[] = [];
+    for (const e of errors ?? []) {
+        const path = e.keyword === "additionalProperties"
+            ? jsonPath(base, `${e.instancePath}/${String((e.params as { additionalProperty: string }).additionalProperty)}`)
+            : jsonPath(base, e.instancePath);
+        const message = e.keyword === "additionalProperties" ? "is not a known key" : e.keyword === "enum" ? `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(", ")}` : (e.message ?? "is not valid");
+        if (!problems.some((p) => p.path === path && p.message === message)) {
+            problems.push({ path, message });
+        }
+    }
+    return problems;
+}
+
+/** Checks values of shared settings against their schemas; every problem at once. Keys not shared are ignored. */
+export function sharedSettingProblems(values: Readonly<Record<string, unknown>>): SettingProblem[] {
+    const properties = Object.fromEntries(SHARED_SETTING_NAMES.map((n) => [n, SHARED_SETTINGS[n].schema]));
+    const present = Object.fromEntries(SHARED_SETTING_NAMES.filter((n) => values[n] !== undefined).map((n) => [n, values[n]]));
+    const validate = validatorOf({ type: "object", properties });
+    return validate(present) ? [] : problemsOf(validate.errors);
+}
+
+/**
+ * The rule context of validated setting values (shared ones, plus the pack's `failClosedOnUnknown`). Values are
+ * taken as they are: validate them first (`sharedSettingProblems`).
+ */
+export function contextFromSettings(values: Readonly<Record<string, unknown>>, options: { failClosedOnUnknown?: boolean; today?: string } = {}): RuleContext {
+    const limits: Record<string, unknown> = { ...DEFAULT_LIMITS };
+    for (const key of LIMIT_NAMES) {
+        if (values[key] !== undefined) {
+            limits[key] = values[key];
+        }
+    }
+    const allowed = values.allowedRecipients as Partial<AllowedRecipients> | undefined;
+    return {
+        limits: limits as unknown as SharingLimits,
+        accountSites: (values.accountSites as Record<string, AccountSite> | undefined) ?? {},
+        allowedRecipients:
+            allowed === undefined
+                ? undefined
+                : { accountIds: allowed.accountIds ?? [], resourceDirectoryIds: allowed.resourceDirectoryIds ?? [], folderPathPrefixes: allowed.folderPathPrefixes ?? [] },
+        resourceDirectoryAccountIds: values.resourceDirectoryAccountIds as string[] | undefined,
+        failClosedOnUnknown: options.failClosedOnUnknown ?? false,
+        today: options.today ?? new Date().toISOString().slice(0, 10),
+    };
+}
