@@ -9,7 +9,6 @@
  * credentials are read by the SDK at run time from the environment or Alibaba's default credential chain.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ShareAcceptanceInputs, ShareAcceptanceOutputs, SnapshotCopyInputs, SnapshotCopyOutputs } from "../sdk";
 
 export type { ApiInputs, ShareAcceptanceInputs, ShareAcceptanceOutputs, SnapshotCopyInputs, SnapshotCopyOutputs } from "../sdk";
 
@@ -25,7 +24,7 @@ const logProgress = {
 };
 
 /** ShareAcceptance: accepts on create and update (already accepted is success); delete does nothing. */
-export const shareAcceptanceProvider: pulumi.dynamic.ResourceProvider<ShareAcceptanceInputs, ShareAcceptanceOutputs> = {
+export const shareAcceptanceProvider: pulumi.dynamic.ResourceProvider = {
     check: (olds, news) => loadSdk().shareAcceptanceSteps.check(olds, news),
     diff: (id, olds, news) => loadSdk().shareAcceptanceSteps.diff(id, olds, news),
     create: (inputs) => loadSdk().shareAcceptanceSteps.create(inputs),
@@ -34,7 +33,7 @@ export const shareAcceptanceProvider: pulumi.dynamic.ResourceProvider<ShareAccep
 };
 
 /** SnapshotCopy: copies on create and waits (progress logged); update waits for the copy again; delete deletes it. */
-export const snapshotCopyProvider: pulumi.dynamic.ResourceProvider<SnapshotCopyInputs, SnapshotCopyOutputs> = {
+export const snapshotCopyProvider: pulumi.dynamic.ResourceProvider = {
     check: (olds, news) => loadSdk().snapshotCopySteps.check(olds, news),
     diff: (id, olds, news) => loadSdk().snapshotCopySteps.diff(id, olds, news),
     create: (inputs) => loadSdk().snapshotCopySteps.create(inputs, logProgress),

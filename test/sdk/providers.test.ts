@@ -1,16 +1,17 @@
 /**
- * The dynamic providers, run as the engine runs them (create, diff, delete), through the real SDK over HTTP against
- * the emulator; and the components' registrations under mocks, with a canary: no credential in any input or output.
+ * The dynamic providers, run as the engine runs them (check, diff, create, update, replace, delete), through the real
+ * SDK over HTTP against the emulator.
  */
-import { installMocks, valueOf } from "../support/mocks";
-
-const rec = installMocks();
-
-import { SnapshotCopy, ShareAcceptance } from "../../src";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { shareAcceptanceProvider, snapshotCopyProvider } from "../../src/components/providers";
+import { AlibabaApiError } from "../../src/sdk/errors";
 import { EMULATOR_KEY_ID, EMULATOR_KEY_SECRET, Emulator, startEmulator } from "../support/emulator";
+import { Engine } from "./engine";
 
 let emulator: Emulator;
+let info: jest.SpyInstance;
 beforeAll(async () => {
     emulator = await startEmulator();
     process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = EMULATOR_KEY_ID;
@@ -21,66 +22,221 @@ afterAll(async () => {
     delete process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
     await emulator.stop();
 });
+beforeEach(() => {
+    emulator.snapshots.clear();
+    emulator.invitations.clear();
+    emulator.requests.splice(0);
+    for (const id of ["s-source000001", "s-source000002"]) {
+        emulator.snapshots.set(id, { snapshotId: id, regionId: "cn-shanghai", encrypted: true, pollsLeft: 0, willFail: false });
+    }
+    // Without an engine, Pulumi's log writes `info: [runtime] …` to the console.
+    info = jest.spyOn(console, "log").mockImplementation(() => undefined);
+});
+afterEach(() => info.mockRestore());
+
+const copyInputs = (overrides: Record<string, unknown> = {}) => ({
+    sourceSnapshotId: "s-source000001",
+    kmsKeyId: "key-mine00000001",
+    sourceRegionId: "cn-shanghai",
+    endpoint: emulator.endpoint,
+    pollSeconds: 0.002,
+    maxRetries: 1,
+    retryBaseSeconds: 0.001,
+    ...overrides,
+});
+const requests = (action: string) => emulator.requests.filter((r) => r.action === action);
+const copies = () => [...emulator.snapshots.values()].filter((s) => s.sourceSnapshotId !== undefined);
 
 describe("snapshotCopyProvider", () => {
-    test("create copies and waits; a second create with the same token finds the same copy; delete removes it", async () => {
-        emulator.snapshots.set("s-source000001", { snapshotId: "s-source000001", regionId: "cn-shanghai", encrypted: true, pollsLeft: 0, willFail: false });
+    test("create copies and waits, logging progress to Pulumi's log; the same create retried finds the same copy; destroy deletes it", async () => {
         emulator.nextCopy({ polls: 2 });
-        const inputs = { sourceSnapshotId: "s-source000001", kmsKeyId: "key-mine00000001", region: "cn-shanghai", clientToken: "alicloud-sharing-p-s-restore", endpoint: emulator.endpoint, pollSeconds: 0.005, maxRetries: 1 };
+        const { inputs } = await snapshotCopyProvider.check!({}, copyInputs());
+        expect(inputs.copyNonce).toMatch(/^[0-9a-f-]{36}$/);
         const first = await snapshotCopyProvider.create(inputs);
         const again = await snapshotCopyProvider.create(inputs);
         expect(again.id).toBe(first.id);
-        expect([...emulator.snapshots.values()].filter((s) => s.clientToken === inputs.clientToken)).toHaveLength(1);
-        expect(first.outs).toMatchObject({ snapshotId: first.id, sourceRegionId: "cn-shanghai", destinationRegionId: "cn-shanghai" });
-        expect(JSON.stringify(first.outs)).not.toContain(EMULATOR_KEY_SECRET);
-        expect(JSON.stringify(first.outs)).not.toContain(EMULATOR_KEY_ID);
-        expect(await snapshotCopyProvider.diff!(first.id, first.outs, { ...inputs, kmsKeyId: "key-other0000001" })).toEqual({ changes: true, replaces: ["kmsKeyId"], deleteBeforeReplace: false });
+        expect(copies().map((s) => s.snapshotId)).toEqual([first.id]);
+        expect(requests("CopySnapshot").map((r) => r.params.ClientToken)).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), requests("CopySnapshot")[0].params.ClientToken]);
+        expect(first.outs).toEqual({ ...inputs, sourceRegionId: "cn-shanghai", destinationRegionId: "cn-shanghai", snapshotId: first.id });
+        expect(info.mock.calls.map((c) => c[0])).toEqual([
+            `info: [runtime] snapshot copy ${first.id}: progressing 33%`,
+            `info: [runtime] snapshot copy ${first.id}: progressing 50%`,
+            `info: [runtime] snapshot copy ${first.id}: accomplished 100%`,
+            `info: [runtime] snapshot copy ${first.id}: accomplished 100%`,
+        ]);
         await snapshotCopyProvider.delete!(first.id, first.outs);
-        expect(emulator.snapshots.has(first.id)).toBe(false);
+        expect(copies()).toEqual([]);
+    });
+
+    test("a key change replaces: a new copy first, with another token, then the old one deleted; the new one stays", async () => {
+        const engine = new Engine(snapshotCopyProvider);
+        await engine.up(copyInputs());
+        const old = engine.state!;
+        expect(await engine.up(copyInputs({ kmsKeyId: "key-other0000001" }))).toBe("replace");
+        const tokens = requests("CopySnapshot").map((r) => r.params.ClientToken);
+        expect(new Set(tokens).size).toBe(2);
+        expect(engine.state!.id).not.toBe(old.id);
+        expect(copies().map((s) => [s.snapshotId, s.kmsKeyId])).toEqual([[engine.state!.id, "key-other0000001"]]);
+        expect(requests("DeleteSnapshot").map((r) => r.params.SnapshotId)).toEqual([old.id]);
+    });
+
+    test("a replacement with the same inputs (pulumi up --replace) makes a new copy, not the old one back", async () => {
+        const engine = new Engine(snapshotCopyProvider);
+        await engine.up(copyInputs());
+        const old = engine.state!;
+        await engine.replace(copyInputs());
+        expect(engine.state!.id).not.toBe(old.id);
+        expect(copies().map((s) => s.snapshotId)).toEqual([engine.state!.id]);
+        expect(requests("CopySnapshot")).toHaveLength(2);
+    });
+
+    test("an unchanged up keeps the nonce and does nothing; a call setting's change is an update that waits for the copy (one poll)", async () => {
+        const engine = new Engine(snapshotCopyProvider);
+        await engine.up(copyInputs());
+        const { id, inputs } = engine.state!;
+        expect(await engine.up(copyInputs())).toBe("same");
+        expect(engine.state!.inputs.copyNonce).toBe(inputs.copyNonce);
+        emulator.requests.splice(0);
+        expect(await engine.up(copyInputs({ pollSeconds: 0.003, maxRetries: 2 }))).toBe("update");
+        expect(emulator.requests.map((r) => r.action)).toEqual(["DescribeSnapshots"]);
+        expect(engine.state!).toMatchObject({ id, outputs: { snapshotId: id, pollSeconds: 0.003, maxRetries: 2, copyNonce: inputs.copyNonce } });
+    });
+
+    test("diff and update agree: every input change either replaces or is an update the provider performs", async () => {
+        const engine = new Engine(snapshotCopyProvider);
+        await engine.up(copyInputs({ snapshotName: "a" }));
+        const changes: [Record<string, unknown>, string][] = [
+            [{ snapshotName: "a", endpoint: emulator.endpoint }, "same"],
+            [{ snapshotName: "a", timeoutSeconds: 20 }, "update"],
+            [{ snapshotName: "a", timeoutSeconds: 20, copyTimeoutSeconds: 60 }, "update"],
+            [{ snapshotName: "b", timeoutSeconds: 20, copyTimeoutSeconds: 60 }, "replace"],
+            [{ timeoutSeconds: 20, copyTimeoutSeconds: 60 }, "update"],
+            [{ timeoutSeconds: 20, copyTimeoutSeconds: 60, destinationRegionId: "cn-shanghai" }, "same"],
+            [{ timeoutSeconds: 20, copyTimeoutSeconds: 60, sourceSnapshotId: "s-source000002" }, "replace"],
+        ];
+        for (const [overrides, expected] of changes) {
+            expect([overrides, await engine.up(copyInputs(overrides))]).toEqual([overrides, expected]);
+        }
+        expect(copies().map((s) => [s.snapshotId, s.sourceSnapshotId])).toEqual([[engine.state!.id, "s-source000002"]]);
+    });
+
+    test("two copies made in parallel (two sources, and one source twice) are four copies, each of its own source", async () => {
+        const engines = [0, 1, 2, 3].map(() => new Engine(snapshotCopyProvider));
+        const sources = ["s-source000001", "s-source000002", "s-source000001", "s-source000001"];
+        await Promise.all(engines.map((e, i) => e.up(copyInputs({ sourceSnapshotId: sources[i] }))));
+        const ids = engines.map((e) => e.state!.id);
+        expect(new Set(ids).size).toBe(4);
+        expect(ids.map((id) => emulator.snapshots.get(id)!.sourceSnapshotId)).toEqual(sources);
+        expect(new Set(requests("CopySnapshot").map((r) => r.params.ClientToken)).size).toBe(4);
+    });
+
+    test("a copy that ends failed is deleted before the error; pulumi up again makes a new copy with a new token", async () => {
+        const engine = new Engine(snapshotCopyProvider);
+        emulator.nextCopy({ polls: 1, fails: true });
+        const error: AlibabaApiError = await engine.up(copyInputs()).catch((e) => e);
+        const failed = requests("DeleteSnapshot")[0].params.SnapshotId;
+        expect(error.message).toBe(
+            `CopySnapshot on snapshot copy ${failed} (cn-shanghai) failed with SnapshotCopyFailed: the copy ended failed. The failed copy ${failed} was deleted. ` +
+                "Check the source snapshot and the key (a key of the destination region, usable by ECS), then create the copy again.",
+        );
+        expect(engine.state).toBeUndefined();
+        expect(emulator.requests.map((r) => r.action)).toEqual(["CopySnapshot", "DescribeSnapshots", "DescribeSnapshots", "DeleteSnapshot"]);
+        expect(await engine.up(copyInputs())).toBe("create");
+        expect(engine.state!.id).not.toBe(failed);
+        expect(copies().map((s) => s.snapshotId)).toEqual([engine.state!.id]);
+        expect(new Set(requests("CopySnapshot").map((r) => r.params.ClientToken)).size).toBe(2);
+    });
+
+    test("a create that times out waiting is kept in the state (id, properties); the next up waits for the same copy, no second one", async () => {
+        const engine = new Engine(snapshotCopyProvider);
+        emulator.nextCopy({ polls: 6 });
+        const error = await engine.up(copyInputs({ pollSeconds: 0.02, copyTimeoutSeconds: 0.01 })).catch((e) => e);
+        expect(error.message).toMatch(/^CopySnapshot on snapshot copy s-copy\d+ \(cn-shanghai\) failed with SnapshotCopyTimeout: not accomplished within 10 ms/);
+        const id: string = error.id;
+        expect(id).toMatch(/^s-copy\d+$/);
+        expect(engine.state).toMatchObject({ id, initErrors: true, outputs: { snapshotId: id, destinationRegionId: "cn-shanghai" } });
+        expect(error.reasons).toEqual([error.message]);
+        expect(await engine.up(copyInputs({ pollSeconds: 0.002 }))).toBe("update");
+        expect(engine.state).toMatchObject({ id, initErrors: false, outputs: { snapshotId: id } });
+        expect(requests("CopySnapshot")).toHaveLength(1);
+        expect(copies().map((s) => s.snapshotId)).toEqual([id]);
+    });
+
+    test("an update finding the copy failed deletes it and says to replace", async () => {
+        const engine = new Engine(snapshotCopyProvider);
+        await engine.up(copyInputs());
+        const id = engine.state!.id;
+        emulator.snapshots.get(id)!.willFail = true;
+        await expect(engine.up(copyInputs({ maxRetries: 2 }))).rejects.toThrow(
+            `CopySnapshot on snapshot copy ${id} (cn-shanghai) failed with SnapshotCopyFailed: the copy ended failed. The failed copy ${id} was deleted. ` +
+                "Check the source snapshot and the key (a key of the destination region, usable by ECS), then create the copy again. Replace the resource (pulumi up --replace <its URN>) to copy again.",
+        );
+        expect(emulator.snapshots.has(id)).toBe(false);
+    });
+
+    test("resources created before the nonce (a clientToken input): a create uses that token; the nonce a later check adds changes nothing", async () => {
+        const legacy = copyInputs({ clientToken: "alicloud-sharing-project-stack-restore" });
+        const created = await snapshotCopyProvider.create(legacy);
+        expect(requests("CopySnapshot")[0].params.ClientToken).toBe("alicloud-sharing-project-stack-restore");
+        const { inputs } = await snapshotCopyProvider.check!(legacy, copyInputs());
+        expect(await snapshotCopyProvider.diff!(created.id, created.outs, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
     });
 });
 
 describe("shareAcceptanceProvider", () => {
-    test("create accepts the pending invitation and reports the status; delete does nothing", async () => {
+    const acceptInputs = (overrides: Record<string, unknown> = {}) => ({ resourceShareId: "rs-1", region: "cn-shanghai", endpoint: emulator.endpoint, ...overrides });
+
+    test("create accepts the pending invitation and reports the status; the id never shows the share; delete does nothing", async () => {
         emulator.invitations.set("i-1", { invitationId: "i-1", resourceShareId: "rs-1", senderAccountId: "1000000000000000", status: "Pending" });
-        const result = await shareAcceptanceProvider.create({ resourceShareId: "rs-1", region: "cn-shanghai", endpoint: emulator.endpoint });
-        expect(result).toEqual({ id: "rs-1:accepted", outs: { resourceShareId: "rs-1", region: "cn-shanghai", endpoint: emulator.endpoint, status: "Accepted", invitationId: "i-1" } });
+        const result = await shareAcceptanceProvider.create(acceptInputs());
+        expect(result.id).toMatch(/^acceptance-[0-9a-f-]{36}$/);
+        expect(result.outs).toEqual({ ...acceptInputs(), status: "Accepted", invitationId: "i-1" });
         const before = emulator.requests.length;
         await shareAcceptanceProvider.delete!(result.id, result.outs);
         expect(emulator.requests.length).toBe(before);
     });
-    test("with no credential anywhere, the error says where to put one", async () => {
-        delete process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-        try {
-            await expect(shareAcceptanceProvider.create({ resourceShareId: "rs-1", region: "cn-shanghai", endpoint: emulator.endpoint })).rejects.toThrow(
-                "cannot call Alibaba Cloud: missing an AccessKey secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET or alicloud:secretKey).",
-            );
-        } finally {
-            process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = EMULATOR_KEY_SECRET;
-        }
-    });
-});
 
-describe("the components under mocks", () => {
-    test("SnapshotCopy and ShareAcceptance register dynamic resources with no credential in any input or output", async () => {
-        const copy = new SnapshotCopy("restore", { sourceSnapshotId: "s-shared000001", kmsKeyId: "key-mine00000001", sourceKmsKeyId: "key-owner0000001" });
-        const acceptance = new ShareAcceptance("accept", { resourceShareId: "rs-1" });
-        await valueOf(copy.urn);
-        await valueOf(acceptance.urn);
-        await rec.settle();
-        const dynamic = rec.registrations.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
-        expect(dynamic.map((r) => r.name).sort()).toEqual(["accept-acceptance", "restore-copy"]);
-        expect(dynamic.find((r) => r.name === "restore-copy")!.inputs).toMatchObject({ sourceSnapshotId: "s-shared000001", kmsKeyId: "key-mine00000001", clientToken: "alicloud-sharing-project-stack-restore" });
-        const everything = JSON.stringify(rec.registrations);
-        expect(everything).not.toContain(EMULATOR_KEY_SECRET);
-        expect(everything).not.toContain(EMULATOR_KEY_ID);
+    test("diff and update agree: insideResourceDirectory and call settings update (accepting again), another share or region replaces", async () => {
+        emulator.invitations.set("i-2", { invitationId: "i-2", resourceShareId: "rs-2", senderAccountId: "1000000000000000", status: "Accepted" });
+        const engine = new Engine(shareAcceptanceProvider);
+        await engine.up(acceptInputs({ resourceShareId: "rs-3", insideResourceDirectory: true }));
+        expect(engine.state!.outputs).toMatchObject({ status: "Associated", invitationId: "" });
+        const changes: [Record<string, unknown>, string][] = [
+            [{ resourceShareId: "rs-3", insideResourceDirectory: true }, "same"],
+            [{ resourceShareId: "rs-3", insideResourceDirectory: true, maxRetries: 2 }, "update"],
+            [{ resourceShareId: "rs-2", insideResourceDirectory: true, maxRetries: 2 }, "replace"],
+            [{ resourceShareId: "rs-2", maxRetries: 2 }, "update"],
+            [{ resourceShareId: "rs-2", maxRetries: 2, region: "cn-shanghai" }, "same"],
+        ];
+        for (const [overrides, expected] of changes) {
+            expect([overrides, await engine.up(acceptInputs(overrides))]).toEqual([overrides, expected]);
+        }
+        expect(engine.state!.outputs).toMatchObject({ resourceShareId: "rs-2", status: "Accepted", invitationId: "i-2", maxRetries: 2 });
+        expect(await shareAcceptanceProvider.diff!(engine.state!.id, engine.state!.outputs, { ...engine.state!.inputs, region: "cn-beijing" } as never)).toEqual({
+            changes: true,
+            replaces: ["region"],
+            deleteBeforeReplace: false,
+        });
+        // Outside the directory without an invitation, the update is the acceptance's own error.
+        emulator.invitations.clear();
+        await expect(engine.up(acceptInputs({ resourceShareId: "rs-2" }))).rejects.toThrow(/^this account has no invitation to resource share rs-2\./);
     });
-    test("SnapshotCopy refuses the source's own key (C12) before anything is registered", async () => {
-        rec.clear();
-        expect(() => new SnapshotCopy("same", { sourceSnapshotId: "s-shared000001", kmsKeyId: "key-owner0000001", sourceKmsKeyId: "key-owner0000001" })).toThrow(
-            /\[C8, C12\] key key-owner0000001 is the source snapshot's own key\..*\(rule copy-key\)/,
-        );
-        await rec.settle();
-        expect(rec.registrations).toEqual([]);
+
+    test("the default credential chain: with no AccessKey in the environment, a profile file signs the requests", async () => {
+        const dir = mkdtempSync(join(tmpdir(), "alicloud-sharing-"));
+        const saved = { ...process.env };
+        try {
+            writeFileSync(join(dir, "credentials"), `[default]\ntype = access_key\naccess_key_id = ${EMULATOR_KEY_ID}\naccess_key_secret = ${EMULATOR_KEY_SECRET}\n`);
+            delete process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+            delete process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+            Object.assign(process.env, { ALIBABA_CLOUD_CREDENTIALS_FILE: join(dir, "credentials"), ALIBABA_CLOUD_CLI_PROFILE_DISABLED: "true", ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true" });
+            emulator.invitations.set("i-4", { invitationId: "i-4", resourceShareId: "rs-4", senderAccountId: "1000000000000000", status: "Pending" });
+            expect((await shareAcceptanceProvider.create(acceptInputs({ resourceShareId: "rs-4" }))).outs.status).toBe("Accepted");
+            expect(emulator.requests.map((r) => r.params.AccessKeyId)).toEqual([EMULATOR_KEY_ID, EMULATOR_KEY_ID]);
+        } finally {
+            for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+            Object.assign(process.env, saved);
+            rmSync(dir, { recursive: true });
+        }
     });
 });

@@ -1,7 +1,8 @@
 /** Accepting share invitations through Alibaba's generic OpenAPI client, over real HTTP, against the local emulator. */
 import { ensureAccepted } from "../../src/sdk/resourceSharing";
 import { apiSettings, ApiSettings } from "../../src/sdk/settings";
-import { EMULATOR_KEY_ID, EMULATOR_KEY_SECRET, Emulator, startEmulator, THROTTLED, UNAVAILABLE } from "../support/emulator";
+import { AlibabaApiError } from "../../src/sdk/errors";
+import { EMULATOR_KEY_ID, EMULATOR_KEY_SECRET, Emulator, HTML_502, startEmulator, THROTTLED, TRUNCATED_200, UNAVAILABLE } from "../support/emulator";
 
 let emulator: Emulator;
 let settings: ApiSettings;
@@ -58,4 +59,31 @@ test("throttling and a 5xx on the way are retried", async () => {
     emulator.failNext("AcceptResourceShareInvitation", UNAVAILABLE);
     expect((await ensureAccepted(settings, "rs-5", { insideResourceDirectory: false })).status).toBe("Accepted");
     expect(emulator.requests.map((r) => r.action)).toEqual(["ListResourceShareInvitations", "ListResourceShareInvitations", "AcceptResourceShareInvitation", "AcceptResourceShareInvitation"]);
+});
+
+test("an accept served but whose answer was lost (a 503): the retry's InvalidStatus … Accepted is success, after a new listing", async () => {
+    invite("i-6", "rs-6", "Pending");
+    emulator.loseAnswerOfNext("AcceptResourceShareInvitation", UNAVAILABLE);
+    expect(await ensureAccepted(settings, "rs-6", { insideResourceDirectory: false })).toEqual({ status: "Accepted", invitationId: "i-6" });
+    expect(emulator.requests.map((r) => r.action)).toEqual(["ListResourceShareInvitations", "AcceptResourceShareInvitation", "AcceptResourceShareInvitation", "ListResourceShareInvitations"]);
+});
+
+test("an accept whose answer came back truncated, and a listing behind a gateway's HTML 502: retried, accepted once", async () => {
+    invite("i-7", "rs-7", "Pending");
+    emulator.failNext("ListResourceShareInvitations", HTML_502);
+    emulator.loseAnswerOfNext("AcceptResourceShareInvitation", TRUNCATED_200);
+    expect(await ensureAccepted(settings, "rs-7", { insideResourceDirectory: false })).toEqual({ status: "Accepted", invitationId: "i-7" });
+    expect(emulator.requests.map((r) => r.action)).toEqual([
+        "ListResourceShareInvitations", "ListResourceShareInvitations", "AcceptResourceShareInvitation", "AcceptResourceShareInvitation", "ListResourceShareInvitations",
+    ]);
+});
+
+test("InvalidStatus for an invitation a new listing does not show accepted stays an error, as data", async () => {
+    invite("i-8", "rs-8", "Pending");
+    emulator.failNext("AcceptResourceShareInvitation", { status: 400, code: "InvalidStatus.ResourceShareInvitation", message: "The invitation is Expired." });
+    const error: AlibabaApiError = await ensureAccepted(settings, "rs-8", { insideResourceDirectory: false }).catch((e) => e);
+    expect(error).toBeInstanceOf(AlibabaApiError);
+    expect([error.action, error.resource, error.code, error.retryable, error.statusCode]).toEqual(["AcceptResourceShareInvitation", "invitation i-8", "InvalidStatus.ResourceShareInvitation", false, 400]);
+    expect(error.message).toBe("AcceptResourceShareInvitation on invitation i-8 failed with InvalidStatus.ResourceShareInvitation: The invitation is Expired. See the API's message above.");
+    expect(emulator.requests.map((r) => r.action)).toEqual(["ListResourceShareInvitations", "AcceptResourceShareInvitation", "ListResourceShareInvitations"]);
 });

@@ -1,7 +1,9 @@
 /**
  * A local emulator of exactly the Alibaba Cloud API actions the sharee-side providers call, on 127.0.0.1. It checks
  * each request's RPC signature (HMAC-SHA1 with the secret it was given) and required parameters, keeps state as the
- * service does (snapshot copies that progress over polls, deletion), and injects faults on demand.
+ * service does (snapshot copies that progress over polls, deletion), and injects faults on demand: API errors, a
+ * gateway's HTML 502, a truncated 200, a reset connection, an error that echoes the request (signature, AccessKeyId,
+ * SecurityToken and string-to-sign), before the request is served or after (the answer lost).
  */
 import { createHmac } from "crypto";
 import { AddressInfo } from "net";
@@ -10,9 +12,26 @@ import * as http from "http";
 export const EMULATOR_KEY_ID = "LTAIemulatorKeyId01";
 export const EMULATOR_KEY_SECRET = "emulator-secret-never-logged";
 
-export type Fault = { readonly status: number; readonly code: string; readonly message: string };
+/** An STS token the tests hand the SDK (`ALIBABA_CLOUD_SECURITY_TOKEN`): the emulator accepts any token. */
+export const EMULATOR_SECURITY_TOKEN = "CAISemulatorSecurityToken0123456789abcdef";
+
+/** An answer instead of the real one: an API error (JSON), or a malformed answer of the given kind. */
+export type Fault =
+    | { readonly status: number; readonly code: string; readonly message: string }
+    /** A gateway's HTML error page (502 Bad Gateway). */
+    | { readonly kind: "html502" }
+    /** A 200 whose JSON body is cut in the middle. */
+    | { readonly kind: "truncated200" }
+    /** The connection reset, no answer. */
+    | { readonly kind: "reset" }
+    /** A 400 SignatureDoesNotMatch whose message echoes the string-to-sign and the request as received (signature, AccessKeyId, SecurityToken). */
+    | { readonly kind: "echo" };
 export const THROTTLED: Fault = { status: 400, code: "Throttling.User", message: "Request was denied due to user flow control." };
 export const UNAVAILABLE: Fault = { status: 503, code: "ServiceUnavailable", message: "The request has failed due to a temporary failure of the server." };
+export const HTML_502: Fault = { kind: "html502" };
+export const TRUNCATED_200: Fault = { kind: "truncated200" };
+export const RESET: Fault = { kind: "reset" };
+export const ECHO: Fault = { kind: "echo" };
 
 export interface EmulatedSnapshot {
     snapshotId: string;
@@ -37,10 +56,17 @@ export interface Emulator {
     readonly endpoint: string;
     readonly snapshots: Map<string, EmulatedSnapshot>;
     readonly invitations: Map<string, EmulatedInvitation>;
-    /** Every request, as received: action and parameters (the credential is never recorded beyond its id). */
-    readonly requests: { action: string; params: Record<string, string> }[];
-    /** Faults to answer the next calls of an action with, in order. */
+    /**
+     * Every request, as received: action and parameters (the secret is never sent; the signature is recorded apart,
+     * in `signature`, so that tests can look for it where it must not be).
+     */
+    readonly requests: { action: string; params: Record<string, string>; signature: string }[];
+    /** Faults to answer the next calls of an action with, in order, instead of serving them. */
     failNext(action: string, ...faults: Fault[]): void;
+    /** Serves the next calls of an action, then answers each with the next of these faults instead (the answer lost). */
+    loseAnswerOfNext(action: string, ...faults: Fault[]): void;
+    /** Resolves once every delayed answer has been sent. */
+    idle(): Promise<void>;
     /** How many polls the next copy takes, and whether it fails. */
     nextCopy(options: { polls: number; fails?: boolean }): void;
     /** Delays the next response of an action by this many milliseconds (a timeout on the client side). */
@@ -64,8 +90,11 @@ export function rpcSignature(method: string, params: Record<string, string>, sec
 export async function startEmulator(): Promise<Emulator> {
     const snapshots = new Map<string, EmulatedSnapshot>();
     const invitations = new Map<string, EmulatedInvitation>();
-    const requests: { action: string; params: Record<string, string> }[] = [];
+    const requests: { action: string; params: Record<string, string>; signature: string }[] = [];
     const faults = new Map<string, Fault[]>();
+    const lostAnswers = new Map<string, Fault[]>();
+    let pending = 0;
+    let drained: (() => void)[] = [];
     const delays = new Map<string, number>();
     let nextCopy = { polls: 0, fails: false };
     let counter = 0;
@@ -75,6 +104,27 @@ export async function startEmulator(): Promise<Emulator> {
         res.end(JSON.stringify({ RequestId: `req-${++counter}`, ...body }));
     };
     const error = (res: http.ServerResponse, status: number, code: string, message: string) => reply(res, status, { Code: code, Message: message });
+    /** Answers with a fault; `echo` needs the request as received. */
+    const answerFault = (res: http.ServerResponse, fault: Fault, req: http.IncomingMessage, params: Record<string, string>) => {
+        if (!("kind" in fault)) return error(res, fault.status, fault.code, fault.message);
+        switch (fault.kind) {
+            case "html502":
+                res.writeHead(502, { "content-type": "text/html" });
+                return res.end("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>Tengine</center></body></html>");
+            case "truncated200": {
+                res.writeHead(200, { "content-type": "application/json" });
+                const full = JSON.stringify({ RequestId: `req-${++counter}`, SnapshotId: "s-cut", ResourceShareInvitation: { Status: "Accepted" } });
+                return res.end(full.slice(0, Math.floor(full.length / 2)));
+            }
+            case "reset":
+                return req.socket.destroy();
+            case "echo": {
+                const canonical = Object.keys(params).filter((k) => k !== "Signature").sort().map((k) => `${encode(k)}=${encode(params[k])}`).join("&");
+                const stringToSign = `${req.method}&${encode("/")}&${encode(canonical)}`;
+                return error(res, 400, "SignatureDoesNotMatch", `Specified signature is not matched with our calculation. server string to sign is:${stringToSign} The request was: ${req.method} ${req.url} ${JSON.stringify(params)}`);
+            }
+        }
+    };
 
     const handlers: Record<string, (p: Record<string, string>, res: http.ServerResponse) => void> = {
         CopySnapshot: (p, res) => {
@@ -142,22 +192,35 @@ export async function startEmulator(): Promise<Emulator> {
             const url = new URL(req.url ?? "/", "http://emulator");
             const params: Record<string, string> = { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(new URLSearchParams(body)) };
             const action = params.Action ?? "";
-            requests.push({ action, params: { ...params, Signature: "(checked)" } });
+            requests.push({ action, params: { ...params, Signature: "(checked)" }, signature: params.Signature ?? "" });
             const respond = () => {
                 if (params.AccessKeyId !== EMULATOR_KEY_ID) return error(res, 404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
                 if (params.SignatureMethod !== "HMAC-SHA1" || params.Signature !== rpcSignature(req.method ?? "GET", params, EMULATOR_KEY_SECRET)) {
                     return error(res, 400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation.");
                 }
                 const fault = faults.get(action)?.shift();
-                if (fault !== undefined) return error(res, fault.status, fault.code, fault.message);
+                if (fault !== undefined) return answerFault(res, fault, req, params);
                 const handler = handlers[action];
                 if (handler === undefined) return error(res, 400, "InvalidAction.NotFound", `The emulator does not serve ${action}.`);
+                const lost = lostAnswers.get(action)?.shift();
+                if (lost !== undefined) {
+                    // Served, then the answer is replaced: what the caller sees is the fault.
+                    handler(params, { writeHead: () => undefined, end: () => undefined } as unknown as http.ServerResponse);
+                    return answerFault(res, lost, req, params);
+                }
                 handler(params, res);
             };
             const delay = delays.get(action);
             if (delay !== undefined) {
                 delays.delete(action);
-                setTimeout(respond, delay);
+                pending++;
+                setTimeout(() => {
+                    respond();
+                    if (--pending === 0) {
+                        drained.forEach((r) => r());
+                        drained = [];
+                    }
+                }, delay);
             } else {
                 respond();
             }
@@ -171,6 +234,8 @@ export async function startEmulator(): Promise<Emulator> {
         invitations,
         requests,
         failNext: (action, ...f) => faults.set(action, [...(faults.get(action) ?? []), ...f]),
+        loseAnswerOfNext: (action, ...f) => lostAnswers.set(action, [...(lostAnswers.get(action) ?? []), ...f]),
+        idle: () => (pending === 0 ? Promise.resolve() : new Promise<void>((r) => drained.push(r))),
         nextCopy: (o) => (nextCopy = { polls: o.polls, fails: o.fails ?? false }),
         delayNext: (action, ms) => delays.set(action, ms),
         stop: () => new Promise((r) => server.close(() => r())),
