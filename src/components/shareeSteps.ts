@@ -28,6 +28,7 @@ class CopiedSnapshot extends pulumi.dynamic.Resource {
     }
 }
 
+/** The arguments of {@link ShareAcceptance}. */
 export interface ShareAcceptanceArgs {
     /** The resource share this account was invited to (`rs-…`). */
     resourceShareId: pulumi.Input<string>;
@@ -81,6 +82,7 @@ export class ShareAcceptance extends pulumi.ComponentResource {
     }
 }
 
+/** The arguments of {@link SnapshotCopy}. */
 export interface SnapshotCopyArgs {
     /** The snapshot to copy (`s-…`): one on the service key (to make it shareable, C8) or one shared with you (C12). */
     sourceSnapshotId: pulumi.Input<string>;

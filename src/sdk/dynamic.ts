@@ -45,6 +45,11 @@ export function settingsOf(inputs: ApiInputs, region?: string): ApiSettings {
 type Props = Record<string, unknown>;
 const propsOf = (value: object): Props => value as Props;
 const differs = (olds: Props, news: Props, key: string): boolean => JSON.stringify(olds[key]) !== JSON.stringify(news[key]);
+/**
+ * Whether the old outputs hold a provider serialized differently (an older version, which may have captured the stack's
+ * config): an update then rewrites the state's outputs with the new one, purging the old.
+ */
+const providerChanged = (olds: Props, news: Props): boolean => typeof olds.__provider === "string" && typeof news.__provider === "string" && olds.__provider !== news.__provider;
 const missing = (inputs: Props, keys: readonly string[]): pulumi.dynamic.CheckFailure[] =>
     keys.filter((k) => inputs[k] === undefined || inputs[k] === "").map((k) => ({ property: k, reason: `${k} is required.` }));
 
@@ -83,12 +88,12 @@ export const shareAcceptanceSteps = {
     async check(_olds: Partial<ShareAcceptanceInputs>, news: ShareAcceptanceInputs): Promise<pulumi.dynamic.CheckResult<ShareAcceptanceInputs>> {
         return { inputs: news, failures: missing(propsOf(news), ["resourceShareId"]) };
     },
-    /** Another share or region replaces; any other input change is an update, which accepts again. */
+    /** Another share or region replaces; any other input change, or an older serialized provider, is an update, which accepts again. */
     async diff(_id: string, oldOutputs: Partial<ShareAcceptanceOutputs>, newInputs: ShareAcceptanceInputs): Promise<pulumi.dynamic.DiffResult> {
         const [olds, news] = [propsOf(oldOutputs), propsOf(newInputs)];
         const replaces = ACCEPTANCE_REPLACES.filter((k) => (k !== "region" || (olds.region !== undefined && news.region !== undefined)) && differs(olds, news, k));
         const updates = ACCEPTANCE_UPDATES.filter((k) => (k === "insideResourceDirectory" ? (olds[k] === true) !== (news[k] === true) : differs(olds, news, k)));
-        return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
+        return { changes: replaces.length > 0 || updates.length > 0 || providerChanged(olds, news), replaces, deleteBeforeReplace: false };
     },
     /** Accepts the invitation (or finds it accepted). */
     async create(inputs: ShareAcceptanceInputs): Promise<pulumi.dynamic.CreateResult<ShareAcceptanceOutputs>> {
@@ -192,7 +197,10 @@ export const snapshotCopySteps = {
         const keep = typeof olds.copyNonce === "string" && !COPY_REPLACES.some((k) => JSON.stringify(effective(olds, k)) !== JSON.stringify(effective(news, k)));
         return { inputs: { ...newInputs, copyNonce: keep ? (olds.copyNonce as string) : randomUUID() }, failures: missing(news, ["sourceSnapshotId", "kmsKeyId"]) };
     },
-    /** Another source, key, region or name replaces (create first, then delete the old copy); anything else is an update. */
+    /**
+     * Another source, key, region or name replaces (create first, then delete the old copy); any other input change,
+     * or an older serialized provider, is an update.
+     */
     async diff(_id: string, oldOutputs: Partial<SnapshotCopyOutputs>, newInputs: SnapshotCopyInputs): Promise<pulumi.dynamic.DiffResult> {
         const [olds, news] = [propsOf(oldOutputs), propsOf(newInputs)];
         const replaces = COPY_REPLACES.filter((k) => {
@@ -200,7 +208,7 @@ export const snapshotCopySteps = {
             return now !== undefined && JSON.stringify(effective(olds, k)) !== JSON.stringify(now);
         });
         const updates = COPY_UPDATES.filter((k) => differs(olds, news, k));
-        return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
+        return { changes: replaces.length > 0 || updates.length > 0 || providerChanged(olds, news), replaces, deleteBeforeReplace: false };
     },
     /** Starts the copy with the ClientToken of this intended copy, and waits for it. */
     async create(inputs: SnapshotCopyInputs, host: StepHost = {}): Promise<pulumi.dynamic.CreateResult<SnapshotCopyOutputs>> {

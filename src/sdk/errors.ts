@@ -98,7 +98,7 @@ export function isRetryable(error: unknown): boolean {
         (status !== undefined && status >= 500) ||
         isUnreadable(e) ||
         isTimeout(e) ||
-        /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND)$/.test(code) ||
+        /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)$/.test(code) ||
         /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|timeout/i.test(e.message ?? "")
     );
 }

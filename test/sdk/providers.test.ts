@@ -183,6 +183,26 @@ describe("snapshotCopyProvider", () => {
     });
 });
 
+describe("both providers", () => {
+    test("old outputs holding a provider serialized by an older version (which captured the stack's config) are an update, which rewrites them", async () => {
+        emulator.invitations.set("i-9", { invitationId: "i-9", resourceShareId: "rs-9", senderAccountId: "1000000000000000", status: "Accepted" });
+        const cases = [
+            [snapshotCopyProvider, copyInputs()],
+            [shareAcceptanceProvider, { resourceShareId: "rs-9", region: "cn-shanghai", endpoint: emulator.endpoint }],
+        ] as const;
+        for (const [provider, news] of cases) {
+            const { inputs } = await provider.check!({}, news);
+            const created = await provider.create(inputs);
+            const current = { ...inputs, __provider: "exports.handler = __f0; /* this version */" };
+            const olds = { ...created.outs, __provider: 'exports.handler = __f0; var __config = {["alicloud:secretKey"]: "…"};' };
+            expect(await provider.diff!(created.id, olds, current)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+            expect(await provider.diff!(created.id, { ...olds, __provider: current.__provider }, current)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+            const updated = await provider.update!(created.id, olds, current);
+            expect(updated.outs.__provider).toBe(current.__provider);
+        }
+    });
+});
+
 describe("shareAcceptanceProvider", () => {
     const acceptInputs = (overrides: Record<string, unknown> = {}) => ({ resourceShareId: "rs-1", region: "cn-shanghai", endpoint: emulator.endpoint, ...overrides });
 

@@ -38,10 +38,14 @@ function loadSerialized(text: string): pulumi.dynamic.ResourceProvider {
     return exports.handler!();
 }
 
-/** The names a serialized function text binds: top-level `var`s and `with({ … })` captures. */
+/**
+ * The names a serialized function text binds: top-level `var`s and `with({ … })` captures (the exported provider's own
+ * name, which depends on how the module was compiled, shown as `provider`).
+ */
 function captures(text: string): { vars: string[]; bindings: string[] } {
-    const vars = [...text.matchAll(/^var (\w+)/gm)].map((m) => m[1]);
-    const bindings = [...text.matchAll(/with\(\{ (.*?) \}\)/g)].flatMap((m) => m[1].split(", ").map((b) => b.split(":")[0].trim()));
+    const own = (name: string) => name.replace(/^(__)?(snapshotCopyProvider|shareAcceptanceProvider)$/, "$1provider");
+    const vars = [...text.matchAll(/^var (\w+)/gm)].map((m) => own(m[1]));
+    const bindings = [...text.matchAll(/with\(\{ (.*?) \}\)/g)].flatMap((m) => m[1].split(", ").map((b) => own(b.split(":")[0].trim())));
     return { vars: [...new Set(vars)].sort(), bindings: [...new Set(bindings)].sort() };
 }
 
