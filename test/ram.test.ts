@@ -108,22 +108,44 @@ describe("the sharee access policy (C25)", () => {
 });
 
 describe("reading documents back", () => {
-    test("a trust policy with an open wildcard is reported open", () => {
-        const open = { Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "*@ecs.aliyuncs.com" } }], Version: "1" };
-        expect(analyzeTrustPolicy(JSON.stringify(open)).openPrincipals).toEqual(["*@ecs.aliyuncs.com"]);
-        expect(analyzeTrustPolicy({ Statement: { Effect: "Allow", Principal: "*" } }).openPrincipals).toEqual(["*"]);
+    const A = "2222222222222222";
+    const allow = (principal: unknown, extra: Record<string, unknown> = {}) => ({ Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: principal, ...extra }], Version: "1" });
+    const folder = (operator: string, value: unknown) => allow({ Service: "*@ecs.aliyuncs.com" }, { Condition: { [operator]: { "sts:ServiceOwnerRDPath": value } } });
+
+    test.each([
+        ["an account's ECS", allow({ Service: `${A}@ecs.aliyuncs.com` }), { accountIds: [A] }],
+        ["a directory", allow({ Service: "*@ecs.aliyuncs.com" }, { Condition: { StringEquals: { "sts:ServiceOwnerRDId": "rd-abc" } } }), { directoryIds: ["rd-abc"] }],
+        ["a folder pattern (StringLike)", folder("StringLike", "rd-a/r-b/fd-c*"), { folderPathPatterns: ["rd-a/r-b/fd-c*"] }],
+        ["an exact folder path (StringEquals, stricter than StringLike)", folder("StringEquals", "rd-a/r-b/fd-c"), { folderPathPatterns: ["rd-a/r-b/fd-c"] }],
+        ["a whole root folder", folder("StringLike", ["rd-a/r-b*", "rd-a/r-b/fd-c/*"]), { folderPathPatterns: ["rd-a/r-b*", "rd-a/r-b/fd-c/*"] }],
+        ["an action list of one", { Statement: [{ Action: ["sts:AssumeRole"], Effect: "Allow", Principal: { Service: [`${A}@ecs.aliyuncs.com`] } }] }, { accountIds: [A] }],
+    ])("a safe trust policy (%s) is read and proven safe", (_what, doc, expected) => {
+        const analysis = analyzeTrustPolicy(JSON.stringify(doc));
+        expect({ accountIds: analysis.accountIds, directoryIds: analysis.directoryIds, folderPathPatterns: analysis.folderPathPatterns }).toEqual({ accountIds: [], directoryIds: [], folderPathPatterns: [], ...expected });
+        expect(analysis.unsafe).toEqual([]);
+        expect(analysis.problems).toEqual([]);
+        expect(analysis.mentionsEcs).toBe(true);
     });
-    test("denies are ignored, other principals are listed", () => {
-        const doc = {
-            Statement: [
-                { Effect: "Deny", Principal: { Service: "*" } },
-                { Effect: "Allow", Principal: { RAM: ["acs:ram::2222222222222222:root"] } },
-            ],
-        };
-        const analysis = analyzeTrustPolicy(doc);
-        expect(analysis.openPrincipals).toEqual([]);
-        expect(analysis.otherPrincipals).toEqual(["RAM:acs:ram::2222222222222222:root"]);
+
+    test.each([
+        ["an open wildcard", allow({ Service: "*@ecs.aliyuncs.com" }), ['Statement[0] trusts "*@ecs.aliyuncs.com" with no sts:ServiceOwnerRDId or sts:ServiceOwnerRDPath condition: any account\'s ECS could use the key']],
+        ["Principal *", { Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: "*" }] }, ['Statement[0] trusts Principal "*": anyone could assume the role']],
+        ["a RAM principal beside ECS", allow({ Service: `${A}@ecs.aliyuncs.com`, RAM: ["acs:ram::3333333333333333:root"] }), ['Statement[0] trusts RAM "acs:ram::3333333333333333:root", which is not ECS\'s service in a 16-digit account (<uid>@ecs.aliyuncs.com) or *@ecs.aliyuncs.com with a directory condition']],
+        ["a Federated principal", allow({ Federated: "acs:ram::3333333333333333:saml-provider/idp" }), ['Statement[0] trusts Federated "acs:ram::3333333333333333:saml-provider/idp", which is not ECS\'s service in a 16-digit account (<uid>@ecs.aliyuncs.com) or *@ecs.aliyuncs.com with a directory condition']],
+        ["a partial wildcard", allow({ Service: "1*@ecs.aliyuncs.com" }), ['Statement[0] trusts Service "1*@ecs.aliyuncs.com", which is not ECS\'s service in a 16-digit account (<uid>@ecs.aliyuncs.com) or *@ecs.aliyuncs.com with a directory condition']],
+        ["another service", allow({ Service: "ecs.aliyuncs.com" }), ['Statement[0] trusts Service "ecs.aliyuncs.com", which is not ECS\'s service in a 16-digit account (<uid>@ecs.aliyuncs.com) or *@ecs.aliyuncs.com with a directory condition']],
+        ["a wildcard-only folder condition", folder("StringLike", "*"), ['Statement[0].Condition.StringLike.sts:ServiceOwnerRDPath "*" is not a folder path (rd-…/r-…[/fd-…], at most a trailing *)', 'Statement[0] trusts "*@ecs.aliyuncs.com" with no sts:ServiceOwnerRDId or sts:ServiceOwnerRDPath condition: any account\'s ECS could use the key']],
+        ["a wildcard in the middle of a path", folder("StringLike", "rd-a/*/fd-c"), ['Statement[0].Condition.StringLike.sts:ServiceOwnerRDPath "rd-a/*/fd-c" is not a folder path (rd-…/r-…[/fd-…], at most a trailing *)', 'Statement[0] trusts "*@ecs.aliyuncs.com" with no sts:ServiceOwnerRDId or sts:ServiceOwnerRDPath condition: any account\'s ECS could use the key']],
+        ["a directory condition under StringLike", allow({ Service: "*@ecs.aliyuncs.com" }, { Condition: { StringLike: { "sts:ServiceOwnerRDId": "rd-*" } } }), ["Statement[0].Condition.StringLike.sts:ServiceOwnerRDId is not a condition that narrows ECS to a resource directory or folder", 'Statement[0] trusts "*@ecs.aliyuncs.com" with no sts:ServiceOwnerRDId or sts:ServiceOwnerRDPath condition: any account\'s ECS could use the key']],
+        ["another condition key", allow({ Service: "*@ecs.aliyuncs.com" }, { Condition: { StringEquals: { "sts:ServiceOwnerRDId": "rd-abc", "acs:SourceIp": "1.2.3.4" } } }), ["Statement[0].Condition.StringEquals.acs:SourceIp is not a condition that narrows ECS to a resource directory or folder"]],
+        ["NotPrincipal", { Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", NotPrincipal: { Service: `${A}@ecs.aliyuncs.com` } }] }, ["Statement[0] uses NotPrincipal, which grants everyone it does not name"]],
+        ["a Deny", { Statement: [{ Action: "sts:AssumeRole", Effect: "Deny", Principal: { Service: `${A}@ecs.aliyuncs.com` } }] }, ['Statement[0] has Effect "Deny"; a share role\'s trust policy has only Allow statements']],
+        ["a wider action", { Statement: [{ Action: "sts:*", Effect: "Allow", Principal: { Service: `${A}@ecs.aliyuncs.com` } }] }, ['Statement[0] has Action "sts:*"; a share role\'s trust policy allows exactly sts:AssumeRole']],
+        ["a directory id that is not one", allow({ Service: "*@ecs.aliyuncs.com" }, { Condition: { StringEquals: { "sts:ServiceOwnerRDId": "*" } } }), ['Statement[0].Condition.StringEquals.sts:ServiceOwnerRDId "*" is not a resource directory id', 'Statement[0] trusts "*@ecs.aliyuncs.com" with no sts:ServiceOwnerRDId or sts:ServiceOwnerRDPath condition: any account\'s ECS could use the key']],
+    ])("an unsafe trust policy (%s) is reported, never skipped", (_what, doc, unsafe) => {
+        expect(analyzeTrustPolicy(doc).unsafe).toEqual(unsafe);
     });
+
     test.each([
         ["not json", "{", ["the document is not valid JSON"]],
         ["a number", 42, ["the document is a number, not a JSON object"]],
@@ -140,6 +162,9 @@ describe("reading documents back", () => {
         ]);
         expect(analyzePermissionPolicy({ Statement: [{ Effect: "Allow", Action: 1, Resource: "*" }] }).problems).toEqual([
             "Statement[0] has no readable Action or Resource",
+        ]);
+        expect(analyzePermissionPolicy({ Statement: [{ Effect: "Allow", NotAction: "kms:Delete*", Resource: "*" }] }).problems).toEqual([
+            "Statement[0] allows with NotAction, which grants everything it does not name",
         ]);
     });
 });
@@ -168,7 +193,7 @@ describe("builders and readers, property-based", () => {
                 expect(analysis.accountIds).toEqual(p.accountIds ?? []);
                 expect(analysis.directoryIds).toEqual(p.resourceDirectoryId === undefined ? [] : [p.resourceDirectoryId]);
                 expect(analysis.folderPathPatterns).toEqual((p.folderPaths ?? []).map((f) => `${f}*`));
-                expect(analysis.openPrincipals).toEqual([]);
+                expect(analysis.unsafe).toEqual([]);
                 expect(analysis.problems).toEqual([]);
                 return true;
             }),

@@ -1,9 +1,8 @@
 import fc from "fast-check";
-import { readFileSync } from "fs";
-import { join } from "path";
 import { at, AccessIntent, CopyIntent, DiskIntent, ExemptionIntent, KeyIntent, RoleIntent, ShareIntent } from "../src/intent";
 import { kmsSharePolicy, renderDocument, shareeImageAccessPolicy, trustPolicy } from "../src/ram";
-import { formatFinding, judge, ruleContext, rules, RuleSubjects, SubjectKind } from "../src/rules";
+import { CONSTRAINT_IDS } from "../src/alibaba/constraints";
+import { COMPONENT_NAMES, formatFinding, judge, judgedBy, POLICY_KINDS, POLICY_NAMES, reasonOf, ruleContext, rules, rulesJudgedBy, RuleSubjects, SubjectKind } from "../src/rules";
 
 const OWNER = "1111111111111111";
 const A = "2222222222222222";
@@ -24,7 +23,7 @@ function share(overrides: Partial<ShareIntent> = {}): ShareIntent {
         copyToRegions: [],
         copyKeyIds: {},
         unencryptedDataAcknowledged: false,
-        sharedWithThisAccount: false,
+        sharedWithThisAccount: at("sharedWithThisAccount", false),
         derivedFromPaidImage: false,
         ...overrides,
     };
@@ -34,12 +33,14 @@ const image = (overrides: Partial<ShareIntent> = {}): ShareIntent =>
 const accounts = (n: number) => Array.from({ length: n }, (_, i) => at(`accountIds[${i}]`, String(2000000000000000 + i)));
 
 const keyArn = `acs:kms:cn-shanghai:${OWNER}:key/${KEY}`;
+const kmsDocument = renderDocument(kmsSharePolicy([{ keyId: KEY, region: "cn-shanghai", ownerAccountId: OWNER }]));
 function role(overrides: Partial<RoleIntent> = {}): RoleIntent {
     return {
         kind: "snapshot",
         roleName: at("roleName", "AliyunECSShareEncryptSnapshotDefaultRole"),
         trustPolicy: at("trustPolicy", renderDocument(trustPolicy({ accountIds: [A] }))),
-        kmsPolicy: at("kmsPolicy", renderDocument(kmsSharePolicy([{ keyId: KEY, region: "cn-shanghai", ownerAccountId: OWNER }]))),
+        kmsPolicy: at("kmsPolicy", kmsDocument),
+        attachedKmsPolicies: [at("kms-policy.policyDocument", kmsDocument)],
         expectedTargets: [A],
         expectedKeyArns: [keyArn],
         maxSessionDuration: at("maxSessionDuration", 3600),
@@ -49,7 +50,7 @@ function role(overrides: Partial<RoleIntent> = {}): RoleIntent {
 const disk = (overrides: Partial<DiskIntent> = {}): DiskIntent => ({
     snapshotId: at("snapshotId", "s-abcd1234"),
     category: at("category", "cloud_essd"),
-    sourceEncrypted: true,
+    sourceEncrypted: at("sourceEncrypted", true),
     sourceKmsKeyId: at("sourceKmsKeyId", "key-source0001"),
     encrypted: at("encrypted", true),
     kmsKeyId: at("kmsKeyId", "key-mine00001"),
@@ -86,6 +87,8 @@ type Case = { [K in SubjectKind]: { kind: K; passing: RuleSubjects[K]; failing: 
 
 const openTrust = JSON.stringify({ Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "*@ecs.aliyuncs.com" } }], Version: "1" });
 const wideKms = JSON.stringify({ Version: "1", Statement: [{ Action: ["kms:*"], Resource: "*", Effect: "Allow" }] });
+/** Grants on a key other than the share's, and only some of the actions. */
+const partialKms = JSON.stringify({ Version: "1", Statement: [{ Action: ["kms:Decrypt"], Resource: `acs:kms:cn-shanghai:${OWNER}:key/key-otherkey0001`, Effect: "Allow" }] });
 
 /** For every rule: a subject it accepts, one it rejects, and exactly the findings [rule, path] of the rejected one. */
 const cases: Record<string, Case> = {
@@ -114,7 +117,26 @@ const cases: Record<string, Case> = {
         context: { limits: { sharedSnapshotsInUse: 1023 } },
     },
     "snapshot-service-key": { kind: "share", passing: share(), failing: share({ encryption: { kind: "serviceKey", path: "serviceKeyEncrypted" } }), expected: [["snapshot-service-key", "serviceKeyEncrypted"]] },
-    "no-reshare": { kind: "share", passing: share(), failing: share({ sharedWithThisAccount: true }), expected: [["no-reshare", "sharedWithThisAccount"]] },
+    "no-reshare": { kind: "share", passing: share(), failing: share({ sharedWithThisAccount: at("resourceId", true) }), expected: [["no-reshare", "resourceId"]] },
+    "key-in-share-region": {
+        kind: "share",
+        passing: share(),
+        failing: share({ encryption: { kind: "customerKey", keyId: at("kmsKeyId", KEY), keyRegion: at("kmsKeyRegion", "cn-hangzhou") } }),
+        expected: [["key-in-share-region", "kmsKeyRegion"]],
+    },
+    "region-matches-provider": {
+        kind: "share",
+        passing: share({ providerRegion: at("provider", "cn-shanghai") }),
+        failing: share({ providerRegion: at("provider", "cn-beijing") }),
+        expected: [["region-matches-provider", "region"]],
+    },
+    "external-targets": {
+        kind: "share",
+        passing: share({ allowExternalTargets: at("accountsInResourceDirectory", false), targets: [at("accountIds[0]", A), at("resourceDirectoryId", "rd-abc")] }),
+        failing: share({ allowExternalTargets: at("accountsInResourceDirectory", false), targets: [at("accountIds[0]", A), at("accountIds[1]", B), at("resourceDirectoryId", "rd-abc")] }),
+        expected: [["external-targets", "accountIds[1]"]],
+        context: { resourceDirectoryAccountIds: [A] },
+    },
     "disk-from-shared-encrypted-snapshot": {
         kind: "disk",
         passing: disk({ category: at("category", "cloud_auto") }),
@@ -150,7 +172,13 @@ const cases: Record<string, Case> = {
     "share-role-name": { kind: "role", passing: role(), failing: role({ roleName: at("roleName", "AliyunECSShareEncryptImageDefaultRole") }), expected: [["share-role-name", "roleName"]] },
     "one-role-per-name": { kind: "role", passing: role({ otherDefinitions: [] }), failing: role({ otherDefinitions: ['EncryptedShareRole "other"'] }), expected: [["one-role-per-name", "roleName"]] },
     "trust-policy-not-open": { kind: "role", passing: role({ expectedTargets: undefined }), failing: role({ trustPolicy: at("trustPolicy", openTrust), expectedTargets: undefined }), expected: [["trust-policy-not-open", "trustPolicy"]] },
-    "kms-policy-minimal": { kind: "role", passing: role(), failing: role({ kmsPolicy: at("kmsPolicy", wideKms) }), expected: [["kms-policy-minimal", "kmsPolicy"], ["kms-policy-minimal", "kmsPolicy"]] },
+    "kms-policy-minimal": { kind: "role", passing: role(), failing: role({ kmsPolicy: at("kmsPolicy", wideKms) }), expected: [["kms-policy-minimal", "kmsPolicy"]] },
+    "kms-grants-complete": {
+        kind: "role",
+        passing: role(),
+        failing: role({ attachedKmsPolicies: [at("kms-policy.policyDocument", partialKms)] }),
+        expected: [["kms-grants-complete", "kms-policy.policyDocument"], ["kms-grants-complete", "kms-policy.policyDocument"]],
+    },
     "trust-matches-targets": { kind: "role", passing: role(), failing: role({ expectedTargets: [B] }), expected: [["trust-matches-targets", "trustPolicy"], ["trust-matches-targets", "trustPolicy"]] },
     "ram-document-limits": {
         kind: "role",
@@ -173,7 +201,7 @@ Object.assign(cases, {
     "share-role-system-policy": { kind: "role", passing: role({ systemPolicies: [] }), failing: role({ systemPolicies: [at("attachments[0]", "AliyunKMSFullAccess")] }), expected: [["share-role-system-policy", "attachments[0]"]] },
     "recipients-allowed": {
         kind: "share",
-        passing: share({ targets: [at("accountIds[0]", A), at("folderPaths[0]", "rd-abc/r-def/fd-ghi/fd-jkl"), at("targetId", "fd-ghi")], targetsAreSharingIds: true }),
+        passing: share({ targets: [at("accountIds[0]", A), at("folderPaths[0]", "rd-abc/r-def/fd-ghi/fd-jkl"), at("resourceDirectoryId", "rd-abc")] }),
         failing: share({ targets: [at("accountIds[0]", B), at("folderPaths[0]", "rd-abc/r-def/fd-other"), at("resourceDirectoryId", "rd-xyz")] }),
         expected: [["recipients-allowed", "accountIds[0]"], ["recipients-allowed", "folderPaths[0]"], ["recipients-allowed", "resourceDirectoryId"]],
         context: allowList,
@@ -216,8 +244,7 @@ describe.each(Object.entries(cases))("rule %s", (id, c) => {
 });
 
 describe("the registry", () => {
-    const catalogue = readFileSync(join(__dirname, "..", "..", "shared", "reference", "CONSTRAINTS.md"), "utf8");
-    const known = new Set([...catalogue.matchAll(/^\| ([CS][0-9]+) \|/gm)].map((m) => m[1]));
+    const known = new Set<string>(CONSTRAINT_IDS);
 
     test("every rule has a passing and a failing case here", () => expect(Object.keys(cases).sort()).toEqual(rules.map((r) => r.id).sort()));
     test("rule ids are unique kebab-case; constraint ids exist in the catalogue", () => {
@@ -229,6 +256,34 @@ describe("the registry", () => {
                 expect(known.has(c)).toBe(true);
             }
         }
+    });
+    test("every rule says where it is judged: components or why none, policies or why none", () => {
+        const problems: string[] = [];
+        for (const r of rules) {
+            for (const [point, entry] of [["components", r.enforcement.components], ["policies", r.enforcement.policies]] as const) {
+                const named = judgedBy<string>(entry);
+                const reason = reasonOf(entry);
+                if (named.length === 0 && (reason === undefined || reason.trim().length < 20)) {
+                    problems.push(`${r.id}: no ${point} and no reason`);
+                }
+                if (named.length > 0 && reason !== undefined) {
+                    problems.push(`${r.id}: ${point} and a reason`);
+                }
+            }
+            judgedBy<string>(r.enforcement.components).forEach((c) => (COMPONENT_NAMES as readonly string[]).includes(c) || problems.push(`${r.id}: unknown component ${c}`));
+            judgedBy<string>(r.enforcement.policies).forEach((p) => p in POLICY_KINDS || problems.push(`${r.id}: unknown policy ${p}`));
+        }
+        expect(problems).toEqual([]);
+    });
+    test("every policy of the matrix judges at least one rule", () => {
+        expect(POLICY_NAMES.filter((p) => rulesJudgedBy(p).length === 0)).toEqual([]);
+    });
+    test("a bare folder id (as a SharedTarget holds it) is allowed when it ends an allowed path", () => {
+        const bare = share({ targets: [at("targetId", "fd-ghi"), at("targetId", "fd-def")], targetsAreSharingIds: true });
+        expect(judge("share", bare, ruleContext(allowList)).map((f) => [f.ruleId, f.message])).toEqual([["recipients-allowed", '"fd-def" is not an allowed recipient.']]);
+    });
+    test("a rule's title names no configurable number (the description gives the default and the setting)", () => {
+        expect(rules.filter((r) => /[0-9]/.test(r.title)).map((r) => r.id)).toEqual([]);
     });
     test("C22 and C26 are warnings; every other rule is an error", () => {
         expect(rules.filter((r) => r.severity === "warning").map((r) => r.id)).toEqual(["directory-and-accounts", "paid-image"]);

@@ -19,7 +19,8 @@ export function sharingKind(resourceType: unknown): ResourceKind | undefined {
 
 /**
  * The kind of a shared resource: its exact type, else what its id looks like (`s-…`, `m-…`), else what its type
- * resembles, so a misspelt or missing type (C31) is still judged as the snapshot or image it shares.
+ * resembles, so a misspelt or missing type (C31) is still judged as the snapshot or image it shares. A missing type
+ * with an id of no known shape is judged as a snapshot; another type (`VSwitch`, …) is not a snapshot or image at all.
  */
 export function sharedResourceKind(resourceType: unknown, resourceId: unknown): ResourceKind | undefined {
     const exact = sharingKind(resourceType);
@@ -31,6 +32,9 @@ export function sharedResourceKind(resourceType: unknown, resourceId: unknown): 
     }
     if (isImageId(resourceId)) {
         return "image";
+    }
+    if (resourceType === undefined || resourceType === null) {
+        return "snapshot";
     }
     const lower = typeof resourceType === "string" ? resourceType.toLowerCase() : "";
     return RESOURCE_KINDS.find((k) => lower.startsWith(k));
@@ -127,7 +131,10 @@ export function resourceSharingSubjects(resource: RawResource, settings: PolicyS
         case "alicloud:resourcemanager/sharedResource:SharedResource": {
             const type = resource.props.resourceType;
             const resourceId = resource.props.resourceId;
-            const kind = sharedResourceKind(type, resourceId) ?? "snapshot";
+            const kind = sharedResourceKind(type, resourceId);
+            if (kind === undefined) {
+                return [];
+            }
             const received = kind === "snapshot" && typeof resourceId === "string" && settings.receivedSnapshots.some((r) => r.snapshotId === resourceId);
             return [{
                 kind: "share",

@@ -62,17 +62,15 @@ export interface StackView {
 
 /**
  * Which account a resource is in, as a key: the configured owner when there is one, else the account its provider
- * names, else its provider, else the default provider. Resources with the same key are in the same account.
+ * names (`accountId`). Resources whose account nobody names are taken as one account, the stack's: the stricter
+ * reading (limits counted together, one role per name), which naming the account on other accounts' providers lifts.
  */
 export function ownerKeyOf(resource: RawResource, settings?: Pick<PolicySettings, "ownerAccountIds">): string {
     if (settings !== undefined && settings.ownerAccountIds.length === 1) {
         return `account:${settings.ownerAccountIds[0]}`;
     }
     const account = resource.providerProps?.accountId;
-    if (typeof account === "string" && !isUnknown(account)) {
-        return `account:${account}`;
-    }
-    return resource.providerUrn !== undefined ? `provider:${resource.providerUrn}` : "default";
+    return typeof account === "string" && !isUnknown(account) ? `account:${account}` : "default";
 }
 
 /** The owner account id of an owner key, when the key names one. */
@@ -146,9 +144,13 @@ export function stackView(resources: readonly RawResource[], settings?: Pick<Pol
                 break;
             }
             case TYPES.sharedResource: {
-                const s = shareFor(keyOf(r, "resourceShareId", byUrn).key, r);
                 const kind = sharedResourceKind(r.props.resourceType, r.props.resourceId);
-                if (kind !== undefined && s.kind === undefined) {
+                if (kind === undefined) {
+                    // Another kind of shared resource (a VSwitch, a prefix list…): not this pack's concern.
+                    break;
+                }
+                const s = shareFor(keyOf(r, "resourceShareId", byUrn).key, r);
+                if (s.kind === undefined) {
                     (s as { kind?: ResourceKind }).kind = kind;
                 }
                 const { key, source } = keyOf(r, "resourceId", byUrn);

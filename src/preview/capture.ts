@@ -87,8 +87,12 @@ export function captureRegistrations(options: CaptureOptions): Capture {
                 switch (args.token) {
                     case "alicloud:index/getCallerIdentity:getCallerIdentity":
                         return { accountId: options.accountId, arn: `acs:ram::${options.accountId}:root`, id: options.accountId, identityType: "Account" };
-                    case "alicloud:index/getRegions:getRegions":
-                        return { current: true, id: options.region, ids: [options.region], name: "", regions: [{ id: options.region, localName: options.region, regionId: options.region }] };
+                    case "alicloud:index/getRegions:getRegions": {
+                        // Through an explicit provider: that provider's region, as the real data source answers.
+                        const provider = args.provider === undefined ? undefined : resources.find((r) => `${r.urn}::${r.name}-id` === args.provider);
+                        const region = typeof provider?.inputs.region === "string" ? provider.inputs.region : options.region;
+                        return { current: true, id: region, ids: [region], name: "", regions: [{ id: region, localName: region, regionId: region }] };
+                    }
                     default:
                         throw new Error(`the offline preview does not answer the data source ${args.token}`);
                 }

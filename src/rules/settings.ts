@@ -110,19 +110,25 @@ export function validatorOf(schema: JsonSchema): ValidateFunction {
     return validate;
 }
 
-/** `a.b[2].c` from ajv's JSON pointer `/a/b/2/c`. */
-function jsonPath(base: string, pointer: string): string {
+/** `a.b[2].c` from ajv's JSON pointer `/a/b/2/c`, reading the data to tell list indexes from object keys (account ids are digits). */
+function jsonPath(base: string, pointer: string, data: unknown): string {
     const parts = pointer.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
-    return parts.reduce((path, p) => (/^[0-9]+$/.test(p) ? `${path}[${p}]` : path === "" ? p : `${path}.${p}`), base);
+    let path = base;
+    let at = data;
+    for (const p of parts) {
+        path = Array.isArray(at) ? `${path}[${p}]` : path === "" ? p : `${path}.${p}`;
+        at = typeof at === "object" && at !== null ? (at as Record<string, unknown>)[p] : undefined;
+    }
+    return path;
 }
 
-/** Ajv's errors as problems with JSON paths, one per place. */
-export function problemsOf(errors: readonly ErrorObject[] | null | undefined, base = ""): SettingProblem[] {
+/** Ajv's errors as problems with JSON paths (`base` first), one per place and message. */
+export function problemsOf(errors: readonly ErrorObject[] | null | undefined, data: unknown, base = ""): SettingProblem[] {
     const problems: SettingProblem[] = [];
     for (const e of errors ?? []) {
         const path = e.keyword === "additionalProperties"
-            ? jsonPath(base, `${e.instancePath}/${String((e.params as { additionalProperty: string }).additionalProperty)}`)
-            : jsonPath(base, e.instancePath);
+            ? jsonPath(base, `${e.instancePath}/${String((e.params as { additionalProperty: string }).additionalProperty)}`, data)
+            : jsonPath(base, e.instancePath, data);
         const message = e.keyword === "additionalProperties" ? "is not a known key" : e.keyword === "enum" ? `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(", ")}` : (e.message ?? "is not valid");
         if (!problems.some((p) => p.path === path && p.message === message)) {
             problems.push({ path, message });
@@ -136,7 +142,7 @@ export function sharedSettingProblems(values: Readonly<Record<string, unknown>>)
     const properties = Object.fromEntries(SHARED_SETTING_NAMES.map((n) => [n, SHARED_SETTINGS[n].schema]));
     const present = Object.fromEntries(SHARED_SETTING_NAMES.filter((n) => values[n] !== undefined).map((n) => [n, values[n]]));
     const validate = validatorOf({ type: "object", properties });
-    return validate(present) ? [] : problemsOf(validate.errors);
+    return validate(present) ? [] : problemsOf(validate.errors, present);
 }
 
 /**

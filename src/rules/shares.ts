@@ -10,8 +10,8 @@ export const shareName = defineRule({
     id: "share-name",
     constraints: ["C28"],
     severity: "error",
-    title: "Resource share names are 1 to 50 letters, digits, `.`, `_`, `-`",
-    description: "Resource Sharing rejects any other name at deploy time.",
+    title: "Resource share names have the form Resource Sharing accepts",
+    description: "A resource share name is 1 to 50 letters, digits, `.`, `_` and `-`; Resource Sharing rejects any other name at deploy time.",
     subject: "share",
     enforcement: { components: SHARE_COMPONENTS, policies: ["sharing-resource-share"] },
     check: (intent) => {

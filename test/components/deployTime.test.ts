@@ -26,7 +26,16 @@ describe("values known only at deploy time are checked then, failing the compone
             "ResourceError on late: region: [C19] encrypted images cannot be shared in cn-hangzhou; they can in cn-beijing, cn-shanghai, cn-hongkong, ap-southeast-1. " +
                 "Share from one of those regions (copy the image there), or share an unencrypted image. (rule encrypted-image-region)",
         ]);
-        expect(registered.filter((n) => !n.startsWith("late-share-role"))).toEqual([]);
+        // The share role and the provider of a region known only at deploy time are registered; no share resource is.
+        expect(registered.filter((n) => !n.startsWith("late-share-role") && n !== "late-provider")).toEqual([]);
+    });
+    test("SharedImage: a region other than the region of the provider passed in (the region judged is the region deployed)", () => {
+        const { failures, registered } = run("provider");
+        expect(failures).toEqual([
+            "ResourceError on late: region: [C18, C19] region is cn-shanghai but the provider passed to the component is in cn-beijing; the share would be made in cn-beijing. " +
+                "Pass a provider of cn-shanghai, or leave the provider out (the component then uses one of cn-shanghai), or set region to cn-beijing. (rule region-matches-provider)",
+        ]);
+        expect(registered.filter((n) => !n.startsWith("late-share-role") && n !== "beijing")).toEqual([]);
     });
     test("EncryptedShareRole: a malformed key id, so no KMS policy is created (C9, C21)", () => {
         const { failures, registered } = run("role");

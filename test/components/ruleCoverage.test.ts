@@ -4,7 +4,8 @@ import { installMocks, OWNER, withLibraryConfig } from "../support/mocks";
 const rec = installMocks();
 
 import { EncryptedShareRole, SharedImage, SharedSnapshot, SharedSnapshotDisk, ShareeImageAccess, SnapshotCopy, rules } from "../../src";
-import { resetShareRoleClaims } from "../../src/components/claims";
+import { findingsOfError, judgedBy, reasonOf } from "../../src/rules";
+import { resetProgramState } from "../../src/components/programState";
 
 const A = "2222222222222222";
 const KEY = "key-abcdefgh12345678";
@@ -38,6 +39,8 @@ const failing: Record<string, () => void> = {
     "sharee-image-access": () => new ShareeImageAccess("r", { roleNames: ["not a role"] }),
     "share-name": () => new SharedSnapshot("r", { ...snap, shareName: "" }),
     "share-role-name": () => new EncryptedShareRole("r", { resourceKind: "Snapshot", kmsKeyId: KEY, accountIds: [A] }),
+    "key-in-share-region": () => new SharedSnapshot("r", { ...snap, kmsKeyId: KEY, kmsKeyRegion: "cn-hangzhou", region: "cn-shanghai" }),
+    "external-targets": () => new SharedSnapshot("r", { ...snap, accountsInResourceDirectory: true }),
     "one-role-per-name": () => {
         new EncryptedShareRole("first", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A] });
         new SharedImage("r", { ...img, region: "cn-shanghai", kmsKeyId: KEY });
@@ -49,19 +52,9 @@ const failing: Record<string, () => void> = {
     "ram-document-limits": () => new EncryptedShareRole("r", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A], maxSessionDuration: 86400 }),
 };
 
-/** For each rule a component cannot break, why not. */
-const unbreakable: Record<string, string> = {
-    "trust-policy-not-open": "the components render every trust policy from the recipients; a wildcard always carries its directory condition",
-    "kms-policy-minimal": "the components render the KMS policy from the keys; it always holds exactly the C9 actions on exact ARNs",
-    "resource-type": "the components always give Resource Sharing the exact type string of the resource kind",
-    "recipients-known": "the components take recipients as plain values; other unknown values are checked at deploy time instead",
-    "role-documents-known": "the components render the role documents; values unknown at preview are checked at deploy time instead",
-    "no-inline-share-items": "the components never set a resource share's inline lists",
-    "share-role-system-policy": "the components attach only the custom KMS policy to a share role",
-    "no-image-from-shared-snapshot": "no component makes custom images; the pack judges ecs.Image",
-    "share-role-present": "a component creates the share role, unless told with createShareRole: false that it exists; the pack checks stacks",
-    "shared-key-protected": "the components do not manage KMS keys; the policy pack checks the keys of a stack",
-    "exemption-valid": "exemptions are policy-pack configuration",
+/** Rules a component judges only when every value is known, at deploy time: tested in deployTime.test.ts. */
+const atDeployTime: Record<string, string> = {
+    "region-matches-provider": "the region of a provider passed in is known only when the provider answers (deployTime.test.ts, scenario provider)",
 };
 
 /** Rules that warn instead of failing, and arguments that make them warn. */
@@ -73,15 +66,17 @@ const warning: Record<string, () => void> = {
 beforeEach(async () => {
     await rec.settle();
     rec.clear();
-    resetShareRoleClaims();
+    resetProgramState();
 });
 
-test("every rule is covered here: broken by arguments, warned about, or unbreakable for a reason", () => {
-    expect([...Object.keys(failing), ...Object.keys(warning), ...Object.keys(unbreakable)].sort()).toEqual(rules.map((r) => r.id).sort());
+test("the registry's matrix holds here: each rule it says a component judges is broken by arguments, warned about, or judged at deploy time; the others give a reason", () => {
+    const judged = rules.filter((r) => judgedBy(r.enforcement.components).length > 0).map((r) => r.id).sort();
+    expect([...Object.keys(failing), ...Object.keys(warning), ...Object.keys(atDeployTime)].sort()).toEqual(judged);
+    expect(rules.filter((r) => !judged.includes(r.id)).every((r) => (reasonOf(r.enforcement.components) ?? "").length > 0)).toBe(true);
 });
 
 describe.each(Object.entries(failing))("rule %s at construction", (id, build) => {
-    test("raises an InputPropertiesError naming the rule and its constraints", () => {
+    test("raises an InputPropertiesError carrying the rule's finding, from a component the matrix names", () => {
         const rule = rules.find((r) => r.id === id)!;
         let error: unknown;
         try {
@@ -92,6 +87,8 @@ describe.each(Object.entries(failing))("rule %s at construction", (id, build) =>
         expect(pulumi.InputPropertiesError.isInstance(error)).toBe(true);
         const reasons = (error as pulumi.InputPropertiesError).errors.map((e) => e.reason);
         expect(reasons.some((r) => r.startsWith(`[${rule.constraints.join(", ")}] `) && r.endsWith(`(rule ${id})`))).toBe(true);
+        const finding = findingsOfError(error)!.find((f) => f.ruleId === id)!;
+        expect(judgedBy<string>(rule.enforcement.components)).toContain(finding.subject!.type.split(":").pop());
     });
 });
 

@@ -4,8 +4,9 @@ import { installMocks, OWNER, shape, valueOf } from "../support/mocks";
 const rec = installMocks();
 
 import { EncryptedShareRole, SharedSnapshot, SharedSnapshotDisk, ShareeImageAccess } from "../../src";
-import { resetShareRoleClaims } from "../../src/components/claims";
+import { resetProgramState } from "../../src/components/programState";
 import { kmsSharePolicy, renderDocument, shareeImageAccessPolicy, trustPolicy } from "../../src/ram";
+import { findingsOfError } from "../../src/rules";
 
 const A = "2222222222222222";
 const KEY = "key-abcdefgh12345678";
@@ -13,7 +14,7 @@ const KEY = "key-abcdefgh12345678";
 beforeEach(async () => {
     await rec.settle();
     rec.clear();
-    resetShareRoleClaims();
+    resetProgramState();
 });
 
 describe("EncryptedShareRole", () => {
@@ -79,12 +80,28 @@ describe("EncryptedShareRole", () => {
             error = e as pulumi.InputPropertiesError;
         }
         expect(error!.errors.map((e) => [e.propertyPath, e.reason.match(/\(rule ([a-z-]+)\)$/)![1]])).toEqual([
+            ["kmsKeyId", "kms-key-format"],
             ["resourceKind", "share-role-name"],
             ["accountIds", "trust-matches-targets"],
-            ["kmsKeyId", "kms-key-format"],
+            ["maxSessionDuration", "ram-document-limits"],
+        ]);
+        expect(findingsOfError(error)!.map((f) => [f.ruleId, f.path, f.subject])).toEqual([
+            ["kms-key-format", "kmsKeyId", { type: "alicloud-sharing:index:EncryptedShareRole", name: "bad" }],
+            ["share-role-name", "resourceKind", { type: "alicloud-sharing:index:EncryptedShareRole", name: "bad" }],
+            ["trust-matches-targets", "accountIds", { type: "alicloud-sharing:index:EncryptedShareRole", name: "bad" }],
+            ["ram-document-limits", "maxSessionDuration", { type: "alicloud-sharing:index:EncryptedShareRole", name: "bad" }],
         ]);
         expect(() => new EncryptedShareRole("short", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A], maxSessionDuration: 60 })).toThrow(
-            /\[C32\] maximum session duration 60 s is outside 3600 to 43200 s.*\(rule ram-document-limits\)/,
+            /\[C32\] maximum session duration 60 s is not a whole number from 3600 to 43200 s.*\(rule ram-document-limits\)/,
+        );
+    });
+
+    test("a bad key region is the registry's region-format, as in the share components (C18, C19)", () => {
+        expect(() => new EncryptedShareRole("region", { resourceKind: "image", kmsKeyId: KEY, kmsKeyRegion: "cn_shanghai", accountIds: [A] })).toThrow(
+            'kmsKeyRegion: [C18, C19] "cn_shanghai" is not a region id (such as cn-hangzhou). Give a region id, lower case with hyphens, as the console shows it. (rule region-format)',
+        );
+        expect(() => new SharedSnapshot("region", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, kmsKeyRegion: "cn_shanghai", accountIds: [A] })).toThrow(
+            'kmsKeyRegion: [C18, C19] "cn_shanghai" is not a region id (such as cn-hangzhou). Give a region id, lower case with hyphens, as the console shows it. (rule region-format)',
         );
     });
 });
@@ -102,7 +119,7 @@ describe("SharedSnapshotDisk", () => {
             encrypted: true,
             kmsKeyId: "key-mine00000001",
             size: 100,
-            tags: { "alicloud-sharing-shared-snapshot": "true" },
+            tags: { "alicloud-sharing-shared-snapshot": "encrypted" },
         });
     });
     test("C11: not ESSD, no key, or the source's key, is refused before anything is registered", async () => {
@@ -117,7 +134,7 @@ describe("SharedSnapshotDisk", () => {
     test("an unencrypted shared snapshot may make any disk", async () => {
         new SharedSnapshotDisk("plain", { snapshotId: "s-aaaa0001", zoneId: "z", category: "cloud_efficiency", sourceEncrypted: false });
         await rec.settle();
-        expect(rec.byName("plain-disk").inputs).toEqual({ zoneId: "z", snapshotId: "s-aaaa0001", category: "cloud_efficiency", encrypted: false, tags: { "alicloud-sharing-shared-snapshot": "true" } });
+        expect(rec.byName("plain-disk").inputs).toEqual({ zoneId: "z", snapshotId: "s-aaaa0001", category: "cloud_efficiency", encrypted: false, tags: { "alicloud-sharing-shared-snapshot": "unencrypted" } });
     });
 });
 

@@ -4,7 +4,7 @@ import { installMocks, mockId, nameOf, OWNER, shape, T, valueOf, withLibraryConf
 const rec = installMocks();
 
 import { SharedImage } from "../../src";
-import { resetShareRoleClaims } from "../../src/components/claims";
+import { resetProgramState } from "../../src/components/programState";
 import { kmsSharePolicy, renderDocument } from "../../src/ram";
 
 const A = "2222222222222222";
@@ -15,7 +15,7 @@ const BEIJING_KEY = "key-beijing000001";
 beforeEach(async () => {
     await rec.settle();
     rec.clear();
-    resetShareRoleClaims();
+    resetProgramState();
 });
 
 async function build(name: string, args: ConstructorParameters<typeof SharedImage>[1], opts?: ConstructorParameters<typeof SharedImage>[2]) {
@@ -31,6 +31,9 @@ async function build(name: string, args: ConstructorParameters<typeof SharedImag
 
 describe("SharedImage with a resource share (the default)", () => {
     test("encrypted, to a folder and accounts, copied to a second region: exact children, providers and documents", async () => {
+        // The stack's own region: the source region's children use the default provider; the copy region gets the program's provider of it.
+        const before = pulumi.runtime.allConfig();
+        pulumi.runtime.setConfig("alicloud:region", "cn-shanghai");
         const outputs = await build("golden", {
             imageIds: ["m-aaaa0001"],
             region: "cn-shanghai",
@@ -38,7 +41,7 @@ describe("SharedImage with a resource share (the default)", () => {
             accountIds: [A],
             copyToRegions: ["cn-beijing"],
             copyKmsKeyIds: { "cn-beijing": BEIJING_KEY },
-        });
+        }).finally(() => pulumi.runtime.setAllConfig(before));
         expect(shape(rec.registrations)).toEqual(
             [
                 `${T.imageShare} golden`,
@@ -49,15 +52,16 @@ describe("SharedImage with a resource share (the default)", () => {
                 `${T.share} golden-share`,
                 `${T.resource} golden-image-m-aaaa0001`,
                 `${T.target} golden-target-${A}`,
-                `${T.provider} golden-cn-beijing-provider`,
+                `${T.provider} alicloud-sharing-cn-beijing`,
                 `${T.copy} golden-cn-beijing-copy-m-aaaa0001`,
                 `${T.share} golden-cn-beijing-share`,
                 `${T.resource} golden-cn-beijing-image-m-aaaa0001`,
                 `${T.target} golden-cn-beijing-target-${A}`,
             ].sort(),
         );
-        expect(rec.byName("golden-cn-beijing-provider").inputs).toEqual({ region: "cn-beijing" });
-        const beijing = rec.byName("golden-cn-beijing-provider");
+        expect(rec.byName("alicloud-sharing-cn-beijing").inputs).toEqual({ region: "cn-beijing" });
+        expect(rec.byName("alicloud-sharing-cn-beijing").parent).toBe("");
+        const beijing = rec.byName("alicloud-sharing-cn-beijing");
         const beijingRef = `${beijing.urn}::${beijing.name}-id`;
         for (const n of ["golden-cn-beijing-copy-m-aaaa0001", "golden-cn-beijing-share", "golden-cn-beijing-image-m-aaaa0001", `golden-cn-beijing-target-${A}`]) {
             expect(rec.byName(n).provider).toBe(beijingRef);
@@ -112,7 +116,8 @@ describe("SharedImage with a resource share (the default)", () => {
         const { Provider } = await import("@pulumi/alicloud/provider");
         const mine = new Provider("mine", { region: "cn-beijing" });
         await build("given", { imageIds: ["m-aaaa0001"], region: "cn-shanghai", kmsKeyId: KEY, resourceDirectoryId: "rd-abc", copyToRegions: ["cn-beijing"], copyKmsKeyIds: { "cn-beijing": BEIJING_KEY } }, { regionProviders: { "cn-beijing": mine } });
-        expect(rec.resources(T.provider).map((r) => r.name)).toEqual(["mine"]);
+        // The source region is not the stack's (no alicloud:region here), so it gets the program's provider of cn-shanghai.
+        expect(rec.resources(T.provider).map((r) => r.name)).toEqual(["mine", "alicloud-sharing-cn-shanghai"]);
         expect(nameOf(rec.byName("given-cn-beijing-copy-m-aaaa0001").provider.split("::").slice(0, -1).join("::"))).toBe("mine");
     });
 });

@@ -4,7 +4,7 @@ import { installMocks, nameOf, OWNER, REGION, shape, T, valueOf, withLibraryConf
 const rec = installMocks();
 
 import { SharedSnapshot } from "../../src";
-import { resetShareRoleClaims } from "../../src/components/claims";
+import { resetProgramState } from "../../src/components/programState";
 import { kmsSharePolicy, renderDocument, trustPolicy } from "../../src/ram";
 
 const A = "2222222222222222";
@@ -14,7 +14,7 @@ const KEY = "key-abcdefgh12345678";
 beforeEach(async () => {
     await rec.settle();
     rec.clear();
-    resetShareRoleClaims();
+    resetProgramState();
 });
 
 async function build(name: string, args: ConstructorParameters<typeof SharedSnapshot>[1]) {
@@ -52,9 +52,20 @@ describe("SharedSnapshot, unencrypted, to accounts", () => {
         expect(Object.keys(rec.byName("inline-share").inputs).sort()).toEqual(["allowExternalTargets", "resourceShareName"]);
     });
 
-    test("accounts declared inside the directory do not open the share to external targets (C30)", async () => {
-        await build("internal", { snapshotIds: ["s-aaaa0001"], accountIds: [A], accountsInResourceDirectory: true });
-        expect(rec.byName("internal-share").inputs.allowExternalTargets).toBe(false);
+    test("accounts listed as directory members keep the share closed to external targets (C30); others open it", async () => {
+        await withLibraryConfig({ resourceDirectoryAccountIds: [A] }, async () => {
+            await build("internal", { snapshotIds: ["s-aaaa0001"], accountIds: [A], accountsInResourceDirectory: true });
+            await build("members", { snapshotIds: ["s-aaaa0001"], accountIds: [A] });
+            await build("mixed", { snapshotIds: ["s-aaaa0001"], accountIds: [A, B] });
+        });
+        expect(["internal", "members", "mixed"].map((n) => rec.byName(`${n}-share`).inputs.allowExternalTargets)).toEqual([false, false, true]);
+    });
+
+    test("accountsInResourceDirectory with an account not listed as a member is refused (C30)", () => {
+        expect(() => new SharedSnapshot("internal", { snapshotIds: ["s-aaaa0001"], accountIds: [A], accountsInResourceDirectory: true })).toThrow(
+            `accountIds[0]: [C30, C13] account ${A} is not a known member of the owner's resource directory, and the share does not allow external targets. ` +
+                "Allow external targets on the share (leave `accountsInResourceDirectory` off), or list the account in `resourceDirectoryAccountIds` if it is a member. (rule external-targets)",
+        );
     });
 
     test("protect: false leaves the shares unprotected", async () => {
@@ -124,10 +135,21 @@ describe("SharedSnapshot, encrypted with a customer-managed key", () => {
         expect(outputs.shareRoleName).toBe("AliyunECSShareEncryptSnapshotDefaultRole");
     });
 
-    test("explicit owner, region and key region win over the provider's", async () => {
-        await build("explicit", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, kmsKeyRegion: "cn-beijing", accountIds: [A], ownerAccountId: "4444444444444444", region: "cn-shanghai" });
+    test("explicit owner, region and key region win over the provider's; the children use a provider of that region", async () => {
+        await build("explicit", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, kmsKeyRegion: "cn-shanghai", accountIds: [A], ownerAccountId: "4444444444444444", region: "cn-shanghai" });
         expect(rec.byName("explicit-share-role-kms-policy").inputs.policyDocument).toBe(
-            renderDocument(kmsSharePolicy([{ keyId: KEY, region: "cn-beijing", ownerAccountId: "4444444444444444" }])),
+            renderDocument(kmsSharePolicy([{ keyId: KEY, region: "cn-shanghai", ownerAccountId: "4444444444444444" }])),
+        );
+        const provider = rec.byName("alicloud-sharing-cn-shanghai");
+        expect([provider.type, provider.parent, provider.inputs.region]).toEqual([T.provider, "", "cn-shanghai"]);
+        for (const child of rec.resources().filter((r) => r.type !== T.provider)) {
+            expect(child.provider).toBe(`${provider.urn}::${provider.name}-id`);
+        }
+    });
+
+    test("a key of another region than the share's is refused (C9): a key encrypts only in its own region", () => {
+        expect(() => new SharedSnapshot("elsewhere", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, kmsKeyRegion: "cn-hangzhou", accountIds: [A], region: "cn-shanghai" })).toThrow(
+            /kmsKeyRegion: \[C9, C21, C18\] the key is in cn-hangzhou but the snapshots are shared in cn-shanghai; a key encrypts only in its own region\..*\(rule key-in-share-region\)/,
         );
     });
 
@@ -200,12 +222,14 @@ describe("SharedSnapshot, invalid arguments", () => {
         );
     });
 
-    test("bad library config is an error naming the key", () => {
-        withLibraryConfig({ accountSites: { [A]: "mars" } }, () =>
-            expect(() => new SharedSnapshot("cfg", { snapshotIds: ["s-aaaa0001"], accountIds: [A] })).toThrow(/alicloud-sharing:accountSites must map account ids to "china" or "international"; check 2222222222222222/),
-        );
-        withLibraryConfig({ allowedRecipients: { accountIds: "all" } }, () =>
-            expect(() => new SharedSnapshot("cfg", { snapshotIds: ["s-aaaa0001"], accountIds: [A] })).toThrow(/alicloud-sharing:allowedRecipients must be an object of string lists accountIds, resourceDirectoryIds, folderPathPrefixes; check accountIds/),
+    test("bad library config is an error naming every bad key and value, checked against the pack's own schemas", () => {
+        withLibraryConfig({ accountSites: { [A]: "mars" }, allowedRecipients: { accountIds: "all" }, maxAccountsPerSnapshot: "ten" }, () =>
+            expect(() => new SharedSnapshot("cfg", { snapshotIds: ["s-aaaa0001"], accountIds: [A] })).toThrow(
+                "the stack config of alicloud-sharing is not valid:\n" +
+                    `  - alicloud-sharing:accountSites.${A}: must be one of "china", "international" (got "mars")\n` +
+                    '  - alicloud-sharing:allowedRecipients.accountIds: must be array (got "all")\n' +
+                    '  - alicloud-sharing:maxAccountsPerSnapshot: must be integer (got "ten")',
+            ),
         );
     });
 

@@ -3,7 +3,7 @@ import { installMocks, asPolicyResources, PACK_LEVELS } from "../support/mocks";
 const rec = installMocks();
 
 import { SharedImage, SharedSnapshot } from "../../src";
-import { resetShareRoleClaims } from "../../src/components/claims";
+import { resetProgramState } from "../../src/components/programState";
 import {
     directoryAndAccountsPolicy,
     encryptedImagesPolicy,
@@ -15,7 +15,7 @@ import {
     shareRolesPolicy,
 } from "../../src/policy";
 import { TYPES } from "../../src/policy/resources";
-import { renderDocument, trustPolicy } from "../../src/ram";
+import { kmsSharePolicy, renderDocument, trustPolicy } from "../../src/ram";
 import { expectViolations, runPolicies, runPolicy, TestResource, urnOf } from "../../src/testing";
 
 const A = "2222222222222222";
@@ -35,7 +35,7 @@ function share(name: string, kind: "Snapshot" | "Image", ids: string[], targets:
 beforeEach(async () => {
     await rec.settle();
     rec.clear();
-    resetShareRoleClaims();
+    resetProgramState();
     exemptionsInUse.clear();
 });
 
@@ -86,14 +86,34 @@ describe("sharing-share-roles (S4, S5, S2)", () => {
     const role = (name: string, trusted: string[]): TestResource => ({ type: TYPES.role, name, props: { roleName, assumeRolePolicyDocument: renderDocument(trustPolicy({ accountIds: trusted })) } });
     const attachment = (r: TestResource, policyName: string): TestResource => ({ type: TYPES.rolePolicyAttachment, name: `${r.name}-attach`, props: { roleName, policyName, policyType: "Custom" }, propertyDependencies: { roleName: [urnOf(r)] } });
     const encryptedShare = (r: TestResource, targets: string[]) => share("enc", "Snapshot", ["s-aaaa0001"], targets, { dependencies: [urnOf(r)] });
+    /** The KMS policy the library renders for a key, attached to the role. */
+    const kms = (r: TestResource, document = renderDocument(kmsSharePolicy([{ keyId: "key-abcdefgh12345678", region: "cn-hangzhou", ownerAccountId: "1111111111111111" }]))): TestResource[] => {
+        const policy: TestResource = { type: TYPES.policy, name: `${r.name}-kms`, props: { policyName: `${r.name}-kms`, policyDocument: document } };
+        return [policy, { ...attachment(r, `${r.name}-kms`), propertyDependencies: { roleName: [urnOf(r)], policyName: [urnOf(policy)] } }];
+    };
 
-    test("an encrypted share trusted for exactly its recipients passes", async () => {
+    test("an encrypted share trusted for exactly its recipients, its role able to use the key, passes", async () => {
         const r = role("role", [A, "4444444444444444"]);
-        expectViolations(await runPolicy(shareRolesPolicy, [r, ...encryptedShare(r, [A, "4444444444444444"])]), []);
+        expectViolations(await runPolicy(shareRolesPolicy, [r, ...kms(r), ...encryptedShare(r, [A, "4444444444444444"])]), []);
+    });
+    test("the role of an encrypted share with no KMS policy attached, or one granting only some actions, cannot share (C9, S2)", async () => {
+        const r = role("role", [A]);
+        const none = await runPolicy(shareRolesPolicy, [r, ...encryptedShare(r, [A])]);
+        expectViolations(none, ["kms-grants-complete@role"]);
+        expect(none[0].message).toMatch(/^\[C9, C21, S2\] no KMS policy is attached to share role AliyunECSShareEncryptSnapshotDefaultRole; ECS cannot use the key to share\./);
+        const arn = "acs:kms:cn-hangzhou:1111111111111111:key/key-abcdefgh12345678";
+        const partial = JSON.stringify({ Version: "1", Statement: [{ Action: ["kms:Encrypt", "kms:Decrypt"], Resource: arn, Effect: "Allow" }] });
+        const some = await runPolicy(shareRolesPolicy, [r, ...kms(r, partial), ...encryptedShare(r, [A])]);
+        expectViolations(some, ["kms-grants-complete@role"]);
+        expect(some[0].finding).toMatchObject({
+            path: "role-kms.policyDocument",
+            message: `the KMS grants for ${arn} lack kms:DescribeKey, kms:TagResource, kms:UntagResource, kms:GenerateDataKey, kms:List* on acs:kms:cn-hangzhou:1111111111111111:key; sharing would fail.`,
+            subject: { type: TYPES.role, name: "role", urn: urnOf(r) },
+        });
     });
     test("a stale and a missing principal (S5)", async () => {
         const r = role("role", [A, "5555555555555555"]);
-        const violations = await runPolicy(shareRolesPolicy, [r, ...encryptedShare(r, [A, "4444444444444444"])]);
+        const violations = await runPolicy(shareRolesPolicy, [r, ...kms(r), ...encryptedShare(r, [A, "4444444444444444"])]);
         expectViolations(violations, ["trust-matches-targets@role", "trust-matches-targets@role"]);
         expect(violations.map((v) => v.message.replace(/ \(rule.*$/, ""))).toEqual([
             "[S5, C9, C21] the share role does not trust 4444444444444444, recipient of an encrypted share. Add them to the role's trust policy (or let the component build it from the targets).",
@@ -112,6 +132,8 @@ describe("sharing-share-roles (S4, S5, S2)", () => {
         const wide: TestResource = { type: TYPES.policy, name: "wide", props: { policyName: "kms-all", policyDocument: JSON.stringify({ Version: "1", Statement: [{ Action: "kms:*", Resource: "*", Effect: "Allow" }] }) } };
         const attach = { ...attachment(one, "kms-all"), propertyDependencies: { roleName: [urnOf(one)], policyName: [urnOf(wide)] } };
         expectViolations(await runPolicy(shareRolesPolicy, [one, two, wide, attach, ...encryptedShare(one, [A])]), [
+            "kms-grants-complete@one",
+            "kms-grants-complete@two",
             "one-role-per-name@one",
             "one-role-per-name@two",
             "kms-policy-minimal@wide",

@@ -4,6 +4,8 @@
  * resources.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { TYPES } from "../../src/alibaba/resourceTypes";
+import { typeToken } from "../../src/components/common";
 import { CapturedResource, captureRegistrations, mockId } from "../../src/preview/capture";
 
 export type Registration = CapturedResource;
@@ -78,33 +80,40 @@ export function shape(registrations: readonly Registration[]): string[] {
     return registrations.map((r) => `${r.type} ${r.name}`).sort();
 }
 
-/** The type tokens the tests look for. */
+/** The type tokens the tests look for, from where the library writes them. */
 export const T = {
-    snapshotShare: "alicloud-sharing:index:SharedSnapshot",
-    imageShare: "alicloud-sharing:index:SharedImage",
-    role: "alicloud-sharing:index:EncryptedShareRole",
-    ramRole: "alicloud:ram/role:Role",
-    policy: "alicloud:ram/policy:Policy",
-    attachment: "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment",
-    provider: "pulumi:providers:alicloud",
-    copy: "alicloud:ecs/imageCopy:ImageCopy",
-    permission: "alicloud:ecs/imageSharePermission:ImageSharePermission",
-    share: "alicloud:resourcemanager/resourceShare:ResourceShare",
-    resource: "alicloud:resourcemanager/sharedResource:SharedResource",
-    target: "alicloud:resourcemanager/sharedTarget:SharedTarget",
+    snapshotShare: typeToken("SharedSnapshot"),
+    imageShare: typeToken("SharedImage"),
+    role: typeToken("EncryptedShareRole"),
+    ramRole: TYPES.role,
+    policy: TYPES.policy,
+    attachment: TYPES.rolePolicyAttachment,
+    provider: TYPES.provider,
+    copy: TYPES.imageCopy,
+    permission: TYPES.imageSharePermission,
+    share: TYPES.resourceShare,
+    resource: TYPES.sharedResource,
+    target: TYPES.sharedTarget,
 } as const;
 
-/** Runs `fn` with `alicloud-sharing:*` config values set, then restores the config exactly as it was. */
+/** Runs `fn` with `alicloud-sharing:*` config values set, then (once its promise settles, if it returns one) restores the config exactly as it was. */
 export function withLibraryConfig<T>(values: Record<string, unknown>, fn: () => T): T {
     const before = pulumi.runtime.allConfig();
     for (const [key, value] of Object.entries(values)) {
         setLibraryConfig(key, value);
     }
+    let result: T;
     try {
-        return fn();
-    } finally {
+        result = fn();
+    } catch (e) {
         pulumi.runtime.setAllConfig(before);
+        throw e;
     }
+    if (result instanceof Promise) {
+        return result.finally(() => pulumi.runtime.setAllConfig(before)) as T;
+    }
+    pulumi.runtime.setAllConfig(before);
+    return result;
 }
 
 export { policyResources as asPolicyResources } from "../../src/preview/resources";
@@ -119,6 +128,7 @@ export const PACK_LEVELS = {
     "sharing-sharee-disk": "mandatory",
     "sharing-limits": "mandatory",
     "sharing-directory-and-accounts": "advisory",
+    "sharing-share-contents": "mandatory",
     "sharing-share-roles": "mandatory",
     "sharing-shared-keys": "mandatory",
     "sharing-encrypted-images": "mandatory",
