@@ -235,8 +235,8 @@ function roleNeeds(view: StackView): Map<string, RoleNeeds> {
             }
         });
     }
-    for (const { item, accounts, owner } of view.permissions.values()) {
-        const encryption = encryptionOf(item, false);
+    for (const { item, accounts, owner, roleDependency } of view.permissions.values()) {
+        const encryption = encryptionOf(item, roleDependency);
         if (encryption.kind !== "customerKey") {
             continue;
         }
@@ -401,8 +401,8 @@ export const encryptedImagesPolicy = sharingStackPolicy({
                 subjects.push(shareSubject(partialShareIntent(share.kind, { encryption, region: regionOf(via) }), via));
             }
         }
-        for (const { item } of view.permissions.values()) {
-            const encryption = encryptionOf(item, false);
+        for (const { item, roleDependency } of view.permissions.values()) {
+            const encryption = encryptionOf(item, roleDependency);
             if (encryption.kind !== "none") {
                 subjects.push(shareSubject(partialShareIntent("image", { encryption, region: regionOf(item.via), method: at("method", "imagePermission") }), item.via));
             }

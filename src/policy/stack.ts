@@ -41,6 +41,8 @@ export interface PermissionGroup {
     readonly item: StackSharedItem;
     readonly accounts: { readonly value: Located<string>; readonly via: RawResource }[];
     readonly owner: string;
+    /** Whether a permission waits for the image share role (a component's permissions do). */
+    roleDependency: boolean;
 }
 
 export interface StackView {
@@ -168,10 +170,11 @@ export function stackView(resources: readonly RawResource[], settings?: Pick<Pol
                 const { key, source } = keyOf(r, "imageId", byUrn);
                 let p = permissions.get(key);
                 if (p === undefined) {
-                    p = { item: { key, id: locatedString("imageId", r.props.imageId), source, via: r }, accounts: [], owner: ownerOf(r) };
+                    p = { item: { key, id: locatedString("imageId", r.props.imageId), source, via: r }, accounts: [], owner: ownerOf(r), roleDependency: false };
                     permissions.set(key, p);
                 }
                 p.accounts.push({ value: locatedString("accountId", r.props.accountId), via: r });
+                p.roleDependency ||= roleKindsOf(r, byUrn).includes("image");
                 break;
             }
             case TYPES.role: {

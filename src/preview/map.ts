@@ -70,8 +70,8 @@ export function sharingMap(resources: readonly RawResource[], owner: string, def
             recipients: share.targets.map((t) => recipient(t.value.value)),
         });
     }
-    for (const { item, accounts } of view.permissions.values()) {
-        const encryption = encryptionOf(item, false);
+    for (const { item, accounts, roleDependency } of view.permissions.values()) {
+        const encryption = encryptionOf(item, roleDependency);
         shares.push({
             name: item.id.value ?? item.source?.name ?? item.key,
             via: "image permission",
