@@ -7,6 +7,8 @@ const accounts = Number(accountsArg);
 const pulumi = require("@pulumi/pulumi");
 // Limits raised to the sizes measured (the scale runs share more snapshots than one owner may, C7).
 pulumi.runtime.setAllConfig({
+    // The stack's region is the share's: the components use the default provider, as the raw program does.
+    "alicloud:region": "cn-shanghai",
     "alicloud-sharing:imageShareQuota": String(Math.max(50, accounts)),
     "alicloud-sharing:maxAccountsPerSnapshot": String(Math.max(64, accounts)),
     "alicloud-sharing:maxSharedSnapshotsPerOwner": String(Math.max(1024, items)),

@@ -128,7 +128,7 @@ setTimeout(async () => {
         const consumer = join(work, "consumer");
         execFileSync(join(consumer, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.policy.json"], { cwd: consumer, encoding: "utf8" });
         const message = execFileSync(process.execPath, ["-e", "require('./bin/policies.js').check().then((m) => process.stdout.write(m))"], { cwd: consumer, encoding: "utf8" });
-        expect(message).toMatch(/^\[C1\] "bob" is not an account id/);
+        expect(message).toMatch(/^\[C1\] "bob" is not a target id: an account id/);
     });
 
     test("the README's first example type-checks with tsc and runs under mocks", () => {

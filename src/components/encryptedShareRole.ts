@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ram from "@pulumi/alicloud/ram";
 import { kmsKeyArn } from "../alibaba/arn";
+import { principalKind } from "../alibaba/ids";
 import { CUSTOM_POLICY_TYPE, RESOURCE_KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
 import { KeyRef, RoleIntent, ShareIntent, at, partialShareIntent } from "../intent/model";
-import { KmsKeyRef, kmsSharePolicy, renderDocument, trustPolicy } from "../ram/documents";
+import { KmsKeyRef, TrustedPrincipals, kmsSharePolicy, renderDocument, trustPolicy } from "../ram/documents";
 import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, noDuplicates, ownerAccountFormat, principalFormat, regionFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
@@ -105,6 +106,15 @@ function recipientsIntent(kind: ResourceKind, args: EncryptedShareRoleArgs, keys
     });
 }
 
+/** Recipients, as principals of each kind, in argument order. */
+function trustedPrincipals(targets: readonly string[]): TrustedPrincipals {
+    return {
+        accountIds: targets.filter((t) => principalKind(t) === "account"),
+        resourceDirectoryId: targets.find((t) => principalKind(t) === "directory"),
+        folderPaths: targets.filter((t) => principalKind(t) === "folderPath"),
+    };
+}
+
 /** The registry rules of a share intent that a share role's arguments can break. */
 const ROLE_ARGUMENT_RULES = [principalFormat, noDuplicates, kmsKeyFormat, regionFormat, ownerAccountFormat];
 
@@ -121,11 +131,12 @@ export function checkShareRole(
     const kind = RESOURCE_KINDS.find((k) => k === args.resourceKind);
     const keys = keysOf(args);
     const findings: Finding[] = judgeWith(ROLE_ARGUMENT_RULES, recipientsIntent(kind ?? "snapshot", args, keys, known(args.ownerAccountId)), context);
-    const targets = targetsOf(args).map((t) => t.value).filter((v): v is string => v !== undefined);
+    // The trust is rendered from the recipients that are principals; the others are already refused (C1) and would only repeat it.
+    const targets = targetsOf(args).map((t) => t.value).filter((v): v is string => principalKind(v) !== undefined);
     const maxSessionDuration = args.maxSessionDuration ?? DEFAULT_SESSION_SECONDS;
     const roleName = kind === undefined ? undefined : SHARE_ROLE_NAME[kind];
     const holder = roleName === undefined ? undefined : shareRoleHolder(roleName, claimant, args.ownerAccountId, opts);
-    const trust = targets.length > 0 ? renderDocument(trustPolicy(args)) : undefined;
+    const trust = targets.length > 0 ? renderDocument(trustPolicy(trustedPrincipals(targets))) : undefined;
     const intent = roleIntent(
         kind,
         args.resourceKind,
@@ -136,7 +147,9 @@ export function checkShareRole(
         maxSessionDuration,
         holder === undefined ? [] : [holder],
     );
-    findings.push(...judge("role", intent, context));
+    // Recipients given but none of them a principal: C1 says so; "trusts nobody" would only repeat it.
+    const noneValid = targets.length === 0 && targetsOf(args).length > 0;
+    findings.push(...judge("role", noneValid ? { ...intent, expectedTargets: undefined } : intent, context));
     if (kind === undefined || roleName === undefined || trust === undefined || findings.some((f) => f.severity === "error")) {
         return { findings };
     }

@@ -147,10 +147,12 @@ export function settingsOf(config: Record<string, unknown>): PolicySettings {
 /** What every sharing policy declares: name, description with its constraints and rules, level, config schema. */
 function policyHeader<D extends SharingPolicyDefinition>(def: D) {
     const rules = rulesOf(def);
-    const constraints = [...new Set(rules.flatMap((r) => r.constraints))];
+    // Every policy judges the exemptions of its own config (S7); the description names the rules it judges resources by.
+    const judging = rules.filter((r) => r.subject !== "exemption");
+    const constraints = [...new Set(judging.flatMap((r) => r.constraints))];
     return {
         name: def.name,
-        description: `${def.description} Enforces ${constraints.join(", ")} (rules ${rules.map((r) => r.id).join(", ")}).`,
+        description: `${def.description} Enforces ${constraints.join(", ")} (rules ${judging.map((r) => r.id).join(", ")}).`,
         enforcementLevel: def.enforcementLevel,
         configSchema: configSchema(def.settings),
         definition: { ...def, rules },

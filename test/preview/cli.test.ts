@@ -72,7 +72,7 @@ describe("the declarative program with its bundled stack config", () => {
     test("a violating config (a malformed account id) exits 1 naming the rule", () => {
         const { code, out } = preview(".", "--config", join(fixtures, "malformed-account.yaml"));
         expect(code).toBe(1);
-        expect(out).toMatch(/\[mandatory\] component\n\s+\[C1\] "12345" is not an account id .*\(rule principal-format\)/);
+        expect(out).toMatch(/Verdicts: 1 mandatory, 0 advisory\n {2}\[mandatory\] component SharedSnapshot "dr-backups" at accountIds\[0\]\n\s+\[C1\] "12345" is not an account id .*\(rule principal-format\)\n\n/);
     });
 });
 
@@ -80,7 +80,7 @@ describe("programs that break a rule or fail", () => {
     test("an open trust policy written by hand exits 1 naming S1", () => {
         const { code, out } = preview(join(fixtures, "open-trust"));
         expect(code).toBe(1);
-        expect(out).toMatch(/\[mandatory\] sharing-share-role hand-written\n\s+\[S1, C21\] the trust policy lets "\*@ecs\.aliyuncs\.com" assume the role/);
+        expect(out).toMatch(/\[mandatory\] sharing-share-role hand-written at assumeRolePolicyDocument\n\s+\[S1, C21\] the trust policy cannot be proven safe: Statement\[0\] trusts "\*@ecs\.aliyuncs\.com" with no sts:ServiceOwnerRDId or sts:ServiceOwnerRDPath condition/);
     });
     test("a program's own error exits 2 and shows that error, not ours", () => {
         const { code, err } = preview(join(fixtures, "broken"));

@@ -99,7 +99,7 @@ test("GetAnalyzerInfo: the pack's name, version, policies, levels and config sch
     expect(Object.keys(recipients.getConfigschema().getProperties().toJavaScript()).sort()).toEqual(
         ["accountSites", "allowedRecipients", "exemptions", "failClosedOnUnknown", "ownerAccountIds"].sort(),
     );
-    expect(recipients.getDescription()).toMatch(/Enforces S3, S6, C2, C3, S1 \(rules recipients-allowed, recipients-known, not-own-account, same-site, trusted-principals-allowed\)\.$/);
+    expect(recipients.getDescription()).toMatch(/Enforces C2, C3, S3, S1, S6 \(rules not-own-account, same-site, recipients-allowed, trusted-principals-allowed, recipients-known\)\.$/);
 });
 
 test("Configure then Analyze: a recipient off the allow-list is a mandatory violation; an unknown one fails closed", async () => {
