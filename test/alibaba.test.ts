@@ -27,7 +27,13 @@ const grammars: [string, (v: unknown) => boolean, string[], unknown[]][] = [
     ["snapshot", isSnapshotId, ["s-bp1c0doj0taqyzzl0001", "s-abcd"], ["s-abc", "S-abcd1234", "m-abcd1234", "s-ABCD1234", "snap-abcd1234"]],
     ["image", isImageId, ["m-bp1g7004ksh0oeuc0001", "m-abcd"], ["m-abc", "s-abcd1234", "ubuntu_22_04_x64_20G_alibase_20240101.vhd", "M-abcd1234"]],
     ["kms key", isKmsKeyId, ["key-hzz62f1cb66fa42qo0001", "0e478b7a-4262-4802-b8cb-00d3fb400001"], ["key-", "key-short", "alias/backup", "0e478b7a42624802b8cb00d3fb400001", "acs:kms:cn-hangzhou:1:key/key-x"]],
-    ["region", isRegionId, ["cn-hangzhou", "ap-southeast-1", "cn-north-2-gov-1", "us-west-1"], ["cn", "CN-hangzhou", "cn_hangzhou", "hangzhou", "cn-", "-cn-hangzhou"]],
+    [
+        "region",
+        isRegionId,
+        // Region ids Alibaba Cloud lists, of every shape: two- and three-letter areas, numbered, government and finance regions.
+        ["cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-hongkong", "ap-southeast-1", "ap-northeast-2", "cn-north-2-gov-1", "us-west-1", "rus-west-1", "me-central-1", "me-east-1", "na-south-1", "eu-central-1", "cn-shenzhen-finance-1", "cn-wulanchabu"],
+        ["cn", "CN-hangzhou", "cn_hangzhou", "cn_shanghai", "hangzhou", "Hangzhou", "cn-", "-cn-hangzhou", "cn--hangzhou", "cn-hangzhou-", "c-hangzhou", "russ-west-1", "cn hangzhou"],
+    ],
 ];
 
 describe.each(grammars)("the %s grammar", (_what, valid, good, bad) => {

@@ -9,6 +9,8 @@ export const TYPES = {
     imageSharePermission: "alicloud:ecs/imageSharePermission:ImageSharePermission",
     imageCopy: "alicloud:ecs/imageCopy:ImageCopy",
     image: "alicloud:ecs/image:Image",
+    snapshot: "alicloud:ecs/snapshot:Snapshot",
+    ecsSnapshot: "alicloud:ecs/ecsSnapshot:EcsSnapshot",
     ecsDisk: "alicloud:ecs/ecsDisk:EcsDisk",
     disk: "alicloud:ecs/disk:Disk",
     kmsKey: "alicloud:kms/key:Key",

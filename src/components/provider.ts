@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentityOutput } from "@pulumi/alicloud/getCallerIdentity";
 import { getRegionsOutput } from "@pulumi/alicloud/getRegions";
 import { Provider } from "@pulumi/alicloud/provider";
+import { TYPES } from "../alibaba/resourceTypes";
 import { PACKAGE } from "./common";
 
 /** The stack config the default provider reads credentials from, passed on to the providers made here (secrets stay secret). */
@@ -60,7 +61,7 @@ export function explicitProvider(opts: pulumi.ComponentResourceOptions): pulumi.
     const listed = Array.isArray(providers)
         ? providers.find((p) => packageOf(p) === "alicloud")
         : (providers as Record<string, pulumi.ProviderResource> | undefined)?.alicloud;
-    return listed ?? opts.parent?.getProvider("alicloud:ram/role:Role");
+    return listed ?? opts.parent?.getProvider(TYPES.role);
 }
 
 /** Where a component's resources go. */

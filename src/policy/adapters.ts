@@ -4,7 +4,7 @@ import { RESOURCE_KINDS, RESOURCE_SHARING_TYPE, ResourceKind, SHARED_SNAPSHOT_TA
 import { Located, RoleIntent, at, partialShareIntent } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
 import { Subject } from "./framework";
-import { RawResource, firstProp, isUnknown, locatedString, rawList } from "./resources";
+import { RawResource, TYPES, firstProp, isUnknown, locatedString, rawList } from "./resources";
 import { PolicySettings } from "./settings";
 
 /** The kind of share role a role name is, when it is one of the two well-known names. */
@@ -113,7 +113,7 @@ function resourceTypeOf(value: unknown): Located<string> {
 export function resourceSharingSubjects(resource: RawResource, settings: PolicySettings): Subject[] {
     const where = { urn: resource.urn, name: resource.name, type: resource.type };
     switch (resource.type) {
-        case "alicloud:resourcemanager/resourceShare:ResourceShare": {
+        case TYPES.resourceShare: {
             const targets = (rawList(resource.props.targets) ?? []).map((t, i) => locatedString(`targets[${i}]`, t));
             const name = firstProp(resource.props, "resourceShareName");
             return [{
@@ -128,7 +128,7 @@ export function resourceSharingSubjects(resource: RawResource, settings: PolicyS
                 ...where,
             }];
         }
-        case "alicloud:resourcemanager/sharedResource:SharedResource": {
+        case TYPES.sharedResource: {
             const type = resource.props.resourceType;
             const resourceId = resource.props.resourceId;
             const kind = sharedResourceKind(type, resourceId);
@@ -146,7 +146,7 @@ export function resourceSharingSubjects(resource: RawResource, settings: PolicyS
                 ...where,
             }];
         }
-        case "alicloud:resourcemanager/sharedTarget:SharedTarget":
+        case TYPES.sharedTarget:
             return [{
                 kind: "share",
                 subject: partialShareIntent("snapshot", {

@@ -4,6 +4,7 @@
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { DYNAMIC_RESOURCE_TYPE, TYPES } from "../alibaba/resourceTypes";
 
 export interface CapturedResource {
     readonly type: string;
@@ -34,11 +35,11 @@ export interface CaptureOptions {
 export function mockId(type: string, name: string): string {
     const hash = createHash("sha1").update(name).digest("hex").slice(0, 20);
     switch (type) {
-        case "alicloud:ecs/imageCopy:ImageCopy":
-        case "alicloud:ecs/image:Image":
+        case TYPES.imageCopy:
+        case TYPES.image:
             return `m-${hash}`;
-        case "alicloud:ecs/ecsSnapshot:EcsSnapshot":
-        case "alicloud:ecs/snapshot:Snapshot":
+        case TYPES.ecsSnapshot:
+        case TYPES.snapshot:
             return `s-${hash}`;
         default:
             return `${name}-id`;
@@ -47,11 +48,11 @@ export function mockId(type: string, name: string): string {
 
 /** What the mock runtime answers for a resource: its inputs, and for the dynamic sharee steps what their provider would. */
 export function mockResource(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
-    if (type === "pulumi-nodejs:dynamic/alicloud-sharing:Resource" && "sourceSnapshotId" in inputs) {
-        const id = mockId("alicloud:ecs/snapshot:Snapshot", name);
+    if (type === DYNAMIC_RESOURCE_TYPE && "sourceSnapshotId" in inputs) {
+        const id = mockId(TYPES.snapshot, name);
         return { id, state: { ...inputs, snapshotId: id } };
     }
-    if (type === "pulumi-nodejs:dynamic/alicloud-sharing:Resource" && "resourceShareId" in inputs) {
+    if (type === DYNAMIC_RESOURCE_TYPE && "resourceShareId" in inputs) {
         // As the provider answers: an id that never shows the share's id (which may be secret).
         return { id: mockId(type, name), state: { ...inputs, status: "Accepted", invitationId: "" } };
     }

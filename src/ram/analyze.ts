@@ -82,7 +82,11 @@ function describe(v: Json): string {
 
 const ASSUME_ROLE = "sts:AssumeRole";
 const quote = (v: unknown): string => JSON.stringify(v);
-const ACCOUNT_SERVICE = new RegExp(`^([0-9]{16})${ECS_SERVICE_SUFFIX.replace(/\./g, "\\.")}$`);
+/** The account of `<uid>@ecs.aliyuncs.com`, when the part before the suffix is an account id. */
+const serviceAccount = (value: string): string | undefined => {
+    const account = value.endsWith(ECS_SERVICE_SUFFIX) ? value.slice(0, -ECS_SERVICE_SUFFIX.length) : undefined;
+    return isAccountId(account) ? account : undefined;
+};
 
 /** A folder path as a trust condition may hold it: exact, or (StringLike) with one trailing `*`. */
 function isFolderCondition(value: string, operator: string): boolean {
@@ -165,8 +169,8 @@ export function analyzeTrustPolicy(document: Json): TrustAnalysis {
             }
             for (const value of values) {
                 mentionsEcs ||= value.endsWith(ECS_SERVICE_SUFFIX);
-                const account = kind === "Service" ? ACCOUNT_SERVICE.exec(value)?.[1] : undefined;
-                if (account !== undefined && isAccountId(account)) {
+                const account = kind === "Service" ? serviceAccount(value) : undefined;
+                if (account !== undefined) {
                     accountIds.push(account);
                 } else if (kind === "Service" && value === ANY_ECS_SERVICE_PRINCIPAL) {
                     if (!narrowed) {
