@@ -306,7 +306,8 @@ export function prepareShare(
     const shareRole =
         roleArgs === undefined
             ? undefined
-            : new EncryptedShareRole(`${name}-share-role`, { ...roleArgs, ownerAccountId: owner, kmsKeyRegion: spec.args.kmsKeyRegion ?? region }, { parent: component });
+            : // A plain owner stays plain, so the role's one-role-per-name scope is the account the share named.
+              new EncryptedShareRole(`${name}-share-role`, { ...roleArgs, ownerAccountId: typeof roleArgs.ownerAccountId === "string" ? roleArgs.ownerAccountId : owner, kmsKeyRegion: spec.args.kmsKeyRegion ?? region }, { parent: component });
     return {
         region,
         resourceIds: spec.resourceIds.map((_, i) => validated.apply((v) => v.resourceIds[i] as string)),

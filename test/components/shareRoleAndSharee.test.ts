@@ -67,6 +67,12 @@ describe("EncryptedShareRole", () => {
         expect(() => new SharedSnapshot("dr", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], createShareRole: false })).not.toThrow();
     });
 
+    test("encrypted shares of different explicit owner accounts each create their role (the role keeps the share's owner as its scope)", () => {
+        new SharedSnapshot("one", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" });
+        expect(() => new SharedSnapshot("two", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" })).not.toThrow();
+        expect(() => new SharedSnapshot("three", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" })).toThrow(/\(rule one-role-per-name\)/);
+    });
+
     test("roles for different explicit owner accounts do not conflict", () => {
         new EncryptedShareRole("one", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" });
         expect(() => new EncryptedShareRole("two", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" })).not.toThrow();
