@@ -4,6 +4,7 @@
  */
 import { spawnSync } from "child_process";
 import { join } from "path";
+import { pathToFileURL } from "url";
 import type { Log } from "sarif";
 import { rules } from "../../src/rules";
 
@@ -73,6 +74,53 @@ describe("the declarative program with its bundled stack config", () => {
         const { code, out } = preview(".", "--config", join(fixtures, "malformed-account.yaml"));
         expect(code).toBe(1);
         expect(out).toMatch(/Verdicts: 1 mandatory, 0 advisory\n {2}\[mandatory\] component SharedSnapshot "dr-backups" at accountIds\[0\]\n\s+\[C1\] "12345" is not an account id .*\(rule principal-format\)\n\n/);
+    });
+});
+
+describe("verdicts are findings, as data, in every format", () => {
+    test("--format json: a component's refusal carries its rule, constraints, level, message, fix, argument path and the component's URN", () => {
+        const { code, out } = preview(".", "--config", join(fixtures, "malformed-account.yaml"), "--format", "json");
+        expect(code).toBe(1);
+        expect(JSON.parse(out).violations).toEqual([
+            {
+                policy: "component",
+                rule: "principal-format",
+                constraints: ["C1"],
+                level: "mandatory",
+                message:
+                    '[C1] "12345" is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…). ' +
+                    "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares. (rule principal-format)",
+                fix: "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares.",
+                path: "accountIds[0]",
+                urn: "urn:pulumi:malformed-account::alicloud-sharing::alicloud-sharing:index:SharedSnapshot::dr-backups",
+                type: "alicloud-sharing:index:SharedSnapshot",
+                name: "dr-backups",
+            },
+        ]);
+    });
+    test("--format json: a policy's violation carries the property path and the resource's URN", () => {
+        const { out } = preview(join(fixtures, "open-trust"), "--format", "json");
+        const [v] = JSON.parse(out).violations;
+        expect([v.policy, v.rule, v.constraints, v.level, v.path, v.urn, v.fix]).toEqual([
+            "sharing-share-role",
+            "trust-policy-not-open",
+            ["S1", "C21"],
+            "mandatory",
+            "assumeRolePolicyDocument",
+            "urn:pulumi:dev::open-trust::alicloud:ram/role:Role::hand-written",
+            "Trust `<uid>@ecs.aliyuncs.com` per sharee account, or `*@ecs.aliyuncs.com` with a `sts:ServiceOwnerRDId` / `sts:ServiceOwnerRDPath` condition, and nothing else (the library's trust-policy builders render exactly that).",
+        ]);
+    });
+    test("--format sarif: results name their rule by id and index; every rule descriptor links its section of docs/RULES.md", () => {
+        const { out } = preview(".", "--config", join(fixtures, "malformed-account.yaml"), "--format", "sarif");
+        const run = (JSON.parse(out) as Log).runs[0];
+        const descriptors = run.tool.driver.rules!;
+        for (const d of descriptors) {
+            expect(d.helpUri).toBe(`${pathToFileURL(join(root, "docs", "RULES.md")).href}#${d.id}`);
+        }
+        expect(run.results!.map((r) => [r.ruleId, r.ruleIndex === undefined ? undefined : descriptors[r.ruleIndex].id, r.level, r.properties!.path])).toEqual([
+            ["principal-format", "principal-format", "error", "accountIds[0]"],
+        ]);
     });
 });
 
