@@ -106,6 +106,63 @@ function policyCost(sizes) {
     })();
 }
 
+/** Stack policies as an organization grows: share roles in as many accounts, and the allow-list; each 10x step at most 12x the time. */
+function stackScale(roleCounts, allowSizes) {
+    const { shareRolesPolicy, sharedKeysPolicy, recipientsPolicy } = require(path.join(root, "dist", "policy"));
+    const { runPolicy } = require(path.join(root, "dist", "testing"));
+    const lib = require(path.join(root, "dist"));
+    const T = lib.alibaba.TYPES;
+    const accountsStack = (n) => {
+        const rs = [];
+        for (let a = 0; a < n; a++) {
+            const owner = String(3000000000000000 + a);
+            const provider = { region: "cn-hangzhou", accountId: owner };
+            const key = { type: T.kmsKey, name: `key-${a}`, props: { deletionProtection: "Enabled" }, providerProps: provider };
+            const keyUrn = `urn:pulumi:b::b::${T.kmsKey}::key-${a}`;
+            const role = { type: T.role, name: `role-${a}`, props: { roleName: "AliyunECSShareEncryptSnapshotDefaultRole", assumeRolePolicyDocument: lib.renderDocument(lib.trustPolicy({ accountIds: ["2000000000000000"] })) }, providerProps: provider };
+            const roleUrn = `urn:pulumi:b::b::${T.role}::role-${a}`;
+            const policy = { type: T.policy, name: `kms-${a}`, props: { policyName: "kms", policyDocument: lib.renderDocument(lib.kmsSharePolicy([{ keyId: `key-bench${String(a).padStart(8, "0")}`, region: "cn-hangzhou", ownerAccountId: owner }])) }, providerProps: provider, propertyDependencies: { policyDocument: [keyUrn] } };
+            const attach = { type: T.rolePolicyAttachment, name: `attach-${a}`, props: { roleName: "AliyunECSShareEncryptSnapshotDefaultRole", policyName: "kms", policyType: "Custom" }, providerProps: provider, dependencies: [roleUrn] };
+            const attachUrn = `urn:pulumi:b::b::${T.rolePolicyAttachment}::attach-${a}`;
+            const shareUrn = `urn:pulumi:b::b::${T.resourceShare}::share-${a}`;
+            const link = { providerProps: provider, dependencies: [attachUrn], propertyDependencies: { resourceShareId: [shareUrn] } };
+            rs.push(key, role, policy, attach, { type: T.resourceShare, name: `share-${a}`, props: { resourceShareName: "s", allowExternalTargets: true }, providerProps: provider, dependencies: [attachUrn] });
+            rs.push({ type: T.sharedResource, name: `r-${a}`, props: { resourceShareId: "x", resourceId: `s-${String(a).padStart(8, "0")}`, resourceType: "Snapshot" }, ...link });
+            rs.push({ type: T.sharedTarget, name: `t-${a}`, props: { resourceShareId: "x", targetId: "2000000000000000" }, ...link });
+        }
+        return rs;
+    };
+    const time = async (policy, resources, config) => {
+        const t0 = process.hrtime.bigint();
+        const violations = await runPolicy(policy, resources, config);
+        if (violations.length > 0) throw new Error(`${policy.name}: ${violations.length} violations on a clean stack, e.g. ${violations[0].message}`);
+        return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+    const growthRows = async (label, policy, sizes, build, config = () => ({})) => {
+        const times = [];
+        for (const n of sizes) {
+            const resources = build(n);
+            const xs = [];
+            for (let i = 0; i < (smoke ? 1 : 3); i++) xs.push(await time(policy, resources, config(n)));
+            const ms = median(xs);
+            times.push(ms);
+            rows.push({ section: "stack", what: `${policy.name}, ${label(n)}`, resources: resources.length, raw: "", ours: `${fmt(ms, 0)} ms`, ratio: "", goal: "", met: true });
+        }
+        for (let i = 1; i < sizes.length; i++) {
+            const growth = times[i] / times[i - 1];
+            const goal = (sizes[i] / sizes[i - 1]) * 1.2;
+            rows.push({ section: "stack", what: `${policy.name}, ${label(sizes[i - 1])} -> ${label(sizes[i])}`, resources: "", raw: "", ours: `${fmt(growth)}x`, ratio: "", goal: `<= ${fmt(goal, 0)}x`, met: growth <= goal });
+        }
+    };
+    return (async () => {
+        await growthRows((n) => `${n} share roles in ${n} accounts`, shareRolesPolicy, roleCounts, accountsStack);
+        await growthRows((n) => `${n} share roles in ${n} accounts`, sharedKeysPolicy, roleCounts, accountsStack);
+        const targets = Array.from({ length: smoke ? 100 : 10000 }, (_, i) => ({ type: T.sharedTarget, name: `t-${i}`, props: { resourceShareId: "rs-1", targetId: String(2000000000000000 + i) } }));
+        const allowList = (n) => ({ "sharing-recipients": { allowedRecipients: { accountIds: Array.from({ length: n }, (_, i) => String(2000000000000000 + i)), folderPathPrefixes: Array.from({ length: Math.min(n, 1000) }, (_, i) => `rd-a/r-b/fd-${i}`) } } });
+        await growthRows((n) => `${targets.length} targets, allow-list of ${n}`, recipientsPolicy, allowSizes, () => targets, allowList);
+    })();
+}
+
 function importCost(runs) {
     const ours = [];
     const base = [];
@@ -143,6 +200,7 @@ function table() {
         overhead("SharedImage imagePermission, 2 images x 2 accounts", "image", 2, 2, "imagePermission", 1, undefined);
         scale([2, 20]);
         await policyCost([100]);
+        await stackScale([10, 100], [100, 1000]);
         importCost(1);
         previewCost(1);
     } else {
@@ -151,6 +209,7 @@ function table() {
         overhead("SharedImage imagePermission, 200 images x 100 accounts, encrypted", "image", 200, 100, "imagePermission", 3, 1.15);
         scale([10, 100, 1000, 10000]);
         await policyCost([1000, 10000]);
+        await stackScale([100, 1000], [1000, 10000, 100000]);
         importCost(5);
         previewCost(5);
     }
