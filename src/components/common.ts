@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Located, at } from "../intent/model";
 import { withFindings } from "../rules/errors";
+import { leafStrings, redactFinding } from "../rules/redact";
 import { SHARED_SETTING_NAMES, contextFromSettings, sharedSettingProblems } from "../rules/settings";
 import { AllowedRecipients, Finding, FindingSubject, RuleContext, formatFinding } from "../rules/types";
 
@@ -120,11 +121,39 @@ export function logWarnings(warnings: readonly Finding[], resource: pulumi.Resou
     }
 }
 
-/** For a check inside `apply`: throws the errors as one `ResourceError` on the resource at fault, carrying the findings. */
-export function failOnErrors(findings: readonly Finding[], resource: pulumi.Resource, subject?: FindingSubject): void {
-    const errors = findings.filter((f) => f.severity === "error").map((f) => (subject === undefined ? f : { ...f, subject }));
+/**
+ * For a check inside `apply`: throws the errors as one `ResourceError` on the resource at fault, carrying the findings,
+ * with the given secret values redacted from every message.
+ */
+export function failOnErrors(findings: readonly Finding[], resource: pulumi.Resource, subject?: FindingSubject, secrets: readonly string[] = []): void {
+    const errors = findings.filter((f) => f.severity === "error").map((f) => redactFinding(subject === undefined ? f : { ...f, subject }, secrets));
     if (errors.length > 0) {
         throw withFindings(new pulumi.ResourceError(errors.map((f) => `${f.path}: ${formatFinding(f)}`).join("\n"), resource), errors);
+    }
+}
+
+/**
+ * The values of the given inputs that are secret: call inside an `apply` that waited for them (each is resolved then,
+ * so asking whether it is secret, and its value, does not wait on anything unknown).
+ */
+export async function secretStringsOf(inputs: readonly unknown[]): Promise<string[]> {
+    const found: string[] = [];
+    for (const input of inputs) {
+        if (Array.isArray(input)) {
+            found.push(...(await secretStringsOf(input)));
+        } else if (pulumi.Output.isInstance(input) && (await pulumi.isSecret(input))) {
+            found.push(...leafStrings(await new Promise<unknown>((resolve) => input.apply((v) => resolve(v)))));
+        } else if (typeof input === "object" && input !== null && !pulumi.Output.isInstance(input)) {
+            found.push(...(await secretStringsOf(Object.values(input))));
+        }
+    }
+    return found;
+}
+
+/** `failOnErrors`, with the secret values of the inputs the findings were judged from redacted. */
+export async function failOnErrorsOf(findings: readonly Finding[], resource: pulumi.Resource, subject: FindingSubject, inputs: readonly unknown[]): Promise<void> {
+    if (findings.some((f) => f.severity === "error")) {
+        failOnErrors(findings, resource, subject, await secretStringsOf(inputs));
     }
 }
 

@@ -9,7 +9,7 @@ import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, noDuplicates, ownerAccountFormat, principalFormat, regionFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
 import { claimShareRole, shareRoleHolder } from "./claims";
-import { ShareTargetsArgs, asArray, componentSubject, contextFromConfig, failOnErrors, known, logWarnings, targetsOf, throwIfInvalid, typeToken } from "./common";
+import { ShareTargetsArgs, asArray, componentSubject, contextFromConfig, failOnErrorsOf, known, logWarnings, targetsOf, throwIfInvalid, typeToken } from "./common";
 import { ownerAccountOrCaller, regionOrProviders } from "./provider";
 
 /** A further key the share role may use, with the region it lives in. */
@@ -204,15 +204,16 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
         ]);
         const targets = targetsOf(args).map((t) => t.value as string);
         const subject = componentSubject(TYPE, name);
-        const kmsPolicy = pulumi.all([owner, keys]).apply(([ownerAccountId, pairs]) => {
+        const secretInputs = [args.ownerAccountId, args.kmsKeyId, args.kmsKeyRegion, asArray(args.additionalKmsKeys).map((k) => [k.keyId, k.region])];
+        const kmsPolicy = pulumi.all([owner, keys]).apply(async ([ownerAccountId, pairs]) => {
             const resolved = pairs.map(([keyId, region]) => ({ keyId, region }));
             const located: KeyRef[] = resolved.map((k, i) => ({
                 keyId: at<string>(i === 0 ? "kmsKeyId" : `additionalKmsKeys[${i - 1}].keyId`, k.keyId),
                 region: at<string>(i === 0 ? "kmsKeyRegion" : `additionalKmsKeys[${i - 1}].region`, k.region),
             }));
-            failOnErrors(judgeWith(ROLE_ARGUMENT_RULES, recipientsIntent(plan.kind, args, located, ownerAccountId), context), this, subject);
+            await failOnErrorsOf(judgeWith(ROLE_ARGUMENT_RULES, recipientsIntent(plan.kind, args, located, ownerAccountId), context), this, subject, secretInputs);
             const intent = roleIntent(plan.kind, args.resourceKind, plan.trustPolicy, targets, resolved, ownerAccountId, plan.maxSessionDuration);
-            failOnErrors(judge("role", intent, context), this, subject);
+            await failOnErrorsOf(judge("role", intent, context), this, subject, secretInputs);
             return intent.kmsPolicy!.value as string;
         });
 

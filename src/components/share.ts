@@ -7,7 +7,7 @@ import { RESOURCE_SHARING_TYPE, ResourceKind } from "../alibaba/names";
 import { Encryption, GrantMethod, Located, ShareIntent, at } from "../intent/model";
 import { judge } from "../rules/registry";
 import { Finding, RuleContext } from "../rules/types";
-import { childSuffix, componentSubject, failOnErrors, known, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
+import { childSuffix, componentSubject, failOnErrorsOf, known, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
 import { EncryptedShareRole, EncryptedShareRoleArgs, checkShareRole } from "./encryptedShareRole";
 import { ownerAccountOrCaller, providerRegion } from "./provider";
 
@@ -299,8 +299,9 @@ export function prepareShare(
     const actual = explicitProvider || spec.args.region === undefined ? providerRegion(component) : undefined;
     const region = spec.args.region !== undefined ? pulumi.output(spec.args.region) : actual!;
     const subject = componentSubject(spec.type, name);
-    const validated = resolvedValues(spec.resourceIds, owner, region, spec.args, spec.copyKeyIds, explicitProvider && spec.args.region !== undefined ? actual : undefined).apply((values) => {
-        failOnErrors(judge("share", shareIntent(spec.kind, spec.args, values, context, spec.facts), context), component, subject);
+    const secretInputs = [spec.resourceIds, spec.args.ownerAccountId, spec.args.region, spec.args.kmsKeyId, spec.args.kmsKeyRegion, spec.copyKeyIds];
+    const validated = resolvedValues(spec.resourceIds, owner, region, spec.args, spec.copyKeyIds, explicitProvider && spec.args.region !== undefined ? actual : undefined).apply(async (values) => {
+        await failOnErrorsOf(judge("share", shareIntent(spec.kind, spec.args, values, context, spec.facts), context), component, subject, secretInputs);
         return values;
     });
     const shareRole =

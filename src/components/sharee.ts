@@ -8,7 +8,7 @@ import { renderDocument, shareeImageAccessPolicy } from "../ram/documents";
 import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
-import { asArray, componentSubject, contextFromConfig, failOnErrors, known, logWarnings, throwIfInvalid, typeToken } from "./common";
+import { asArray, componentSubject, contextFromConfig, failOnErrorsOf, known, logWarnings, throwIfInvalid, typeToken } from "./common";
 import { SnapshotCopy } from "./shareeSteps";
 
 export interface SharedSnapshotDiskArgs {
@@ -85,8 +85,8 @@ export class SharedSnapshotDisk extends pulumi.ComponentResource {
         super(typeToken(DISK_TYPE), name, {}, opts);
         logWarnings(warnings, this);
         const subject = componentSubject(DISK_TYPE, name);
-        const checked = pulumi.all([pulumi.output(args.snapshotId), pulumi.output(args.kmsKeyId), pulumi.output(args.sourceKmsKeyId)]).apply(([snapshotId, kmsKeyId, sourceKmsKeyId]) => {
-            failOnErrors(diskFindings(judged, { snapshotId, kmsKeyId, sourceKmsKeyId }, context), this, subject);
+        const checked = pulumi.all([pulumi.output(args.snapshotId), pulumi.output(args.kmsKeyId), pulumi.output(args.sourceKmsKeyId)]).apply(async ([snapshotId, kmsKeyId, sourceKmsKeyId]) => {
+            await failOnErrorsOf(diskFindings(judged, { snapshotId, kmsKeyId, sourceKmsKeyId }, context), this, subject, [args.snapshotId, args.kmsKeyId, args.sourceKmsKeyId]);
             return snapshotId;
         });
         const source = copyFirst

@@ -1,8 +1,9 @@
 /** ShareAcceptance and SnapshotCopy: the sharee-side steps with no @pulumi/alicloud resource. */
 import * as pulumi from "@pulumi/pulumi";
-import { at } from "../intent/model";
-import { judge } from "../rules/registry";
-import { contextFromConfig, failOnErrors, known, throwIfInvalid, typeToken } from "./common";
+import { at, partialShareIntent } from "../intent/model";
+import { judge, judgeWith } from "../rules/registry";
+import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
+import { componentSubject, contextFromConfig, failOnErrorsOf, known, throwIfInvalid, typeToken } from "./common";
 import { shareAcceptanceProvider, snapshotCopyProvider } from "./providers";
 
 /** The stack's `alicloud:region`, read here (in the component, never in a provider) and passed as an input. */
@@ -110,11 +111,18 @@ export interface SnapshotCopyArgs {
 
 /** The C8 / C12 findings of a copy's key. */
 function copyFindings(values: { sourceSnapshotId?: string; kmsKeyId?: string; sourceKmsKeyId?: string }, hasSourceKey: boolean) {
-    return judge("copy", {
+    const context = contextFromConfig();
+    const intent = {
         sourceSnapshotId: at("sourceSnapshotId", values.sourceSnapshotId),
         kmsKeyId: at("kmsKeyId", values.kmsKeyId),
         sourceKmsKeyId: hasSourceKey ? at("sourceKmsKeyId", values.sourceKmsKeyId) : undefined,
-    }, contextFromConfig());
+    };
+    // The ids are judged by the registry's id rules, as every component judges them.
+    const keys = [intent.kmsKeyId, ...(intent.sourceKmsKeyId === undefined ? [] : [intent.sourceKmsKeyId])].map((keyId) => ({ keyId, region: at<string>("region", undefined) }));
+    return [
+        ...judgeWith([resourceIdFormat, kmsKeyFormat], partialShareIntent("snapshot", { resources: [intent.sourceSnapshotId], additionalKeys: keys }), context),
+        ...judge("copy", intent, context),
+    ];
 }
 
 /**
@@ -132,10 +140,10 @@ export class SnapshotCopy extends pulumi.ComponentResource {
 
     constructor(name: string, args: SnapshotCopyArgs, opts: pulumi.ComponentResourceOptions = {}) {
         const hasSourceKey = args.sourceKmsKeyId !== undefined;
-        throwIfInvalid("SnapshotCopy", name, copyFindings({ sourceSnapshotId: known(args.sourceSnapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }, hasSourceKey));
+        throwIfInvalid("SnapshotCopy", name, copyFindings({ sourceSnapshotId: known(args.sourceSnapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }, hasSourceKey), opts);
         super(typeToken("SnapshotCopy"), name, {}, opts);
-        const kmsKeyId = pulumi.all([pulumi.output(args.sourceSnapshotId), pulumi.output(args.kmsKeyId), pulumi.output(args.sourceKmsKeyId)]).apply(([sourceSnapshotId, key, sourceKey]) => {
-            failOnErrors(copyFindings({ sourceSnapshotId, kmsKeyId: key, sourceKmsKeyId: sourceKey }, hasSourceKey), this);
+        const kmsKeyId = pulumi.all([pulumi.output(args.sourceSnapshotId), pulumi.output(args.kmsKeyId), pulumi.output(args.sourceKmsKeyId)]).apply(async ([sourceSnapshotId, key, sourceKey]) => {
+            await failOnErrorsOf(copyFindings({ sourceSnapshotId, kmsKeyId: key, sourceKmsKeyId: sourceKey }, hasSourceKey), this, componentSubject("SnapshotCopy", name), [args.sourceSnapshotId, args.kmsKeyId, args.sourceKmsKeyId]);
             return key;
         });
         const copy = new CopiedSnapshot(

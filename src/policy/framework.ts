@@ -8,6 +8,7 @@ import { at } from "../intent/model";
 import { PolicyName } from "../rules/enforcement";
 import { findingsOf, judgeWith, rulesJudgedBy } from "../rules/registry";
 import { exemptionValid } from "../rules/organization";
+import { redactFinding } from "../rules/redact";
 import { AnyRule, Finding, FindingSubject, Rule, RuleSubjects, SubjectKind, formatFinding } from "../rules/types";
 import { RawResource, fromPolicyResource, fromResourceArgs } from "./resources";
 import { Exemption, PolicySettings, SettingName, configSchema, readSettings } from "./settings";
@@ -100,12 +101,12 @@ export function reportFinding(report: ReportViolation, finding: Finding, enforce
     reportExactly(report, formatFinding(finding, finding.path), finding.subject?.urn, enforcementLevel, finding);
 }
 
-/** Judges subjects and reports violations; the messages start with the constraint ids. */
-export function reportFindings(policy: string, rules: readonly AnyRule[], subjects: readonly Subject[], settings: PolicySettings, report: ReportViolation): void {
+/** Judges subjects and reports violations; the messages start with the constraint ids and show no secret value. */
+export function reportFindings(policy: string, rules: readonly AnyRule[], subjects: readonly Subject[], settings: PolicySettings, report: ReportViolation, secrets: readonly string[] = []): void {
     for (const s of subjects) {
         const selected = rules.filter((r) => r.subject === s.kind && (s.only === undefined || s.only.includes(r.id))) as unknown as Rule<typeof s.kind>[];
         const about: FindingSubject = { type: s.type, name: s.name, urn: s.urn };
-        const found = selected.flatMap((rule) => findingsOf(rule as unknown as AnyRule, rule.check(s.subject as never, settings.context), about));
+        const found = selected.flatMap((rule) => findingsOf(rule as unknown as AnyRule, rule.check(s.subject as never, settings.context), about)).map((f) => redactFinding(f, secrets));
         for (const finding of found) {
             const exemption = matchingExemption(settings.exemptions, s.urn, s.name, finding);
             if (exemption !== undefined && exemption.expires >= settings.context.today) {
@@ -169,7 +170,8 @@ export function sharingResourcePolicy(def: SharingResourcePolicyDefinition): Res
                 return;
             }
             const settings = settingsOf(args.getConfig<Record<string, unknown>>());
-            reportFindings(def.name, rules, def.subjects(fromResourceArgs(args), settings), settings, report);
+            const resource = fromResourceArgs(args);
+            reportFindings(def.name, rules, def.subjects(resource, settings), settings, report, resource.secrets);
         },
     };
 }
@@ -181,7 +183,10 @@ export function sharingStackPolicy(def: SharingStackPolicyDefinition): StackVali
         ...policyHeader(def),
         validateStack: (args, report) => {
             const settings = settingsOf(args.getConfig<Record<string, unknown>>());
-            reportFindings(def.name, rules, def.subjects(args.resources.map(fromPolicyResource), settings), settings, report);
+            const resources = args.resources.map(fromPolicyResource);
+            // A stack finding may quote a value of any resource (a role's message lists the shares' recipients).
+            const secrets = resources.flatMap((r) => r.secrets ?? []);
+            reportFindings(def.name, rules, def.subjects(resources, settings), settings, report, secrets);
         },
     };
 }

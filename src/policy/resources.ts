@@ -6,7 +6,7 @@
 import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import { TYPES } from "../alibaba/resourceTypes";
 import { Located, at } from "../intent/model";
-import { policyProxy } from "./sdk";
+import { policyProxy, secretValuesOf } from "./sdk";
 
 /** The type tokens of the raw resources the pack judges (written once, in alibaba/resourceTypes). */
 export { TYPES };
@@ -25,6 +25,8 @@ export interface RawResource {
     readonly dependencies: readonly string[];
     /** For each property, the URNs of the resources its value came from. */
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+    /** The values of its (and its provider's) properties the engine marked secret: never to be quoted. */
+    readonly secrets?: readonly string[];
 }
 
 const SENTINELS = new Set<unknown>([
@@ -75,6 +77,9 @@ export function firstProp(props: Readonly<Record<string, unknown>>, ...names: st
     return { name: names[0], value: undefined };
 }
 
+/** The secret values of a resource's props and its provider's. */
+const secretsOf = (props: unknown, providerProps: unknown): string[] => [...secretValuesOf(unwrap(props)), ...secretValuesOf(unwrap(providerProps))];
+
 /** The raw view of a resource under validation. */
 export function fromResourceArgs(args: ResourceValidationArgs): RawResource {
     return {
@@ -87,6 +92,7 @@ export function fromResourceArgs(args: ResourceValidationArgs): RawResource {
         parent: args.opts?.parent,
         dependencies: [],
         propertyDependencies: {},
+        secrets: secretsOf(args.props, args.provider?.props),
     };
 }
 
@@ -106,5 +112,6 @@ export function fromPolicyResource(resource: PolicyResource): RawResource {
         parent: resource.parent?.urn,
         dependencies: (resource.dependencies ?? []).map((d) => d.urn),
         propertyDependencies,
+        secrets: secretsOf(resource.props, resource.provider?.props),
     };
 }

@@ -1,9 +1,46 @@
 /** Captured registrations as the policy engine sees them, and as the stack view reads them. */
 import type { RawResource } from "../policy/resources";
+import { SECRET_MARK, leafStrings } from "../rules/redact";
 import type { TestResource } from "../testing";
 import type { CapturedResource } from "./capture";
 
 const isProvider = (r: CapturedResource): boolean => r.type.startsWith("pulumi:providers:");
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey: string; specialSecretSig: string };
+
+/** Whether a captured input value is a secret, as the runtime encodes it (`{ <sig>: <secret sig>, value }`). */
+const isSecretValue = (v: unknown): v is { value: unknown } => typeof v === "object" && v !== null && (v as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig;
+
+/** A captured value for display: each secret replaced by `[secret]`. */
+export function maskSecrets(value: unknown): unknown {
+    if (isSecretValue(value)) {
+        return SECRET_MARK;
+    }
+    if (Array.isArray(value)) {
+        return value.map(maskSecrets);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v)]));
+    }
+    return value;
+}
+
+/** Every secret value inside captured inputs (as the strings a message could quote). */
+export function secretValuesIn(value: unknown, out: string[] = []): string[] {
+    if (isSecretValue(value)) {
+        leafStrings(value.value, out);
+    } else if (Array.isArray(value)) {
+        value.forEach((v) => secretValuesIn(v, out));
+    } else if (typeof value === "object" && value !== null) {
+        Object.values(value).forEach((v) => secretValuesIn(v, out));
+    }
+    return out;
+}
+
+/** Captured resources for display: their inputs with secrets masked. */
+export const maskedResources = (resources: readonly CapturedResource[]): CapturedResource[] =>
+    resources.map((r) => ({ ...r, inputs: maskSecrets(r.inputs) as Record<string, unknown> }));
 
 /** The provider props of each provider reference (`<urn>::<id>`). */
 function providerInputs(resources: readonly CapturedResource[]): Map<string, Record<string, unknown>> {

@@ -12,7 +12,8 @@ import { runPolicies, Violation } from "../testing";
 import { CapturedResource, captureRegistrations } from "./capture";
 import { findingsOfError, subjectUrnOf } from "../rules/errors";
 import { Finding, formatFinding } from "../rules/types";
-import { defaultProviderOf, policyResources } from "./resources";
+import { redactText } from "../rules/redact";
+import { defaultProviderOf, maskedResources, policyResources, secretValuesIn } from "./resources";
 
 export interface PreviewOptions {
     /** The folder holding `Pulumi.yaml`. */
@@ -263,7 +264,18 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
         const level = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate" ? "mandatory" : "advisory";
         verdicts.push(v.finding !== undefined ? verdictOfFinding(v.policy, v.finding, level, v.urn) : { policy: v.policy, constraints: [], level, message: v.message, urn: v.urn });
     }
-    return { project: project.name, stack, accountId, region, configSource: file ?? "(no stack config)", resources: capture.resources, verdicts, programError };
+    // Nothing secret is printed: the plan shows `[secret]`, and no verdict or error quotes a secret value of the program.
+    const secrets = capture.resources.flatMap((r) => secretValuesIn(r.inputs));
+    return {
+        project: project.name,
+        stack,
+        accountId,
+        region,
+        configSource: file ?? "(no stack config)",
+        resources: maskedResources(capture.resources),
+        verdicts: verdicts.map((v) => ({ ...v, message: redactText(v.message, secrets), ...(v.fix === undefined ? {} : { fix: redactText(v.fix, secrets) }) })),
+        programError: programError === undefined ? undefined : redactText(programError, secrets),
+    };
 }
 
 /** 0 when no mandatory verdict, 1 when any, 2 when the program failed. */

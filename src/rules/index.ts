@@ -3,3 +3,4 @@ export * from "./registry";
 export * from "./enforcement";
 export * from "./settings";
 export * from "./errors";
+export * from "./redact";

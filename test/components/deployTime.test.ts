@@ -37,6 +37,12 @@ describe("values known only at deploy time are checked then, failing the compone
         ]);
         expect(registered.filter((n) => !n.startsWith("late-share-role") && n !== "beijing")).toEqual([]);
     });
+    test("a secret input's value is never quoted: the error names the argument and shows [secret]", () => {
+        const { failures } = run("secret");
+        expect(failures.join("\n")).not.toMatch(/canary/);
+        expect(failures.some((f) => f.includes('snapshotIds[0]: [C5, C16] [secret] is not a snapshot id (s-…).'))).toBe(true);
+        expect(failures.some((f) => f.includes("kmsKeyId: [C9, C21] [secret] is not a KMS key id (key-…)."))).toBe(true);
+    });
     test("EncryptedShareRole: a malformed key id, so no KMS policy is created (C9, C21)", () => {
         const { failures, registered } = run("role");
         expect(failures).toEqual([

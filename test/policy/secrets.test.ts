@@ -1,0 +1,54 @@
+/**
+ * Secrets are never printed: not by the pack's messages (the policy server hands policies secrets unwrapped; the pack
+ * notes which values were secret and redacts them), not by a component's deploy-time error.
+ */
+import { spawnSync } from "child_process";
+import { join } from "path";
+import { policies, recipientsPolicy, resourceSharingPolicy, shareRolesPolicy } from "../../src/policy";
+import { TYPES } from "../../src/policy/resources";
+import { renderDocument, trustPolicy } from "../../src/ram";
+import { runPolicies, runPolicy, secret, TestResource, urnOf } from "../../src/testing";
+
+const CANARY = "4242424242424242";
+
+describe("the pack never quotes a secret value", () => {
+    test("a secret recipient off the allow-list: the violation names the property and shows [secret]", async () => {
+        const violations = await runPolicy(recipientsPolicy, [{ type: TYPES.sharedTarget, name: "t", props: { resourceShareId: "rs-1", targetId: secret(CANARY) } }], {
+            "sharing-recipients": { allowedRecipients: { accountIds: ["2222222222222222"] } },
+        });
+        expect(violations.map((v) => v.message)).toEqual([
+            "[S3] [secret] is not an allowed recipient. Share only with recipients on the organization's allow-list, or ask the security team to add this one (policy config `allowedRecipients`). (rule recipients-allowed; at targetId)",
+        ]);
+        expect(violations[0].finding!.message).toBe("[secret] is not an allowed recipient.");
+    });
+    test("a secret value quoted by a stack policy about another resource (a role's trust listing a share's secret recipient) is redacted too", async () => {
+        const role: TestResource = { type: TYPES.role, name: "role", props: { roleName: "AliyunECSShareEncryptSnapshotDefaultRole", assumeRolePolicyDocument: renderDocument(trustPolicy({ accountIds: ["2222222222222222"] })) } };
+        const share: TestResource = { type: TYPES.resourceShare, name: "s", props: { resourceShareName: "s", allowExternalTargets: true }, dependencies: [urnOf(role)] };
+        const target: TestResource = { type: TYPES.sharedTarget, name: "t", props: { resourceShareId: "x", targetId: secret(CANARY) }, propertyDependencies: { resourceShareId: [urnOf(share)] }, dependencies: [urnOf(role)] };
+        const item: TestResource = { type: TYPES.sharedResource, name: "r", props: { resourceShareId: "x", resourceId: "s-abcd1234", resourceType: "Snapshot" }, propertyDependencies: { resourceShareId: [urnOf(share)] }, dependencies: [urnOf(role)] };
+        const violations = await runPolicy(shareRolesPolicy, [role, share, target, item]);
+        expect(violations.map((v) => v.finding!.ruleId).sort()).toEqual(["kms-grants-complete", "trust-matches-targets", "trust-matches-targets"]);
+        expect(violations.find((v) => v.finding!.ruleId === "trust-matches-targets")!.message).toMatch(/^\[S5, C9, C21\] the share role does not trust \[secret\], recipient of an encrypted share\./);
+        expect(JSON.stringify(violations)).not.toContain(CANARY);
+    });
+    test("a secret malformed id in a resource policy; a secret trust document", async () => {
+        const resources: TestResource[] = [
+            { type: TYPES.sharedResource, name: "r", props: { resourceShareId: "x", resourceId: secret("snap-canary-7f3a"), resourceType: "Snapshot" } },
+            { type: TYPES.role, name: "role", props: { roleName: "AliyunECSShareEncryptSnapshotDefaultRole", assumeRolePolicyDocument: secret(JSON.stringify({ Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: `${CANARY}@ecs.aliyuncs.com`, RAM: "acs:ram::1234567890123456:root" } }] })) } },
+        ];
+        const violations = await runPolicies(policies, resources);
+        expect(violations.length).toBeGreaterThan(1);
+        expect(JSON.stringify(violations)).not.toMatch(/snap-canary|4242424242424242|1234567890123456/);
+        expect((await runPolicy(resourceSharingPolicy, [resources[0]]))[0].message).toBe('[C5, C16] [secret] is not a snapshot id (s-…). Give the ids of the snapshots to share. (rule resource-id-format; at resourceId)');
+    });
+});
+
+describe("the offline preview never prints a secret value, in any format", () => {
+    const root = join(__dirname, "..", "..");
+    test.each(["text", "json", "sarif"])("--format %s (with the map)", (format) => {
+        const r = spawnSync(process.execPath, [join(root, "dist", "preview", "cli.js"), "preview", join(root, "test", "fixtures", "secrets"), "--policy-config", join(root, "test", "fixtures", "secrets", "policy-config.json"), "--format", format, "--map", "mermaid"], { encoding: "utf8" });
+        expect(r.status).toBe(1);
+        expect(`${r.stdout}${r.stderr}`).not.toMatch(/4242424242424242|snap-canary/);
+        expect(r.stdout).toContain("[secret]");
+    });
+});
