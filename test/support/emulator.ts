@@ -4,6 +4,13 @@
  * service does (snapshot copies that progress over polls, deletion), and injects faults on demand: API errors, a
  * gateway's HTML 502, a truncated 200, a reset connection, an error that echoes the request (signature, AccessKeyId,
  * SecurityToken and string-to-sign), before the request is served or after (the answer lost).
+ *
+ * It also serves the read-only APIs the audit calls, over an emulated account (`emulator.account`): ECS DescribeRegions,
+ * DescribeImages, DescribeImageSharePermission and DescribeSnapshots (listing too); Resource Sharing DescribeRegions,
+ * ListResourceShares, ListResourceShareAssociations and ListSharedResources; RAM GetRole, ListPoliciesForRole and
+ * GetPolicyVersion; KMS DescribeKey; STS GetCallerIdentity. Actions are routed by the API version the request carries
+ * (ECS and Resource Sharing both have DescribeRegions), regional products by `RegionId`, and every list is paged no
+ * larger than `account.pageLimit` whatever the request asks, so that callers must follow the pages.
  */
 import { createHmac } from "crypto";
 import { AddressInfo } from "net";
@@ -43,6 +50,8 @@ export interface EmulatedSnapshot {
     pollsLeft: number;
     willFail: boolean;
     clientToken?: string;
+    /** The snapshot's name (audit fixtures). */
+    snapshotName?: string;
 }
 
 export interface EmulatedInvitation {
@@ -52,8 +61,96 @@ export interface EmulatedInvitation {
     status: "Pending" | "Accepted" | "Rejected" | "Expired";
 }
 
+/** A resource share the emulated account owns; resources and targets are associated unless a status says otherwise. */
+export interface EmulatedShare {
+    resourceShareId: string;
+    resourceShareName: string;
+    regionId: string;
+    /** Defaults to `Active`. */
+    status?: "Active" | "Pending" | "Deleting" | "Deleted";
+    allowExternalTargets: boolean;
+    resources: { entityId: string; entityType: string; status?: string }[];
+    targets: { entityId: string; external?: boolean; status?: string }[];
+}
+
+/** A resource share another account shares with the emulated account. */
+export interface EmulatedReceivedShare {
+    resourceShareId: string;
+    resourceShareName: string;
+    regionId: string;
+    ownerAccountId: string;
+    resources: { resourceId: string; resourceType: string }[];
+}
+
+/** A custom image of the emulated account: the snapshots of its disks (system first) and whom it is shared with. */
+export interface EmulatedImage {
+    imageId: string;
+    regionId: string;
+    imageName: string;
+    /** Defaults to `Available`. */
+    status?: string;
+    snapshotIds: string[];
+    /** Accounts of its share permissions. */
+    accounts: string[];
+    /** Share groups (`all`). */
+    shareGroups?: string[];
+}
+
+export interface EmulatedRole {
+    roleName: string;
+    assumeRolePolicyDocument: string;
+    maxSessionDuration: number;
+    description?: string;
+    attached: { policyName: string; policyType: "Custom" | "System" }[];
+}
+
+export interface EmulatedPolicy {
+    policyName: string;
+    policyType: "Custom" | "System";
+    defaultVersion: string;
+    document: string;
+}
+
+export interface EmulatedKey {
+    keyId: string;
+    regionId: string;
+    deletionProtection: "Enabled" | "Disabled";
+    /** Defaults to `Enabled`. */
+    keyState?: string;
+}
+
+/** The account the audit's read-only APIs serve. Snapshots are the emulator's `snapshots`. */
+export interface EmulatedAccount {
+    accountId: string;
+    /** ECS regions (ECS DescribeRegions). */
+    regions: string[];
+    /** Where Resource Sharing is offered (its DescribeRegions). */
+    sharingRegions: string[];
+    shares: EmulatedShare[];
+    received: EmulatedReceivedShare[];
+    images: EmulatedImage[];
+    /** By role name. */
+    roles: Map<string, EmulatedRole>;
+    /** By `<type>:<name>`. */
+    policies: Map<string, EmulatedPolicy>;
+    /** By key id. */
+    keys: Map<string, EmulatedKey>;
+    /** The most entries one page holds, whatever the request asks (the APIs' own maximum is 100). */
+    pageLimit: number;
+}
+
+/** An account with nothing shared, in cn-hangzhou. */
+export function emptyAccount(accountId = "1000000000000000"): EmulatedAccount {
+    return { accountId, regions: ["cn-hangzhou"], sharingRegions: ["cn-hangzhou"], shares: [], received: [], images: [], roles: new Map(), policies: new Map(), keys: new Map(), pageLimit: 100 };
+}
+
+/** The API versions of the emulated products. */
+export const VERSIONS = { ecs: "2014-05-26", resourcesharing: "2020-01-10", ram: "2015-05-01", kms: "2016-01-20", sts: "2015-04-01" } as const;
+
 export interface Emulator {
     readonly endpoint: string;
+    /** The account the audit's APIs serve; replace it or change it in place. */
+    account: EmulatedAccount;
     readonly snapshots: Map<string, EmulatedSnapshot>;
     readonly invitations: Map<string, EmulatedInvitation>;
     /**
@@ -98,6 +195,7 @@ export async function startEmulator(): Promise<Emulator> {
     const delays = new Map<string, number>();
     let nextCopy = { polls: 0, fails: false };
     let counter = 0;
+    let account = emptyAccount();
 
     const reply = (res: http.ServerResponse, status: number, body: object) => {
         res.writeHead(status, { "content-type": "application/json" });
@@ -126,7 +224,240 @@ export async function startEmulator(): Promise<Emulator> {
         }
     };
 
-    const handlers: Record<string, (p: Record<string, string>, res: http.ServerResponse) => void> = {
+    type Params = Record<string, string>;
+    type Handler = (p: Params, res: http.ServerResponse) => void;
+    const limit = (asked: number) => Math.min(asked, account.pageLimit);
+    /** PageNumber / PageSize pages (ECS): PageSize 1 to 100, default 10, no larger than the page limit. */
+    const pageOf = (p: Params, total: number): { start: number; end: number; number: number; size: number } | { error: string } => {
+        const number = p.PageNumber === undefined ? 1 : Number(p.PageNumber);
+        const asked = p.PageSize === undefined ? 10 : Number(p.PageSize);
+        if (!Number.isInteger(number) || number < 1) return { error: `PageNumber ${p.PageNumber} is not valid.` };
+        if (!Number.isInteger(asked) || asked < 1 || asked > 100) return { error: `PageSize ${p.PageSize} is not valid (1 to 100).` };
+        const size = limit(asked);
+        const start = Math.min((number - 1) * size, total);
+        return { start, end: Math.min(start + size, total), number, size };
+    };
+    /** MaxResults / NextToken pages (Resource Sharing): MaxResults 1 to 100, default 20, no larger than the page limit. */
+    const maxResultsOf = (p: Params): number | { error: string } => {
+        const asked = p.MaxResults === undefined ? 20 : Number(p.MaxResults);
+        return Number.isInteger(asked) && asked >= 1 && asked <= 100 ? limit(asked) : { error: `MaxResults ${p.MaxResults} is not valid (1 to 100).` };
+    };
+    /** The values of a repeated parameter (`Name.1`, `Name.2`, …). */
+    const repeated = (p: Params, name: string): string[] =>
+        Object.keys(p)
+            .filter((k) => new RegExp(`^${name}\\.\\d+$`).test(k))
+            .sort((a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]))
+            .map((k) => p[k]);
+    /** Checks required parameters; false (and the error sent) when one is missing. */
+    const requires = (p: Params, res: http.ServerResponse, ...names: string[]): boolean => {
+        const missing = names.find((n) => !p[n]);
+        if (missing !== undefined) {
+            error(res, 400, "MissingParameter", `${missing} is mandatory for this action.`);
+            return false;
+        }
+        return true;
+    };
+    /** A page of a list from an offset token. */
+    const offsetPage = <T>(p: Params, all: readonly T[], max: number): { items: T[]; next: string } => {
+        const start = p.NextToken ? Number(p.NextToken) : 0;
+        const items = all.slice(start, start + max);
+        return { items, next: start + max < all.length ? String(start + max) : "" };
+    };
+    const inEffect = (status: string | undefined) => (status ?? "Associated");
+    const targetType = (id: string) => (/^[0-9]{16}$/.test(id) ? "Account" : id.startsWith("rd-") ? "ResourceDirectory" : "Folder");
+
+    /** The audit's read-only APIs, by API version, then action. */
+    const versioned: Record<string, Record<string, Handler>> = {
+        [VERSIONS.ecs]: {
+            DescribeRegions: (_p, res) =>
+                reply(res, 200, { Regions: { Region: account.regions.map((r) => ({ RegionId: r, LocalName: r, RegionEndpoint: `ecs.${r}.aliyuncs.com`, Status: "available" })) } }),
+            DescribeImages: (p, res) => {
+                if (!requires(p, res, "RegionId")) return;
+                const states = (p.Status || "Available").split(",");
+                const own = p.ImageOwnerAlias === "self" || p.ImageOwnerAlias === undefined;
+                const all = own ? account.images.filter((i) => i.regionId === p.RegionId && states.includes(i.status ?? "Available")) : [];
+                const page = pageOf(p, all.length);
+                if ("error" in page) return error(res, 400, "InvalidParameter", page.error);
+                const image = (i: EmulatedImage) => ({
+                    ImageId: i.imageId,
+                    ImageName: i.imageName,
+                    ImageOwnerAlias: "self",
+                    Status: i.status ?? "Available",
+                    IsSelfShared: i.accounts.length > 0 ? "True" : "False",
+                    DiskDeviceMappings: {
+                        DiskDeviceMapping: i.snapshotIds.map((id, n) => ({ SnapshotId: id, Size: "40", Type: n === 0 ? "system" : "data", Device: `/dev/xvd${String.fromCharCode(97 + n)}`, Encrypted: snapshots.get(id)?.encrypted ?? false })),
+                    },
+                });
+                reply(res, 200, { RegionId: p.RegionId, TotalCount: all.length, PageNumber: page.number, PageSize: page.size, Images: { Image: all.slice(page.start, page.end).map(image) } });
+            },
+            DescribeImageSharePermission: (p, res) => {
+                if (!requires(p, res, "RegionId", "ImageId")) return;
+                const image = account.images.find((i) => i.imageId === p.ImageId && i.regionId === p.RegionId);
+                if (image === undefined) return error(res, 404, "InvalidImageId.NotFound", `The specified ImageId ${p.ImageId} does not exist.`);
+                const page = pageOf(p, image.accounts.length);
+                if ("error" in page) return error(res, 400, "InvalidParameter", page.error);
+                reply(res, 200, {
+                    ImageId: image.imageId,
+                    RegionId: image.regionId,
+                    TotalCount: image.accounts.length,
+                    PageNumber: page.number,
+                    PageSize: page.size,
+                    Accounts: { Account: image.accounts.slice(page.start, page.end).map((a) => ({ AliyunId: a, SharedTime: "2026-01-05T08:00:00Z" })) },
+                    ShareGroups: { ShareGroup: (image.shareGroups ?? []).map((g) => ({ Group: g })) },
+                });
+            },
+        },
+        [VERSIONS.resourcesharing]: {
+            DescribeRegions: (_p, res) =>
+                reply(res, 200, { Regions: account.sharingRegions.map((r) => ({ RegionId: r, LocalName: r, RegionEndpoint: `resourcesharing.${r}.aliyuncs.com` })) }),
+            ListResourceShares: (p, res) => {
+                if (!requires(p, res, "RegionId", "ResourceOwner")) return;
+                const max = maxResultsOf(p);
+                if (typeof max !== "number") return error(res, 400, "InvalidParameter", max.error);
+                const ids = repeated(p, "ResourceShareIds");
+                const pick = <T extends { resourceShareId: string; regionId: string }>(xs: T[]) => xs.filter((s) => s.regionId === p.RegionId && (ids.length === 0 || ids.includes(s.resourceShareId)));
+                if (p.ResourceOwner === "Self") {
+                    const { items, next } = offsetPage(p, pick(account.shares), max);
+                    return reply(res, 200, {
+                        NextToken: next,
+                        ResourceShares: items.map((s) => ({
+                            ResourceShareId: s.resourceShareId,
+                            ResourceShareName: s.resourceShareName,
+                            ResourceShareOwner: account.accountId,
+                            ResourceShareStatus: s.status ?? "Active",
+                            AllowExternalTargets: s.allowExternalTargets,
+                            CreateTime: "2026-01-05T08:00:00Z",
+                            UpdateTime: "2026-01-05T08:00:00Z",
+                        })),
+                    });
+                }
+                if (p.ResourceOwner === "OtherAccounts") {
+                    const { items, next } = offsetPage(p, pick(account.received), max);
+                    return reply(res, 200, {
+                        NextToken: next,
+                        ResourceShares: items.map((s) => ({ ResourceShareId: s.resourceShareId, ResourceShareName: s.resourceShareName, ResourceShareOwner: s.ownerAccountId, ResourceShareStatus: "Active", AllowExternalTargets: true })),
+                    });
+                }
+                return error(res, 400, "InvalidParameter.ResourceOwner", `ResourceOwner ${p.ResourceOwner} is not valid (Self or OtherAccounts).`);
+            },
+            ListResourceShareAssociations: (p, res) => {
+                if (!requires(p, res, "RegionId", "AssociationType")) return;
+                if (p.AssociationType !== "Resource" && p.AssociationType !== "Target") return error(res, 400, "InvalidParameter.AssociationType", `AssociationType ${p.AssociationType} is not valid.`);
+                const max = maxResultsOf(p);
+                if (typeof max !== "number") return error(res, 400, "InvalidParameter", max.error);
+                const ids = repeated(p, "ResourceShareIds");
+                // The token is "<share index>:<entry index>", so that large accounts page without flattening.
+                const [shareAt, entryAt] = (p.NextToken || "0:0").split(":").map(Number);
+                const rows: Record<string, unknown>[] = [];
+                let next = "";
+                for (let i = shareAt; i < account.shares.length && next === ""; i++) {
+                    const s = account.shares[i];
+                    if (s.regionId !== p.RegionId || (ids.length > 0 && !ids.includes(s.resourceShareId))) continue;
+                    const entries = p.AssociationType === "Resource" ? s.resources : s.targets;
+                    for (let j = i === shareAt ? entryAt : 0; j < entries.length; j++) {
+                        if (rows.length === max) {
+                            next = `${i}:${j}`;
+                            break;
+                        }
+                        const e = entries[j];
+                        const resource = "entityType" in e;
+                        rows.push({
+                            ResourceShareId: s.resourceShareId,
+                            ResourceShareName: s.resourceShareName,
+                            AssociationType: p.AssociationType,
+                            AssociationStatus: inEffect(e.status),
+                            EntityId: e.entityId,
+                            EntityType: resource ? (e as { entityType: string }).entityType : targetType(e.entityId),
+                            ...(resource ? {} : { External: (e as { external?: boolean }).external ?? false }),
+                            CreateTime: "2026-01-05T08:00:00Z",
+                            UpdateTime: "2026-01-05T08:00:00Z",
+                        });
+                    }
+                }
+                reply(res, 200, { NextToken: next, ResourceShareAssociations: rows });
+            },
+            ListSharedResources: (p, res) => {
+                if (!requires(p, res, "RegionId", "ResourceOwner")) return;
+                const max = maxResultsOf(p);
+                if (typeof max !== "number") return error(res, 400, "InvalidParameter", max.error);
+                const all =
+                    p.ResourceOwner === "OtherAccounts"
+                        ? account.received.filter((s) => s.regionId === p.RegionId).flatMap((s) => s.resources.map((r) => ({ ResourceShareId: s.resourceShareId, ResourceId: r.resourceId, ResourceType: r.resourceType, ResourceStatus: "Available" })))
+                        : account.shares.filter((s) => s.regionId === p.RegionId).flatMap((s) => s.resources.map((r) => ({ ResourceShareId: s.resourceShareId, ResourceId: r.entityId, ResourceType: r.entityType })));
+                const { items, next } = offsetPage(p, all, max);
+                reply(res, 200, { NextToken: next, SharedResources: items });
+            },
+        },
+        [VERSIONS.ram]: {
+            GetRole: (p, res) => {
+                if (!requires(p, res, "RoleName")) return;
+                const role = account.roles.get(p.RoleName);
+                if (role === undefined) return error(res, 404, "EntityNotExist.Role", `The role not exists: ${p.RoleName}.`);
+                reply(res, 200, {
+                    Role: {
+                        RoleId: `3${String(p.RoleName.length).padStart(18, "0")}`,
+                        RoleName: role.roleName,
+                        Arn: `acs:ram::${account.accountId}:role/${role.roleName.toLowerCase()}`,
+                        AssumeRolePolicyDocument: role.assumeRolePolicyDocument,
+                        MaxSessionDuration: role.maxSessionDuration,
+                        Description: role.description ?? "",
+                        CreateDate: "2026-01-05T08:00:00Z",
+                        UpdateDate: "2026-01-05T08:00:00Z",
+                    },
+                });
+            },
+            ListPoliciesForRole: (p, res) => {
+                if (!requires(p, res, "RoleName")) return;
+                const role = account.roles.get(p.RoleName);
+                if (role === undefined) return error(res, 404, "EntityNotExist.Role", `The role not exists: ${p.RoleName}.`);
+                reply(res, 200, {
+                    Policies: {
+                        Policy: role.attached.map((a) => ({
+                            PolicyName: a.policyName,
+                            PolicyType: a.policyType,
+                            DefaultVersion: account.policies.get(`${a.policyType}:${a.policyName}`)?.defaultVersion ?? "v1",
+                            Description: "",
+                            AttachDate: "2026-01-05T08:00:00Z",
+                        })),
+                    },
+                });
+            },
+            GetPolicyVersion: (p, res) => {
+                if (!requires(p, res, "PolicyType", "PolicyName", "VersionId")) return;
+                const policy = account.policies.get(`${p.PolicyType}:${p.PolicyName}`);
+                if (policy === undefined) return error(res, 404, "EntityNotExist.Policy", `The policy not exists: ${p.PolicyName}.`);
+                if (policy.defaultVersion !== p.VersionId) return error(res, 404, "EntityNotExist.Policy.Version", `The policy version not exists: ${p.VersionId}.`);
+                reply(res, 200, { PolicyVersion: { VersionId: policy.defaultVersion, IsDefaultVersion: true, PolicyDocument: policy.document, CreateDate: "2026-01-05T08:00:00Z" } });
+            },
+        },
+        [VERSIONS.kms]: {
+            DescribeKey: (p, res) => {
+                if (!requires(p, res, "RegionId", "KeyId")) return;
+                const key = account.keys.get(p.KeyId);
+                if (key === undefined || key.regionId !== p.RegionId) return error(res, 404, "Forbidden.KeyNotFound", `The specified Key is not found.`);
+                reply(res, 200, {
+                    KeyMetadata: {
+                        KeyId: key.keyId,
+                        Arn: `acs:kms:${key.regionId}:${account.accountId}:key/${key.keyId}`,
+                        KeyState: key.keyState ?? "Enabled",
+                        DeletionProtection: key.deletionProtection,
+                        KeyUsage: "ENCRYPT/DECRYPT",
+                        KeySpec: "Aliyun_AES_256",
+                        Origin: "Aliyun_KMS",
+                        ProtectionLevel: "SOFTWARE",
+                        Creator: account.accountId,
+                        CreationDate: "2026-01-05T08:00:00Z",
+                    },
+                });
+            },
+        },
+        [VERSIONS.sts]: {
+            GetCallerIdentity: (_p, res) =>
+                reply(res, 200, { AccountId: account.accountId, UserId: account.accountId, Arn: `acs:ram::${account.accountId}:root`, IdentityType: "Account", PrincipalId: account.accountId }),
+        },
+    };
+
+    const handlers: Record<string, Handler> = {
         CopySnapshot: (p, res) => {
             for (const required of ["RegionId", "SnapshotId", "DestinationRegionId"]) {
                 if (!p[required]) return error(res, 400, "MissingParameter", `${required} is mandatory for this action.`);
@@ -151,15 +482,19 @@ export async function startEmulator(): Promise<Emulator> {
             reply(res, 200, { SnapshotId: snapshotId });
         },
         DescribeSnapshots: (p, res) => {
-            const ids: string[] = p.SnapshotIds ? JSON.parse(p.SnapshotIds) : [];
-            const found = ids.map((id) => snapshots.get(id)).filter((s): s is EmulatedSnapshot => s !== undefined && s.regionId === p.RegionId);
-            const shown = found.map((s) => {
+            // The given ids (in their order), or every snapshot of the region; pages of PageSize (default 10).
+            const ids: string[] | undefined = p.SnapshotIds ? JSON.parse(p.SnapshotIds) : undefined;
+            const candidates = ids === undefined ? [...snapshots.values()] : ids.map((id) => snapshots.get(id));
+            const found = candidates.filter((s): s is EmulatedSnapshot => s !== undefined && s.regionId === p.RegionId);
+            const page = pageOf(p, found.length);
+            if ("error" in page) return error(res, 400, "InvalidParameter", page.error);
+            const shown = found.slice(page.start, page.end).map((s) => {
                 const status = s.pollsLeft > 0 ? "progressing" : s.willFail ? "failed" : "accomplished";
                 const progress = s.pollsLeft > 0 ? `${Math.round(100 / (s.pollsLeft + 1))}%` : "100%";
                 if (s.pollsLeft > 0) s.pollsLeft--;
-                return { SnapshotId: s.snapshotId, Status: status, Progress: progress, Encrypted: s.encrypted, KMSKeyId: s.kmsKeyId, SourceSnapshotId: s.sourceSnapshotId };
+                return { SnapshotId: s.snapshotId, SnapshotName: s.snapshotName, Status: status, Progress: progress, Encrypted: s.encrypted, KMSKeyId: s.kmsKeyId, SourceSnapshotId: s.sourceSnapshotId };
             });
-            reply(res, 200, { TotalCount: shown.length, Snapshots: { Snapshot: shown } });
+            reply(res, 200, { TotalCount: found.length, PageNumber: page.number, PageSize: page.size, Snapshots: { Snapshot: shown } });
         },
         ListResourceShareInvitations: (p, res) => {
             const shareIds = Object.keys(p).filter((k) => /^ResourceShareIds\.\d+$/.test(k)).map((k) => p[k]);
@@ -200,7 +535,7 @@ export async function startEmulator(): Promise<Emulator> {
                 }
                 const fault = faults.get(action)?.shift();
                 if (fault !== undefined) return answerFault(res, fault, req, params);
-                const handler = handlers[action];
+                const handler = versioned[params.Version]?.[action] ?? handlers[action];
                 if (handler === undefined) return error(res, 400, "InvalidAction.NotFound", `The emulator does not serve ${action}.`);
                 const lost = lostAnswers.get(action)?.shift();
                 if (lost !== undefined) {
@@ -230,6 +565,12 @@ export async function startEmulator(): Promise<Emulator> {
     const { port } = server.address() as AddressInfo;
     return {
         endpoint: `127.0.0.1:${port}`,
+        get account() {
+            return account;
+        },
+        set account(a: EmulatedAccount) {
+            account = a;
+        },
         snapshots,
         invitations,
         requests,

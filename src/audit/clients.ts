@@ -1,0 +1,228 @@
+/**
+ * The audit's clients: Alibaba's official SDK clients (ECS and RAM packages, the KMS package's RPC client, the generic
+ * OpenAPI client for Resource Sharing and STS), each with a guard at its request entry point that refuses any action
+ * not on the read-only list before it is signed, counts the request, and waits for a slot of the shared concurrency
+ * limit. Every call is retried on throttling, 5xx, unreadable answers and network errors with jittered backoff
+ * (`withRetries`), and fails as a redacted `AlibabaApiError`.
+ */
+import Ecs from "@alicloud/ecs20140526";
+import KmsClient from "@alicloud/kms20160120";
+import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
+import Ram from "@alicloud/ram20150501";
+import * as $dara from "@darabonba/typescript";
+import { withRetries } from "../sdk/errors";
+import { ApiSettings } from "../sdk/settings";
+import { API_VERSIONS, AuditProduct, assertReadOnly } from "./actions";
+
+/** Runs at most `max` tasks at a time; the others wait their turn, first come first served. */
+export class Limiter {
+    private active = 0;
+    private readonly waiting: (() => void)[] = [];
+    /** The most tasks that ever ran at once. */
+    peak = 0;
+
+    /** @param max how many tasks may run at once (at least 1). */
+    constructor(readonly max: number) {
+        if (!Number.isInteger(max) || max < 1) {
+            throw new RangeError(`the concurrency must be a whole number of at least 1, not ${max}`);
+        }
+    }
+
+    /** Runs `task` when a slot is free; a finished task hands its slot to the next waiting one. */
+    async run<T>(task: () => Promise<T>): Promise<T> {
+        if (this.active < this.max) {
+            this.active++;
+        } else {
+            await new Promise<void>((resolve) => this.waiting.push(resolve));
+        }
+        this.peak = Math.max(this.peak, this.active);
+        try {
+            return await task();
+        } finally {
+            const next = this.waiting.shift();
+            if (next === undefined) {
+                this.active--;
+            } else {
+                next();
+            }
+        }
+    }
+}
+
+/** Maps every item with `fn`, all started at once; the limiter of the clients bounds what runs. */
+export const mapAll = <T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> => Promise.all(items.map(fn));
+
+/** The requests sent (each attempt counts, retries included), by `product:Action`. */
+export class RequestLog {
+    private readonly counts = new Map<string, number>();
+
+    /** Counts one request. */
+    count(product: AuditProduct, action: string): void {
+        const key = `${product}:${action}`;
+        this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    }
+
+    /** How many requests were sent. */
+    get total(): number {
+        let n = 0;
+        this.counts.forEach((c) => (n += c));
+        return n;
+    }
+
+    /** The counts by `product:Action`, sorted by key. */
+    byAction(): Record<string, number> {
+        return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    }
+}
+
+/** What the readers call through. */
+export interface AuditContext {
+    /** Where and how patiently to call; the credential source (its values are read per request). */
+    readonly settings: ApiSettings;
+    readonly limiter: Limiter;
+    readonly log: RequestLog;
+    /** The guarded ECS client of a region. */
+    ecs(region: string): Ecs;
+    /** The guarded RAM client (RAM is global). */
+    ram(): Ram;
+    /** The guarded KMS client of a region. */
+    kms(region: string): KmsClient;
+    /** The guarded generic OpenAPI client of Resource Sharing in a region, or of STS. */
+    openApi(product: "resourcesharing" | "sts", region: string): OpenApi;
+}
+
+const ENDPOINTS: Readonly<Record<AuditProduct, (region: string) => string>> = {
+    ecs: (r) => `ecs.${r}.aliyuncs.com`,
+    resourcesharing: (r) => `resourcesharing.${r}.aliyuncs.com`,
+    ram: () => "ram.aliyuncs.com",
+    kms: (r) => `kms.${r}.aliyuncs.com`,
+    sts: () => "sts.aliyuncs.com",
+};
+
+/** The SDK config of a product in a region: the credential source, the endpoint (or the override), timeouts, RPC signing. */
+function configOf(settings: ApiSettings, product: AuditProduct, region: string): $OpenApiUtil.Config {
+    return new $OpenApiUtil.Config({
+        credential: settings.credential,
+        regionId: region,
+        endpoint: settings.endpoint ?? ENDPOINTS[product](region),
+        protocol: settings.protocol,
+        readTimeout: settings.timeoutMs,
+        connectTimeout: settings.timeoutMs,
+        signatureAlgorithm: "v2",
+    });
+}
+
+type CallApi = OpenApi["callApi"];
+type KmsConfig = ConstructorParameters<typeof KmsClient>[0];
+
+/** Installs the guard on an OpenAPI-based client: allow-list, count, concurrency slot. */
+function guardOpenApi<C extends OpenApi>(client: C, product: AuditProduct, limiter: Limiter, log: RequestLog): C {
+    const send: CallApi = client.callApi.bind(client);
+    client.callApi = async (params, request, runtime) => {
+        assertReadOnly(product, params.action, params.version);
+        return limiter.run(() => {
+            log.count(product, params.action);
+            return send(params, request, runtime);
+        });
+    };
+    return client;
+}
+
+/** What the KMS package's RPC client throws for an API error: the code suffixed with `Error`, the answer in `data`. */
+interface TeaError {
+    readonly code?: string;
+    readonly message?: string;
+    readonly data?: Record<string, unknown>;
+}
+
+/**
+ * The KMS package's API errors in the shape the other SDK clients throw (the API's code, the HTTP status, the request
+ * id), so that retries and `AlibabaApiError`s treat them alike. Other errors pass unchanged.
+ */
+export function normalizeRpcError(error: unknown): unknown {
+    const e = error as TeaError | undefined;
+    const code = e?.data?.Code;
+    if (typeof code !== "string") {
+        return error;
+    }
+    const status = /^code: (\d{3}),/.exec(e?.message ?? "")?.[1];
+    const statusCode = status === undefined ? undefined : Number(status);
+    return {
+        name: "ResponseError",
+        code,
+        statusCode,
+        requestId: e?.data?.RequestId,
+        message: typeof e?.data?.Message === "string" ? e.data.Message : e?.message,
+        data: { ...e?.data, statusCode },
+    };
+}
+
+/** Installs the guard on the KMS package's RPC client. */
+function guardKms(client: KmsClient, limiter: Limiter, log: RequestLog): KmsClient {
+    const send = client.doRequest.bind(client);
+    client.doRequest = async (action, protocol, method, version, authType, query, body, runtime) => {
+        assertReadOnly("kms", action, version);
+        return limiter.run(async () => {
+            log.count("kms", action);
+            try {
+                return await send(action, protocol, method, version, authType, query, body, runtime);
+            } catch (e) {
+                throw normalizeRpcError(e);
+            }
+        });
+    };
+    return client;
+}
+
+/** Builds the context: guarded clients, made once per product and region. */
+export function auditContext(settings: ApiSettings, concurrency: number): AuditContext {
+    const limiter = new Limiter(concurrency);
+    const log = new RequestLog();
+    const cache = new Map<string, unknown>();
+    const once = <T>(key: string, make: () => T): T => {
+        if (!cache.has(key)) {
+            cache.set(key, make());
+        }
+        return cache.get(key) as T;
+    };
+    return {
+        settings,
+        limiter,
+        log,
+        ecs: (region) => once(`ecs:${region}`, () => guardOpenApi(new Ecs(configOf(settings, "ecs", region)), "ecs", limiter, log)),
+        ram: () => once("ram", () => guardOpenApi(new Ram(configOf(settings, "ram", settings.region)), "ram", limiter, log)),
+        kms: (region) =>
+            once(`kms:${region}`, () => {
+                const c = configOf(settings, "kms", region);
+                return guardKms(
+                    // The package's RPC client reads its config as a plain map (its Config model is not exported by the package).
+                    new KmsClient({ credential: settings.credential, regionId: region, endpoint: c.endpoint, protocol: settings.protocol, readTimeout: settings.timeoutMs, connectTimeout: settings.timeoutMs } as unknown as KmsConfig),
+                    limiter,
+                    log,
+                );
+            }),
+        openApi: (product, region) => once(`${product}:${region}`, () => guardOpenApi(new OpenApi(configOf(settings, product, region)), product, limiter, log)),
+    };
+}
+
+/**
+ * One RPC call through the generic OpenAPI client (Resource Sharing, STS), retried; the answer's JSON body. Regional
+ * products get `RegionId`, which names the region the call is about.
+ */
+export async function rpc(ctx: AuditContext, product: "resourcesharing" | "sts", region: string, action: string, resource: string, query: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const api = ctx.openApi(product, region);
+    const params = new $OpenApiUtil.Params({
+        action,
+        version: API_VERSIONS[product],
+        protocol: ctx.settings.protocol.toUpperCase(),
+        pathname: "/",
+        method: "POST",
+        authType: "AK",
+        style: "RPC",
+        reqBodyType: "formData",
+        bodyType: "json",
+    });
+    const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(product === "sts" ? query : { RegionId: region, ...query }) });
+    const response = await withRetries(action, resource, ctx.settings, () => api.callApi(params, request, new $dara.RuntimeOptions({})));
+    return (response.body ?? {}) as Record<string, unknown>;
+}

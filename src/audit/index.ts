@@ -1,0 +1,16 @@
+/**
+ * The audit: what an account really shares today, read only through Alibaba's official SDK packages, judged by the
+ * policy pack's rules as if it were a stack, drawn as the sharing map, and compared with what a stack declares.
+ */
+export * from "./actions";
+export { Limiter, RequestLog, auditContext, normalizeRpcError } from "./clients";
+export type { AuditContext } from "./clients";
+export * from "./model";
+export { readAccount } from "./read";
+export { auditUrn, auditView, withReceivedSnapshots } from "./view";
+export type { AuditResource } from "./view";
+export * from "./drift";
+export * from "./run";
+export * from "./render";
+export { AUDIT_USAGE, auditMain, parseAuditArgs } from "./cli";
+export type { AuditArgs, AuditIo } from "./cli";

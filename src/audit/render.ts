@@ -1,0 +1,162 @@
+/**
+ * How an audit is shown: text for people, JSON for tools, SARIF for code scanning, Mermaid for the map, and the drift.
+ * The verdicts, the map and the rules' help links are rendered by the preview's own functions.
+ */
+import type { Log, ReportingDescriptor, Result } from "sarif";
+import { renderMapText, renderMermaid, renderVerdicts, ruleHelpUri } from "../preview/render";
+import { rules } from "../rules/registry";
+import { Drift, DriftEntry } from "./drift";
+import { AuditResult } from "./run";
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+const KIND_LABEL: Readonly<Record<DriftEntry["kind"], string>> = {
+    share: "share",
+    resource: "resource",
+    target: "target",
+    imagePermission: "image permission",
+    role: "share role",
+    trustedPrincipal: "trusted principal",
+};
+
+/** One drift entry as a line: `<kind> <key>[: detail]`. */
+export const driftLine = (e: DriftEntry): string => `${KIND_LABEL[e.kind]} ${e.key}${e.detail === undefined ? "" : ` (${e.detail})`}`;
+
+/** The drift as text: what the account has that the stack does not, what the stack declares that the account lacks, what was not compared. */
+export function renderDrift(drift: Drift, source?: string): string {
+    const lines = [`Drift from the stack (${source === undefined ? "" : `${source}, `}${drift.format})`];
+    const section = (title: string, entries: readonly DriftEntry[]) => {
+        lines.push(`  ${title} (${entries.length})${entries.length === 0 ? ": none" : ":"}`);
+        entries.forEach((e) => lines.push(`    ${driftLine(e)}`));
+    };
+    section("in the account, not in the stack", drift.outsideStack);
+    section("in the stack, not in the account", drift.missingFromAccount);
+    if (drift.notCompared.length > 0) {
+        lines.push("  not compared:", ...drift.notCompared.map((n) => `    ${n}`));
+    }
+    return lines.join("\n");
+}
+
+/** What was read, in one line per kind. */
+function renderRead(result: AuditResult): string[] {
+    const { read } = result;
+    const resources = read.shares.reduce((n, s) => n + s.resources.length, 0);
+    const targets = read.shares.reduce((n, s) => n + s.targets.length, 0);
+    const permitted = read.images.filter((i) => i.accounts.length + i.groups.length > 0);
+    const grants = permitted.reduce((n, i) => n + i.accounts.length + i.groups.length, 0);
+    const lines = [
+        `Read: ${plural(read.shares.length, "resource share")} (${plural(resources, "resource")}, ${plural(targets, "target")}), ` +
+            `${plural(permitted.length, "image")} with share permissions (${plural(grants, "grant")}), ${plural(read.roles.length, "share role")}, ${plural(read.keys.length, "KMS key")}; ` +
+            `${plural(read.received.length, "share")} received`,
+    ];
+    read.notes.forEach((n) => lines.push(`  note: ${n}`));
+    return lines;
+}
+
+/** The shares other accounts share with this one. */
+function renderReceived(result: AuditResult): string[] {
+    if (result.read.received.length === 0) {
+        return ["  none"];
+    }
+    return result.read.received.map(
+        (s) => `  ${s.id}${s.name === undefined ? "" : ` "${s.name}"`} from ${s.owner ?? "(owner unknown)"} in ${s.region}: ${s.resources.map((r) => `${r.type} ${r.id}`).join(", ") || "(no resource)"}`,
+    );
+}
+
+/** The whole text report. */
+export function renderAuditText(result: AuditResult, intendedSource?: string): string {
+    const mandatory = result.verdicts.filter((v) => v.level === "mandatory").length;
+    return [
+        `alicloud-sharing audit of account ${result.accountId} (regions ${result.regions.join(", ")}; ${plural(result.requests.total, "request")}, read only, in ${(result.durationMs / 1000).toFixed(1)} s)`,
+        "",
+        ...renderRead(result),
+        "",
+        `Verdicts: ${mandatory} mandatory, ${result.verdicts.length - mandatory} advisory`,
+        renderVerdicts(result.verdicts),
+        "",
+        "Sharing map",
+        renderMapText(result.map),
+        "",
+        "Shares received",
+        ...renderReceived(result),
+        ...(result.drift === undefined ? [] : ["", renderDrift(result.drift, intendedSource)]),
+    ].join("\n");
+}
+
+/** The JSON report: what was read (as the raw resources judged), the violations, the map, the shares received, the requests, the drift. */
+export function renderAuditJson(result: AuditResult): string {
+    return JSON.stringify(
+        {
+            accountId: result.accountId,
+            regions: result.regions,
+            sharingRegions: result.read.sharingRegions,
+            requests: result.requests,
+            durationMs: result.durationMs,
+            resources: result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, region: r.providerProps.region, props: r.props })),
+            violations: result.verdicts,
+            map: result.map,
+            received: result.read.received,
+            notes: result.read.notes,
+            drift: result.drift,
+        },
+        null,
+        2,
+    );
+}
+
+/** The SARIF rule of drift results (a note each), after the registry's rules. */
+const DRIFT_RULE: ReportingDescriptor = {
+    id: "drift",
+    name: "drift",
+    shortDescription: { text: "The account differs from the stack" },
+    fullDescription: { text: "What the account shares that the stack does not declare (made outside the stack), or what the stack declares that the account lacks." },
+    defaultConfiguration: { level: "note" },
+};
+
+/** SARIF 2.1.0: one result per verdict (the rule registry as the tool's rules) and one note per drift entry; locations are the live resources' URNs. */
+export function renderAuditSarif(result: AuditResult, version: string): string {
+    const descriptors: ReportingDescriptor[] = [
+        ...rules.map((r) => ({
+            id: r.id,
+            name: r.id,
+            shortDescription: { text: r.title },
+            fullDescription: { text: r.description },
+            helpUri: ruleHelpUri(r.id),
+            defaultConfiguration: { level: r.severity === "error" ? ("error" as const) : ("warning" as const) },
+            properties: { constraints: [...r.constraints], severity: r.severity },
+        })),
+        ...(result.drift === undefined ? [] : [DRIFT_RULE]),
+    ];
+    const results: Result[] = result.verdicts.map((v) => ({
+        ruleId: v.rule ?? v.policy,
+        ...(v.rule === undefined ? {} : { ruleIndex: rules.findIndex((r) => r.id === v.rule) }),
+        level: v.level === "mandatory" ? "error" : "warning",
+        message: { text: v.message },
+        ...(v.urn === undefined ? {} : { locations: [{ logicalLocations: [{ fullyQualifiedName: v.urn, name: v.name, kind: "resource" }] }] }),
+        properties: { policy: v.policy, constraints: [...v.constraints], accountId: result.accountId, ...(v.path === undefined ? {} : { path: v.path }), ...(v.fix === undefined ? {} : { fix: v.fix }) },
+    }));
+    if (result.drift !== undefined) {
+        const entries: [string, DriftEntry][] = [
+            ...result.drift.outsideStack.map((e): [string, DriftEntry] => ["in the account, not in the stack", e]),
+            ...result.drift.missingFromAccount.map((e): [string, DriftEntry] => ["in the stack, not in the account", e]),
+        ];
+        for (const [side, e] of entries) {
+            results.push({
+                ruleId: DRIFT_RULE.id,
+                ruleIndex: rules.length,
+                level: "note",
+                message: { text: `${side}: ${driftLine(e)}` },
+                properties: { kind: e.kind, key: e.key, accountId: result.accountId },
+            });
+        }
+    }
+    const log: Log = {
+        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [{ tool: { driver: { name: "alicloud-sharing audit", version, rules: descriptors } }, results }],
+    };
+    return JSON.stringify(log, null, 2);
+}
+
+/** The sharing map as a Mermaid flowchart (the preview's). */
+export const renderAuditMermaid = (result: AuditResult): string => renderMermaid(result.map);

@@ -1,0 +1,150 @@
+/**
+ * The audit: reads what an account shares today (read only, through Alibaba's official SDK packages and the default
+ * credential chain), turns it into the raw-resource view the policy pack judges, runs every policy of the pack with
+ * the given policy config, and draws the sharing map; with an intended file, the drift from the stack.
+ */
+import * as fs from "fs";
+import { isRegionId } from "../alibaba/ids";
+import { policies } from "../policy/policies";
+import { SharingMap, sharingMap } from "../preview/map";
+import { Verdict, verdictOfFinding } from "../preview/run";
+import { apiSettings } from "../sdk/settings";
+import { TestConfig, runPolicies } from "../testing";
+import { auditContext } from "./clients";
+import { Drift, driftOf, readIntended } from "./drift";
+import { AccountRead } from "./model";
+import { readAccount } from "./read";
+import { AuditResource, auditView, withReceivedSnapshots } from "./view";
+
+/** The environment variable that points the SDK at another endpoint (`host:port`, plain HTTP): an emulator. */
+export const ENDPOINT_VARIABLE = "ALICLOUD_SHARING_ENDPOINT";
+/** The region asked for the lists of regions when none is given or configured. */
+export const DEFAULT_HOME_REGION = "cn-hangzhou";
+/** Requests in flight at once, by default. */
+export const DEFAULT_CONCURRENCY = 8;
+
+/** What to audit, and how. */
+export interface AuditOptions {
+    /** The regions to audit; none: every region the account has (ECS DescribeRegions). */
+    readonly regions?: readonly string[];
+    /** The policy config, by policy name, as `pulumi preview --policy-pack-config` takes it. */
+    readonly policyConfig?: TestConfig;
+    /** A file holding the policy config (used when `policyConfig` is not given). */
+    readonly policyConfigFile?: string;
+    /** What the stack declares: the parsed JSON of `alicloud-sharing preview --format json` or of `pulumi stack export`. */
+    readonly intended?: unknown;
+    /** A file holding it (used when `intended` is not given). */
+    readonly intendedFile?: string;
+    /** An endpoint override (`host:port`, plain HTTP) for every product and region. Defaults to `ALICLOUD_SHARING_ENDPOINT`. */
+    readonly endpoint?: string;
+    /**
+     * The environment: `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, `ALIBABA_CLOUD_SECURITY_TOKEN`
+     * (else Alibaba's default credential chain), `ALIBABA_CLOUD_REGION_ID`, `ALICLOUD_SHARING_ENDPOINT`. Defaults to `process.env`.
+     */
+    readonly env?: Readonly<Record<string, string | undefined>>;
+    /** Requests in flight at once. Defaults to 8. */
+    readonly concurrency?: number;
+    /** Per request, in milliseconds. Defaults to 30,000. */
+    readonly timeoutMs?: number;
+    /** Retries of a request. Defaults to 5. */
+    readonly maxRetries?: number;
+    /** The first backoff delay, in milliseconds. Defaults to 200. */
+    readonly retryBaseDelayMs?: number;
+}
+
+/** What the audit found. */
+export interface AuditResult {
+    readonly accountId: string;
+    /** The regions audited. */
+    readonly regions: readonly string[];
+    /** Everything read, as data. */
+    readonly read: AccountRead;
+    /** What was read, as the raw resources the pack judged. */
+    readonly resources: readonly AuditResource[];
+    /** The pack's verdicts, each from a violation's finding. */
+    readonly verdicts: readonly Verdict[];
+    readonly map: SharingMap;
+    /** The requests sent (each attempt counts), in all and by `product:Action`, and the most in flight at once. */
+    readonly requests: { readonly total: number; readonly byAction: Readonly<Record<string, number>>; readonly peakConcurrency: number };
+    /** The drift from the stack, when an intended file was given. */
+    readonly drift?: Drift;
+    /** How long the audit took, in milliseconds. */
+    readonly durationMs: number;
+    /** Of which reading the account, and judging it (view, policies, map, drift). */
+    readonly timings: { readonly readMs: number; readonly judgeMs: number };
+}
+
+/** A problem with the options or the files: the audit cannot run. */
+export class AuditSetupError extends Error {}
+
+function readJson(file: string, what: string): unknown {
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new AuditSetupError(`cannot read the ${what} ${file}: ${(e as Error).message}`);
+    }
+}
+
+/** Checks the options that need no request: regions, endpoint, concurrency. */
+function checked(options: AuditOptions, env: Readonly<Record<string, string | undefined>>): { regions: string[]; endpoint?: string; concurrency: number } {
+    const regions = [...(options.regions ?? [])];
+    const bad = regions.filter((r) => !isRegionId(r));
+    if (bad.length > 0) {
+        throw new AuditSetupError(`not a region id: ${bad.join(", ")} (a region id looks like cn-hangzhou or ap-southeast-1)`);
+    }
+    const endpoint = options.endpoint ?? (env[ENDPOINT_VARIABLE] || undefined);
+    if (endpoint !== undefined && !/^[A-Za-z0-9.-]+:[0-9]{1,5}$/.test(endpoint)) {
+        throw new AuditSetupError(`the endpoint override is host:port (plain HTTP, for an emulator), not ${endpoint}`);
+    }
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+        throw new AuditSetupError(`the concurrency is a whole number from 1 to 64, not ${concurrency}`);
+    }
+    return { regions, endpoint, concurrency };
+}
+
+/**
+ * Audits the account of the credential: reads it (throws the `AlibabaApiError` of a call that failed after its
+ * retries), judges it with every policy of the pack, draws the map and, with an intended file, the drift. Throws
+ * {@link AuditSetupError} for bad options or files, before any request.
+ */
+export async function runAudit(options: AuditOptions = {}): Promise<AuditResult> {
+    const started = Date.now();
+    const env = options.env ?? process.env;
+    const { regions, endpoint, concurrency } = checked(options, env);
+    const policyConfig = options.policyConfig ?? (options.policyConfigFile === undefined ? {} : (readJson(options.policyConfigFile, "policy config") as TestConfig));
+    const intendedDocument = options.intended ?? (options.intendedFile === undefined ? undefined : readJson(options.intendedFile, "intended file"));
+    let intended;
+    try {
+        intended = intendedDocument === undefined ? undefined : readIntended(intendedDocument);
+    } catch (e) {
+        throw new AuditSetupError((e as Error).message);
+    }
+    const home = regions[0] ?? (env.ALIBABA_CLOUD_REGION_ID || DEFAULT_HOME_REGION);
+    const settings = apiSettings({ env, region: home, endpoint, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, retryBaseDelayMs: options.retryBaseDelayMs });
+    const ctx = auditContext(settings, concurrency);
+
+    const read = await readAccount(ctx, regions);
+    const readAt = Date.now();
+    const resources = auditView(read);
+    const violations = await runPolicies(policies, resources, withReceivedSnapshots(policyConfig, read));
+    const verdicts: Verdict[] = violations.map((v) => {
+        const level = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate" ? "mandatory" : "advisory";
+        return v.finding !== undefined ? verdictOfFinding(v.policy, v.finding, level, v.urn) : { policy: v.policy, constraints: [], level, message: v.message, urn: v.urn };
+    });
+    return {
+        accountId: read.accountId,
+        regions: read.regions,
+        read,
+        resources,
+        verdicts,
+        map: sharingMap(resources, read.accountId, home),
+        requests: { total: ctx.log.total, byAction: ctx.log.byAction(), peakConcurrency: ctx.limiter.peak },
+        ...(intended === undefined ? {} : { drift: driftOf(read, intended) }),
+        durationMs: Date.now() - started,
+        timings: { readMs: readAt - started, judgeMs: Date.now() - readAt },
+    };
+}
+
+/** 0 with no mandatory violation, 1 with any (as `preview`); 2 is for an audit that could not run. */
+export const auditExitCode = (result: AuditResult): number => (result.verdicts.some((v) => v.level === "mandatory") ? 1 : 0);
