@@ -7,5 +7,8 @@ module.exports = {
     testTimeout: 60000,
     // The dynamic providers load the SDK by package name; in this repository that is the source.
     moduleNameMapper: { "^alicloud-sharing/sdk$": "<rootDir>/src/sdk" },
+    // Builds dist/ and makes the run's folder, where the packed tarball and the consumer install are shared by every
+    // test file (test/support/consumer.ts); the teardown removes the folder.
     globalSetup: "<rootDir>/test/support/globalSetup.js",
+    globalTeardown: "<rootDir>/test/support/consumer.ts",
 };
