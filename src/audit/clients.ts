@@ -145,7 +145,7 @@ export function normalizeRpcError(error: unknown): unknown {
     if (typeof code !== "string") {
         return error;
     }
-    const status = /^code: (\d{3}),/.exec(e?.message ?? "")?.[1];
+    const status = /\bcode: (\d{3}),/.exec(e?.message ?? "")?.[1];
     const statusCode = status === undefined ? undefined : Number(status);
     return {
         name: "ResponseError",
