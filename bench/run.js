@@ -1,4 +1,4 @@
-// npm run bench [-- --smoke]: overhead, scale, policy cost, import cost and preview cost, measured side by side
+// npm run bench [-- --smoke]: overhead, scale, policy cost, import cost, preview cost and audit cost, measured side by side
 // against the raw equivalents in one run, alternating, as medians and ratios. Writes bench/RESULTS.md.
 const { spawnSync } = require("child_process");
 const fs = require("fs");
@@ -188,6 +188,56 @@ function previewCost(runs) {
     rows.push({ section: "preview", what: "same, peak memory", resources: 29, raw: `${fmt(m(base), 0)} MiB`, ours: `${fmt(m(ours), 0)} MiB`, ratio: `${fmt(m(ours) / m(base))}x`, goal: "", met: true });
 }
 
+/**
+ * The audit of an emulated account (the tests' loopback emulator, which checks every request's signature): `shares`
+ * resource shares of one encrypted snapshot each, every share to the same `targets` accounts, the snapshot share role
+ * trusting them with its KMS policy, the key protected. Read through the official SDK over HTTP, judged by every policy.
+ */
+function auditCost(shares, targets) {
+    const script = `
+const { startEmulator, emptyAccount, EMULATOR_KEY_ID, EMULATOR_KEY_SECRET } = require("./test/support/emulator.ts");
+const { runAudit } = require("./dist/audit");
+const lib = require("./dist");
+(async () => {
+    const owner = "1000000000000000";
+    const em = await startEmulator();
+    const account = emptyAccount(owner);
+    account.regions = ["cn-shanghai"];
+    account.sharingRegions = ["cn-shanghai"];
+    const accounts = Array.from({ length: ${targets} }, (_, i) => String(2000000000000000 + i));
+    for (let s = 0; s < ${shares}; s++) {
+        const id = "s-bench" + String(s).padStart(8, "0");
+        em.snapshots.set(id, { snapshotId: id, regionId: "cn-shanghai", encrypted: true, kmsKeyId: "key-benchshh00001", pollsLeft: 0, willFail: false });
+        account.shares.push({ resourceShareId: "rs-bench" + s, resourceShareName: "bench-" + s, regionId: "cn-shanghai", allowExternalTargets: true, resources: [{ entityId: id, entityType: "Snapshot" }], targets: accounts.map((t) => ({ entityId: t, external: true })) });
+    }
+    const role = "AliyunECSShareEncryptSnapshotDefaultRole";
+    account.roles.set(role, { roleName: role, assumeRolePolicyDocument: lib.renderDocument(lib.trustPolicy({ accountIds: accounts })), maxSessionDuration: 3600, attached: [{ policyName: "kms", policyType: "Custom" }] });
+    account.policies.set("Custom:kms", { policyName: "kms", policyType: "Custom", defaultVersion: "v1", document: lib.renderDocument(lib.kmsSharePolicy([{ keyId: "key-benchshh00001", region: "cn-shanghai", ownerAccountId: owner }])) });
+    account.keys.set("key-benchshh00001", { keyId: "key-benchshh00001", regionId: "cn-shanghai", deletionProtection: "Enabled" });
+    em.account = account;
+    const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_KEY_SECRET };
+    const r = await runAudit({ env, endpoint: em.endpoint, regions: ["cn-shanghai"] });
+    await em.stop();
+    if (em.requests.length !== r.requests.total) throw new Error("the emulator served " + em.requests.length + " requests, the audit counted " + r.requests.total);
+    console.log(JSON.stringify({ ms: r.durationMs, readMs: r.timings.readMs, judgeMs: r.timings.judgeMs, requests: r.requests.total, resources: r.resources.length, mandatory: r.verdicts.filter((v) => v.level === "mandatory").length }));
+})().catch((e) => {
+    console.error(e.stack || e);
+    process.exit(1);
+});
+`;
+    const { json, rssMiB } = child(["-e", script], ["-r", "ts-node/register/transpile-only"]);
+    rows.push({
+        section: "audit",
+        what: `audit of an emulated account, ${shares} shares x ${targets} targets (an encrypted snapshot each): read through the SDK over HTTP, judged by every policy`,
+        resources: json.resources,
+        raw: "",
+        ours: `${fmt(json.ms, 0)} ms (read ${fmt(json.readMs, 0)} ms in ${json.requests} requests, judged ${fmt(json.judgeMs, 0)} ms; peak ${fmt(rssMiB, 0)} MiB; ${json.mandatory} mandatory violations)`,
+        ratio: "",
+        goal: "",
+        met: true,
+    });
+}
+
 function table() {
     const head = "| section | what | resources | raw / baseline | alicloud-sharing | ratio | goal | met |\n|---|---|---|---|---|---|---|---|";
     return [head, ...rows.map((r) => `| ${r.section} | ${r.what} | ${r.resources} | ${r.raw} | ${r.ours} | ${r.ratio} | ${r.goal} | ${r.goal ? (r.met ? "yes" : "NO") : ""} |`)].join("\n");
@@ -204,6 +254,7 @@ function table() {
         await stackScale([10, 100], [100, 1000]);
         importCost(1);
         previewCost(1);
+        auditCost(3, 2);
     } else {
         overhead("SharedSnapshot, 1,000 snapshots x 64 accounts, encrypted", "snapshot", 1000, 64, "resourceShare", 5, 1.15);
         overhead("SharedImage resourceShare, 200 images x 100 accounts, encrypted", "image", 200, 100, "resourceShare", 5, 1.15);
@@ -213,6 +264,7 @@ function table() {
         await stackScale([100, 1000], [1000, 10000, 100000]);
         importCost(5);
         previewCost(5);
+        auditCost(1000, 64);
     }
     const machine = `${os.cpus().length} x ${os.cpus()[0].model}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
     const out = table();
