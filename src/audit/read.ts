@@ -15,6 +15,12 @@ import { readShareRoles } from "./ram";
 import { listOwnedShares, listReceivedShares, sharingRegions } from "./resourceSharing";
 import { callerAccountId } from "./sts";
 
+/**
+ * Where Resource Sharing's own region list is asked: a region that offers it (the audit's home region may not, and a
+ * regional endpoint that does not exist cannot answer).
+ */
+export const SHARING_REGIONS_ASKED_IN = "cn-hangzhou";
+
 /** Whether a shared resource of a share is a snapshot or an image (by its exact type, else by its id). */
 const kindOf = (r: LiveShare["resources"][number]) => sharedResourceKind(r.type, r.id);
 
@@ -58,7 +64,8 @@ function keysGrantedToRoles(roles: readonly LiveRole[], accountId: string): { re
 
 /**
  * Reads the account. `regions` are the regions to audit; none means every region the account has (ECS
- * DescribeRegions). Resource Sharing is read in those of them where it is offered (its own DescribeRegions).
+ * DescribeRegions, asked in the context's region). Resource Sharing is read in those of them where it is offered (its
+ * own DescribeRegions, asked in {@link SHARING_REGIONS_ASKED_IN}).
  */
 export async function readAccount(ctx: AuditContext, regions: readonly string[] = []): Promise<AccountRead> {
     const home = ctx.settings.region;
@@ -68,7 +75,7 @@ export async function readAccount(ctx: AuditContext, regions: readonly string[] 
     const [accountId, accountRegions, offered] = await Promise.all([
         callerAccountId(ctx),
         regions.length > 0 ? Promise.resolve([...new Set(regions)]) : describeRegions(ctx, home).then((rs) => [...new Set(rs)].sort()),
-        sharingRegions(ctx, home),
+        sharingRegions(ctx, SHARING_REGIONS_ASKED_IN),
     ]);
     const withSharing = accountRegions.filter((r) => offered.includes(r));
     const notes = accountRegions

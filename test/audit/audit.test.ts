@@ -183,7 +183,11 @@ describe("requests", () => {
         const result = await audit({ regions: ["cn-beijing"] });
         expect(result.regions).toEqual(["cn-beijing"]);
         expect(sent("DescribeRegions", API_VERSIONS.ecs)).toEqual([]);
-        const regional = emulator.requests.filter((r) => r.params.Version === API_VERSIONS.ecs || r.params.Version === API_VERSIONS.resourcesharing).map((r) => r.params.RegionId);
+        // Resource Sharing's region list is asked where it is surely offered.
+        expect(sent("DescribeRegions", API_VERSIONS.resourcesharing).map((r) => r.params.RegionId)).toEqual(["cn-hangzhou"]);
+        const regional = emulator.requests
+            .filter((r) => r.params.Version === API_VERSIONS.ecs || (r.params.Version === API_VERSIONS.resourcesharing && r.action !== "DescribeRegions"))
+            .map((r) => r.params.RegionId);
         expect(new Set(regional)).toEqual(new Set(["cn-beijing"]));
         // The image role is global: the keys it is granted are read in their own regions.
         expect(sent("DescribeKey").map((r) => `${r.params.RegionId} ${r.params.KeyId}`)).toEqual(["cn-beijing key-bjs6golden0001", "cn-shanghai key-shh6backup0001", "cn-shanghai key-shh6golden0001"]);

@@ -40,6 +40,7 @@ export const TRUNCATED_200: Fault = { kind: "truncated200" };
 export const RESET: Fault = { kind: "reset" };
 export const ECHO: Fault = { kind: "echo" };
 
+/** A snapshot the emulator holds: a copy in progress (polls left, whether it fails), or one of an audit fixture. */
 export interface EmulatedSnapshot {
     snapshotId: string;
     regionId: string;
@@ -54,6 +55,7 @@ export interface EmulatedSnapshot {
     snapshotName?: string;
 }
 
+/** An invitation to a resource share, as the sharee lists it. */
 export interface EmulatedInvitation {
     invitationId: string;
     resourceShareId: string;
@@ -96,6 +98,7 @@ export interface EmulatedImage {
     shareGroups?: string[];
 }
 
+/** A RAM role of the emulated account, with the policies attached to it. */
 export interface EmulatedRole {
     roleName: string;
     assumeRolePolicyDocument: string;
@@ -104,6 +107,7 @@ export interface EmulatedRole {
     attached: { policyName: string; policyType: "Custom" | "System" }[];
 }
 
+/** A RAM policy of the emulated account: its default version's document. */
 export interface EmulatedPolicy {
     policyName: string;
     policyType: "Custom" | "System";
@@ -111,6 +115,7 @@ export interface EmulatedPolicy {
     document: string;
 }
 
+/** A KMS key of the emulated account. */
 export interface EmulatedKey {
     keyId: string;
     regionId: string;
