@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { at, AccessIntent, CopyIntent, DiskIntent, ExemptionIntent, KeyIntent, RoleIntent, ShareIntent } from "../src/intent";
+import { at, AccessIntent, Located, CopyIntent, DiskIntent, ExemptionIntent, KeyIntent, RoleIntent, ShareIntent } from "../src/intent";
 import { kmsSharePolicy, renderDocument, shareeImageAccessPolicy, trustPolicy } from "../src/ram";
 import { CONSTRAINT_IDS } from "../src/alibaba/constraints";
 import { COMPONENT_NAMES, formatFinding, judge, judgedBy, POLICY_KINDS, POLICY_NAMES, reasonOf, ruleContext, rules, rulesJudgedBy, RuleSubjects, SubjectKind } from "../src/rules";
@@ -82,6 +82,20 @@ const exemption = (overrides: Partial<ExemptionIntent> = {}): ExemptionIntent =>
     ...overrides,
 });
 const allowList = { allowedRecipients: { accountIds: [A], resourceDirectoryIds: ["rd-abc"], folderPathPrefixes: ["rd-abc/r-def/fd-ghi"] } };
+
+/** A copy of a subject with one located value (found by identity) replaced. */
+function replaceLocated(value: unknown, target: unknown, replacement: unknown): unknown {
+    if (value === target) {
+        return replacement;
+    }
+    if (Array.isArray(value)) {
+        return value.map((v) => replaceLocated(v, target, replacement));
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceLocated(v, target, replacement)]));
+    }
+    return value;
+}
 
 type Case = { [K in SubjectKind]: { kind: K; passing: RuleSubjects[K]; failing: RuleSubjects[K]; expected: [string, string][]; context?: Parameters<typeof ruleContext>[0] } }[SubjectKind];
 
@@ -221,6 +235,13 @@ Object.assign(cases, {
         expected: [["role-documents-known", "trustPolicy"], ["role-documents-known", "kmsPolicy"]],
         context: { failClosedOnUnknown: true },
     },
+    "values-known": {
+        kind: "share",
+        passing: share(),
+        failing: share({ resourceType: at<string>("resourceType", undefined), shareName: at<string>("shareName", undefined) }),
+        expected: [["values-known", "shareName"], ["values-known", "resourceType"]],
+        context: { failClosedOnUnknown: true },
+    },
     "exemption-valid": {
         kind: "exemption",
         passing: exemption(),
@@ -278,6 +299,32 @@ describe("the registry", () => {
     test("every policy of the matrix judges at least one rule", () => {
         expect(POLICY_NAMES.filter((p) => rulesJudgedBy(p).length === 0)).toEqual([]);
     });
+    test("S6, derived from the rules' own inputs: each value a rule reads, unknown, is a values-known finding at its place when failing closed, and nothing otherwise", () => {
+        /** Rules whose only read is a value that is unknown by construction (whether an image copy is encrypted). */
+        const unknownOnly: Record<string, { kind: SubjectKind; subject: unknown; path: string }> = {
+            "image-service-key": { kind: "share", subject: image({ encryption: { kind: "unknown", path: "copy.encrypted" } }), path: "copy.encrypted" },
+            "snapshot-service-key": { kind: "share", subject: share({ encryption: { kind: "unknown", path: "copy.encrypted" } }), path: "copy.encrypted" },
+        };
+        const covered: string[] = [];
+        for (const rule of rules.filter((r) => r.reads !== undefined)) {
+            const c = cases[rule.id];
+            const reads = [c.passing, c.failing].flatMap((subject) => (rule.reads as (s: unknown) => readonly Located<unknown>[])(subject).map((read) => ({ subject, read })));
+            for (const { subject, read } of reads.filter((r) => r.read.value !== undefined)) {
+                const unknownSubject = replaceLocated(subject, read, { ...read, value: undefined });
+                const closed = judge(c.kind, unknownSubject as never, ruleContext({ ...c.context, failClosedOnUnknown: true }));
+                expect([rule.id, closed.filter((f) => f.ruleId === "values-known").map((f) => f.path)]).toEqual([rule.id, expect.arrayContaining([read.path])]);
+                const open = judge(c.kind, unknownSubject as never, ruleContext({ ...c.context, failClosedOnUnknown: false }));
+                expect(open.filter((f) => f.constraints.includes("S6"))).toEqual([]);
+                covered.push(rule.id);
+            }
+            const special = unknownOnly[rule.id];
+            if (special !== undefined) {
+                expect(judge(special.kind, special.subject as never, ruleContext({ failClosedOnUnknown: true })).filter((f) => f.ruleId === "values-known").map((f) => f.path)).toEqual([special.path]);
+                covered.push(rule.id);
+            }
+        }
+        expect([...new Set(covered)].sort()).toEqual(rules.filter((r) => r.reads !== undefined).map((r) => r.id).sort());
+    });
     test("a bare folder id (as a SharedTarget holds it) is allowed when it ends an allowed path", () => {
         const bare = share({ targets: [at("targetId", "fd-ghi"), at("targetId", "fd-def")], targetsAreSharingIds: true });
         expect(judge("share", bare, ruleContext(allowList)).map((f) => [f.ruleId, f.message])).toEqual([["recipients-allowed", '"fd-def" is not an allowed recipient.']]);
@@ -292,14 +339,22 @@ describe("the registry", () => {
         const unknown = share({ targets: [at<string>("accountIds[0]", undefined)], resources: [at<string>("snapshotIds[0]", undefined)], ownerAccountId: at<string>("ownerAccountId", undefined), region: at<string>("region", undefined) });
         expect(judge("share", unknown)).toEqual([]);
     });
-    test("no rule throws on odd values, whatever they are", () =>
-        fc.assert(
-            fc.property(fc.array(fc.anything(), { maxLength: 5 }), fc.anything(), fc.anything(), (targets, resource, doc) => {
-                judge("share", share({ targets: targets.map((t, i) => at(`accountIds[${i}]`, t as string)), resources: [at("snapshotIds[0]", resource as string)] }));
-                judge("share", image({ copyToRegions: [at("copyToRegions[0]", resource as string)] }));
-                judge("role", role({ trustPolicy: at("trustPolicy", doc), kmsPolicy: at("kmsPolicy", doc) }));
-                judge("access", access({ policy: at("policyDocument", doc) }));
-                return true;
-            }),
-        ));
+    test("no rule throws on odd values, whatever they are; on plain JSON values each rule judges rather than falls back", () => {
+        const plain = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.json());
+        const context = ruleContext({ failClosedOnUnknown: true, accountSites: { [OWNER]: "china" }, ...allowList, resourceDirectoryAccountIds: [] });
+        const all = (targets: unknown[], value: unknown, doc: unknown) => {
+            const v = value as string;
+            return [
+                ...judge("share", share({ targets: targets.map((t, i) => at(`accountIds[${i}]`, t as string)), resources: [at("snapshotIds[0]", v)], region: at("region", v), shareName: at("shareName", v), resourceType: at("resourceType", v), allowExternalTargets: at("accountsInResourceDirectory", value as boolean) }), context),
+                ...judge("share", image({ copyToRegions: [at("copyToRegions[0]", v)], copyKeyIds: { "cn-beijing": at("copyKmsKeyIds.cn-beijing", v) } }), context),
+                ...judge("role", role({ roleName: at("roleName", v), trustPolicy: at("trustPolicy", doc), kmsPolicy: at("kmsPolicy", doc), attachedKmsPolicies: [at("k", doc)], expectedTargets: [v], systemPolicies: [at("p", v)], maxSessionDuration: at("m", value as number), otherDefinitions: [v] }), context),
+                ...judge("disk", disk({ snapshotId: at("snapshotId", v), category: at("category", v), kmsKeyId: at("kmsKeyId", v) }), context),
+                ...judge("key", key({ deletionProtection: at("deletionProtection", v) }), context),
+                ...judge("access", access({ principals: [at("userNames[0]", v)], policy: at("policyDocument", doc) }), context),
+                ...judge("exemption", exemption({ rules: [at("r", v)], reason: at("reason", v), expires: at("expires", v) }), context),
+            ];
+        };
+        fc.assert(fc.property(fc.array(plain, { maxLength: 5 }), plain, plain, (targets, value, doc) => all(targets, value, doc).every((f) => f.path !== "(value)")));
+        fc.assert(fc.property(fc.array(fc.anything(), { maxLength: 5 }), fc.anything({ withObjectString: true, withNullPrototype: true }), fc.anything(), (targets, value, doc) => Array.isArray(all(targets, value, doc))));
+    });
 });

@@ -17,9 +17,10 @@ export interface Located<T> {
 /** How the shared resources are grant-ed: a resource share, or one image permission per account (images only). */
 export type GrantMethod = "resourceShare" | "imagePermission";
 
-/** How the shared resources are protected. */
+/** How the shared resources are protected; `unknown` while a value that decides it is unknown at preview. */
 export type Encryption =
     | { readonly kind: "none" }
+    | { readonly kind: "unknown"; readonly path: string }
     | { readonly kind: "serviceKey"; readonly path: string }
     | { readonly kind: "customerKey"; readonly keyId: Located<string>; readonly keyRegion: Located<string> };
 

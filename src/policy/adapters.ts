@@ -63,7 +63,10 @@ export function roleFields(role: RawResource): { roleName: Located<string>; trus
 export function roleIntentOf(role: RawResource): RoleIntent | undefined {
     const { roleName, trust } = roleFields(role);
     const kind = shareRoleKind(roleName.value);
-    if (kind === undefined && (trust.value === undefined || !analyzeTrustPolicy(trust.value).mentionsEcs)) {
+    const trustsEcs = trust.value === undefined ? undefined : analyzeTrustPolicy(trust.value).mentionsEcs;
+    // A role whose name and trust are both unknown may be a share role: judged (and S6-reported), not skipped.
+    const unknowable = roleName.value === undefined && trust.value === undefined;
+    if (kind === undefined && trustsEcs !== true && !unknowable) {
         return undefined;
     }
     const duration = role.props.maxSessionDuration;
@@ -71,7 +74,7 @@ export function roleIntentOf(role: RawResource): RoleIntent | undefined {
         kind,
         roleName,
         trustPolicy: trust,
-        maxSessionDuration: at("maxSessionDuration", typeof duration === "number" ? duration : undefined),
+        ...(duration === undefined || duration === null ? {} : { maxSessionDuration: at("maxSessionDuration", typeof duration === "number" ? duration : undefined) }),
     };
 }
 
@@ -81,15 +84,17 @@ export function roleSubjects(role: RawResource): Subject[] {
     return intent === undefined ? [] : [{ kind: "role", subject: intent, urn: role.urn, name: role.name, type: role.type }];
 }
 
-/** ram.RolePolicyAttachment: a system policy on a share role. */
+/** ram.RolePolicyAttachment: a system policy on a share role (or on a role whose name is unknown, which may be one). */
 export function attachmentSubjects(attachment: RawResource): Subject[] {
-    const kind = shareRoleKind(attachment.props.roleName);
-    if (kind === undefined || attachment.props.policyType !== "System") {
+    const roleName = locatedString("roleName", attachment.props.roleName);
+    const kind = shareRoleKind(roleName.value);
+    const system = attachment.props.policyType === "System" || isUnknown(attachment.props.policyType);
+    if (!system || (kind === undefined && roleName.value !== undefined)) {
         return [];
     }
     return [{
         kind: "role",
-        subject: { kind, roleName: at("roleName", SHARE_ROLE_NAME[kind]), systemPolicies: [locatedString("policyName", attachment.props.policyName)] },
+        subject: { kind, roleName: kind === undefined ? roleName : at("roleName", SHARE_ROLE_NAME[kind]), systemPolicies: [locatedString("policyName", attachment.props.policyName)] },
         urn: attachment.urn,
         name: attachment.name,
         type: attachment.type,
@@ -211,15 +216,19 @@ export function diskSubjects(disk: RawResource, settings: PolicySettings): Subje
 
 /** ecs.Image made from snapshots (its `snapshotId`, or the snapshots of its disk device mappings) shared with the account (C10). */
 export function imageSourceSubjects(image: RawResource, settings: PolicySettings): Subject[] {
-    const mappings = rawList(image.props.diskDeviceMappings) ?? [];
+    const mappings = isUnknown(image.props.diskDeviceMappings) ? [undefined] : (rawList(image.props.diskDeviceMappings) ?? []);
+    // An unknown snapshot made by another resource of the stack was not received from another account: not judged.
+    const fromStack = (image.propertyDependencies.snapshotId ?? []).length > 0 || (image.propertyDependencies.diskDeviceMappings ?? []).length > 0;
     const sources: Located<string>[] = [
         ...(image.props.snapshotId === undefined ? [] : [locatedString("snapshotId", image.props.snapshotId)]),
         ...mappings.flatMap((m, i) =>
-            typeof m === "object" && m !== null && (m as Record<string, unknown>).snapshotId !== undefined
-                ? [locatedString(`diskDeviceMappings[${i}].snapshotId`, (m as Record<string, unknown>).snapshotId)]
-                : [],
+            m === undefined || isUnknown(m)
+                ? [at<string>(`diskDeviceMappings[${i}]`, undefined)]
+                : typeof m === "object" && m !== null && (m as Record<string, unknown>).snapshotId !== undefined
+                  ? [locatedString(`diskDeviceMappings[${i}].snapshotId`, (m as Record<string, unknown>).snapshotId)]
+                  : [],
         ),
-    ];
+    ].filter((s) => s.value !== undefined || !fromStack);
     return sources.map((snapshotId) => ({
         kind: "imageSource" as const,
         subject: { snapshotId, sharedWithThisAccount: settings.receivedSnapshots.some((r) => r.snapshotId === snapshotId.value) },

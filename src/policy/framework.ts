@@ -6,7 +6,7 @@
 import type { EnforcementLevel, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { at } from "../intent/model";
 import { PolicyName } from "../rules/enforcement";
-import { findingsOf, judgeWith, rulesJudgedBy } from "../rules/registry";
+import { judgeWith, rulesJudgedBy } from "../rules/registry";
 import { exemptionValid } from "../rules/organization";
 import { redactFinding } from "../rules/redact";
 import { AnyRule, Finding, FindingSubject, Rule, RuleSubjects, SubjectKind, formatFinding } from "../rules/types";
@@ -106,7 +106,7 @@ export function reportFindings(policy: string, rules: readonly AnyRule[], subjec
     for (const s of subjects) {
         const selected = rules.filter((r) => r.subject === s.kind && (s.only === undefined || s.only.includes(r.id))) as unknown as Rule<typeof s.kind>[];
         const about: FindingSubject = { type: s.type, name: s.name, urn: s.urn };
-        const found = selected.flatMap((rule) => findingsOf(rule as unknown as AnyRule, rule.check(s.subject as never, settings.context), about)).map((f) => redactFinding(f, secrets));
+        const found = judgeWith(selected, s.subject as never, settings.context, about).map((f) => redactFinding(f, secrets));
         for (const finding of found) {
             const exemption = matchingExemption(settings.exemptions, s.urn, s.name, finding);
             if (exemption !== undefined && exemption.expires >= settings.context.today) {

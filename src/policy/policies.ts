@@ -179,7 +179,7 @@ export const shareContentsPolicy = sharingStackPolicy({
                         resources: share.items.map((i) => at(`${i.via.name}.resourceId`, i.id.value)),
                         targets: share.targets.map((t) => at(`${t.via.name}.targetId`, t.value.value)),
                         targetsAreSharingIds: true,
-                        allowExternalTargets: share.share === undefined || isUnknown(external) ? undefined : at("allowExternalTargets", external === true),
+                        allowExternalTargets: share.share === undefined ? undefined : at("allowExternalTargets", isUnknown(external) ? undefined : external === true),
                     }),
                     via,
                 ),
@@ -197,7 +197,12 @@ function shareEncryption(share: StackShare) {
     const kind = share.kind;
     const dependsOnRole = kind !== undefined && share.roleDependencies.has(kind);
     const encryptions = share.items.map((item) => encryptionOf(item, dependsOnRole));
-    return encryptions.find((e) => e.kind === "serviceKey") ?? encryptions.find((e) => e.kind === "customerKey") ?? ({ kind: "none" } as const);
+    return (
+        encryptions.find((e) => e.kind === "serviceKey") ??
+        encryptions.find((e) => e.kind === "unknown") ??
+        encryptions.find((e) => e.kind === "customerKey") ??
+        ({ kind: "none" } as const)
+    );
 }
 
 /** What the encrypted shares of one owner account and kind need of its share role: whom to trust, which keys, and where to report. */

@@ -259,6 +259,10 @@ export function encryptionOf(item: StackSharedItem, roleDependency: boolean): En
         if (source.props.encrypted === true) {
             return { kind: "serviceKey", path: "encrypted" };
         }
+        if (isUnknown(source.props.encrypted) && !roleDependency) {
+            // Encrypted or not, with which key: decided only at deploy time (S6).
+            return { kind: "unknown", path: `${source.name}.encrypted` };
+        }
     }
     return roleDependency ? { kind: "customerKey", keyId: at<string>("kmsKeyId", undefined), keyRegion: at<string>("region", undefined) } : { kind: "none" };
 }

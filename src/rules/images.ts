@@ -1,8 +1,8 @@
 /** Rules on custom-image shares (C17–C23, C26). */
 import { isRegionId } from "../alibaba/ids";
 import { DEFAULT_LIMITS, IMAGE_SHARE_ACCOUNTS_PER_CALL } from "../alibaba/limits";
-import type { ShareIntent } from "../intent/model";
-import { defineRule, Problem } from "./types";
+import { at, ShareIntent } from "../intent/model";
+import { defineRule, Problem, showValue, quoteValue } from "./types";
 import { accountTargets, knownTargets } from "./targets";
 
 const isImage = (intent: ShareIntent): boolean => intent.kind === "image";
@@ -53,7 +53,7 @@ export const imageCopyRegions = defineRule({
                 continue;
             }
             if (!isRegionId(r.value)) {
-                problems.push({ path: r.path, message: `${JSON.stringify(r.value)} is not a region id.`, fix: "Give region ids such as cn-shanghai." });
+                problems.push({ path: r.path, message: `${quoteValue(r.value)} is not a region id.`, fix: "Give region ids such as cn-shanghai." });
             } else if (r.value === intent.region.value) {
                 problems.push({ path: r.path, message: `${r.value} is the region the images are already in.`, fix: "List only other regions." });
             } else if (seen.has(r.value)) {
@@ -84,6 +84,7 @@ export const encryptedImageRegion = defineRule({
         "The region judged is the region the share is made in: a component's `region` or its provider's, a raw resource's provider's.",
     subject: "share",
     enforcement: { components: ["SharedImage"], policies: ["sharing-encrypted-images"] },
+    reads: (intent) => (isImage(intent) && isEncrypted(intent) ? [intent.region, ...intent.copyToRegions] : []),
     check: (intent, { limits }) => {
         if (!isImage(intent) || !isEncrypted(intent)) {
             return [];
@@ -92,7 +93,7 @@ export const encryptedImageRegion = defineRule({
             .filter((r) => r.value !== undefined && !limits.encryptedImageRegions.includes(r.value))
             .map((r) => ({
                 path: r.path,
-                message: `encrypted images cannot be shared in ${r.value}; they can in ${limits.encryptedImageRegions.join(", ")}.`,
+                message: `encrypted images cannot be shared in ${showValue(r.value)}; they can in ${limits.encryptedImageRegions.join(", ")}.`,
                 fix: "Share from one of those regions (copy the image there), or share an unencrypted image.",
             }));
     },
@@ -106,6 +107,7 @@ export const imageServiceKey = defineRule({
     description: "Since 2025-07-01 an image encrypted with the service key cannot be shared: only customer-managed keys.",
     subject: "share",
     enforcement: { components: ["SharedImage"], policies: ["sharing-encrypted-images"] },
+    reads: (intent) => (isImage(intent) && intent.encryption.kind === "unknown" ? [at<string>(intent.encryption.path, undefined)] : []),
     check: (intent) =>
         isImage(intent) && intent.encryption.kind === "serviceKey"
             ? [{

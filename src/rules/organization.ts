@@ -4,10 +4,10 @@
  */
 import { isAccountId, isResourceDirectoryId, parseFolderPath } from "../alibaba/ids";
 import { RESOURCE_SHARE_ITEMS_PER_CALL } from "../alibaba/limits";
-import type { ShareIntent } from "../intent/model";
+import type { Located, ShareIntent } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
 import { POLICY_NAMES, RECIPIENT_COMPONENTS, SHARE_COMPONENTS } from "./enforcement";
-import { AllowedRecipients, defineRule, Problem } from "./types";
+import { AllowedRecipients, defineRule, Problem, quoteValue, showValue } from "./types";
 
 /** An allow-list indexed for lookups by key: every check is a set lookup, whatever the list's size. */
 interface AllowIndex {
@@ -37,6 +37,9 @@ function allowIndex(allowed: AllowedRecipients): AllowIndex {
 
 /** Whether an allow-list admits a recipient: an account, a directory, a folder path, or a bare folder id. */
 export function isAllowedRecipient(recipient: string, allowed: AllowedRecipients): boolean {
+    if (typeof recipient !== "string") {
+        return false;
+    }
     const index = allowIndex(allowed);
     // A trust policy's folder pattern ends with `*`.
     const pattern = recipient.endsWith("*") ? recipient.slice(0, -1).replace(/\/$/, "") : recipient;
@@ -78,7 +81,7 @@ export const recipientsAllowed = defineRule({
             ? []
             : intent.targets
                   .filter((t) => t.value !== undefined && !isAllowedRecipient(t.value, allowedRecipients))
-                  .map((t) => ({ path: t.path, message: `${JSON.stringify(t.value)} is not an allowed recipient.`, fix: allowFix })),
+                  .map((t) => ({ path: t.path, message: `${quoteValue(t.value)} is not an allowed recipient.`, fix: allowFix })),
 });
 
 export const trustedPrincipalsAllowed = defineRule({
@@ -96,7 +99,7 @@ export const trustedPrincipalsAllowed = defineRule({
         const trust = analyzeTrustPolicy(role.trustPolicy.value);
         return [...trust.accountIds, ...trust.directoryIds, ...trust.folderPathPatterns]
             .filter((p) => !isAllowedRecipient(p, allowedRecipients))
-            .map((p) => ({ path: role.trustPolicy!.path, message: `the role trusts ${JSON.stringify(p)}, which is not an allowed recipient.`, fix: allowFix }));
+            .map((p) => ({ path: role.trustPolicy!.path, message: `the role trusts ${quoteValue(p)}, which is not an allowed recipient.`, fix: allowFix }));
     },
 });
 
@@ -120,6 +123,43 @@ export const recipientsKnown = defineRule({
                   .map((t) => ({ path: t.path, message: "the recipient is not known at preview, so it cannot be checked.", fix: "Give the recipient as a plain value, or exempt the resource with a reason and an expiry." }))
             : [],
 });
+
+/**
+ * S6 for every rule's inputs: the registry runs it for each rule that declares the values it `reads`, on every subject
+ * kind, when failing closed. Its own check never runs on a subject: the registry calls `unknownReads`.
+ */
+export const valuesKnown = defineRule({
+    id: "values-known",
+    constraints: ["S6"],
+    severity: "error",
+    title: "Values a rule needs, unknown at preview, are not assumed safe",
+    description:
+        "Each rule names the values it needs (a role's name, a key's deletion protection, whether an image copy is encrypted, a disk's " +
+        "category and key, a share's external-targets switch, a resource type…). One that is only known after deployment cannot be " +
+        "judged; the policy pack reports it instead of skipping the check (configurable: `failClosedOnUnknown: false`). Recipients and RAM " +
+        "documents have rules of their own (recipients-known, role-documents-known).",
+    subject: "share",
+    enforcement: {
+        components: { reason: "the components check values unknown at construction when they are known, at deploy time" },
+        policies: POLICY_NAMES,
+    },
+    check: () => [],
+});
+
+/** The `values-known` problems of a rule on a subject: each value the rule reads that is unknown, once per place. */
+export function unknownReads<S>(reads: ((subject: S) => readonly Located<unknown>[]) | undefined, subject: S, ruleId: string): Problem[] {
+    if (reads === undefined) {
+        return [];
+    }
+    const seen = new Set<string>();
+    return reads(subject)
+        .filter((v) => v.value === undefined && !seen.has(v.path) && (seen.add(v.path), true))
+        .map((v) => ({
+            path: v.path,
+            message: `${v.path} is not known at preview, so rule ${ruleId} cannot judge it.`,
+            fix: "Give the value as a plain value, or exempt the resource with a reason and an expiry (S7).",
+        }));
+}
 
 export const roleDocumentsKnown = defineRule({
     id: "role-documents-known",
@@ -168,9 +208,11 @@ export const shareRoleSystemPolicy = defineRule({
         "pages suggested for the service key, no longer shareable since C20) grants every key of the account.",
     subject: "role",
     enforcement: { components: { reason: "the components attach only the custom KMS policy to a share role" }, policies: ["sharing-share-role-attachment"] },
+    // A System policy attached to a role whose name is unknown may be on a share role.
+    reads: (role) => ((role.systemPolicies ?? []).length > 0 ? [role.roleName, ...(role.systemPolicies ?? [])] : []),
     check: (role) =>
         (role.systemPolicies ?? [])
-            .filter((p) => p.value !== undefined)
+            .filter((p) => p.value !== undefined && role.roleName.value !== undefined)
             .map((p) => ({
                 path: p.path,
                 message: `system policy ${p.value} is attached to share role ${role.roleName.value ?? ""}: it grants far more than the key being shared.`,
@@ -188,11 +230,12 @@ export const sharedKeyProtected = defineRule({
         "follows keys from resource shares, image permissions and the share roles' KMS policies to the KMS keys of the stack.",
     subject: "key",
     enforcement: { components: { reason: "the components do not manage KMS keys; the pack judges the keys of a stack" }, policies: ["sharing-shared-keys"] },
+    reads: (key) => [key.deletionProtection],
     check: (key) =>
         key.deletionProtection.value !== undefined && key.deletionProtection.value !== "Enabled"
             ? [{
                   path: key.deletionProtection.path,
-                  message: `KMS key ${key.keyId.value ?? ""} protects shared ${key.sharedResources.join(", ")} but its deletion protection is ${JSON.stringify(key.deletionProtection.value)}.`,
+                  message: `KMS key ${key.keyId.value ?? ""} protects shared ${key.sharedResources.join(", ")} but its deletion protection is ${quoteValue(key.deletionProtection.value)}.`,
                   fix: 'Set `deletionProtection: "Enabled"` on the key.',
               }]
             : [],
@@ -219,14 +262,14 @@ export const exemptionValid = defineRule({
             problems.push({ path: e.rules[0]?.path ?? e.resource.path, message: "the exemption names no rule.", fix: "List the rule ids or constraint ids it lifts." });
         }
         if (typeof e.reason.value !== "string" || e.reason.value.trim().length < 10) {
-            problems.push({ path: e.reason.path, message: `the reason ${JSON.stringify(e.reason.value ?? "")} is shorter than 10 characters.`, fix: "Say why the exemption is needed." });
+            problems.push({ path: e.reason.path, message: `the reason ${quoteValue(e.reason.value ?? "")} is shorter than 10 characters.`, fix: "Say why the exemption is needed." });
         }
         if (typeof e.expires.value !== "string" || !DATE.test(e.expires.value)) {
-            problems.push({ path: e.expires.path, message: `expiry ${JSON.stringify(e.expires.value ?? "")} is not a date (YYYY-MM-DD).`, fix: "Give the date the exemption ends." });
+            problems.push({ path: e.expires.path, message: `expiry ${quoteValue(e.expires.value ?? "")} is not a date (YYYY-MM-DD).`, fix: "Give the date the exemption ends." });
         } else if (e.expires.value < today) {
             problems.push({
                 path: e.expires.path,
-                message: `the exemption of ${e.resource.value} from ${e.rules.map((r) => r.value).join(", ")} expired on ${e.expires.value}; it no longer applies.`,
+                message: `the exemption of ${e.resource.value} from ${e.rules.map((r) => showValue(r.value)).join(", ")} expired on ${e.expires.value}; it no longer applies.`,
                 fix: "Fix the resource, or renew the exemption with a new date and reason.",
             });
         }

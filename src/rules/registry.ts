@@ -11,6 +11,8 @@ import {
     recipientsKnown,
     roleDocumentsKnown,
     sharedKeyProtected,
+    unknownReads,
+    valuesKnown,
     shareRolePresent,
     shareRoleSystemPolicy,
     trustedPrincipalsAllowed,
@@ -88,6 +90,7 @@ export const rules: readonly AnyRule[] = Object.freeze([
     trustedPrincipalsAllowed,
     recipientsKnown,
     roleDocumentsKnown,
+    valuesKnown,
     exemptionValid,
 ]);
 
@@ -129,9 +132,34 @@ export function findingsOf(rule: AnyRule, problems: readonly Problem[], subject?
     }));
 }
 
-/** Runs the given rules (all of one subject kind) on a subject. */
-export function judgeWith<K extends SubjectKind>(selected: readonly Rule<K>[], subject: RuleSubjects[K], context: RuleContext): Finding[] {
-    return selected.flatMap((rule) => findingsOf(rule as unknown as AnyRule, rule.check(subject, context)));
+/**
+ * Runs the given rules (all of one subject kind) on a subject. Failing closed (S6), a value a rule reads that is unknown
+ * is a `values-known` finding, unless an S6 rule of its own already reported that place.
+ */
+export function judgeWith<K extends SubjectKind>(selected: readonly Rule<K>[], subject: RuleSubjects[K], context: RuleContext, about?: FindingSubject): Finding[] {
+    const findings = selected.flatMap((rule) => findingsOf(rule as unknown as AnyRule, checkSafely(rule, subject, context), about));
+    if (!context.failClosedOnUnknown) {
+        return findings;
+    }
+    const reported = new Set(findings.filter((f) => f.constraints.includes("S6")).map((f) => f.path));
+    const unknown = selected.flatMap((rule) => unknownReads(rule.reads, subject, rule.id)).filter((p) => !reported.has(p.path) && (reported.add(p.path), true));
+    return [...findings, ...findingsOf(valuesKnown, unknown, about)];
+}
+
+/**
+ * A rule's check, which never throws: a value in a form no rule expects (an object where an id belongs, a cyclic
+ * document) is a finding of that rule, failing closed, rather than a crash of the component or the policy.
+ */
+function checkSafely<K extends SubjectKind>(rule: Rule<K>, subject: RuleSubjects[K], context: RuleContext): readonly Problem[] {
+    try {
+        return rule.check(subject, context);
+    } catch (e) {
+        return [{
+            path: "(value)",
+            message: `a value is not in a form this rule can read (${e instanceof Error ? e.message : "unknown error"}), so it cannot be proven valid.`,
+            fix: "Give plain strings, numbers and lists where the arguments or properties take them.",
+        }];
+    }
 }
 
 /** Runs every rule for a subject and returns all findings, errors and warnings, in rule order. */

@@ -6,10 +6,10 @@ import { KMS_KEY_ACTIONS, KMS_LIST_ACTION, RESOURCE_KINDS, SHARE_ROLE_NAME } fro
 import { analyzePermissionPolicy, analyzeTrustPolicy } from "../ram/analyze";
 import { documentBytes } from "../ram/documents";
 import { RECIPIENT_COMPONENTS } from "./enforcement";
-import { defineRule, Problem } from "./types";
+import { defineRule, Problem, quoteValue, showValue } from "./types";
 
-const list = (values: readonly string[]): string => values.join(", ");
-const quote = (v: unknown): string => JSON.stringify(v);
+const list = (values: readonly unknown[]): string => values.map(showValue).join(", ");
+const quote = quoteValue;
 
 export const shareRoleName = defineRule({
     id: "share-role-name",
@@ -22,6 +22,7 @@ export const shareRoleName = defineRule({
         'EncryptedShareRole takes the kind as `resourceKind`, exactly `"snapshot"` or `"image"`.',
     subject: "role",
     enforcement: { components: ["EncryptedShareRole"], policies: ["sharing-share-role"] },
+    reads: (role) => [role.roleName],
     check: (role) => {
         const problems: Problem[] = [];
         const given = role.resourceKind;
@@ -226,7 +227,8 @@ export const kmsGrantsComplete = defineRule({
  * A principal as Resource Sharing names it: an account, a directory, or the last folder of a path (a trust policy's
  * folder pattern loses its `*`). Recipients and trusted principals are compared in this form.
  */
-function sharingId(principal: string): string {
+function sharingId(value: unknown): string {
+    const principal = showValue(value);
     const path = principal.endsWith("*") ? principal.slice(0, -1) : principal;
     return resourceSharingTargetId(path.endsWith("/") ? path.slice(0, -1) : path);
 }
@@ -292,13 +294,14 @@ export const ramDocumentLimits = defineRule({
         "(`minRoleSessionSeconds`, `maxRoleSessionSeconds`).",
     subject: "role",
     enforcement: { components: ["EncryptedShareRole"], policies: ["sharing-share-role", "sharing-share-roles"] },
+    reads: (role) => (role.maxSessionDuration === undefined ? [] : [role.maxSessionDuration]),
     check: (role, { limits }) => {
         const problems: Problem[] = [];
         for (const doc of [role.trustPolicy, role.kmsPolicy]) {
             if (doc?.value === undefined) {
                 continue;
             }
-            const text = typeof doc.value === "string" ? doc.value : JSON.stringify(doc.value);
+            const text = typeof doc.value === "string" ? doc.value : showValue(doc.value);
             const bytes = documentBytes(text ?? "");
             if (bytes > limits.maxPolicyDocumentBytes) {
                 problems.push({

@@ -1,7 +1,7 @@
 /** Rules on the sharee's side: access to shared images (C25). */
 import { SHAREE_DESCRIBE_ACTIONS, SHAREE_LAUNCH_ACTIONS } from "../alibaba/names";
 import { analyzePermissionPolicy } from "../ram/analyze";
-import { defineRule, Problem } from "./types";
+import { defineRule, Problem, quoteValue } from "./types";
 
 /** A RAM user, group or role name. */
 const RAM_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
@@ -26,8 +26,8 @@ export const shareeImageAccess = defineRule({
             problems.push({ path: "userNames", message: "no RAM user, group or role is given.", fix: "Give `userNames`, `groupNames` or `roleNames`." });
         }
         for (const p of access.principals) {
-            if (p.value !== undefined && !RAM_NAME.test(p.value)) {
-                problems.push({ path: p.path, message: `${JSON.stringify(p.value)} is not a RAM user, group or role name.`, fix: "Give the name as RAM shows it (letters, digits, `.`, `_`, `@`, `-`)." });
+            if (p.value !== undefined && !(typeof p.value === "string" && RAM_NAME.test(p.value))) {
+                problems.push({ path: p.path, message: `${quoteValue(p.value)} is not a RAM user, group or role name.`, fix: "Give the name as RAM shows it (letters, digits, `.`, `_`, `@`, `-`)." });
             }
         }
         if (access.policy.value !== undefined) {

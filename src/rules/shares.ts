@@ -3,7 +3,7 @@ import { isAccountId } from "../alibaba/ids";
 import { SHARE_NAME } from "../alibaba/limits";
 import { RESOURCE_SHARING_TYPE } from "../alibaba/names";
 import { SHARE_COMPONENTS } from "./enforcement";
-import { defineRule } from "./types";
+import { defineRule, quoteValue } from "./types";
 import { knownTargets } from "./targets";
 
 export const shareName = defineRule({
@@ -14,10 +14,11 @@ export const shareName = defineRule({
     description: "A resource share name is 1 to 50 letters, digits, `.`, `_` and `-`; Resource Sharing rejects any other name at deploy time.",
     subject: "share",
     enforcement: { components: SHARE_COMPONENTS, policies: ["sharing-resource-share"] },
+    reads: (intent) => (intent.shareName === undefined ? [] : [intent.shareName]),
     check: (intent) => {
         const name = intent.shareName;
-        return name?.value !== undefined && !SHARE_NAME.test(name.value)
-            ? [{ path: name.path, message: `share name ${JSON.stringify(name.value)} is not 1 to 50 letters, digits, ".", "_" or "-".`, fix: "Choose a name of that form." }]
+        return name?.value !== undefined && !(typeof name.value === "string" && SHARE_NAME.test(name.value))
+            ? [{ path: name.path, message: `share name ${quoteValue(name.value)} is not 1 to 50 letters, digits, ".", "_" or "-".`, fix: "Choose a name of that form." }]
             : [];
     },
 });
@@ -32,6 +33,7 @@ export const resourceType = defineRule({
         "fails only at deploy time. A shared snapshot is `Snapshot`, a shared image `Image`.",
     subject: "share",
     enforcement: { components: { reason: "the components always give Resource Sharing the exact type string of the resource kind" }, policies: ["sharing-resource-share"] },
+    reads: (intent) => (intent.resourceType === undefined ? [] : [intent.resourceType]),
     check: (intent) => {
         const given = intent.resourceType;
         const expected = RESOURCE_SHARING_TYPE[intent.kind];
@@ -41,7 +43,7 @@ export const resourceType = defineRule({
         return given.value !== expected
             ? [{
                   path: given.path,
-                  message: given.value === "" ? "no resource type is given." : `resource type ${JSON.stringify(given.value)} is not ${JSON.stringify(expected)}.`,
+                  message: given.value === "" ? "no resource type is given." : `resource type ${quoteValue(given.value)} is not ${quoteValue(expected)}.`,
                   fix: `Use "${expected}", exactly.`,
               }]
             : [];
@@ -59,6 +61,7 @@ export const externalTargets = defineRule({
         "account not listed there must allow external targets, and that account must then accept the invitation (C13).",
     subject: "share",
     enforcement: { components: SHARE_COMPONENTS, policies: ["sharing-share-contents"] },
+    reads: (intent) => (intent.allowExternalTargets !== undefined && knownTargets(intent).some((t) => isAccountId(t.value)) ? [intent.allowExternalTargets] : []),
     check: (intent, { resourceDirectoryAccountIds }) => {
         if (intent.allowExternalTargets?.value !== false) {
             return [];

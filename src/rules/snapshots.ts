@@ -1,7 +1,8 @@
 /** Rules on snapshot shares (C5–C8, C10) and on what a sharee does with a shared snapshot (C11, C12). */
 import { DEFAULT_LIMITS } from "../alibaba/limits";
+import { at } from "../intent/model";
 import { SHARE_COMPONENTS } from "./enforcement";
-import { defineRule, Problem } from "./types";
+import { defineRule, Problem, quoteValue } from "./types";
 import { accountTargets } from "./targets";
 
 export const grantMethod = defineRule({
@@ -18,7 +19,7 @@ export const grantMethod = defineRule({
         const method = intent.method.value;
         const allowed = intent.kind === "snapshot" ? ["resourceShare"] : ["resourceShare", "imagePermission"];
         return method !== undefined && !allowed.includes(method)
-            ? [{ path: intent.method.path, message: `${intent.kind}s cannot be shared by method ${JSON.stringify(method)}.`, fix: `Use ${allowed.map((m) => `"${m}"`).join(" or ")}.` }]
+            ? [{ path: intent.method.path, message: `${intent.kind}s cannot be shared by method ${quoteValue(method)}.`, fix: `Use ${allowed.map((m) => `"${m}"`).join(" or ")}.` }]
             : [];
     },
 });
@@ -75,6 +76,7 @@ export const snapshotServiceKey = defineRule({
     description: "A snapshot encrypted with the service (default) key cannot be shared: copy it with a customer-managed key and share the copy.",
     subject: "share",
     enforcement: { components: ["SharedSnapshot"], policies: ["sharing-encrypted-images"] },
+    reads: (intent) => (intent.kind === "snapshot" && intent.encryption.kind === "unknown" ? [at<string>(intent.encryption.path, undefined)] : []),
     check: (intent) =>
         intent.kind === "snapshot" && intent.encryption.kind === "serviceKey"
             ? [{
@@ -116,6 +118,7 @@ export const noImageFromSharedSnapshot = defineRule({
         "The pack looks at an image's `snapshotId` and every `diskDeviceMappings[].snapshotId`.",
     subject: "imageSource",
     enforcement: { components: { reason: "no component makes custom images; the pack judges ecs.Image" }, policies: ["sharing-sharee-disk"] },
+    reads: (source) => [source.snapshotId],
     check: (source) =>
         source.sharedWithThisAccount
             ? [{
@@ -137,6 +140,7 @@ export const diskFromSharedSnapshot = defineRule({
         "A disk from an unencrypted shared snapshot is not judged; the pack learns a received snapshot's encryption from `receivedSnapshots`.",
     subject: "disk",
     enforcement: { components: ["SharedSnapshotDisk"], policies: ["sharing-sharee-disk"] },
+    reads: (disk) => (disk.sourceEncrypted.value === false ? [] : [disk.sourceEncrypted, disk.category, disk.encrypted, ...(disk.kmsKeyId === undefined ? [] : [disk.kmsKeyId])]),
     check: (disk, { limits }) => {
         // Unknown encryption is judged as encrypted: the stricter reading.
         if (disk.sourceEncrypted.value === false) {
@@ -147,7 +151,7 @@ export const diskFromSharedSnapshot = defineRule({
         if (category !== undefined && !limits.essdCategories.includes(category)) {
             problems.push({
                 path: disk.category.path,
-                message: `category ${JSON.stringify(category)} is not of the ESSD family (${limits.essdCategories.join(", ")}).`,
+                message: `category ${quoteValue(category)} is not of the ESSD family (${limits.essdCategories.join(", ")}).`,
                 fix: "Use an ESSD category, or copy the snapshot with your own key first and make the disk from the copy.",
             });
         }

@@ -2,17 +2,17 @@
 import { isAccountId, isFolderId, isKmsKeyId, isRegionId, isImageId, isResourceDirectoryId, isRootFolderId, isSnapshotId, principalKind } from "../alibaba/ids";
 import type { Located, ShareIntent } from "../intent/model";
 import { RECIPIENT_COMPONENTS, SHARE_COMPONENTS } from "./enforcement";
-import { defineRule, Problem } from "./types";
+import { defineRule, Problem, quoteValue } from "./types";
 
-/** The targets whose value is known. */
+/** The targets whose value is known and a string (principal-format reports any other value). */
 export const knownTargets = (intent: ShareIntent): { value: string; path: string }[] =>
-    intent.targets.filter((t): t is { value: string; path: string } => t.value !== undefined);
+    intent.targets.filter((t): t is { value: string; path: string } => typeof t.value === "string");
 
 /** The known targets that are plain accounts. */
 export const accountTargets = (intent: ShareIntent): string[] =>
     [...new Set(knownTargets(intent).map((t) => t.value).filter(isAccountId))];
 
-const quote = (v: unknown): string => JSON.stringify(v);
+const quote = quoteValue;
 
 export const principalFormat = defineRule({
     id: "principal-format",
@@ -25,8 +25,9 @@ export const principalFormat = defineRule({
     subject: "share",
     enforcement: { components: RECIPIENT_COMPONENTS, policies: ["sharing-resource-share", "sharing-image-permission"] },
     check: (intent) =>
-        knownTargets(intent)
-            .filter((t) => !(intent.targetsAreSharingIds ? isSharingTargetId(t.value) : principalKind(t.value) !== undefined))
+        intent.targets
+            .filter((t) => t.value !== undefined)
+            .filter((t) => !(typeof t.value === "string" && (intent.targetsAreSharingIds ? isSharingTargetId(t.value) : principalKind(t.value) !== undefined)))
             .map((t) =>
                 intent.targetsAreSharingIds
                     ? {

@@ -1,7 +1,7 @@
 /** The rule registry's types: a rule judges one kind of subject and returns findings. */
 import type { ConstraintId } from "../alibaba/constraints";
 import type { AccountSite, SharingLimits } from "../alibaba/limits";
-import type { AccessIntent, CopyIntent, DiskIntent, ExemptionIntent, ImageSourceIntent, KeyIntent, RoleIntent, ShareIntent } from "../intent/model";
+import type { AccessIntent, CopyIntent, DiskIntent, ExemptionIntent, ImageSourceIntent, KeyIntent, Located, RoleIntent, ShareIntent } from "../intent/model";
 import type { Enforcement } from "./enforcement";
 
 export type { ConstraintId };
@@ -89,6 +89,11 @@ export interface Rule<K extends SubjectKind = SubjectKind> {
     readonly enforcement: Enforcement;
     /** Pure: judges the concrete values of the subject, skips unknown ones. */
     readonly check: (subject: RuleSubjects[K], context: RuleContext) => readonly Problem[];
+    /**
+     * The values the check needs, for S6: when failing closed (the pack's default), each one unknown at preview is a
+     * `values-known` violation instead of a skipped check. Absent when the rule's own S6 rule covers its values.
+     */
+    readonly reads?: (subject: RuleSubjects[K]) => readonly Located<unknown>[];
 }
 
 /** A rule of any subject kind: what the registry holds. */
@@ -102,4 +107,21 @@ export function defineRule<K extends SubjectKind>(rule: Rule<K>): Rule<K> {
 /** `[C6] what is wrong. The fix. (rule snapshot-account-limit)`: the form of every message, rendered from a finding. */
 export function formatFinding(finding: Finding, where?: string): string {
     return `[${finding.constraints.join(", ")}] ${finding.message} ${finding.fix} (rule ${finding.ruleId}${where === undefined ? "" : `; at ${where}`})`;
+}
+
+/** A value as message text: a string as it is, anything else as JSON (never throws, whatever the value). */
+export function showValue(value: unknown): string {
+    if (typeof value === "string") {
+        return value;
+    }
+    try {
+        return JSON.stringify(value) ?? Object.prototype.toString.call(value);
+    } catch {
+        return Object.prototype.toString.call(value);
+    }
+}
+
+/** A value quoted for a message: JSON (a string in quotes), never throwing whatever the value is. */
+export function quoteValue(value: unknown): string {
+    return typeof value === "string" ? JSON.stringify(value) : showValue(value);
 }
