@@ -325,6 +325,10 @@ describe("the registry", () => {
         }
         expect([...new Set(covered)].sort()).toEqual(rules.filter((r) => r.reads !== undefined).map((r) => r.id).sort());
     });
+    test("a recipient named like an object's own property is no account of any site", () => {
+        const findings = judge("share", share({ targets: [at("accountIds[0]", "constructor"), at("accountIds[1]", "__proto__")] }), ruleContext({ accountSites: { [OWNER]: "china" } }));
+        expect(findings.map((f) => [f.ruleId, f.path])).toEqual([["principal-format", "accountIds[0]"], ["principal-format", "accountIds[1]"]]);
+    });
     test("a bare folder id (as a SharedTarget holds it) is allowed when it ends an allowed path", () => {
         const bare = share({ targets: [at("targetId", "fd-ghi"), at("targetId", "fd-def")], targetsAreSharingIds: true });
         expect(judge("share", bare, ruleContext(allowList)).map((f) => [f.ruleId, f.message])).toEqual([["recipients-allowed", '"fd-def" is not an allowed recipient.']]);

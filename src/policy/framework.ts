@@ -58,22 +58,38 @@ export interface ExemptionUse {
 /** The exemptions applied in this process, for `sharing-exemptions` to list (one pack process serves one preview or update). */
 export const exemptionsInUse = new Map<string, ExemptionUse>();
 
-const patterns = new Map<string, RegExp>();
-const globToRegExp = (pattern: string): RegExp => {
-    let re = patterns.get(pattern);
-    if (re === undefined) {
-        re = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-        patterns.set(pattern, re);
+/**
+ * Whether a name matches a pattern where `*` matches any run of characters: the literal parts in order, each found
+ * once, left to right (linear in the name; no backtracking, whatever the pattern).
+ */
+export function globMatches(pattern: string, name: string): boolean {
+    const parts = pattern.split("*");
+    if (parts.length === 1) {
+        return pattern === name;
     }
-    return re;
-};
+    const [first, ...rest] = parts;
+    const last = rest.pop()!;
+    if (!name.startsWith(first) || !name.endsWith(last) || name.length < first.length + last.length) {
+        return false;
+    }
+    let at = first.length;
+    const end = name.length - last.length;
+    for (const part of rest) {
+        const found = name.indexOf(part, at);
+        if (found < 0 || found + part.length > end) {
+            return false;
+        }
+        at = found + part.length;
+    }
+    return true;
+}
 
 /** The exemption that covers a finding on a resource, if any. */
 export function matchingExemption(exemptions: readonly Exemption[], urn: string, name: string, finding: Finding): Exemption | undefined {
     return exemptions.find((e) => {
-        const pattern = globToRegExp(e.resource);
-        const covers = e.rules.some((r) => r === finding.ruleId || (finding.constraints as readonly string[]).includes(r));
-        return covers && (pattern.test(urn) || pattern.test(name));
+        // A constraint id lifts the rules it is the first constraint of: "C21" lifts no S1 rule that also cites C21.
+        const covers = e.rules.some((r) => r === finding.ruleId || finding.constraints[0] === r);
+        return covers && (globMatches(e.resource, urn) || globMatches(e.resource, name));
     });
 }
 

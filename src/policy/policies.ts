@@ -137,7 +137,12 @@ export const limitsPolicy = sharingStackPolicy({
         const perItem: Subject[] = items.map((e) => shareSubject(partialShareIntent(e.kind, { resources: [e.resource], targets: accountTargets(e.accounts) }), e.via, ["snapshot-account-limit", "image-account-quota"]));
         const byOwner = new Map<string, ItemShares[]>();
         for (const e of items.filter((e) => e.kind === "snapshot")) {
-            byOwner.set(e.owner, [...(byOwner.get(e.owner) ?? []), e]);
+            const owned = byOwner.get(e.owner);
+            if (owned === undefined) {
+                byOwner.set(e.owner, [e]);
+            } else {
+                owned.push(e);
+            }
         }
         const perOwner: Subject[] = [...byOwner.values()].map((owned) =>
             shareSubject(partialShareIntent("snapshot", { resources: owned.map((e) => e.resource) }), owned[0].via, ["snapshot-owner-quota"]),
@@ -275,7 +280,12 @@ export const shareRolesPolicy = sharingStackPolicy({
             const rolesByOwner = new Map<string, RawResource[]>();
             for (const role of view.roles.get(kind) ?? []) {
                 const owner = view.ownerOf(role);
-                rolesByOwner.set(owner, [...(rolesByOwner.get(owner) ?? []), role]);
+                const owned = rolesByOwner.get(owner);
+                if (owned === undefined) {
+                    rolesByOwner.set(owner, [role]);
+                } else {
+                    owned.push(role);
+                }
             }
             for (const [key, need] of needs) {
                 const [owner, needKind] = key.split("|");

@@ -13,7 +13,12 @@ const DOCUMENT_INPUTS = ["assumeRolePolicyDocument", "document", "policyDocument
 export function renderPlan(resources: readonly CapturedResource[]): string {
     const children = new Map<string, CapturedResource[]>();
     for (const r of resources) {
-        children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+        const siblings = children.get(r.parent);
+        if (siblings === undefined) {
+            children.set(r.parent, [r]);
+        } else {
+            siblings.push(r);
+        }
     }
     const lines: string[] = [];
     const walk = (parent: string, depth: number) => {

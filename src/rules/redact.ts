@@ -30,10 +30,15 @@ export function redactFinding(finding: Finding, secrets: Iterable<string>): Find
     return { ...finding, message: redactText(finding.message, list), fix: redactText(finding.fix, list) };
 }
 
+/** The ids a message may quote out of a longer value: accounts, directory objects, snapshots, images, keys. */
+const ID_TOKEN = /\b(?:[0-9]{16}|(?:rd|r|fd|s|m|rs)-[A-Za-z0-9]{3,}|key-[A-Za-z0-9]{4,})\b/g;
+
 /** Every string (and number, as text) inside a value: what a secret value may show up as in a message. */
 export function leafStrings(value: unknown, out: string[] = []): string[] {
     if (typeof value === "string") {
         out.push(value);
+        // Messages quote the ids inside a value too (the account of `<uid>@ecs.aliyuncs.com`, the folder of a path).
+        out.push(...(value.match(ID_TOKEN) ?? []));
         // A secret JSON document (a policy) shows up in messages by its parts too.
         if (/^\s*[[{]/.test(value)) {
             try {

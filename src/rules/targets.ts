@@ -78,15 +78,17 @@ export const sameSite = defineRule({
     enforcement: { components: SHARE_COMPONENTS, policies: ["sharing-recipients"] },
     check: (intent, context) => {
         const owner = intent.ownerAccountId.value;
-        const ownerSite = owner === undefined ? undefined : context.accountSites[owner];
+        // Own keys only: a recipient named `constructor` is no account of any site.
+        const siteOf = (account: string): string | undefined => (Object.prototype.hasOwnProperty.call(context.accountSites, account) ? context.accountSites[account] : undefined);
+        const ownerSite = owner === undefined ? undefined : siteOf(owner);
         if (ownerSite === undefined) {
             return [];
         }
         return knownTargets(intent)
-            .filter((t) => context.accountSites[t.value] !== undefined && context.accountSites[t.value] !== ownerSite)
+            .filter((t) => siteOf(t.value) !== undefined && siteOf(t.value) !== ownerSite)
             .map((t) => ({
                 path: t.path,
-                message: `account ${t.value} is on the ${context.accountSites[t.value]} site and the owner ${owner} on the ${ownerSite} site; the two sites cannot share.`,
+                message: `account ${t.value} is on the ${siteOf(t.value)} site and the owner ${owner} on the ${ownerSite} site; the two sites cannot share.`,
                 fix: "Share only with accounts of the owner's site, or copy the resource into an account of the other site and share from there.",
             }));
     },

@@ -43,6 +43,14 @@ describe("the pack never quotes a secret value", () => {
     });
 });
 
+test("ids quoted out of a secret document (the account of a trusted principal, the folder of a path) are redacted too", async () => {
+    const doc = JSON.stringify({ Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: [`${CANARY}@ecs.aliyuncs.com`, "*@ecs.aliyuncs.com"] }, Condition: { StringLike: { "sts:ServiceOwnerRDPath": "rd-a1/r-b1/fd-TopSecretFolder*" } } }] });
+    const role: TestResource = { type: TYPES.role, name: "role", props: { roleName: "AliyunECSShareEncryptSnapshotDefaultRole", assumeRolePolicyDocument: secret(doc) } };
+    const violations = await runPolicies(policies, [role], { "sharing-recipients": { allowedRecipients: { accountIds: ["2222222222222222"] } } });
+    expect(violations.map((v) => v.finding?.ruleId)).toContain("trusted-principals-allowed");
+    expect(JSON.stringify(violations)).not.toMatch(/4242424242424242|TopSecretFolder/);
+});
+
 describe("the offline preview never prints a secret value, in any format", () => {
     const root = join(__dirname, "..", "..");
     test.each(["text", "json", "sarif"])("--format %s (with the map)", (format) => {

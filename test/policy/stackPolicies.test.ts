@@ -14,6 +14,8 @@ import {
     sharedKeysPolicy,
     shareRolesPolicy,
 } from "../../src/policy";
+import { globMatches } from "../../src/policy/framework";
+import { shareRolePolicy } from "../../src/policy";
 import { TYPES } from "../../src/policy/resources";
 import { kmsSharePolicy, renderDocument, trustPolicy } from "../../src/ram";
 import { expectViolations, runPolicies, runPolicy, TestResource, urnOf } from "../../src/testing";
@@ -188,6 +190,21 @@ describe("exemptions (S7)", () => {
         const violations = await runPolicy(limitsPolicy, over, { "sharing-limits": { exemptions: [exemption("2020-01-01")] } });
         expectViolations(violations, ["exemption-valid@a-s-aaaa0001", "snapshot-account-limit@a-s-aaaa0001"]);
         expect(violations[0].message).toMatch(/^\[S7\] the exemption of a-s-\* from C6 expired on 2020-01-01; it no longer applies\./);
+    });
+    test("a constraint id lifts only the rules it is the first constraint of: C21 does not lift an S1 finding that also cites C21", async () => {
+        const open: TestResource = { type: TYPES.role, name: "open", props: { roleName: "AliyunECSShareEncryptImageDefaultRole", assumeRolePolicyDocument: JSON.stringify({ Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "*@ecs.aliyuncs.com" } }] }) } };
+        const exempt = (rules: string[]) => ({ "sharing-share-role": { exemptions: [{ resource: "open", rules, reason: "reviewed by the security team, SEC-7", expires: "2099-01-01" }] } });
+        expectViolations(await runPolicy(shareRolePolicy, [open], exempt(["C21"])), ["trust-policy-not-open@open"]);
+        expectViolations(await runPolicy(shareRolePolicy, [open], exempt(["S1"])), []);
+        expectViolations(await runPolicy(shareRolePolicy, [open], exempt(["trust-policy-not-open"])), []);
+    });
+    test("resource patterns match in linear time, whatever the stars", () => {
+        expect(globMatches("*a*a*a*a*a*a*a*a*b", "a".repeat(200))).toBe(false);
+        expect(globMatches("urn:*::legacy-*", "urn:pulumi:prod::dr::x::legacy-1")).toBe(true);
+        expect(globMatches("a*b*c", "abc")).toBe(true);
+        expect(globMatches("a*b*c", "acb")).toBe(false);
+        expect(globMatches("ab*ba", "aba")).toBe(false);
+        expect(globMatches("exact", "exact")).toBe(true);
     });
     test("an exemption for another rule or resource changes nothing", async () => {
         const config = { "sharing-limits": { exemptions: [{ ...exemption("2099-01-01"), rules: ["C17"] }, { ...exemption("2099-01-01"), resource: "other" }] } };
