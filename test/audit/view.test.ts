@@ -88,6 +88,13 @@ describe("auditView", () => {
         expect(violationSet(await runPolicies(policies, auditView(small())))).toEqual(["share-role-system-policy@AliyunECSShareEncryptSnapshotDefaultRole/System/AliyunECSFullAccess", "shared-key-protected@key-shh6backup0001"]);
     });
 
+    test("an image shared with every account (share group `all`) is a permission to `all`, which the pack refuses as no principal (C1)", async () => {
+        const read: AccountRead = { ...small(), shares: [], roles: [], keys: [], images: [{ id: "m-uf6public0001", region: "cn-shanghai", disks: [], accounts: [], groups: ["all"] }] };
+        const view = auditView(read);
+        expect(view.filter((r) => r.type === TYPES.imageSharePermission).map((r) => [r.name, r.props])).toEqual([["m-uf6public0001/all", { imageId: "m-uf6public0001", accountId: "all" }]]);
+        expect(violationSet(await runPolicies(policies, view))).toEqual(["principal-format@m-uf6public0001/all"]);
+    });
+
     test("snapshots shared with the account join the policy config's receivedSnapshots (C10, C11), after those it lists", () => {
         const config = { "sharing-resource-share": { receivedSnapshots: [{ snapshotId: "s-uf6listed0001", encrypted: false }] }, "sharing-limits": { imageShareQuota: 100 } };
         expect(withReceivedSnapshots(config, small())).toEqual({
