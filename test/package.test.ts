@@ -131,16 +131,11 @@ describe("the npm package in a fresh consumer", () => {
         expect(brokenLinks(installed, "docs/RULES.md")).toEqual([]);
         expect(brokenLinks(installed, "docs/CONSTRAINTS.md")).toEqual([]);
         expect(brokenLinks(installed, "CHANGELOG.md")).toEqual([]);
-        // These resolve in the repository (and on the npm page, against `repository`) but not in the installed
-        // package; the README's text is to say so or link to the repository. Fixing one shrinks this list.
-        expect(brokenLinks(installed, "README.md")).toEqual([
-            "program/index.ts",
-            "policypack/README.md",
-            "examples",
-            "examples/yaml-program",
-            "policypack/README.md",
-            "bench/RESULTS.md",
-        ]);
+        // Relative links to files the package does not ship resolve in the repository (and on the npm page, which
+        // resolves them against `repository`) but not in the installed package: the README is to link them to the
+        // repository instead. These are the ones it still has; no other may appear. Drop each as it is fixed.
+        const repositoryOnly = ["program/index.ts", "policypack/README.md", "examples", "examples/yaml-program", "bench/RESULTS.md"];
+        expect(brokenLinks(installed, "README.md").filter((link) => !repositoryOnly.includes(link))).toEqual([]);
         expect(brokenLinks(root, "README.md")).toEqual([]);
     });
 
