@@ -170,6 +170,18 @@ const cases: Record<string, Case> = {
         failing: image({ copyToRegions: [at("copyToRegions[0]", "cn-beijing"), at("copyToRegions[1]", "cn-shanghai"), at("copyToRegions[2]", "cn-beijing")] }),
         expected: [["image-copy-regions", "copyToRegions[0]"], ["image-copy-regions", "copyToRegions[1]"], ["image-copy-regions", "copyToRegions[2]"]],
     },
+    "copy-region-providers": {
+        kind: "share",
+        passing: image({ copyToRegions: [at("copyToRegions[0]", "cn-beijing")], copyRegionProviders: { explicit: true, given: ["cn-beijing"] } }),
+        failing: image({ copyToRegions: [at("copyToRegions[0]", "cn-beijing"), at("copyToRegions[1]", "cn-hongkong")], copyRegionProviders: { explicit: true, given: ["cn-beijing"] } }),
+        expected: [["copy-region-providers", "copyToRegions[1]"]],
+    },
+    "copy-region-providers": {
+        kind: "share",
+        passing: image({ copyToRegions: [at("copyToRegions[0]", "cn-beijing")], copyKeyIds: { "cn-beijing": at("copyKmsKeyIds.cn-beijing", "key-beijing0001") }, copyRegionProviders: { explicit: true, given: ["cn-beijing"] } }),
+        failing: image({ copyToRegions: [at("copyToRegions[0]", "cn-beijing")], copyKeyIds: { "cn-beijing": at("copyKmsKeyIds.cn-beijing", "key-beijing0001") }, copyRegionProviders: { explicit: true, given: [] } }),
+        expected: [["copy-region-providers", "copyToRegions[0]"]],
+    },
     "encrypted-image-region": { kind: "share", passing: image(), failing: image({ region: at("region", "cn-hangzhou"), encryption: { kind: "customerKey", keyId: at("kmsKeyId", KEY), keyRegion: at("kmsKeyRegion", "cn-hangzhou") } }), expected: [["encrypted-image-region", "region"]] },
     "image-service-key": { kind: "share", passing: image(), failing: image({ encryption: { kind: "serviceKey", path: "serviceKeyEncrypted" } }), expected: [["image-service-key", "serviceKeyEncrypted"]] },
     "directory-and-accounts": { kind: "share", passing: image({ targets: [at("resourceDirectoryId", "rd-abc")] }), failing: image({ targets: [at("accountIds[0]", A), at("resourceDirectoryId", "rd-abc")] }), expected: [["directory-and-accounts", "accountIds"]] },

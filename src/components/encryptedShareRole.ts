@@ -8,7 +8,7 @@ import { KmsKeyRef, TrustedPrincipals, kmsSharePolicy, renderDocument, trustPoli
 import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, noDuplicates, ownerAccountFormat, principalFormat, regionFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
-import { claimShareRole, shareRoleHolder } from "./claims";
+import { claimShareRole, registerShareRole, shareRoleHolder } from "./claims";
 import { ShareTargetsArgs, asArray, componentSubject, contextFromConfig, failOnErrorsOf, known, logWarnings, targetsOf, throwIfInvalid, typeToken } from "./common";
 import { ownerAccountOrCaller, regionOrProviders } from "./provider";
 
@@ -135,7 +135,7 @@ export function checkShareRole(
     const targets = targetsOf(args).map((t) => t.value).filter((v): v is string => principalKind(v) !== undefined);
     const maxSessionDuration = args.maxSessionDuration ?? DEFAULT_SESSION_SECONDS;
     const roleName = kind === undefined ? undefined : SHARE_ROLE_NAME[kind];
-    const holder = roleName === undefined ? undefined : shareRoleHolder(roleName, claimant, args.ownerAccountId, opts);
+    const holder = roleName === undefined ? undefined : shareRoleHolder(roleName, claimant, opts);
     const trust = targets.length > 0 ? renderDocument(trustPolicy(trustedPrincipals(targets))) : undefined;
     const intent = roleIntent(
         kind,
@@ -153,7 +153,7 @@ export function checkShareRole(
     if (kind === undefined || roleName === undefined || trust === undefined || findings.some((f) => f.severity === "error")) {
         return { findings };
     }
-    claimShareRole(roleName, claimant, args.ownerAccountId, opts);
+    claimShareRole(roleName, claimant, opts);
     return { findings, plan: { kind, roleName, trustPolicy: trust, policyName: args.policyName ?? `alicloud-sharing-${kind}-kms`, maxSessionDuration } };
 }
 
@@ -241,6 +241,13 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
             { roleName: role.roleName, policyName: policy.policyName, policyType: CUSTOM_POLICY_TYPE },
             { parent: this },
         );
+        // Shares of this account that do not create a role wait for this one, and are checked against what it trusts and can use.
+        registerShareRole(plan.roleName, opts, {
+            role: this,
+            targets,
+            // `keyId@region`, the region `?` while it is the provider's (known later).
+            keys: keysOf(args).filter((k) => k.keyId.value !== undefined).map((k) => `${k.keyId.value}@${k.region.value ?? "?"}`),
+        });
         this.roleName = role.roleName;
         this.policyName = policy.policyName;
         this.trustPolicy = pulumi.output(plan.trustPolicy);

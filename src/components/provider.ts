@@ -7,30 +7,46 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentityOutput } from "@pulumi/alicloud/getCallerIdentity";
 import { getRegionsOutput } from "@pulumi/alicloud/getRegions";
-import { Provider } from "@pulumi/alicloud/provider";
+import { Provider, ProviderArgs } from "@pulumi/alicloud/provider";
 import { TYPES } from "../alibaba/resourceTypes";
 import { PACKAGE } from "./common";
 
-/** The stack config the default provider reads credentials from, passed on to the providers made here (secrets stay secret). */
-const CREDENTIAL_KEYS = ["accessKey", "secretKey", "securityToken"] as const;
-const PLAIN_KEYS = ["profile", "sharedCredentialsFile"] as const;
+/** Whether a stack config key is secret: the runtime knows, its declarations do not say. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
+/**
+ * The settings of the default provider, from the stack's `alicloud:` config (credentials, profile, `assumeRole`,
+ * `accountId`, endpoints…): every key but the region, objects parsed from their JSON, secrets kept secret. The
+ * providers made here act as the default provider does, in another region.
+ */
+function defaultProviderSettings(): Record<string, pulumi.Input<unknown>> {
+    const settings: Record<string, pulumi.Input<unknown>> = {};
+    for (const [key, raw] of Object.entries(pulumi.runtime.allConfig())) {
+        if (!key.startsWith("alicloud:") || key === "alicloud:region") {
+            continue;
+        }
+        let value: unknown = raw;
+        if (/^\s*[[{]/.test(raw)) {
+            try {
+                value = JSON.parse(raw);
+            } catch {
+                // Not JSON: the provider receives the text, as from the default provider's config.
+            }
+        }
+        settings[key.slice("alicloud:".length)] = runtimeConfig.isConfigSecret(key) ? pulumi.secret(value) : value;
+    }
+    return settings;
+}
 
 const regional = new Map<string, Provider>();
 
-/** The provider of a region for this program: created on first use, named `alicloud-sharing-<region>`, with the stack's `alicloud:` credentials. */
+/** The provider of a region for this program: created on first use, named `alicloud-sharing-<region>`, with the stack's `alicloud:` settings. */
 export function regionalProvider(region: string): Provider {
     const key = `${pulumi.getProject()}/${pulumi.getStack()}|${region}`;
     let provider = regional.get(key);
     if (provider === undefined) {
-        const config = new pulumi.Config("alicloud");
-        const args: Record<string, pulumi.Input<string> | undefined> = { region };
-        for (const k of CREDENTIAL_KEYS) {
-            args[k] = config.getSecret(k);
-        }
-        for (const k of PLAIN_KEYS) {
-            args[k] = config.get(k);
-        }
-        provider = new Provider(`${PACKAGE}-${region}`, args);
+        provider = new Provider(`${PACKAGE}-${region}`, { ...defaultProviderSettings(), region } as ProviderArgs);
         regional.set(key, provider);
         made.add(provider);
     }

@@ -2,13 +2,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resourcemanager from "@pulumi/alicloud/resourcemanager";
 import * as ecs from "@pulumi/alicloud/ecs";
-import { isAccountId, resourceSharingTargetId } from "../alibaba/ids";
-import { RESOURCE_SHARING_TYPE, ResourceKind } from "../alibaba/names";
-import { Encryption, GrantMethod, Located, ShareIntent, at } from "../intent/model";
-import { judge } from "../rules/registry";
+import { isAccountId, principalKind, resourceSharingTargetId } from "../alibaba/ids";
+import { RESOURCE_SHARING_TYPE, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
+import { Encryption, GrantMethod, Located, ShareIntent, at, partialShareIntent } from "../intent/model";
+import { imageAccountQuota } from "../rules/images";
+import { findingsOf, judge, judgeWith, ruleContext } from "../rules/registry";
+import { kmsGrantsComplete, trustMatchesTargets } from "../rules/roles";
+import { snapshotAccountLimit, snapshotOwnerQuota } from "../rules/snapshots";
+import { accountTargets } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
-import { childSuffix, componentSubject, failOnErrorsOf, known, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
+import { childSuffix, componentSubject, failOnErrors, failOnErrorsOf, known, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
 import { EncryptedShareRole, EncryptedShareRoleArgs, checkShareRole } from "./encryptedShareRole";
+import { accountScope, programShares, recordShares, shareRoleOf } from "./claims";
 import { ownerAccountOrCaller, providerRegion } from "./provider";
 
 /** Arguments common to the share components. */
@@ -180,7 +185,7 @@ export interface GrantPlan {
     readonly args: ShareArgs;
     readonly method: GrantMethod;
     readonly shareName: pulumi.Input<string>;
-    readonly dependsOn: pulumi.Resource[];
+    readonly dependsOn: pulumi.Input<pulumi.Resource[]>;
     readonly provider?: pulumi.ProviderResource;
     readonly context: RuleContext;
 }
@@ -248,6 +253,8 @@ export interface ShareSpec {
     readonly facts?: ImageShareFacts;
     /** The key of each copy region (images). */
     readonly copyKeyIds?: Record<string, pulumi.Input<string>>;
+    /** Whether the caller passed a provider, and the copy regions with a provider of their own (images). */
+    readonly copyRegionProviders?: { readonly explicit: boolean; readonly given: readonly string[] };
 }
 
 /** The share role's arguments, when the component creates one. */
@@ -269,17 +276,98 @@ export function shareRoleArgs(spec: ShareSpec): EncryptedShareRoleArgs | undefin
     };
 }
 
+/** A share role finding's path, as the share component's argument it comes from. */
+function sharePathOf(path: string, spec: ShareSpec): string {
+    const copy = /^additionalKmsKeys\[(\d+)\]\.(keyId|region)$/.exec(path);
+    if (copy !== undefined && copy !== null) {
+        const region = (spec.facts?.copyToRegions ?? []).filter((r) => spec.copyKeyIds?.[r] !== undefined)[Number(copy[1])];
+        return region === undefined ? "copyKmsKeyIds" : `copyKmsKeyIds.${region}`;
+    }
+    return path === "resourceKind" ? "createShareRole" : path === "trustPolicy" ? "accountIds" : path;
+}
+
 /**
- * Before anything is registered: judges the share and its role on the values known now, and throws every error at
- * once. Returns the warnings to log and the role's arguments.
+ * The limits Alibaba Cloud counts per account, across the program's components (C6, C17: accounts per snapshot or
+ * image; C7: shared snapshots per owner): judged on this share added to what the program already shares.
+ */
+function programLimitFindings(spec: ShareSpec, intent: ShareIntent, scope: string, context: RuleContext): Finding[] {
+    const ids = intent.resources.map((r) => r.value).filter((v): v is string => typeof v === "string");
+    const accounts = accountTargets(intent);
+    const program = programShares(scope, spec.kind, ids, accounts);
+    const findings: Finding[] = [];
+    for (const [id, all] of program.accountsByResource) {
+        if (all.size > accounts.length) {
+            const resource = intent.resources.find((r) => r.value === id)!;
+            const combined = partialShareIntent(spec.kind, { resources: [resource], targets: [...all].map((a) => at<string>("accountIds", a)) });
+            findings.push(...judgeWith([snapshotAccountLimit, imageAccountQuota] as never, combined, context));
+        }
+    }
+    if (spec.kind === "snapshot" && program.snapshots.size > new Set(ids).size) {
+        const combined = partialShareIntent("snapshot", { resources: [...program.snapshots].map((id) => at<string>("snapshotIds", id)) });
+        findings.push(...judgeWith([snapshotOwnerQuota] as never, combined, context));
+    }
+    return findings;
+}
+
+/**
+ * A share that does not create its role (`createShareRole: false`) uses the role a component of the program creates
+ * in its account, when there is one: that role must trust every recipient of the share (S5) and be able to use its
+ * key (C9). A role managed elsewhere is the pack's to judge (`existingShareRoles`).
+ */
+function existingRoleFindings(spec: ShareSpec, intent: ShareIntent, opts: pulumi.ComponentResourceOptions): Finding[] {
+    const { args } = spec;
+    if (args.createShareRole !== false || args.kmsKeyId === undefined || args.serviceKeyEncrypted) {
+        return [];
+    }
+    const claim = shareRoleOf(SHARE_ROLE_NAME[spec.kind], opts);
+    if (claim?.targets === undefined) {
+        return [];
+    }
+    const trusted = new Set(claim.targets.map(resourceSharingTargetId));
+    const missing = intent.targets.filter((t): t is { value: string; path: string } => typeof t.value === "string" && principalKind(t.value) !== undefined && !trusted.has(resourceSharingTargetId(t.value)));
+    const findings = findingsOf(
+        trustMatchesTargets,
+        missing.map((t) => ({
+            path: t.path,
+            message: `the share role (${claim.claimant}) does not trust ${t.value}, a recipient of this encrypted share.`,
+            fix: `Add ${t.value} to the recipients of ${claim.claimant}.`,
+        })),
+    );
+    const keyRegion = known(args.kmsKeyRegion) ?? known(args.region);
+    const keyId = known(args.kmsKeyId);
+    // The key's region, when known now, must match too; else (the provider's region, known later) any region of the key.
+    const granted = claim.keys !== undefined && keyId !== undefined && claim.keys.some((k) => k === `${keyId}@?` || (keyRegion === undefined ? k.startsWith(`${keyId}@`) : k === `${keyId}@${keyRegion}`));
+    if (keyId !== undefined && claim.keys !== undefined && !granted) {
+        findings.push(
+            ...findingsOf(kmsGrantsComplete, [{
+                path: "kmsKeyId",
+                message: `the share role (${claim.claimant}) has no grant for key ${keyId}${keyRegion === undefined ? "" : ` of ${keyRegion}`}, the key of this encrypted share.`,
+                fix: `Give the key to ${claim.claimant} (\`kmsKeyId\` or \`additionalKmsKeys\`).`,
+            }]),
+        );
+    }
+    return findings;
+}
+
+/**
+ * Before anything is registered: judges the share, its role (or the program's role it uses) and the limits counted
+ * across the program, on the values known now, and throws every error at once. Returns the warnings to log and the
+ * role's arguments.
  */
 export function checkShare(name: string, spec: ShareSpec, opts: pulumi.ComponentResourceOptions, context: RuleContext) {
     const roleArgs = shareRoleArgs(spec);
+    const intent = { ...shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), context, spec.facts), copyRegionProviders: spec.copyRegionProviders };
+    const scope = accountScope(opts);
+    const roleFindings = roleArgs === undefined ? [] : checkShareRole(`EncryptedShareRole "${name}-share-role"`, roleArgs, opts, context).findings;
     const findings: Finding[] = [
-        ...judge("share", shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), context, spec.facts), context),
-        ...(roleArgs === undefined ? [] : checkShareRole(`EncryptedShareRole "${name}-share-role"`, roleArgs, opts, context).findings),
+        ...judge("share", intent, context),
+        ...roleFindings.map((f) => ({ ...f, path: sharePathOf(f.path, spec) })),
+        ...programLimitFindings(spec, intent, scope, context),
+        ...existingRoleFindings(spec, intent, opts),
     ];
-    return { warnings: throwIfInvalid(spec.type, name, distinct(findings), opts), roleArgs };
+    const warnings = throwIfInvalid(spec.type, name, distinct(findings), opts);
+    recordShares(scope, spec.kind, intent.resources.map((r) => r.value).filter((v): v is string => typeof v === "string"), accountTargets(intent));
+    return { warnings, roleArgs };
 }
 
 /**
@@ -294,6 +382,7 @@ export function prepareShare(
     context: RuleContext,
     roleArgs: EncryptedShareRoleArgs | undefined,
     explicitProvider: boolean,
+    opts: pulumi.ComponentResourceOptions,
 ) {
     const owner = ownerAccountOrCaller(spec.args.ownerAccountId, component);
     const actual = explicitProvider || spec.args.region === undefined ? providerRegion(component) : undefined;
@@ -307,14 +396,32 @@ export function prepareShare(
     const shareRole =
         roleArgs === undefined
             ? undefined
-            : // A plain owner stays plain, so the role's one-role-per-name scope is the account the share named.
-              new EncryptedShareRole(`${name}-share-role`, { ...roleArgs, ownerAccountId: typeof roleArgs.ownerAccountId === "string" ? roleArgs.ownerAccountId : owner, kmsKeyRegion: spec.args.kmsKeyRegion ?? region }, { parent: component });
+            : new EncryptedShareRole(`${name}-share-role`, { ...roleArgs, ownerAccountId: owner, kmsKeyRegion: spec.args.kmsKeyRegion ?? region }, { parent: component });
+    const usesProgramRole = spec.args.createShareRole === false && spec.args.kmsKeyId !== undefined && !spec.args.serviceKeyEncrypted;
     return {
         region,
         resourceIds: spec.resourceIds.map((_, i) => validated.apply((v) => v.resourceIds[i] as string)),
         /** Becomes known only when the checks pass: the share's name is given through it. */
         checked: validated.apply(() => undefined),
         shareRole,
-        dependsOn: shareRole ? [shareRole.attachment] : [],
+        dependsOn: shareRole ? [shareRole.attachment] : usesProgramRole ? programRoleDependency(component, name, spec, opts) : [],
     };
+}
+
+/**
+ * A share that does not create its role waits for the role a component of the program creates in its account (so
+ * the role is usable first, and the pack sees the share as encrypted): found now, or once the program has built its
+ * components (a role declared after the share), and then judged against it as at construction.
+ */
+function programRoleDependency(component: pulumi.ComponentResource, name: string, spec: ShareSpec, opts: pulumi.ComponentResourceOptions): pulumi.Input<pulumi.Resource[]> {
+    const roleName = SHARE_ROLE_NAME[spec.kind];
+    const now = shareRoleOf(roleName, opts)?.role;
+    if (now !== undefined) {
+        return [now.attachment];
+    }
+    const intent = shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), ruleContext(), spec.facts);
+    return new Promise<pulumi.Resource[]>((resolve) => setImmediate(() => resolve(shareRoleOf(roleName, opts)?.role === undefined ? [] : [shareRoleOf(roleName, opts)!.role!.attachment]))).then((deps) => {
+        failOnErrors(existingRoleFindings(spec, intent, opts), component, componentSubject(spec.type, name));
+        return deps;
+    });
 }

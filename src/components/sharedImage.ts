@@ -1,8 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/alicloud/ecs";
 import { GrantMethod } from "../intent/model";
-import { asArray, contextFromConfig, defaultShareName, logWarnings, typeToken } from "./common";
-import { placement, regionalProvider } from "./provider";
+import { asArray, componentSubject, contextFromConfig, defaultShareName, failOnErrors, logWarnings, typeToken } from "./common";
+import { getRegionsOutput } from "@pulumi/alicloud/getRegions";
+import { at, partialShareIntent } from "../intent/model";
+import { judgeWith } from "../rules/registry";
+import { regionMatchesProvider } from "../rules/targets";
+import { explicitProvider, placement, regionalProvider } from "./provider";
 import { ImageShareFacts, ShareArgs, ShareSpec, checkShare, createGrants, prepareShare, resourceSuffixes } from "./share";
 
 export interface SharedImageArgs extends ShareArgs {
@@ -74,14 +78,15 @@ export class SharedImage extends pulumi.ComponentResource {
         const context = contextFromConfig();
         const facts = imageFacts(args);
         const copyKeys = args.kmsKeyId === undefined ? {} : (args.copyKmsKeyIds ?? {});
-        const spec: ShareSpec = { type: TYPE, kind: "image", resourceIds: asArray(args.imageIds), args, facts, copyKeyIds: copyKeys };
-        const { warnings, roleArgs } = checkShare(name, spec, opts, context);
         const { regionProviders, ...componentOpts } = opts;
+        const copyRegionProviders = { explicit: explicitProvider(componentOpts) !== undefined, given: Object.keys(regionProviders ?? {}) };
+        const spec: ShareSpec = { type: TYPE, kind: "image", resourceIds: asArray(args.imageIds), args, facts, copyKeyIds: copyKeys, copyRegionProviders };
+        const { warnings, roleArgs } = checkShare(name, spec, componentOpts, context);
         const place = placement(name, args.region, componentOpts);
         super(typeToken(TYPE), name, {}, place.opts);
         logWarnings(warnings, this);
 
-        const share = prepareShare(this, name, spec, context, roleArgs, place.explicit !== undefined);
+        const share = prepareShare(this, name, spec, context, roleArgs, place.explicit !== undefined, componentOpts);
         const { region, dependsOn } = share;
         const method = facts.method as GrantMethod;
         const shareName = args.shareName ?? defaultShareName(name);
@@ -99,16 +104,26 @@ export class SharedImage extends pulumi.ComponentResource {
         });
 
         const idsByRegion: pulumi.Output<[string, string[]]>[] = [pulumi.all([region, pulumi.all(sourceIds)])];
-        for (const copyRegion of facts.copyToRegions) {
-            const provider = regionProviders?.[copyRegion] ?? regionalProvider(copyRegion);
+        facts.copyToRegions.forEach((copyRegion, index) => {
+            const given = regionProviders?.[copyRegion];
+            const provider = given ?? regionalProvider(copyRegion);
             const protect = args.protect ?? true;
+            // A provider given for a copy region works in that region: checked when it answers, before any copy.
+            const sourceRegionId =
+                given === undefined
+                    ? region
+                    : pulumi.all([region, getRegionsOutput({ current: true }, { parent: this, provider: given }).apply((r) => r.ids[0])]).apply(([source, actual]) => {
+                          const intent = partialShareIntent("image", { region: at(`copyToRegions[${index}]`, copyRegion), providerRegion: at(`regionProviders.${copyRegion}`, actual) });
+                          failOnErrors(judgeWith([regionMatchesProvider], intent, context), this, componentSubject(TYPE, name));
+                          return source;
+                      });
             const copies = sourceIds.map(
                 (sourceImageId, i) =>
                     new ecs.ImageCopy(
                         `${name}-${copyRegion}-copy-${suffixes[i]}`,
                         {
                             sourceImageId,
-                            sourceRegionId: region,
+                            sourceRegionId,
                             encrypted: args.kmsKeyId === undefined ? undefined : true,
                             kmsKeyId: copyKeys[copyRegion],
                             description: `Copy of a shared image, shared in ${copyRegion} (managed by ${typeToken(TYPE)}).`,
@@ -128,7 +143,7 @@ export class SharedImage extends pulumi.ComponentResource {
                 context,
             });
             idsByRegion.push(pulumi.all([pulumi.output(copyRegion), pulumi.all(copies.map((c) => c.id))]));
-        }
+        });
         this.resourceShareId = source.resourceShareId ?? pulumi.output(undefined);
         this.shareRoleName = share.shareRole ? share.shareRole.roleName : pulumi.output(undefined);
         this.imageIdsByRegion = pulumi.all(idsByRegion).apply((pairs) => Object.fromEntries(pairs));

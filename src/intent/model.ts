@@ -47,6 +47,8 @@ export interface ShareIntent {
     readonly copyToRegions: readonly Located<string>[];
     /** The key each copy region encrypts copies with, by region (C18, C20). */
     readonly copyKeyIds: Readonly<Record<string, Located<string>>>;
+    /** Whether the caller passed the component a provider, and the copy regions it gave a provider of their own (C18). */
+    readonly copyRegionProviders?: { readonly explicit: boolean; readonly given: readonly string[] };
     /** The caller confirmed that sharing unencrypted data is intended (C23). */
     readonly unencryptedDataAcknowledged: boolean;
     /** The resources were shared with this account by another (C10, C16): declared by the caller, or known to the pack. */

@@ -74,6 +74,32 @@ export const imageCopyRegions = defineRule({
     },
 });
 
+export const copyRegionProviders = defineRule({
+    id: "copy-region-providers",
+    constraints: ["C18"],
+    severity: "error",
+    title: "Copies follow the account of a provider passed in",
+    description:
+        "A component given a provider creates its resources in that provider's account. Its copy regions need providers of that same " +
+        "account (`regionProviders`): otherwise the copies, their shares and their keys would be made by the stack's default account, " +
+        "and the share role in the other account could not use them.",
+    subject: "share",
+    enforcement: { components: ["SharedImage"], policies: { reason: "a raw ImageCopy names its own provider; there is no component provider for it to depart from" } },
+    check: (intent) => {
+        const providers = intent.copyRegionProviders;
+        if (providers === undefined || !providers.explicit) {
+            return [];
+        }
+        return intent.copyToRegions
+            .filter((r) => typeof r.value === "string" && !providers.given.includes(r.value))
+            .map((r) => ({
+                path: r.path,
+                message: `the component was given a provider, but copy region ${showValue(r.value)} has none of its own; its copies would be made by the stack's default account.`,
+                fix: `Pass \`regionProviders: { "${showValue(r.value)}": <a provider of the same account in ${showValue(r.value)}> }\` in the component's options.`,
+            }));
+    },
+});
+
 export const encryptedImageRegion = defineRule({
     id: "encrypted-image-region",
     constraints: ["C19"],

@@ -1,6 +1,6 @@
 /** The rule registry: every rule once, and the functions that run them. */
 import { DEFAULT_LIMITS, SharingLimits } from "../alibaba/limits";
-import { directoryAndAccounts, encryptedImageRegion, imageAccountQuota, imageCopyRegions, imageServiceKey, paidImage, unencryptedImageAcknowledged } from "./images";
+import { copyRegionProviders, directoryAndAccounts, encryptedImageRegion, imageAccountQuota, imageCopyRegions, imageServiceKey, paidImage, unencryptedImageAcknowledged } from "./images";
 import { kmsGrantsComplete, kmsPolicyMinimal, oneRolePerName, ramDocumentLimits, shareRoleName, trustMatchesTargets, trustPolicyNotOpen } from "./roles";
 import { externalTargets, resourceType, shareName } from "./shares";
 import { shareeImageAccess } from "./sharee";
@@ -66,6 +66,7 @@ export const rules: readonly AnyRule[] = Object.freeze([
     copyKey,
     imageAccountQuota,
     imageCopyRegions,
+    copyRegionProviders,
     encryptedImageRegion,
     imageServiceKey,
     directoryAndAccounts,

@@ -43,6 +43,14 @@ describe("values known only at deploy time are checked then, failing the compone
         expect(failures.some((f) => f.includes('snapshotIds[0]: [C5, C16] [secret] is not a snapshot id (s-…).'))).toBe(true);
         expect(failures.some((f) => f.includes("kmsKeyId: [C9, C21] [secret] is not a KMS key id (key-…)."))).toBe(true);
     });
+    test("SharedImage: a provider given for a copy region that works in another region", () => {
+        const { failures, registered } = run("regionProviders");
+        expect(failures).toEqual([
+            "ResourceError on late: copyToRegions[0]: [C18, C19] region is cn-beijing but the provider passed to the component is in cn-hangzhou; the share would be made in cn-hangzhou. " +
+                "Pass a provider of cn-beijing, or leave the provider out (the component then uses one of cn-beijing), or set region to cn-hangzhou. (rule region-matches-provider)",
+        ]);
+        expect(registered.filter((n) => n.includes("cn-beijing-copy"))).toEqual([]);
+    });
     test("EncryptedShareRole: a malformed key id, so no KMS policy is created (C9, C21)", () => {
         const { failures, registered } = run("role");
         expect(failures).toEqual([

@@ -41,6 +41,10 @@ const failing: Record<string, () => void> = {
     "share-role-name": () => new EncryptedShareRole("r", { resourceKind: "Snapshot", kmsKeyId: KEY, accountIds: [A] }),
     "key-in-share-region": () => new SharedSnapshot("r", { ...snap, kmsKeyId: KEY, kmsKeyRegion: "cn-hangzhou", region: "cn-shanghai" }),
     "external-targets": () => new SharedSnapshot("r", { ...snap, accountsInResourceDirectory: true }),
+    "copy-region-providers": () => {
+        const { Provider } = jest.requireActual("@pulumi/alicloud/provider") as typeof import("@pulumi/alicloud/provider");
+        new SharedImage("r", { ...img, region: "cn-shanghai", copyToRegions: ["cn-beijing"] }, { provider: new Provider("mine", { region: "cn-shanghai" }) });
+    },
     "one-role-per-name": () => {
         new EncryptedShareRole("first", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A] });
         new SharedImage("r", { ...img, region: "cn-shanghai", kmsKeyId: KEY });

@@ -67,15 +67,16 @@ describe("EncryptedShareRole", () => {
         expect(() => new SharedSnapshot("dr", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], createShareRole: false })).not.toThrow();
     });
 
-    test("encrypted shares of different explicit owner accounts each create their role (the role keeps the share's owner as its scope)", () => {
+    test("ownerAccountId names the keys' account, not where the role is made: two roles through one provider conflict whatever owners they name", () => {
         new SharedSnapshot("one", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" });
-        expect(() => new SharedSnapshot("two", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" })).not.toThrow();
-        expect(() => new SharedSnapshot("three", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" })).toThrow(/\(rule one-role-per-name\)/);
+        expect(() => new SharedSnapshot("two", { snapshotIds: ["s-aaaa0002"], kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" })).toThrow(/\(rule one-role-per-name\)/);
+        expect(() => new EncryptedShareRole("three", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] })).toThrow(/\(rule one-role-per-name\)/);
     });
 
-    test("roles for different explicit owner accounts do not conflict", () => {
-        new EncryptedShareRole("one", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" });
-        expect(() => new EncryptedShareRole("two", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" })).not.toThrow();
+    test("roles made through different providers (accounts) do not conflict", async () => {
+        const { Provider } = await import("@pulumi/alicloud/provider");
+        new EncryptedShareRole("one", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] }, { provider: new Provider("acct-1", { region: "cn-hangzhou" }) });
+        expect(() => new EncryptedShareRole("two", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] }, { provider: new Provider("acct-2", { region: "cn-hangzhou" }) })).not.toThrow();
     });
 
     test("bad arguments, all at once: kind (S4), recipients (C1), no one trusted (S5), session (C32), key (C9)", () => {

@@ -112,6 +112,31 @@ describe("SharedImage with a resource share (the default)", () => {
         expect([rec.resources(T.share).length, rec.resources(T.resource).length, rec.resources(T.target).length, rec.resources(T.permission).length]).toEqual([1, 3, 4, 0]);
     });
 
+    test("the program's regional providers act as the default provider does: every alicloud: setting but the region, secrets kept secret", async () => {
+        const before = pulumi.runtime.allConfig();
+        pulumi.runtime.setAllConfig(
+            { "alicloud:region": "cn-hangzhou", "alicloud:profile": "owner", "alicloud:accountId": OWNER, "alicloud:assumeRole": JSON.stringify({ roleArn: `acs:ram::${OWNER}:role/deployer` }), "alicloud:secretKey": "not-printed-secret" },
+            ["alicloud:secretKey"],
+        );
+        await build("set", { imageIds: ["m-aaaa0001"], region: "cn-shanghai", accountIds: [A], unencryptedDataAcknowledged: true }).finally(() => pulumi.runtime.setAllConfig(before));
+        const provider = rec.byName("alicloud-sharing-cn-shanghai");
+        const { secretKey, ...plain } = provider.inputs;
+        // The SDK hands a provider its object settings as JSON text, as the engine expects them.
+        expect(plain).toEqual({ region: "cn-shanghai", profile: "owner", accountId: OWNER, assumeRole: JSON.stringify({ roleArn: `acs:ram::${OWNER}:role/deployer` }) });
+        expect(secretKey).toEqual({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "not-printed-secret" });
+    });
+
+    test("with a provider passed in, every copy region needs one of its own (regionProviders), or the copies would go to the default account", async () => {
+        const { Provider } = await import("@pulumi/alicloud/provider");
+        const mine = new Provider("mine", { region: "cn-shanghai" });
+        expect(() => new SharedImage("follow", { imageIds: ["m-aaaa0001"], region: "cn-shanghai", accountIds: [A], unencryptedDataAcknowledged: true, copyToRegions: ["cn-beijing"] }, { provider: mine })).toThrow(
+            "copyToRegions[0]: [C18] the component was given a provider, but copy region cn-beijing has none of its own; its copies would be made by the stack's default account. " +
+                'Pass `regionProviders: { "cn-beijing": <a provider of the same account in cn-beijing> }` in the component\'s options. (rule copy-region-providers)',
+        );
+        const beijing = new Provider("mine-bj", { region: "cn-beijing" });
+        expect(() => new SharedImage("follow", { imageIds: ["m-aaaa0001"], region: "cn-shanghai", accountIds: [A], unencryptedDataAcknowledged: true, copyToRegions: ["cn-beijing"] }, { provider: mine, regionProviders: { "cn-beijing": beijing } })).not.toThrow();
+    });
+
     test("a given region provider is used instead of creating one", async () => {
         const { Provider } = await import("@pulumi/alicloud/provider");
         const mine = new Provider("mine", { region: "cn-beijing" });

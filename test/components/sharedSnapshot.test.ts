@@ -3,7 +3,7 @@ import { installMocks, nameOf, OWNER, REGION, shape, T, valueOf, withLibraryConf
 
 const rec = installMocks();
 
-import { SharedSnapshot } from "../../src";
+import { EncryptedShareRole, SharedSnapshot, findingsOfError } from "../../src";
 import { resetProgramState } from "../../src/components/programState";
 import { kmsSharePolicy, renderDocument, trustPolicy } from "../../src/ram";
 
@@ -167,8 +167,60 @@ describe("SharedSnapshot, encrypted with a customer-managed key", () => {
         );
         await rec.settle();
         expect(rec.registrations).toEqual([]);
-        await build("third", { snapshotIds: ["s-aaaa0003"], kmsKeyId: KEY, accountIds: [B], createShareRole: false });
+        // With createShareRole: false it uses the program's role: for recipients that role trusts, with its key.
+        await build("third", { snapshotIds: ["s-aaaa0003"], kmsKeyId: KEY, accountIds: [A], createShareRole: false });
         expect(rec.resources(T.ramRole)).toEqual([]);
+        expect(() => new SharedSnapshot("fourth", { snapshotIds: ["s-aaaa0004"], kmsKeyId: KEY, accountIds: [B], createShareRole: false })).toThrow(
+            `accountIds[0]: [S5, C9, C21] the share role (EncryptedShareRole "first-share-role") does not trust ${B}, a recipient of this encrypted share. Add ${B} to the recipients of EncryptedShareRole "first-share-role". (rule trust-matches-targets)`,
+        );
+    });
+});
+
+describe("SharedSnapshot with createShareRole: false uses the program's share role", () => {
+    const role = () => new EncryptedShareRole("role", { resourceKind: "snapshot", kmsKeyId: KEY, kmsKeyRegion: REGION, accountIds: [A] });
+    test("its share resources wait for that role's attachment, so the role is usable first and the pack sees the share as encrypted", async () => {
+        role();
+        await build("later", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], createShareRole: false });
+        const attachment = rec.byName("role-attachment").urn;
+        for (const child of [rec.byName("later-share"), rec.byName("later-snapshot-s-aaaa0001"), rec.byName(`later-target-${A}`)]) {
+            expect(child.dependencies).toContain(attachment);
+        }
+    });
+    test("declared before the role, the share waits for it all the same", async () => {
+        const share = new SharedSnapshot("early", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], createShareRole: false });
+        role();
+        await valueOf(share.resourceShareId);
+        await rec.settle();
+        expect(rec.byName("early-share").dependencies).toContain(rec.byName("role-attachment").urn);
+    });
+    test("a recipient the role does not trust, or a key it cannot use, is refused (S5, C9)", () => {
+        role();
+        let error: unknown;
+        try {
+            new SharedSnapshot("wrong", { snapshotIds: ["s-aaaa0001"], kmsKeyId: "key-zzzzzzzz0001", accountIds: [A, B], createShareRole: false });
+        } catch (e) {
+            error = e;
+        }
+        expect(findingsOfError(error)!.map((f) => [f.ruleId, f.path, f.message])).toEqual([
+            ["trust-matches-targets", "accountIds[1]", `the share role (EncryptedShareRole "role") does not trust ${B}, a recipient of this encrypted share.`],
+            ["kms-grants-complete", "kmsKeyId", `the share role (EncryptedShareRole "role") has no grant for key key-zzzzzzzz0001, the key of this encrypted share.`],
+        ]);
+    });
+});
+
+describe("limits counted across the program's components, as Alibaba Cloud counts them per account", () => {
+    const accounts = (n: number, base: number) => Array.from({ length: n }, (_, i) => String(base + i));
+    test("one snapshot shared by two components with 40 accounts each exceeds C6", () => {
+        new SharedSnapshot("one", { snapshotIds: ["s-aaaa0001"], accountIds: accounts(40, 4000000000000000) });
+        expect(() => new SharedSnapshot("two", { snapshotIds: ["s-aaaa0001"], accountIds: accounts(40, 5000000000000000) })).toThrow(
+            /accountIds: \[C6\] the snapshots are shared with 80 accounts; the limit is 64 per snapshot\./,
+        );
+        expect(() => new SharedSnapshot("three", { snapshotIds: ["s-aaaa0002"], accountIds: accounts(40, 5000000000000000) })).not.toThrow();
+    });
+    test("snapshots shared by several components count toward one owner's quota (C7)", () => {
+        const ids = (n: number, base: number) => Array.from({ length: n }, (_, i) => `s-${String(base + i).padStart(8, "0")}`);
+        new SharedSnapshot("one", { snapshotIds: ids(600, 0), accountIds: [A] });
+        expect(() => new SharedSnapshot("two", { snapshotIds: ids(600, 1000), accountIds: [A] })).toThrow(/\[C7\] 1200 snapshots shared here plus 0 already shared make 1200; an owner shares at most 1024\./);
     });
 });
 
