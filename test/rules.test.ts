@@ -172,12 +172,6 @@ const cases: Record<string, Case> = {
     },
     "copy-region-providers": {
         kind: "share",
-        passing: image({ copyToRegions: [at("copyToRegions[0]", "cn-beijing")], copyRegionProviders: { explicit: true, given: ["cn-beijing"] } }),
-        failing: image({ copyToRegions: [at("copyToRegions[0]", "cn-beijing"), at("copyToRegions[1]", "cn-hongkong")], copyRegionProviders: { explicit: true, given: ["cn-beijing"] } }),
-        expected: [["copy-region-providers", "copyToRegions[1]"]],
-    },
-    "copy-region-providers": {
-        kind: "share",
         passing: image({ copyToRegions: [at("copyToRegions[0]", "cn-beijing")], copyKeyIds: { "cn-beijing": at("copyKmsKeyIds.cn-beijing", "key-beijing0001") }, copyRegionProviders: { explicit: true, given: ["cn-beijing"] } }),
         failing: image({ copyToRegions: [at("copyToRegions[0]", "cn-beijing")], copyKeyIds: { "cn-beijing": at("copyKmsKeyIds.cn-beijing", "key-beijing0001") }, copyRegionProviders: { explicit: true, given: [] } }),
         expected: [["copy-region-providers", "copyToRegions[0]"]],

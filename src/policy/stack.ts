@@ -267,15 +267,13 @@ export function encryptionOf(item: StackSharedItem, roleDependency: boolean): En
     return roleDependency ? { kind: "customerKey", keyId: at<string>("kmsKeyId", undefined), keyRegion: at<string>("region", undefined) } : { kind: "none" };
 }
 
-/** The ARN of a shared item's key, when its key, region and owner account are all known. */
+/** The ARN of a shared item's key when its key id is known; a region or owner account still unknown is `*` (matched by the key id). */
 export function keyArnOf(item: StackSharedItem, owner: string): string | undefined {
     const encryption = encryptionOf(item, false);
-    const account = ownerAccountOfKey(owner);
-    if (encryption.kind !== "customerKey" || account === undefined) {
+    if (encryption.kind !== "customerKey" || encryption.keyId.value === undefined) {
         return undefined;
     }
-    const { keyId, keyRegion } = encryption;
-    return keyId.value !== undefined && keyRegion.value !== undefined ? kmsKeyArn(keyRegion.value, account, keyId.value) : undefined;
+    return kmsKeyArn(encryption.keyRegion.value ?? "*", ownerAccountOfKey(owner) ?? "*", encryption.keyId.value);
 }
 
 /** The region a resource is in: its provider's region, when the engine sent it. */

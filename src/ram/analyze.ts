@@ -31,10 +31,14 @@ export interface TrustAnalysis {
 export interface PermissionGrant {
     readonly actions: readonly string[];
     readonly resources: readonly string[];
+    /** The statement has a Condition: it grants only sometimes. */
+    readonly conditional?: boolean;
 }
 export interface PermissionAnalysis {
     /** The Allow statements, as action and resource lists. */
     readonly grants: readonly PermissionGrant[];
+    /** The Deny statements, as action and resource lists: they take back what they name. */
+    readonly denies: readonly PermissionGrant[];
     readonly problems: readonly string[];
 }
 
@@ -191,7 +195,15 @@ export function analyzeTrustPolicy(document: Json): TrustAnalysis {
 export function analyzePermissionPolicy(document: Json): PermissionAnalysis {
     const { statements, problems } = parseDocument(document);
     const grants: PermissionGrant[] = [];
+    const denies: PermissionGrant[] = [];
     statements.forEach((s, i) => {
+        if (s.Effect === "Deny") {
+            // A Deny takes back what it names; NotAction / NotResource deny everything else: taken as denying all.
+            const actions = s.NotAction !== undefined ? ["*"] : (stringList(s.Action) ?? ["*"]);
+            const resources = s.NotResource !== undefined ? ["*"] : (stringList(s.Resource) ?? ["*"]);
+            denies.push({ actions, resources, conditional: s.Condition !== undefined });
+            return;
+        }
         if (s.Effect !== "Allow") {
             return;
         }
@@ -208,7 +220,7 @@ export function analyzePermissionPolicy(document: Json): PermissionAnalysis {
             }
             return;
         }
-        grants.push({ actions, resources });
+        grants.push(s.Condition === undefined ? { actions, resources } : { actions, resources, conditional: true });
     });
-    return { grants, problems };
+    return { grants, denies, problems };
 }

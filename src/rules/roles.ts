@@ -142,17 +142,27 @@ export const kmsPolicyMinimal = defineRule({
     },
 });
 
-/** What the attached policies grant, by exact ARN. */
+/** Whether a pattern (an action or resource of a Deny, with `*` wildcards) matches a value. */
+const wildcardMatches = (pattern: string, value: string): boolean =>
+    new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i").test(value);
+
+/**
+ * What the attached policies grant for certain, by exact ARN: Allow statements without a condition, less what any Deny
+ * takes back (a conditional Deny too: it may apply).
+ */
 function exactGrants(documents: readonly unknown[]): Map<string, Set<string>> {
     const granted = new Map<string, Set<string>>();
+    const denies = documents.flatMap((d) => analyzePermissionPolicy(d).denies);
     for (const document of documents) {
-        for (const grant of analyzePermissionPolicy(document).grants) {
+        for (const grant of analyzePermissionPolicy(document).grants.filter((g) => !g.conditional)) {
             for (const resource of grant.resources) {
                 if (parseKmsArn(resource) === undefined) {
                     continue;
                 }
                 const actions = granted.get(resource) ?? new Set<string>();
-                grant.actions.forEach((a) => actions.add(a));
+                grant.actions
+                    .filter((a) => !denies.some((d) => d.actions.some((p) => wildcardMatches(p, a)) && d.resources.some((p) => wildcardMatches(p, resource))))
+                    .forEach((a) => actions.add(a));
                 granted.set(resource, actions);
             }
         }
@@ -167,6 +177,12 @@ function missingFor(key: KmsArn & { keyId: string }, granted: Map<string, Set<st
     return [...KMS_KEY_ACTIONS.filter((a) => !onKey?.has(a)), ...(onList?.has(KMS_LIST_ACTION) ? [] : [`${KMS_LIST_ACTION} on ${kmsKeyListArn(key.region, key.ownerAccountId)}`])];
 }
 
+/** An expected key, `acs:kms:<region>:<account>:key/<id>` where the region or account may be `*` while unknown. */
+function expectedKey(arn: string): { region: string; account: string; keyId: string } | undefined {
+    const m = /^acs:kms:([^:]+):([^:]+):key\/(.+)$/.exec(arn);
+    return m === null ? undefined : { region: m[1], account: m[2], keyId: m[3] };
+}
+
 export const kmsGrantsComplete = defineRule({
     id: "kms-grants-complete",
     constraints: ["C9", "C21", "S2"],
@@ -174,8 +190,8 @@ export const kmsGrantsComplete = defineRule({
     title: "A share role can use every key of its encrypted shares",
     description:
         "The share role of encrypted shares has a custom policy attached that grants, for each key of those shares, the six key actions of C9 " +
-        "on the key's ARN and `kms:List*` on the key list of its region and account. A role with no KMS policy attached, a key not granted, or " +
-        "a key granted only some actions makes sharing fail at deploy time.",
+        "on the key's ARN and `kms:List*` on the key list of its region and account. A role with no KMS policy attached, a key not granted, " +
+        "a key granted only some actions, only under a condition, or taken back by a Deny, makes sharing fail at deploy time.",
     subject: "role",
     enforcement: {
         components: { reason: "the components render the KMS policy from exactly the share's keys and attach it to the role before any share" },
@@ -211,8 +227,10 @@ export const kmsGrantsComplete = defineRule({
             }
         }
         for (const keyArn of role.expectedKeyArns ?? []) {
-            const key = parseKmsArn(keyArn);
-            if (key?.keyId !== undefined && !keys.has(keyArn)) {
+            const expected = expectedKey(keyArn);
+            // A part still unknown (the owner account of a provider that does not name it) matches any: the key id must.
+            const found = expected !== undefined && [...keys.values()].some((k) => k.keyId === expected.keyId && (expected.region === "*" || k.region === expected.region) && (expected.account === "*" || k.ownerAccountId === expected.account));
+            if (expected !== undefined && !found) {
                 problems.push({ path, message: `no KMS grant for ${keyArn}, the key of an encrypted share; sharing would fail.`, fix: KMS_FIX });
             }
         }

@@ -182,3 +182,30 @@ describe("KMS policies attached by name, in the role's account", () => {
         expectViolations(await runPolicy(shareRolesPolicy, [role, policy(there), attach(there), ...shareHere]), ["kms-grants-complete@role"]);
     });
 });
+
+describe("KMS grants that look complete but are not (C9, S2)", () => {
+    const key = "key-aaaaaaaa0001";
+    const copy: TestResource = { type: TYPES.imageCopy, name: "copy", props: { sourceImageId: "m-abcd1234", encrypted: true, kmsKeyId: key }, providerProps: { region: "cn-shanghai" } };
+    const role: TestResource = { type: TYPES.role, name: "role", props: { roleName: "AliyunECSShareEncryptImageDefaultRole", assumeRolePolicyDocument: trust({ Principal: { Service: `${A}@ecs.aliyuncs.com` } }) } };
+    const withPolicy = (document: string): TestResource[] => {
+        const policy: TestResource = { type: TYPES.policy, name: "kms", props: { policyName: "kms", policyDocument: document } };
+        const attach: TestResource = { type: TYPES.rolePolicyAttachment, name: "attach", props: { roleName: "AliyunECSShareEncryptImageDefaultRole", policyName: "kms", policyType: "Custom" }, propertyDependencies: { roleName: [urnOf(role)], policyName: [urnOf(policy)] } };
+        const permission: TestResource = { type: TYPES.imageSharePermission, name: "p", props: { imageId: "m-copy0001", accountId: A }, propertyDependencies: { imageId: [urnOf(copy)] }, providerProps: { region: "cn-shanghai" } };
+        return [copy, role, policy, attach, permission];
+    };
+    const full = (keyId: string, extra: object[] = []) =>
+        JSON.stringify({ ...kmsSharePolicy([{ keyId, region: "cn-shanghai", ownerAccountId: "1111111111111111" }]), Statement: [...kmsSharePolicy([{ keyId, region: "cn-shanghai", ownerAccountId: "1111111111111111" }]).Statement, ...extra] });
+    const messages = async (document: string) => (await runPolicy(shareRolesPolicy, withPolicy(document))).map((v) => v.finding!.message);
+    test("the image's key is granted: no violation, even with no account on the provider", async () => {
+        expect(await messages(full(key))).toEqual([]);
+    });
+    test("another key granted instead, the owner account unknown: the image's key is still missing", async () => {
+        expect(await messages(full("key-bbbbbbbb0001"))).toEqual([`no KMS grant for acs:kms:cn-shanghai:*:key/${key}, the key of an encrypted share; sharing would fail.`]);
+    });
+    test("a Deny that takes an action back, or a grant under a condition, is not a grant", async () => {
+        const arn = `acs:kms:cn-shanghai:1111111111111111:key/${key}`;
+        expect(await messages(full(key, [{ Effect: "Deny", Action: "kms:Decrypt", Resource: "*" }]))).toEqual([`the KMS grants for ${arn} lack kms:Decrypt; sharing would fail.`]);
+        const conditional = JSON.stringify({ Version: "1", Statement: kmsSharePolicy([{ keyId: key, region: "cn-shanghai", ownerAccountId: "1111111111111111" }]).Statement.map((s) => ({ ...s, Condition: { IpAddress: { "acs:SourceIp": "10.0.0.0/8" } } })) });
+        expect(await messages(conditional)).toEqual([`no KMS grant for acs:kms:cn-shanghai:*:key/${key}, the key of an encrypted share; sharing would fail.`]);
+    });
+});
