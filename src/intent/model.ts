@@ -110,6 +110,8 @@ export interface KeyIntent {
     readonly keyId: Located<string>;
     /** The key's deletion protection, `Enabled` or `Disabled`. */
     readonly deletionProtection: Located<string>;
+    /** The key's state, `Enabled`, `Disabled` or `PendingDeletion`; absent when not judged. */
+    readonly status?: Located<string>;
     /** What is shared with it, for the message. */
     readonly sharedResources: readonly string[];
 }

@@ -84,9 +84,19 @@ export function roleSubjects(role: RawResource): Subject[] {
     return intent === undefined ? [] : [{ kind: "role", subject: intent, urn: role.urn, name: role.name, type: role.type }];
 }
 
-/** ram.RolePolicyAttachment: a system policy on a share role (or on a role whose name is unknown, which may be one). */
+/**
+ * ram.RolePolicyAttachment, or Resource Manager's PolicyAttachment to a role (`principalType: "ServiceRole"`): a system
+ * policy on a share role (or on a role whose name is unknown, which may be one).
+ */
 export function attachmentSubjects(attachment: RawResource): Subject[] {
-    const roleName = locatedString("roleName", attachment.props.roleName);
+    if (attachment.type === TYPES.resourceManagerPolicyAttachment) {
+        const principalType = attachment.props.principalType;
+        if (principalType !== "ServiceRole" && !isUnknown(principalType)) {
+            return [];
+        }
+    }
+    const nameProp = attachment.type === TYPES.resourceManagerPolicyAttachment ? "principalName" : "roleName";
+    const roleName = locatedString(nameProp, attachment.props[nameProp]);
     const kind = shareRoleKind(roleName.value);
     const system = attachment.props.policyType === "System" || isUnknown(attachment.props.policyType);
     if (!system || (kind === undefined && roleName.value !== undefined)) {
@@ -212,6 +222,36 @@ export function diskSubjects(disk: RawResource, settings: PolicySettings): Subje
         name: disk.name,
         type: disk.type,
     }];
+}
+
+/** ecs.Instance data disks made from snapshots shared with the account (C11), each judged as a disk. */
+export function instanceDiskSubjects(instance: RawResource, settings: PolicySettings): Subject[] {
+    const disks = rawList(instance.props.dataDisks) ?? [];
+    return disks.flatMap((d, i) => {
+        if (typeof d !== "object" || d === null) {
+            return [];
+        }
+        const disk = d as Record<string, unknown>;
+        const received = settings.receivedSnapshots.find((r) => r.snapshotId === disk.snapshotId);
+        if (received === undefined) {
+            return [];
+        }
+        const at_ = (p: string) => `dataDisks[${i}].${p}`;
+        return [{
+            kind: "disk" as const,
+            subject: {
+                snapshotId: locatedString(at_("snapshotId"), disk.snapshotId),
+                category: disk.category === undefined ? at(at_("category"), "cloud_efficiency") : locatedString(at_("category"), disk.category),
+                sourceEncrypted: at("receivedSnapshots.encrypted", received.encrypted !== false),
+                sourceKmsKeyId: received.kmsKeyId === undefined ? undefined : at("receivedSnapshots.kmsKeyId", received.kmsKeyId),
+                encrypted: at(at_("encrypted"), isUnknown(disk.encrypted) ? undefined : disk.encrypted === true),
+                kmsKeyId: disk.kmsKeyId === undefined || disk.kmsKeyId === null ? undefined : locatedString(at_("kmsKeyId"), disk.kmsKeyId),
+            },
+            urn: instance.urn,
+            name: instance.name,
+            type: instance.type,
+        }];
+    });
 }
 
 /** ecs.Image made from snapshots (its `snapshotId`, or the snapshots of its disk device mappings) shared with the account (C10). */

@@ -6,7 +6,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { isAccountId } from "../alibaba/ids";
 import { RESOURCE_KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
 import { Located, ShareIntent, at, partialShareIntent } from "../intent/model";
-import { attachmentSubjects, diskSubjects, imagePermissionSubjects, imageSourceSubjects, resourceSharingSubjects, roleIntentOf, roleSubjects } from "./adapters";
+import { attachmentSubjects, diskSubjects, imagePermissionSubjects, imageSourceSubjects, instanceDiskSubjects, resourceSharingSubjects, roleIntentOf, roleSubjects } from "./adapters";
 import { Subject, exemptionsInUse, reportExactly, sharingResourcePolicy, sharingStackPolicy } from "./framework";
 import { RawResource, TYPES, isUnknown, locatedString } from "./resources";
 import { PolicySettings } from "./settings";
@@ -37,7 +37,7 @@ export const shareRoleAttachmentPolicy = sharingResourcePolicy({
     description: "Share roles get only their custom KMS policy.",
     enforcementLevel: "mandatory",
     settings: [],
-    types: [TYPES.rolePolicyAttachment],
+    types: [TYPES.rolePolicyAttachment, TYPES.resourceManagerPolicyAttachment],
     subjects: attachmentSubjects,
 });
 
@@ -84,8 +84,9 @@ export const shareeDiskPolicy = sharingResourcePolicy({
     description: "Disks from shared encrypted snapshots are ESSD and encrypted with the sharee's own key; no custom image is made from a shared snapshot.",
     enforcementLevel: "mandatory",
     settings: ["receivedSnapshots", "essdCategories"],
-    types: [TYPES.ecsDisk, TYPES.disk, TYPES.image],
-    subjects: (resource, settings) => (resource.type === TYPES.image ? imageSourceSubjects(resource, settings) : diskSubjects(resource, settings)),
+    types: [TYPES.ecsDisk, TYPES.disk, TYPES.image, TYPES.instance],
+    subjects: (resource, settings) =>
+        resource.type === TYPES.image ? imageSourceSubjects(resource, settings) : resource.type === TYPES.instance ? instanceDiskSubjects(resource, settings) : diskSubjects(resource, settings),
 });
 
 /** Every recipient of one shared item across the stack's shares and permissions, apart by kind of recipient. */
@@ -144,9 +145,12 @@ export const limitsPolicy = sharingStackPolicy({
                 owned.push(e);
             }
         }
-        const perOwner: Subject[] = [...byOwner.values()].map((owned) =>
-            shareSubject(partialShareIntent("snapshot", { resources: owned.map((e) => e.resource) }), owned[0].via, ["snapshot-owner-quota"]),
-        );
+        // Snapshots whose owner nobody names may be any named owner's: they count toward each (the stricter reading).
+        const unnamed = byOwner.get("default") ?? [];
+        const perOwner: Subject[] = [...byOwner.entries()].map(([owner, owned]) => {
+            const counted = owner === "default" ? owned : [...owned, ...unnamed];
+            return shareSubject(partialShareIntent("snapshot", { resources: counted.map((e) => e.resource) }), owned[0].via, ["snapshot-owner-quota"]);
+        });
         return [...perItem, ...perOwner];
     },
 });
@@ -388,6 +392,7 @@ export const sharedKeysPolicy = sharingStackPolicy({
             subject: {
                 keyId: at("keyId", key.name),
                 deletionProtection: key.props.deletionProtection === undefined ? at("deletionProtection", "Disabled") : locatedString("deletionProtection", key.props.deletionProtection),
+                status: key.props.status === undefined || key.props.status === null ? at("status", "Enabled") : locatedString("status", key.props.status),
                 sharedResources: [...shared],
             },
             urn: key.urn,

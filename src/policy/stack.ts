@@ -247,10 +247,13 @@ export function stackView(resources: readonly RawResource[], settings?: Pick<Pol
     };
 }
 
+/** The resources whose `kmsKeyId` / `encrypted` say how what they make is encrypted: image copies (both kinds), images, snapshots. */
+const ENCRYPTED_SOURCES = new Set<string>([TYPES.imageCopy, TYPES.copyImage, TYPES.image, TYPES.ecsSnapshot, TYPES.snapshot]);
+
 /** How a shared item is encrypted, as far as the stack shows: its source's key, or the share role it waits for. */
 export function encryptionOf(item: StackSharedItem, roleDependency: boolean): Encryption {
     const source = item.source;
-    if (source !== undefined && (source.type === TYPES.imageCopy || source.type === TYPES.image)) {
+    if (source !== undefined && ENCRYPTED_SOURCES.has(source.type)) {
         const keyId = source.props.kmsKeyId;
         if (keyId !== undefined && keyId !== null && keyId !== "") {
             const region = source.providerProps?.region;

@@ -224,21 +224,29 @@ export const sharedKeyProtected = defineRule({
     id: "shared-key-protected",
     constraints: ["C27"],
     severity: "error",
-    title: "Keys behind shared encrypted resources are protected from deletion",
+    title: "Keys behind shared encrypted resources stay enabled and protected from deletion",
     description:
         "If the key behind a shared encrypted snapshot or image is disabled or deleted, sharees can no longer use what was shared. The pack " +
         "follows keys from resource shares, image permissions and the share roles' KMS policies to the KMS keys of the stack.",
     subject: "key",
     enforcement: { components: { reason: "the components do not manage KMS keys; the pack judges the keys of a stack" }, policies: ["sharing-shared-keys"] },
-    reads: (key) => [key.deletionProtection],
-    check: (key) =>
-        key.deletionProtection.value !== undefined && key.deletionProtection.value !== "Enabled"
+    reads: (key) => [key.deletionProtection, ...(key.status === undefined ? [] : [key.status])],
+    check: (key) => [
+        ...(key.deletionProtection.value !== undefined && key.deletionProtection.value !== "Enabled"
             ? [{
                   path: key.deletionProtection.path,
-                  message: `KMS key ${key.keyId.value ?? ""} protects shared ${key.sharedResources.join(", ")} but its deletion protection is ${quoteValue(key.deletionProtection.value)}.`,
+                  message: `KMS key ${showValue(key.keyId.value ?? "")} protects shared ${key.sharedResources.map(showValue).join(", ")} but its deletion protection is ${quoteValue(key.deletionProtection.value)}.`,
                   fix: 'Set `deletionProtection: "Enabled"` on the key.',
               }]
-            : [],
+            : []),
+        ...(key.status?.value !== undefined && key.status.value !== "Enabled"
+            ? [{
+                  path: key.status.path,
+                  message: `KMS key ${showValue(key.keyId.value ?? "")} protects shared ${key.sharedResources.map(showValue).join(", ")} but it is ${quoteValue(key.status.value)}: sharees cannot use what was shared.`,
+                  fix: 'Keep the key `status: "Enabled"` while anything encrypted with it is shared.',
+              }]
+            : []),
+    ],
 });
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -209,3 +209,39 @@ describe("KMS grants that look complete but are not (C9, S2)", () => {
         expect(await messages(conditional)).toEqual([`no KMS grant for acs:kms:cn-shanghai:*:key/${key}, the key of an encrypted share; sharing would fail.`]);
     });
 });
+
+describe("more raw resources of the same kinds (a security review's second list)", () => {
+    test("ecs.CopyImage, the provider's other image copy, on the service key and shared where encrypted images cannot be (C20, C19)", async () => {
+        const copy: TestResource = { type: TYPES.copyImage, name: "copy", props: { sourceImageId: "m-abcd1234", encrypted: true }, providerProps: { region: "cn-hangzhou" } };
+        const permission: TestResource = { type: TYPES.imageSharePermission, name: "p", props: { imageId: "m-copy0001", accountId: A }, propertyDependencies: { imageId: [urnOf(copy)] }, providerProps: { region: "cn-hangzhou" } };
+        expectViolations(await runPolicies(policies, [copy, permission]), ["encrypted-image-region@p", "image-service-key@p"]);
+    });
+    test("an instance data disk from a received encrypted snapshot is judged as a disk (C11)", async () => {
+        const instance: TestResource = { type: TYPES.instance, name: "vm", props: { imageId: "m-abcd1234", dataDisks: [{ size: 40 }, { snapshotId: "s-shared0001", category: "cloud_efficiency" }] } };
+        const violations = await runPolicy(shareeDiskPolicy, [instance], { "sharing-sharee-disk": { receivedSnapshots: [{ snapshotId: "s-shared0001" }] } });
+        expect(violations.map((v) => [v.finding!.ruleId, v.finding!.path])).toEqual([
+            ["disk-from-shared-encrypted-snapshot", "dataDisks[1].category"],
+            ["disk-from-shared-encrypted-snapshot", "dataDisks[1].encrypted"],
+            ["disk-from-shared-encrypted-snapshot", "kmsKeyId"],
+        ]);
+    });
+    test("a System policy attached to a share role through Resource Manager (S2)", async () => {
+        const attach = (name: string, principalType: string): TestResource => ({ type: TYPES.resourceManagerPolicyAttachment, name, props: { policyName: "AliyunKMSFullAccess", policyType: "System", principalName: snapshotRole, principalType, resourceGroupId: "1111111111111111" } });
+        expectViolations(await runPolicies(policies, [attach("role", "ServiceRole"), attach("user", "IMSUser")]), ["share-role-system-policy@role"]);
+    });
+    test("a key behind a shared encrypted image that is disabled or pending deletion (C27)", async () => {
+        const key: TestResource = { type: TYPES.kmsKey, name: "key", props: { deletionProtection: "Enabled", status: "PendingDeletion" } };
+        const copy: TestResource = { type: TYPES.imageCopy, name: "copy", props: { sourceImageId: "m-abcd1234", encrypted: true, kmsKeyId: "key-abcdefgh1234" }, propertyDependencies: { kmsKeyId: [urnOf(key)] } };
+        const permission: TestResource = { type: TYPES.imageSharePermission, name: "p", props: { imageId: "m-copy0001", accountId: A }, propertyDependencies: { imageId: [urnOf(copy)] } };
+        const violations = await runPolicy(sharedKeysPolicy, [key, copy, permission]);
+        expect(violations.map((v) => [v.finding!.ruleId, v.finding!.path])).toEqual([["shared-key-protected", "status"]]);
+    });
+    test("snapshots of an owner nobody names count toward each named owner's quota (C7)", async () => {
+        const shareOf = (name: string, n: number, provider?: Record<string, unknown>): TestResource[] => {
+            const s: TestResource = { type: TYPES.resourceShare, name, props: { resourceShareName: name, allowExternalTargets: true }, providerProps: provider };
+            return [s, ...Array.from({ length: n }, (_, i) => ({ type: TYPES.sharedResource, name: `${name}-${i}`, props: { resourceShareId: "x", resourceId: `s-${name}${String(i).padStart(6, "0")}`, resourceType: "Snapshot" }, providerProps: provider, propertyDependencies: { resourceShareId: [urnOf(s)] } }))];
+        };
+        const named = shareOf("named", 600, { region: "cn-hangzhou", accountId: "4444444444444444" });
+        expectViolations(await runPolicy(limitsPolicy, [...named, ...shareOf("unnamed", 600)]), ["snapshot-owner-quota@named-0"]);
+    });
+});
