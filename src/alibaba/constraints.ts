@@ -1,6 +1,6 @@
 /**
  * The constraint catalogue: what Alibaba Cloud enforces on sharing (C1…C32) and the security rules this project adds
- * (S1…S7), in the project's own words, each with its source. Rules name these ids; docs/CONSTRAINTS.md is generated
+ * (S1…S8), in the project's own words, each with its source. Rules name these ids; docs/CONSTRAINTS.md is generated
  * from this list.
  */
 
@@ -351,6 +351,12 @@ export const CONSTRAINTS = {
         group: "Security rules",
         title: "Explicit, expiring exceptions",
         fact: "An exception names its resource, gives a reason and carries an expiry date; once that date has passed it no longer applies.",
+        sources: [PROJECT],
+    },
+    S8: {
+        group: "Security rules",
+        title: "Well-formed input, never guessed at",
+        fact: "Every argument and setting has a declared form (a plain list of strings, a boolean, a whole number, a map by region…); a value of another form is refused with its path, never coerced, dropped or read as absent, since a guessed value can widen what is shared.",
         sources: [PROJECT],
     },
 } as const satisfies Record<string, Constraint>;

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ArgumentSpecs, TARGET_ARGUMENTS, argumentFindings } from "./arguments";
 import * as ram from "@pulumi/alicloud/ram";
 import { kmsKeyArn } from "../alibaba/arn";
 import { principalKind } from "../alibaba/ids";
@@ -41,6 +42,18 @@ export interface EncryptedShareRoleArgs extends ShareTargetsArgs {
 }
 
 const TYPE = "EncryptedShareRole";
+
+/** The declared form of each argument (S8). */
+const ARGUMENTS: ArgumentSpecs = {
+    ...TARGET_ARGUMENTS,
+    resourceKind: { shape: "string", required: true, plainBecause: "it decides the role's well-known name" },
+    kmsKeyId: { shape: "inputString", required: true },
+    kmsKeyRegion: { shape: "inputString" },
+    additionalKmsKeys: { shape: { list: { keyId: { shape: "inputString", required: true }, region: { shape: "inputString", required: true } } } },
+    ownerAccountId: { shape: "inputString" },
+    policyName: { shape: "string", plainBecause: "it names the policy" },
+    maxSessionDuration: { shape: "integer" },
+};
 const DEFAULT_SESSION_SECONDS = 3600;
 
 /** What `planShareRole` decides before anything is registered. */
@@ -191,6 +204,7 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
     public readonly attachment: ram.RolePolicyAttachment;
 
     constructor(name: string, args: EncryptedShareRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
         const context = contextFromConfig();
         const plan = planShareRole(`${TYPE} "${name}"`, name, args, opts, context);
         super(typeToken(TYPE), name, {}, opts);

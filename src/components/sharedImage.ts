@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ArgumentSpecs, SHARE_ARGUMENTS, argumentFindings } from "./arguments";
 import * as ecs from "@pulumi/alicloud/ecs";
 import { GrantMethod } from "../intent/model";
-import { asArray, componentSubject, contextFromConfig, defaultShareName, failOnErrors, logWarnings, typeToken } from "./common";
+import { asArray, componentSubject, contextFromConfig, defaultShareName, failOnErrors, logWarnings, throwIfInvalid, typeToken } from "./common";
 import { getRegionsOutput } from "@pulumi/alicloud/getRegions";
 import { at, partialShareIntent } from "../intent/model";
 import { judgeWith } from "../rules/registry";
@@ -36,6 +37,17 @@ export interface SharedImageArgs extends ShareArgs {
 }
 
 const TYPE = "SharedImage";
+
+/** The declared form of each argument (S8). */
+const ARGUMENTS: ArgumentSpecs = {
+    ...SHARE_ARGUMENTS,
+    imageIds: { shape: "inputStringList", required: true, plainBecause: "each image becomes a resource of its own" },
+    copyToRegions: { shape: "stringList", plainBecause: "each copy region gets its copies, provider and share" },
+    copyKmsKeyIds: { shape: { map: "inputString" } },
+    unencryptedDataAcknowledged: { shape: "boolean" },
+    method: { shape: "string", plainBecause: "it decides which resources grant the images" },
+    derivedFromPaidImage: { shape: "boolean" },
+};
 
 /** SharedImage's resource options: the component options, and the providers of the copy regions. */
 export interface SharedImageOptions extends pulumi.ComponentResourceOptions {
@@ -75,6 +87,7 @@ export class SharedImage extends pulumi.ComponentResource {
     public readonly imageIdsByRegion!: pulumi.Output<{ [region: string]: string[] }>;
 
     constructor(name: string, args: SharedImageArgs, opts: SharedImageOptions = {}) {
+        throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
         const context = contextFromConfig();
         const facts = imageFacts(args);
         const copyKeys = args.kmsKeyId === undefined ? {} : (args.copyKmsKeyIds ?? {});

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { asArray, contextFromConfig, defaultShareName, logWarnings, typeToken } from "./common";
+import { ArgumentSpecs, SHARE_ARGUMENTS, argumentFindings } from "./arguments";
+import { asArray, contextFromConfig, defaultShareName, logWarnings, throwIfInvalid, typeToken } from "./common";
 import { ShareArgs, ShareSpec, checkShare, createGrants, prepareShare, resourceSuffixes } from "./share";
 import { placement } from "./provider";
 import { SnapshotCopy } from "./shareeSteps";
@@ -15,6 +16,13 @@ export interface SharedSnapshotArgs extends ShareArgs {
 }
 
 const TYPE = "SharedSnapshot";
+
+/** The declared form of each argument (S8). */
+const ARGUMENTS: ArgumentSpecs = {
+    ...SHARE_ARGUMENTS,
+    snapshotIds: { shape: "inputStringList", required: true, plainBecause: "each snapshot becomes a resource of its own" },
+    copyServiceKeySnapshots: { shape: "boolean" },
+};
 
 /**
  * Shares ECS snapshots with accounts, a resource directory or folders through Resource Sharing (C5): one
@@ -32,6 +40,7 @@ export class SharedSnapshot extends pulumi.ComponentResource {
     public readonly shareRoleName!: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: SharedSnapshotArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
         const context = contextFromConfig();
         // Snapshots on the service key, copied first with the customer-managed key: what is shared is the copies.
         const copying = args.serviceKeyEncrypted === true && args.copyServiceKeySnapshots === true && args.kmsKeyId !== undefined;

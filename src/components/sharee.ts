@@ -1,11 +1,13 @@
 /** The sharee's side: a disk from a shared snapshot, and access to shared images for RAM identities. */
 import * as pulumi from "@pulumi/pulumi";
+import { ArgumentSpecs, argumentFindings } from "./arguments";
+import { argumentsWellFormed } from "../rules/arguments";
 import * as ecs from "@pulumi/alicloud/ecs";
 import * as ram from "@pulumi/alicloud/ram";
 import { CUSTOM_POLICY_TYPE, SHARED_SNAPSHOT_TAG, sharedSnapshotTagValue } from "../alibaba/names";
 import { AccessIntent, DiskIntent, at, partialShareIntent } from "../intent/model";
 import { renderDocument, shareeImageAccessPolicy } from "../ram/documents";
-import { judge, judgeWith } from "../rules/registry";
+import { findingsOf, judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
 import { asArray, componentSubject, contextFromConfig, failOnErrorsOf, known, logWarnings, throwIfInvalid, typeToken } from "./common";
@@ -38,6 +40,20 @@ export interface SharedSnapshotDiskArgs {
 }
 
 const DISK_TYPE = "SharedSnapshotDisk";
+
+/** The declared form of each argument (S8). */
+const DISK_ARGUMENTS: ArgumentSpecs = {
+    snapshotId: { shape: "inputString", required: true },
+    zoneId: { shape: "inputString", required: true },
+    kmsKeyId: { shape: "inputString" },
+    category: { shape: "string", plainBecause: "it is checked against the ESSD family before the disk is made" },
+    sourceKmsKeyId: { shape: "inputString" },
+    sourceEncrypted: { shape: "boolean" },
+    size: { shape: "inputNumber" },
+    diskName: { shape: "inputString" },
+    performanceLevel: { shape: "inputString" },
+    copyFirst: { shape: "boolean" },
+};
 const DEFAULT_CATEGORY = "cloud_essd";
 
 /** The disk intent of the arguments, with the given (known or resolved) values. */
@@ -72,6 +88,7 @@ export class SharedSnapshotDisk extends pulumi.ComponentResource {
     public readonly diskId!: pulumi.Output<string>;
 
     constructor(name: string, args: SharedSnapshotDiskArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        throwIfInvalid(DISK_TYPE, name, argumentFindings(args, DISK_ARGUMENTS), opts);
         const copyFirst = args.copyFirst === true;
         // Copying first asks of the copy what C11 asks of the disk (an own key, not the source's), but not the category.
         const judged: SharedSnapshotDiskArgs = copyFirst ? { ...args, category: undefined } : args;
@@ -129,6 +146,18 @@ export interface ShareeImageAccessArgs {
 
 const ACCESS_TYPE = "ShareeImageAccess";
 
+/** RAM's policy names: 1 to 128 letters, digits and hyphens. */
+const RAM_POLICY_NAME = /^[A-Za-z0-9-]{1,128}$/;
+
+/** The declared form of each argument (S8). */
+const ACCESS_ARGUMENTS: ArgumentSpecs = {
+    userNames: { shape: "stringList", plainBecause: "each identity gets an attachment of its own" },
+    groupNames: { shape: "stringList", plainBecause: "each identity gets an attachment of its own" },
+    roleNames: { shape: "stringList", plainBecause: "each identity gets an attachment of its own" },
+    allowLaunch: { shape: "boolean" },
+    policyName: { shape: "string", plainBecause: "it names the policy" },
+};
+
 /** The access intent of the arguments. */
 export function accessIntent(args: ShareeImageAccessArgs, policyDocument: string): AccessIntent {
     return {
@@ -152,6 +181,10 @@ export class ShareeImageAccess extends pulumi.ComponentResource {
     public readonly policyDocument!: pulumi.Output<string>;
 
     constructor(name: string, args: ShareeImageAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        throwIfInvalid(ACCESS_TYPE, name, argumentFindings(args, ACCESS_ARGUMENTS), opts);
+        if (args.policyName !== undefined && !RAM_POLICY_NAME.test(args.policyName)) {
+            throwIfInvalid(ACCESS_TYPE, name, findingsOf(argumentsWellFormed, [{ path: "policyName", message: `policy name ${JSON.stringify(args.policyName)} is not 1 to 128 letters, digits and hyphens.`, fix: "Choose a name of that form, or leave it out." }]), opts);
+        }
         const document = renderDocument(shareeImageAccessPolicy(args.allowLaunch !== false));
         const warnings = throwIfInvalid(ACCESS_TYPE, name, judge("access", accessIntent(args, document), contextFromConfig()), opts);
         super(typeToken(ACCESS_TYPE), name, {}, opts);

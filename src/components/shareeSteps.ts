@@ -1,5 +1,6 @@
 /** ShareAcceptance and SnapshotCopy: the sharee-side steps with no @pulumi/alicloud resource. */
 import * as pulumi from "@pulumi/pulumi";
+import { ArgumentSpecs, argumentFindings } from "./arguments";
 import { at, partialShareIntent } from "../intent/model";
 import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
@@ -30,6 +31,34 @@ class CopiedSnapshot extends pulumi.dynamic.Resource {
 }
 
 /** The arguments of {@link ShareAcceptance}. */
+/** The call settings every sharee step takes. */
+const CALL_ARGUMENTS: ArgumentSpecs = {
+    endpoint: { shape: "inputString" },
+    timeoutSeconds: { shape: "integer" },
+    maxRetries: { shape: "integer" },
+};
+
+/** The declared form of ShareAcceptance's arguments (S8). */
+const ACCEPTANCE_ARGUMENTS: ArgumentSpecs = {
+    ...CALL_ARGUMENTS,
+    resourceShareId: { shape: "inputString", required: true },
+    insideResourceDirectory: { shape: "boolean" },
+    region: { shape: "inputString" },
+};
+
+/** The declared form of SnapshotCopy's arguments (S8). */
+const COPY_ARGUMENTS: ArgumentSpecs = {
+    ...CALL_ARGUMENTS,
+    sourceSnapshotId: { shape: "inputString", required: true },
+    kmsKeyId: { shape: "inputString", required: true },
+    sourceKmsKeyId: { shape: "inputString" },
+    sourceRegionId: { shape: "inputString" },
+    destinationRegionId: { shape: "inputString" },
+    snapshotName: { shape: "inputString" },
+    pollSeconds: { shape: "integer" },
+    copyTimeoutSeconds: { shape: "integer" },
+};
+
 export interface ShareAcceptanceArgs {
     /** The resource share this account was invited to (`rs-…`). */
     resourceShareId: pulumi.Input<string>;
@@ -63,6 +92,7 @@ export class ShareAcceptance extends pulumi.ComponentResource {
     public readonly resourceShareId!: pulumi.Output<string>;
 
     constructor(name: string, args: ShareAcceptanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        throwIfInvalid("ShareAcceptance", name, argumentFindings(args, ACCEPTANCE_ARGUMENTS), opts);
         super(typeToken("ShareAcceptance"), name, {}, opts);
         const acceptance = new AcceptedShare(
             `${name}-acceptance`,
@@ -139,6 +169,7 @@ export class SnapshotCopy extends pulumi.ComponentResource {
     public readonly snapshotId!: pulumi.Output<string>;
 
     constructor(name: string, args: SnapshotCopyArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        throwIfInvalid("SnapshotCopy", name, argumentFindings(args, COPY_ARGUMENTS), opts);
         const hasSourceKey = args.sourceKmsKeyId !== undefined;
         throwIfInvalid("SnapshotCopy", name, copyFindings({ sourceSnapshotId: known(args.sourceSnapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }, hasSourceKey), opts);
         super(typeToken("SnapshotCopy"), name, {}, opts);

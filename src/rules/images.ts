@@ -67,6 +67,12 @@ export const imageCopyRegions = defineRule({
             }
             seen.add(r.value);
         }
+        const regions = new Set(intent.copyToRegions.map((r) => r.value));
+        for (const [region, key] of Object.entries(intent.copyKeyIds)) {
+            if (!regions.has(region)) {
+                problems.push({ path: key.path, message: `${showValue(region)} is given a key but is not a copy region.`, fix: "List the region in `copyToRegions`, or remove its key." });
+            }
+        }
         if (!isImage(intent) && intent.copyToRegions.length > 0) {
             problems.push({ path: "copyToRegions", message: "region copies are made for images only.", fix: "Copy snapshots with SnapshotCopy." });
         }

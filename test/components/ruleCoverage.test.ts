@@ -16,6 +16,7 @@ const withConfig = (key: string, value: unknown, build: () => void) => () => wit
 
 /** For each rule a component can break: arguments that break it. */
 const failing: Record<string, () => void> = {
+    "arguments-well-formed": () => new SharedSnapshot("r", { ...snap, accountIds: "2222222222222222" as unknown as string[] }),
     "share-not-empty": () => new SharedSnapshot("r", { snapshotIds: [], accountIds: [A] }),
     "principal-format": () => new SharedSnapshot("r", { ...snap, accountIds: ["alice@example.com"] }),
     "not-own-account": () => new SharedSnapshot("r", { ...snap, accountIds: [OWNER], ownerAccountId: OWNER }),
