@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Located, at } from "../intent/model";
 import { withFindings } from "../rules/errors";
+export { checkedOrCollected } from "../rules/errors";
 import { leafStrings, redactFinding } from "../rules/redact";
 import { SHARED_SETTING_NAMES, contextFromSettings, sharedSettingProblems } from "../rules/settings";
 import { AllowedRecipients, Finding, FindingSubject, RuleContext, formatFinding } from "../rules/types";
@@ -112,6 +113,17 @@ export function throwIfInvalid(componentType: string, name: string, findings: re
         );
     }
     return located.filter((f) => f.severity === "warning");
+}
+
+/**
+ * Completes a component that refused its arguments while refusals are collected (the offline preview): no children,
+ * each named output unknown (so nothing downstream runs on a value that was never made).
+ */
+export function registerRefused(component: pulumi.ComponentResource, outputs: readonly string[]): void {
+    for (const name of outputs) {
+        Object.defineProperty(component, name, { value: pulumi.output(pulumi.unknown), enumerable: true });
+    }
+    (component as unknown as { registerOutputs(outputs: object): void }).registerOutputs({});
 }
 
 /** Logs warnings on the component, each with its rule id. */

@@ -10,7 +10,7 @@ import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, noDuplicates, ownerAccountFormat, principalFormat, regionFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
 import { claimShareRole, registerShareRole, shareRoleHolder } from "./claims";
-import { ShareTargetsArgs, asArray, componentSubject, contextFromConfig, failOnErrorsOf, known, logWarnings, targetsOf, throwIfInvalid, typeToken } from "./common";
+import { ShareTargetsArgs, asArray, checkedOrCollected, componentSubject, contextFromConfig, failOnErrorsOf, known, logWarnings, registerRefused, targetsOf, throwIfInvalid, typeToken } from "./common";
 import { ownerAccountOrCaller, regionOrProviders } from "./provider";
 
 /** A further key the share role may use, with the region it lives in. */
@@ -201,13 +201,20 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
     /** The KMS policy, as rendered JSON. */
     public readonly kmsPolicy!: pulumi.Output<string>;
     /** The attachment of the policy to the role: shares depend on it, so they never run before the role is usable. */
-    public readonly attachment: ram.RolePolicyAttachment;
+    public readonly attachment!: ram.RolePolicyAttachment;
 
     constructor(name: string, args: EncryptedShareRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
-        const context = contextFromConfig();
-        const plan = planShareRole(`${TYPE} "${name}"`, name, args, opts, context);
+        const checked = checkedOrCollected(() => {
+            throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
+            const context = contextFromConfig();
+            return { context, plan: planShareRole(`${TYPE} "${name}"`, name, args, opts, context) };
+        });
         super(typeToken(TYPE), name, {}, opts);
+        if (checked === undefined) {
+            registerRefused(this, ["roleName", "policyName", "trustPolicy", "kmsPolicy"]);
+            return;
+        }
+        const { context, plan } = checked;
         logWarnings(plan.warnings, this);
 
         const owner = ownerAccountOrCaller(args.ownerAccountId, this);

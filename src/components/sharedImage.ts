@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgumentSpecs, SHARE_ARGUMENTS, argumentFindings } from "./arguments";
 import * as ecs from "@pulumi/alicloud/ecs";
 import { GrantMethod } from "../intent/model";
-import { asArray, componentSubject, contextFromConfig, defaultShareName, failOnErrors, logWarnings, throwIfInvalid, typeToken } from "./common";
+import { asArray, checkedOrCollected, componentSubject, contextFromConfig, defaultShareName, failOnErrors, logWarnings, registerRefused, throwIfInvalid, typeToken } from "./common";
 import { getRegionsOutput } from "@pulumi/alicloud/getRegions";
 import { at, partialShareIntent } from "../intent/model";
 import { judgeWith } from "../rules/registry";
@@ -87,15 +87,22 @@ export class SharedImage extends pulumi.ComponentResource {
     public readonly imageIdsByRegion!: pulumi.Output<{ [region: string]: string[] }>;
 
     constructor(name: string, args: SharedImageArgs, opts: SharedImageOptions = {}) {
-        throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
-        const context = contextFromConfig();
-        const facts = imageFacts(args);
-        const copyKeys = args.kmsKeyId === undefined ? {} : (args.copyKmsKeyIds ?? {});
         const { regionProviders, ...componentOpts } = opts;
-        const copyRegionProviders = { explicit: explicitProvider(componentOpts) !== undefined, given: Object.keys(regionProviders ?? {}) };
-        const spec: ShareSpec = { type: TYPE, kind: "image", resourceIds: asArray(args.imageIds), args, facts, copyKeyIds: copyKeys, copyRegionProviders };
-        const { warnings, roleArgs } = checkShare(name, spec, componentOpts, context);
-        const place = placement(name, args.region, componentOpts);
+        const checked = checkedOrCollected(() => {
+            throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
+            const context = contextFromConfig();
+            const facts = imageFacts(args);
+            const copyKeys = args.kmsKeyId === undefined ? {} : (args.copyKmsKeyIds ?? {});
+            const copyRegionProviders = { explicit: explicitProvider(componentOpts) !== undefined, given: Object.keys(regionProviders ?? {}) };
+            const spec: ShareSpec = { type: TYPE, kind: "image", resourceIds: asArray(args.imageIds), args, facts, copyKeyIds: copyKeys, copyRegionProviders };
+            return { context, facts, copyKeys, spec, ...checkShare(name, spec, componentOpts, context), place: placement(name, args.region, componentOpts) };
+        });
+        if (checked === undefined) {
+            super(typeToken(TYPE), name, {}, componentOpts);
+            registerRefused(this, ["resourceShareId", "shareRoleName", "imageIdsByRegion"]);
+            return;
+        }
+        const { context, facts, copyKeys, spec, warnings, roleArgs, place } = checked;
         super(typeToken(TYPE), name, {}, place.opts);
         logWarnings(warnings, this);
 

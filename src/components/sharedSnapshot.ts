@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentSpecs, SHARE_ARGUMENTS, argumentFindings } from "./arguments";
-import { asArray, contextFromConfig, defaultShareName, logWarnings, throwIfInvalid, typeToken } from "./common";
+import { asArray, checkedOrCollected, contextFromConfig, defaultShareName, logWarnings, registerRefused, throwIfInvalid, typeToken } from "./common";
 import { ShareArgs, ShareSpec, checkShare, createGrants, prepareShare, resourceSuffixes } from "./share";
 import { placement } from "./provider";
 import { SnapshotCopy } from "./shareeSteps";
@@ -40,15 +40,22 @@ export class SharedSnapshot extends pulumi.ComponentResource {
     public readonly shareRoleName!: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: SharedSnapshotArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
-        const context = contextFromConfig();
-        // Snapshots on the service key, copied first with the customer-managed key: what is shared is the copies.
-        const copying = args.serviceKeyEncrypted === true && args.copyServiceKeySnapshots === true && args.kmsKeyId !== undefined;
-        const shared: SharedSnapshotArgs = copying ? { ...args, serviceKeyEncrypted: false } : args;
-        const snapshotIds = asArray(args.snapshotIds);
-        const spec: ShareSpec = { type: TYPE, kind: "snapshot", resourceIds: snapshotIds, args: shared };
-        const { warnings, roleArgs } = checkShare(name, spec, opts, context);
-        const place = placement(name, args.region, opts);
+        const checked = checkedOrCollected(() => {
+            throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
+            const context = contextFromConfig();
+            // Snapshots on the service key, copied first with the customer-managed key: what is shared is the copies.
+            const copying = args.serviceKeyEncrypted === true && args.copyServiceKeySnapshots === true && args.kmsKeyId !== undefined;
+            const shared: SharedSnapshotArgs = copying ? { ...args, serviceKeyEncrypted: false } : args;
+            const snapshotIds = asArray(args.snapshotIds);
+            const spec: ShareSpec = { type: TYPE, kind: "snapshot", resourceIds: snapshotIds, args: shared };
+            return { context, copying, snapshotIds, spec, ...checkShare(name, spec, opts, context), place: placement(name, args.region, opts) };
+        });
+        if (checked === undefined) {
+            super(typeToken(TYPE), name, {}, opts);
+            registerRefused(this, ["resourceShareId", "shareRoleName"]);
+            return;
+        }
+        const { context, copying, snapshotIds, spec, warnings, roleArgs, place } = checked;
         super(typeToken(TYPE), name, {}, place.opts);
         logWarnings(warnings, this);
 

@@ -10,7 +10,7 @@ import { renderDocument, shareeImageAccessPolicy } from "../ram/documents";
 import { findingsOf, judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
-import { asArray, componentSubject, contextFromConfig, failOnErrorsOf, known, logWarnings, throwIfInvalid, typeToken } from "./common";
+import { asArray, checkedOrCollected, componentSubject, contextFromConfig, failOnErrorsOf, known, logWarnings, registerRefused, throwIfInvalid, typeToken } from "./common";
 import { SnapshotCopy } from "./shareeSteps";
 
 export interface SharedSnapshotDiskArgs {
@@ -88,18 +88,21 @@ export class SharedSnapshotDisk extends pulumi.ComponentResource {
     public readonly diskId!: pulumi.Output<string>;
 
     constructor(name: string, args: SharedSnapshotDiskArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        throwIfInvalid(DISK_TYPE, name, argumentFindings(args, DISK_ARGUMENTS), opts);
-        const copyFirst = args.copyFirst === true;
-        // Copying first asks of the copy what C11 asks of the disk (an own key, not the source's), but not the category.
-        const judged: SharedSnapshotDiskArgs = copyFirst ? { ...args, category: undefined } : args;
-        const context = contextFromConfig();
-        const warnings = throwIfInvalid(
-            DISK_TYPE,
-            name,
-            diskFindings(judged, { snapshotId: known(args.snapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }, context),
-            opts,
-        );
+        const valid = checkedOrCollected(() => {
+            throwIfInvalid(DISK_TYPE, name, argumentFindings(args, DISK_ARGUMENTS), opts);
+            const copyFirst = args.copyFirst === true;
+            // Copying first asks of the copy what C11 asks of the disk (an own key, not the source's), but not the category.
+            const judged: SharedSnapshotDiskArgs = copyFirst ? { ...args, category: undefined } : args;
+            const context = contextFromConfig();
+            const values = { snapshotId: known(args.snapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) };
+            return { copyFirst, judged, context, warnings: throwIfInvalid(DISK_TYPE, name, diskFindings(judged, values, context), opts) };
+        });
         super(typeToken(DISK_TYPE), name, {}, opts);
+        if (valid === undefined) {
+            registerRefused(this, ["diskId"]);
+            return;
+        }
+        const { copyFirst, judged, context, warnings } = valid;
         logWarnings(warnings, this);
         const subject = componentSubject(DISK_TYPE, name);
         const checked = pulumi.all([pulumi.output(args.snapshotId), pulumi.output(args.kmsKeyId), pulumi.output(args.sourceKmsKeyId)]).apply(async ([snapshotId, kmsKeyId, sourceKmsKeyId]) => {
@@ -181,13 +184,20 @@ export class ShareeImageAccess extends pulumi.ComponentResource {
     public readonly policyDocument!: pulumi.Output<string>;
 
     constructor(name: string, args: ShareeImageAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        throwIfInvalid(ACCESS_TYPE, name, argumentFindings(args, ACCESS_ARGUMENTS), opts);
-        if (args.policyName !== undefined && !RAM_POLICY_NAME.test(args.policyName)) {
-            throwIfInvalid(ACCESS_TYPE, name, findingsOf(argumentsWellFormed, [{ path: "policyName", message: `policy name ${JSON.stringify(args.policyName)} is not 1 to 128 letters, digits and hyphens.`, fix: "Choose a name of that form, or leave it out." }]), opts);
-        }
-        const document = renderDocument(shareeImageAccessPolicy(args.allowLaunch !== false));
-        const warnings = throwIfInvalid(ACCESS_TYPE, name, judge("access", accessIntent(args, document), contextFromConfig()), opts);
+        const checked = checkedOrCollected(() => {
+            throwIfInvalid(ACCESS_TYPE, name, argumentFindings(args, ACCESS_ARGUMENTS), opts);
+            if (args.policyName !== undefined && !RAM_POLICY_NAME.test(args.policyName)) {
+                throwIfInvalid(ACCESS_TYPE, name, findingsOf(argumentsWellFormed, [{ path: "policyName", message: `policy name ${JSON.stringify(args.policyName)} is not 1 to 128 letters, digits and hyphens.`, fix: "Choose a name of that form, or leave it out." }]), opts);
+            }
+            const document = renderDocument(shareeImageAccessPolicy(args.allowLaunch !== false));
+            return { document, warnings: throwIfInvalid(ACCESS_TYPE, name, judge("access", accessIntent(args, document), contextFromConfig()), opts) };
+        });
         super(typeToken(ACCESS_TYPE), name, {}, opts);
+        if (checked === undefined) {
+            registerRefused(this, ["policyName", "policyDocument"]);
+            return;
+        }
+        const { document, warnings } = checked;
         logWarnings(warnings, this);
         const policy = new ram.Policy(
             `${name}-policy`,

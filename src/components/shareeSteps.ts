@@ -4,7 +4,7 @@ import { ArgumentSpecs, argumentFindings } from "./arguments";
 import { at, partialShareIntent } from "../intent/model";
 import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
-import { componentSubject, contextFromConfig, failOnErrorsOf, known, throwIfInvalid, typeToken } from "./common";
+import { checkedOrCollected, componentSubject, contextFromConfig, failOnErrorsOf, known, registerRefused, throwIfInvalid, typeToken } from "./common";
 import { shareAcceptanceProvider, snapshotCopyProvider } from "./providers";
 
 /** The stack's `alicloud:region`, read here (in the component, never in a provider) and passed as an input. */
@@ -92,8 +92,12 @@ export class ShareAcceptance extends pulumi.ComponentResource {
     public readonly resourceShareId!: pulumi.Output<string>;
 
     constructor(name: string, args: ShareAcceptanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        throwIfInvalid("ShareAcceptance", name, argumentFindings(args, ACCEPTANCE_ARGUMENTS), opts);
+        const refused = checkedOrCollected(() => throwIfInvalid("ShareAcceptance", name, argumentFindings(args, ACCEPTANCE_ARGUMENTS), opts)) === undefined;
         super(typeToken("ShareAcceptance"), name, {}, opts);
+        if (refused) {
+            registerRefused(this, ["status", "resourceShareId"]);
+            return;
+        }
         const acceptance = new AcceptedShare(
             `${name}-acceptance`,
             {
@@ -169,10 +173,17 @@ export class SnapshotCopy extends pulumi.ComponentResource {
     public readonly snapshotId!: pulumi.Output<string>;
 
     constructor(name: string, args: SnapshotCopyArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        throwIfInvalid("SnapshotCopy", name, argumentFindings(args, COPY_ARGUMENTS), opts);
         const hasSourceKey = args.sourceKmsKeyId !== undefined;
-        throwIfInvalid("SnapshotCopy", name, copyFindings({ sourceSnapshotId: known(args.sourceSnapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }, hasSourceKey), opts);
+        const refused =
+            checkedOrCollected(() => {
+                throwIfInvalid("SnapshotCopy", name, argumentFindings(args, COPY_ARGUMENTS), opts);
+                return throwIfInvalid("SnapshotCopy", name, copyFindings({ sourceSnapshotId: known(args.sourceSnapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }, hasSourceKey), opts);
+            }) === undefined;
         super(typeToken("SnapshotCopy"), name, {}, opts);
+        if (refused) {
+            registerRefused(this, ["snapshotId"]);
+            return;
+        }
         const kmsKeyId = pulumi.all([pulumi.output(args.sourceSnapshotId), pulumi.output(args.kmsKeyId), pulumi.output(args.sourceKmsKeyId)]).apply(async ([sourceSnapshotId, key, sourceKey]) => {
             await failOnErrorsOf(copyFindings({ sourceSnapshotId, kmsKeyId: key, sourceKmsKeyId: sourceKey }, hasSourceKey), this, componentSubject("SnapshotCopy", name), [args.sourceSnapshotId, args.kmsKeyId, args.sourceKmsKeyId]);
             return key;

@@ -36,3 +36,39 @@ export function findingsOfError(error: unknown): readonly Finding[] | undefined 
         ? ((error as { findings: readonly Finding[] }).findings)
         : undefined;
 }
+
+/** Where refusals are collected: one list per process, found by a registered symbol so two copies of the package share it. */
+const REFUSALS = Symbol.for("alicloud-sharing.refusals");
+
+/**
+ * Starts collecting refusals, as the offline preview does: from now on a component that refuses its arguments
+ * registers with no children and unknown outputs instead of throwing, and its error (carrying its findings) lands
+ * in the returned list, so every refused component of a program is reported, not only the first.
+ */
+export function collectRefusals(): unknown[] {
+    const collected: unknown[] = [];
+    (globalThis as Record<symbol, unknown>)[REFUSALS] = collected;
+    return collected;
+}
+
+/** Stops collecting: refusals throw again. */
+export function stopCollectingRefusals(): void {
+    delete (globalThis as Record<symbol, unknown>)[REFUSALS];
+}
+
+/**
+ * Runs a component's checks. A refusal (an error carrying findings) is thrown, unless refusals are being collected:
+ * then it is collected and undefined is returned.
+ */
+export function checkedOrCollected<T>(check: () => T): T | undefined {
+    try {
+        return check();
+    } catch (e) {
+        const collected = (globalThis as Record<symbol, unknown>)[REFUSALS];
+        if (Array.isArray(collected) && findingsOfError(e) !== undefined) {
+            collected.push(e);
+            return undefined;
+        }
+        throw e;
+    }
+}
