@@ -273,8 +273,8 @@ describe.each(Object.entries(cases))("rule %s", (id, c) => {
 describe("the registry", () => {
     const known = new Set<string>(CONSTRAINT_IDS);
 
-    test("every rule has a passing and a failing case here (arguments-well-formed judges component arguments: test/components/arguments.test.ts)", () =>
-        expect([...Object.keys(cases), "arguments-well-formed"].sort()).toEqual(rules.map((r) => r.id).sort()));
+    test("every rule has a passing and a failing case here (arguments-well-formed judges component arguments: test/components/arguments.test.ts; policy-config-valid a policy's config: test/policy/config.test.ts)", () =>
+        expect([...Object.keys(cases), "arguments-well-formed", "policy-config-valid"].sort()).toEqual(rules.map((r) => r.id).sort()));
     test("rule ids are unique kebab-case; constraint ids exist in the catalogue", () => {
         expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
         for (const r of rules) {

@@ -6,7 +6,9 @@
 import type { EnforcementLevel, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { at } from "../intent/model";
 import { PolicyName } from "../rules/enforcement";
-import { judgeWith, rulesJudgedBy } from "../rules/registry";
+import { findingsOf, judgeWith, rulesJudgedBy } from "../rules/registry";
+import { policyConfigValid } from "../rules/arguments";
+import { policyEntryProblems } from "./config";
 import { exemptionValid } from "../rules/organization";
 import { redactFinding } from "../rules/redact";
 import { AnyRule, Finding, FindingSubject, Rule, RuleSubjects, SubjectKind, formatFinding } from "../rules/types";
@@ -150,15 +152,58 @@ export function reportFindings(policy: string, rules: readonly AnyRule[], subjec
 /** The rules a definition runs: its own list, else the registry's for its name. */
 const rulesOf = (def: SharingPolicyDefinition): readonly AnyRule[] => def.rules ?? rulesJudgedBy(def.name as PolicyName);
 
-/** Policy config read once per config object (the server hands each policy the same one), so indexes built from it are reused. */
-const settingsCache = new WeakMap<object, PolicySettings>();
-export function settingsOf(config: Record<string, unknown>): PolicySettings {
-    let settings = settingsCache.get(config);
-    if (settings === undefined) {
-        settings = readSettings(config);
-        settingsCache.set(config, settings);
+/** A policy's config as read: the settings, and the config's problems against the policy's schema. */
+interface ReadConfig {
+    readonly settings: PolicySettings;
+    readonly problems: readonly Finding[];
+    /** Whether the problems were reported (once per config object and policy). */
+    reported: boolean;
+}
+
+/**
+ * Policy config read once per config object (the server hands a policy the same one for every resource), so indexes
+ * built from it are reused. A config its schema refuses is read as no config at all: the default settings, the
+ * strictest reading (no exemption, the documented limits, failing closed), with its problems as findings.
+ */
+const configCache = new WeakMap<object, Map<string, ReadConfig>>();
+function readConfig(def: SharingPolicyDefinition, config: unknown): ReadConfig {
+    const key = typeof config === "object" && config !== null ? config : {};
+    let byPolicy = configCache.get(key);
+    if (byPolicy === undefined) {
+        byPolicy = new Map();
+        configCache.set(key, byPolicy);
     }
-    return settings;
+    let read = byPolicy.get(def.name);
+    if (read === undefined) {
+        const problems = policyEntryProblems(def.name, config ?? {}, { name: def.name, configSchema: configSchema(def.settings) });
+        read = {
+            settings: readSettings(problems.length === 0 ? (key as Record<string, unknown>) : {}),
+            problems: findingsOf(
+                policyConfigValid,
+                problems.map((p) => {
+                    const below = p.path.slice(def.name.length).replace(/^\./, "");
+                    return {
+                        path: `${def.name} config${below === "" ? "" : ` ${below}`}`,
+                        message: `the config of ${def.name}: ${below === "" ? "the entry" : below} ${p.message}.`,
+                        fix: "Correct the policy config (pulumi preview --policy-pack-config, or the policy group's config).",
+                    };
+                }),
+            ),
+            reported: false,
+        };
+        byPolicy.set(def.name, read);
+    }
+    return read;
+}
+
+/** The policy's settings; the config's problems reported the first time a config is used. */
+function settingsReporting(def: SharingPolicyDefinition, config: unknown, report: ReportViolation): PolicySettings {
+    const read = readConfig(def, config);
+    if (!read.reported) {
+        read.reported = true;
+        read.problems.forEach((f) => reportFinding(report, f, "mandatory"));
+    }
+    return read.settings;
 }
 
 /** What every sharing policy declares: name, description with its constraints and rules, level, config schema. */
@@ -185,7 +230,7 @@ export function sharingResourcePolicy(def: SharingResourcePolicyDefinition): Res
             if (!def.types.includes(args.type)) {
                 return;
             }
-            const settings = settingsOf(args.getConfig<Record<string, unknown>>());
+            const settings = settingsReporting(def, args.getConfig<Record<string, unknown>>(), report);
             const resource = fromResourceArgs(args);
             reportFindings(def.name, rules, def.subjects(resource, settings), settings, report, resource.secrets);
         },
@@ -198,7 +243,7 @@ export function sharingStackPolicy(def: SharingStackPolicyDefinition): StackVali
     return {
         ...policyHeader(def),
         validateStack: (args, report) => {
-            const settings = settingsOf(args.getConfig<Record<string, unknown>>());
+            const settings = settingsReporting(def, args.getConfig<Record<string, unknown>>(), report);
             const resources = args.resources.map(fromPolicyResource);
             // A stack finding may quote a value of any resource (a role's message lists the shares' recipients).
             const secrets = resources.flatMap((r) => r.secrets ?? []);

@@ -85,9 +85,10 @@ export const SETTINGS_SCHEMA: Readonly<Record<SettingName, JsonSchema>> = {
     ...PACK_SETTINGS,
 };
 
-/** The config schema of a policy that reads the given settings (exemptions always). */
+/** The config schema of a policy that reads the given settings (exemptions and failClosedOnUnknown always). */
 export function configSchema(settings: readonly SettingName[]): PolicyConfigSchema {
-    const names = ["exemptions", ...settings.filter((s) => s !== "exemptions")] as SettingName[];
+    // Every policy judges its own exemptions (S7) and fails closed on unknowns unless told not to (S6).
+    const names = ["exemptions", "failClosedOnUnknown", ...settings.filter((s) => s !== "exemptions" && s !== "failClosedOnUnknown")] as SettingName[];
     return { properties: Object.fromEntries(names.map((n) => [n, SETTINGS_SCHEMA[n]])) as PolicyConfigSchema["properties"] };
 }
 

@@ -1,5 +1,5 @@
 /** The rule every component argument answers to before any other (S8). */
-import { COMPONENT_NAMES } from "./enforcement";
+import { COMPONENT_NAMES, POLICY_NAMES } from "./enforcement";
 import { defineRule } from "./types";
 
 export const argumentsWellFormed = defineRule({
@@ -18,5 +18,21 @@ export const argumentsWellFormed = defineRule({
         policies: { reason: "the engine gives raw resources their provider's schema; each value a rule reads is judged in whatever form it has" },
     },
     // Judged by each component against its declared argument forms (components/arguments.ts), not on an intent.
+    check: () => [],
+});
+
+export const policyConfigValid = defineRule({
+    id: "policy-config-valid",
+    constraints: ["S8"],
+    severity: "error",
+    title: "The pack's config has its declared form",
+    description:
+        "Each policy's config is checked against the policy's config schema: its enforcement level, each setting's type and form, no key it does " +
+        "not take. The engine checks the same schemas before it configures the pack, and the offline preview before it runs; a config that " +
+        "reaches a policy anyway is reported by that policy, once, with the path of each problem, and the policy judges with its default " +
+        "settings (no exemption, the documented limits, failing closed) until the config is fixed.",
+    subject: "exemption",
+    enforcement: { components: { reason: "components read no policy config" }, policies: POLICY_NAMES },
+    // Judged by each policy against its config schema (policy/config.ts), not on a subject.
     check: () => [],
 });

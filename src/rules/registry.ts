@@ -1,6 +1,6 @@
 /** The rule registry: every rule once, and the functions that run them. */
 import { DEFAULT_LIMITS, SharingLimits } from "../alibaba/limits";
-import { argumentsWellFormed } from "./arguments";
+import { argumentsWellFormed, policyConfigValid } from "./arguments";
 import { copyRegionProviders, directoryAndAccounts, encryptedImageRegion, imageAccountQuota, imageCopyRegions, imageServiceKey, paidImage, unencryptedImageAcknowledged } from "./images";
 import { kmsGrantsComplete, kmsPolicyMinimal, oneRolePerName, ramDocumentLimits, shareRoleName, trustMatchesTargets, trustPolicyNotOpen } from "./roles";
 import { externalTargets, resourceType, shareName } from "./shares";
@@ -47,6 +47,7 @@ import { AnyRule, Finding, FindingSubject, Problem, Rule, RuleContext, RuleSubje
 /** Every rule, in catalogue order. */
 export const rules: readonly AnyRule[] = Object.freeze([
     argumentsWellFormed,
+    policyConfigValid,
     shareNotEmpty,
     principalFormat,
     notOwnAccount,

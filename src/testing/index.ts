@@ -14,6 +14,7 @@ import type {
 } from "@pulumi/policy";
 import { createHash } from "crypto";
 import type { ReportedViolation } from "../policy/framework";
+import { resolvedPolicyConfig } from "../policy/config";
 import { policyDeserialize, policyProxy } from "../policy/sdk";
 import type { Finding } from "../rules/types";
 
@@ -161,13 +162,13 @@ type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
 /**
  * Runs one policy on resources as the server does: each resource (resource policies) or the whole stack (stack
- * policies), with the policy's config from `config[policy.name]`. A policy that touches an unknown value gets the
+ * policies), with the policy's config from `config[policy.name]` (a level, or an object of `enforcementLevel` and
+ * settings; `config.all` gives every policy its level). A policy that touches an unknown value gets the
  * server's advisory "can't run policy … during preview" (which is what S6 prevents).
  */
 export async function runPolicy(policy: AnyPolicy, resources: readonly TestResource[], config: TestConfig = {}): Promise<Violation[]> {
-    const own = (config[policy.name] ?? {}) as Record<string, unknown>;
-    const { enforcementLevel: configured, ...properties } = own as { enforcementLevel?: EnforcementLevel };
-    const level = configured ?? policy.enforcementLevel ?? "advisory";
+    // As the engine resolves it: `all`'s level, the policy's own entry (a level, or its level and settings), else its default.
+    const { enforcementLevel: level, properties } = resolvedPolicyConfig(config, policy);
     if (level === "disabled") {
         return [];
     }

@@ -99,7 +99,7 @@ test("GetAnalyzerInfo: the pack's name, version, policies, levels and config sch
     expect(Object.keys(recipients.getConfigschema().getProperties().toJavaScript()).sort()).toEqual(
         ["accountSites", "allowedRecipients", "exemptions", "failClosedOnUnknown", "ownerAccountIds"].sort(),
     );
-    expect(recipients.getDescription()).toMatch(/Enforces C2, C3, S3, S1, S6 \(rules not-own-account, same-site, recipients-allowed, trusted-principals-allowed, recipients-known\)\.$/);
+    expect(recipients.getDescription()).toMatch(/Enforces C2, C3, S3, S1, S6 \(rules not-own-account, same-site, recipients-allowed, trusted-principals-allowed, recipients-known, values-known\)\.$/);
 });
 
 test("Configure then Analyze: a recipient off the allow-list is a mandatory violation; an unknown one fails closed", async () => {
@@ -119,6 +119,22 @@ test("Configure then Analyze: a recipient off the allow-list is a mandatory viol
     expect(diagnostics(await pack.call("analyze", analyzeRequest(later)))).toEqual([
         { policy: "sharing-recipients", level: "mandatory", message: expect.stringMatching(/^\[S6\] the recipient is not known at preview/), urn: urnOf(later) },
     ]);
+});
+
+test("Configure with a config the schema refuses (sent straight over gRPC, as no engine would): Analyze answers with one clear violation per policy, not a protocol error", async () => {
+    await configure({ "sharing-recipients": { exemptions: [{ resource: "*", rules: "S3", reason: "a reason long enough", expires: "2030-01-01" }] } });
+    const target: TestResource = { type: "alicloud:resourcemanager/sharedTarget:SharedTarget", name: "t", props: { resourceShareId: "rs-1", targetId: "3333333333333333" } };
+    expect(diagnostics(await pack.call("analyze", analyzeRequest(target)))).toEqual([
+        {
+            policy: "sharing-recipients",
+            level: "mandatory",
+            message: expect.stringMatching(/^\[S8\] the config of sharing-recipients: exemptions\[0\]\.rules must be array, not "S3"\. .*\(rule policy-config-valid; at sharing-recipients config exemptions\[0\]\.rules\)$/),
+            // About the config, not a resource.
+            urn: "",
+        },
+    ]);
+    // Reported once: the next resource is judged with the defaults only.
+    expect(diagnostics(await pack.call("analyze", analyzeRequest({ ...target, name: "u" })))).toEqual([]);
 });
 
 test("AnalyzeStack: a stack built with the components passes; the same with 65 accounts on a snapshot does not", async () => {

@@ -1,0 +1,101 @@
+/**
+ * The pack's config, as `--policy-pack-config` takes it: every problem at once with its JSON path and the closest
+ * valid name (the offline preview refuses such a config before running anything), and, should such a config reach a
+ * policy anyway, one clear violation from that policy and judging with its defaults: never a crash.
+ */
+import { limitsPolicy, policies, recipientsPolicy } from "../../src/policy";
+import { packConfigProblems, resolvedPolicyConfig } from "../../src/policy/config";
+import { TYPES } from "../../src/policy/resources";
+import { runPolicies, runPolicy, TestResource } from "../../src/testing";
+
+describe("packConfigProblems", () => {
+    test("a valid config: levels as strings or objects, all, every policy's settings", () => {
+        expect(
+            packConfigProblems(
+                {
+                    all: "advisory",
+                    "sharing-limits": { enforcementLevel: "mandatory", maxAccountsPerSnapshot: 5, failClosedOnUnknown: false },
+                    "sharing-recipients": { allowedRecipients: { accountIds: ["2222222222222222"] } },
+                    "sharing-exemptions": "disabled",
+                },
+                policies,
+            ),
+        ).toEqual([]);
+    });
+
+    test("every problem at once, with its path, the value given and the closest valid name", () => {
+        expect(
+            packConfigProblems(
+                {
+                    "sharing-limit": {},
+                    "sharing-limits": { enforcementLevel: "strict", maxAccountPerSnapshot: 3, maxAccountsPerSnapshot: "ten", allowedRecipients: {} },
+                    "sharing-recipients": { allowedRecipients: { accountId: ["2222222222222222"] } },
+                    "sharing-exemptions": "on",
+                    "sharing-share-roles": { exemptions: [{ resource: "x", rules: "S3", reason: "a reason long enough", expires: "2030-01-01" }] },
+                },
+                policies,
+            ),
+        ).toEqual([
+            { path: "sharing-limit", message: 'is not a policy of the pack; did you mean "sharing-limits"?' },
+            { path: "sharing-limits.maxAccountPerSnapshot", message: 'is not a known key; did you mean "maxAccountsPerSnapshot"?' },
+            { path: "sharing-limits.allowedRecipients", message: "is not a known key; allowedRecipients is a setting of sharing-recipients" },
+            { path: "sharing-limits.enforcementLevel", message: 'must be one of "advisory", "mandatory", "remediate", "disabled", not "strict"' },
+            { path: "sharing-limits.maxAccountsPerSnapshot", message: 'must be integer, not "ten"' },
+            { path: "sharing-recipients.allowedRecipients.accountId", message: 'is not a known key; did you mean "accountIds"?' },
+            {
+                path: "sharing-exemptions",
+                message: 'must be one of "advisory", "mandatory", "remediate", "disabled" (or an object of enforcementLevel and the policy\'s settings), not "on"',
+            },
+            { path: "sharing-share-roles.exemptions[0].rules", message: 'must be array, not "S3"' },
+        ]);
+    });
+
+    test("not an object at all", () => {
+        expect(packConfigProblems([], policies)).toEqual([{ path: "", message: "must be an object keyed by policy name (or all)" }]);
+        expect(packConfigProblems("mandatory", policies)).toEqual([{ path: "", message: "must be an object keyed by policy name (or all)" }]);
+    });
+});
+
+describe("resolvedPolicyConfig: the level and settings a policy is given", () => {
+    test("its own entry, as a string or an object; else all's level; else its default", () => {
+        expect(resolvedPolicyConfig({ "sharing-limits": "advisory" }, limitsPolicy)).toEqual({ enforcementLevel: "advisory", properties: {} });
+        expect(resolvedPolicyConfig({ all: "disabled", "sharing-limits": { maxAccountsPerSnapshot: 5 } }, limitsPolicy)).toEqual({ enforcementLevel: "disabled", properties: { maxAccountsPerSnapshot: 5 } });
+        expect(resolvedPolicyConfig({ all: "disabled", "sharing-limits": { enforcementLevel: "advisory" } }, limitsPolicy)).toEqual({ enforcementLevel: "advisory", properties: {} });
+        expect(resolvedPolicyConfig({}, limitsPolicy)).toEqual({ enforcementLevel: limitsPolicy.enforcementLevel, properties: {} });
+    });
+
+    test("runPolicies honours the string form and all", async () => {
+        const target: TestResource = { type: TYPES.sharedTarget, name: "t", props: { resourceShareId: "rs-1", targetId: "ram-user-x" } };
+        const levels = async (config: Record<string, unknown>) => [...new Set((await runPolicies(policies, [target], config)).map((v) => v.enforcementLevel))];
+        expect(await levels({})).toEqual(["mandatory"]);
+        expect(await levels({ all: "advisory" })).toEqual(["advisory"]);
+        expect(await levels({ all: "disabled" })).toEqual([]);
+    });
+});
+
+describe("a config the schema refuses that reaches a policy anyway", () => {
+    const share: TestResource = { type: TYPES.sharedTarget, name: "t", props: { resourceShareId: "rs-1", targetId: "4444444444444444" } };
+
+    test("one mandatory policy-config-valid violation naming the path, then the defaults judge (an exemption of the wrong form lifts nothing)", async () => {
+        const config = {
+            "sharing-recipients": {
+                allowedRecipients: { accountIds: ["2222222222222222"] },
+                exemptions: [{ resource: "*", rules: "S3", reason: "a reason long enough", expires: "2030-01-01" }],
+            },
+        };
+        const violations = await runPolicy(recipientsPolicy, [share, { ...share, name: "u" }], config);
+        expect(violations.map((v) => [v.finding?.ruleId, v.finding?.path, v.enforcementLevel])).toEqual([
+            ["policy-config-valid", "sharing-recipients config exemptions[0].rules", "mandatory"],
+        ]);
+        expect(violations[0].message).toBe(
+            '[S8] the config of sharing-recipients: exemptions[0].rules must be array, not "S3". Correct the policy config (pulumi preview --policy-pack-config, or the policy group\'s config). (rule policy-config-valid; at sharing-recipients config exemptions[0].rules)',
+        );
+    });
+
+    test("never a crash, whatever the config holds", async () => {
+        for (const bad of [{ exemptions: "all" }, { exemptions: [null] }, { allowedRecipients: 5 }, { failClosedOnUnknown: "no" }, { maxAccountsPerSnapshot: -1 }]) {
+            const violations = await runPolicies(policies, [share], Object.fromEntries(policies.map((p) => [p.name, bad])));
+            expect(violations.filter((v) => v.finding?.ruleId === "policy-config-valid").length).toBeGreaterThan(0);
+        }
+    });
+});
