@@ -156,8 +156,17 @@ const rulesOf = (def: SharingPolicyDefinition): readonly AnyRule[] => def.rules 
 interface ReadConfig {
     readonly settings: PolicySettings;
     readonly problems: readonly Finding[];
-    /** Whether the problems were reported (once per config object and policy). */
-    reported: boolean;
+}
+
+/**
+ * The configs whose problems were reported, by policy and config text: once per pack process (which serves one
+ * preview or update), however many resources the policy judges and whatever copy of the config it is handed.
+ */
+const reportedConfigs = new Set<string>();
+
+/** Forgets which config problems were reported: each run of `runPolicies` is judged as a pack process of its own. */
+export function forgetReportedConfigs(): void {
+    reportedConfigs.clear();
 }
 
 /**
@@ -189,7 +198,6 @@ function readConfig(def: SharingPolicyDefinition, config: unknown): ReadConfig {
                     };
                 }),
             ),
-            reported: false,
         };
         byPolicy.set(def.name, read);
     }
@@ -199,9 +207,12 @@ function readConfig(def: SharingPolicyDefinition, config: unknown): ReadConfig {
 /** The policy's settings; the config's problems reported the first time a config is used. */
 function settingsReporting(def: SharingPolicyDefinition, config: unknown, report: ReportViolation): PolicySettings {
     const read = readConfig(def, config);
-    if (!read.reported) {
-        read.reported = true;
-        read.problems.forEach((f) => reportFinding(report, f, "mandatory"));
+    if (read.problems.length > 0) {
+        const key = `${def.name}\n${JSON.stringify(config)}`;
+        if (!reportedConfigs.has(key)) {
+            reportedConfigs.add(key);
+            read.problems.forEach((f) => reportFinding(report, f, "mandatory"));
+        }
     }
     return read.settings;
 }

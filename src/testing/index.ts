@@ -13,7 +13,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { createHash } from "crypto";
-import type { ReportedViolation } from "../policy/framework";
+import { forgetReportedConfigs, type ReportedViolation } from "../policy/framework";
 import { resolvedPolicyConfig } from "../policy/config";
 import { policyDeserialize, policyProxy } from "../policy/sdk";
 import type { Finding } from "../rules/types";
@@ -167,6 +167,7 @@ type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
  * server's advisory "can't run policy … during preview" (which is what S6 prevents).
  */
 export async function runPolicy(policy: AnyPolicy, resources: readonly TestResource[], config: TestConfig = {}): Promise<Violation[]> {
+    forgetReportedConfigs();
     // As the engine resolves it: `all`'s level, the policy's own entry (a level, or its level and settings), else its default.
     const { enforcementLevel: level, properties } = resolvedPolicyConfig(config, policy);
     if (level === "disabled") {
