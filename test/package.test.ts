@@ -6,18 +6,9 @@
 import { execFileSync } from "child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { dirname, join, relative, resolve } from "path";
-import { consumerInstall, consumerWorkspace, packedTarball } from "./support/consumer";
+import { consumerInstall, consumerWorkspace, firstExample, packedTarball } from "./support/consumer";
 
 const root = join(__dirname, "..");
-
-/** The first TypeScript block of the README: the program a new user copies. */
-export function firstExample(): string {
-    const match = readFileSync(join(root, "README.md"), "utf8").match(/```typescript\n([\s\S]*?)```/);
-    if (!match) {
-        throw new Error("README.md has no ```typescript block");
-    }
-    return match[1];
-}
 
 /** Every installed copy of a package under a node_modules tree. */
 function copiesOf(dir: string, pkg: string): string[] {

@@ -112,10 +112,21 @@ const scrub = (text: string, secrets: readonly string[]): string => secrets.redu
  * Mermaid flowchart too) and returns the exit code: 0 no mandatory violation, 1 any, 2 the audit could not run.
  */
 export async function auditMain(argv: readonly string[], io: AuditIo = processIo): Promise<number> {
+    let args: AuditArgs;
+    try {
+        args = parseAuditArgs(argv);
+    } catch (e) {
+        io.stderr(`error: ${redact(e instanceof Error ? e.message : String(e), secretsOf(io.env ?? process.env))}\n`);
+        return 2;
+    }
+    return runAuditCommand(args, io);
+}
+
+/** Runs the audit with parsed arguments (the `audit` command of the CLI): prints the report; the exit code. */
+export async function runAuditCommand(args: AuditArgs, io: AuditIo = processIo): Promise<number> {
     const env = io.env ?? process.env;
     const secrets = secretsOf(env);
     try {
-        const args = parseAuditArgs(argv);
         const result = await runAudit({
             regions: args.regions,
             policyConfigFile: args.policyConfigFile,

@@ -12,5 +12,5 @@ export type { AuditResource } from "./view";
 export * from "./drift";
 export * from "./run";
 export * from "./render";
-export { AUDIT_USAGE, auditMain, parseAuditArgs } from "./cli";
+export { AUDIT_USAGE, auditMain, parseAuditArgs, runAuditCommand } from "./cli";
 export type { AuditArgs, AuditIo } from "./cli";

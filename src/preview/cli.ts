@@ -1,111 +1,171 @@
 #!/usr/bin/env node
 /**
- * alicloud-sharing preview [program-dir] [--stack NAME | --config FILE] [--policy-config FILE]
- *                          [--format text|json|sarif] [--map mermaid] [--account ID]
+ * The `alicloud-sharing` command: `preview` runs a Pulumi program offline and judges it with the policy pack;
+ * `audit` reads an account's sharing and judges it. `alicloud-sharing --help` and `<command> --help` describe each
+ * option, the exit codes and an example.
  *
- * Exit code 0 when no mandatory violation, 1 when any, 2 when the program (or its files) failed.
+ * Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 the command could not run.
  */
-import * as path from "path";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { AuditArgs, AuditIo, runAuditCommand } from "../audit/cli";
 import { rawResources } from "./resources";
 import { sharingMap } from "./map";
 import { renderJson, renderMermaid, renderSarif, renderText } from "./render";
-import { PreviewSetupError, exitCodeOf, runPreview } from "./run";
+import { DEFAULT_TIMEOUT_SECONDS, PreviewSetupError, exitCodeOf, runPreview } from "./run";
 
-const USAGE =
-    "usage: alicloud-sharing preview [program-dir] [--stack NAME | --config FILE] [--policy-config FILE] [--format text|json|sarif] [--map mermaid] [--account ID]";
+/** Where the command writes. */
+export interface CliIo {
+    readonly stdout: (text: string) => void;
+    readonly stderr: (text: string) => void;
+}
 
-interface Args {
-    programDir: string;
+const processIo: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = require("../../package.json").version;
+
+const EXIT_CODES = `
+Exit codes:
+  0  no mandatory violation
+  1  a mandatory violation (a component refused its arguments, or a policy's mandatory rule failed)
+  2  the command could not run: a bad option, file or config, a program error or type error, a time-out`;
+
+const positiveInteger = (name: string, max: number) => (value: string): number => {
+    const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+        throw new InvalidArgumentError(`${name} takes a whole number from 1 to ${max}.`);
+    }
+    return n;
+};
+
+const accountId = (value: string): string => {
+    if (!/^[0-9]{16}$/.test(value)) {
+        throw new InvalidArgumentError("an Alibaba Cloud account id is 16 digits.");
+    }
+    return value;
+};
+
+interface PreviewFlags {
     stack?: string;
-    configFile?: string;
-    policyConfigFile?: string;
+    config?: string;
+    policyConfig?: string;
     format: "text" | "json" | "sarif";
     map?: "mermaid";
-    accountId?: string;
+    account?: string;
+    timeout: number;
+    transpileOnly?: boolean;
 }
 
-/** Parses the arguments; throws with the usage on anything it does not know. */
-export function parseArgs(argv: readonly string[]): Args {
-    const [command, ...rest] = argv;
-    if (command !== "preview") {
-        throw new PreviewSetupError(USAGE);
+/** Runs `preview` and writes its report; the exit code. */
+export async function previewCommand(programDir: string, flags: PreviewFlags, io: CliIo = processIo): Promise<number> {
+    if (flags.map !== undefined && flags.format === "sarif") {
+        io.stderr("error: --map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif\n");
+        return 2;
     }
-    const args: Args = { programDir: ".", format: "text" };
-    const positional: string[] = [];
-    for (let i = 0; i < rest.length; i++) {
-        const flag = rest[i];
-        const value = () => {
-            const v = rest[++i];
-            if (v === undefined) {
-                throw new PreviewSetupError(`${flag} needs a value\n${USAGE}`);
-            }
-            return v;
-        };
-        switch (flag) {
-            case "--stack":
-                args.stack = value();
-                break;
-            case "--config":
-                args.configFile = path.resolve(value());
-                break;
-            case "--policy-config":
-                args.policyConfigFile = path.resolve(value());
-                break;
-            case "--account":
-                args.accountId = value();
-                break;
-            case "--format": {
-                const f = value();
-                if (f !== "text" && f !== "json" && f !== "sarif") {
-                    throw new PreviewSetupError(`--format takes text, json or sarif, not ${f}`);
-                }
-                args.format = f;
-                break;
-            }
-            case "--map": {
-                const m = value();
-                if (m !== "mermaid") {
-                    throw new PreviewSetupError(`--map takes mermaid, not ${m}`);
-                }
-                args.map = m;
-                break;
-            }
-            default:
-                if (flag.startsWith("-")) {
-                    throw new PreviewSetupError(`unknown option ${flag}\n${USAGE}`);
-                }
-                positional.push(flag);
-        }
-    }
-    if (args.stack !== undefined && args.configFile !== undefined) {
-        throw new PreviewSetupError("give --stack or --config, not both");
-    }
-    if (positional.length > 1) {
-        throw new PreviewSetupError(USAGE);
-    }
-    args.programDir = positional[0] ?? ".";
-    return args;
-}
-
-export async function main(argv: readonly string[]): Promise<number> {
-    let args: Args;
     try {
-        args = parseArgs(argv);
-        const result = await runPreview(args);
+        const result = await runPreview({
+            programDir,
+            stack: flags.stack,
+            configFile: flags.config,
+            policyConfigFile: flags.policyConfig,
+            accountId: flags.account,
+            timeoutSeconds: flags.timeout,
+            transpileOnly: flags.transpileOnly,
+        });
         const map = sharingMap(rawResources(result.resources), result.accountId, result.region);
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const version: string = require("../../package.json").version;
-        const out = args.format === "json" ? renderJson(result, map) : args.format === "sarif" ? renderSarif(result, version) : renderText(result, map);
-        process.stdout.write(`${out}\n`);
-        if (args.map === "mermaid") {
-            process.stdout.write(`\n${renderMermaid(map)}\n`);
+        const mermaid = flags.map === "mermaid" ? renderMermaid(map) : undefined;
+        if (flags.format === "json") {
+            io.stdout(`${renderJson(result, map, mermaid)}\n`);
+        } else if (flags.format === "sarif") {
+            io.stdout(`${renderSarif(result, VERSION, { programDir, cwd: process.cwd() })}\n`);
+        } else if (result.programError === undefined || result.verdicts.length > 0) {
+            // A failed program with nothing to judge shows its error only: no empty plan.
+            io.stdout(`${renderText(result, map)}\n${mermaid === undefined ? "" : `\n${mermaid}\n`}`);
         }
         if (result.programError !== undefined) {
-            process.stderr.write(`error: the program failed: ${result.programError}\n`);
+            io.stderr(`error: the program failed: ${result.programError}\n`);
         }
         return exitCodeOf(result);
     } catch (e) {
-        process.stderr.write(`error: ${e instanceof PreviewSetupError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
+        io.stderr(`error: ${e instanceof PreviewSetupError || e instanceof Error ? e.message : String(e)}\n`);
+        return 2;
+    }
+}
+
+/** The command line, its commands and options; each action stores its exit code in `exit`. */
+export function cli(io: CliIo = processIo, audit: Pick<AuditIo, "env"> = {}): { program: Command; exit: { code: number } } {
+    const exit = { code: 0 };
+    const program = new Command("alicloud-sharing")
+        .description("Share Alibaba Cloud ECS snapshots and images across accounts and resource directories: preview a Pulumi program offline, or audit an account.")
+        .version(VERSION, "-v, --version", "print the version")
+        .helpOption("-h, --help", "print this help")
+        .showSuggestionAfterError(true)
+        .showHelpAfterError("(alicloud-sharing --help describes every option)")
+        .exitOverride()
+        .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+        .addHelpText("after", `${EXIT_CODES}\n\nExamples:\n  $ npx alicloud-sharing preview . --stack dev\n  $ npx alicloud-sharing audit --region cn-shanghai --format sarif > audit.sarif`);
+
+    program
+        .command("preview")
+        .summary("run a Pulumi program offline and judge what it registers with the policy pack")
+        .description(
+            "Runs the Pulumi program in PROGRAM-DIR (TypeScript or JavaScript, as pulumi runs it, type-checked) under Pulumi's mock runtime with its " +
+                "stack config, in a child process with a time limit, and judges every resource it registers with the pack's policies. " +
+                "Prints the plan, the verdicts and the sharing map. No Pulumi CLI, no cloud account, no credentials.",
+        )
+        .argument("[program-dir]", "the folder holding Pulumi.yaml", ".")
+        .option("-s, --stack <name>", "the stack whose Pulumi.<name>.yaml holds the config (default: the only stack file, else none and stack dev)")
+        .option("-c, --config <file>", "a stack config file to use instead of the stack's")
+        .option("-p, --policy-config <file>", "the policy pack config, JSON by policy name as pulumi preview --policy-pack-config takes it (default: the stack's alicloud-sharing:policyConfig)")
+        .addOption(new Option("-f, --format <format>", "the report's format").choices(["text", "json", "sarif"]).default("text"))
+        .addOption(new Option("--map <kind>", "also print the sharing map as a Mermaid flowchart").choices(["mermaid"]))
+        .option("--account <id>", "the account the default provider reports (default: the stack's alicloud-sharing:previewAccountId, else 1000000000000000)", accountId)
+        .option("--timeout <seconds>", "stop a program that has not finished after this long (exit 2)", positiveInteger("--timeout", 86_400), DEFAULT_TIMEOUT_SECONDS)
+        .option("--transpile-only", "compile TypeScript without checking types (as PULUMI_NODEJS_TRANSPILE_ONLY=true does for pulumi)")
+        .addHelpText("after", `${EXIT_CODES}\n\nExample:\n  $ npx alicloud-sharing preview . --stack dev --format sarif > preview.sarif`)
+        .action(async (programDir: string, flags: PreviewFlags) => {
+            exit.code = await previewCommand(programDir, flags, io);
+        });
+
+    program
+        .command("audit")
+        .summary("read an account's snapshot and image sharing and judge it with the policy pack")
+        .description(
+            "Reads, with read-only API calls and the default Alibaba Cloud credential chain, what the account shares (resource shares, image " +
+                "permissions, share roles, KMS keys) and judges it with the pack's policies; with --intended, also what differs from a preview or stack export.",
+        )
+        .option("-r, --region <regions>", "a region to read, or several separated by commas; repeatable (default: every region Resource Sharing offers)", (v: string, all: string[]) => [...all, ...v.split(",").map((r) => r.trim()).filter((r) => r !== "")], [] as string[])
+        .addOption(new Option("-f, --format <format>", "the report's format").choices(["text", "json", "sarif"]).default("text"))
+        .addOption(new Option("--map <kind>", "also print the sharing map as a Mermaid flowchart").choices(["mermaid"]))
+        .option("--intended <file>", "a preview's JSON report or a stack export: report the drift from it")
+        .option("-p, --policy-config <file>", "the policy pack config, JSON by policy name")
+        .option("--endpoint <host:port>", "send every request to this endpoint (an emulator), over HTTP")
+        .option("--concurrency <n>", "requests in flight at once", positiveInteger("--concurrency", 64))
+        .addHelpText("after", `${EXIT_CODES}\n\nExample:\n  $ npx alicloud-sharing audit --region cn-shanghai,cn-beijing --format json > audit.json`)
+        .action(async (flags: { region: string[]; format: AuditArgs["format"]; map?: "mermaid"; intended?: string; policyConfig?: string; endpoint?: string; concurrency?: number }) => {
+            exit.code = await runAuditCommand(
+                { regions: flags.region, format: flags.format, map: flags.map, intendedFile: flags.intended, policyConfigFile: flags.policyConfig, endpoint: flags.endpoint, concurrency: flags.concurrency },
+                { ...io, env: audit.env },
+            );
+        });
+    return { program, exit };
+}
+
+/** Runs the command line; the exit code. Help and version exit 0; a usage error exits 2. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+    const { program, exit } = cli(io);
+    if (argv.length === 0) {
+        io.stderr(program.helpInformation());
+        return 2;
+    }
+    try {
+        await program.parseAsync([...argv], { from: "user" });
+        return exit.code;
+    } catch (e) {
+        if (e instanceof CommanderError) {
+            return e.exitCode === 0 ? 0 : 2;
+        }
+        io.stderr(`error: ${e instanceof Error ? e.message : String(e)}\n`);
         return 2;
     }
 }
@@ -113,7 +173,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 if (require.main === module) {
     main(process.argv.slice(2)).then(
         (code) => {
-            // The mock runtime keeps promises of failed programs open; the verdict is final here.
+            // The mock runtime may keep promises open; the verdict is final here.
             process.exit(code);
         },
         (e) => {

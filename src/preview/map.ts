@@ -77,7 +77,7 @@ export function sharingMap(resources: readonly RawResource[], owner: string, def
             via: "image permission",
             kind: "image",
             region: regionOf(item.via).value ?? defaultRegion,
-            encryption: encryption.kind === "customerKey" ? `customer key ${encryption.keyId.value ?? ""}` : encryption.kind === "serviceKey" ? "service key" : "none",
+            encryption: encryption.kind === "customerKey" ? (encryption.keyId.value === undefined ? "customer key (through the share role)" : `customer key ${encryption.keyId.value}`) : encryption.kind === "serviceKey" ? "service key" : "none",
             resources: [item.id.value ?? `(from ${item.source?.name ?? "unknown"})`],
             recipients: accounts.map((a) => recipient(a.value.value)),
         });

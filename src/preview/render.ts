@@ -1,5 +1,6 @@
 /** How a preview is shown: text for people, JSON for tools, SARIF for code scanning, Mermaid for the map. */
-import { join } from "path";
+import { createHash } from "crypto";
+import { isAbsolute, join, relative, resolve, sep } from "path";
 import { pathToFileURL } from "url";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import { rules } from "../rules/registry";
@@ -9,7 +10,19 @@ import type { PreviewResult, Verdict } from "./run";
 
 const DOCUMENT_INPUTS = ["assumeRolePolicyDocument", "document", "policyDocument"];
 
-/** The plan: resources as a tree by parent, each with its inputs; RAM documents pretty-printed. */
+/** The provider a resource is created with: the name of the provider resource, or `default`. */
+function providerOf(r: CapturedResource): string {
+    return r.provider === "" ? "default" : (r.provider.split("::")[3] ?? r.provider);
+}
+
+/** The inputs shown: those of the program, not the serialized code of a dynamic provider (`__provider`). */
+function shownInputs(r: CapturedResource): Record<string, unknown> {
+    const { __provider: _code, ...inputs } = r.inputs;
+    void _code;
+    return inputs;
+}
+
+/** The plan: resources as a tree by parent, each with its provider and inputs; RAM documents pretty-printed. */
 export function renderPlan(resources: readonly CapturedResource[]): string {
     const children = new Map<string, CapturedResource[]>();
     for (const r of resources) {
@@ -24,8 +37,9 @@ export function renderPlan(resources: readonly CapturedResource[]): string {
     const walk = (parent: string, depth: number) => {
         for (const r of children.get(parent) ?? []) {
             const pad = "  ".repeat(depth);
-            lines.push(`${pad}+ ${r.type} ${r.name}${r.protect ? " (protected)" : ""}`);
-            for (const [key, value] of Object.entries(r.inputs).sort(([a], [b]) => a.localeCompare(b))) {
+            const notes = [r.protect ? "protected" : undefined, r.custom && r.provider !== "" ? `provider ${providerOf(r)}` : undefined].filter((n) => n !== undefined);
+            lines.push(`${pad}+ ${r.type} ${r.name}${notes.length === 0 ? "" : ` (${notes.join(", ")})`}`);
+            for (const [key, value] of Object.entries(shownInputs(r)).sort(([a], [b]) => a.localeCompare(b))) {
                 if (DOCUMENT_INPUTS.includes(key) && typeof value === "string") {
                     let pretty = value;
                     try {
@@ -123,19 +137,31 @@ export function renderText(result: PreviewResult, map: SharingMap): string {
         "",
         "Sharing map",
         renderMapText(map),
-        ...(result.programError === undefined ? [] : ["", `The program failed: ${result.programError}`]),
     ].join("\n");
 }
 
-/** The JSON report: `resources`, `violations` (each with rule, constraints, level, message, fix, path, urn), and the map. */
-export function renderJson(result: PreviewResult, map: SharingMap): string {
+/**
+ * The JSON report: `resources` (with their provider), `violations` (each with rule, constraints, level, message, fix,
+ * path, urn), the `map`, `mermaid` when asked for, and `programError` when the program failed.
+ */
+export function renderJson(result: PreviewResult, map: SharingMap, mermaid?: string): string {
     return JSON.stringify(
         {
             project: result.project,
             stack: result.stack,
-            resources: result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent || undefined, custom: r.custom, protect: r.protect, inputs: r.inputs })),
+            resources: result.resources.map((r) => ({
+                type: r.type,
+                name: r.name,
+                urn: r.urn,
+                parent: r.parent || undefined,
+                custom: r.custom,
+                protect: r.protect,
+                provider: r.custom ? providerOf(r) : undefined,
+                inputs: shownInputs(r),
+            })),
             violations: result.verdicts,
             map,
+            ...(mermaid === undefined ? {} : { mermaid }),
             programError: result.programError,
         },
         null,
@@ -148,8 +174,25 @@ export function ruleHelpUri(ruleId: string): string {
     return `${pathToFileURL(join(__dirname, "..", "..", "docs", "RULES.md")).href}#${ruleId}`;
 }
 
-/** SARIF 2.1.0 for code-scanning tools: one result per verdict, the rule registry as the tool's rules. */
-export function renderSarif(result: PreviewResult, version: string): string {
+/** Where a SARIF log's results are: the program's entry file, relative to the folder the command ran in. */
+export interface SarifPlace {
+    /** The program's folder. */
+    readonly programDir: string;
+    /** The folder the command ran in: `%SRCROOT%`, the base of every location. */
+    readonly cwd: string;
+}
+
+/** A result's stable identity across runs (the same rule, policy, resource and place), for code-scanning tools to track it. */
+export function fingerprintOf(v: Verdict): string {
+    return createHash("sha256").update([v.rule ?? "", v.policy, v.urn ?? "", v.path ?? ""].join("\n")).digest("hex").slice(0, 32);
+}
+
+/**
+ * SARIF 2.1.0 for code-scanning tools: one result per verdict, located in the program's entry file (relative to
+ * `%SRCROOT%`, the folder the command ran in) and at the resource's URN, with a stable fingerprint; the rule registry
+ * as the tool's rules, each linking its documentation; the program's own failure as a tool notification.
+ */
+export function renderSarif(result: PreviewResult, version: string, place: SarifPlace): string {
     const descriptors: ReportingDescriptor[] = rules.map((r) => ({
         id: r.id,
         name: r.id,
@@ -159,6 +202,11 @@ export function renderSarif(result: PreviewResult, version: string): string {
         defaultConfiguration: { level: r.severity === "error" ? "error" : "warning" },
         properties: { constraints: [...r.constraints], severity: r.severity },
     }));
+    const entry = resolve(place.programDir, result.entry);
+    const relativeEntry = relative(place.cwd, entry);
+    const artifactLocation = relativeEntry.startsWith("..") || isAbsolute(relativeEntry)
+        ? { uri: pathToFileURL(entry).href }
+        : { uri: relativeEntry.split(sep).join("/"), uriBaseId: "%SRCROOT%" };
     const results: Result[] = result.verdicts.map((v) => ({
         ruleId: v.rule ?? v.policy,
         ...(v.rule === undefined ? {} : { ruleIndex: rules.findIndex((r) => r.id === v.rule) }),
@@ -166,16 +214,29 @@ export function renderSarif(result: PreviewResult, version: string): string {
         message: { text: v.message },
         locations: [
             {
-                physicalLocation: { artifactLocation: { uri: "Pulumi.yaml" } },
-                logicalLocations: v.urn === undefined ? undefined : [{ fullyQualifiedName: v.urn, kind: "resource" }],
+                physicalLocation: { artifactLocation },
+                ...(v.urn === undefined ? {} : { logicalLocations: [{ fullyQualifiedName: v.urn, name: v.name, kind: "resource" }] }),
             },
         ],
+        partialFingerprints: { "alicloudSharingVerdict/v1": fingerprintOf(v) },
         properties: { policy: v.policy, constraints: [...v.constraints], ...(v.path === undefined ? {} : { path: v.path }), ...(v.fix === undefined ? {} : { fix: v.fix }) },
     }));
     const log: Log = {
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
-        runs: [{ tool: { driver: { name: "alicloud-sharing", version, rules: descriptors } }, results }],
+        runs: [
+            {
+                tool: { driver: { name: "alicloud-sharing", version, informationUri: "https://github.com/alicloud-sharing/alicloud-sharing", rules: descriptors } },
+                originalUriBaseIds: { "%SRCROOT%": { uri: `${pathToFileURL(place.cwd).href.replace(/\/?$/, "/")}` } },
+                invocations: [
+                    {
+                        executionSuccessful: result.programError === undefined,
+                        ...(result.programError === undefined ? {} : { toolExecutionNotifications: [{ level: "error", message: { text: `the program failed: ${result.programError}` } }] }),
+                    },
+                ],
+                results,
+            },
+        ],
     };
     return JSON.stringify(log, null, 2);
 }

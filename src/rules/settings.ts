@@ -29,7 +29,8 @@ export const SHARED_SETTINGS = {
     accountSites: {
         schema: {
             type: "object",
-            description: `C3: the site of each account, ${ACCOUNT_SITES.map((s) => `"${s}"`).join(" or ")}; shares across sites are refused.`,
+            // A plain string in the declarations (a template literal type would not parse for TypeScript 3.8, which `pulumi` vendors).
+            description: `C3: the site of each account, ${ACCOUNT_SITES.map((s) => `"${s}"`).join(" or ")}; shares across sites are refused.` as string,
             propertyNames: { pattern: pattern(ACCOUNT_ID) },
             additionalProperties: { type: "string", enum: [...ACCOUNT_SITES] },
         },

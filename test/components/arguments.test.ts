@@ -13,6 +13,12 @@ const rec = installMocks();
 import { EncryptedShareRole, SharedImage, SharedSnapshot, SharedSnapshotDisk, ShareAcceptance, ShareeImageAccess, SnapshotCopy, findingsOfError } from "../../src";
 import { resetProgramState } from "../../src/components/programState";
 
+/** A list whose first entry is a hole (never assigned), then the given values. */
+const holeThen = (...values: unknown[]): unknown[] => {
+    const list: unknown[] = new Array(1 + values.length);
+    values.forEach((v, i) => (list[i + 1] = v));
+    return list;
+};
 const A = "2222222222222222";
 const KEY = "key-abcdefgh12345678";
 const refusal = (build: () => unknown): [string, string][] => {
@@ -36,7 +42,7 @@ describe("arguments of the wrong form are refused with their path (S8), before a
         ["no arguments at all", () => new SharedSnapshot("s", undefined as never), [["args", "arguments-well-formed"]]],
         ["accountIds as a string", () => new SharedSnapshot("s", { snapshotIds: ["s-aaaa0001"], accountIds: A as never }), [["accountIds", "arguments-well-formed"]]],
         ["accountIds as an Output", () => new SharedSnapshot("s", { snapshotIds: ["s-aaaa0001"], accountIds: pulumi.output([A]) as never }), [["accountIds", "arguments-well-formed"]]],
-        ["a hole and undefined in snapshotIds", () => new SharedSnapshot("s", { snapshotIds: [, undefined, "s-aaaa0001"] as never, accountIds: [A] }), [["snapshotIds[0]", "arguments-well-formed"], ["snapshotIds[1]", "arguments-well-formed"]]],
+        ["a hole and undefined in snapshotIds", () => new SharedSnapshot("s", { snapshotIds: holeThen(undefined, "s-aaaa0001") as never, accountIds: [A] }), [["snapshotIds[0]", "arguments-well-formed"], ["snapshotIds[1]", "arguments-well-formed"]]],
         ['protect: "false"', () => new SharedSnapshot("s", { snapshotIds: ["s-aaaa0001"], accountIds: [A], protect: "false" as never }), [["protect", "arguments-well-formed"]]],
         ["a non-string shareName", () => new SharedSnapshot("s", { snapshotIds: ["s-aaaa0001"], accountIds: [A], shareName: 7 as never }), [["shareName", "arguments-well-formed"]]],
         ["a misspelt argument", () => new SharedSnapshot("s", { snapshotIds: ["s-aaaa0001"], acountIds: [A] } as never), [["acountIds", "arguments-well-formed"]]],

@@ -1,65 +1,144 @@
 /**
- * `alicloud-sharing preview` as users run it: the built command in a process of its own, on the declarative
- * program, on every example, and on programs that break a rule or fail.
+ * `alicloud-sharing preview` as users run it: the built command in a process of its own (help, version, options,
+ * exit codes, what goes to stdout and stderr), and the reports of whole runs (the declarative program, every example,
+ * programs that break a rule, refuse arguments, fail, hang, print or do not type-check), each report whole.
  */
 import { spawnSync } from "child_process";
-import { join } from "path";
+import { join, relative } from "path";
 import { pathToFileURL } from "url";
 import type { Log } from "sarif";
 import { rules } from "../../src/rules";
+import { rawResources } from "../../src/preview/resources";
+import { sharingMap } from "../../src/preview/map";
+import { fingerprintOf, renderJson, renderMermaid, renderSarif, renderText } from "../../src/preview/render";
+import { PreviewResult, runPreview } from "../../src/preview/run";
 
 const root = join(__dirname, "..", "..");
 const fixtures = join(root, "test", "fixtures");
 
-function preview(...args: string[]): { code: number; out: string; err: string } {
-    const r = spawnSync(process.execPath, [join(root, "dist", "preview", "cli.js"), "preview", ...args], { cwd: root, encoding: "utf8" });
+function cli(...args: string[]): { code: number; out: string; err: string } {
+    const r = spawnSync(process.execPath, [join(root, "dist", "preview", "cli.js"), ...args], { cwd: root, encoding: "utf8" });
     return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
+const preview = (...args: string[]) => cli("preview", ...args);
+
+/** The SARIF 2.1.0 schema (as Microsoft's SARIF matchers ship it), draft-04, checked with ajv. */
+function sarifErrors(log: unknown): unknown[] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = require("ajv-draft-04");
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require("ajv-formats")(ajv);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const validate = ajv.compile(require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"));
+    return validate(log) ? [] : validate.errors;
+}
+
+const sarifOf = (result: PreviewResult) => JSON.parse(renderSarif(result, "0.1.0", { programDir: join(root, "test", "fixtures", "x"), cwd: root })) as Log;
+
+describe("the command line", () => {
+    test("--help describes each option, the exit codes and an example; -h and help preview say the same", () => {
+        const help = preview("--help");
+        expect(help.code).toBe(0);
+        expect(help.err).toBe("");
+        for (const option of ["--stack <name>", "--config <file>", "--policy-config <file>", "--format <format>", "--map <kind>", "--account <id>", "--timeout <seconds>", "--transpile-only"]) {
+            expect(help.out).toContain(option);
+        }
+        expect(help.out).toContain("Exit codes:\n  0  no mandatory violation\n  1  a mandatory violation");
+        expect(help.out).toContain("  2  the command could not run");
+        expect(help.out).toContain("Example:\n  $ npx alicloud-sharing preview . --stack dev --format sarif > preview.sarif");
+        expect(preview("-h").out).toBe(help.out);
+        expect(cli("help", "preview").out).toBe(help.out);
+    });
+
+    test("--version prints the package's version; no arguments prints the help to stderr with exit 2", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        expect(cli("--version")).toEqual({ code: 0, out: `${require("../../package.json").version}\n`, err: "" });
+        const none = cli();
+        expect(none.code).toBe(2);
+        expect(none.out).toBe("");
+        expect(none.err).toMatch(/^Usage: alicloud-sharing \[options\] \[command\]\n[\s\S]*preview \[options\] \[program-dir\][\s\S]*audit \[options\]/);
+    });
+
+    test("an unknown option or a bad value exits 2 with a suggestion, and nothing on stdout", () => {
+        const typo = preview(".", "--frmat", "json");
+        expect([typo.code, typo.out]).toEqual([2, ""]);
+        expect(typo.err).toMatch(/^error: unknown option '--frmat'\n\(Did you mean --format\?\)\n/);
+        const format = preview(".", "--format", "xml");
+        expect(format.code).toBe(2);
+        expect(format.err).toMatch(/^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are text, json, sarif\./);
+        const command = cli("preveiw");
+        expect(command.code).toBe(2);
+        expect(command.err).toMatch(/^error: unknown command 'preveiw'\n\(Did you mean preview\?\)/);
+    });
+
+    test("--account, --timeout and --map are checked before anything runs; no runtime warning on stderr", () => {
+        expect(preview(".", "--account", "12345")).toEqual({
+            code: 2,
+            out: "",
+            err: "error: option '--account <id>' argument '12345' is invalid. an Alibaba Cloud account id is 16 digits.\n(alicloud-sharing --help describes every option)\n",
+        });
+        expect(preview(".", "--timeout", "0").err).toMatch(/^error: option '--timeout <seconds>' argument '0' is invalid\. --timeout takes a whole number from 1 to 86400\./);
+        expect(preview(".", "--format", "sarif", "--map", "mermaid")).toEqual({
+            code: 2,
+            out: "",
+            err: "error: --map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif\n",
+        });
+    });
+
+    test("a policy config the schema refuses exits 2 before the program runs, naming every problem with its path", () => {
+        expect(preview(join(fixtures, "open-trust"), "--policy-config", join(fixtures, "bad-policy-config.json"))).toEqual({
+            code: 2,
+            out: "",
+            err:
+                `error: the policy config ${join(fixtures, "bad-policy-config.json")} has 5 problems:\n` +
+                '  - sharing-limit: is not a policy of the pack; did you mean "sharing-limits"?\n' +
+                '  - sharing-limits.maxAccountPerSnapshot: is not a known key; did you mean "maxAccountsPerSnapshot"?\n' +
+                '  - sharing-limits.enforcementLevel: must be one of "advisory", "mandatory", "remediate", "disabled", not "strict"\n' +
+                '  - sharing-limits.maxAccountsPerSnapshot: must be integer, not "ten"\n' +
+                '  - sharing-recipients.allowedRecipients.accountId: is not a known key; did you mean "accountIds"?\n',
+        });
+    });
+
+    test("several stacks and no --stack exits 2 saying how; --stack picks one", () => {
+        const { code, err } = preview(join(fixtures, "two-stacks"));
+        expect(code).toBe(2);
+        expect(err).toMatch(/has several stacks \(Pulumi\.a\.yaml, Pulumi\.b\.yaml\): give --stack NAME or --config FILE/);
+        expect(preview(join(fixtures, "two-stacks"), "--stack", "a").code).toBe(0);
+    });
+});
 
 describe("the declarative program with its bundled stack config", () => {
-    const text = preview(".");
-    test("exits 0 and prints the plan with rendered documents, the verdicts and the sharing map", () => {
-        expect(text.code).toBe(0);
-        expect(text.out).toContain("alicloud-sharing offline preview of alicloud-sharing (stack dev, config ");
-        expect(text.out).toContain("Plan: 29 resources");
-        expect(text.out).toMatch(/\+ alicloud:ram\/role:Role golden-images-share-role-role\n\s+assumeRolePolicyDocument:\n\s+\{\n\s+"Statement": \[/);
-        expect(text.out).toContain("Verdicts: 0 mandatory, 4 advisory");
-        expect(text.out).toContain(
+    let result: PreviewResult;
+    beforeAll(async () => {
+        result = await runPreview({ programDir: root, transpileOnly: true });
+    });
+    const map = () => sharingMap(rawResources(result.resources), result.accountId, result.region);
+
+    test("text: the plan with rendered documents and providers, the verdicts and the sharing map", () => {
+        const text = renderText(result, map());
+        expect(text).toContain("alicloud-sharing offline preview of alicloud-sharing (stack dev, config ");
+        expect(text).toContain("Plan: 29 resources");
+        expect(text).toMatch(/\+ alicloud:ram\/role:Role golden-images-share-role-role\n\s+assumeRolePolicyDocument:\n\s+\{\n\s+"Statement": \[/);
+        expect(text).toContain("Verdicts: 0 mandatory, 4 advisory");
+        expect(text).toContain(
             "    snapshots via resource share dr-backups in cn-shanghai, encryption: customer key (through the share role)\n      s-uf6backup00001, s-uf6backup00002\n      -> 3456789012345678 (account)",
         );
-        expect(text.out).toContain("role AliyunECSShareEncryptImageDefaultRole trusts 1234567890123456, 2345678901234567, rd-3G6Rt8/r-Wm2Xo1/fd-bVaRIG8Zp1*;");
+        expect(text).toContain("role AliyunECSShareEncryptImageDefaultRole trusts 1234567890123456, 2345678901234567, rd-3G6Rt8/r-Wm2Xo1/fd-bVaRIG8Zp1*;");
+        expect(text).not.toContain("__provider");
     });
 
-    test("--format json: resources and violations", () => {
-        const { code, out } = preview(".", "--format", "json");
-        expect(code).toBe(0);
-        const report = JSON.parse(out);
+    test("json: resources (with their provider) and violations", () => {
+        const report = JSON.parse(renderJson(result, map()));
         expect(report.resources).toHaveLength(29);
         expect(report.resources.filter((r: { protect: boolean }) => r.protect)).toHaveLength(18);
+        expect(new Set(report.resources.filter((r: { custom: boolean }) => r.custom).map((r: { provider: string }) => r.provider))).toEqual(new Set(["default", "alicloud-sharing-cn-beijing"]));
         expect(report.violations.map((v: { rule: string; level: string }) => `${v.rule}/${v.level}`)).toEqual(Array(4).fill("directory-and-accounts/advisory"));
+        expect(report.mermaid).toBeUndefined();
     });
 
-    test("--format sarif: a SARIF 2.1.0 log whose results name the registry's rules", () => {
-        const { code, out } = preview(".", "--format", "sarif");
-        expect(code).toBe(0);
-        const log: Log = JSON.parse(out);
-        expect(log.version).toBe("2.1.0");
-        expect(log.runs).toHaveLength(1);
-        const run = log.runs[0];
-        expect(run.tool.driver.name).toBe("alicloud-sharing");
-        expect(run.tool.driver.rules!.map((r) => r.id)).toEqual(rules.map((r) => r.id));
-        const ids = new Set(run.tool.driver.rules!.map((r) => r.id));
-        expect(run.results!.map((r) => [r.ruleId, r.level])).toEqual(Array(4).fill(["directory-and-accounts", "warning"]));
-        for (const result of run.results!) {
-            expect(ids.has(result.ruleId!)).toBe(true);
-            expect(result.message.text).toMatch(/^\[C22\] /);
-            expect(result.locations![0].logicalLocations![0].fullyQualifiedName).toMatch(/^urn:pulumi:dev::alicloud-sharing::/);
-        }
-    });
-
-    test("--map mermaid: a flowchart from owner to shares, resources and recipients", () => {
-        const { out } = preview(".", "--map", "mermaid");
-        const mermaid = out.slice(out.indexOf("flowchart LR"));
+    test("mermaid: a flowchart from owner to shares, resources and recipients", () => {
+        const mermaid = renderMermaid(map());
         expect(mermaid.split("\n").slice(0, 4)).toEqual([
             "flowchart LR",
             '  owner_1000000000000000["owner 1000000000000000"]',
@@ -67,19 +146,92 @@ describe("the declarative program with its bundled stack config", () => {
             "  owner_1000000000000000 --> share_0_dr_backups",
         ]);
         expect(mermaid).toContain("  share_0_dr_backups --> to_3456789012345678");
-        expect(mermaid).toContain('  role_AliyunECSShareEncryptImageDefaultRole -. trusts .-> to_fd_bVaRIG8Zp1');
+        expect(mermaid).toContain("  role_AliyunECSShareEncryptImageDefaultRole -. trusts .-> to_fd_bVaRIG8Zp1");
     });
 
-    test("a violating config (a malformed account id) exits 1 naming the rule", () => {
-        const { code, out } = preview(".", "--config", join(fixtures, "malformed-account.yaml"));
-        expect(code).toBe(1);
-        expect(out).toMatch(/Verdicts: 1 mandatory, 0 advisory\n {2}\[mandatory\] component SharedSnapshot "dr-backups" at accountIds\[0\]\n\s+\[C1\] "12345" is not an account id .*\(rule principal-format\)\n\n/);
+    test("the built command, type-checking as pulumi does: --format json --map mermaid is one JSON document with the flowchart as its mermaid key", () => {
+        const { code, out } = preview(".", "--format", "json", "--map", "mermaid");
+        expect(code).toBe(0);
+        const report = JSON.parse(out);
+        expect(report.resources).toHaveLength(29);
+        expect(report.mermaid).toBe(renderMermaid(map()));
     });
 });
 
-describe("verdicts are findings, as data, in every format", () => {
+describe("refusals: every refused component, located, in text, JSON and SARIF", () => {
+    let result: PreviewResult;
+    beforeAll(async () => {
+        result = await runPreview({ programDir: join(fixtures, "two-refusals") });
+    });
+
+    test("both refused components are reported, with their URN and argument path; the valid one still registers", () => {
+        expect(result.programError).toBeUndefined();
+        expect(result.verdicts.map((v) => [v.policy, v.rule, v.level, v.type, v.name, v.path, v.urn])).toEqual([
+            ["component", "principal-format", "mandatory", "alicloud-sharing:index:SharedSnapshot", "backups", "accountIds[0]", "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedSnapshot::backups"],
+            ["component", "unencrypted-image-acknowledged", "mandatory", "alicloud-sharing:index:SharedImage", "golden", "unencryptedDataAcknowledged", "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedImage::golden"],
+        ]);
+        // The refused components register with no children; the valid one registers its share.
+        expect(result.resources.filter((r) => r.parent.endsWith("::backups") || r.parent.endsWith("::golden"))).toEqual([]);
+        expect(result.resources.filter((r) => r.parent.endsWith("::ok")).map((r) => r.type)).toContain("alicloud:resourcemanager/resourceShare:ResourceShare");
+    });
+
+    test("text names each component and argument", () => {
+        const text = renderText(result, sharingMap(rawResources(result.resources), result.accountId, result.region));
+        expect(text).toContain('Verdicts: 2 mandatory, 0 advisory\n  [mandatory] component SharedSnapshot "backups" at accountIds[0]\n      [C1] "12345" is not an account id');
+        expect(text).toContain('  [mandatory] component SharedImage "golden" at unencryptedDataAcknowledged\n      [C23] the images are not encrypted');
+    });
+
+    test("SARIF: valid against the SARIF 2.1.0 schema; results in the entry file relative to %SRCROOT%, at the URN, with stable fingerprints and rule descriptors linking docs/RULES.md", () => {
+        const log = sarifOf(result);
+        expect(sarifErrors(log)).toEqual([]);
+        const run = log.runs[0];
+        expect(run.originalUriBaseIds).toEqual({ "%SRCROOT%": { uri: `${pathToFileURL(root).href}/` } });
+        expect(run.invocations).toEqual([{ executionSuccessful: true }]);
+        const descriptors = run.tool.driver.rules!;
+        expect(descriptors.map((d) => d.id)).toEqual(rules.map((r) => r.id));
+        for (const d of descriptors) {
+            expect(d.helpUri).toBe(`${pathToFileURL(join(root, "docs", "RULES.md")).href}#${d.id}`);
+        }
+        expect(
+            run.results!.map((r) => [
+                r.ruleId,
+                descriptors[r.ruleIndex!].id,
+                r.level,
+                r.locations![0].physicalLocation!.artifactLocation,
+                r.locations![0].logicalLocations![0].fullyQualifiedName,
+                r.properties!.path,
+            ]),
+        ).toEqual([
+            ["principal-format", "principal-format", "error", { uri: "test/fixtures/x/index.js", uriBaseId: "%SRCROOT%" }, "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedSnapshot::backups", "accountIds[0]"],
+            ["unencrypted-image-acknowledged", "unencrypted-image-acknowledged", "error", { uri: "test/fixtures/x/index.js", uriBaseId: "%SRCROOT%" }, "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedImage::golden", "unencryptedDataAcknowledged"],
+        ]);
+        // Stable: the same verdict, the same fingerprint; another resource, another one.
+        expect(run.results!.map((r) => r.partialFingerprints!["alicloudSharingVerdict/v1"])).toEqual(result.verdicts.map(fingerprintOf));
+        expect(fingerprintOf(result.verdicts[0])).toBe(fingerprintOf({ ...result.verdicts[0], message: "another wording" }));
+        expect(fingerprintOf(result.verdicts[0])).not.toBe(fingerprintOf({ ...result.verdicts[0], urn: "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedSnapshot::other" }));
+    });
+
+    test("the built command exits 1 and its SARIF is the same log, located in the entry file relative to the working directory", () => {
+        const { code, out } = preview(join("test", "fixtures", "two-refusals"), "--format", "sarif");
+        expect(code).toBe(1);
+        const log = JSON.parse(out) as Log;
+        expect(sarifErrors(log)).toEqual([]);
+        expect(log.runs[0].results!.map((r) => r.locations![0].physicalLocation!.artifactLocation)).toEqual(
+            Array(2).fill({ uri: relative(root, join(fixtures, "two-refusals", "index.js")), uriBaseId: "%SRCROOT%" }),
+        );
+    });
+
+    test("a program error in SARIF is a failed invocation with the error as a notification, and the log stays valid", () => {
+        const failed: PreviewResult = { ...result, verdicts: [], programError: "the program's own error" };
+        const run = sarifOf(failed).runs[0];
+        expect(run.invocations).toEqual([{ executionSuccessful: false, toolExecutionNotifications: [{ level: "error", message: { text: "the program failed: the program's own error" } }] }]);
+        expect(sarifErrors(sarifOf(failed))).toEqual([]);
+    });
+});
+
+describe("verdicts are findings, as data", () => {
     test("--format json: a component's refusal carries its rule, constraints, level, message, fix, argument path and the component's URN", () => {
-        const { code, out } = preview(".", "--config", join(fixtures, "malformed-account.yaml"), "--format", "json");
+        const { code, out } = preview(".", "--transpile-only", "--config", join(fixtures, "malformed-account.yaml"), "--format", "json");
         expect(code).toBe(1);
         expect(JSON.parse(out).violations).toEqual([
             {
@@ -98,10 +250,11 @@ describe("verdicts are findings, as data, in every format", () => {
             },
         ]);
     });
-    test("--format json: a policy's violation carries the property path and the resource's URN", () => {
-        const { out } = preview(join(fixtures, "open-trust"), "--format", "json");
-        const [v] = JSON.parse(out).violations;
-        expect([v.policy, v.rule, v.constraints, v.level, v.path, v.urn, v.fix]).toEqual([
+    test("a policy's violation carries the property path and the resource's URN (JSON), and names the rule's constraints (text)", () => {
+        const json = preview(join(fixtures, "open-trust"), "--format", "json");
+        const [v] = JSON.parse(json.out).violations;
+        expect([json.code, v.policy, v.rule, v.constraints, v.level, v.path, v.urn, v.fix]).toEqual([
+            1,
             "sharing-share-role",
             "trust-policy-not-open",
             ["S1", "C21"],
@@ -110,41 +263,58 @@ describe("verdicts are findings, as data, in every format", () => {
             "urn:pulumi:dev::open-trust::alicloud:ram/role:Role::hand-written",
             "Trust `<uid>@ecs.aliyuncs.com` per sharee account, or `*@ecs.aliyuncs.com` with a `sts:ServiceOwnerRDId` / `sts:ServiceOwnerRDPath` condition, and nothing else (the library's trust-policy builders render exactly that).",
         ]);
-    });
-    test("--format sarif: results name their rule by id and index; every rule descriptor links its section of docs/RULES.md", () => {
-        const { out } = preview(".", "--config", join(fixtures, "malformed-account.yaml"), "--format", "sarif");
-        const run = (JSON.parse(out) as Log).runs[0];
-        const descriptors = run.tool.driver.rules!;
-        for (const d of descriptors) {
-            expect(d.helpUri).toBe(`${pathToFileURL(join(root, "docs", "RULES.md")).href}#${d.id}`);
-        }
-        expect(run.results!.map((r) => [r.ruleId, r.ruleIndex === undefined ? undefined : descriptors[r.ruleIndex].id, r.level, r.properties!.path])).toEqual([
-            ["principal-format", "principal-format", "error", "accountIds[0]"],
-        ]);
+        const text = preview(join(fixtures, "open-trust"));
+        expect(text.code).toBe(1);
+        expect(text.out).toMatch(/\[mandatory\] sharing-share-role hand-written at assumeRolePolicyDocument\n\s+\[S1, C21\] the trust policy cannot be proven safe: Statement\[0\] trusts "\*@ecs\.aliyuncs\.com" with no sts:ServiceOwnerRDId or sts:ServiceOwnerRDPath condition/);
     });
 });
 
-describe("programs that break a rule or fail", () => {
-    test("an open trust policy written by hand exits 1 naming S1", () => {
-        const { code, out } = preview(join(fixtures, "open-trust"));
-        expect(code).toBe(1);
-        expect(out).toMatch(/\[mandatory\] sharing-share-role hand-written at assumeRolePolicyDocument\n\s+\[S1, C21\] the trust policy cannot be proven safe: Statement\[0\] trusts "\*@ecs\.aliyuncs\.com" with no sts:ServiceOwnerRDId or sts:ServiceOwnerRDPath condition/);
+describe("programs that fail, hang, exit, print or do not type-check: never a silent 0", () => {
+    test("a program's own error exits 2, shows that error once with where it was thrown, and no empty plan", () => {
+        expect(preview(join(fixtures, "broken"))).toEqual({
+            code: 2,
+            out: "",
+            err: "error: the program failed: the program's own error: cannot reach the inventory service\n    at index.js:1:7\n",
+        });
     });
-    test("a program's own error exits 2 and shows that error, not ours", () => {
-        const { code, err } = preview(join(fixtures, "broken"));
-        expect(code).toBe(2);
-        expect(err).toBe("error: the program failed: the program's own error: cannot reach the inventory service\n");
+    test("a promise that never settles exits 2 saying so", () => {
+        expect(preview(join(fixtures, "never-settles"))).toEqual({
+            code: 2,
+            out: "",
+            err: "error: the program never finished: the promise it returned (or awaited at the top) never settled, and nothing was left to wait for. Make sure every promise it awaits resolves or rejects.\n",
+        });
     });
-    test("several stacks and no --stack exits 2 saying how", () => {
-        const { code, err } = preview(join(fixtures, "two-stacks"));
-        expect(code).toBe(2);
-        expect(err).toMatch(/has several stacks \(Pulumi\.a\.yaml, Pulumi\.b\.yaml\): give --stack NAME or --config FILE/);
-        expect(preview(join(fixtures, "two-stacks"), "--stack", "a").code).toBe(0);
+    test.each(["waits-forever", "busy-loop"])("%s is stopped at the time limit, exit 2", (fixture) => {
+        expect(preview(join(fixtures, fixture), "--timeout", "2")).toEqual({
+            code: 2,
+            out: "",
+            err: "error: the program did not finish within 2 s (a timer or connection left open, an endless loop, or a wait for something that never comes); it was stopped. Give it longer with --timeout SECONDS.\n",
+        });
     });
-    test("an unknown option exits 2 with the usage", () => {
-        const { code, err } = preview(".", "--frmat", "json");
-        expect(code).toBe(2);
-        expect(err).toMatch(/unknown option --frmat\nusage: alicloud-sharing preview/);
+    test("a program that exits the process early exits 2 saying so", () => {
+        expect(preview(join(fixtures, "exits-early"))).toEqual({
+            code: 2,
+            out: "",
+            err: "error: the program ended the process (exit code 0) before it finished; a Pulumi program must not call process.exit\n",
+        });
+    });
+    test("what the program prints goes to stderr: the JSON report on stdout stays valid", () => {
+        const { code, out, err } = preview(join(fixtures, "prints"), "--format", "json");
+        expect(code).toBe(0);
+        expect(err).toBe("creating the share\ndone\n");
+        expect(JSON.parse(out).resources.map((r: { name: string }) => r.name)).toEqual(["backups", "backups-share", "backups-target-2345678901234567", "backups-snapshot-s-uf6backup00001"]);
+    });
+    test("a type error exits 2 with the compiler's diagnostics, as pulumi preview refuses it; --transpile-only skips the check and the component refuses the value (S8)", () => {
+        expect(preview(join(fixtures, "type-error"))).toEqual({
+            code: 2,
+            out: "",
+            err:
+                "error: the program failed: the program does not type-check (pulumi preview checks it too; --transpile-only skips the check):\n" +
+                "  index.ts(4,7): error TS2322: Type 'string[]' is not assignable to type 'string'.\n",
+        });
+        const skipped = preview(join(fixtures, "type-error"), "--transpile-only", "--format", "json");
+        expect(skipped.code).toBe(1);
+        expect(JSON.parse(skipped.out).violations.map((v: { rule: string; path: string }) => [v.rule, v.path])).toEqual([["arguments-well-formed", "accountIds[0]"]]);
     });
 });
 
@@ -155,7 +325,7 @@ describe("every example previews offline", () => {
         ["organization-policy", ["--policy-config", "examples/organization-policy/policy-config.json"], 0, 4],
         ["organization-policy", ["--policy-config", "examples/organization-policy/policy-config.strict.json"], 1, 4],
     ] as [string, string[], number, number][])("%s %j exits %i with %i resources", (example, args, exitCode, resources) => {
-        const { code, out } = preview(join("examples", example), ...args, "--format", "json");
+        const { code, out } = preview(join("examples", example), ...args, "--transpile-only", "--format", "json");
         expect(code).toBe(exitCode);
         const report = JSON.parse(out);
         expect(report.resources.filter((r: { custom: boolean; type: string }) => r.custom && !r.type.startsWith("pulumi:providers:"))).toHaveLength(resources);

@@ -115,6 +115,28 @@ export async function consumerInstall(): Promise<string> {
     });
 }
 
+/**
+ * The README's install line and nothing else: the tarball (the package is not on the registry yet), `@pulumi/pulumi`
+ * and `@pulumi/alicloud`, at whatever versions npm picks. No TypeScript compiler, no `@pulumi/policy`, no `@types`:
+ * what the CLI needs must come with the package, and TypeScript programs compile as `pulumi` compiles them.
+ */
+export async function readmeLineInstall(): Promise<string> {
+    const tarball = await packedTarball();
+    return once("readme-line", (dir) => {
+        writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "first-program", version: "1.0.0", private: true }));
+        npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball, "@pulumi/pulumi", "@pulumi/alicloud"], dir);
+    });
+}
+
+/** The README's first program (its first typescript block). */
+export function firstExample(): string {
+    const match = readFileSync(join(root, "README.md"), "utf8").match(/```typescript\n([\s\S]*?)```/);
+    if (!match) {
+        throw new Error("README.md has no ```typescript block");
+    }
+    return match[1];
+}
+
 /** A fresh folder below the shared consumer, for one test file's programs. */
 export async function consumerWorkspace(label: string): Promise<string> {
     return mkdtempSync(join(await consumerInstall(), `${label}-`));

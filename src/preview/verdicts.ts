@@ -1,0 +1,46 @@
+/** What a preview reports: verdicts (policy violations and components' refusals) and the captured plan. */
+import type { CapturedResource } from "./capture";
+
+/** One verdict: a policy violation, or a component's refusal of its arguments; rendered from a finding when there is one. */
+export interface Verdict {
+    /** The policy, or `component` for an argument a component refused. */
+    readonly policy: string;
+    /** The rule id, when the verdict comes from a rule of the registry. */
+    readonly rule?: string;
+    readonly constraints: readonly string[];
+    readonly level: "mandatory" | "advisory";
+    /** The message, `[ids] what is wrong. The fix. (rule …)`. */
+    readonly message: string;
+    /** What to do instead. */
+    readonly fix?: string;
+    /** The argument (of a component) or property (of a resource) at fault. */
+    readonly path?: string;
+    /** The URN of the component or resource at fault. */
+    readonly urn?: string;
+    /** The type token of the component or resource at fault. */
+    readonly type?: string;
+    /** The name of the component or resource at fault. */
+    readonly name?: string;
+}
+
+export interface PreviewResult {
+    readonly project: string;
+    readonly stack: string;
+    readonly accountId: string;
+    readonly region: string;
+    readonly configSource: string;
+    /** The program's entry file, relative to its folder. */
+    readonly entry: string;
+    readonly resources: readonly CapturedResource[];
+    readonly verdicts: readonly Verdict[];
+    /** The program's own error (or errors), when it failed for a reason other than a rule. */
+    readonly programError?: string;
+}
+
+/** 0 when no mandatory verdict, 1 when any, 2 when the program failed. */
+export function exitCodeOf(result: PreviewResult): number {
+    if (result.programError !== undefined) {
+        return 2;
+    }
+    return result.verdicts.some((v) => v.level === "mandatory") ? 1 : 0;
+}
