@@ -125,3 +125,14 @@ export function resolvedPolicyConfig(config: Readonly<Record<string, unknown>>, 
     void _level;
     return { enforcementLevel: levelOf(own) ?? levelOf(config.all) ?? policy.enforcementLevel ?? "advisory", properties };
 }
+
+/** What `sharingPolicies` takes: by policy name (or `all`), a level, or an object of `enforcementLevel` and settings. */
+export type SharingPoliciesConfig = Readonly<Record<string, EnforcementLevel | Readonly<Record<string, unknown>>>>;
+
+/** A policy config that does not fit the pack's schemas: every problem, with its path. */
+export class PolicyConfigError extends Error {
+    constructor(readonly problems: readonly SettingProblem[]) {
+        super(`the policy config has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p.path === "" ? "(the whole config)" : p.path}: ${p.message}`).join("\n")}`);
+        this.name = "PolicyConfigError";
+    }
+}

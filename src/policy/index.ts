@@ -3,6 +3,9 @@
  * organization's own pack. Importing this module starts nothing; only `new PolicyPack(...)` does.
  */
 export { policies } from "./policies";
+export { sharingPolicies } from "./configured";
+export { ENFORCEMENT_LEVELS, PolicyConfigError, packConfigProblems, resolvedPolicyConfig } from "./config";
+export type { SharingPoliciesConfig } from "./config";
 export * from "./policies";
 export { readSettings, configSchema, SETTINGS_SCHEMA } from "./settings";
 export type { Exemption, PolicySettings, ReceivedSnapshot, SettingName } from "./settings";

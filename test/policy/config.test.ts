@@ -3,8 +3,7 @@
  * valid name (the offline preview refuses such a config before running anything), and, should such a config reach a
  * policy anyway, one clear violation from that policy and judging with its defaults: never a crash.
  */
-import { limitsPolicy, policies, recipientsPolicy } from "../../src/policy";
-import { packConfigProblems, resolvedPolicyConfig } from "../../src/policy/config";
+import { PolicyConfigError, limitsPolicy, packConfigProblems, policies, recipientsPolicy, resolvedPolicyConfig, sharingPolicies } from "../../src/policy";
 import { TYPES } from "../../src/policy/resources";
 import { runPolicies, runPolicy, TestResource } from "../../src/testing";
 
@@ -97,5 +96,51 @@ describe("a config the schema refuses that reaches a policy anyway", () => {
             const violations = await runPolicies(policies, [share], Object.fromEntries(policies.map((p) => [p.name, bad])));
             expect(violations.filter((v) => v.finding?.ruleId === "policy-config-valid").length).toBeGreaterThan(0);
         }
+    });
+});
+
+describe("sharingPolicies: the pack's policies with a configuration of one's own", () => {
+    const offList: TestResource = { type: TYPES.sharedTarget, name: "t", props: { resourceShareId: "rs-1", targetId: "4444444444444444" } };
+    const malformed: TestResource = { type: TYPES.sharedTarget, name: "m", props: { resourceShareId: "rs-1", targetId: "ram-user-x" } };
+
+    test("levels: all, then each policy's own; disabled policies stay in the list, disabled", () => {
+        const configured = sharingPolicies({ all: "advisory", "sharing-limits": "mandatory", "sharing-exemptions": { enforcementLevel: "disabled" } });
+        expect(configured.map((p) => p.name)).toEqual(policies.map((p) => p.name));
+        expect(Object.fromEntries(configured.map((p) => [p.name, p.enforcementLevel]))).toEqual({
+            ...Object.fromEntries(policies.map((p) => [p.name, "advisory"])),
+            "sharing-limits": "mandatory",
+            "sharing-exemptions": "disabled",
+        });
+    });
+
+    test("settings given are the policies' own: judged with no engine config, and shown as the schema's defaults", async () => {
+        const configured = sharingPolicies({ "sharing-recipients": { allowedRecipients: { accountIds: ["2222222222222222"] } } });
+        expect((await runPolicies(configured, [offList])).map((v) => [v.policy, v.finding?.ruleId])).toEqual([["sharing-recipients", "recipients-allowed"]]);
+        expect(await runPolicies(policies, [offList])).toEqual([]);
+        expect(configured.find((p) => p.name === "sharing-recipients")!.configSchema!.properties.allowedRecipients).toEqual({
+            ...recipientsPolicy.configSchema!.properties.allowedRecipients,
+            default: { accountIds: ["2222222222222222"] },
+        });
+    });
+
+    test("a config the engine passes overrides them, key by key", async () => {
+        const configured = sharingPolicies({ "sharing-recipients": { allowedRecipients: { accountIds: ["2222222222222222"] } } });
+        expect(await runPolicies(configured, [offList], { "sharing-recipients": { allowedRecipients: { accountIds: ["4444444444444444"] } } })).toEqual([]);
+        expect((await runPolicies(configured, [malformed])).map((v) => v.finding?.ruleId).sort()).toEqual(["principal-format", "recipients-allowed"]);
+    });
+
+    test("a config that does not fit the schemas throws a PolicyConfigError listing every problem", () => {
+        expect(() => sharingPolicies({ "sharing-limit": "mandatory", "sharing-limits": { maxAccountsPerSnapshot: "ten" } })).toThrow(
+            new PolicyConfigError([
+                { path: "sharing-limit", message: 'is not a policy of the pack; did you mean "sharing-limits"?' },
+                { path: "sharing-limits.maxAccountsPerSnapshot", message: 'must be integer, not "ten"' },
+            ]),
+        );
+        try {
+            sharingPolicies({ all: "strict" as never });
+        } catch (e) {
+            expect((e as PolicyConfigError).problems).toEqual([{ path: "all", message: 'must be one of "advisory", "mandatory", "remediate", "disabled" (or an object of enforcementLevel and the policy\'s settings), not "strict"' }]);
+        }
+        expect.assertions(2);
     });
 });
