@@ -7,11 +7,11 @@
  * Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 the command could not run.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { AuditArgs, AuditIo, runAuditCommand } from "../audit/cli";
-import { rawResources } from "./resources";
-import { sharingMap } from "./map";
-import { renderJson, renderMermaid, renderSarif, renderText } from "./render";
-import { DEFAULT_TIMEOUT_SECONDS, PreviewSetupError, exitCodeOf, runPreview } from "./run";
+import type { AuditArgs, AuditIo } from "../audit/cli";
+import { DEFAULT_TIMEOUT_SECONDS } from "./verdicts";
+
+// The commands' modules (the SDKs, the policies, the renderers) load when a command runs: help, version and usage
+// errors answer at once.
 
 /** Where the command writes. */
 export interface CliIo {
@@ -63,6 +63,10 @@ export async function previewCommand(programDir: string, flags: PreviewFlags, io
         return 2;
     }
     try {
+        const { runPreview, exitCodeOf } = await import("./run");
+        const { rawResources } = await import("./resources");
+        const { sharingMap } = await import("./map");
+        const { renderJson, renderMermaid, renderSarif, renderText } = await import("./render");
         const result = await runPreview({
             programDir,
             stack: flags.stack,
@@ -87,7 +91,7 @@ export async function previewCommand(programDir: string, flags: PreviewFlags, io
         }
         return exitCodeOf(result);
     } catch (e) {
-        io.stderr(`error: ${e instanceof PreviewSetupError || e instanceof Error ? e.message : String(e)}\n`);
+        io.stderr(`error: ${e instanceof Error ? e.message : String(e)}\n`);
         return 2;
     }
 }
@@ -143,6 +147,7 @@ export function cli(io: CliIo = processIo, audit: Pick<AuditIo, "env"> = {}): { 
         .option("--concurrency <n>", "requests in flight at once", positiveInteger("--concurrency", 64))
         .addHelpText("after", `${EXIT_CODES}\n\nExample:\n  $ npx alicloud-sharing audit --region cn-shanghai,cn-beijing --format json > audit.json`)
         .action(async (flags: { region: string[]; format: AuditArgs["format"]; map?: "mermaid"; intended?: string; policyConfig?: string; endpoint?: string; concurrency?: number }) => {
+            const { runAuditCommand } = await import("../audit/cli");
             exit.code = await runAuditCommand(
                 { regions: flags.region, format: flags.format, map: flags.map, intendedFile: flags.intended, policyConfigFile: flags.policyConfig, endpoint: flags.endpoint, concurrency: flags.concurrency },
                 { ...io, env: audit.env },

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ProgramRun } from "./execute";
 import { DEFAULT_REGION, PreviewSetupError, entryOf, previewAccountOf, readPolicyConfig, readProject, readStackConfig, stackConfigFile } from "./program";
-import type { PreviewResult } from "./verdicts";
+import { DEFAULT_TIMEOUT_SECONDS, PreviewResult } from "./verdicts";
 import type { WorkerMessage } from "./worker";
 
 export { PreviewSetupError } from "./program";
@@ -33,8 +33,7 @@ export interface PreviewOptions {
     readonly transpileOnly?: boolean;
 }
 
-/** The program's time limit when none is given, in seconds. */
-export const DEFAULT_TIMEOUT_SECONDS = 120;
+export { DEFAULT_TIMEOUT_SECONDS } from "./verdicts";
 
 /** The child's script: this folder's `worker`, built (`.js`) or, when the CLI itself runs from source, as TypeScript. */
 function workerScript(): { script: string; execArgv: string[] } {

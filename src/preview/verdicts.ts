@@ -37,6 +37,9 @@ export interface PreviewResult {
     readonly programError?: string;
 }
 
+/** The program's time limit when none is given, in seconds (`--timeout`'s default). */
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+
 /** 0 when no mandatory verdict, 1 when any, 2 when the program failed. */
 export function exitCodeOf(result: PreviewResult): number {
     if (result.programError !== undefined) {
