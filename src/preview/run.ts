@@ -35,21 +35,26 @@ export interface PreviewOptions {
 
 export { DEFAULT_TIMEOUT_SECONDS } from "./verdicts";
 
-/** The child's script: this folder's `worker`, built (`.js`) or, when the CLI itself runs from source, as TypeScript. */
-function workerScript(): { script: string; execArgv: string[] } {
-    const built = path.join(__dirname, "worker.js");
-    if (fs.existsSync(built)) {
-        return { script: built, execArgv: [] };
+/**
+ * The child's script: the built `worker.js` beside this module, or, when this module runs from source (tests, a
+ * development shell), the one `npm run build` wrote to dist/. The child always runs built code: a TypeScript
+ * program is compiled by its own ts-node only, never twice.
+ */
+function workerScript(): string {
+    for (const candidate of [path.join(__dirname, "worker.js"), path.join(__dirname, "..", "..", "dist", "preview", "worker.js")]) {
+        if (fs.existsSync(candidate)) {
+            return candidate;
+        }
     }
-    return { script: path.join(__dirname, "worker.ts"), execArgv: ["-r", require.resolve("ts-node/register/transpile-only")] };
+    throw new PreviewSetupError("the preview's child process runs from dist/: run npm run build first");
 }
 
 /** Runs the program in a child process; resolves with its result, or rejects with a PreviewSetupError saying why there is none. */
 function runInChild(run: ProgramRun, timeoutSeconds: number): Promise<PreviewResult> {
-    const { script, execArgv } = workerScript();
+    const script = workerScript();
     return new Promise((resolve, reject) => {
         // The child's stdout is our stderr: what the program prints never mixes with the report.
-        const child = fork(script, [], { cwd: run.programDir, execArgv, stdio: ["ignore", 2, 2, "ipc"], serialization: "advanced" });
+        const child = fork(script, [], { cwd: run.programDir, execArgv: [], stdio: ["ignore", 2, 2, "ipc"], serialization: "advanced" });
         let settled = false;
         const finish = (f: () => void) => {
             if (!settled) {
