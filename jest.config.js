@@ -13,5 +13,7 @@ module.exports = {
     // Builds dist/ and makes the run's folder, where the packed tarball and the consumer install are shared by every
     // test file (test/support/consumer.ts); the teardown removes the folder.
     globalSetup: "<rootDir>/test/support/globalSetup.js",
+    // One fast-check seed for every property: fixed in npm test, drawn anew by npm run fuzz (test/support/fuzz.ts).
+    setupFiles: ["<rootDir>/test/support/fuzz.ts"],
     globalTeardown: "<rootDir>/test/support/consumer.ts",
 };

@@ -138,7 +138,7 @@ export function cli(io: CliIo = processIo, audit: Pick<AuditIo, "env"> = {}): { 
             "Reads, with read-only API calls and the default Alibaba Cloud credential chain, what the account shares (resource shares, image " +
                 "permissions, share roles, KMS keys) and judges it with the pack's policies; with --intended, also what differs from a preview or stack export.",
         )
-        .option("-r, --region <regions>", "a region to read, or several separated by commas; repeatable (default: every region Resource Sharing offers)", (v: string, all: string[]) => [...all, ...v.split(",").map((r) => r.trim()).filter((r) => r !== "")], [] as string[])
+        .option("-r, --region <regions>", "a region to read, or several separated by commas; repeatable (default: every region the account has)", (v: string, all: string[]) => [...all, ...v.split(",").map((r) => r.trim()).filter((r) => r !== "")], [] as string[])
         .addOption(new Option("-f, --format <format>", "the report's format").choices(["text", "json", "sarif"]).default("text"))
         .addOption(new Option("--map <kind>", "also print the sharing map as a Mermaid flowchart").choices(["mermaid"]))
         .option("--intended <file>", "a preview's JSON report or a stack export: report the drift from it")

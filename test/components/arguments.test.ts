@@ -4,6 +4,7 @@
  * naming the path, or make a valid program; never another error, and never a registered resource missing a required
  * input. CI runs fixed seeds; `npm run fuzz` runs many more.
  */
+import { runsOf } from "../support/fuzz";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, T } from "../support/mocks";
@@ -109,7 +110,7 @@ const VALID: Record<string, Record<string, unknown>> = {
     SnapshotCopy: { sourceSnapshotId: "s-aaaa0001", kmsKeyId: KEY },
 };
 
-const runs = Number(process.env.FUZZ_RUNS ?? 60);
+const runs = runsOf(60);
 
 describe.each(components)("%s under hostile arguments", (component, names, build) => {
     test(`an InputPropertiesError or a valid program, never another error, never a resource missing a required input (${runs} runs)`, async () => {
@@ -149,7 +150,7 @@ describe.each(components)("%s under hostile arguments", (component, names, build
                         }
                     }
                 }),
-                { numRuns: runs, seed: 20261125 },
+                { numRuns: runs },
             );
         } finally {
             failures.stop();

@@ -3,6 +3,7 @@
  * program registers (as the engine would receive them) get no mandatory violation from any policy of the pack.
  * A property, not a hope: fast-check draws the programs; a failure prints the smallest one it finds.
  */
+import { runsOf } from "../support/fuzz";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { asPolicyResources, installMocks, REGION } from "../support/mocks";
@@ -157,7 +158,7 @@ test("for random valid arguments of every component, the captured resources get 
             expect(mandatory).toEqual([]);
             expect(rec.resources().length).toBeGreaterThan(0);
         }),
-        { numRuns: 200, seed: 20261125, endOnFailure: true },
+        { numRuns: runsOf(200), endOnFailure: true },
     );
     Error.stackTraceLimit = stackTraceLimit;
     warn.mockRestore();
