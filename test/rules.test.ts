@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { at, AccessIntent, Located, CopyIntent, DiskIntent, ExemptionIntent, KeyIntent, RoleIntent, ShareIntent } from "../src/intent";
 import { kmsSharePolicy, renderDocument, shareeImageAccessPolicy, trustPolicy } from "../src/ram";
 import { CONSTRAINT_IDS } from "../src/alibaba/constraints";
-import { COMPONENT_NAMES, formatFinding, judge, judgedBy, POLICY_KINDS, POLICY_NAMES, reasonOf, ruleContext, rules, rulesJudgedBy, RuleSubjects, SubjectKind } from "../src/rules";
+import { COMPONENT_NAMES, formatFinding, judge, judgedBy, POLICY_KINDS, POLICY_NAMES, reasonOf, ruleContext, rules, rulesJudgedBy, RuleSubjects, showValues, SubjectKind } from "../src/rules";
 
 const OWNER = "1111111111111111";
 const A = "2222222222222222";
@@ -370,5 +370,17 @@ describe("the registry", () => {
             // Once found by a run of this property: objects whose toString is not a function, objects of no prototype.
             examples: [[[], { toString: "" }, {}], [[{ toString: "" }], "x", { toString: "" }], [[], Object.assign(Object.create(null), { a: 1 }), []]],
         });
+    });
+});
+
+describe("long reports stay short", () => {
+    test("showValues lists five values, then how many more", () => {
+        expect(showValues(["a", "b", "c"])).toBe("a, b, c");
+        expect(showValues(Array.from({ length: 2000 }, (_, i) => `v${i}`))).toBe("v0, v1, v2, v3, v4 and 1995 more");
+    });
+    test("a share role missing 2,000 recipients: one message of bounded length naming the count", () => {
+        const many = Array.from({ length: 2000 }, (_, i) => String(5000000000000000 + i));
+        const [missing] = judge("role", role({ expectedTargets: many }), ruleContext()).filter((f) => f.ruleId === "trust-matches-targets" && /does not trust/.test(f.message));
+        expect(missing.message).toBe("the share role does not trust 5000000000000000, 5000000000000001, 5000000000000002, 5000000000000003, 5000000000000004 and 1995 more, recipients of an encrypted share.");
     });
 });

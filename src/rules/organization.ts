@@ -7,7 +7,7 @@ import { RESOURCE_SHARE_ITEMS_PER_CALL } from "../alibaba/limits";
 import type { Located, ShareIntent } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
 import { POLICY_NAMES, RECIPIENT_COMPONENTS, SHARE_COMPONENTS } from "./enforcement";
-import { AllowedRecipients, defineRule, Problem, quoteValue, showValue } from "./types";
+import { AllowedRecipients, defineRule, Problem, quoteValue, showValue, showValues } from "./types";
 
 /** An allow-list indexed for lookups by key: every check is a set lookup, whatever the list's size. */
 interface AllowIndex {
@@ -235,14 +235,14 @@ export const sharedKeyProtected = defineRule({
         ...(key.deletionProtection.value !== undefined && key.deletionProtection.value !== "Enabled"
             ? [{
                   path: key.deletionProtection.path,
-                  message: `KMS key ${showValue(key.keyId.value ?? "")} protects shared ${key.sharedResources.map(showValue).join(", ")} but its deletion protection is ${quoteValue(key.deletionProtection.value)}.`,
+                  message: `KMS key ${showValue(key.keyId.value ?? "")} protects shared ${showValues(key.sharedResources)} but its deletion protection is ${quoteValue(key.deletionProtection.value)}.`,
                   fix: 'Set `deletionProtection: "Enabled"` on the key.',
               }]
             : []),
         ...(key.status?.value !== undefined && key.status.value !== "Enabled"
             ? [{
                   path: key.status.path,
-                  message: `KMS key ${showValue(key.keyId.value ?? "")} protects shared ${key.sharedResources.map(showValue).join(", ")} but it is ${quoteValue(key.status.value)}: sharees cannot use what was shared.`,
+                  message: `KMS key ${showValue(key.keyId.value ?? "")} protects shared ${showValues(key.sharedResources)} but it is ${quoteValue(key.status.value)}: sharees cannot use what was shared.`,
                   fix: 'Keep the key `status: "Enabled"` while anything encrypted with it is shared.',
               }]
             : []),
@@ -277,7 +277,7 @@ export const exemptionValid = defineRule({
         } else if (e.expires.value < today) {
             problems.push({
                 path: e.expires.path,
-                message: `the exemption of ${e.resource.value} from ${e.rules.map((r) => showValue(r.value)).join(", ")} expired on ${e.expires.value}; it no longer applies.`,
+                message: `the exemption of ${e.resource.value} from ${showValues(e.rules.map((r) => r.value))} expired on ${e.expires.value}; it no longer applies.`,
                 fix: "Fix the resource, or renew the exemption with a new date and reason.",
             });
         }

@@ -6,9 +6,9 @@ import { KMS_KEY_ACTIONS, KMS_LIST_ACTION, RESOURCE_KINDS, SHARE_ROLE_NAME } fro
 import { analyzePermissionPolicy, analyzeTrustPolicy } from "../ram/analyze";
 import { documentBytes } from "../ram/documents";
 import { RECIPIENT_COMPONENTS } from "./enforcement";
-import { defineRule, Problem, quoteValue, showValue } from "./types";
+import { defineRule, LISTED_VALUES, Problem, quoteValue, showValue, showValues } from "./types";
 
-const list = (values: readonly unknown[]): string => values.map(showValue).join(", ");
+const list = (values: readonly unknown[]): string => showValues(values);
 const quote = quoteValue;
 
 export const shareRoleName = defineRule({
@@ -58,7 +58,7 @@ export const oneRolePerName = defineRule({
             return [];
         }
         const total = Math.max(role.otherDefinitionCount ?? others.length, others.length);
-        const named = total > others.length ? `${total} others, first ${list(others)}` : list(others);
+        const named = total > others.length ? `${total} others, first ${list(others)}` : others.length > LISTED_VALUES ? `${others.length} others: ${list(others)}` : list(others);
         return [{
             path: role.roleName.path,
             message: `role ${role.roleName.value ?? "(unknown name)"} is also defined by ${named}; an account holds one role of a name.`,

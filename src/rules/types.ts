@@ -121,6 +121,18 @@ export function showValue(value: unknown): string {
     }
 }
 
+/** How many values a message lists before it says how many more there are. */
+export const LISTED_VALUES = 5;
+
+/**
+ * Values as message text, at most `LISTED_VALUES` of them, then how many more: `a, b, c, d, e and 995 more`, so a
+ * message stays short whatever the stack (a report of 2,000 recipients is one line, not 2,000).
+ */
+export function showValues(values: readonly unknown[]): string {
+    const shown = values.slice(0, LISTED_VALUES).map(showValue).join(", ");
+    return values.length > LISTED_VALUES ? `${shown} and ${values.length - LISTED_VALUES} more` : shown;
+}
+
 /** A value quoted for a message: JSON (a string in quotes), never throwing whatever the value is. */
 export function quoteValue(value: unknown): string {
     return typeof value === "string" ? JSON.stringify(value) : showValue(value);
