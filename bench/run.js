@@ -14,12 +14,15 @@ const fmt = (x, d = 2) => Number(x).toFixed(d);
 
 function child(args, extraNodeArgs = []) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(node, ["--max-old-space-size=12288", "-r", path.join(__dirname, "report-rss.js"), ...extraNodeArgs, ...args], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    // Through NODE_OPTIONS, so a process it forks (the preview's program runs in a child) reports its peak too.
+    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "report-rss.js")}`.trim() };
+    const r = spawnSync(node, ["--max-old-space-size=12288", ...extraNodeArgs, ...args], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env });
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) {
         throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
     }
-    const rss = Number((r.stderr.match(/BENCH_MAXRSS_KIB=(\d+)/) || [])[1] || 0) / 1024;
+    // The peaks of every process of the run, summed (the preview's parent and child are alive together).
+    const rss = [...r.stderr.matchAll(/BENCH_MAXRSS_KIB=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0) / 1024;
     const last = r.stdout.trim().split("\n").pop();
     let json;
     try {
@@ -180,12 +183,13 @@ function previewCost(runs) {
     const base = [];
     for (let i = 0; i < runs; i++) {
         base.push(child([path.join(__dirname, "bare-program.js")]));
-        ours.push(child([path.join(root, "dist", "preview", "cli.js"), "preview", ".", "--format", "json"]));
+        // Compiled as the baseline compiles it (transpile only): the type check is pulumi's own cost, not the preview's.
+        ours.push(child([path.join(root, "dist", "preview", "cli.js"), "preview", ".", "--transpile-only", "--format", "json"]));
     }
     const w = (xs) => median(xs.map((x) => x.wallMs));
     const m = (xs) => median(xs.map((x) => x.rssMiB));
     rows.push({ section: "preview", what: "offline preview of the default program vs the program under bare mocks: wall", resources: 29, raw: `${fmt(w(base), 0)} ms`, ours: `${fmt(w(ours), 0)} ms`, ratio: `${fmt(w(ours) / w(base))}x`, goal: "", met: true });
-    rows.push({ section: "preview", what: "same, peak memory", resources: 29, raw: `${fmt(m(base), 0)} MiB`, ours: `${fmt(m(ours), 0)} MiB`, ratio: `${fmt(m(ours) / m(base))}x`, goal: "", met: true });
+    rows.push({ section: "preview", what: "same, peak memory (the preview's two processes summed)", resources: 29, raw: `${fmt(m(base), 0)} MiB`, ours: `${fmt(m(ours), 0)} MiB`, ratio: `${fmt(m(ours) / m(base))}x`, goal: "", met: true });
 }
 
 /**
