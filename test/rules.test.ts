@@ -384,3 +384,8 @@ describe("long reports stay short", () => {
         expect(missing.message).toBe("the share role does not trust 5000000000000000, 5000000000000001, 5000000000000002, 5000000000000003, 5000000000000004 and 1995 more, recipients of an encrypted share.");
     });
 });
+
+test("no-duplicates: two folder paths that end in one folder are one recipient (one SharedTarget), refused as such", () => {
+    const found = judge("share", share({ targets: [at("folderPaths[0]", "rd-a1/r-b1/fd-c1"), at("folderPaths[1]", "rd-x1/r-y1/fd-c1"), at("folderPaths[2]", "rd-a1/r-b1/fd-c2")] }), ruleContext()).filter((f) => f.ruleId === "no-duplicates");
+    expect(found.map((f) => [f.path, f.message])).toEqual([["folderPaths[1]", 'recipient "rd-x1/r-y1/fd-c1" is listed again, as folder "fd-c1" (first at folderPaths[0]).']]);
+});

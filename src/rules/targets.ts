@@ -107,16 +107,19 @@ export const noDuplicates = defineRule({
     check: (intent) => {
         const problems: Problem[] = [];
         for (const [what, values] of [["recipient", intent.targets], [intent.kind, intent.resources]] as const) {
-            const seen = new Map<string, string>();
+            const seen = new Map<string, { path: string; value: string }>();
             for (const v of values) {
-                if (v.value === undefined) {
+                if (typeof v.value !== "string") {
                     continue;
                 }
-                const first = seen.get(v.value);
+                // A folder is shared with by its id (the path's last folder): two paths ending in one folder are one target.
+                const key = what === "recipient" && v.value.includes("/") ? (v.value.split("/").pop() ?? v.value) : v.value;
+                const first = seen.get(key);
                 if (first === undefined) {
-                    seen.set(v.value, v.path);
+                    seen.set(key, { path: v.path, value: v.value });
                 } else {
-                    problems.push({ path: v.path, message: `${what} ${quote(v.value)} is listed again (first at ${first}).`, fix: `List each ${what} once.` });
+                    const same = first.value === v.value ? "" : `, as folder ${quote(key)}`;
+                    problems.push({ path: v.path, message: `${what} ${quote(v.value)} is listed again${same} (first at ${first.path}).`, fix: `List each ${what} once.` });
                 }
             }
         }
