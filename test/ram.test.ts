@@ -153,6 +153,12 @@ describe("reading documents back", () => {
         ["no statement", {}, ["the document has no Statement"]],
         ["a bad statement", { Statement: ["x"] }, ["Statement[0] is a string, not an object"]],
         ["a bad principal", { Statement: [{ Effect: "Allow", Principal: { Service: 7 } }] }, ["Statement[0].Principal.Service is not a string or a list of strings"]],
+        [
+            // JSON.parse keeps the open principal, a reader taking the first would keep the narrow one: neither is proven.
+            "a repeated key",
+            '{"Version":"1","Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["1234567890123456@ecs.aliyuncs.com"]},"Principal":{"Service":["*@ecs.aliyuncs.com"]}}]}',
+            ["the document repeats the key Statement[0].Principal (a reader may take either value)"],
+        ],
     ])("a malformed document (%s) gives problems, not an exception", (_what, doc, problems) => {
         expect(analyzeTrustPolicy(doc).problems).toEqual(problems);
     });

@@ -6,6 +6,7 @@
  * The trust reading fails closed (S1): a share role's trust policy is proven safe only when every statement has one
  * of the three documented shapes (C9, C21); anything else is listed in `unsafe`, never skipped.
  */
+import { visit } from "jsonc-parser";
 import { isAccountId, isResourceDirectoryId, parseFolderPath } from "../alibaba/ids";
 import { ANY_ECS_SERVICE_PRINCIPAL, ECS_SERVICE_SUFFIX, RD_ID_CONDITION_KEY, RD_PATH_CONDITION_KEY } from "../alibaba/names";
 
@@ -56,6 +57,35 @@ function stringList(v: Json): string[] | undefined {
     return undefined;
 }
 
+/**
+ * The keys a JSON text repeats within one object, as `Statement[0].Principal`: JSON.parse keeps the last of them,
+ * another reader may keep the first, so a document that repeats a key cannot be read one way only.
+ */
+export function repeatedKeys(text: string): string[] {
+    const repeated: string[] = [];
+    const objects: Set<string>[] = [];
+    visit(text, {
+        onObjectBegin: () => {
+            objects.push(new Set());
+        },
+        onObjectEnd: () => {
+            objects.pop();
+        },
+        onObjectProperty: (property, _offset, _length, _line, _column, pathSupplier) => {
+            const keys = objects[objects.length - 1];
+            if (keys === undefined) {
+                return;
+            }
+            if (keys.has(property)) {
+                const path = pathSupplier().reduce<string>((p, k) => (typeof k === "number" ? `${p}[${k}]` : p === "" ? k : `${p}.${k}`), "");
+                repeated.push(path === "" ? property : `${path}.${property}`);
+            }
+            keys.add(property);
+        },
+    });
+    return repeated;
+}
+
 /** Parses a document given as JSON text or as an already-parsed object. */
 export function parseDocument(document: Json): { statements: Record<string, Json>[]; problems: string[] } {
     let value = document;
@@ -64,6 +94,11 @@ export function parseDocument(document: Json): { statements: Record<string, Json
             value = JSON.parse(value);
         } catch {
             return { statements: [], problems: ["the document is not valid JSON"] };
+        }
+        const repeated = repeatedKeys(document as string);
+        if (repeated.length > 0) {
+            // Fail closed: which of the values a reader takes is not defined.
+            return { statements: [], problems: [`the document repeats the key ${repeated.join(", ")} (a reader may take either value)`] };
         }
     }
     if (!isObject(value)) {

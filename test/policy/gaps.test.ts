@@ -19,6 +19,9 @@ const KEY = "key-abcdefgh12345678";
 const snapshotRole = "AliyunECSShareEncryptSnapshotDefaultRole";
 const trust = (statement: Record<string, unknown>) => JSON.stringify({ Version: "1", Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", ...statement }] });
 
+// The components' warnings (C22 and C26, logged on the component) are not what these tests are about.
+beforeAll(() => jest.spyOn(console, "warn").mockImplementation(() => undefined));
+
 beforeEach(async () => {
     await rec.settle();
     rec.clear();
@@ -35,6 +38,12 @@ describe("share roles whose trust the pack used to accept (S1)", () => {
         ]);
         expectViolations(violations, ["trust-policy-not-open@ram", "trust-policy-not-open@partial", "trust-policy-not-open@star-path", "trust-policy-not-open@star-path"]);
         expect(violations.every((v) => v.enforcementLevel === "mandatory")).toBe(true);
+    });
+    test("a trust document that repeats a key (the narrow principal first, the open one last) cannot be proven safe", async () => {
+        const repeated = '{"Version":"1","Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["2222222222222222@ecs.aliyuncs.com"]},"Principal":{"Service":["*@ecs.aliyuncs.com"]}}]}';
+        const violations = await runPolicy(shareRolePolicy, [role("repeated", repeated)]);
+        expect(violations.map((v) => [v.finding?.ruleId, v.enforcementLevel])).toEqual([["trust-policy-not-open", "mandatory"]]);
+        expect(violations[0].message).toContain("the document repeats the key Statement[0].Principal");
     });
     test("an exact StringEquals folder path, stricter than StringLike, is not open", async () => {
         expectViolations(await runPolicy(shareRolePolicy, [role("exact", trust({ Principal: { Service: "*@ecs.aliyuncs.com" }, Condition: { StringEquals: { "sts:ServiceOwnerRDPath": "rd-a/r-b/fd-c" } } }))]), []);
