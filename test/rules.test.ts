@@ -122,12 +122,12 @@ const cases: Record<string, Case> = {
     "kms-key-format": { kind: "share", passing: share(), failing: share({ encryption: { kind: "customerKey", keyId: at("kmsKeyId", "alias/backup"), keyRegion: at("kmsKeyRegion", "cn-shanghai") } }), expected: [["kms-key-format", "kmsKeyId"]] },
     "region-format": { kind: "share", passing: share(), failing: share({ region: at("region", "Shanghai") }), expected: [["region-format", "region"]] },
     "grant-method": { kind: "share", passing: image({ method: at("method", "imagePermission") }), failing: share({ method: at("method", "imagePermission") }), expected: [["grant-method", "method"]] },
-    "snapshot-account-limit": { kind: "share", passing: share({ targets: accounts(64) }), failing: share({ targets: accounts(65) }), expected: [["snapshot-account-limit", "accountIds"]] },
+    "snapshot-account-limit": { kind: "share", passing: share({ targets: accounts(64) }), failing: share({ targets: accounts(65) }), expected: [["snapshot-account-limit", "accountIds[64]"]] },
     "snapshot-owner-quota": {
         kind: "share",
         passing: share(),
         failing: share({ resources: [at("snapshotIds[0]", "s-abcd1234"), at("snapshotIds[1]", "s-abcd1235")] }),
-        expected: [["snapshot-owner-quota", "snapshotIds"]],
+        expected: [["snapshot-owner-quota", "snapshotIds[1]"]],
         context: { limits: { sharedSnapshotsInUse: 1023 } },
     },
     "snapshot-service-key": { kind: "share", passing: share(), failing: share({ encryption: { kind: "serviceKey", path: "serviceKeyEncrypted" } }), expected: [["snapshot-service-key", "serviceKeyEncrypted"]] },
@@ -162,7 +162,7 @@ const cases: Record<string, Case> = {
         kind: "share",
         passing: image({ targets: accounts(50), encryption: { kind: "none" }, unencryptedDataAcknowledged: true }),
         failing: image({ targets: accounts(51), encryption: { kind: "none" }, unencryptedDataAcknowledged: true }),
-        expected: [["image-account-quota", "accountIds"]],
+        expected: [["image-account-quota", "accountIds[50]"]],
     },
     "image-copy-regions": {
         kind: "share",
@@ -178,7 +178,7 @@ const cases: Record<string, Case> = {
     },
     "encrypted-image-region": { kind: "share", passing: image(), failing: image({ region: at("region", "cn-hangzhou"), encryption: { kind: "customerKey", keyId: at("kmsKeyId", KEY), keyRegion: at("kmsKeyRegion", "cn-hangzhou") } }), expected: [["encrypted-image-region", "region"]] },
     "image-service-key": { kind: "share", passing: image(), failing: image({ encryption: { kind: "serviceKey", path: "serviceKeyEncrypted" } }), expected: [["image-service-key", "serviceKeyEncrypted"]] },
-    "directory-and-accounts": { kind: "share", passing: image({ targets: [at("resourceDirectoryId", "rd-abc")] }), failing: image({ targets: [at("accountIds[0]", A), at("resourceDirectoryId", "rd-abc")] }), expected: [["directory-and-accounts", "accountIds"]] },
+    "directory-and-accounts": { kind: "share", passing: image({ targets: [at("resourceDirectoryId", "rd-abc")] }), failing: image({ targets: [at("accountIds[0]", A), at("resourceDirectoryId", "rd-abc")] }), expected: [["directory-and-accounts", "accountIds[0]"]] },
     "unencrypted-image-acknowledged": { kind: "share", passing: image({ encryption: { kind: "none" }, unencryptedDataAcknowledged: true }), failing: image({ encryption: { kind: "none" } }), expected: [["unencrypted-image-acknowledged", "unencryptedDataAcknowledged"]] },
     "sharee-image-access": {
         kind: "access",

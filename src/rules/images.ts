@@ -3,7 +3,7 @@ import { isRegionId } from "../alibaba/ids";
 import { DEFAULT_LIMITS, IMAGE_SHARE_ACCOUNTS_PER_CALL } from "../alibaba/limits";
 import { at, ShareIntent } from "../intent/model";
 import { defineRule, Problem, showValue, quoteValue } from "./types";
-import { accountTargets, knownTargets } from "./targets";
+import { accountTargets, knownTargets, locatedAccountTargets } from "./targets";
 
 const isImage = (intent: ShareIntent): boolean => intent.kind === "image";
 const isEncrypted = (intent: ShareIntent): boolean => intent.encryption.kind !== "none";
@@ -20,12 +20,13 @@ export const imageAccountQuota = defineRule({
     subject: "share",
     enforcement: { components: ["SharedImage"], policies: ["sharing-limits"] },
     check: (intent, { limits }) => {
-        const accounts = accountTargets(intent);
+        const accounts = locatedAccountTargets(intent);
         if (!isImage(intent) || accounts.length <= limits.imageShareQuota) {
             return [];
         }
         return [{
-            path: "accountIds",
+            // The first account beyond the quota.
+            path: accounts[limits.imageShareQuota].path,
             message: `the images are shared with ${accounts.length} accounts; the quota is ${limits.imageShareQuota} per image.`,
             fix: "Share with a resource directory or folder instead, or raise the quota in Quota Center and set `imageShareQuota` to it.",
         }];
@@ -163,7 +164,8 @@ export const directoryAndAccounts = defineRule({
         const kinds = new Set(knownTargets(intent).map((t) => (accounts.has(t.value) ? "account" : "organization")));
         return isImage(intent) && kinds.size === 2
             ? [{
-                  path: "accountIds",
+                  // The accounts are what to reconsider: the first of them.
+                  path: locatedAccountTargets(intent)[0]?.path ?? "accountIds",
                   message: "the images are shared both with a directory or folder and with individual accounts.",
                   fix: "Share with the directory or folders only, or with accounts only.",
               }]

@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS } from "../alibaba/limits";
 import { at } from "../intent/model";
 import { SHARE_COMPONENTS } from "./enforcement";
 import { defineRule, Problem, quoteValue } from "./types";
-import { accountTargets } from "./targets";
+import { locatedAccountTargets } from "./targets";
 
 export const grantMethod = defineRule({
     id: "grant-method",
@@ -33,12 +33,13 @@ export const snapshotAccountLimit = defineRule({
     subject: "share",
     enforcement: { components: ["SharedSnapshot"], policies: ["sharing-limits"] },
     check: (intent, { limits }) => {
-        const accounts = accountTargets(intent);
+        const accounts = locatedAccountTargets(intent);
         if (intent.kind !== "snapshot" || accounts.length <= limits.maxAccountsPerSnapshot) {
             return [];
         }
         return [{
-            path: "accountIds",
+            // The first account beyond the limit.
+            path: accounts[limits.maxAccountsPerSnapshot].path,
             message: `the snapshots are shared with ${accounts.length} accounts; the limit is ${limits.maxAccountsPerSnapshot} per snapshot.`,
             fix: "Share with a resource directory or folder instead of listing accounts, or drop accounts.",
         }];
@@ -61,7 +62,8 @@ export const snapshotOwnerQuota = defineRule({
             return [];
         }
         return [{
-            path: "snapshotIds",
+            // The first snapshot beyond the quota.
+            path: intent.resources[Math.max(0, limits.maxSharedSnapshotsPerOwner - limits.sharedSnapshotsInUse)]?.path ?? "snapshotIds",
             message: `${intent.resources.length} snapshots shared here plus ${limits.sharedSnapshotsInUse} already shared make ${total}; an owner shares at most ${limits.maxSharedSnapshotsPerOwner}.`,
             fix: "Share fewer snapshots, or unshare old ones and lower `sharedSnapshotsInUse`.",
         }];

@@ -12,6 +12,12 @@ export const knownTargets = (intent: ShareIntent): { value: string; path: string
 export const accountTargets = (intent: ShareIntent): string[] =>
     [...new Set(knownTargets(intent).map((t) => t.value).filter(isAccountId))];
 
+/** The account targets with where each is given (the first place of each account): `accountIds[3]`, or a SharedTarget's `targetId`. */
+export const locatedAccountTargets = (intent: ShareIntent): Located<string>[] => {
+    const seen = new Set<string>();
+    return knownTargets(intent).filter((t) => isAccountId(t.value) && !seen.has(t.value) && (seen.add(t.value), true));
+};
+
 const quote = quoteValue;
 
 export const principalFormat = defineRule({
