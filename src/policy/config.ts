@@ -80,7 +80,7 @@ export function policyEntryProblems(policyName: string, entry: unknown, policy: 
             const parent = schemaAt(schema, error.schemaPath.replace(/\/additionalProperties$/, "")) as { properties?: Record<string, unknown> } | undefined;
             const key = String((error.params as { additionalProperty: string }).additionalProperty);
             // A setting of other policies, at the top of the entry: say which read it.
-            const readers = error.instancePath === "" ? others.filter((o) => o.configSchema?.properties?.[key] !== undefined).map((o) => o.name) : [];
+            const readers = error.instancePath === "" ? others.filter((o) => o.configSchema !== undefined && Object.hasOwn(o.configSchema.properties, key)).map((o) => o.name) : [];
             const hint = readers.length > 0 ? `; ${key} is a setting of ${readers.join(", ")}` : didYouMean(key, Object.keys(parent?.properties ?? {}));
             return [{ path: problem.path, message: `${problem.message}${hint}` }];
         }
@@ -105,7 +105,7 @@ export function packConfigProblems(config: unknown, policies: readonly Configura
     for (const [name, entry] of Object.entries(config)) {
         const policy = policies.find((p) => p.name === name);
         if (policy === undefined && name !== "all") {
-            problems.push({ path: name, message: `is not a policy of the pack${didYouMean(name, [...names, "all"])}` });
+            problems.push({ path: name === "" ? '""' : name, message: `is not a policy of the pack${didYouMean(name, [...names, "all"])}` });
             continue;
         }
         problems.push(...policyEntryProblems(name, entry, policy, policies));
@@ -120,6 +120,14 @@ export function packConfigProblems(config: unknown, policies: readonly Configura
 export function resolvedPolicyConfig(config: Readonly<Record<string, unknown>>, policy: ConfigurablePolicy): { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> } {
     const levelOf = (entry: unknown): EnforcementLevel | undefined =>
         typeof entry === "string" ? (entry as EnforcementLevel) : typeof entry === "object" && entry !== null ? ((entry as { enforcementLevel?: EnforcementLevel }).enforcementLevel ?? undefined) : undefined;
+    // A level the engine would refuse is refused here too: never a violation tagged with a level that is none.
+    const entries: [string, unknown, ConfigurablePolicy | undefined][] = [[policy.name, config[policy.name], policy], ["all", config.all, undefined]];
+    const problems = entries.flatMap(([name, entry, p]) => (entry === undefined ? [] : policyEntryProblems(name, entry, p))).filter(
+        (p) => p.path.endsWith("enforcementLevel") || !p.path.includes("."),
+    );
+    if (problems.length > 0) {
+        throw new PolicyConfigError(problems);
+    }
     const own = config[policy.name];
     const { enforcementLevel: _level, ...properties } = typeof own === "object" && own !== null ? (own as Record<string, unknown>) : {};
     void _level;

@@ -9,7 +9,7 @@ import { PolicyName } from "../rules/enforcement";
 import { findingsOf, judgeWith, rulesJudgedBy } from "../rules/registry";
 import { policyConfigValid } from "../rules/arguments";
 import { policyEntryProblems } from "./config";
-import { exemptionValid } from "../rules/organization";
+import { exemptionValid, isCalendarDay } from "../rules/organization";
 import { redactFinding } from "../rules/redact";
 import { AnyRule, Finding, FindingSubject, Rule, RuleSubjects, SubjectKind, formatFinding } from "../rules/types";
 import { RawResource, fromPolicyResource, fromResourceArgs } from "./resources";
@@ -127,7 +127,8 @@ export function reportFindings(policy: string, rules: readonly AnyRule[], subjec
         const found = judgeWith(selected, s.subject as never, settings.context, about).map((f) => redactFinding(f, secrets));
         for (const finding of found) {
             const exemption = matchingExemption(settings.exemptions, s.urn, s.name, finding);
-            if (exemption !== undefined && exemption.expires >= settings.context.today) {
+            // Applied only until a real day of the calendar: an expiry such as 9999-99-99 lifts nothing.
+            if (exemption !== undefined && isCalendarDay(exemption.expires) && exemption.expires >= settings.context.today) {
                 exemptionsInUse.set(`${policy}|${s.urn}|${exemption.resource}`, { policy, urn: s.urn, exemption });
                 continue;
             }

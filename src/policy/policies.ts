@@ -438,7 +438,8 @@ export const exemptionsPolicy: StackValidationPolicy = {
     enforcementLevel: "advisory",
     validateStack: (_args, report) => {
         for (const use of exemptionsInUse.values()) {
-            reportExactly(report, `[S7] exemption in use: ${use.policy} does not apply ${use.exemption.rules.join(", ")} to ${use.urn} until ${use.exemption.expires}: ${use.exemption.reason}`, use.urn);
+            // Always advisory, whatever level the policy is given (`all: "mandatory"` must not make an exemption block).
+            reportExactly(report, `[S7] exemption in use: ${use.policy} does not apply ${use.exemption.rules.join(", ")} to ${use.urn} until ${use.exemption.expires}: ${use.exemption.reason}`, use.urn, "advisory");
         }
     },
 };

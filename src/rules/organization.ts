@@ -251,6 +251,15 @@ export const sharedKeyProtected = defineRule({
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Whether a `YYYY-MM-DD` is a day of the calendar (not `2026-02-30`, not `9999-99-99`). */
+export function isCalendarDay(value: unknown): boolean {
+    if (typeof value !== "string" || !DATE.test(value)) {
+        return false;
+    }
+    const day = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
+}
+
 export const exemptionValid = defineRule({
     id: "exemption-valid",
     constraints: ["S7"],
@@ -272,7 +281,7 @@ export const exemptionValid = defineRule({
         if (typeof e.reason.value !== "string" || e.reason.value.trim().length < 10) {
             problems.push({ path: e.reason.path, message: `the reason ${quoteValue(e.reason.value ?? "")} is shorter than 10 characters.`, fix: "Say why the exemption is needed." });
         }
-        if (typeof e.expires.value !== "string" || !DATE.test(e.expires.value)) {
+        if (typeof e.expires.value !== "string" || !isCalendarDay(e.expires.value)) {
             problems.push({ path: e.expires.path, message: `expiry ${quoteValue(e.expires.value ?? "")} is not a date (YYYY-MM-DD).`, fix: "Give the date the exemption ends." });
         } else if (e.expires.value < today) {
             problems.push({

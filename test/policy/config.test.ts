@@ -3,9 +3,9 @@
  * valid name (the offline preview refuses such a config before running anything), and, should such a config reach a
  * policy anyway, one clear violation from that policy and judging with its defaults: never a crash.
  */
-import { PolicyConfigError, limitsPolicy, packConfigProblems, policies, recipientsPolicy, resolvedPolicyConfig, sharingPolicies } from "../../src/policy";
+import { PolicyConfigError, limitsPolicy, packConfigProblems, policies, recipientsPolicy, resolvedPolicyConfig, resourceSharingPolicy, sharingPolicies } from "../../src/policy";
 import { TYPES } from "../../src/policy/resources";
-import { runPolicies, runPolicy, TestResource } from "../../src/testing";
+import { runPolicies, runPolicy, TestResource, urnOf } from "../../src/testing";
 
 describe("packConfigProblems", () => {
     test("a valid config: levels as strings or objects, all, every policy's settings", () => {
@@ -143,4 +143,40 @@ describe("sharingPolicies: the pack's policies with a configuration of one's own
         }
         expect.assertions(2);
     });
+});
+
+describe("what a review found", () => {
+    test("runPolicies refuses a level that is none (never a violation tagged \"off\")", async () => {
+        const target: TestResource = { type: TYPES.sharedTarget, name: "t", props: { resourceShareId: "rs-1", targetId: "ram-user-x" } };
+        await expect(runPolicies(policies, [target], { "sharing-resource-share": "off" })).rejects.toThrow(PolicyConfigError);
+        await expect(runPolicies(policies, [target], { all: { enforcementLevel: "Disabled" } })).rejects.toThrow(/all\.enforcementLevel: must be one of/);
+        await expect(runPolicies(policies, [target], { "sharing-resource-share": [] })).rejects.toThrow(/sharing-resource-share: must be object/);
+    });
+    test("a key every object has (constructor, __proto__) is not mistaken for another policy's setting", () => {
+        expect(packConfigProblems({ "sharing-limits": { constructor: 1, hasOwnProperty: 2 } }, policies)).toEqual([
+            { path: "sharing-limits.constructor", message: "is not a known key" },
+            { path: "sharing-limits.hasOwnProperty", message: "is not a known key" },
+        ]);
+        expect(packConfigProblems({ "": "mandatory" }, policies)).toEqual([{ path: '""', message: "is not a policy of the pack" }]);
+    });
+    test("an exemption in use stays advisory when all policies are made mandatory", async () => {
+        const share: TestResource = { type: TYPES.resourceShare, name: "backups-share", props: { resourceShareName: "backups", allowExternalTargets: true } };
+        const dup = (name: string): TestResource => ({ type: TYPES.sharedTarget, name, props: { resourceShareId: "backups-share-id", targetId: "2222222222222222" }, propertyDependencies: { resourceShareId: [urnOf(share)] } });
+        const config = { all: "mandatory", "sharing-share-contents": { exemptions: [{ resource: "*", rules: ["C4"], reason: "a migration in progress", expires: "2099-01-01" }] } };
+        const violations = await runPolicies(policies, [share, dup("a"), dup("b")], config);
+        expect(violations.map((v) => [v.policy, v.enforcementLevel])).toEqual([["sharing-exemptions", "advisory"]]);
+    });
+});
+
+test("an exemption whose expiry is no day of the calendar lifts nothing and says why", async () => {
+    const target: TestResource = { type: TYPES.sharedTarget, name: "t", props: { resourceShareId: "rs-1", targetId: "ram-user-x" } };
+    for (const expires of ["9999-99-99", "2030-02-30"]) {
+        const config = { "sharing-resource-share": { exemptions: [{ resource: "*", rules: ["C1"], reason: "a migration in progress", expires }] } };
+        const violations = await runPolicy(resourceSharingPolicy, [target], config);
+        expect(violations.map((v) => [v.finding?.ruleId, v.finding?.path])).toEqual([
+            ["exemption-valid", "sharing-resource-share config exemptions[0].expires"],
+            ["principal-format", "targetId"],
+        ]);
+        expect(violations[0].message).toMatch(new RegExp(`^\\[S7\\] expiry "${expires}" is not a date \\(YYYY-MM-DD\\)\\.`));
+    }
 });
