@@ -152,11 +152,10 @@ export async function runAuditCommand(args: AuditArgs, io: AuditIo = processIo):
 }
 
 if (require.main === module) {
-    auditMain(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (e) => {
-            process.stderr.write(`error: ${redact(e instanceof Error ? e.message : String(e), secretsOf(process.env))}\n`);
-            process.exit(2);
-        },
-    );
+    // Exit once the report has reached its reader (process.exit drops what a pipe has not taken yet).
+    const exit = (code: number) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+    auditMain(process.argv.slice(2)).then(exit, (e) => {
+        process.stderr.write(`error: ${redact(e instanceof Error ? e.message : String(e), secretsOf(process.env))}\n`);
+        exit(2);
+    });
 }

@@ -175,15 +175,19 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     }
 }
 
+/**
+ * Exits once everything written has reached its reader: a pipe takes 64 KiB at a time, and `process.exit` drops what
+ * is still queued (a SARIF log cut in the middle). The exit itself is explicit: an SDK's idle connections must not
+ * keep the command alive.
+ */
+export function exitAfterOutput(code: number): void {
+    process.exitCode = code;
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => {
-            // The mock runtime may keep promises open; the verdict is final here.
-            process.exit(code);
-        },
-        (e) => {
-            process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-            process.exit(2);
-        },
-    );
+    main(process.argv.slice(2)).then(exitAfterOutput, (e) => {
+        process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+        exitAfterOutput(2);
+    });
 }

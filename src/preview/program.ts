@@ -52,7 +52,20 @@ export function readProject(programDir: string): ProjectFile {
 }
 
 /** The stack config file to use: the given one, the stack's, the only one, or none (stack `dev`). */
+/** A stack name as Pulumi takes it: letters, digits, `-`, `_` and `.` (an organization or project may prefix it). */
+const STACK_NAME = /^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/;
+
 export function stackConfigFile(programDir: string, options: { stack?: string; configFile?: string }): { file?: string; stack: string } {
+    const found = stackConfigFileOf(programDir, options);
+    if (!STACK_NAME.test(found.stack)) {
+        throw new PreviewSetupError(
+            `${JSON.stringify(found.stack)} is not a stack name (letters, digits, -, _ and .)${options.configFile !== undefined && options.stack === undefined ? `; give it with --stack, the config file's name (${path.basename(options.configFile)}) does not say it` : ""}`,
+        );
+    }
+    return found;
+}
+
+function stackConfigFileOf(programDir: string, options: { stack?: string; configFile?: string }): { file?: string; stack: string } {
     if (options.configFile !== undefined) {
         if (!fs.existsSync(options.configFile)) {
             throw new PreviewSetupError(`the config file ${options.configFile} does not exist`);
@@ -78,30 +91,101 @@ export function readStackConfig(file: string | undefined, project: string): Reco
     if (file === undefined) {
         return {};
     }
-    const content = readYaml(file) as { config?: Record<string, unknown> } | null;
+    const content = readYaml(file) as { config?: unknown } | null;
+    const entries = content?.config ?? {};
+    if (typeof content !== "object" || typeof entries !== "object" || entries === null || Array.isArray(entries)) {
+        throw new PreviewSetupError(`${file}: config must be a mapping of keys to values`);
+    }
     const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(content?.config ?? {})) {
+    for (const [key, value] of Object.entries(entries)) {
         const full = key.includes(":") ? key : `${project}:${key}`;
         if (typeof value === "object" && value !== null && "secure" in value) {
             throw new PreviewSetupError(`${file}: ${key} is a secret; the offline preview cannot decrypt it, give a placeholder in a --config file`);
         }
+        if (typeof value === "number" && !Number.isSafeInteger(value) && Number.isInteger(value)) {
+            // YAML read it as a number and lost digits (an account id): say so rather than use another value.
+            throw new PreviewSetupError(`${file}: ${key} is a number too large to read exactly; quote it ("${String(value)}" is not what is written)`);
+        }
         config[full] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    if (config["alicloud:region"] !== undefined && !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(config["alicloud:region"])) {
+        throw new PreviewSetupError(`${file}: alicloud:region is ${JSON.stringify(config["alicloud:region"])}, not a region id (cn-hangzhou, ap-southeast-1…)`);
     }
     return config;
 }
 
-/** The program's entry file: `main` of Pulumi.yaml (a file, or a folder with index.ts or index.js), else the folder's. */
-export function entryOf(programDir: string, project: ProjectFile): string {
-    const main = path.resolve(programDir, project.main ?? ".");
-    if (fs.existsSync(main) && fs.statSync(main).isFile()) {
-        return main;
-    }
-    for (const candidate of ["index.ts", "index.js"]) {
-        if (fs.existsSync(path.join(main, candidate))) {
-            return path.join(main, candidate);
+/** The nearest `package.json` from a folder up, parsed, with its folder; undefined when there is none. */
+function packageManifestOf(dir: string): { root: string; manifest: Record<string, unknown> } | undefined {
+    for (let at = dir; ; at = path.dirname(at)) {
+        const file = path.join(at, "package.json");
+        if (fs.existsSync(file)) {
+            try {
+                return { root: at, manifest: JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown> };
+            } catch {
+                return undefined;
+            }
+        }
+        if (path.dirname(at) === at) {
+            return undefined;
         }
     }
-    throw new PreviewSetupError(`no program at ${main} (index.ts or index.js)`);
+}
+
+/** The entry a package manifest names, as `pulumi` reads it: `exports` (a string, or `.`'s default, require or import), else `main`. */
+function manifestEntry(manifest: Record<string, unknown>): string | undefined {
+    const exports = manifest.exports as unknown;
+    if (typeof exports === "string") {
+        return exports;
+    }
+    if (typeof exports === "object" && exports !== null) {
+        const main = (exports as Record<string, unknown>)["."];
+        if (typeof main === "string") {
+            return main;
+        }
+        if (typeof main === "object" && main !== null) {
+            const m = main as Record<string, unknown>;
+            const chosen = m.default ?? m.require ?? m.import;
+            return typeof chosen === "string" ? chosen : undefined;
+        }
+        return undefined;
+    }
+    return typeof manifest.main === "string" ? manifest.main : undefined;
+}
+
+/**
+ * The program's entry file, found as `pulumi` finds it: Pulumi.yaml's `main` (a file or a folder), else the entry
+ * the nearest `package.json` names (`exports`, else `main`), else the program's folder; then resolved as Node
+ * resolves it with ts-node registered (a folder's `package.json` main, then `index.js`, then `index.ts`: JavaScript
+ * before TypeScript, so a stale compiled `index.js` is what runs, as it would under `pulumi`).
+ */
+export function entryOf(programDir: string, project: ProjectFile): string {
+    let program = path.resolve(programDir, project.main ?? ".");
+    if (project.main === undefined || project.main === ".") {
+        const found = packageManifestOf(programDir);
+        const named = found === undefined ? undefined : manifestEntry(found.manifest);
+        if (found !== undefined && named !== undefined && fs.existsSync(path.join(found.root, named))) {
+            program = path.join(found.root, named);
+        }
+    }
+    // Node's resolver, with `.ts` known as ts-node makes it known (after .js, .json and .node).
+    const extensions = require.extensions as Record<string, unknown>;
+    const registered = ".ts" in extensions;
+    if (!registered) {
+        extensions[".ts"] = extensions[".js"];
+    }
+    // A folder's package.json naming a main that does not exist is read past (as Node does), without its warning.
+    const noDeprecation = process.noDeprecation;
+    process.noDeprecation = true;
+    try {
+        return require.resolve(program);
+    } catch {
+        throw new PreviewSetupError(`no program at ${program} (a file, or a folder with package.json main, index.js or index.ts)`);
+    } finally {
+        process.noDeprecation = noDeprecation;
+        if (!registered) {
+            delete extensions[".ts"];
+        }
+    }
 }
 
 /**

@@ -123,15 +123,22 @@ export function renderMermaid(map: SharingMap): string {
     return lines.join("\n");
 }
 
+/** The policies the config sets to another level, one line, before the verdicts (a disabled check is never silent). */
+function levelLines(result: PreviewResult): string[] {
+    const changes = result.levelChanges ?? [];
+    return changes.length === 0 ? [] : [`Policy levels set by the policy config: ${changes.map((c) => `${c.policy} ${c.level} (not ${c.defaultLevel})`).join(", ")}`];
+}
+
 /** The whole text report. */
 export function renderText(result: PreviewResult, map: SharingMap): string {
     const mandatory = result.verdicts.filter((v) => v.level === "mandatory").length;
     return [
         `alicloud-sharing offline preview of ${result.project} (stack ${result.stack}, config ${result.configSource}, account ${result.accountId}, region ${result.region})`,
         "",
-        `Plan: ${result.resources.length} resources`,
+        `Plan: ${result.resources.length} resource${result.resources.length === 1 ? "" : "s"}`,
         renderPlan(result.resources),
         "",
+        ...levelLines(result),
         `Verdicts: ${mandatory} mandatory, ${result.verdicts.length - mandatory} advisory`,
         renderVerdicts(result.verdicts),
         "",
@@ -161,6 +168,7 @@ export function renderJson(result: PreviewResult, map: SharingMap, mermaid?: str
             })),
             violations: result.verdicts,
             map,
+            levelChanges: result.levelChanges ?? [],
             ...(mermaid === undefined ? {} : { mermaid }),
             programError: result.programError,
         },
@@ -206,7 +214,7 @@ export function renderSarif(result: PreviewResult, version: string, place: Sarif
     const relativeEntry = relative(place.cwd, entry);
     const artifactLocation = relativeEntry.startsWith("..") || isAbsolute(relativeEntry)
         ? { uri: pathToFileURL(entry).href }
-        : { uri: relativeEntry.split(sep).join("/"), uriBaseId: "%SRCROOT%" };
+        : { uri: relativeEntry.split(sep).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
     const results: Result[] = result.verdicts.map((v) => ({
         ruleId: v.rule ?? v.policy,
         ...(v.rule === undefined ? {} : { ruleIndex: rules.findIndex((r) => r.id === v.rule) }),
@@ -232,6 +240,15 @@ export function renderSarif(result: PreviewResult, version: string, place: Sarif
                     {
                         executionSuccessful: result.programError === undefined,
                         ...(result.programError === undefined ? {} : { toolExecutionNotifications: [{ level: "error", message: { text: `the program failed: ${result.programError}` } }] }),
+                        // A policy the config disabled or lowered judges less: said, never silent.
+                        ...((result.levelChanges ?? []).length === 0
+                            ? {}
+                            : {
+                                  toolConfigurationNotifications: result.levelChanges!.map((c) => ({
+                                      level: c.level === "disabled" ? "warning" : "note",
+                                      message: { text: `the policy config sets ${c.policy} to ${c.level} (its own level is ${c.defaultLevel})` },
+                                  })),
+                              }),
                     },
                 ],
                 results,

@@ -4,11 +4,14 @@
  * returns what it registered and the verdicts on it. No Pulumi CLI, no cloud credentials.
  */
 import { fork } from "child_process";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { ProgramRun } from "./execute";
 import { DEFAULT_REGION, PreviewSetupError, entryOf, previewAccountOf, readPolicyConfig, readProject, readStackConfig, stackConfigFile } from "./program";
-import { DEFAULT_TIMEOUT_SECONDS, PreviewResult } from "./verdicts";
+import { policies } from "../policy/policies";
+import { resolvedPolicyConfig } from "../policy/config";
+import { DEFAULT_TIMEOUT_SECONDS, LevelChange, PreviewResult } from "./verdicts";
 import type { WorkerMessage } from "./worker";
 
 export { PreviewSetupError } from "./program";
@@ -49,17 +52,36 @@ function workerScript(): string {
     throw new PreviewSetupError("the preview's child process runs from dist/: run npm run build first");
 }
 
+/** Stops the child and every process it started (it leads a process group of its own). */
+function killGroup(pid: number | undefined): void {
+    if (pid === undefined) {
+        return;
+    }
+    try {
+        process.kill(-pid, "SIGKILL");
+    } catch {
+        // Gone already.
+    }
+}
+
 /** Runs the program in a child process; resolves with its result, or rejects with a PreviewSetupError saying why there is none. */
 function runInChild(run: ProgramRun, timeoutSeconds: number): Promise<PreviewResult> {
     const script = workerScript();
+    const nonce = randomBytes(16).toString("hex");
     return new Promise((resolve, reject) => {
-        // The child's stdout is our stderr: what the program prints never mixes with the report.
-        const child = fork(script, [], { cwd: run.programDir, execArgv: [], stdio: ["ignore", 2, 2, "ipc"], serialization: "advanced" });
+        // The child's stdout is our stderr: what the program prints never mixes with the report. Detached: it leads a
+        // process group, so the time limit stops whatever the program started too.
+        const child = fork(script, [], { cwd: run.programDir, execArgv: [], stdio: ["ignore", 2, 2, "ipc"], serialization: "advanced", detached: true });
+        const stopOnSignal = () => killGroup(child.pid);
+        process.once("SIGINT", stopOnSignal);
+        process.once("SIGTERM", stopOnSignal);
         let settled = false;
         const finish = (f: () => void) => {
             if (!settled) {
                 settled = true;
                 clearTimeout(timer);
+                process.removeListener("SIGINT", stopOnSignal);
+                process.removeListener("SIGTERM", stopOnSignal);
                 f();
             }
         };
@@ -67,21 +89,25 @@ function runInChild(run: ProgramRun, timeoutSeconds: number): Promise<PreviewRes
             finish(() =>
                 reject(
                     new PreviewSetupError(
-                        `the program did not finish within ${timeoutSeconds} s (a timer or connection left open, an endless loop, or a wait for something that never comes); ` +
-                            "it was stopped. Give it longer with --timeout SECONDS.",
+                        `the program did not finish within ${timeoutSeconds} s, compiling included (a timer or connection left open, an endless loop, or a wait for something that never comes); ` +
+                            "it was stopped, with every process it started. Give it longer with --timeout SECONDS.",
                     ),
                 ),
             );
-            child.kill("SIGKILL");
+            killGroup(child.pid);
         }, timeoutSeconds * 1000);
         child.on("message", (message: WorkerMessage) => {
+            // Only the worker knows the nonce: anything else on the channel is the program's, and ignored.
+            if (typeof message !== "object" || message === null || message.nonce !== nonce) {
+                return;
+            }
             if (message.kind === "result") {
                 finish(() => resolve(message.result));
             } else if (message.kind === "unsettled") {
                 finish(() =>
                     reject(
                         new PreviewSetupError(
-                            "the program never finished: the promise it returned (or awaited at the top) never settled, and nothing was left to wait for. Make sure every promise it awaits resolves or rejects.",
+                            "the program never finished: the promise it returned (or exported, or awaited at the top) never settled, and nothing was left to wait for. Make sure every promise it awaits resolves or rejects.",
                         ),
                     ),
                 );
@@ -92,10 +118,15 @@ function runInChild(run: ProgramRun, timeoutSeconds: number): Promise<PreviewRes
         child.on("error", (e) => finish(() => reject(new PreviewSetupError(`the preview could not start its child process: ${e.message}`))));
         child.on("exit", (code, signal) => {
             finish(() =>
-                reject(new PreviewSetupError(`the program ended the process (${signal ?? `exit code ${code}`}) before it finished; a Pulumi program must not call process.exit`)),
+                reject(
+                    new PreviewSetupError(
+                        `the program ended its process (${signal ?? `exit code ${code}`}) before it finished, or closed its channel to the preview; a Pulumi program must not call process.exit`,
+                    ),
+                ),
             );
+            killGroup(child.pid);
         });
-        child.send(run);
+        child.send({ run, nonce });
     });
 }
 
@@ -128,5 +159,14 @@ export function prepareRun(options: PreviewOptions): ProgramRun {
 /** Runs the preview. Throws PreviewSetupError when the program cannot be run, or ran but never finished. */
 export async function runPreview(options: PreviewOptions): Promise<PreviewResult> {
     const timeout = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    return runInChild(prepareRun(options), timeout);
+    const run = prepareRun(options);
+    const result = await runInChild(run, timeout);
+    return { ...result, levelChanges: levelChangesOf(run.policyConfig) };
+}
+
+/** The policies a config sets to another level than their own: said in every report, so a disabled check is never silent. */
+export function levelChangesOf(config: Readonly<Record<string, unknown>>): LevelChange[] {
+    return policies
+        .map((p) => ({ policy: p.name, level: resolvedPolicyConfig(config, p).enforcementLevel, defaultLevel: p.enforcementLevel ?? "advisory" }))
+        .filter((c) => c.level !== c.defaultLevel);
 }

@@ -35,6 +35,15 @@ export interface PreviewResult {
     readonly verdicts: readonly Verdict[];
     /** The program's own error (or errors), when it failed for a reason other than a rule. */
     readonly programError?: string;
+    /** The policies the policy config sets to another level than their own (a disabled policy judges nothing). */
+    readonly levelChanges?: readonly LevelChange[];
+}
+
+/** A policy the config sets to another level than its own. */
+export interface LevelChange {
+    readonly policy: string;
+    readonly level: string;
+    readonly defaultLevel: string;
 }
 
 /** The program's time limit when none is given, in seconds (`--timeout`'s default). */

@@ -1,32 +1,65 @@
 /**
  * The offline preview's child process: runs one program (sent by the parent over IPC) and sends back the result. Its
- * standard output is the parent's standard error, so whatever the program prints never mixes with the report. The
- * parent limits its time; a program that leaves nothing to wait for before it finishes is reported as such.
+ * standard output is the parent's standard error, so whatever the program prints never mixes with the report.
+ *
+ * The program is judged once this process has nothing left to do, as `pulumi` waits for a program's event loop to
+ * empty: what it registers or throws later (from timers, callbacks, a promise it exports) is judged too. A program
+ * whose promise never settles, while nothing is left to wait for, is reported as such; one that keeps the process
+ * busy forever is stopped by the parent's time limit.
+ *
+ * The program cannot speak for the preview: the channel's `send` is kept here and taken from `process`, and the
+ * parent accepts only a message carrying the nonce it sent, which the program never sees.
  */
-import { executeProgram, ProgramRun } from "./execute";
+import type { PreviewResult } from "./verdicts";
+import type { ProgramRun, StartedProgram } from "./execute";
 
-/** What the child sends: the result, or why there is none. */
+/** What the parent sends: the program to run, and the nonce every answer must carry. */
+export interface WorkerRequest {
+    readonly run: ProgramRun;
+    readonly nonce: string;
+}
+
+/** What the child sends: the result, or why there is none; always with the parent's nonce. */
 export type WorkerMessage =
-    | { readonly kind: "result"; readonly result: import("./verdicts").PreviewResult }
-    | { readonly kind: "unsettled" }
-    | { readonly kind: "failed"; readonly message: string };
+    | { readonly kind: "result"; readonly nonce: string; readonly result: PreviewResult }
+    | { readonly kind: "unsettled"; readonly nonce: string }
+    | { readonly kind: "failed"; readonly nonce: string; readonly message: string };
 
-let answered = false;
-const answer = (message: WorkerMessage): void => {
-    answered = true;
-    process.send!(message, () => process.exit(0));
+type Answer = { readonly kind: "result"; readonly result: PreviewResult } | { readonly kind: "unsettled" } | { readonly kind: "failed"; readonly message: string };
+
+const send = process.send!.bind(process);
+Object.defineProperty(process, "send", { value: undefined, writable: false, configurable: false });
+
+let nonce = "";
+let phase: "waiting" | "running" | "judging" | "answered" = "waiting";
+let started: StartedProgram | undefined;
+
+const answer = (message: Answer): void => {
+    phase = "answered";
+    send({ ...message, nonce } as WorkerMessage, () => process.exit(0));
 };
 
-process.once("message", (run: ProgramRun) => {
-    executeProgram(run).then(
-        (result) => answer({ kind: "result", result }),
-        (e: unknown) => answer({ kind: "failed", message: e instanceof Error ? e.message : String(e) }),
-    );
+const failed = (e: unknown) => answer({ kind: "failed", message: e instanceof Error ? e.message : String(e) });
+
+process.once("message", (request: WorkerRequest) => {
+    nonce = request.nonce;
+    phase = "running";
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startProgram } = require("./execute") as typeof import("./execute");
+    startProgram(request.run).then((program) => {
+        started = program;
+    }, failed);
 });
 
-// Node is about to exit with nothing left to wait for, and the program has not finished: its promise never settles.
+// Nothing is left to wait for: judge the program if it has finished; else its promise never settles.
 process.on("beforeExit", () => {
-    if (!answered) {
-        answer({ kind: "unsettled" });
+    if (phase !== "running") {
+        return;
     }
+    if (started === undefined) {
+        answer({ kind: "unsettled" });
+        return;
+    }
+    phase = "judging";
+    started.judge().then((result) => answer({ kind: "result", result }), failed);
 });

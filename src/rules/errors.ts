@@ -37,23 +37,25 @@ export function findingsOfError(error: unknown): readonly Finding[] | undefined 
         : undefined;
 }
 
-/** Where refusals are collected: one list per process, found by a registered symbol so two copies of the package share it. */
+/** Where refusals are collected: one collector per process, found by a registered symbol so two copies of the package share it. */
 const REFUSALS = Symbol.for("alicloud-sharing.refusals");
+
+/** What the collector offers the components: a way in, and nothing else (the list stays with whoever collects). */
+interface RefusalCollector {
+    readonly collect: (error: unknown) => void;
+}
 
 /**
  * Starts collecting refusals, as the offline preview does: from now on a component that refuses its arguments
  * registers with no children and unknown outputs instead of throwing, and its error (carrying its findings) lands
- * in the returned list, so every refused component of a program is reported, not only the first.
+ * in the returned list, so every refused component of a program is reported, not only the first. The collector is
+ * fixed for the life of the process (a program cannot remove it, replace it, or empty the list); call once.
  */
-export function collectRefusals(): unknown[] {
+export function collectRefusals(): readonly unknown[] {
     const collected: unknown[] = [];
-    (globalThis as Record<symbol, unknown>)[REFUSALS] = collected;
+    const collector: RefusalCollector = Object.freeze({ collect: (error: unknown) => void collected.push(error) });
+    Object.defineProperty(globalThis, REFUSALS, { value: collector, writable: false, configurable: false, enumerable: false });
     return collected;
-}
-
-/** Stops collecting: refusals throw again. */
-export function stopCollectingRefusals(): void {
-    delete (globalThis as Record<symbol, unknown>)[REFUSALS];
 }
 
 /**
@@ -64,9 +66,9 @@ export function checkedOrCollected<T>(check: () => T): T | undefined {
     try {
         return check();
     } catch (e) {
-        const collected = (globalThis as Record<symbol, unknown>)[REFUSALS];
-        if (Array.isArray(collected) && findingsOfError(e) !== undefined) {
-            collected.push(e);
+        const collector = (globalThis as Record<symbol, unknown>)[REFUSALS] as RefusalCollector | undefined;
+        if (typeof collector?.collect === "function" && findingsOfError(e) !== undefined) {
+            collector.collect(e);
             return undefined;
         }
         throw e;

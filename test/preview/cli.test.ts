@@ -36,6 +36,9 @@ function sarifErrors(log: unknown): unknown[] {
 
 const sarifOf = (result: PreviewResult) => JSON.parse(renderSarif(result, "0.1.0", { programDir: join(root, "test", "fixtures", "x"), cwd: root })) as Log;
 
+/** A report much larger than a pipe's 64 KiB: 400 raw shares to a user name. */
+const LARGE = join(fixtures, "large-report");
+
 describe("the command line", () => {
     test("--help describes each option, the exit codes and an example; -h and help preview say the same", () => {
         const help = preview("--help");
@@ -221,6 +224,13 @@ describe("refusals: every refused component, located, in text, JSON and SARIF", 
         );
     });
 
+    test("SARIF locations are URIs whatever the folder's name (spaces, #, %); a policy the config disables is a configuration notification", () => {
+        const odd = JSON.parse(renderSarif({ ...result, levelChanges: [{ policy: "sharing-limits", level: "disabled", defaultLevel: "mandatory" }] }, "0.1.0", { programDir: join(root, "sp ace#1%zz"), cwd: root })) as Log;
+        expect(sarifErrors(odd)).toEqual([]);
+        expect(odd.runs[0].results![0].locations![0].physicalLocation!.artifactLocation).toEqual({ uri: "sp%20ace%231%25zz/index.js", uriBaseId: "%SRCROOT%" });
+        expect(odd.runs[0].invocations![0].toolConfigurationNotifications).toEqual([{ level: "warning", message: { text: "the policy config sets sharing-limits to disabled (its own level is mandatory)" } }]);
+    });
+
     test("a program error in SARIF is a failed invocation with the error as a notification, and the log stays valid", () => {
         const failed: PreviewResult = { ...result, verdicts: [], programError: "the program's own error" };
         const run = sarifOf(failed).runs[0];
@@ -281,21 +291,58 @@ describe("programs that fail, hang, exit, print or do not type-check: never a si
         expect(preview(join(fixtures, "never-settles"))).toEqual({
             code: 2,
             out: "",
-            err: "error: the program never finished: the promise it returned (or awaited at the top) never settled, and nothing was left to wait for. Make sure every promise it awaits resolves or rejects.\n",
+            err: "error: the program never finished: the promise it returned (or exported, or awaited at the top) never settled, and nothing was left to wait for. Make sure every promise it awaits resolves or rejects.\n",
         });
+    });
+    test("what a program registers or throws after it has loaded (timers, an exported promise) is judged, as pulumi waits for it", () => {
+        const late = preview(join(fixtures, "registers-late"), "--format", "json");
+        expect(late.code).toBe(1);
+        expect(JSON.parse(late.out).violations.map((v: { rule: string; name: string }) => [v.rule, v.name])).toEqual([
+            ["trust-policy-not-open", "late"],
+            ["principal-format", "to-user"],
+        ]);
+        expect(preview(join(fixtures, "throws-late"))).toEqual({ code: 2, out: "", err: "error: the program failed: the inventory call failed late\n    at index.js:3:11\n" });
+    });
+    test("a hostile program cannot speak for the preview or empty the refusals: both of its violations are reported", () => {
+        const { code, out } = preview(join(fixtures, "forges"), "--format", "json");
+        expect(code).toBe(1);
+        const report = JSON.parse(out);
+        expect(report.project).toBe("forges");
+        expect(report.violations.map((v: { rule: string; name: string }) => [v.rule, v.name])).toEqual([
+            ["principal-format", "bad"],
+            ["trust-policy-not-open", "late"],
+        ]);
+    });
+    test("the entry is the one pulumi runs: a folder's index.js before its index.ts", () => {
+        const { code, out } = preview(join(fixtures, "stale-build"), "--format", "json");
+        expect(code).toBe(1);
+        expect(JSON.parse(out).violations.map((v: { rule: string; name: string }) => [v.rule, v.name])).toEqual([["trust-policy-not-open", "compiled"]]);
+    });
+    test("the time limit stops the processes the program started too", () => {
+        const { code } = preview(join(fixtures, "spawns"), "--timeout", "2");
+        expect(code).toBe(2);
+        expect(spawnSync("pgrep", ["-f", "sleep 30"]).status).toBe(1);
+    });
+    test("secrets that never reach a resource input are not printed either: the config's, the program's own, a provider's credentials", () => {
+        for (const format of ["text", "json", "sarif"]) {
+            const { code, out, err } = preview(join(fixtures, "secret-in-error"), "--format", format);
+            expect(code).toBe(2);
+            expect(`${out}${err}`).not.toMatch(/canary/);
+            expect(err).toBe("error: the program failed: login failed with token [secret]\n    at index.js:11:11\ncould not use [secret]\n    at index.js:8:11\n");
+        }
     });
     test.each(["waits-forever", "busy-loop"])("%s is stopped at the time limit, exit 2", (fixture) => {
         expect(preview(join(fixtures, fixture), "--timeout", "2")).toEqual({
             code: 2,
             out: "",
-            err: "error: the program did not finish within 2 s (a timer or connection left open, an endless loop, or a wait for something that never comes); it was stopped. Give it longer with --timeout SECONDS.\n",
+            err: "error: the program did not finish within 2 s, compiling included (a timer or connection left open, an endless loop, or a wait for something that never comes); it was stopped, with every process it started. Give it longer with --timeout SECONDS.\n",
         });
     });
     test("a program that exits the process early exits 2 saying so", () => {
         expect(preview(join(fixtures, "exits-early"))).toEqual({
             code: 2,
             out: "",
-            err: "error: the program ended the process (exit code 0) before it finished; a Pulumi program must not call process.exit\n",
+            err: "error: the program ended its process (exit code 0) before it finished, or closed its channel to the preview; a Pulumi program must not call process.exit\n",
         });
     });
     test("what the program prints goes to stderr: the JSON report on stdout stays valid", () => {
@@ -316,6 +363,19 @@ describe("programs that fail, hang, exit, print or do not type-check: never a si
         expect(skipped.code).toBe(1);
         expect(JSON.parse(skipped.out).violations.map((v: { rule: string; path: string }) => [v.rule, v.path])).toEqual([["arguments-well-formed", "accountIds[0]"]]);
     });
+});
+
+test("a report larger than a pipe holds reaches the reader whole (SARIF through a pipe parses)", () => {
+    const r = spawnSync(process.execPath, [join(root, "dist", "preview", "cli.js"), "preview", LARGE, "--format", "sarif"], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    expect(r.status).toBe(1);
+    expect(r.stdout.length).toBeGreaterThan(256 * 1024);
+    expect((JSON.parse(r.stdout) as Log).runs[0].results).toHaveLength(400);
+});
+
+test("a policy config that disables policies says so, in text and JSON", () => {
+    const text = preview(join(fixtures, "open-trust"), "--policy-config", join(fixtures, "disables.json"));
+    expect(text.code).toBe(0);
+    expect(text.out).toContain("Policy levels set by the policy config: sharing-share-role disabled (not mandatory), sharing-limits advisory (not mandatory)\nVerdicts: 0 mandatory, 0 advisory");
 });
 
 describe("every example previews offline", () => {
