@@ -9,7 +9,7 @@
 // Without --tarball the package is packed here (`npm pack`, which runs `prepare`: a clean build of dist/); the tests
 // pass the tarball they already packed.
 const { execFileSync } = require("child_process");
-const { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require("fs");
+const { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } = require("fs");
 const { tmpdir } = require("os");
 const { basename, join, resolve } = require("path");
 const ts = require("typescript");
@@ -18,13 +18,21 @@ const root = join(__dirname, "..");
 const source = join(root, "policypack");
 
 const usage = "usage: npm run policypack [-- --tarball FILE] [--out DIR]";
+/** A usage problem: one line and exit 2, before anything is written. */
+const refuse = (message) => {
+    process.stderr.write(`error: ${message}\n${usage}\n`);
+    process.exit(2);
+};
 const options = {};
 for (let i = 2; i < process.argv.length; i += 2) {
     const [name, value] = [process.argv[i], process.argv[i + 1]];
     if (!["--tarball", "--out"].includes(name) || value === undefined || value.startsWith("--")) {
-        throw new Error(`unexpected argument ${name}${value === undefined ? "" : ` ${value}`}; ${usage}`);
+        refuse(`unexpected argument ${name}${value === undefined ? "" : ` ${value}`}`);
     }
     options[name] = resolve(value);
+}
+if (options["--tarball"] !== undefined && !(existsSync(options["--tarball"]) && statSync(options["--tarball"]).isFile() && options["--tarball"].endsWith(".tgz"))) {
+    refuse(`--tarball ${options["--tarball"]} is not a package tarball (.tgz) that exists`);
 }
 
 const rootPackage = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -72,7 +80,8 @@ const packPackage = {
     files: ["index.js", "PulumiPolicy.yaml", "policy-config.example.json", vendored],
     dependencies: {
         "@pulumi/alicloud": rootPackage.devDependencies["@pulumi/alicloud"],
-        "@pulumi/policy": rootPackage.devDependencies["@pulumi/policy"],
+        // A dependency of the package; the pack imports it itself, so it names it too.
+        "@pulumi/policy": rootPackage.dependencies["@pulumi/policy"] ?? rootPackage.devDependencies["@pulumi/policy"],
         "@pulumi/pulumi": rootPackage.devDependencies["@pulumi/pulumi"],
         "alicloud-sharing": `file:${vendored}`,
     },

@@ -86,7 +86,7 @@ test("npm run policypack writes the pack folder, whose package.json refers to no
         files: ["index.js", "PulumiPolicy.yaml", "policy-config.example.json", `vendor/${tarballName}`],
         dependencies: {
             "@pulumi/alicloud": rootPackage.devDependencies["@pulumi/alicloud"],
-            "@pulumi/policy": rootPackage.devDependencies["@pulumi/policy"],
+            "@pulumi/policy": rootPackage.dependencies["@pulumi/policy"],
             "@pulumi/pulumi": rootPackage.devDependencies["@pulumi/pulumi"],
             "alicloud-sharing": `file:vendor/${tarballName}`,
         },

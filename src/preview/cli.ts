@@ -30,6 +30,12 @@ Exit codes:
   1  a mandatory violation (a component refused its arguments, or a policy's mandatory rule failed)
   2  the command could not run: a bad option, file or config, a program error or type error, a time-out`;
 
+const AUDIT_EXIT_CODES = `
+Exit codes:
+  0  no mandatory violation in what the account shares
+  1  a mandatory violation (a policy's mandatory rule failed on what the account shares)
+  2  the audit could not run: a bad option or file, no credentials, an API error, a time-out`;
+
 const positiveInteger = (name: string, max: number) => (value: string): number => {
     const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
     if (!Number.isInteger(n) || n < 1 || n > max) {
@@ -40,7 +46,7 @@ const positiveInteger = (name: string, max: number) => (value: string): number =
 
 const accountId = (value: string): string => {
     if (!/^[0-9]{16}$/.test(value)) {
-        throw new InvalidArgumentError("an Alibaba Cloud account id is 16 digits.");
+        throw new InvalidArgumentError("An Alibaba Cloud account id is 16 digits.");
     }
     return value;
 };
@@ -138,14 +144,18 @@ export function cli(io: CliIo = processIo, audit: Pick<AuditIo, "env"> = {}): { 
             "Reads, with read-only API calls and the default Alibaba Cloud credential chain, what the account shares (resource shares, image " +
                 "permissions, share roles, KMS keys) and judges it with the pack's policies; with --intended, also what differs from a preview or stack export.",
         )
-        .option("-r, --region <regions>", "a region to read, or several separated by commas; repeatable (default: every region the account has)", (v: string, all: string[]) => [...all, ...v.split(",").map((r) => r.trim()).filter((r) => r !== "")], [] as string[])
+        .addOption(
+            new Option("-r, --region <regions>", "a region to read, or several separated by commas; repeatable")
+                .argParser((v: string, all: string[]) => [...all, ...v.split(",").map((r) => r.trim()).filter((r) => r !== "")])
+                .default([] as string[], "every region the account has"),
+        )
         .addOption(new Option("-f, --format <format>", "the report's format").choices(["text", "json", "sarif"]).default("text"))
         .addOption(new Option("--map <kind>", "also print the sharing map as a Mermaid flowchart").choices(["mermaid"]))
         .option("--intended <file>", "a preview's JSON report or a stack export: report the drift from it")
         .option("-p, --policy-config <file>", "the policy pack config, JSON by policy name")
         .option("--endpoint <host:port>", "send every request to this endpoint (an emulator), over HTTP")
-        .option("--concurrency <n>", "requests in flight at once", positiveInteger("--concurrency", 64))
-        .addHelpText("after", `${EXIT_CODES}\n\nExample:\n  $ npx alicloud-sharing audit --region cn-shanghai,cn-beijing --format json > audit.json`)
+        .addOption(new Option("--concurrency <n>", "requests in flight at once").argParser(positiveInteger("--concurrency", 64)).default(8))
+        .addHelpText("after", `${AUDIT_EXIT_CODES}\n\nExample:\n  $ npx alicloud-sharing audit --region cn-shanghai,cn-beijing --format json > audit.json`)
         .action(async (flags: { region: string[]; format: AuditArgs["format"]; map?: "mermaid"; intended?: string; policyConfig?: string; endpoint?: string; concurrency?: number }) => {
             const { runAuditCommand } = await import("../audit/cli");
             exit.code = await runAuditCommand(

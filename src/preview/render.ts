@@ -1,6 +1,6 @@
 /** How a preview is shown: text for people, JSON for tools, SARIF for code scanning, Mermaid for the map. */
 import { createHash } from "crypto";
-import { isAbsolute, join, relative, resolve, sep } from "path";
+import { isAbsolute, relative, resolve, sep } from "path";
 import { pathToFileURL } from "url";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import { rules } from "../rules/registry";
@@ -163,7 +163,8 @@ export function renderJson(result: PreviewResult, map: SharingMap, mermaid?: str
                 parent: r.parent || undefined,
                 custom: r.custom,
                 protect: r.protect,
-                provider: r.custom ? providerOf(r) : undefined,
+                // The provider a cloud resource is made with; none for components and for providers themselves.
+                provider: r.custom && !r.type.startsWith("pulumi:providers:") ? providerOf(r) : undefined,
                 inputs: shownInputs(r),
             })),
             violations: result.verdicts,
@@ -177,9 +178,15 @@ export function renderJson(result: PreviewResult, map: SharingMap, mermaid?: str
     );
 }
 
-/** Where a rule is documented: its section of docs/RULES.md, as shipped with the package. */
+/**
+ * Where a rule is documented: its section of docs/RULES.md in the repository, at this version's tag (a link that
+ * works wherever the report is read, unlike a path on the machine that made it).
+ */
 export function ruleHelpUri(ruleId: string): string {
-    return `${pathToFileURL(join(__dirname, "..", "..", "docs", "RULES.md")).href}#${ruleId}`;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const manifest = require("../../package.json") as { version: string; homepage?: string };
+    const repository = (manifest.homepage ?? "https://github.com/alicloud-sharing/alicloud-sharing").replace(/#.*$/, "");
+    return `${repository}/blob/v${manifest.version}/docs/RULES.md#${ruleId}`;
 }
 
 /** Where a SARIF log's results are: the program's entry file, relative to the folder the command ran in. */

@@ -107,7 +107,7 @@ export async function consumerInstall(): Promise<string> {
                 private: true,
                 dependencies: {
                     "alicloud-sharing": `file:${tarball}`,
-                    ...Object.fromEntries(CONSUMER_SDKS.map((p) => [p, rootPackage.devDependencies[p]])),
+                    ...Object.fromEntries(CONSUMER_SDKS.map((p) => [p, rootPackage.devDependencies[p] ?? rootPackage.dependencies[p]])),
                 },
             }),
         );
