@@ -6,6 +6,7 @@
  *
  * Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 the command could not run.
  */
+import * as path from "path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { AuditArgs, AuditIo } from "../audit/cli";
 import { DEFAULT_TIMEOUT_SECONDS } from "./verdicts";
@@ -69,29 +70,22 @@ export async function previewCommand(programDir: string, flags: PreviewFlags, io
         return 2;
     }
     try {
-        const { runPreview, exitCodeOf } = await import("./run");
-        const { rawResources } = await import("./resources");
-        const { sharingMap } = await import("./map");
-        const { renderJson, renderMermaid, renderSarif, renderText } = await import("./render");
-        const result = await runPreview({
-            programDir,
-            stack: flags.stack,
-            configFile: flags.config,
-            policyConfigFile: flags.policyConfig,
-            accountId: flags.account,
-            timeoutSeconds: flags.timeout,
-            transpileOnly: flags.transpileOnly,
-        });
-        const map = sharingMap(rawResources(result.resources), result.accountId, result.region);
-        const mermaid = flags.map === "mermaid" ? renderMermaid(map) : undefined;
-        if (flags.format === "json") {
-            io.stdout(`${renderJson(result, map, mermaid)}\n`);
-        } else if (flags.format === "sarif") {
-            io.stdout(`${renderSarif(result, VERSION, { programDir, cwd: process.cwd() })}\n`);
-        } else if (result.programError === undefined || result.verdicts.length > 0) {
-            // A failed program with nothing to judge shows its error only: no empty plan.
-            io.stdout(`${renderText(result, map)}\n${mermaid === undefined ? "" : `\n${mermaid}\n`}`);
-        }
+        // The program runs, is judged and its report rendered in a child process; this one only reads the files.
+        const { runPreviewReport } = await import("./run");
+        const { exitCodeOf } = await import("./verdicts");
+        const { result, report } = await runPreviewReport(
+            {
+                programDir,
+                stack: flags.stack,
+                configFile: flags.config,
+                policyConfigFile: flags.policyConfig,
+                accountId: flags.account,
+                timeoutSeconds: flags.timeout,
+                transpileOnly: flags.transpileOnly,
+            },
+            { format: flags.format, map: flags.map, version: VERSION, programDir: path.resolve(programDir), cwd: process.cwd() },
+        );
+        io.stdout(report);
         if (result.programError !== undefined) {
             io.stderr(`error: the program failed: ${result.programError}\n`);
         }

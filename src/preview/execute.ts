@@ -13,7 +13,8 @@ import { runPolicies } from "../testing";
 import { captureRegistrations } from "./capture";
 import { defaultProviderOf, maskedResources, policyResources, secretValuesIn } from "./resources";
 import { registerTypeScript, typeErrorsOf } from "./typescript";
-import type { PreviewResult, Verdict } from "./verdicts";
+import type { LevelChange, PreviewResult, Verdict } from "./verdicts";
+import { packConfigProblems, resolvedPolicyConfig } from "../policy/config";
 
 /** What the child is asked to run: everything read and checked by the parent. */
 export interface ProgramRun {
@@ -23,9 +24,12 @@ export interface ProgramRun {
     readonly stack: string;
     readonly configSource: string;
     readonly config: Readonly<Record<string, string>>;
-    readonly policyConfig: Readonly<Record<string, unknown>>;
+    /** The policy config as given: checked against the policies' schemas before the program runs. */
+    readonly policyConfig: unknown;
     readonly accountId: string;
     readonly region: string;
+    /** Where the policy config comes from, for messages ("" when there is none). */
+    readonly policyConfigSource: string;
     /** Compile TypeScript without checking types. */
     readonly transpileOnly: boolean;
     /** False when Pulumi.yaml's `runtime.options.typescript` is false: `pulumi` would not compile TypeScript. */
@@ -144,6 +148,21 @@ function recordSecrets(into: string[]): void {
     }
 }
 
+/** The policy config's problems against the policies' schemas, as one message; undefined when it is valid. */
+export function policyConfigRefusal(run: ProgramRun): string | undefined {
+    const problems = packConfigProblems(run.policyConfig, policies);
+    return problems.length === 0
+        ? undefined
+        : `${run.policyConfigSource} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p.path === "" ? "(the whole config)" : p.path}: ${p.message}`).join("\n")}`;
+}
+
+/** The policies a config sets to another level than their own: said in every report, so a disabled check is never silent. */
+export function levelChangesOf(config: Readonly<Record<string, unknown>>): LevelChange[] {
+    return policies
+        .map((p) => ({ policy: p.name, level: resolvedPolicyConfig(config, p).enforcementLevel, defaultLevel: p.enforcementLevel ?? "advisory" }))
+        .filter((c) => c.level !== c.defaultLevel);
+}
+
 /** A program started: what it registered and threw so far, to be judged once the process has nothing left to do. */
 export interface StartedProgram {
     readonly run: ProgramRun;
@@ -209,7 +228,8 @@ export async function startProgram(run: ProgramRun): Promise<StartedProgram> {
             }
         }
         const defaultProvider = defaultProviderOf(run.project, run.stack, run.region);
-        const violations = await runPolicies(policies, policyResources(capture.resources, defaultProvider), run.policyConfig);
+        const policyConfig = run.policyConfig as Record<string, unknown>;
+        const violations = await runPolicies(policies, policyResources(capture.resources, defaultProvider), policyConfig);
         for (const v of violations) {
             const level = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate" ? "mandatory" : "advisory";
             verdicts.push(v.finding !== undefined ? verdictOfFinding(v.policy, v.finding, level, v.urn) : { policy: v.policy, constraints: [], level, message: v.message, urn: v.urn });
@@ -235,6 +255,7 @@ export async function startProgram(run: ProgramRun): Promise<StartedProgram> {
             resources,
             verdicts: verdicts.map((v) => ({ ...v, message: redactText(v.message, secrets), ...(v.fix === undefined ? {} : { fix: redactText(v.fix, secrets) }) })),
             programError: programErrors.length === 0 ? undefined : redactText(programErrors.join("\n"), secrets),
+            levelChanges: levelChangesOf(policyConfig),
         };
     };
     return { run, judge };

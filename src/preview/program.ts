@@ -6,8 +6,6 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { ACCOUNT_ID } from "../alibaba/ids";
-import { packConfigProblems } from "../policy/config";
-import { policies } from "../policy/policies";
 
 /** A problem with the program, its files or the command line: the preview cannot run (exit 2). */
 export class PreviewSetupError extends Error {}
@@ -189,34 +187,28 @@ export function entryOf(programDir: string, project: ProjectFile): string {
 }
 
 /**
- * The policy pack config: the `--policy-config` file, else the stack's `alicloud-sharing:policyConfig`, else none;
- * checked against each policy's config schema as the engine checks it, every problem at once.
+ * The policy pack config as given: the `--policy-config` file, else the stack's `alicloud-sharing:policyConfig`, else
+ * none. It is checked against the policies' config schemas before the program runs (in the preview's child, which
+ * loads the policies anyway), every problem at once.
  */
-export function readPolicyConfig(file: string | undefined, stackConfig: Readonly<Record<string, string>>): Record<string, unknown> {
-    let config: unknown = {};
-    let source = "";
+export function readPolicyConfig(file: string | undefined, stackConfig: Readonly<Record<string, string>>): { config: unknown; source: string } {
     if (file !== undefined) {
-        source = `the policy config ${file}`;
+        const source = `the policy config ${file}`;
         try {
-            config = JSON.parse(fs.readFileSync(file, "utf8"));
+            return { config: JSON.parse(fs.readFileSync(file, "utf8")), source };
         } catch (e) {
             throw new PreviewSetupError(`cannot read ${source}: ${(e as Error).message}`);
         }
-    } else if (stackConfig["alicloud-sharing:policyConfig"] !== undefined) {
-        source = "the stack's alicloud-sharing:policyConfig";
+    }
+    const fromStack = stackConfig["alicloud-sharing:policyConfig"];
+    if (fromStack !== undefined) {
         try {
-            config = JSON.parse(stackConfig["alicloud-sharing:policyConfig"]);
+            return { config: JSON.parse(fromStack), source: "the stack's alicloud-sharing:policyConfig" };
         } catch {
-            config = stackConfig["alicloud-sharing:policyConfig"];
+            return { config: fromStack, source: "the stack's alicloud-sharing:policyConfig" };
         }
     }
-    const problems = packConfigProblems(config, policies);
-    if (problems.length > 0) {
-        throw new PreviewSetupError(
-            `${source} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p.path === "" ? "(the whole config)" : p.path}: ${p.message}`).join("\n")}`,
-        );
-    }
-    return config as Record<string, unknown>;
+    return { config: {}, source: "" };
 }
 
 /** The account the default provider reports: the flag, else the stack's `alicloud-sharing:previewAccountId`, else a placeholder. */

@@ -5,7 +5,8 @@ import { pathToFileURL } from "url";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import { rules } from "../rules/registry";
 import type { CapturedResource } from "./capture";
-import { MapShare, SharingMap } from "./map";
+import { MapShare, SharingMap, sharingMap } from "./map";
+import { rawResources } from "./resources";
 import type { PreviewResult, Verdict } from "./run";
 
 const DOCUMENT_INPUTS = ["assumeRolePolicyDocument", "document", "policyDocument"];
@@ -263,4 +264,32 @@ export function renderSarif(result: PreviewResult, version: string, place: Sarif
         ],
     };
     return JSON.stringify(log, null, 2);
+}
+
+/** What the CLI asks the preview to print: the format, the map, and where SARIF locations are relative to. */
+export interface ReportRequest {
+    readonly format: "text" | "json" | "sarif";
+    readonly map?: "mermaid";
+    readonly version: string;
+    readonly programDir: string;
+    readonly cwd: string;
+}
+
+/**
+ * The report for stdout: text (with the Mermaid map after it), JSON (with the map as `mermaid`) or SARIF. A failed
+ * program with nothing to judge prints nothing in text (its error goes to stderr, once): no empty plan.
+ */
+export function reportOf(result: PreviewResult, request: ReportRequest): string {
+    const map = sharingMap(rawResources(result.resources), result.accountId, result.region);
+    const mermaid = request.map === "mermaid" ? renderMermaid(map) : undefined;
+    if (request.format === "json") {
+        return `${renderJson(result, map, mermaid)}\n`;
+    }
+    if (request.format === "sarif") {
+        return `${renderSarif(result, request.version, { programDir: request.programDir, cwd: request.cwd })}\n`;
+    }
+    if (result.programError !== undefined && result.verdicts.length === 0) {
+        return "";
+    }
+    return `${renderText(result, map)}\n${mermaid === undefined ? "" : `\n${mermaid}\n`}`;
 }

@@ -9,15 +9,13 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ProgramRun } from "./execute";
 import { DEFAULT_REGION, PreviewSetupError, entryOf, previewAccountOf, readPolicyConfig, readProject, readStackConfig, stackConfigFile } from "./program";
-import { policies } from "../policy/policies";
-import { resolvedPolicyConfig } from "../policy/config";
-import { DEFAULT_TIMEOUT_SECONDS, LevelChange, PreviewResult } from "./verdicts";
+import type { ReportRequest } from "./render";
+import { DEFAULT_TIMEOUT_SECONDS, PreviewResult } from "./verdicts";
 import type { WorkerMessage } from "./worker";
 
 export { PreviewSetupError } from "./program";
 export { exitCodeOf } from "./verdicts";
 export type { PreviewResult, Verdict } from "./verdicts";
-export { verdictOfFinding } from "./execute";
 
 export interface PreviewOptions {
     /** The folder holding `Pulumi.yaml`. */
@@ -65,7 +63,7 @@ function killGroup(pid: number | undefined): void {
 }
 
 /** Runs the program in a child process; resolves with its result, or rejects with a PreviewSetupError saying why there is none. */
-function runInChild(run: ProgramRun, timeoutSeconds: number): Promise<PreviewResult> {
+function runInChild(run: ProgramRun, timeoutSeconds: number, report?: ReportRequest): Promise<{ result: PreviewResult; report?: string }> {
     const script = workerScript();
     const nonce = randomBytes(16).toString("hex");
     return new Promise((resolve, reject) => {
@@ -102,7 +100,9 @@ function runInChild(run: ProgramRun, timeoutSeconds: number): Promise<PreviewRes
                 return;
             }
             if (message.kind === "result") {
-                finish(() => resolve(message.result));
+                finish(() => resolve({ result: message.result, report: message.report }));
+            } else if (message.kind === "refused") {
+                finish(() => reject(new PreviewSetupError(message.message)));
             } else if (message.kind === "unsettled") {
                 finish(() =>
                     reject(
@@ -126,7 +126,7 @@ function runInChild(run: ProgramRun, timeoutSeconds: number): Promise<PreviewRes
             );
             killGroup(child.pid);
         });
-        child.send({ run, nonce });
+        child.send({ run, nonce, ...(report === undefined ? {} : { report }) });
     });
 }
 
@@ -139,7 +139,7 @@ export function prepareRun(options: PreviewOptions): ProgramRun {
     const project = readProject(programDir);
     const { file, stack } = stackConfigFile(programDir, options);
     const config = readStackConfig(file, project.name);
-    const policyConfig = readPolicyConfig(options.policyConfigFile, config);
+    const { config: policyConfig, source: policyConfigSource } = readPolicyConfig(options.policyConfigFile, config);
     const accountId = previewAccountOf(options.accountId, config);
     return {
         programDir,
@@ -149,6 +149,7 @@ export function prepareRun(options: PreviewOptions): ProgramRun {
         configSource: file ?? "(no stack config)",
         config,
         policyConfig,
+        policyConfigSource,
         accountId,
         region: config["alicloud:region"] ?? DEFAULT_REGION,
         transpileOnly: options.transpileOnly === true,
@@ -158,15 +159,14 @@ export function prepareRun(options: PreviewOptions): ProgramRun {
 
 /** Runs the preview. Throws PreviewSetupError when the program cannot be run, or ran but never finished. */
 export async function runPreview(options: PreviewOptions): Promise<PreviewResult> {
-    const timeout = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    const run = prepareRun(options);
-    const result = await runInChild(run, timeout);
-    return { ...result, levelChanges: levelChangesOf(run.policyConfig) };
+    return (await runInChild(prepareRun(options), options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)).result;
 }
 
-/** The policies a config sets to another level than their own: said in every report, so a disabled check is never silent. */
-export function levelChangesOf(config: Readonly<Record<string, unknown>>): LevelChange[] {
-    return policies
-        .map((p) => ({ policy: p.name, level: resolvedPolicyConfig(config, p).enforcementLevel, defaultLevel: p.enforcementLevel ?? "advisory" }))
-        .filter((c) => c.level !== c.defaultLevel);
+/**
+ * Runs the preview and renders its report in the child (which has the policies and renderers loaded already), as the
+ * CLI prints it: the result, and the text for stdout.
+ */
+export async function runPreviewReport(options: PreviewOptions, report: ReportRequest): Promise<{ result: PreviewResult; report: string }> {
+    const done = await runInChild(prepareRun(options), options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, report);
+    return { result: done.result, report: done.report ?? "" };
 }

@@ -12,20 +12,24 @@
  */
 import type { PreviewResult } from "./verdicts";
 import type { ProgramRun, StartedProgram } from "./execute";
+import type { ReportRequest } from "./render";
 
-/** What the parent sends: the program to run, and the nonce every answer must carry. */
+/** What the parent sends: the program to run, the report to render (for the CLI), and the nonce every answer must carry. */
 export interface WorkerRequest {
     readonly run: ProgramRun;
+    readonly report?: ReportRequest;
     readonly nonce: string;
 }
 
-/** What the child sends: the result, or why there is none; always with the parent's nonce. */
-export type WorkerMessage =
-    | { readonly kind: "result"; readonly nonce: string; readonly result: PreviewResult }
-    | { readonly kind: "unsettled"; readonly nonce: string }
-    | { readonly kind: "failed"; readonly nonce: string; readonly message: string };
+/** What the child sends: the result (and the rendered report), or why there is none; always with the parent's nonce. */
+export type WorkerMessage = Answer & { readonly nonce: string };
 
-type Answer = { readonly kind: "result"; readonly result: PreviewResult } | { readonly kind: "unsettled" } | { readonly kind: "failed"; readonly message: string };
+type Answer =
+    | { readonly kind: "result"; readonly result: PreviewResult; readonly report?: string }
+    | { readonly kind: "unsettled" }
+    /** The run was refused before the program ran (its policy config). */
+    | { readonly kind: "refused"; readonly message: string }
+    | { readonly kind: "failed"; readonly message: string };
 
 const send = process.send!.bind(process);
 Object.defineProperty(process, "send", { value: undefined, writable: false, configurable: false });
@@ -41,11 +45,19 @@ const answer = (message: Answer): void => {
 
 const failed = (e: unknown) => answer({ kind: "failed", message: e instanceof Error ? e.message : String(e) });
 
+let report: ReportRequest | undefined;
+
 process.once("message", (request: WorkerRequest) => {
     nonce = request.nonce;
+    report = request.report;
     phase = "running";
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startProgram } = require("./execute") as typeof import("./execute");
+    const { policyConfigRefusal, startProgram } = require("./execute") as typeof import("./execute");
+    const refusal = policyConfigRefusal(request.run);
+    if (refusal !== undefined) {
+        answer({ kind: "refused", message: refusal });
+        return;
+    }
     startProgram(request.run).then((program) => {
         started = program;
     }, failed);
@@ -61,5 +73,9 @@ process.on("beforeExit", () => {
         return;
     }
     phase = "judging";
-    started.judge().then((result) => answer({ kind: "result", result }), failed);
+    started.judge().then((result) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const rendered = report === undefined ? undefined : (require("./render") as typeof import("./render")).reportOf(result, report);
+        answer({ kind: "result", result, ...(rendered === undefined ? {} : { report: rendered }) });
+    }, failed);
 });
