@@ -6,7 +6,7 @@
 import { execFileSync } from "child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { dirname, join, relative, resolve } from "path";
-import { consumerInstall, consumerWorkspace, firstExample, packedTarball } from "./support/consumer";
+import { REPO_TYPE_ROOTS, consumerInstall, consumerWorkspace, firstExample, packedTarball, repoTsc } from "./support/consumer";
 
 const root = join(__dirname, "..");
 
@@ -152,7 +152,7 @@ describe("the npm package in a fresh consumer", () => {
         // skipLibCheck: @pulumi/policy 1.21's own index.d.ts re-exports members its proxy.d.ts leaves out (see README).
         writeFileSync(
             join(work, "tsconfig.policy.json"),
-            JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: true, target: "ES2022", module: "commonjs", outDir: "bin", types: ["node"] }, files: ["policies.ts"] }),
+            JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: true, target: "ES2022", module: "commonjs", outDir: "bin", types: ["node"], typeRoots: REPO_TYPE_ROOTS }, files: ["policies.ts"] }),
         );
         // The policy and testing entry points, as a team composing its own pack would use them.
         writeFileSync(
@@ -169,7 +169,7 @@ export async function check(): Promise<string> {
 }
 `,
         );
-        execFileSync(join(consumer, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.policy.json"], { cwd: work, encoding: "utf8" });
+        execFileSync(process.execPath, [repoTsc, "-p", "tsconfig.policy.json"], { cwd: work, encoding: "utf8" });
         const message = execFileSync(process.execPath, ["-e", "require('./bin/policies.js').check().then((m) => process.stdout.write(m))"], { cwd: work, encoding: "utf8" });
         expect(message).toMatch(/^\[C1\] "bob" is not a target id: an account id/);
     });
@@ -179,7 +179,8 @@ export async function check(): Promise<string> {
         writeFileSync(
             join(work, "tsconfig.json"),
             JSON.stringify({
-                compilerOptions: { strict: true, outDir: "bin", target: "es2020", module: "commonjs", moduleResolution: "node", sourceMap: true, experimentalDecorators: true, pretty: true, noFallthroughCasesInSwitch: true, noImplicitReturns: true, forceConsistentCasingInFileNames: true },
+                // (With Node's types from this repository: the consumer installed only the README's line.)
+                compilerOptions: { strict: true, outDir: "bin", target: "es2020", module: "commonjs", moduleResolution: "node", sourceMap: true, experimentalDecorators: true, pretty: true, noFallthroughCasesInSwitch: true, noImplicitReturns: true, forceConsistentCasingInFileNames: true, typeRoots: REPO_TYPE_ROOTS },
                 files: ["index.ts"],
             }),
         );
@@ -199,7 +200,7 @@ setTimeout(async () => {
 }, 1500);
 `,
         );
-        execFileSync(join(consumer, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: work, encoding: "utf8" });
+        execFileSync(process.execPath, [repoTsc, "-p", "."], { cwd: work, encoding: "utf8" });
         const result = JSON.parse(execFileSync(process.execPath, ["run.js"], { cwd: work, encoding: "utf8" }));
         expect(result.shareId).toBe("backups-share-id");
         expect(result.registered).toEqual(expect.arrayContaining(["alicloud-sharing:index:SharedSnapshot", "alicloud-sharing:index:SharedImage", "alicloud:ecs/imageCopy:ImageCopy"]));

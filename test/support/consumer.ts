@@ -17,8 +17,17 @@ export const SUITE_DIR_VARIABLE = "ALICLOUD_SHARING_SUITE_DIR";
 const root = join(__dirname, "..", "..");
 export const rootPackage = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
-/** The packages the consumer installs besides the tarball, at the versions this repository is tested with. */
-export const CONSUMER_SDKS = ["@pulumi/pulumi", "@pulumi/alicloud", "@pulumi/policy", "typescript", "@types/node"] as const;
+/**
+ * The packages the consumer installs besides the tarball: the README's install line, and nothing else (no TypeScript,
+ * no `@pulumi/policy`, no `@types`), at the versions this repository is tested with. Tests that compile TypeScript
+ * in the consumer use this repository's compiler and `@types/node` (`repoTsc`, `REPO_TYPE_ROOTS`).
+ */
+export const CONSUMER_SDKS = ["@pulumi/pulumi", "@pulumi/alicloud"] as const;
+
+/** This repository's TypeScript compiler, for tests that compile a consumer's code. */
+export const repoTsc = join(root, "node_modules", "typescript", "bin", "tsc");
+/** Where that compiler finds `@types/node` for the consumer's code. */
+export const REPO_TYPE_ROOTS = [join(root, "node_modules", "@types")];
 
 /** Runs npm in a folder, offline-preferred; returns its standard output, or throws with its standard error. */
 export function npm(args: readonly string[], cwd: string): string {
@@ -95,7 +104,7 @@ export async function packedTarball(): Promise<string> {
     return join(dir, tarballs[0]);
 }
 
-/** A consumer project that installed the tarball and the Pulumi SDKs (and TypeScript) as a user does. */
+/** A consumer project that installed the tarball and the Pulumi SDKs as the README's install line does. */
 export async function consumerInstall(): Promise<string> {
     const tarball = await packedTarball();
     return once("consumer", (dir) => {
@@ -115,18 +124,8 @@ export async function consumerInstall(): Promise<string> {
     });
 }
 
-/**
- * The README's install line and nothing else: the tarball (the package is not on the registry yet), `@pulumi/pulumi`
- * and `@pulumi/alicloud`, at whatever versions npm picks. No TypeScript compiler, no `@pulumi/policy`, no `@types`:
- * what the CLI needs must come with the package, and TypeScript programs compile as `pulumi` compiles them.
- */
-export async function readmeLineInstall(): Promise<string> {
-    const tarball = await packedTarball();
-    return once("readme-line", (dir) => {
-        writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "first-program", version: "1.0.0", private: true }));
-        npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball, "@pulumi/pulumi", "@pulumi/alicloud"], dir);
-    });
-}
+/** The README's install line and nothing else: the shared consumer is exactly that. */
+export const readmeLineInstall = (): Promise<string> => consumerInstall();
 
 /** The README's first program (its first typescript block). */
 export function firstExample(): string {
