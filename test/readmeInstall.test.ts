@@ -4,16 +4,29 @@
  * and no `@types` installed, so the CLI runs on the package's own dependencies and compiles the program with the
  * TypeScript `@pulumi/pulumi` vendors, type-checking it as `pulumi preview` does.
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "fs";
 import { join } from "path";
 import { firstExample, readmeLineInstall } from "./support/consumer";
+import { EMULATOR_KEY_SECRET, Emulator, startEmulator } from "./support/emulator";
+import { AUDIT_ENV, INTENDED_PREVIEW, POLICY_CONFIG, loadFixture } from "./audit/fixture";
 
 let consumer: string;
 const cli = (cwd: string, ...args: string[]) => {
     const r = spawnSync(process.execPath, [join(consumer, "node_modules", ".bin", "alicloud-sharing"), ...args], { cwd, encoding: "utf8" });
     return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 };
+/** The installed command run with the environment given (and no other Alibaba Cloud credential), asynchronously (the emulator answers in this process). */
+const cliAsync = (cwd: string, env: Record<string, string>, ...args: string[]) =>
+    new Promise<{ code: number; out: string; err: string }>((resolve) => {
+        const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ALIBABA_CLOUD_") && !k.startsWith("ALICLOUD_")));
+        const child = spawn(process.execPath, [join(consumer, "node_modules", ".bin", "alicloud-sharing"), ...args], { cwd, env: { ...clean, ...env } });
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (err += d));
+        child.on("close", (code) => resolve({ code: code ?? -1, out, err }));
+    });
 
 beforeAll(async () => {
     consumer = await readmeLineInstall();
@@ -62,5 +75,32 @@ describe("the README's first program", () => {
             out: "",
             err: expect.stringMatching(/^error: the program failed: the program does not type-check \(pulumi preview checks it too; --transpile-only skips the check\):\n {2}index\.ts\(\d+,14\): error TS2322: Type '"x"' is not assignable to type 'number'\.\n$/),
         });
+    });
+});
+
+describe("npx alicloud-sharing audit from the installed package, against the emulator (no real account is used anywhere)", () => {
+    let emulator: Emulator;
+    beforeAll(async () => {
+        emulator = await startEmulator();
+        loadFixture(emulator);
+    });
+    afterAll(() => emulator.stop());
+
+    test("reads the fixture account read-only through the SDK over HTTP and judges it: exit 1, the mandatory rules, the drift; no credential printed", async () => {
+        const work = mkdtempSync(join(consumer, "audit-"));
+        writeFileSync(join(work, "policy-config.json"), JSON.stringify(POLICY_CONFIG));
+        const { code, out, err } = await cliAsync(work, AUDIT_ENV, "audit", "--endpoint", emulator.endpoint, "--region", "cn-shanghai,cn-beijing", "--format", "json", "--policy-config", "policy-config.json", "--intended", INTENDED_PREVIEW);
+        expect([code, err]).toEqual([1, ""]);
+        const report = JSON.parse(out);
+        expect(report.violations.filter((v: { level: string }) => v.level === "mandatory").map((v: { rule: string }) => v.rule).sort()).toEqual([
+            "image-account-quota",
+            "recipients-allowed",
+            "shared-key-protected",
+            "trust-matches-targets",
+            "trusted-principals-allowed",
+        ]);
+        expect([report.drift.outsideStack.length, report.drift.missingFromAccount.length]).toEqual([53, 1]);
+        expect(emulator.requests.every((r) => /^(Describe|List|Get)/.test(r.action))).toBe(true);
+        expect(`${out}${err}`).not.toContain(EMULATOR_KEY_SECRET);
     });
 });
