@@ -6,6 +6,7 @@ import type { Log, ReportingDescriptor, Result } from "sarif";
 import { renderMapText, renderMermaid, renderVerdicts, ruleHelpUri } from "../preview/render";
 import { rules } from "../rules/registry";
 import { Drift, DriftEntry } from "./drift";
+import { LISTED_VALUES, showValues } from "../rules/types";
 import { AuditResult } from "./run";
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -27,7 +28,21 @@ export function renderDrift(drift: Drift, source?: string): string {
     const lines = [`Drift from the stack (${source === undefined ? "" : `${source}, `}${drift.format})`];
     const section = (title: string, entries: readonly DriftEntry[]) => {
         lines.push(`  ${title} (${entries.length})${entries.length === 0 ? ": none" : ":"}`);
-        entries.forEach((e) => lines.push(`    ${driftLine(e)}`));
+        // Entries of one kind under one parent (the grants of an image, the targets of a share) beyond a few are one
+        // line naming five and the count: the text stays short whatever the account; JSON and SARIF keep every one.
+        const groups = new Map<string, DriftEntry[]>();
+        for (const e of entries) {
+            const parent = e.detail === undefined && e.key.includes(": ") ? `${e.kind}\n${e.key.slice(0, e.key.indexOf(": "))}` : `${e.kind}\n${e.key}\n${e.detail ?? ""}`;
+            groups.set(parent, [...(groups.get(parent) ?? []), e]);
+        }
+        for (const group of groups.values()) {
+            if (group.length <= LISTED_VALUES) {
+                group.forEach((e) => lines.push(`    ${driftLine(e)}`));
+            } else {
+                const head = group[0].key.slice(0, group[0].key.indexOf(": "));
+                lines.push(`    ${KIND_LABEL[group[0].kind]} ${head}: ${group.length} (${showValues(group.map((e) => e.key.slice(head.length + 2)))})`);
+            }
+        }
     };
     section("in the account, not in the stack", drift.outsideStack);
     section("in the stack, not in the account", drift.missingFromAccount);

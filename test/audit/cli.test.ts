@@ -193,3 +193,9 @@ describe("credentials never shown", () => {
         expect(emulator.requests.every((r) => r.params.SecurityToken === TOKEN_CANARY)).toBe(true);
     });
 });
+
+test("the text drift names the grants of one image in one line, five of them and the count (JSON keeps each)", async () => {
+    const { stdout } = await run(["--region", "cn-shanghai", "--intended", INTENDED_PREVIEW]);
+    expect(stdout).toContain("\n    image permission m-uf6perm000001: 51 (2100000000000001, 2100000000000002, 2100000000000003, 2100000000000004, 2100000000000005 and 46 more)\n");
+    expect(stdout).not.toContain("image permission m-uf6perm000001: 2100000000000006");
+});
