@@ -1,7 +1,7 @@
 /** What the components share: config, target arguments, validation and error reporting. */
 import * as pulumi from "@pulumi/pulumi";
 import { Located, at } from "../intent/model";
-import { withFindings } from "../rules/errors";
+import { ErrorWithFindings, FINDINGS_LOG_PREFIX, REPORT_REFUSALS_VARIABLE, collectRefusals, collectingRefusals, subjectUrnOf, withFindings } from "../rules/errors";
 export { checkedOrCollected } from "../rules/errors";
 import { leafStrings, redactFinding } from "../rules/redact";
 import { SHARED_SETTING_NAMES, contextFromSettings, sharedSettingProblems } from "../rules/settings";
@@ -126,6 +126,26 @@ export function registerRefused(component: pulumi.ComponentResource, outputs: re
     (component as unknown as { registerOutputs(outputs: object): void }).registerOutputs({});
 }
 
+/** Whether the program runs under the offline preview, which asked for every refusal to be reported (rules/errors.ts). */
+const reportingRefusals = (): boolean => process.env[REPORT_REFUSALS_VARIABLE] === "report";
+
+/** An error's findings to the engine as data (a debug message, before the error itself), about the given resource. */
+function logFindings(error: ErrorWithFindings, about?: pulumi.Resource): void {
+    void pulumi.log.debug(`${FINDINGS_LOG_PREFIX}${JSON.stringify({ message: error.message, findings: error.findings })}`, about);
+}
+
+// Under the offline preview a refused component reports its refusal to the engine (findings, then the error) and
+// registers empty, and the program goes on: every refused component is reported, not only the first. Elsewhere (pulumi
+// up, pulumi preview) the refusal is thrown. Once per process, whichever copy of this package loads first.
+if (reportingRefusals() && !collectingRefusals()) {
+    collectRefusals((error) => {
+        const urn = subjectUrnOf(error);
+        const about = urn === undefined ? undefined : ({ urn } as unknown as pulumi.Resource);
+        logFindings(error as ErrorWithFindings, about);
+        void pulumi.log.error((error as Error).message, about);
+    });
+}
+
 /** Logs warnings on the component, each with its rule id. */
 export function logWarnings(warnings: readonly Finding[], resource: pulumi.Resource): void {
     for (const w of warnings) {
@@ -140,7 +160,12 @@ export function logWarnings(warnings: readonly Finding[], resource: pulumi.Resou
 export function failOnErrors(findings: readonly Finding[], resource: pulumi.Resource, subject?: FindingSubject, secrets: readonly string[] = []): void {
     const errors = findings.filter((f) => f.severity === "error").map((f) => redactFinding(subject === undefined ? f : { ...f, subject }, secrets));
     if (errors.length > 0) {
-        throw withFindings(new pulumi.ResourceError(errors.map((f) => `${f.path}: ${formatFinding(f)}`).join("\n"), resource), errors);
+        // The message says everything (the stack would only show Pulumi's internals: hidden, as the runner allows).
+        const error = withFindings(new pulumi.ResourceError(errors.map((f) => `${f.path}: ${formatFinding(f)}`).join("\n"), resource, true), errors);
+        if (reportingRefusals()) {
+            logFindings(error, resource);
+        }
+        throw error;
     }
 }
 
