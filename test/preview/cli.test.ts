@@ -10,8 +10,9 @@ import type { Log } from "sarif";
 import { rules } from "../../src/rules";
 import { rawResources } from "../../src/preview/resources";
 import { sharingMap } from "../../src/preview/map";
-import { fingerprintOf, renderJson, renderMermaid, renderSarif, renderText } from "../../src/preview/render";
-import { PreviewResult, runPreview } from "../../src/preview/run";
+import { failureReportOf, fingerprintOf, renderJson, renderMermaid, renderSarif, renderText } from "../../src/preview/render";
+import { PreviewResult, runPreview, runPreviewReport } from "../../src/preview/run";
+import { commands } from "../support/previewRuns";
 
 const root = join(__dirname, "..", "..");
 const fixtures = join(root, "test", "fixtures");
@@ -38,6 +39,16 @@ const sarifOf = (result: PreviewResult) => JSON.parse(renderSarif(result, "0.1.0
 
 /** A report much larger than a pipe's 64 KiB: 400 raw shares to a user name. */
 const LARGE = join(fixtures, "large-report");
+
+// The programs this file runs through the command in this process (the program in a process of its own), at once.
+const runs = commands({
+    twoStacks: ["preview", join(fixtures, "two-stacks"), "--stack", "a"],
+    malformed: ["preview", root, "--transpile-only", "--config", join(fixtures, "malformed-account.yaml"), "--format", "json"],
+    openTrust: ["preview", join(fixtures, "open-trust"), "--format", "json"],
+    openTrustText: ["preview", join(fixtures, "open-trust")],
+    disables: ["preview", join(fixtures, "open-trust"), "--policy-config", join(fixtures, "disables.json")],
+});
+jest.setTimeout(180_000);
 
 describe("the command line", () => {
     test("--help describes each option, the exit codes and an example; -h and help preview say the same", () => {
@@ -103,18 +114,31 @@ describe("the command line", () => {
         });
     });
 
-    test("several stacks and no --stack exits 2 saying how; --stack picks one", () => {
+    test("with --format json, a file or option the preview refuses is still a JSON document: the error, of kind setup", () => {
+        const { code, out, err } = preview(join(fixtures, "two-stacks"), "--format", "json");
+        expect(code).toBe(2);
+        const message = `${join(fixtures, "two-stacks")} has several stacks (Pulumi.a.yaml, Pulumi.b.yaml): give --stack NAME or --config FILE`;
+        expect(JSON.parse(out)).toEqual({ error: { kind: "setup", message } });
+        expect(err).toBe(`error: ${message}\n`);
+    });
+
+    test("several stacks and no --stack exits 2 saying how; --stack picks one", async () => {
         const { code, err } = preview(join(fixtures, "two-stacks"));
         expect(code).toBe(2);
         expect(err).toMatch(/has several stacks \(Pulumi\.a\.yaml, Pulumi\.b\.yaml\): give --stack NAME or --config FILE/);
-        expect(preview(join(fixtures, "two-stacks"), "--stack", "a").code).toBe(0);
+        expect((await runs.twoStacks).code).toBe(0);
     });
 });
 
 describe("the declarative program with its bundled stack config", () => {
     let result: PreviewResult;
+    let report: string;
     beforeAll(async () => {
-        result = await runPreview({ programDir: root, transpileOnly: true });
+        // As the command prints it (--format json --map mermaid), and the result it was rendered from.
+        ({ result, report } = await runPreviewReport(
+            { programDir: root, transpileOnly: true, output: () => undefined },
+            { format: "json", map: "mermaid", version: "0.1.0", programDir: root, cwd: root },
+        ));
     });
     const map = () => sharingMap(rawResources(result.resources), result.accountId, result.region);
 
@@ -153,19 +177,20 @@ describe("the declarative program with its bundled stack config", () => {
         expect(mermaid).toContain("  role_AliyunECSShareEncryptImageDefaultRole -. trusts .-> to_fd_bVaRIG8Zp1");
     });
 
-    test("the built command: --format json --map mermaid is one JSON document with the flowchart as its mermaid key", () => {
-        const { code, out } = preview(".", "--transpile-only", "--format", "json", "--map", "mermaid");
-        expect(code).toBe(0);
-        const report = JSON.parse(out);
-        expect(report.resources).toHaveLength(29);
-        expect(report.mermaid).toBe(renderMermaid(map()));
+    test("--format json --map mermaid is one JSON document with the flowchart as its mermaid key; ids and computed outputs unknown, as in a preview", () => {
+        const document = JSON.parse(report);
+        expect(document.resources).toHaveLength(29);
+        expect(document.mermaid).toBe(renderMermaid(map()));
+        const target = document.resources.find((r: { type: string }) => r.type === "alicloud:resourcemanager/sharedTarget:SharedTarget");
+        expect(target.inputs.resourceShareId).toBe("[unknown]");
+        expect(target.propertyDependencies.resourceShareId).toEqual([document.resources.find((r: { type: string; parent: string }) => r.type === "alicloud:resourcemanager/resourceShare:ResourceShare" && r.parent === target.parent).urn]);
     });
 });
 
 describe("refusals: every refused component, located, in text, JSON and SARIF", () => {
     let result: PreviewResult;
     beforeAll(async () => {
-        result = await runPreview({ programDir: join(fixtures, "two-refusals") });
+        result = await runPreview({ programDir: join(fixtures, "two-refusals"), output: () => undefined });
     });
 
     test("both refused components are reported, with their URN and argument path; the valid one still registers", () => {
@@ -236,14 +261,24 @@ describe("refusals: every refused component, located, in text, JSON and SARIF", 
     test("a program error in SARIF is a failed invocation with the error as a notification, and the log stays valid", () => {
         const failed: PreviewResult = { ...result, verdicts: [], programError: "the program's own error" };
         const run = sarifOf(failed).runs[0];
-        expect(run.invocations).toEqual([{ executionSuccessful: false, toolExecutionNotifications: [{ level: "error", message: { text: "the program failed: the program's own error" } }] }]);
+        expect(run.invocations).toEqual([
+            { executionSuccessful: false, toolExecutionNotifications: [{ level: "error", message: { text: "the program failed: the program's own error" }, properties: { kind: "program" } }] },
+        ]);
         expect(sarifErrors(sarifOf(failed))).toEqual([]);
+    });
+
+    test.each(["timeout", "exit", "unsettled", "setup"] as const)("a preview with no verdict (%s) in SARIF: a valid log, its invocation failed, no results", (kind) => {
+        const log = JSON.parse(failureReportOf({ kind, message: `what happened (${kind})` }, { format: "sarif", version: "0.1.0", programDir: root, cwd: root })) as Log;
+        expect(sarifErrors(log)).toEqual([]);
+        expect(log.runs[0].tool.driver.rules!.map((d) => d.id)).toEqual(rules.map((r) => r.id));
+        expect(log.runs[0].results).toBeUndefined();
+        expect(log.runs[0].invocations).toEqual([{ executionSuccessful: false, toolExecutionNotifications: [{ level: "error", message: { text: `what happened (${kind})` }, properties: { kind } }] }]);
     });
 });
 
 describe("verdicts are findings, as data", () => {
-    test("--format json: a component's refusal carries its rule, constraints, level, message, fix, argument path and the component's URN", () => {
-        const { code, out } = preview(".", "--transpile-only", "--config", join(fixtures, "malformed-account.yaml"), "--format", "json");
+    test("--format json: a component's refusal carries its rule, constraints, level, message, fix, argument path and the component's URN", async () => {
+        const { code, out } = await runs.malformed;
         expect(code).toBe(1);
         expect(JSON.parse(out).violations).toEqual([
             {
@@ -262,8 +297,8 @@ describe("verdicts are findings, as data", () => {
             },
         ]);
     });
-    test("a policy's violation carries the property path and the resource's URN (JSON), and names the rule's constraints (text)", () => {
-        const json = preview(join(fixtures, "open-trust"), "--format", "json");
+    test("a policy's violation carries the property path and the resource's URN (JSON), and names the rule's constraints (text)", async () => {
+        const json = await runs.openTrust;
         const [v] = JSON.parse(json.out).violations;
         expect([json.code, v.policy, v.rule, v.constraints, v.level, v.path, v.urn, v.fix]).toEqual([
             1,
@@ -275,7 +310,7 @@ describe("verdicts are findings, as data", () => {
             "urn:pulumi:dev::open-trust::alicloud:ram/role:Role::hand-written",
             "Trust `<uid>@ecs.aliyuncs.com` per sharee account, or `*@ecs.aliyuncs.com` with a `sts:ServiceOwnerRDId` / `sts:ServiceOwnerRDPath` condition, and nothing else (the library's trust-policy builders render exactly that).",
         ]);
-        const text = preview(join(fixtures, "open-trust"));
+        const text = await runs.openTrustText;
         expect(text.code).toBe(1);
         expect(text.out).toMatch(/\[mandatory\] sharing-share-role hand-written at assumeRolePolicyDocument\n\s+\[S1, C21\] the trust policy cannot be proven safe: Statement\[0\] trusts "\*@ecs\.aliyuncs\.com" with no sts:ServiceOwnerRDId or sts:ServiceOwnerRDPath condition/);
     });
@@ -288,8 +323,8 @@ test("a report larger than a pipe holds reaches the reader whole (SARIF through 
     expect((JSON.parse(r.stdout) as Log).runs[0].results).toHaveLength(400);
 });
 
-test("a policy config that disables policies says so, in text and JSON", () => {
-    const text = preview(join(fixtures, "open-trust"), "--policy-config", join(fixtures, "disables.json"));
+test("a policy config that disables policies says so, in text", async () => {
+    const text = await runs.disables;
     expect(text.code).toBe(0);
     expect(text.out).toContain("Policy levels set by the policy config: sharing-share-role disabled (not mandatory), sharing-limits advisory (not mandatory)\nVerdicts: 0 mandatory, 0 advisory");
 });
