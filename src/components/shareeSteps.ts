@@ -161,10 +161,11 @@ function copyFindings(values: { sourceSnapshotId?: string; kmsKeyId?: string; so
 
 /**
  * Copies a snapshot, encrypted with a customer-managed key, and waits until the copy is accomplished (progress is
- * logged). Each intended copy has its own ClientToken (a nonce new for the resource and for each replacement, hashed
- * with the source, key, regions and name), so a retried request never makes a second copy, two copies never share
- * one, and a replacement never gets the old copy back. A copy that ends failed is deleted before the error; a create
- * that timed out is kept in the state and the next update waits for it again. Changing the source, key, regions or
+ * logged). Each intended copy has its own ClientToken, the same in every run (the component's URN hashed with the
+ * source, key, regions and name), carried by the copy as a tag: a retried request never makes a second copy, and a
+ * create that lost its answer (in this run or a later one) finds the copy and adopts it; a replacement makes a copy of
+ * its own, never the one it replaces. A copy that ends failed is deleted before the error; a create that timed out
+ * waiting is kept in the state and the next update waits for it again. Changing the source, key, regions or
  * name replaces the copy (the new one first, then the old one is deleted). The copy is deleted with the resource.
  * Credentials are read when the step runs (the environment, else Alibaba's default credential chain).
  */
@@ -201,6 +202,8 @@ export class SnapshotCopy extends pulumi.ComponentResource {
                 timeoutSeconds: args.timeoutSeconds,
                 maxRetries: args.maxRetries,
                 endpoint: args.endpoint,
+                // Where the copy belongs, the same in every run: the ClientToken is made of it and of what is copied how.
+                copyScope: this.urn,
             },
             { parent: this },
         );

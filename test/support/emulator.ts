@@ -1,7 +1,7 @@
 /**
  * A local emulator of exactly the Alibaba Cloud API actions the sharee-side providers call, on 127.0.0.1. It checks
  * each request's RPC signature (HMAC-SHA1 with the secret it was given) and required parameters, keeps state as the
- * service does (snapshot copies that progress over polls, deletion), and injects faults on demand: API errors, a
+ * service does (snapshot copies that progress over polls, their tags, deletion), and injects faults on demand: API errors, a
  * gateway's HTML 502, a truncated 200, a reset connection, an error that echoes the request (signature, AccessKeyId,
  * SecurityToken and string-to-sign), before the request is served or after (the answer lost).
  *
@@ -53,6 +53,8 @@ export interface EmulatedSnapshot {
     clientToken?: string;
     /** The snapshot's name (audit fixtures). */
     snapshotName?: string;
+    /** Its tags, by key. */
+    tags?: Record<string, string>;
 }
 
 /** An invitation to a resource share, as the sharee lists it. */
@@ -253,6 +255,13 @@ export async function startEmulator(): Promise<Emulator> {
             .filter((k) => new RegExp(`^${name}\\.\\d+$`).test(k))
             .sort((a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]))
             .map((k) => p[k]);
+    /** The tags of a request (`Tag.N.Key`, `Tag.N.Value`), by key. */
+    const tagsOf = (p: Params): Record<string, string> =>
+        Object.fromEntries(
+            Object.keys(p)
+                .filter((k) => /^Tag\.\d+\.Key$/.test(k))
+                .map((k) => [p[k], p[k.replace(/Key$/, "Value")] ?? ""]),
+        );
     /** Checks required parameters; false (and the error sent) when one is missing. */
     const requires = (p: Params, res: http.ServerResponse, ...names: string[]): boolean => {
         const missing = names.find((n) => !p[n]);
@@ -472,6 +481,7 @@ export async function startEmulator(): Promise<Emulator> {
             if (p.Encrypted === "true" && !p.KMSKeyId) return error(res, 400, "MissingParameter", "KMSKeyId is mandatory when Encrypted is true.");
             const existing = [...snapshots.values()].find((s) => p.ClientToken !== undefined && s.clientToken === p.ClientToken);
             if (existing !== undefined) return reply(res, 200, { SnapshotId: existing.snapshotId });
+            const tags = tagsOf(p);
             const snapshotId = `s-copy${String(++counter).padStart(12, "0")}`;
             snapshots.set(snapshotId, {
                 snapshotId,
@@ -482,6 +492,7 @@ export async function startEmulator(): Promise<Emulator> {
                 pollsLeft: nextCopy.polls,
                 willFail: nextCopy.fails,
                 clientToken: p.ClientToken,
+                ...(Object.keys(tags).length === 0 ? {} : { tags }),
             });
             nextCopy = { polls: 0, fails: false };
             reply(res, 200, { SnapshotId: snapshotId });
@@ -490,14 +501,27 @@ export async function startEmulator(): Promise<Emulator> {
             // The given ids (in their order), or every snapshot of the region; pages of PageSize (default 10).
             const ids: string[] | undefined = p.SnapshotIds ? JSON.parse(p.SnapshotIds) : undefined;
             const candidates = ids === undefined ? [...snapshots.values()] : ids.map((id) => snapshots.get(id));
-            const found = candidates.filter((s): s is EmulatedSnapshot => s !== undefined && s.regionId === p.RegionId);
+            // Tag.N: only the snapshots carrying every tag given (a key alone matches any value).
+            const wanted = Object.entries(tagsOf(p));
+            const found = candidates.filter(
+                (s): s is EmulatedSnapshot => s !== undefined && s.regionId === p.RegionId && wanted.every(([k, v]) => s.tags?.[k] !== undefined && (v === "" || s.tags[k] === v)),
+            );
             const page = pageOf(p, found.length);
             if ("error" in page) return error(res, 400, "InvalidParameter", page.error);
             const shown = found.slice(page.start, page.end).map((s) => {
                 const status = s.pollsLeft > 0 ? "progressing" : s.willFail ? "failed" : "accomplished";
                 const progress = s.pollsLeft > 0 ? `${Math.round(100 / (s.pollsLeft + 1))}%` : "100%";
                 if (s.pollsLeft > 0) s.pollsLeft--;
-                return { SnapshotId: s.snapshotId, SnapshotName: s.snapshotName, Status: status, Progress: progress, Encrypted: s.encrypted, KMSKeyId: s.kmsKeyId, SourceSnapshotId: s.sourceSnapshotId };
+                return {
+                    SnapshotId: s.snapshotId,
+                    SnapshotName: s.snapshotName,
+                    Status: status,
+                    Progress: progress,
+                    Encrypted: s.encrypted,
+                    KMSKeyId: s.kmsKeyId,
+                    SourceSnapshotId: s.sourceSnapshotId,
+                    ...(s.tags === undefined ? {} : { Tags: { Tag: Object.entries(s.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) } }),
+                };
             });
             reply(res, 200, { TotalCount: found.length, PageNumber: page.number, PageSize: page.size, Snapshots: { Snapshot: shown } });
         },
@@ -518,6 +542,14 @@ export async function startEmulator(): Promise<Emulator> {
             if (invitation.status !== "Pending") return error(res, 400, "InvalidStatus.ResourceShareInvitation", `The invitation is ${invitation.status}.`);
             invitation.status = "Accepted";
             reply(res, 200, { ResourceShareInvitation: { ResourceShareInvitationId: invitation.invitationId, Status: "Accepted" } });
+        },
+        TagResources: (p, res) => {
+            if (!requires(p, res, "RegionId", "ResourceType", "ResourceId.1", "Tag.1.Key")) return;
+            if (p.ResourceType !== "snapshot") return error(res, 400, "InvalidResourceType.NotSupported", `The emulator tags snapshots only, not ${p.ResourceType}.`);
+            const targets = repeated(p, "ResourceId").map((id) => snapshots.get(id));
+            if (targets.some((s) => s === undefined || s.regionId !== p.RegionId)) return error(res, 404, "InvalidResourceId.NotFound", "The specified resource does not exist.");
+            for (const s of targets as EmulatedSnapshot[]) s.tags = { ...s.tags, ...tagsOf(p) };
+            reply(res, 200, {});
         },
         DeleteSnapshot: (p, res) => {
             if (!snapshots.delete(p.SnapshotId)) return error(res, 404, "InvalidSnapshotId.NotFound", `The specified snapshot ${p.SnapshotId} does not exist.`);
