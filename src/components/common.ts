@@ -3,9 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { Located, at } from "../intent/model";
 import { ErrorWithFindings, FINDINGS_LOG_PREFIX, REPORT_REFUSALS_VARIABLE, collectRefusals, collectingRefusals, subjectUrnOf, withFindings } from "../rules/errors";
 export { checkedOrCollected } from "../rules/errors";
-import { leafStrings, redactFinding } from "../rules/redact";
+import { leafStrings, redactFinding, redactText } from "../rules/redact";
 import { SHARED_SETTING_NAMES, contextFromSettings, sharedSettingProblems } from "../rules/settings";
 import { AllowedRecipients, Finding, FindingSubject, RuleContext, formatFinding } from "../rules/types";
+
+/** Whether the stack keeps a config key secret (`PULUMI_CONFIG_SECRET_KEYS`): the runtime says, though its typings do not. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 /** The package name: the prefix of every type token and of the stack config namespace. */
 export const PACKAGE = "alicloud-sharing";
@@ -57,9 +61,17 @@ export function contextFromConfig(): RuleContext {
     }
     const problems = sharedSettingProblems(values);
     if (problems.length > 0) {
-        throw new pulumi.RunError(
-            `the stack config of ${PACKAGE} is not valid:\n${problems.map((p) => `  - ${PACKAGE}:${p.path}: ${p.message} (got ${JSON.stringify(valueAt(values, p.path))})`).join("\n")}`,
-        );
+        // A key the stack keeps secret is named, never echoed: neither the value at fault nor any part of the key's value.
+        const secretKeys = SHARED_SETTING_NAMES.filter((key) => values[key] !== undefined && isConfigSecret(`${PACKAGE}:${key}`));
+        const secrets = secretKeys.flatMap((key) => leafStrings(values[key]));
+        const secretKeyOf = (path: string) => secretKeys.find((key) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`));
+        const line = (p: { path: string; message: string }) => {
+            const secretKey = secretKeyOf(p.path);
+            return secretKey === undefined
+                ? `  - ${PACKAGE}:${p.path}: ${p.message} (got ${JSON.stringify(valueAt(values, p.path))})`
+                : `  - ${PACKAGE}:${secretKey}: ${redactText(p.message, secrets)} (a secret: its value is not shown)`;
+        };
+        throw new pulumi.RunError(`the stack config of ${PACKAGE} is not valid:\n${problems.map(line).join("\n")}`);
     }
     return contextFromSettings(values);
 }
@@ -176,7 +188,10 @@ export function failOnErrors(findings: readonly Finding[], resource: pulumi.Reso
 export async function secretStringsOf(inputs: readonly unknown[]): Promise<string[]> {
     const found: string[] = [];
     for (const input of inputs) {
-        if (Array.isArray(input)) {
+        if (input instanceof Promise) {
+            // A secret wrapped in a promise is as secret: what it resolves to is looked at (a rejection holds no value).
+            found.push(...(await secretStringsOf([await input.catch(() => undefined)])));
+        } else if (Array.isArray(input)) {
             found.push(...(await secretStringsOf(input)));
         } else if (pulumi.Output.isInstance(input) && (await pulumi.isSecret(input))) {
             found.push(...leafStrings(await new Promise<unknown>((resolve) => input.apply((v) => resolve(v)))));
@@ -185,6 +200,18 @@ export async function secretStringsOf(inputs: readonly unknown[]): Promise<strin
         }
     }
     return found;
+}
+
+/**
+ * The names of the given inputs that are secret (a secret output, or one wrapped in a promise): for a dynamic
+ * provider, which the engine hands every value plain, so that its errors quote none of them.
+ */
+export function secretInputNames(inputs: Readonly<Record<string, pulumi.Input<unknown> | undefined>>): pulumi.Output<string[]> {
+    return pulumi.output(
+        Promise.all(Object.entries(inputs).map(async ([name, value]) => (value !== undefined && (await pulumi.isSecret(pulumi.output(value))) ? name : undefined))).then((names) =>
+            names.filter((n): n is string => n !== undefined),
+        ),
+    );
 }
 
 /** `failOnErrors`, with the secret values of the inputs the findings were judged from redacted. */

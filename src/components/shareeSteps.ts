@@ -4,7 +4,7 @@ import { ArgumentSpecs, argumentFindings } from "./arguments";
 import { at, partialShareIntent } from "../intent/model";
 import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
-import { checkedOrCollected, componentSubject, contextFromConfig, failOnErrorsOf, known, registerRefused, throwIfInvalid, typeToken } from "./common";
+import { checkedOrCollected, componentSubject, contextFromConfig, failOnErrorsOf, known, registerRefused, secretInputNames, throwIfInvalid, typeToken } from "./common";
 import { shareAcceptanceProvider, snapshotCopyProvider } from "./providers";
 
 /** The stack's `alicloud:region`, read here (in the component, never in a provider) and passed as an input. */
@@ -107,6 +107,7 @@ export class ShareAcceptance extends pulumi.ComponentResource {
                 endpoint: args.endpoint,
                 timeoutSeconds: args.timeoutSeconds,
                 maxRetries: args.maxRetries,
+                secretInputs: secretInputNames({ resourceShareId: args.resourceShareId }),
             },
             { parent: this },
         );
@@ -204,6 +205,7 @@ export class SnapshotCopy extends pulumi.ComponentResource {
                 endpoint: args.endpoint,
                 // Where the copy belongs, the same in every run: the ClientToken is made of it and of what is copied how.
                 copyScope: this.urn,
+                secretInputs: secretInputNames({ sourceSnapshotId: args.sourceSnapshotId, kmsKeyId: args.kmsKeyId }),
             },
             { parent: this },
         );

@@ -9,6 +9,7 @@ import { CREATED, copyClientToken, deleteSnapshot, discardFailedCopy, findCopy, 
 import { AlibabaApiError } from "./errors";
 import { ensureAccepted } from "./resourceSharing";
 import { apiSettings, ApiSettings } from "./settings";
+import { leafStrings, redactText } from "../rules/redact";
 
 /** Inputs every provider takes besides its own: where to call, and how patiently. */
 export interface ApiInputs {
@@ -22,6 +23,39 @@ export interface ApiInputs {
     readonly maxRetries?: number;
     /** The first retry's backoff, in seconds (doubled each retry, with jitter). Defaults to 0.2. */
     readonly retryBaseSeconds?: number;
+    /**
+     * The names of the inputs that are secret in the program (the engine hands a dynamic provider every value plain):
+     * no error of the provider quotes their values. The components pass it.
+     */
+    readonly secretInputs?: readonly string[];
+}
+
+/** The values of the inputs named secret, as text an error could quote. */
+function secretValuesOf(...props: readonly (object | undefined)[]): string[] {
+    return props.flatMap((p) => {
+        const values = (p ?? {}) as Props;
+        const names = Array.isArray(values.secretInputs) ? (values.secretInputs as unknown[]).filter((n): n is string => typeof n === "string") : [];
+        return names.flatMap((n) => leafStrings(values[n]));
+    });
+}
+
+/** Runs a step; an error it throws quotes no value of a secret input (`[secret]` in its place), whatever made it. */
+async function redactingSecrets<T>(secrets: readonly string[], step: () => Promise<T>): Promise<T> {
+    try {
+        return await step();
+    } catch (e) {
+        if (secrets.length === 0) {
+            throw e;
+        }
+        const clean = (text: string) => redactText(text, secrets);
+        if (e instanceof AlibabaApiError) {
+            throw new AlibabaApiError({ ...e, resource: clean(e.resource), code: clean(e.code), detail: clean(e.detail), fix: clean(e.fix) });
+        }
+        if (e instanceof PartialCreateError) {
+            throw new PartialCreateError(new Error(clean(e.message)), e.id, e.properties);
+        }
+        throw new Error(clean(e instanceof Error ? e.message : String(e)));
+    }
 }
 
 /** What the provider shells hand to the steps: where progress goes. */
@@ -83,7 +117,7 @@ async function accept(inputs: ShareAcceptanceInputs): Promise<ShareAcceptanceOut
  * delete does nothing (a sharee cannot leave a share by API). Its id is random: it never shows the share's id, which
  * may be secret.
  */
-export const shareAcceptanceSteps = {
+const acceptanceSteps = {
     /** Requires the share's id. */
     async check(_olds: Partial<ShareAcceptanceInputs>, news: ShareAcceptanceInputs): Promise<pulumi.dynamic.CheckResult<ShareAcceptanceInputs>> {
         return { inputs: news, failures: missing(propsOf(news), ["resourceShareId"]) };
@@ -105,6 +139,12 @@ export const shareAcceptanceSteps = {
     },
     /** Nothing to do: Resource Sharing offers the sharee no call to leave a share; the owner removes the target. */
     async delete(): Promise<void> {},
+};
+
+export const shareAcceptanceSteps = {
+    ...acceptanceSteps,
+    create: (inputs: ShareAcceptanceInputs) => redactingSecrets(secretValuesOf(inputs), () => acceptanceSteps.create(inputs)),
+    update: (id: string, olds: ShareAcceptanceOutputs, news: ShareAcceptanceInputs) => redactingSecrets(secretValuesOf(olds, news), () => acceptanceSteps.update(id, olds, news)),
 };
 
 /** The inputs of the SnapshotCopy dynamic resource. */
@@ -197,7 +237,7 @@ const copyGone = (e: unknown): boolean => e instanceof AlibabaApiError && e.code
  * answer, in this run or an earlier one, finds its copy by the token (a tag of the copy) and adopts it; a copy another
  * resource holds (the one a replacement replaces) is never adopted: the replacement makes the next generation.
  */
-export const snapshotCopySteps = {
+const copySteps = {
     /** Requires the source and the key; keeps an older resource's nonce (unused, so that its inputs do not change). */
     async check(oldInputs: Partial<SnapshotCopyInputs>, newInputs: SnapshotCopyInputs): Promise<pulumi.dynamic.CheckResult<SnapshotCopyInputs>> {
         const [olds, news] = [propsOf(oldInputs), propsOf(newInputs)];
@@ -286,4 +326,11 @@ export const snapshotCopySteps = {
     async delete(id: string, outs: SnapshotCopyOutputs): Promise<void> {
         await deleteSnapshot(settingsOf(outs, outs.sourceRegionId ?? outs.destinationRegionId), outs.destinationRegionId, id);
     },
+};
+
+export const snapshotCopySteps = {
+    ...copySteps,
+    create: (inputs: SnapshotCopyInputs, host: StepHost = {}) => redactingSecrets(secretValuesOf(inputs), () => copySteps.create(inputs, host)),
+    update: (id: string, olds: SnapshotCopyOutputs, news: SnapshotCopyInputs, host: StepHost = {}) => redactingSecrets(secretValuesOf(olds, news), () => copySteps.update(id, olds, news, host)),
+    delete: (id: string, outs: SnapshotCopyOutputs) => redactingSecrets(secretValuesOf(outs), () => copySteps.delete(id, outs)),
 };

@@ -43,6 +43,21 @@ describe("values known only at deploy time are checked then, failing the compone
         expect(failures.some((f) => f.includes('snapshotIds[0]: [C5, C16] [secret] is not a snapshot id (s-…).'))).toBe(true);
         expect(failures.some((f) => f.includes("kmsKeyId: [C9, C21] [secret] is not a KMS key id (key-…)."))).toBe(true);
     });
+    test("a secret wrapped in a promise, and each kind of id given as a secret (snapshot, image, key, copy source), is never quoted either", () => {
+        const { failures } = run("secretPromise");
+        expect(failures.join("\n")).not.toMatch(/canary/);
+        const at = (resource: string) => failures.find((f) => f.startsWith(`ResourceError on ${resource}: `))!.split(": ").slice(1).join(": ");
+        expect(at("late")).toBe(
+            "snapshotIds[0]: [C5, C16] [secret] is not a snapshot id (s-…). Give the ids of the snapshots to share. (rule resource-id-format)\n" +
+                "kmsKeyId: [C9, C21] [secret] is not a KMS key id (key-…). Give the id of the customer-managed key, as KMS shows it. (rule kms-key-format)",
+        );
+        expect(at("copy")).toBe(
+            "sourceSnapshotId: [C5, C16] [secret] is not a snapshot id (s-…). Give the ids of the snapshots to share. (rule resource-id-format)\n" +
+                "kmsKeyId: [C9, C21] [secret] is not a KMS key id (key-…). Give the id of the customer-managed key, as KMS shows it. (rule kms-key-format)",
+        );
+        expect(at("image")).toMatch(/^imageIds\[0\]: \[C5, C16\] \[secret\] is not a custom image id/);
+        expect(at("disk")).toMatch(/^snapshotId: \[C5, C16\] \[secret\] is not a snapshot id/);
+    });
     test("SharedImage: a provider given for a copy region that works in another region", () => {
         const { failures, registered } = run("regionProviders");
         expect(failures).toEqual([

@@ -4,7 +4,10 @@
  * components, policy violations) in every format, each report whole. Programs that fail or hang: programs.test.ts.
  */
 import { spawnSync } from "child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { join, relative } from "path";
+import { readStackConfig } from "../../src/preview/program";
 import { pathToFileURL } from "url";
 import type { Log } from "sarif";
 import { rules } from "../../src/rules";
@@ -125,6 +128,22 @@ describe("the command line", () => {
         expect(code).toBe(2);
         expect(err).toMatch(/has several stacks \(Pulumi\.a\.yaml, Pulumi\.b\.yaml\): give --stack NAME or --config FILE/);
         expect((await runs.twoStacks).code).toBe(0);
+    });
+});
+
+describe("stack config the project declares secret", () => {
+    test("a malformed value of a secret key is named, never echoed; a plain key's value is quoted", () => {
+        const dir = mkdtempSync(join(tmpdir(), "secret-config-"));
+        try {
+            const file = join(dir, "Pulumi.dev.yaml");
+            writeFileSync(file, 'config:\n  alicloud:region: "canary region"\n');
+            expect(() => readStackConfig(file, "p", ["alicloud:region"])).toThrow(`${file}: alicloud:region (a secret: its value is not shown) is not a region id (cn-hangzhou, ap-southeast-1…)`);
+            expect(() => readStackConfig(file, "p")).toThrow(`${file}: alicloud:region is "canary region", not a region id (cn-hangzhou, ap-southeast-1…)`);
+            writeFileSync(file, "config:\n  p:token: 12345678901234567890\n");
+            expect(() => readStackConfig(file, "p", ["p:token"])).toThrow(`${file}: p:token is a number too large to read exactly; quote it (a secret: its value is not shown)`);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 

@@ -216,6 +216,30 @@ describe("snapshotCopyProvider", () => {
     });
 });
 
+describe("a secret input's value is never quoted by a provider's error (the engine hands the provider every value plain)", () => {
+    test("SnapshotCopy: a secret source that does not exist", async () => {
+        const error: AlibabaApiError = await snapshotCopyProvider
+            .create(copyInputs({ sourceSnapshotId: "s-canary0000001", secretInputs: ["sourceSnapshotId"] }))
+            .catch((e) => e);
+        expect(error).toBeInstanceOf(AlibabaApiError);
+        expect(error.message).toBe(
+            "CopySnapshot on snapshot [secret] (cn-shanghai -> cn-shanghai) failed with InvalidSnapshotId.NotFound: The specified snapshot [secret] does not exist. " +
+                "Check the snapshot id and that it is in this region (and, if shared with you, that the share was accepted).",
+        );
+        expect(JSON.stringify({ ...error })).not.toMatch(/canary/);
+    });
+    test("ShareAcceptance: a secret share id with no invitation", async () => {
+        const error: Error = await shareAcceptanceProvider
+            .create({ resourceShareId: "rs-canary000001", region: "cn-shanghai", endpoint: emulator.endpoint, maxRetries: 0, secretInputs: ["resourceShareId"] })
+            .catch((e) => e);
+        expect(error.message).toMatch(/^.*this account has no invitation to resource share \[secret\]\./);
+        expect(error.message).not.toMatch(/canary/);
+        // Not named secret: quoted, as every other value.
+        const plain: Error = await shareAcceptanceProvider.create({ resourceShareId: "rs-plain0000001", region: "cn-shanghai", endpoint: emulator.endpoint, maxRetries: 0 }).catch((e) => e);
+        expect(plain.message).toContain("rs-plain0000001");
+    });
+});
+
 describe("both providers", () => {
     test("old outputs holding a provider serialized by an older version (which captured the stack's config) are an update, which rewrites them", async () => {
         emulator.invitations.set("i-9", { invitationId: "i-9", resourceShareId: "rs-9", senderAccountId: "1000000000000000", status: "Accepted" });

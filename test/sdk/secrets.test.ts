@@ -87,14 +87,18 @@ test("the inputs are the settings only, the stack's region read at construction;
         sourceRegionId: "cn-shanghai",
         snapshotName: "kept",
         copyScope: "urn:pulumi:stack::project::alicloud-sharing:index:SnapshotCopy::restore",
+        secretInputs: [],
     });
-    expect(Object.keys(inputsOf("accept-acceptance")).sort()).toEqual(["insideResourceDirectory", "region", "resourceShareId"]);
+    expect(Object.keys(inputsOf("accept-acceptance")).sort()).toEqual(["insideResourceDirectory", "region", "resourceShareId", "secretInputs"]);
+    // Which inputs are secret, for the provider, which the engine hands every value plain: its errors quote none of them.
+    expect(inputsOf("accept-acceptance").secretInputs).toEqual(["resourceShareId"]);
     expect(inputsOf("accept-acceptance").region).toBe("cn-shanghai");
     expect(inputsOf("dr-copy-s-aaaa0001-copy")).toEqual({
         sourceSnapshotId: "s-aaaa0001",
         kmsKeyId: "key-abcdefgh12345678",
         sourceRegionId: "cn-shanghai",
         copyScope: "urn:pulumi:stack::project::alicloud-sharing:index:SharedSnapshot$alicloud-sharing:index:SnapshotCopy::dr-copy-s-aaaa0001",
+        secretInputs: [],
     });
     const monitor = pulumi.runtime.getMonitor() as unknown as { resources: Map<string, unknown> };
     const everything = JSON.stringify(rec.registrations) + JSON.stringify([...monitor.resources.values()]);
