@@ -11,7 +11,7 @@ import { readStackConfig } from "../../src/preview/program";
 import { pathToFileURL } from "url";
 import type { Log } from "sarif";
 import { rules } from "../../src/rules";
-import { rawResources } from "../../src/preview/resources";
+import { rawResources, withoutCredentials } from "../../src/preview/resources";
 import { sharingMap } from "../../src/preview/map";
 import { failureReportOf, fingerprintOf, renderJson, renderMermaid, renderSarif, renderText, reportOf } from "../../src/preview/render";
 import { PreviewResult, exitCodeOf, runPreview, runPreviewReport } from "../../src/preview/run";
@@ -128,6 +128,30 @@ describe("the command line", () => {
         expect(code).toBe(2);
         expect(err).toMatch(/has several stacks \(Pulumi\.a\.yaml, Pulumi\.b\.yaml\): give --stack NAME or --config FILE/);
         expect((await runs.twoStacks).code).toBe(0);
+    });
+});
+
+describe("a provider's credentials, at any depth", () => {
+    test("masked in the inputs the plan, JSON and SARIF show, and noted so that no message quotes them", () => {
+        const found: string[] = [];
+        const inputs = withoutCredentials(
+            {
+                region: "cn-beijing",
+                accessKey: "LTAI-canary-1",
+                assumeRole: JSON.stringify({ roleArn: "acs:ram::2345678901234567:role/deployer", externalId: "canary-external" }),
+                assumeRoleWithOidc: { roleArn: "acs:ram::2345678901234567:role/oidc", oidcToken: "canary-oidc-token" },
+                endpoints: [{ ecs: "ecs.example.com", securityToken: "canary-sts" }],
+            },
+            found,
+        );
+        expect(inputs).toEqual({
+            region: "cn-beijing",
+            accessKey: "[secret]",
+            assumeRole: JSON.stringify({ roleArn: "acs:ram::2345678901234567:role/deployer", externalId: "[secret]" }),
+            assumeRoleWithOidc: { roleArn: "acs:ram::2345678901234567:role/oidc", oidcToken: "[secret]" },
+            endpoints: [{ ecs: "ecs.example.com", securityToken: "[secret]" }],
+        });
+        expect(found).toEqual(["LTAI-canary-1", "canary-external", "canary-oidc-token", "canary-sts"]);
     });
 });
 
