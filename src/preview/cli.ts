@@ -86,7 +86,7 @@ export async function previewCommand(programDir: string, flags: PreviewFlags, io
             accountId: flags.account,
             timeoutSeconds: flags.timeout,
             transpileOnly: flags.transpileOnly,
-            output: (text: string | Buffer) => io.stderr(text.toString()),
+            output: (text: string) => text !== "" && io.stderr(text),
         };
         const run = prepareRun(options);
         names = { project: run.project, stack: run.stack };

@@ -41,7 +41,7 @@ export interface PreviewOptions {
      * Where the program's own output goes (its standard output and error, and the info and warning messages of its
      * engine log). Defaults to this process's standard error, so that a report on standard output stays whole.
      */
-    readonly output?: (text: string | Buffer) => void;
+    readonly output?: (text: string) => void;
 }
 
 export { DEFAULT_TIMEOUT_SECONDS } from "./verdicts";
@@ -84,7 +84,7 @@ export function prepareRun(options: PreviewOptions): ProgramRun {
     return run;
 }
 
-const toStderr = (text: string | Buffer) => void process.stderr.write(text);
+const toStderr = (text: string) => void process.stderr.write(text);
 
 /** Runs the program against a monitor of this process and judges what it registered. */
 async function previewOf(run: ProgramRun, options: PreviewOptions): Promise<PreviewResult> {

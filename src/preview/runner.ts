@@ -9,6 +9,7 @@ import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { StringDecoder } from "string_decoder";
 import { REPORT_REFUSALS_VARIABLE } from "../rules/errors";
 import { PreviewSetupError } from "./program";
 import { RUN_MARK_VARIABLE, watchRun } from "./sweep";
@@ -35,8 +36,8 @@ export interface RunnerRequest {
     /** Compile TypeScript without checking types. */
     readonly transpileOnly: boolean;
     readonly timeoutMs: number;
-    /** Where the program's standard output and error go. */
-    readonly output: (chunk: Buffer) => void;
+    /** Where the program's standard output and error go, as text (a character split between two reads is whole). */
+    readonly output: (text: string) => void;
 }
 
 /** The runner of the `@pulumi/pulumi` the program uses: `cmd/run` of its package. */
@@ -83,8 +84,11 @@ export function runProgram(request: RunnerRequest): Promise<RunnerEnding> {
         // Detached: the program leads a process group of its own, which the sweep stops as a whole too.
         const child = spawn(process.execPath, args, { cwd: request.programDir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
         const sweeper = child.pid === undefined ? undefined : watchRun(child.pid, token);
-        child.stdout.on("data", request.output);
-        child.stderr.on("data", request.output);
+        for (const stream of [child.stdout, child.stderr]) {
+            const decoder = new StringDecoder("utf8");
+            stream.on("data", (chunk: Buffer) => request.output(decoder.write(chunk)));
+            stream.on("end", () => request.output(decoder.end()));
+        }
         let ending: RunnerEnding | undefined;
         const stopOnSignal = (signal: NodeJS.Signals) => {
             ending ??= { kind: "interrupted", signal };

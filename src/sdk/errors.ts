@@ -144,8 +144,8 @@ const MASK = /[*…]|\.\.\./;
 
 /**
  * A known secret's cut or masked forms in a text: a run of the characters a credential is made of that begins with
- * the secret's first four characters and is masked or a piece of it (six characters or more), or a masked run that
- * ends with its last four.
+ * the secret's first four characters and is masked or a piece of it (ten characters or more: a word of the text is
+ * not), or a masked run that ends with its last four.
  */
 function secretFragments(text: string, secret: string): string[] {
     if (secret.length < 8) {
@@ -156,7 +156,7 @@ function secretFragments(text: string, secret: string): string[] {
     return (text.match(/[A-Za-z0-9+/=._*…-]+/g) ?? []).filter((run) => {
         const bare = run.replace(/[*…]+|\.{3}/g, "");
         const masked = MASK.test(run);
-        return (run.startsWith(head) && (masked || (run.length >= 6 && secret.startsWith(run)))) || (masked && run.endsWith(tail) && secret.endsWith(bare));
+        return (run.startsWith(head) && (masked || (run.length >= 10 && secret.startsWith(run)))) || (masked && run.endsWith(tail) && secret.endsWith(bare));
     });
 }
 

@@ -91,8 +91,8 @@ describe("redact", () => {
     });
     test("the first characters of a given secret (an AccessKey id of any shape), cut or masked, are redacted too", () => {
         const keyId = "AKIDexampleKeyId2024";
-        expect(redact(`key AKIDex…, key AKIDexam***, key ****Id2024, key AKIDexampleK, the AKID prefix alone`, [keyId])).toBe(
-            "key [redacted], key [redacted], key [redacted], key [redacted], the AKID prefix alone",
+        expect(redact(`key AKIDex…, key AKIDexam***, key ****Id2024, key AKIDexampleK, the AKID prefix alone, an AKIDexam word`, [keyId])).toBe(
+            "key [redacted], key [redacted], key [redacted], key [redacted], the AKID prefix alone, an AKIDexam word",
         );
     });
 });
