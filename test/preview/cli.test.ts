@@ -15,7 +15,7 @@ import { rawResources, withoutCredentials } from "../../src/preview/resources";
 import { sharingMap } from "../../src/preview/map";
 import { failureReportOf, fingerprintOf, renderJson, renderMermaid, renderSarif, renderText, reportOf } from "../../src/preview/render";
 import { PreviewResult, exitCodeOf, runPreview, runPreviewReport } from "../../src/preview/run";
-import { commands } from "../support/previewRuns";
+import { command, commands } from "../support/previewRuns";
 
 const root = join(__dirname, "..", "..");
 const fixtures = join(root, "test", "fixtures");
@@ -45,14 +45,13 @@ const LARGE = join(fixtures, "large-report");
 
 // The programs this file runs through the command in this process (the program in a process of its own), at once.
 const runs = commands({
-    twoStacks: ["preview", join(fixtures, "two-stacks"), "--stack", "a"],
-    malformed: ["preview", root, "--transpile-only", "--config", join(fixtures, "malformed-account.yaml"), "--format", "json"],
+    twoStacks: ["preview", join(fixtures, "two-stacks"), "--config", join(fixtures, "two-stacks", "Pulumi.a.yaml"), "--format", "json"],
     disables: ["preview", join(fixtures, "open-trust"), "--policy-config", join(fixtures, "disables.json")],
 });
 jest.setTimeout(180_000);
 
 describe("the command line", () => {
-    test("--help describes each option, the exit codes and an example; -h and help preview say the same", () => {
+    test("--help (the built command) describes each option, the exit codes and an example; -h and help preview say the same", async () => {
         const help = preview("--help");
         expect(help.code).toBe(0);
         expect(help.err).toBe("");
@@ -62,47 +61,47 @@ describe("the command line", () => {
         expect(help.out).toContain("Exit codes:\n  0  no mandatory violation\n  1  a mandatory violation");
         expect(help.out).toContain("  2  the command could not run");
         expect(help.out).toContain("Example:\n  $ npx alicloud-sharing preview . --stack dev --format sarif > preview.sarif");
-        expect(preview("-h").out).toBe(help.out);
-        expect(cli("help", "preview").out).toBe(help.out);
+        expect((await command("preview", "-h")).out).toBe(help.out);
+        expect((await command("help", "preview")).out).toBe(help.out);
     });
 
-    test("--version prints the package's version; no arguments prints the help to stderr with exit 2", () => {
+    test("--version prints the package's version; no arguments prints the help to stderr with exit 2", async () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        expect(cli("--version")).toEqual({ code: 0, out: `${require("../../package.json").version}\n`, err: "" });
-        const none = cli();
+        expect(await command("--version")).toEqual({ code: 0, out: `${require("../../package.json").version}\n`, err: "" });
+        const none = await command();
         expect(none.code).toBe(2);
         expect(none.out).toBe("");
         expect(none.err).toMatch(/^Usage: alicloud-sharing \[options\] \[command\]\n[\s\S]*preview \[options\] \[program-dir\][\s\S]*audit \[options\]/);
     });
 
-    test("an unknown option or a bad value exits 2 with a suggestion, and nothing on stdout", () => {
-        const typo = preview(".", "--frmat", "json");
+    test("an unknown option or a bad value exits 2 with a suggestion, and nothing on stdout", async () => {
+        const typo = await command("preview", ".", "--frmat", "json");
         expect([typo.code, typo.out]).toEqual([2, ""]);
         expect(typo.err).toMatch(/^error: unknown option '--frmat'\n\(Did you mean --format\?\)\n/);
-        const format = preview(".", "--format", "xml");
+        const format = await command("preview", ".", "--format", "xml");
         expect(format.code).toBe(2);
         expect(format.err).toMatch(/^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are text, json, sarif\./);
-        const command = cli("preveiw");
-        expect(command.code).toBe(2);
-        expect(command.err).toMatch(/^error: unknown command 'preveiw'\n\(Did you mean preview\?\)/);
+        const unknown = await command("preveiw");
+        expect(unknown.code).toBe(2);
+        expect(unknown.err).toMatch(/^error: unknown command 'preveiw'\n\(Did you mean preview\?\)/);
     });
 
-    test("--account, --timeout and --map are checked before anything runs; no runtime warning on stderr", () => {
-        expect(preview(".", "--account", "12345")).toEqual({
+    test("--account, --timeout and --map are checked before anything runs; no runtime warning on stderr", async () => {
+        expect(await command("preview", ".", "--account", "12345")).toEqual({
             code: 2,
             out: "",
             err: "error: option '--account <id>' argument '12345' is invalid. An Alibaba Cloud account id is 16 digits.\n(alicloud-sharing --help describes every option)\n",
         });
-        expect(preview(".", "--timeout", "0").err).toMatch(/^error: option '--timeout <seconds>' argument '0' is invalid\. --timeout takes a whole number from 1 to 86400\./);
-        expect(preview(".", "--format", "sarif", "--map", "mermaid")).toEqual({
+        expect((await command("preview", ".", "--timeout", "0")).err).toMatch(/^error: option '--timeout <seconds>' argument '0' is invalid\. --timeout takes a whole number from 1 to 86400\./);
+        expect(await command("preview", ".", "--format", "sarif", "--map", "mermaid")).toEqual({
             code: 2,
             out: "",
             err: "error: --map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif\n",
         });
     });
 
-    test("a policy config the schema refuses exits 2 before the program runs, naming every problem with its path", () => {
-        expect(preview(join(fixtures, "open-trust"), "--policy-config", join(fixtures, "bad-policy-config.json"))).toEqual({
+    test("a policy config the schema refuses exits 2 before the program runs, naming every problem with its path", async () => {
+        expect(await command("preview", join(fixtures, "open-trust"), "--policy-config", join(fixtures, "bad-policy-config.json"))).toEqual({
             code: 2,
             out: "",
             err:
@@ -115,19 +114,21 @@ describe("the command line", () => {
         });
     });
 
-    test("with --format json, a file or option the preview refuses is still a JSON document: the error, of kind setup", () => {
-        const { code, out, err } = preview(join(fixtures, "two-stacks"), "--format", "json");
+    test("with --format json, a file or option the preview refuses is still a JSON document: the error, of kind setup", async () => {
+        const { code, out, err } = await command("preview", join(fixtures, "two-stacks"), "--format", "json");
         expect(code).toBe(2);
         const message = `${join(fixtures, "two-stacks")} has several stacks (Pulumi.a.yaml, Pulumi.b.yaml): give --stack NAME or --config FILE`;
         expect(JSON.parse(out)).toEqual({ error: { kind: "setup", message } });
         expect(err).toBe(`error: ${message}\n`);
     });
 
-    test("several stacks and no --stack exits 2 saying how; --stack picks one", async () => {
-        const { code, err } = preview(join(fixtures, "two-stacks"));
+    test("several stacks and no --stack exits 2 saying how; --config picks one (the stack named after the file)", async () => {
+        const { code, err } = await command("preview", join(fixtures, "two-stacks"));
         expect(code).toBe(2);
         expect(err).toMatch(/has several stacks \(Pulumi\.a\.yaml, Pulumi\.b\.yaml\): give --stack NAME or --config FILE/);
-        expect((await runs.twoStacks).code).toBe(0);
+        const picked = await runs.twoStacks;
+        expect(picked.code).toBe(0);
+        expect(JSON.parse(picked.out)).toMatchObject({ project: "two-stacks", stack: "a" });
     });
 });
 
@@ -250,6 +251,23 @@ describe("refusals: every refused component, located, in text, JSON and SARIF", 
         expect(result.resources.filter((r) => r.parent.endsWith("::ok")).map((r) => r.type)).toContain("alicloud:resourcemanager/resourceShare:ResourceShare");
     });
 
+    test("--format json: a component's refusal carries its rule, constraints, level, message, fix, argument path and the component's URN", () => {
+        expect(JSON.parse(renderJson(result, sharingMap(rawResources(result.resources), result.accountId, result.region))).violations[0]).toEqual({
+            policy: "component",
+            rule: "principal-format",
+            constraints: ["C1"],
+            level: "mandatory",
+            message:
+                '[C1] "12345" is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…). ' +
+                "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares. (rule principal-format)",
+            fix: "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares.",
+            path: "accountIds[0]",
+            urn: "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedSnapshot::backups",
+            type: "alicloud-sharing:index:SharedSnapshot",
+            name: "backups",
+        });
+    });
+
     test("text: a failed program with no verdict prints no report (its error goes to stderr, once): no empty plan", () => {
         expect(reportOf({ ...result, verdicts: [], programError: "the program's own error" }, { format: "text", version: "0.1.0", programDir: root, cwd: root })).toBe("");
     });
@@ -326,26 +344,6 @@ describe("refusals: every refused component, located, in text, JSON and SARIF", 
 });
 
 describe("verdicts are findings, as data", () => {
-    test("--format json: a component's refusal carries its rule, constraints, level, message, fix, argument path and the component's URN", async () => {
-        const { code, out } = await runs.malformed;
-        expect(code).toBe(1);
-        expect(JSON.parse(out).violations).toEqual([
-            {
-                policy: "component",
-                rule: "principal-format",
-                constraints: ["C1"],
-                level: "mandatory",
-                message:
-                    '[C1] "12345" is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…). ' +
-                    "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares. (rule principal-format)",
-                fix: "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares.",
-                path: "accountIds[0]",
-                urn: "urn:pulumi:malformed-account::alicloud-sharing::alicloud-sharing:index:SharedSnapshot::dr-backups",
-                type: "alicloud-sharing:index:SharedSnapshot",
-                name: "dr-backups",
-            },
-        ]);
-    });
     test("a policy's violation carries the property path and the resource's URN (JSON), and names the rule's constraints (text)", async () => {
         const result = await runPreview({ programDir: join(fixtures, "open-trust"), output: () => undefined });
         const map = sharingMap(rawResources(result.resources), result.accountId, result.region);
