@@ -24,14 +24,12 @@ const runs = commands({
     brokenJson: ["preview", ...json(fixture("broken"))],
     neverSettles: ["preview", fixture("never-settles")],
     registersLate: ["preview", ...json(fixture("registers-late"))],
-    throwsLate: ["preview", fixture("throws-late")],
     forges: ["preview", ...json(fixture("forges"))],
     forgesProtocol: ["preview", ...json(fixture("forges-protocol"))],
     staleBuild: ["preview", ...json(fixture("stale-build"))],
     spawns: ["preview", fixture("spawns"), "--timeout", "2"],
     secretJson: ["preview", ...json(fixture("secret-in-error"))],
     waitsForeverJson: ["preview", ...json(fixture("waits-forever"), "--timeout", "1")],
-    busyLoop: ["preview", fixture("busy-loop"), "--timeout", "1"],
     exitsEarlyJson: ["preview", ...json(fixture("exits-early"))],
     pythonSarif: ["preview", fixture("python-runtime"), "--format", "sarif"],
     pythonJson: ["preview", ...json(fixture("python-runtime"))],
@@ -72,17 +70,18 @@ describe("programs that fail, hang, exit, print or do not type-check: never a si
     test("a promise that never settles exits 2 saying so", async () => {
         expect(await runs.neverSettles).toEqual({ code: 2, out: "", err: `error: ${NEVER_FINISHED}\n` });
     });
-    test("what a program registers or throws after it has loaded (timers, an exported promise) is judged, as pulumi waits for it", async () => {
-        const late = await runs.registersLate;
-        expect(late.code).toBe(1);
-        expect(violationsOf(late.out)).toEqual([
+    test("what a program registers or throws after it has loaded (timers, an exported promise) is judged and reported, as pulumi waits for it", async () => {
+        const { code, out, err } = await runs.registersLate;
+        expect(code).toBe(2);
+        expect(violationsOf(out)).toEqual([
             ["trust-policy-not-open", "late"],
             ["principal-format", "to-user"],
         ]);
-        expect(await runs.throwsLate).toEqual({ code: 2, out: "", err: "error: the program failed: the inventory call failed late\n    at index.js:3:11\n" });
+        expect(JSON.parse(out).error).toEqual({ kind: "program", message: "the inventory call failed late\n    at index.js:7:11" });
+        expect(err).toBe("error: the program failed: the inventory call failed late\n    at index.js:7:11\n");
     });
-    test.each(["waitsForeverJson", "busyLoop"] as const)("%s is stopped at the time limit, exit 2", async (key) => {
-        const { code, err } = await runs[key];
+    test("a program waiting for something that never comes is stopped at the time limit, exit 2 (one that never yields: below)", async () => {
+        const { code, err } = await runs.waitsForeverJson;
         expect([code, err]).toEqual([2, `error: ${TIMED_OUT}\n`]);
     });
     test("a program that exits the process early exits 2 saying so", async () => {
@@ -173,7 +172,7 @@ describe("the verdict is the preview's: the program has no say in it but what it
 
 describe("every process the program started is gone when the preview ends", () => {
     const left = (pattern: string) => spawnSync("pgrep", ["-f", pattern], { encoding: "utf8" }).stdout.trim();
-    test("at the time limit: a child, a detached one, one under setsid, a double-forked daemon, one with an empty environment", async () => {
+    test("at the time limit, from a program that never yields: a child, a detached one, one under setsid, a double-forked daemon, one with an empty environment", async () => {
         const { code, err } = await runs.spawns;
         expect([code, err]).toEqual([2, `error: ${TIMED_OUT.replace("1 s", "2 s")}\n`]);
         expect(left("sleep 31\\.[1-5]")).toBe("");
