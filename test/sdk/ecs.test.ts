@@ -220,7 +220,8 @@ describe("credentials", () => {
 
     test("a client timeout whose SDK message holds the whole signed URL shows none of it", async () => {
         const sts = { ...settingsWith({ ALIBABA_CLOUD_SECURITY_TOKEN: EMULATOR_SECURITY_TOKEN }, 100), maxRetries: 0 };
-        emulator.delayNext("CopySnapshot", 300);
+        // Long after the client gave up and looked for the copy: nothing to adopt, the error stands.
+        emulator.delayNext("CopySnapshot", 2000);
         const error: AlibabaApiError = await copySnapshot(sts, request("token-12"), wait).catch((e) => e);
         await emulator.idle();
         expect(error.message).toBe(

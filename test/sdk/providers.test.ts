@@ -73,8 +73,9 @@ describe("snapshotCopyProvider", () => {
 
     test("the answer arrives after the client gave up (every attempt timed out): the create finds its copy by its token and adopts it, one copy", async () => {
         const engine = new Engine(snapshotCopyProvider);
-        emulator.delayNext("CopySnapshot", 250);
-        expect(await engine.up(copyInputs({ timeoutSeconds: 0.1, maxRetries: 0, pollSeconds: 0.2 }))).toBe("create");
+        // The answer comes 1.5 s after the request; the client gives up after 1 s, then looks every 0.5 s.
+        emulator.delayNext("CopySnapshot", 1500);
+        expect(await engine.up(copyInputs({ timeoutSeconds: 1, maxRetries: 0, pollSeconds: 0.5 }))).toBe("create");
         await emulator.idle();
         expect(requests("CopySnapshot")).toHaveLength(1);
         expect(copies().map((s) => [s.snapshotId, s.clientToken, s.tags!["alicloud-sharing:copy-state"]])).toEqual([[engine.state!.id, TOKEN, "created"]]);
@@ -82,8 +83,9 @@ describe("snapshotCopyProvider", () => {
 
     test("two ups leave one copy: the first lost its answer and gave up; the second finds the copy the first made, by the same token, and adopts it", async () => {
         const engine = new Engine(snapshotCopyProvider);
-        emulator.delayNext("CopySnapshot", 500);
-        const lost: AlibabaApiError = await engine.up(copyInputs({ timeoutSeconds: 0.1, maxRetries: 0, pollSeconds: 0.01 })).catch((e) => e);
+        // The answer comes 3 s after the request; the client gives up after 1 s, and looks three times 10 ms apart.
+        emulator.delayNext("CopySnapshot", 3000);
+        const lost: AlibabaApiError = await engine.up(copyInputs({ timeoutSeconds: 1, maxRetries: 0, pollSeconds: 0.01 })).catch((e) => e);
         expect([lost.code, lost.retryable]).toEqual(["RequestTimeout", true]);
         expect(lost.fix).toBe("The service kept failing after retries; try again later. If the copy was made after all, the next pulumi up finds it by its token and adopts it.");
         expect(engine.state).toBeUndefined();
