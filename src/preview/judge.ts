@@ -128,7 +128,8 @@ export async function judgeRun(run: ProgramRun, record: MonitorRecord, ending: R
     const reported = record.logs
         .filter((l) => l.severity === "debug")
         .map((l) => ({ urn: l.urn, data: reportedFindingsOf(l.message) }))
-        .filter((r): r is { urn: string; data: NonNullable<typeof r.data> } => r.data !== undefined);
+        // A refusal or a failed check has an error among its findings (warnings alone explain no error).
+        .filter((r): r is { urn: string; data: NonNullable<typeof r.data> } => r.data !== undefined && r.data.findings.some((f) => f.severity === "error"));
     for (const { urn, data } of reported) {
         data.findings.filter((f) => f.severity === "error").forEach((f) => addVerdict(verdictOfFinding("component", f, "mandatory", urn === "" ? undefined : urn)));
     }
