@@ -108,12 +108,12 @@ test("the pack's README links resolve in the installed pack", () => {
     expect(targets.filter((t) => !existsSync(join(installed, t)))).toEqual([]);
 });
 
-test("GetAnalyzerInfo lists the 13 policies at their levels", async () => {
+test("GetAnalyzerInfo lists the 15 policies at their levels", async () => {
     const info = await call("getAnalyzerInfo", new Empty());
     expect(info.getName()).toBe("alicloud-sharing");
     expect(info.getVersion()).toBe(rootPackage.version);
     const policies = Object.fromEntries(info.getPoliciesList().map((p: any) => [p.getName(), LEVEL[p.getEnforcementlevel()]]));
-    expect(Object.keys(policies)).toHaveLength(13);
+    expect(Object.keys(policies)).toHaveLength(15);
     expect(policies).toEqual(PACK_LEVELS);
 });
 

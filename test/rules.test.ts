@@ -138,6 +138,18 @@ const cases: Record<string, Case> = {
         failing: share({ encryption: { kind: "customerKey", keyId: at("kmsKeyId", KEY), keyRegion: at("kmsKeyRegion", "cn-hangzhou") } }),
         expected: [["key-in-share-region", "kmsKeyRegion"]],
     },
+    "shared-in-own-region": {
+        kind: "share",
+        passing: share({ resourceRegions: [at("snap.provider.region", "cn-shanghai")] }),
+        failing: share({ resourceRegions: [at("snap.provider.region", "cn-beijing")] }),
+        expected: [["shared-in-own-region", "snap.provider.region"]],
+    },
+    "unencrypted-snapshot-acknowledged": {
+        kind: "share",
+        passing: share({ encryption: { kind: "none" }, unencryptedDataAcknowledged: true }),
+        failing: share({ encryption: { kind: "none" }, unencryptedDataAcknowledged: false }),
+        expected: [["unencrypted-snapshot-acknowledged", "unencryptedDataAcknowledged"]],
+    },
     "region-matches-provider": {
         kind: "share",
         passing: share({ providerRegion: at("provider", "cn-shanghai") }),
@@ -343,8 +355,8 @@ describe("the registry", () => {
     test("a rule's title names no configurable number (the description gives the default and the setting)", () => {
         expect(rules.filter((r) => /[0-9]/.test(r.title)).map((r) => r.id)).toEqual([]);
     });
-    test("C22 and C26 are warnings; every other rule is an error", () => {
-        expect(rules.filter((r) => r.severity === "warning").map((r) => r.id)).toEqual(["directory-and-accounts", "paid-image"]);
+    test("C33, C22 and C26 are warnings; every other rule is an error", () => {
+        expect(rules.filter((r) => r.severity === "warning").map((r) => r.id)).toEqual(["unencrypted-snapshot-acknowledged", "directory-and-accounts", "paid-image"]);
     });
     test("unknown values are skipped, not judged", () => {
         const unknown = share({ targets: [at<string>("accountIds[0]", undefined)], resources: [at<string>("snapshotIds[0]", undefined)], ownerAccountId: at<string>("ownerAccountId", undefined), region: at<string>("region", undefined) });

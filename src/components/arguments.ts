@@ -169,5 +169,6 @@ export const SHARE_ARGUMENTS: ArgumentSpecs = {
     shareName: { shape: "string", plainBecause: "it names the resource share" },
     accountsInResourceDirectory: { shape: "boolean" },
     sharedWithThisAccount: { shape: "boolean" },
+    unencryptedDataAcknowledged: { shape: "boolean" },
     protect: { shape: "boolean" },
 };

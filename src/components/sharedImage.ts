@@ -21,11 +21,6 @@ export interface SharedImageArgs extends ShareArgs {
     /** For encrypted images: the customer-managed key of each copy region, by region id (a KMS key lives in one region). */
     copyKmsKeyIds?: { [region: string]: pulumi.Input<string> };
     /**
-     * Confirms that sharing unencrypted images is intended: every sharee gets all their data (C23). Required `true`
-     * when `kmsKeyId` is not given. Defaults to false.
-     */
-    unencryptedDataAcknowledged?: boolean;
-    /**
      * How accounts are granted: `"resourceShare"` (the default: one resource share with one shared resource per image
      * and one target per recipient, so resources grow as images + accounts; accounts outside the directory accept an
      * invitation) or `"imagePermission"` (one `ecs.ImageSharePermission` per image and account, no acceptance, but
@@ -44,7 +39,6 @@ const ARGUMENTS: ArgumentSpecs = {
     imageIds: { shape: "inputStringList", required: true, plainBecause: "each image becomes a resource of its own" },
     copyToRegions: { shape: "stringList", plainBecause: "each copy region gets its copies, provider and share" },
     copyKmsKeyIds: { shape: { map: "inputString" } },
-    unencryptedDataAcknowledged: { shape: "boolean" },
     method: { shape: "string", plainBecause: "it decides which resources grant the images" },
     derivedFromPaidImage: { shape: "boolean" },
 };
@@ -106,7 +100,7 @@ export class SharedImage extends pulumi.ComponentResource {
         super(typeToken(TYPE), name, {}, place.opts);
         logWarnings(warnings, this);
 
-        const share = prepareShare(this, name, spec, context, roleArgs, place.explicit !== undefined, componentOpts);
+        const share = prepareShare(this, name, spec, context, roleArgs, place.explicit !== undefined);
         const { region, dependsOn } = share;
         const method = facts.method as GrantMethod;
         const shareName = args.shareName ?? defaultShareName(name);

@@ -66,7 +66,7 @@ export class SharedSnapshot extends pulumi.ComponentResource {
                       new SnapshotCopy(`${name}-copy-${suffixes[i]}`, { sourceSnapshotId, kmsKeyId: args.kmsKeyId!, sourceRegionId: args.region, destinationRegionId: args.region }, { parent: this }),
               )
             : [];
-        const share = prepareShare(this, name, copying ? { ...spec, resourceIds: copies.map((c) => c.snapshotId) } : spec, context, roleArgs, place.explicit !== undefined, opts);
+        const share = prepareShare(this, name, copying ? { ...spec, resourceIds: copies.map((c) => c.snapshotId) } : spec, context, roleArgs, place.explicit !== undefined);
         const grants = createGrants(this, {
             kind: "snapshot",
             prefix: name,

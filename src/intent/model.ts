@@ -49,7 +49,7 @@ export interface ShareIntent {
     readonly copyKeyIds: Readonly<Record<string, Located<string>>>;
     /** Whether the caller passed the component a provider, and the copy regions it gave a provider of their own (C18). */
     readonly copyRegionProviders?: { readonly explicit: boolean; readonly given: readonly string[] };
-    /** The caller confirmed that sharing unencrypted data is intended (C23). */
+    /** The caller confirmed that sharing unencrypted data is intended (C23, C33). */
     readonly unencryptedDataAcknowledged: boolean;
     /** The resources were shared with this account by another (C10, C16): declared by the caller, or known to the pack. */
     readonly sharedWithThisAccount: Located<boolean>;
@@ -66,6 +66,8 @@ export interface ShareIntent {
     readonly inlineLists?: readonly string[];
     /** Whether the resource share takes targets outside the owner's resource directory (C30); undefined when not judged. */
     readonly allowExternalTargets?: Located<boolean>;
+    /** The regions the shared resources live in, when the graph knows where they were made (C18). */
+    readonly resourceRegions?: readonly Located<string>[];
     /** Further keys with their regions, besides the resources' own (a share role's `additionalKmsKeys`). */
     readonly additionalKeys?: readonly KeyRef[];
 }
@@ -101,6 +103,8 @@ export interface RoleIntent {
     readonly otherDefinitions?: readonly string[];
     /** How many other definitions there are in all, when more than `otherDefinitions` lists. */
     readonly otherDefinitionCount?: number;
+    /** The component that defines the role, when a component does (named in messages to the shares that use it). */
+    readonly definedBy?: string;
     /** System policies attached to the role (a share role needs only its custom KMS policy, S2). */
     readonly systemPolicies?: readonly Located<string>[];
 }

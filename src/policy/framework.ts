@@ -11,23 +11,12 @@ import { policyConfigValid } from "../rules/arguments";
 import { policyEntryProblems } from "./config";
 import { exemptionValid, isCalendarDay } from "../rules/organization";
 import { redactFinding } from "../rules/redact";
-import { AnyRule, Finding, FindingSubject, Rule, RuleSubjects, SubjectKind, formatFinding } from "../rules/types";
+import { AnyRule, Finding, FindingSubject, Rule, RuleSubject, formatFinding } from "../rules/types";
 import { RawResource, fromPolicyResource, fromResourceArgs } from "./resources";
 import { Exemption, PolicySettings, SettingName, configSchema, readSettings } from "./settings";
 
 /** One thing to judge, and the resource a violation is reported on. */
-export type Subject = {
-    [K in SubjectKind]: {
-        kind: K;
-        subject: RuleSubjects[K];
-        urn: string;
-        name: string;
-        /** The resource's type token. */
-        type: string;
-        /** The ids of the policy's rules that apply to this subject; all of them when absent. */
-        only?: readonly string[];
-    };
-}[SubjectKind];
+export type Subject = RuleSubject;
 
 interface SharingPolicyDefinition {
     /** Kebab-case, `sharing-…`: a policy of the registry's enforcement matrix, or an organization's own name. */

@@ -27,6 +27,7 @@ import {
     snapshotOwnerQuota,
     snapshotServiceKey,
     grantMethod,
+    unencryptedSnapshotAcknowledged,
 } from "./snapshots";
 import {
     keyInShareRegion,
@@ -40,9 +41,10 @@ import {
     principalFormat,
     sameSite,
     shareNotEmpty,
+    sharedInOwnRegion,
 } from "./targets";
 import { judgedBy, PolicyName } from "./enforcement";
-import { AnyRule, Finding, FindingSubject, Problem, Rule, RuleContext, RuleSubjects, SubjectKind } from "./types";
+import { AnyRule, Finding, FindingSubject, Problem, Rule, RuleContext, RuleSubject, RuleSubjects, SubjectKind } from "./types";
 
 /** Every rule, in catalogue order. */
 export const rules: readonly AnyRule[] = Object.freeze([
@@ -59,10 +61,12 @@ export const rules: readonly AnyRule[] = Object.freeze([
     regionFormat,
     regionMatchesProvider,
     keyInShareRegion,
+    sharedInOwnRegion,
     grantMethod,
     snapshotAccountLimit,
     snapshotOwnerQuota,
     snapshotServiceKey,
+    unencryptedSnapshotAcknowledged,
     noReshare,
     noImageFromSharedSnapshot,
     diskFromSharedSnapshot,
@@ -170,4 +174,10 @@ function checkSafely<K extends SubjectKind>(rule: Rule<K>, subject: RuleSubjects
 export function judge<K extends SubjectKind>(subjectKind: K, subject: RuleSubjects[K], context: RuleContext = ruleContext()): Finding[] {
     const selected = rules.filter((r) => r.subject === subjectKind) as unknown as Rule<K>[];
     return judgeWith(selected, subject, context);
+}
+
+/** Judges one subject with the rules of its kind (those it names, when it names some), from the given list. */
+export function judgeSubject(s: RuleSubject, context: RuleContext, from: readonly AnyRule[] = rules): Finding[] {
+    const selected = from.filter((r) => r.subject === s.kind && (s.only === undefined || s.only.includes(r.id))) as unknown as Rule<typeof s.kind>[];
+    return judgeWith(selected, s.subject as never, context, { type: s.type, name: s.name, urn: s.urn });
 }

@@ -231,7 +231,11 @@ export const kmsGrantsComplete = defineRule({
             // A part still unknown (the owner account of a provider that does not name it) matches any: the key id must.
             const found = expected !== undefined && [...keys.values()].some((k) => k.keyId === expected.keyId && (expected.region === "*" || k.region === expected.region) && (expected.account === "*" || k.ownerAccountId === expected.account));
             if (expected !== undefined && !found) {
-                problems.push({ path, message: `no KMS grant for ${keyArn}, the key of an encrypted share; sharing would fail.`, fix: KMS_FIX });
+                problems.push({
+                    path,
+                    message: `no KMS grant for ${keyArn}, the key of an encrypted share${role.definedBy === undefined ? "" : `, in the share role (${role.definedBy})`}; sharing would fail.`,
+                    fix: role.definedBy === undefined ? KMS_FIX : `Give the key to ${role.definedBy} (\`kmsKeyId\` or \`additionalKmsKeys\`).`,
+                });
             }
         }
         if (keys.size === 0 && (role.expectedKeyArns ?? []).length === 0) {
@@ -286,8 +290,8 @@ export const trustMatchesTargets = defineRule({
             ...(missing.length > 0
                 ? [{
                       path: trust.path,
-                      message: `the share role does not trust ${list(missing)}, recipient${missing.length === 1 ? "" : "s"} of an encrypted share.`,
-                      fix: "Add them to the role's trust policy (or let the component build it from the targets).",
+                      message: `the share role${role.definedBy === undefined ? "" : ` (${role.definedBy})`} does not trust ${list(missing)}, recipient${missing.length === 1 ? "" : "s"} of an encrypted share.`,
+                      fix: role.definedBy === undefined ? "Add them to the role's trust policy (or let the component build it from the targets)." : `Add them to the recipients of ${role.definedBy}.`,
                   }]
                 : []),
             ...(stale.length > 0

@@ -190,3 +190,26 @@ export const copyKey = defineRule({
         return [];
     },
 });
+
+export const unencryptedSnapshotAcknowledged = defineRule({
+    id: "unencrypted-snapshot-acknowledged",
+    constraints: ["C33"],
+    severity: "warning",
+    title: "Sharing an unencrypted snapshot is confirmed",
+    description:
+        "Sharees of an unencrypted snapshot can read all of its data. A snapshot share that is not known to be encrypted is named, unless " +
+        "the owner confirms it holds nothing sensitive: `unencryptedDataAcknowledged: true` on SharedSnapshot, which tags its resource share " +
+        "`alicloud-sharing-unencrypted-data: acknowledged`; a raw resource share takes the same tag.",
+    subject: "share",
+    enforcement: { components: ["SharedSnapshot"], policies: ["sharing-unencrypted-snapshots"] },
+    check: (intent) =>
+        intent.kind === "snapshot" && intent.encryption.kind === "none" && !intent.unencryptedDataAcknowledged
+            ? [{
+                  path: "unencryptedDataAcknowledged",
+                  message: `the snapshots are not known to be encrypted: ${intent.targets.length === 1 ? "the recipient" : `each of the ${intent.targets.length} recipients`} can read all of their data.`,
+                  fix:
+                      "Make sure they hold no sensitive data and set `unencryptedDataAcknowledged: true` (on a raw resource share, the tag " +
+                      "`alicloud-sharing-unencrypted-data: acknowledged`), or share snapshots encrypted with a customer-managed key (`kmsKeyId`).",
+              }]
+            : [],
+});

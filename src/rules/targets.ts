@@ -229,11 +229,12 @@ export const keyInShareRegion = defineRule({
     title: "The resources' key is in the share's region",
     description:
         "A KMS key encrypts only in its own region, and a snapshot or image is shared in the region it lives in: the key of the shared " +
-        "resources (`kmsKeyRegion`) is a key of the share's region. Share in another region through a copy made with that region's key.",
+        "resources (`kmsKeyRegion`) is a key of the share's region. Share in another region through a copy made with that region's key. The pack " +
+        "follows each shared item to the key it (or what it was made from) is encrypted with, and compares the key's region with the item's.",
     subject: "share",
     enforcement: {
         components: ["SharedSnapshot", "SharedImage"],
-        policies: { reason: "a raw share does not name its key; the pack reads keys from the share role's KMS ARNs and from image copies, which carry their own region" },
+        policies: ["sharing-regions"],
     },
     check: (intent) => {
         if (intent.encryption.kind !== "customerKey") {
@@ -248,6 +249,31 @@ export const keyInShareRegion = defineRule({
                   fix: `Give the customer-managed key of ${region} that the ${intent.kind}s are encrypted with, or copy them to ${keyRegion.value} and share them there.`,
               }]
             : [];
+    },
+});
+
+export const sharedInOwnRegion = defineRule({
+    id: "shared-in-own-region",
+    constraints: ["C18", "C5"],
+    severity: "error",
+    title: "What is shared is shared in the region it lives in",
+    description:
+        "Resource Sharing and image permissions work within one region: a snapshot or image made in one region cannot be shared through a share " +
+        "made in another. The pack follows each shared id to the resource that makes it and compares the two providers' regions.",
+    subject: "share",
+    enforcement: {
+        components: { reason: "a component takes ids, not the resources that made them; the pack follows each id to its resource and region" },
+        policies: ["sharing-regions"],
+    },
+    check: (intent) => {
+        const region = intent.region.value;
+        return (intent.resourceRegions ?? [])
+            .filter((r) => region !== undefined && r.value !== undefined && isRegionId(r.value) && isRegionId(region) && r.value !== region)
+            .map((r) => ({
+                path: r.path,
+                message: `the ${intent.kind} is made in ${r.value} but shared through a share made in ${region}; sharing works within one region.`,
+                fix: `Make the share in ${r.value} (a provider of that region), or copy the ${intent.kind} to ${region} and share the copy.`,
+            }));
     },
 });
 

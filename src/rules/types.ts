@@ -22,6 +22,22 @@ export interface RuleSubjects {
 }
 export type SubjectKind = keyof RuleSubjects;
 
+/**
+ * One thing to judge, and what it is about: the resource (or component) a finding is reported on, and the ids of the
+ * rules that apply to it (all of the subject kind's when absent).
+ */
+export type RuleSubject = {
+    [K in SubjectKind]: {
+        kind: K;
+        subject: RuleSubjects[K];
+        urn: string;
+        name: string;
+        /** The resource's or component's type token. */
+        type: string;
+        only?: readonly string[];
+    };
+}[SubjectKind];
+
 /** What a rule's check returns: where, what is wrong, and the fix. */
 export interface Problem {
     /** The property path or place of the offending value, e.g. `accountIds[3]`. */

@@ -66,6 +66,7 @@ const atDeployTime: Record<string, string> = {
 const warning: Record<string, () => void> = {
     "directory-and-accounts": () => new SharedImage("r", { ...img, resourceDirectoryId: "rd-abc" }),
     "paid-image": () => new SharedImage("r", { ...img, derivedFromPaidImage: true }),
+    "unencrypted-snapshot-acknowledged": () => new SharedSnapshot("r", snap),
 };
 
 beforeEach(async () => {

@@ -1,0 +1,264 @@
+/**
+ * What the graph's relations say, computed once per graph: where each item's encryption comes from (followed through
+ * disks, snapshots, images and copies), how each share is encrypted, which share role each share uses (by dependency
+ * or by its well-known name in its account), which policies are attached to each role (by node or by name, every
+ * attachment path), and who receives each item. The relational rules read these; no reader computes them again.
+ */
+import { kmsKeyArn } from "../alibaba/arn";
+import { isAccountId } from "../alibaba/ids";
+import { RESOURCE_KINDS, ResourceKind } from "../alibaba/names";
+import { accountIdOf, mayBeSameAccount } from "./accounts";
+import { AccountKey, AttachmentNode, ItemNode, KeyNode, PolicyNode, RoleNode, ShareNode, SharingGraph } from "./model";
+
+/** Where an item's encryption comes from, once its sources are followed. */
+export interface ResolvedEncryption {
+    readonly kind: "none" | "serviceKey" | "key" | "unknown" | "undeclared";
+    /** The property that decided it, on `item`. */
+    readonly path: string;
+    /** The key node, for `key`. */
+    readonly key?: KeyNode;
+    /** The item whose own property decided it (the disk of a snapshot, the snapshot of an image…). */
+    readonly item: ItemNode;
+}
+
+/** How a share is encrypted, and why the pack believes it. */
+export interface ShareEncryption {
+    readonly kind: "none" | "serviceKey" | "key" | "unknown";
+    /** For `none`: whether the owner declared it (a known unencrypted source, or the acknowledgement). */
+    readonly declared: boolean;
+    /** The items' resolved encryptions, in item order. */
+    readonly items: readonly ResolvedEncryption[];
+    /** The keys of the items (for `key`), distinct. */
+    readonly keys: readonly KeyNode[];
+    /** How the share is known to be encrypted with a key: from its items, by waiting for the share role, or by the role's name in its account. */
+    readonly because?: "items" | "dependency" | "roleName";
+    /** The first item (and its resolution) that decided a `serviceKey` or `unknown`. */
+    readonly decisive?: ResolvedEncryption;
+}
+
+/** Worst first: what a combination of several sources is taken as. */
+const ORDER: readonly ResolvedEncryption["kind"][] = ["serviceKey", "unknown", "key", "undeclared", "none"];
+
+/**
+ * The share roles a share uses: its account's of its kind (by the well-known name, as ECS finds it), and those it
+ * waits for, which are that role too.
+ */
+export function rolesOfShare(relations: Relations, share: ShareNode): RoleNode[] {
+    if (share.kind === undefined) {
+        return [];
+    }
+    const named = [...(share.roleNodes ?? [])].map((id) => relations.graph.roles.get(id)).filter((r): r is RoleNode => r !== undefined && r.kind === share.kind);
+    return [...new Set([...named, ...relations.rolesFor(share.account, share.kind)])];
+}
+
+/** What the encrypted shares of one account and kind need of its share role. */
+export interface RoleNeeds {
+    readonly account: AccountKey;
+    readonly kind: ResourceKind;
+    /** The recipients of the encrypted shares, as given (account ids, directory ids, folder paths or ids). */
+    readonly targets: Set<string>;
+    /** The ARNs of the keys of the encrypted shares (a region or account unknown is `*`). */
+    readonly keyArns: Set<string>;
+    readonly shares: ShareNode[];
+}
+
+/** The relations of a graph, computed once. */
+export class Relations {
+    private readonly encryptions = new Map<string, ResolvedEncryption>();
+    private readonly shareEncryptions = new Map<string, ShareEncryption>();
+    private readonly rolesByKind = new Map<ResourceKind, RoleNode[]>();
+    private readonly attachmentsByRoleNode = new Map<string, AttachmentNode[]>();
+    private readonly attachmentsByRoleName = new Map<string, AttachmentNode[]>();
+    private readonly policiesByName = new Map<string, PolicyNode[]>();
+
+    constructor(readonly graph: SharingGraph) {
+        for (const role of graph.roles.values()) {
+            if (role.kind !== undefined) {
+                push(this.rolesByKind, role.kind, role);
+            }
+        }
+        for (const a of graph.attachments.values()) {
+            if (a.role.node !== undefined) {
+                push(this.attachmentsByRoleNode, a.role.node, a);
+            }
+            if (a.role.name.value !== undefined) {
+                push(this.attachmentsByRoleName, a.role.name.value, a);
+            }
+        }
+        for (const p of graph.policies.values()) {
+            if (p.name.value !== undefined) {
+                push(this.policiesByName, p.name.value, p);
+            }
+        }
+    }
+
+    /** Where an item's encryption comes from, following what it was made from (memoized; a cycle is `unknown`). */
+    encryptionOf(itemId: string, visiting = new Set<string>()): ResolvedEncryption {
+        const known = this.encryptions.get(itemId);
+        if (known !== undefined) {
+            return known;
+        }
+        const item = this.graph.items.get(itemId);
+        if (item === undefined || visiting.has(itemId)) {
+            const placeholder = item ?? { id: itemId, kind: "snapshot", resourceId: { value: undefined, path: "id" }, region: { value: undefined, path: "region" }, account: "default", encryption: { kind: "unknown", path: "id" }, received: false };
+            return { kind: "unknown", path: "id", item: placeholder as ItemNode };
+        }
+        visiting.add(itemId);
+        const own = item.encryption;
+        let resolved: ResolvedEncryption;
+        if (own.kind === "inherit") {
+            const from = own.from.map((id) => this.encryptionOf(id, visiting));
+            const worst = worstOf(from) ?? { kind: "undeclared", path: own.path, item };
+            // A copy made without a key of its own: an encrypted source's copy is on the destination's service key.
+            resolved = own.viaCopy && worst.kind === "key" ? { kind: "serviceKey", path: own.path, item } : worst;
+        } else if (own.kind === "key") {
+            resolved = { kind: "key", path: own.path, item, key: this.graph.keys.get(own.key) };
+        } else {
+            resolved = { kind: own.kind, path: own.path, item };
+        }
+        visiting.delete(itemId);
+        this.encryptions.set(itemId, resolved);
+        return resolved;
+    }
+
+    /** The share roles of a kind that may be the one of an account: its own, else one that may be in the same account. */
+    rolesFor(account: AccountKey, kind: ResourceKind): RoleNode[] {
+        const all = this.rolesByKind.get(kind) ?? [];
+        const own = all.filter((r) => r.account === account);
+        return own.length > 0 ? own : all.filter((r) => mayBeSameAccount(r.account, account));
+    }
+
+    /** How a share is encrypted: its items' worst, then its dependency on the share role, then the role's name in its account. */
+    shareEncryption(share: ShareNode): ShareEncryption {
+        const known = this.shareEncryptions.get(share.id);
+        if (known !== undefined) {
+            return known;
+        }
+        const items = share.items.map((i) => this.encryptionOf(i.item));
+        const keys = [...new Set(items.filter((e) => e.kind === "key" && e.key !== undefined).map((e) => e.key!))];
+        const worst = worstOf(items);
+        const kind = share.kind;
+        let result: ShareEncryption;
+        if (worst?.kind === "serviceKey" || worst?.kind === "unknown") {
+            result = { kind: worst.kind, declared: true, items, keys, decisive: worst };
+        } else if (worst?.kind === "key") {
+            result = { kind: "key", declared: true, items, keys, because: "items" };
+        } else if (share.acknowledged) {
+            result = { kind: "none", declared: true, items, keys };
+        } else if (kind !== undefined && share.roleDependencies.has(kind)) {
+            result = { kind: "key", declared: true, items, keys, because: "dependency" };
+        } else if (worst?.kind === "undeclared" && kind !== undefined && this.rolesFor(share.account, kind).length > 0) {
+            // Nothing says whether the items are encrypted, and the owner's account holds the share role ECS would use.
+            result = { kind: "key", declared: false, items, keys, because: "roleName" };
+        } else {
+            result = { kind: "none", declared: worst?.kind === "none", items, keys };
+        }
+        this.shareEncryptions.set(share.id, result);
+        return result;
+    }
+
+    /** The attachments of a role: by the role node their value comes from, or by its name in an account it may share. */
+    attachmentsOf(role: RoleNode): AttachmentNode[] {
+        const byNode = this.attachmentsByRoleNode.get(role.id) ?? [];
+        const byName = role.name.value === undefined ? [] : (this.attachmentsByRoleName.get(role.name.value) ?? []).filter((a) => a.role.node === undefined && mayBeSameAccount(a.account, role.account));
+        return [...new Set([...byNode, ...byName])];
+    }
+
+    /** The custom policies attached to a role (system ones and attachments of another type left out). */
+    customPoliciesOf(role: RoleNode): PolicyNode[] {
+        const found = new Set<PolicyNode>();
+        for (const a of this.attachmentsOf(role)) {
+            if (a.policy.system === true) {
+                continue;
+            }
+            const node = a.policy.node === undefined ? undefined : this.graph.policies.get(a.policy.node);
+            if (node !== undefined) {
+                found.add(node);
+            } else if (a.policy.name.value !== undefined) {
+                (this.policiesByName.get(a.policy.name.value) ?? []).filter((p) => mayBeSameAccount(p.account, a.account)).forEach((p) => found.add(p));
+            }
+        }
+        return [...found];
+    }
+
+    /** What each account's encrypted shares need of its share role of each kind. */
+    roleNeeds(): RoleNeeds[] {
+        const needs = new Map<string, RoleNeeds>();
+        for (const share of this.graph.shares.values()) {
+            const encryption = this.shareEncryption(share);
+            if (share.kind === undefined || encryption.kind !== "key") {
+                continue;
+            }
+            const key = `${share.account}|${share.kind}`;
+            let n = needs.get(key);
+            if (n === undefined) {
+                n = { account: share.account, kind: share.kind, targets: new Set(), keyArns: new Set(), shares: [] };
+                needs.set(key, n);
+            }
+            n.shares.push(share);
+            share.recipients.forEach((r) => r.value.value !== undefined && n!.targets.add(r.value.value));
+            for (const k of encryption.keys) {
+                const arn = keyArnOf(k, share.account);
+                if (arn !== undefined) {
+                    n.keyArns.add(arn);
+                }
+            }
+        }
+        return [...needs.values()];
+    }
+
+    /** For each item shared, every recipient it has across the graph's shares, and the shares. */
+    recipientsByItem(): Map<string, { item: ItemNode | undefined; kind: ResourceKind; shares: ShareNode[]; accounts: Set<string>; organization: Set<string> }> {
+        const byItem = new Map<string, { item: ItemNode | undefined; kind: ResourceKind; shares: ShareNode[]; accounts: Set<string>; organization: Set<string> }>();
+        for (const share of this.graph.shares.values()) {
+            if (share.kind === undefined) {
+                continue;
+            }
+            for (const i of share.items) {
+                let entry = byItem.get(i.item);
+                if (entry === undefined) {
+                    entry = { item: this.graph.items.get(i.item), kind: share.kind, shares: [], accounts: new Set(), organization: new Set() };
+                    byItem.set(i.item, entry);
+                }
+                if (!entry.shares.includes(share)) {
+                    entry.shares.push(share);
+                }
+                for (const r of share.recipients) {
+                    if (r.value.value !== undefined) {
+                        (isAccountId(r.value.value) ? entry.accounts : entry.organization).add(r.value.value);
+                    }
+                }
+            }
+        }
+        return byItem;
+    }
+}
+
+/** The ARN of a key when its id is known; a region or account still unknown is `*` (matched by the key id). */
+export function keyArnOf(key: KeyNode, fallbackAccount: AccountKey): string | undefined {
+    if (key.keyId.value === undefined) {
+        return undefined;
+    }
+    return kmsKeyArn(key.region.value ?? "*", accountIdOf(key.account) ?? accountIdOf(fallbackAccount) ?? "*", key.keyId.value);
+}
+
+function worstOf(list: readonly ResolvedEncryption[]): ResolvedEncryption | undefined {
+    for (const kind of ORDER) {
+        const found = list.find((e) => e.kind === kind);
+        if (found !== undefined) {
+            return found;
+        }
+    }
+    return undefined;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+    const list = map.get(key);
+    if (list === undefined) {
+        map.set(key, [value]);
+    } else {
+        list.push(value);
+    }
+}
+
+export { RESOURCE_KINDS };
