@@ -1,6 +1,6 @@
 /** What the components share: config, target arguments, validation and error reporting. */
 import * as pulumi from "@pulumi/pulumi";
-import { Located, at } from "../intent/model";
+import { Recipient, at } from "../intent/model";
 import { withFindings } from "../rules/errors";
 export { checkedOrCollected } from "../rules/errors";
 import { leafStrings, redactFinding } from "../rules/redact";
@@ -22,11 +22,11 @@ export interface ShareTargetsArgs {
 }
 
 /** The targets as located values, in argument order: accounts, directory, folders. */
-export function targetsOf(args: ShareTargetsArgs): Located<string>[] {
+export function targetsOf(args: ShareTargetsArgs): Recipient[] {
     return [
-        ...asArray(args.accountIds).map((v, i) => at<string>(`accountIds[${i}]`, v)),
-        ...(args.resourceDirectoryId === undefined ? [] : [at<string>("resourceDirectoryId", args.resourceDirectoryId)]),
-        ...asArray(args.folderPaths).map((v, i) => at<string>(`folderPaths[${i}]`, v)),
+        ...asArray(args.accountIds).map((v, i) => ({ ...at<string>(`accountIds[${i}]`, v), expected: "account" as const })),
+        ...(args.resourceDirectoryId === undefined ? [] : [{ ...at<string>("resourceDirectoryId", args.resourceDirectoryId), expected: "directory" as const }]),
+        ...asArray(args.folderPaths).map((v, i) => ({ ...at<string>(`folderPaths[${i}]`, v), expected: "folderPath" as const })),
     ];
 }
 

@@ -38,7 +38,7 @@ const ARGUMENTS: ArgumentSpecs = {
     ...SHARE_ARGUMENTS,
     imageIds: { shape: "inputStringList", required: true, plainBecause: "each image becomes a resource of its own" },
     copyToRegions: { shape: "stringList", plainBecause: "each copy region gets its copies, provider and share" },
-    copyKmsKeyIds: { shape: { map: "inputString" } },
+    copyKmsKeyIds: { shape: { map: "inputString" }, requires: ["kmsKeyId", "copyToRegions"], because: "copies are encrypted with them only when the images are (without kmsKeyId the copies would be made and shared unencrypted)" },
     method: { shape: "string", plainBecause: "it decides which resources grant the images" },
     derivedFromPaidImage: { shape: "boolean" },
 };

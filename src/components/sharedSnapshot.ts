@@ -21,7 +21,7 @@ const TYPE = "SharedSnapshot";
 const ARGUMENTS: ArgumentSpecs = {
     ...SHARE_ARGUMENTS,
     snapshotIds: { shape: "inputStringList", required: true, plainBecause: "each snapshot becomes a resource of its own" },
-    copyServiceKeySnapshots: { shape: "boolean" },
+    copyServiceKeySnapshots: { shape: "boolean", when: true, requires: ["serviceKeyEncrypted", "kmsKeyId"], because: "it copies snapshots on the service key with the customer-managed key" },
 };
 
 /**

@@ -35,8 +35,8 @@ export interface ShareIntent {
     readonly providerRegion?: Located<string>;
     /** The account that owns the resources. */
     readonly ownerAccountId: Located<string>;
-    /** The recipients: account ids, a directory id, folder paths. */
-    readonly targets: readonly Located<string>[];
+    /** The recipients: account ids, a directory id, folder paths (each with the kind its argument takes, when it says). */
+    readonly targets: readonly Recipient[];
     readonly encryption: Encryption;
     readonly method: Located<string>;
     /** The resource share's name (C28), when a resource share is used. */
@@ -71,6 +71,9 @@ export interface ShareIntent {
     /** Further keys with their regions, besides the resources' own (a share role's `additionalKmsKeys`). */
     readonly additionalKeys?: readonly KeyRef[];
 }
+
+/** A recipient, located; `expected` is the kind of principal the argument it is given in takes (`accountIds` takes accounts). */
+export type Recipient = Located<string> & { readonly expected?: "account" | "directory" | "folderPath" };
 
 /** A KMS key and the region it lives in, each located. */
 export interface KeyRef {

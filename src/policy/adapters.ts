@@ -63,9 +63,11 @@ export function roleFields(role: RawResource): { roleName: Located<string>; trus
 export function roleIntentOf(role: RawResource): RoleIntent | undefined {
     const { roleName, trust } = roleFields(role);
     const kind = shareRoleKind(roleName.value);
-    const trustsEcs = trust.value === undefined ? undefined : analyzeTrustPolicy(trust.value).mentionsEcs;
-    // A role whose name and trust are both unknown may be a share role: judged (and S6-reported), not skipped.
-    const unknowable = roleName.value === undefined && trust.value === undefined;
+    const analysis = trust.value === undefined ? undefined : analyzeTrustPolicy(trust.value);
+    const trustsEcs = analysis?.mentionsEcs;
+    // A role whose name is unknown may be a share role: judged (and S6-reported), not skipped, when its trust is unknown
+    // too or may admit ECS of any account (a wildcard principal).
+    const unknowable = roleName.value === undefined && (analysis === undefined || analysis.mayAdmitAnyService);
     if (kind === undefined && trustsEcs !== true && !unknowable) {
         return undefined;
     }

@@ -125,6 +125,8 @@ export function readStack(resources: readonly RawResource[], settings: ReaderSet
     const addItem = (r: RawResource, kind: ItemKind, encryption: EncryptionSource): void => {
         graph.items.set(r.urn, { id: r.urn, kind, resourceId: at<string>("id", undefined), region: regionOf(r), account: accountOf(r), encryption, received: false, origin: originOf(r) });
     };
+    /** `encrypted: false`, said outright. */
+    const declaredNone = (r: RawResource): EncryptionSource | undefined => (r.props.encrypted === false ? { kind: "none", path: "encrypted" } : undefined);
     const inherit = (from: string[], path: string, viaCopy = false): EncryptionSource =>
         from.length === 0 ? { kind: "undeclared", path } : ({ kind: "inherit", from, path, ...(viaCopy ? { viaCopy } : {}) } as EncryptionSource);
 
@@ -204,8 +206,9 @@ export function readStack(resources: readonly RawResource[], settings: ReaderSet
             }
             case TYPES.ecsSnapshot:
             case TYPES.snapshot: {
+                // Its own encryption when given (the audit reads it), else its disk's.
                 const disk = referenceOf(r, "diskId", DISK_TYPES, byUrn);
-                addItem(r, "snapshot", inherit(disk.node !== undefined || disk.value !== undefined || disk.unknown ? [itemFor(disk, "disk", r, "diskId")] : [], "diskId"));
+                addItem(r, "snapshot", ownEncryption(r, "kmsKeyId", "encrypted") ?? declaredNone(r) ?? inherit(disk.node !== undefined || disk.value !== undefined || disk.unknown ? [itemFor(disk, "disk", r, "diskId")] : [], "diskId"));
                 break;
             }
             case TYPES.image: {
@@ -225,7 +228,7 @@ export function readStack(resources: readonly RawResource[], settings: ReaderSet
                 if (instance.node !== undefined || instance.value !== undefined || instance.unknown) {
                     sources.push(itemFor(instance, "disk", r, "instanceId"));
                 }
-                addItem(r, "image", inherit(sources, "snapshotId"));
+                addItem(r, "image", ownEncryption(r, "kmsKeyId", "encrypted") ?? declaredNone(r) ?? inherit(sources, "snapshotId"));
                 break;
             }
             case TYPES.imageCopy:

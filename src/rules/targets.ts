@@ -30,8 +30,8 @@ export const principalFormat = defineRule({
         "or a folder path (`rd-…/r-…/fd-…`). RAM users, RAM roles, account aliases and e-mail addresses are not principals.",
     subject: "share",
     enforcement: { components: RECIPIENT_COMPONENTS, policies: ["sharing-resource-share", "sharing-image-permission"] },
-    check: (intent) =>
-        intent.targets
+    check: (intent) => [
+        ...intent.targets
             .filter((t) => t.value !== undefined)
             .filter((t) => !(typeof t.value === "string" && (intent.targetsAreSharingIds ? isSharingTargetId(t.value) : principalKind(t.value) !== undefined)))
             .map((t) =>
@@ -47,7 +47,20 @@ export const principalFormat = defineRule({
                           fix: "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares.",
                       },
             ),
+        // A principal of another kind than its argument takes (a directory in `accountIds`): never taken as given.
+        ...intent.targets
+            .filter((t) => t.expected !== undefined && principalKind(t.value) !== undefined && principalKind(t.value) !== t.expected)
+            .map((t) => ({
+                path: t.path,
+                message: `${quote(t.value)} is ${PRINCIPAL_NAMES[principalKind(t.value)!]}, but ${t.path.replace(/\[\d+\]$/, "")} takes ${PRINCIPAL_TAKES[t.expected!]} only.`,
+                fix: `Give it as ${PRINCIPAL_ARGUMENTS[principalKind(t.value)!]}.`,
+            })),
+    ],
 });
+
+const PRINCIPAL_NAMES = { account: "an account id", directory: "a resource directory id", folderPath: "a folder path" } as const;
+const PRINCIPAL_TAKES = { account: "account ids", directory: "a resource directory id", folderPath: "folder paths" } as const;
+const PRINCIPAL_ARGUMENTS = { account: "one of `accountIds`", directory: "`resourceDirectoryId`", folderPath: "one of `folderPaths`" } as const;
 
 /** A target id as Resource Sharing takes it (a raw `SharedTarget`): an account, a directory, a root folder or a folder. */
 export const isSharingTargetId = (v: string): boolean => isAccountId(v) || isResourceDirectoryId(v) || isRootFolderId(v) || isFolderId(v);

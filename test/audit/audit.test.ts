@@ -42,7 +42,9 @@ const FIXTURE_VERDICTS = [
     "mandatory shared-key-protected@key-bjs6golden0001",
     "mandatory trust-matches-targets@AliyunECSShareEncryptSnapshotDefaultRole",
     "mandatory trusted-principals-allowed@AliyunECSShareEncryptSnapshotDefaultRole",
-];
+    // The console share of an unencrypted snapshot: named (C33), as any share of unencrypted data is unless acknowledged.
+    "advisory unencrypted-snapshot-acknowledged@rs-adhoc000001",
+].sort();
 
 describe("the fixture account", () => {
     test("exact findings: a console share outside the allow-list, the widened share role, 51 accounts on one image, an unprotected key", async () => {

@@ -47,7 +47,7 @@ test("the text report of the fixture account, with drift and the Mermaid map: ex
         "Read: 4 resource shares (7 resources, 7 targets), 1 image with share permissions (51 grants), 2 share roles, 3 KMS keys; 1 share received",
         "  note: Resource Sharing is not offered in ap-northeast-1: only its image share permissions were read there.",
         "",
-        "Verdicts: 5 mandatory, 4 advisory",
+        "Verdicts: 5 mandatory, 5 advisory",
         "  [mandatory] sharing-recipients AliyunECSShareEncryptSnapshotDefaultRole at assumeRolePolicyDocument",
     ]);
     expect(stdout).toContain("\nShares received\n  rs-fromprod001 \"prod-golden-base\" from 2222333344445555 in cn-shanghai: Snapshot s-uf6prodbase01\n");
@@ -99,6 +99,7 @@ test("--format sarif: a result per verdict with its rule, located at the live re
         "warning directory-and-accounts",
         "warning directory-and-accounts",
         "warning directory-and-accounts",
+        "warning unencrypted-snapshot-acknowledged",
     ]);
     const key = results.find((r) => r.ruleId === "shared-key-protected")!;
     expect([rules[key.ruleIndex!].id, key.locations![0].logicalLocations![0].fullyQualifiedName]).toEqual([
