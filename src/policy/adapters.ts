@@ -258,19 +258,15 @@ export function instanceDiskSubjects(instance: RawResource, settings: PolicySett
 
 /** ecs.Image made from snapshots (its `snapshotId`, or the snapshots of its disk device mappings) shared with the account (C10). */
 export function imageSourceSubjects(image: RawResource, settings: PolicySettings): Subject[] {
-    const mappings = isUnknown(image.props.diskDeviceMappings) ? [undefined] : (rawList(image.props.diskDeviceMappings) ?? []);
-    // An unknown snapshot made by another resource of the stack was not received from another account: not judged.
-    const fromStack = (image.propertyDependencies.snapshotId ?? []).length > 0 || (image.propertyDependencies.diskDeviceMappings ?? []).length > 0;
+    // At preview only a resource of the stack makes a value unknown (a received snapshot is named by its id): an unknown
+    // snapshot id is the stack's own, not received from another account, and not judged.
+    const mappings = rawList(image.props.diskDeviceMappings) ?? [];
     const sources: Located<string>[] = [
         ...(image.props.snapshotId === undefined ? [] : [locatedString("snapshotId", image.props.snapshotId)]),
         ...mappings.flatMap((m, i) =>
-            m === undefined || isUnknown(m)
-                ? [at<string>(`diskDeviceMappings[${i}]`, undefined)]
-                : typeof m === "object" && m !== null && (m as Record<string, unknown>).snapshotId !== undefined
-                  ? [locatedString(`diskDeviceMappings[${i}].snapshotId`, (m as Record<string, unknown>).snapshotId)]
-                  : [],
+            typeof m === "object" && m !== null && (m as Record<string, unknown>).snapshotId !== undefined ? [locatedString(`diskDeviceMappings[${i}].snapshotId`, (m as Record<string, unknown>).snapshotId)] : [],
         ),
-    ].filter((s) => s.value !== undefined || !fromStack);
+    ].filter((s) => s.value !== undefined);
     return sources.map((snapshotId) => ({
         kind: "imageSource" as const,
         subject: { snapshotId, sharedWithThisAccount: settings.receivedSnapshots.some((r) => r.snapshotId === snapshotId.value) },
