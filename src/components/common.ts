@@ -4,7 +4,7 @@ import { Recipient, at } from "../intent/model";
 import { withFindings } from "../rules/errors";
 export { checkedOrCollected } from "../rules/errors";
 import { leafStrings, redactFinding } from "../rules/redact";
-import { SHARED_SETTING_NAMES, contextFromSettings, sharedSettingProblems } from "../rules/settings";
+import { SHARED_SETTING_NAMES, contextFromSettings, sharedSettingProblems, withOrganizationFile } from "../rules/settings";
 import { AllowedRecipients, Finding, FindingSubject, RuleContext, formatFinding } from "../rules/types";
 
 /** The package name: the prefix of every type token and of the stack config namespace. */
@@ -55,13 +55,15 @@ export function contextFromConfig(): RuleContext {
             values[key] = parseConfigValue(raw);
         }
     }
-    const problems = sharedSettingProblems(values);
+    // The organization file, read where the program runs (pulumi runs it in the project's directory).
+    const loaded = withOrganizationFile(values, process.cwd());
+    const problems = [...loaded.problems, ...sharedSettingProblems(loaded.values)];
     if (problems.length > 0) {
         throw new pulumi.RunError(
-            `the stack config of ${PACKAGE} is not valid:\n${problems.map((p) => `  - ${PACKAGE}:${p.path}: ${p.message} (got ${JSON.stringify(valueAt(values, p.path))})`).join("\n")}`,
+            `the stack config of ${PACKAGE} is not valid:\n${problems.map((p) => `  - ${PACKAGE}:${p.path}: ${p.message}${p.path.startsWith("organization") ? "" : ` (got ${JSON.stringify(valueAt(values, p.path))})`}`).join("\n")}`,
         );
     }
-    return contextFromSettings(values);
+    return contextFromSettings(loaded.values);
 }
 
 /** A config value as the program wrote it: JSON when it parses (numbers, lists, objects), else the string. */

@@ -11,6 +11,7 @@ import { policyConfigValid } from "../rules/arguments";
 import { policyEntryProblems } from "./config";
 import { exemptionValid, isCalendarDay } from "../rules/organization";
 import { redactFinding } from "../rules/redact";
+import { organizationProblems, withOrganizationFile } from "../rules/settings";
 import { AnyRule, Finding, FindingSubject, Rule, RuleSubject, formatFinding } from "../rules/types";
 import { RawResource, fromPolicyResource, fromResourceArgs } from "./resources";
 import { Exemption, PolicySettings, SettingName, configSchema, readSettings } from "./settings";
@@ -174,9 +175,14 @@ function readConfig(def: SharingPolicyDefinition, config: unknown): ReadConfig {
     }
     let read = byPolicy.get(def.name);
     if (read === undefined) {
-        const problems = policyEntryProblems(def.name, config ?? {}, { name: def.name, configSchema: configSchema(def.settings) });
+        // The organization file is read where the pack runs; its contents are checked against the file's schema.
+        const loaded = withOrganizationFile(key as Record<string, unknown>, process.cwd());
+        const problems = [
+            ...policyEntryProblems(def.name, config ?? {}, { name: def.name, configSchema: configSchema(def.settings) }),
+            ...[...loaded.problems, ...organizationProblems(loaded.values.organization, "organization")].map((p) => ({ path: `${def.name}.${p.path}`, message: p.message })),
+        ];
         read = {
-            settings: readSettings(problems.length === 0 ? (key as Record<string, unknown>) : {}),
+            settings: readSettings(problems.length === 0 ? loaded.values : {}),
             problems: findingsOf(
                 policyConfigValid,
                 problems.map((p) => {

@@ -56,7 +56,7 @@ export const recipientsPolicy = sharingResourcePolicy({
     name: "sharing-recipients",
     description: "Shares go only to allowed, known recipients of the owner's site, never to the owner itself; share roles trust only allowed recipients.",
     enforcementLevel: "mandatory",
-    settings: ["allowedRecipients", "failClosedOnUnknown", "accountSites", "ownerAccountIds"],
+    settings: ["allowedRecipients", "failClosedOnUnknown", "accountSites", "ownerAccountIds", "organization", "organizationFile"],
     types: [TYPES.sharedTarget, TYPES.imageSharePermission, TYPES.resourceShare, TYPES.role],
     subjects: (resource, settings) => {
         if (resource.type === TYPES.role) {
@@ -121,7 +121,7 @@ export const shareContentsPolicy = sharingStackPolicy({
     name: "sharing-share-contents",
     description: "A resource share lists each target and resource once, and takes accounts outside the resource directory only when it allows external targets.",
     enforcementLevel: "mandatory",
-    settings: ["resourceDirectoryAccountIds"],
+    settings: ["resourceDirectoryAccountIds", "organization", "organizationFile"],
     subjects: (resources, settings) => contentsSubjects(stackRelations(resources, settings)),
 });
 

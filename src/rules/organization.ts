@@ -7,6 +7,7 @@ import { RESOURCE_SHARE_ITEMS_PER_CALL } from "../alibaba/limits";
 import type { Located, ShareIntent } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
 import { POLICY_NAMES, RECIPIENT_COMPONENTS, SHARE_COMPONENTS } from "./enforcement";
+import { Organization, recipientPath } from "../graph/organization";
 import { AllowedRecipients, defineRule, Problem, quoteValue, showValue, showValues } from "./types";
 
 /** An allow-list indexed for lookups by key: every check is a set lookup, whatever the list's size. */
@@ -35,32 +36,47 @@ function allowIndex(allowed: AllowedRecipients): AllowIndex {
     return index;
 }
 
-/** Whether an allow-list admits a recipient: an account, a directory, a folder path, or a bare folder id. */
-export function isAllowedRecipient(recipient: string, allowed: AllowedRecipients): boolean {
+/**
+ * Whether an allow-list admits a recipient: an account, a directory, a folder path, or a bare folder id (as a
+ * SharedTarget holds it). With the organization's tree, a folder id is judged by its place in the tree and a member
+ * account by its folder: what lies in an allowed directory or under an allowed folder is allowed.
+ */
+export function isAllowedRecipient(recipient: string, allowed: AllowedRecipients, organization?: Organization): boolean {
     if (typeof recipient !== "string") {
         return false;
     }
     const index = allowIndex(allowed);
-    // A trust policy's folder pattern ends with `*`.
-    const pattern = recipient.endsWith("*") ? recipient.slice(0, -1).replace(/\/$/, "") : recipient;
-    if (isAccountId(recipient)) {
-        return index.accounts.has(recipient);
-    }
-    if (isResourceDirectoryId(recipient)) {
-        return index.directories.has(recipient);
-    }
-    const path = parseFolderPath(pattern);
-    if (path !== undefined) {
-        // Allowed when the path or one of its ancestors is an allowed prefix: one lookup per level.
-        const parts = [path.directoryId, path.rootFolderId, ...path.folderIds];
+    /** Allowed when its directory is, or the path or one of its ancestors is an allowed prefix: one lookup per level. */
+    const pathAllowed = (path: string): boolean => {
+        const parsed = parseFolderPath(path);
+        if (parsed === undefined) {
+            return false;
+        }
+        const parts = [parsed.directoryId, parsed.rootFolderId, ...parsed.folderIds];
+        if (index.directories.has(parsed.directoryId)) {
+            return true;
+        }
         for (let n = parts.length; n >= 2; n--) {
             if (index.paths.has(parts.slice(0, n).join("/"))) {
                 return true;
             }
         }
         return false;
+    };
+    // A trust policy's folder pattern ends with `*`.
+    const pattern = recipient.endsWith("*") ? recipient.slice(0, -1).replace(/\/$/, "") : recipient;
+    if (isAccountId(recipient)) {
+        const folder = organization?.accountFolders.get(recipient);
+        return index.accounts.has(recipient) || (folder !== undefined && pathAllowed(folder));
     }
-    // A bare folder id, as a SharedTarget holds it: allowed when it is the end of an allowed path.
+    if (isResourceDirectoryId(recipient)) {
+        return index.directories.has(recipient);
+    }
+    const path = parseFolderPath(pattern) !== undefined ? pattern : recipientPath(pattern, organization);
+    if (parseFolderPath(path) !== undefined) {
+        return pathAllowed(path);
+    }
+    // A bare folder id the tree does not place: allowed when it is the end of an allowed path.
     return index.lastIds.has(recipient);
 }
 
@@ -72,15 +88,17 @@ export const recipientsAllowed = defineRule({
     severity: "error",
     title: "Shares go only to allowed recipients",
     description:
-        "An organization lists the accounts, directories and folder paths that may receive shares (`allowedRecipients`); a share, " +
-        "image permission or share-role trust to anyone else is refused. A folder path allows the folders below it.",
+        "An organization lists the accounts, directories and folder paths that may receive shares (`allowedRecipients`, or the organization " +
+        "file's); a share, image permission or share-role trust to anyone else is refused. A directory allows its folders, a folder path the " +
+        "folders below it; with the organization file's tree, a folder given by its id is judged by its place in the tree and a member account " +
+        "by the folder it sits in.",
     subject: "share",
     enforcement: { components: SHARE_COMPONENTS, policies: ["sharing-recipients"] },
-    check: (intent: ShareIntent, { allowedRecipients }) =>
+    check: (intent: ShareIntent, { allowedRecipients, organization }) =>
         allowedRecipients === undefined
             ? []
             : intent.targets
-                  .filter((t) => t.value !== undefined && !isAllowedRecipient(t.value, allowedRecipients))
+                  .filter((t) => t.value !== undefined && !isAllowedRecipient(t.value, allowedRecipients, organization))
                   .map((t) => ({ path: t.path, message: `${quoteValue(t.value)} is not an allowed recipient.`, fix: allowFix })),
 });
 
@@ -92,13 +110,13 @@ export const trustedPrincipalsAllowed = defineRule({
     description: "The accounts, directories and folders a share role trusts are on the organization's allow-list, like the recipients of the shares.",
     subject: "role",
     enforcement: { components: RECIPIENT_COMPONENTS, policies: ["sharing-recipients"] },
-    check: (role, { allowedRecipients }) => {
+    check: (role, { allowedRecipients, organization }) => {
         if (allowedRecipients === undefined || role.trustPolicy?.value === undefined) {
             return [];
         }
         const trust = analyzeTrustPolicy(role.trustPolicy.value);
         return [...trust.accountIds, ...trust.directoryIds, ...trust.folderPathPatterns]
-            .filter((p) => !isAllowedRecipient(p, allowedRecipients))
+            .filter((p) => !isAllowedRecipient(p, allowedRecipients, organization))
             .map((p) => ({ path: role.trustPolicy!.path, message: `the role trusts ${quoteValue(p)}, which is not an allowed recipient.`, fix: allowFix }));
     },
 });

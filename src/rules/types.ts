@@ -3,6 +3,7 @@ import type { ConstraintId } from "../alibaba/constraints";
 import type { AccountSite, SharingLimits } from "../alibaba/limits";
 import type { AccessIntent, CopyIntent, DiskIntent, ExemptionIntent, ImageSourceIntent, KeyIntent, Located, RoleIntent, ShareIntent } from "../intent/model";
 import type { Enforcement } from "./enforcement";
+import type { Organization } from "../graph/organization";
 
 export type { ConstraintId };
 
@@ -76,6 +77,8 @@ export interface RuleContext {
     readonly allowedRecipients?: AllowedRecipients;
     /** C30, C13: the accounts known to be members of the owner's resource directory; absent means none is known. */
     readonly resourceDirectoryAccountIds?: readonly string[];
+    /** The organization file's tree, when given: where each folder and member account sits. */
+    readonly organization?: Organization;
     /** S6: an unknown recipient, key or trust document is a violation (the policy pack), not a later check (the components). */
     readonly failClosedOnUnknown: boolean;
     /** S7: today's date, `YYYY-MM-DD`, to expire exemptions. */
