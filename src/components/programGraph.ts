@@ -11,7 +11,7 @@ import type { ResourceKind } from "../alibaba/names";
 import { AccountKey, AttachmentNode, ItemNode, KeyNode, Origin, PolicyNode, RoleNode, ShareNode, SharingGraph, emptyGraph } from "../graph/model";
 import { Relations } from "../graph/resolve";
 import { judgeSubject } from "../rules/registry";
-import { limitSubjects, roleSubjects } from "../rules/relations";
+import { directoryAndAccountSubjects, encryptionSubjects, limitSubjects, roleSubjects } from "../rules/relations";
 import type { Finding, RuleContext, RuleSubject } from "../rules/types";
 import { typeToken } from "./common";
 
@@ -69,10 +69,22 @@ function graphWith(base: SharingGraph, fragment: Fragment): SharingGraph {
     };
 }
 
-/** The relational subjects a component is judged on; a share role managed elsewhere is the pack's to find. */
+/** Rules a share component judges on the program's graph only (they depend on the other shares of an item or account). */
+export const RELATIONAL_SHARE_RULES: readonly string[] = ["directory-and-accounts", "unencrypted-snapshot-acknowledged"];
+
+/**
+ * The relational subjects a component is judged on: limits, share roles (a role managed elsewhere is the pack's to find),
+ * an image shared with the organization and with accounts across shares (C22), a snapshot share not known to be
+ * encrypted (C33: a share without a key in an account whose share role ECS would use is encrypted, as the pack reads it).
+ */
 function relationalSubjects(graph: SharingGraph): RuleSubject[] {
     const relations = new Relations(graph);
-    return [...limitSubjects(relations), ...roleSubjects(relations).filter((s) => !(s.only ?? []).includes("share-role-present"))];
+    return [
+        ...limitSubjects(relations),
+        ...roleSubjects(relations).filter((s) => !(s.only ?? []).includes("share-role-present")),
+        ...directoryAndAccountSubjects(relations),
+        ...encryptionSubjects(relations).filter((s) => (s.only ?? []).includes("unencrypted-snapshot-acknowledged")),
+    ];
 }
 
 const keyOf = (f: Finding): string => `${f.ruleId}|${f.subject?.urn ?? ""}|${f.path}|${f.message}`;

@@ -5,14 +5,14 @@ import * as ecs from "@pulumi/alicloud/ecs";
 import { isAccountId, resourceSharingTargetId } from "../alibaba/ids";
 import { RESOURCE_SHARING_TYPE, ResourceKind } from "../alibaba/names";
 import { Encryption, GrantMethod, Located, ShareIntent, at } from "../intent/model";
-import { judge } from "../rules/registry";
+import { judge, rules } from "../rules/registry";
 import { Finding, RuleContext } from "../rules/types";
 import { childSuffix, componentSubject, failOnErrorsOf, known, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
 import { EncryptedShareRole, EncryptedShareRoleArgs, checkShareRole } from "./encryptedShareRole";
 import { accountKey } from "../graph/accounts";
 import { ACKNOWLEDGED_TAG, ACKNOWLEDGED_VALUE } from "../graph/declarations";
 import { roleFragment, shareFragment } from "./fragments";
-import { Fragment, addFragment, componentOrigin, findingsOfFragment, programRoleComponents } from "./programGraph";
+import { Fragment, RELATIONAL_SHARE_RULES, addFragment, componentOrigin, findingsOfFragment, programRoleComponents } from "./programGraph";
 import { ownerAccountOrCaller, providerRegion } from "./provider";
 
 /** Arguments common to the share components. */
@@ -123,6 +123,12 @@ export function resolvedValues(
             kmsKeyRegion,
             copyKeyIds: Object.fromEntries(copyRegions.map((r, i) => [r, copyKeys[i]])),
         }));
+}
+
+/** Findings in the registry's order of their rules (stable within a rule). */
+function inRuleOrder(findings: readonly Finding[]): Finding[] {
+    const order = new Map(rules.map((r, i) => [r.id, i]));
+    return [...findings].sort((a, b) => (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0));
 }
 
 /** Removes findings reported twice (the same rule, place and message). */
@@ -304,13 +310,16 @@ export function checkShare(name: string, spec: ShareSpec, opts: pulumi.Component
     const roleArgs = shareRoleArgs(spec);
     const intent = { ...shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), context, spec.facts), copyRegionProviders: spec.copyRegionProviders };
     const role = roleArgs === undefined ? undefined : checkShareRole(roleArgs, context);
-    const single: Finding[] = [...judge("share", intent, context), ...(role?.findings ?? []).map((f) => ({ ...f, path: sharePathOf(f.path, spec) }))];
+    const single: Finding[] = [
+        ...judge("share", intent, context).filter((f) => !RELATIONAL_SHARE_RULES.includes(f.ruleId)),
+        ...(role?.findings ?? []).map((f) => ({ ...f, path: sharePathOf(f.path, spec) })),
+    ];
     const fragment = fragmentOf(name, spec, roleArgs, role?.plan);
     // What only the program shows; a rule the share already broke on its own is not said twice.
     const relational = findingsOfFragment(fragment, context)
         .map((f) => ({ ...f, path: sharePathOf(f.path, spec) }))
         .filter((r) => !single.some((f) => f.ruleId === r.ruleId));
-    const warnings = throwIfInvalid(spec.type, name, distinct([...single, ...relational]), opts);
+    const warnings = throwIfInvalid(spec.type, name, inRuleOrder(distinct([...single, ...relational])), opts);
     addFragment(fragment);
     return { warnings, roleArgs };
 }
