@@ -1,7 +1,8 @@
 /** What the components share: config, target arguments, validation and error reporting. */
 import * as pulumi from "@pulumi/pulumi";
 import { Recipient, at } from "../intent/model";
-import { withFindings } from "../rules/errors";
+import { withFindings, withWarnings } from "../rules/errors";
+import { noteRefusal } from "./programGraph";
 export { checkedOrCollected } from "../rules/errors";
 import { leafStrings, redactFinding } from "../rules/redact";
 import { SHARED_SETTING_NAMES, contextFromSettings, sharedSettingProblems, withOrganizationFile } from "../rules/settings";
@@ -104,7 +105,8 @@ export function throwIfInvalid(componentType: string, name: string, findings: re
     const located = findings.map((f) => ({ ...f, subject }));
     const errors = located.filter((f) => f.severity === "error");
     if (errors.length > 0) {
-        throw withFindings(
+        noteRefusal();
+        throw withWarnings(withFindings(
             new pulumi.InputPropertiesError({
                 message: `${componentType} "${name}" has ${errors.length} invalid argument${errors.length === 1 ? "" : "s"}:\n` +
                     errors.map((f) => `  - ${f.path}: ${formatFinding(f)}`).join("\n"),
@@ -112,7 +114,7 @@ export function throwIfInvalid(componentType: string, name: string, findings: re
             }),
             errors,
             opts === undefined ? undefined : pulumi.createUrn(name, typeToken(componentType), opts.parent),
-        );
+        ), located.filter((f) => f.severity === "warning"));
     }
     return located.filter((f) => f.severity === "warning");
 }

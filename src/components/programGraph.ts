@@ -9,9 +9,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../alibaba/names";
 import { AccountKey, AttachmentNode, ItemNode, KeyNode, Origin, PolicyNode, RoleNode, ShareNode, SharingGraph, emptyGraph } from "../graph/model";
-import { Relations } from "../graph/resolve";
+import { Relations, ShareEncryption } from "../graph/resolve";
 import { judgeSubject } from "../rules/registry";
-import { directoryAndAccountSubjects, encryptionSubjects, limitSubjects, roleSubjects } from "../rules/relations";
+import { contentsSubjects, directoryAndAccountSubjects, encryptionSubjects, limitSubjects, roleSubjects } from "../rules/relations";
 import type { Finding, RuleContext, RuleSubject } from "../rules/types";
 import { typeToken } from "./common";
 
@@ -33,6 +33,8 @@ export interface RoleComponent extends pulumi.ComponentResource {
 interface Program {
     graph: SharingGraph;
     readonly roleComponents: Map<string, RoleComponent>;
+    /** Whether a component of the program was refused: the program as written was not built, so it is not judged whole. */
+    refused: boolean;
 }
 const programs = new Map<string, Program>();
 
@@ -40,7 +42,7 @@ function program(): Program {
     const key = `${pulumi.getProject()}/${pulumi.getStack()}`;
     let p = programs.get(key);
     if (p === undefined) {
-        p = { graph: emptyGraph(), roleComponents: new Map() };
+        p = { graph: emptyGraph(), roleComponents: new Map(), refused: false };
         programs.set(key, p);
     }
     return p;
@@ -77,20 +79,23 @@ export const RELATIONAL_SHARE_RULES: readonly string[] = ["directory-and-account
  * an image shared with the organization and with accounts across shares (C22), a snapshot share not known to be
  * encrypted (C33: a share without a key in an account whose share role ECS would use is encrypted, as the pack reads it).
  */
-function relationalSubjects(graph: SharingGraph): RuleSubject[] {
+function relationalSubjects(graph: SharingGraph, complete: boolean): RuleSubject[] {
     const relations = new Relations(graph);
     return [
         ...limitSubjects(relations),
-        ...roleSubjects(relations).filter((s) => !(s.only ?? []).includes("share-role-present")),
+        ...roleSubjects(relations, { complete }).filter((s) => !(s.only ?? []).includes("share-role-present")),
         ...directoryAndAccountSubjects(relations),
+        // An image granted to one account by two components' permissions (C4): what one component cannot see.
+        ...contentsSubjects(relations).filter((s) => s.kind === "share" && s.subject.method.value === "imagePermission"),
         ...encryptionSubjects(relations).filter((s) => (s.only ?? []).includes("unencrypted-snapshot-acknowledged")),
     ];
 }
 
 const keyOf = (f: Finding): string => `${f.ruleId}|${f.subject?.urn ?? ""}|${f.path}|${f.message}`;
 
-function judgeGraph(graph: SharingGraph, context: RuleContext): Finding[] {
-    return relationalSubjects(graph).flatMap((s) => judgeSubject(s, context));
+/** `complete`: the program has built its components (a role's trust no share uses is stale only then). */
+function judgeGraph(graph: SharingGraph, context: RuleContext, complete = false): Finding[] {
+    return relationalSubjects(graph, complete).flatMap((s) => judgeSubject(s, context));
 }
 
 /**
@@ -107,10 +112,25 @@ export function findingsOfFragment(fragment: Fragment, context: RuleContext): Fi
     return found.filter((f) => own.has(f.subject?.urn) || !rulesOnOwn.has(f.ruleId));
 }
 
+/**
+ * How the program's graph, with the fragment added, reads a share of the fragment: a share with no key in an account
+ * whose share role ECS would use is encrypted (`because: "roleName"`), as the pack reads it.
+ */
+export function shareEncryptionInProgram(fragment: Fragment, shareId: string): ShareEncryption | undefined {
+    const graph = graphWith(program().graph, fragment);
+    const share = graph.shares.get(shareId);
+    return share === undefined ? undefined : new Relations(graph).shareEncryption(share);
+}
+
 /** Adds an accepted component's fragment to the program's graph. */
 export function addFragment(fragment: Fragment): void {
     const p = program();
     p.graph = graphWith(p.graph, fragment);
+}
+
+/** Notes that a component of the program refused its arguments. */
+export function noteRefusal(): void {
+    program().refused = true;
 }
 
 /** Records the component that makes a role node, for the shares of its account to wait for. */
@@ -129,12 +149,14 @@ export function programRoleComponents(account: AccountKey, kind: ResourceKind): 
 
 /**
  * Once the program has built its components (the next turn of the event loop): the findings of the whole program's
- * graph about a component's own nodes that were not reported when it was built.
+ * graph about a component's own nodes that were not reported when it was built. None when a component was refused:
+ * the program was not built as written (a role trusting the recipient of a refused share is not stale), and the
+ * refusal is what to fix first.
  */
 export function findingsOnceBuilt(origin: Origin, context: RuleContext, reported: readonly Finding[]): Promise<Finding[]> {
     const known = new Set(reported.map(keyOf));
     return new Promise((resolve) =>
-        setImmediate(() => resolve(judgeGraph(program().graph, context).filter((f) => f.subject?.urn === origin.urn && !known.has(keyOf(f))))),
+        setImmediate(() => resolve(program().refused ? [] : judgeGraph(program().graph, context, true).filter((f) => f.subject?.urn === origin.urn && !known.has(keyOf(f))))),
     );
 }
 

@@ -12,7 +12,7 @@ import { EncryptedShareRole, EncryptedShareRoleArgs, checkShareRole } from "./en
 import { accountKey } from "../graph/accounts";
 import { ACKNOWLEDGED_TAG, ACKNOWLEDGED_VALUE } from "../graph/declarations";
 import { roleFragment, shareFragment } from "./fragments";
-import { Fragment, RELATIONAL_SHARE_RULES, addFragment, componentOrigin, findingsOfFragment, programRoleComponents } from "./programGraph";
+import { Fragment, RELATIONAL_SHARE_RULES, addFragment, componentOrigin, findingsOfFragment, programRoleComponents, shareEncryptionInProgram } from "./programGraph";
 import { ownerAccountOrCaller, providerRegion } from "./provider";
 
 /** Arguments common to the share components. */
@@ -308,13 +308,17 @@ function sharePathOf(path: string, spec: ShareSpec): string {
  */
 export function checkShare(name: string, spec: ShareSpec, opts: pulumi.ComponentResourceOptions, context: RuleContext) {
     const roleArgs = shareRoleArgs(spec);
-    const intent = { ...shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), context, spec.facts), copyRegionProviders: spec.copyRegionProviders };
     const role = roleArgs === undefined ? undefined : checkShareRole(roleArgs, context);
+    const fragment = fragmentOf(name, spec, roleArgs, role?.plan);
+    const declared = shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), context, spec.facts);
+    // A share with no key in an account whose share role ECS would use is encrypted with that role's key, as the pack reads it.
+    const inProgram = declared.encryption.kind === "none" ? shareEncryptionInProgram(fragment, `${componentOrigin(spec.type, name).urn}#share`) : undefined;
+    const encryption: Encryption = inProgram?.because === "roleName" ? { kind: "customerKey", keyId: at<string>("kmsKeyId", undefined), keyRegion: at<string>("kmsKeyRegion", undefined) } : declared.encryption;
+    const intent = { ...declared, encryption, copyRegionProviders: spec.copyRegionProviders };
     const single: Finding[] = [
         ...judge("share", intent, context).filter((f) => !RELATIONAL_SHARE_RULES.includes(f.ruleId)),
         ...(role?.findings ?? []).map((f) => ({ ...f, path: sharePathOf(f.path, spec) })),
     ];
-    const fragment = fragmentOf(name, spec, roleArgs, role?.plan);
     // What only the program shows; a rule the share already broke on its own is not said twice.
     const relational = findingsOfFragment(fragment, context)
         .map((f) => ({ ...f, path: sharePathOf(f.path, spec) }))

@@ -99,6 +99,11 @@ export interface RoleIntent {
     readonly attachedKmsPolicies?: readonly Located<unknown>[];
     /** The principals the role must trust: the targets of the encrypted shares that use it (S5). */
     readonly expectedTargets?: readonly string[];
+    /**
+     * False while a program is still being built: a principal the role trusts that no share targets yet may be targeted
+     * by a share still to come, so it is not judged stale. Defaults to true.
+     */
+    readonly expectedComplete?: boolean;
     /** The keys the role must be able to use (S2). */
     readonly expectedKeyArns?: readonly string[];
     readonly maxSessionDuration?: Located<number>;

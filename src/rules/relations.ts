@@ -80,20 +80,27 @@ export function directoryAndAccountSubjects(relations: Relations): RuleSubject[]
         });
 }
 
-/** C4, C30: what one share holds: each target and item once; accounts outside the directory only when allowed. */
+/** The rules a share's contents answer to. */
+const CONTENTS_RULES = ["no-duplicates", "external-targets"];
+
+/**
+ * C4, C30: what one resource share holds (each target and item once; accounts outside the directory only when allowed),
+ * and each image's permissions across every grant of it (one account granted twice is two resources of one grant).
+ */
 export function contentsSubjects(relations: Relations): RuleSubject[] {
     const subjects: RuleSubject[] = [];
+    const permissions = new Map<string, { origin: Origin; targets: Located<string>[] }>();
     for (const share of relations.graph.shares.values()) {
         const origin = originOfShare(share);
         if (origin === undefined) {
             continue;
         }
         if (share.method === "imagePermission") {
-            subjects.push({
-                kind: "share",
-                subject: partialShareIntent("image", { targets: share.recipients.map((r) => at(`${r.via.name}.${r.value.path}`, r.value.value)), method: at("method", "imagePermission") }),
-                ...subjectAt(origin),
-            });
+            for (const item of share.items) {
+                const entry = permissions.get(item.item) ?? { origin, targets: [] };
+                entry.targets.push(...share.recipients.map((r) => at(`${r.via.name}.${r.value.path}`, r.value.value)));
+                permissions.set(item.item, entry);
+            }
             continue;
         }
         subjects.push({
@@ -105,7 +112,11 @@ export function contentsSubjects(relations: Relations): RuleSubject[] {
                 allowExternalTargets: share.allowExternalTargets,
             }),
             ...subjectAt(origin),
+            only: CONTENTS_RULES,
         });
+    }
+    for (const { origin, targets } of permissions.values()) {
+        subjects.push({ kind: "share", subject: partialShareIntent("image", { targets, method: at("method", "imagePermission") }), ...subjectAt(origin), only: CONTENTS_RULES });
     }
     return subjects;
 }
@@ -116,9 +127,10 @@ const OTHERS_SHOWN = 3;
 /**
  * S4, S5, S2, C9, C21: each encrypted share has its share role (present); each role of the graph is the only one of its
  * name in its account, trusts exactly the recipients of its account's encrypted shares and is granted their keys; each
- * custom policy attached to a share role (in the stack or known by its name) is minimal.
+ * custom policy attached to a share role (in the stack or known by its name) is minimal. `complete: false` while a
+ * program is still being built: a trusted recipient no share targets yet is not judged stale.
  */
-export function roleSubjects(relations: Relations): RuleSubject[] {
+export function roleSubjects(relations: Relations, { complete = true }: { complete?: boolean } = {}): RuleSubject[] {
     const subjects: RuleSubject[] = [];
     const needsByRole = new Map<RoleNode, { targets: Set<string>; keyArns: Set<string> }>();
     for (const need of relations.roleNeeds()) {
@@ -161,6 +173,7 @@ export function roleSubjects(relations: Relations): RuleSubject[] {
                         otherDefinitions: others.slice(0, OTHERS_SHOWN).map((r) => (r.origin === undefined ? r.id : describeOrigin(r.origin))),
                         otherDefinitionCount: others.length,
                         expectedTargets: need === undefined ? undefined : [...need.targets],
+                        ...(complete ? {} : { expectedComplete: false }),
                         expectedKeyArns: need === undefined ? undefined : [...need.keyArns],
                         attachedKmsPolicies: need === undefined || role.declared ? undefined : documents,
                         ...(role.origin.urn.startsWith("component:") ? { definedBy: describeOrigin(role.origin) } : {}),

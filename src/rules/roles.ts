@@ -285,7 +285,7 @@ export const trustMatchesTargets = defineRule({
         const trusted = new Set([...analysis.accountIds, ...analysis.directoryIds, ...analysis.folderPathPatterns].map(sharingId));
         const expected = new Set(role.expectedTargets.map(sharingId));
         const missing = [...expected].filter((v) => !trusted.has(v));
-        const stale = [...trusted].filter((v) => !expected.has(v));
+        const stale = role.expectedComplete === false ? [] : [...trusted].filter((v) => !expected.has(v));
         return [
             ...(missing.length > 0
                 ? [{
