@@ -96,7 +96,6 @@ describe("npx alicloud-sharing audit from the installed package, against the emu
             "image-account-quota",
             "recipients-allowed",
             "shared-key-protected",
-            "trust-matches-targets",
             "trusted-principals-allowed",
         ]);
         expect([report.drift.outsideStack.length, report.drift.missingFromAccount.length]).toEqual([53, 1]);
