@@ -101,7 +101,7 @@ export async function readAllPages<T>(list: PagedList<T>): Promise<T[]> {
         }
         if (ended) {
             if (total !== undefined && items.length < total) {
-                fail(number, "InconsistentPages", `the list ended with ${items.length} items, fewer than its TotalCount of ${total}`, page.requestId);
+                fail(number, "InconsistentPages", `the list ended with ${items.length} ${items.length === 1 ? "item" : "items"}, fewer than its TotalCount of ${total}`, page.requestId);
             }
             return items;
         }
