@@ -113,7 +113,7 @@ export function renderMermaid(map: SharingMap): string {
     };
     const owner = node("owner", ["[", "]"], `owner ${map.owner}`);
     map.shares.forEach((s, i) => {
-        const share = node(`share\n${i}`, ["{{", "}}"], `${s.via}: ${s.name}`, `${s.region}, ${s.encryption}`);
+        const share = node(`share\n${i}`, ["{{", "}}"], `${s.via} ${s.name}`, `${s.region}, ${s.encryption}`);
         lines.push(`  ${owner} --> ${share}`);
         for (const r of s.resources) {
             lines.push(`  ${node(`resource\n${r}`, ["([", "])"], `${s.kind} ${r}`)} --> ${share}`);

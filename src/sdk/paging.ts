@@ -49,8 +49,9 @@ const quoted = (value: string): string => JSON.stringify(value.length > 64 ? `${
 
 /**
  * Reads every page of a list and returns its items in order. Ends on the service's own word: no NextToken (token
- * style); an empty page, or a page shorter than asked that brings the count to the TotalCount (number style; a full
- * page that reaches it is followed by one more, which must be empty). Throws an {@link AlibabaApiError} of code
+ * style); an empty page, or a page shorter than the pages before it that brings the count to the TotalCount (number
+ * style: a first page, or one as long as those before it, that reaches the count is followed by one more, which must
+ * be empty, so that a TotalCount too low cannot cut the list short, whatever page size the service keeps to). Throws an {@link AlibabaApiError} of code
  * `InconsistentPages` when the pages do not add up, and `TooManyPages` past the bound.
  */
 export async function readAllPages<T>(list: PagedList<T>): Promise<T[]> {
@@ -59,6 +60,8 @@ export async function readAllPages<T>(list: PagedList<T>): Promise<T[]> {
     const keys = new Set<string>();
     const tokens = new Set<string>();
     let token: string | undefined;
+    /** The longest page so far (number style): the service's page size, whatever was asked. */
+    let longest = 0;
     const fail = (number: number, code: string, detail: string, requestId?: string, fix = FIX): never => {
         throw new AlibabaApiError({ action: list.action, resource: `${list.resource}, page ${number}`, code, detail, fix, retryable: false, requestId });
     };
@@ -96,8 +99,11 @@ export async function readAllPages<T>(list: PagedList<T>): Promise<T[]> {
             token = next;
             ended = next === undefined;
         } else {
-            const reached = total !== undefined && items.length >= total;
-            ended = page.items.length === 0 || (page.items.length < list.pageSize && (total === undefined || reached));
+            // A page shorter than the pages before it is visibly the last; one as long as them (or the first) may be a
+            // service's capped page under a TotalCount too low, so the page after it is asked, and must be empty.
+            const tail = number > 1 && page.items.length < longest;
+            ended = page.items.length === 0 || (total === undefined ? page.items.length < list.pageSize || tail : items.length >= total && tail);
+            longest = Math.max(longest, page.items.length);
         }
         if (ended) {
             if (total !== undefined && items.length < total) {

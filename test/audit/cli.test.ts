@@ -41,7 +41,7 @@ test("the text report of the fixture account, with drift and the Mermaid map: ex
     const { code, stdout, stderr } = await run(["audit", "--policy-config", policyConfigFile, "--intended", INTENDED_PREVIEW, "--map", "mermaid"]);
     expect([code, stderr]).toEqual([1, ""]);
     const lines = stdout.split("\n");
-    expect(lines[0]).toMatch(/^alicloud-sharing audit of account 1000000000000000 \(regions ap-northeast-1, cn-beijing, cn-hangzhou, cn-shanghai; 73 requests, read only, in \d+\.\d s\)$/);
+    expect(lines[0]).toMatch(/^alicloud-sharing audit of account 1000000000000000 \(regions ap-northeast-1, cn-beijing, cn-hangzhou, cn-shanghai; 77 requests, read only, in \d+\.\d s\)$/);
     expect(lines.slice(1, 7)).toEqual([
         "",
         "Read: 4 resource shares (7 resources, 7 targets), 1 image with share permissions (51 grants), 2 share roles, 3 KMS keys; 1 share received",

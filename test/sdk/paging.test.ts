@@ -48,15 +48,28 @@ describe("lists that add up are read whole, with no request more than needed", (
         expect(asked.map((p) => p.number)).toEqual([1, 2]);
     });
 
-    test("PageNumber: pages shorter than asked before the TotalCount (a service that caps pages) are followed", async () => {
-        const { read } = served("number", [{ items: ["a"], totalCount: 3 }, { items: ["b"], totalCount: 3 }, { items: ["c"], totalCount: 3 }]);
-        expect(await read()).toEqual(["a", "b", "c"]);
+    test("PageNumber: pages shorter than asked before the TotalCount (a service that caps pages) are followed; a shorter last page ends it", async () => {
+        const { asked, read } = served("number", [{ items: ["a", "b"], totalCount: 5 }, { items: ["c", "d"], totalCount: 5 }, { items: ["e"], totalCount: 5 }]);
+        expect(await read()).toEqual(["a", "b", "c", "d", "e"]);
+        expect(asked.map((p) => p.number)).toEqual([1, 2, 3]);
     });
 
-    test("PageNumber: a full page that reaches the TotalCount is followed by one more, which must be empty", async () => {
-        const { asked, read } = served("number", [{ items: ["a", "b", "c"], totalCount: 3 }, { items: [], totalCount: 3 }]);
-        expect(await read()).toEqual(["a", "b", "c"]);
-        expect(asked.map((p) => p.number)).toEqual([1, 2]);
+    test("PageNumber: a first page, or a page as long as those before it, that reaches the TotalCount is followed by one more, which must be empty", async () => {
+        const full = served("number", [{ items: ["a", "b", "c"], totalCount: 3 }, { items: [], totalCount: 3 }]);
+        expect(await full.read()).toEqual(["a", "b", "c"]);
+        expect(full.asked.map((p) => p.number)).toEqual([1, 2]);
+        const capped = served("number", [{ items: ["a", "b"], totalCount: 4 }, { items: ["c", "d"], totalCount: 4 }, { items: [], totalCount: 4 }]);
+        expect(await capped.read()).toEqual(["a", "b", "c", "d"]);
+        expect(capped.asked.map((p) => p.number)).toEqual([1, 2, 3]);
+        const single = served("number", [{ items: ["a"], totalCount: 1 }]);
+        expect(await single.read()).toEqual(["a"]);
+        expect(single.asked.map((p) => p.number)).toEqual([1, 2]);
+    });
+
+    test("PageNumber: an empty first page ends the list with no other request", async () => {
+        const empty = served("number", [{ items: [], totalCount: 0 }]);
+        expect(await empty.read()).toEqual([]);
+        expect(empty.asked).toHaveLength(1);
     });
 
     test("PageNumber with no TotalCount: read until a short or empty page", async () => {
@@ -100,6 +113,13 @@ describe("lists that do not add up: an error naming the list, the page and what 
         const { asked, read } = served("number", [{ items: ["a", "b", "c"], totalCount: 3 }, { items: ["d"], totalCount: 3 }]);
         expect(await failure(read)).toEqual(["InconsistentPages", "things (cn-shanghai), page 2", "the pages hold more items (4 so far) than the TotalCount of 3"]);
         expect(asked).toHaveLength(2);
+    });
+
+    test("a TotalCount too low from a service that caps its pages (pages of two, a count of four, five items): the rest is found, not dropped", async () => {
+        const { asked, read } = served("number", [{ items: ["a", "b"], totalCount: 4 }, { items: ["c", "d"], totalCount: 4 }, { items: ["e"], totalCount: 4 }]);
+        expect(await failure(read)).toEqual(["InconsistentPages", "things (cn-shanghai), page 3", "the pages hold more items (5 so far) than the TotalCount of 4"]);
+        expect(asked).toHaveLength(3);
+        expect((await failure(served("number", [{ items: ["a", "b"], totalCount: 2 }, { items: ["c"], totalCount: 2 }]).read))[2]).toBe("the pages hold more items (3 so far) than the TotalCount of 2");
     });
 
     test("a page past the TotalCount", async () => {
