@@ -6,7 +6,7 @@
  */
 import { parseKmsArn } from "../alibaba/arn";
 import { sharedResourceKind } from "../policy/adapters";
-import { isKmsKeyId, isRegionId } from "../alibaba/ids";
+import { isKmsKeyId, isRegionId, isSnapshotId } from "../alibaba/ids";
 import { analyzePermissionPolicy } from "../ram/analyze";
 import { AuditContext, mapAll } from "./clients";
 import { describeImageSharePermission, describeOwnImages, describeRegions, describeSnapshots } from "./ecs";
@@ -85,6 +85,11 @@ export async function readAccount(ctx: AuditContext, regions: readonly string[] 
         .map((r) => `Resource Sharing is not offered in ${r}: only its image share permissions were read there.`);
     const perRegion = await mapAll(accountRegions, (region) => readRegion(ctx, region, withSharing.includes(region)));
     const roles = await rolesRead;
+    for (const share of perRegion.flatMap((r) => r.received)) {
+        for (const r of share.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot" && !isSnapshotId(r.id))) {
+            ctx.incomplete.push(`the share ${JSON.stringify(share.id)} received in ${share.region} names the snapshot ${JSON.stringify(r.id)}, which is not a snapshot id: not judged as received.`);
+        }
+    }
     const snapshots = perRegion.flatMap((r) => r.snapshots);
     const wanted = new Map<string, { region: string; keyId: string }>();
     for (const k of [...snapshots.filter((s) => s.kmsKeyId !== undefined).map((s) => ({ region: s.region, keyId: keyIdOf(s.kmsKeyId!) })), ...keysGrantedToRoles(roles, accountId)]) {

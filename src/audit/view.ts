@@ -6,7 +6,7 @@
  * account exactly as they judge a stack. Every value is a plain, known value.
  */
 import { parseKmsArn } from "../alibaba/arn";
-import { isAccountId } from "../alibaba/ids";
+import { isAccountId, isSnapshotId } from "../alibaba/ids";
 import { RESOURCE_KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
 import { TYPES } from "../alibaba/resourceTypes";
 import { sharedResourceKind } from "../policy/adapters";
@@ -172,7 +172,8 @@ const RECEIVED_SNAPSHOT_POLICIES = ["sharing-resource-share", "sharing-sharee-di
  * settings ask them to be listed), besides those the config lists already.
  */
 export function withReceivedSnapshots(config: TestConfig, read: AccountRead): TestConfig {
-    const received = read.received.flatMap((s) => s.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot").map((r) => r.id));
+    // Ids that are not snapshot ids are the API's, not the config's: reported by the read, never put in the config.
+    const received = read.received.flatMap((s) => s.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot" && isSnapshotId(r.id)).map((r) => r.id));
     if (received.length === 0) {
         return config;
     }

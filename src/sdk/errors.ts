@@ -116,6 +116,7 @@ const FIXES: Record<string, string> = {
     "InvalidSecurityToken.Expired": "The STS token expired: renew ALIBABA_CLOUD_SECURITY_TOKEN with its AccessKey pair.",
     "InvalidSecurityToken.MismatchWithAccessKey": "ALIBABA_CLOUD_SECURITY_TOKEN belongs to another AccessKey pair: set the three together.",
     "QuotaExceed.Snapshot": "Delete unused snapshots or raise the snapshot quota.",
+    RequestTimeout: "The service did not answer in time, even after retries: check the endpoint and the network, or allow a longer timeout.",
     InvalidResponse: "The service kept answering with something other than the API's JSON (a gateway's error page, or a cut-off answer); try again later.",
     NoCredentials:
         "Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS), or give Alibaba's default credential chain a source: " +

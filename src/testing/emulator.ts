@@ -38,7 +38,9 @@ export type Fault =
     /** A 400 SignatureDoesNotMatch whose message echoes the string-to-sign and the request as received (signature, AccessKeyId, SecurityToken). */
     | { readonly kind: "echo" }
     /** No answer at all: the connection is held open until the emulator stops (a server that never answers). */
-    | { readonly kind: "hang" };
+    | { readonly kind: "hang" }
+    /** A 400 SignatureDoesNotMatch whose message echoes the request's signature in many spellings, cases and encodings, and bare. */
+    | { readonly kind: "echoSignature" };
 export const THROTTLED: Fault = { status: 400, code: "Throttling.User", message: "Request was denied due to user flow control." };
 export const UNAVAILABLE: Fault = { status: 503, code: "ServiceUnavailable", message: "The request has failed due to a temporary failure of the server." };
 export const HTML_502: Fault = { kind: "html502" };
@@ -46,6 +48,7 @@ export const TRUNCATED_200: Fault = { kind: "truncated200" };
 export const RESET: Fault = { kind: "reset" };
 export const ECHO: Fault = { kind: "echo" };
 export const HANG: Fault = { kind: "hang" };
+export const ECHO_SIGNATURE: Fault = { kind: "echoSignature" };
 
 /**
  * A list action whose pages do not add up, as a faulty or hostile service's might (every answer of the action until
@@ -251,8 +254,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 break;
             case "duplicate":
                 if (list !== undefined) {
-                    const last = lastItems.get(current.action);
-                    if (list.length > 0) lastItems.set(current.action, list[list.length - 1]);
+                    // The list asked for: the action and its parameters but the page's and the signature's.
+                    const which = [current.action, ...Object.keys(current.params).filter((k) => !/^(NextToken|PageNumber|Signature|SignatureNonce|Timestamp)$/.test(k)).sort().map((k) => `${k}=${current.params[k]}`)].join("&");
+                    const last = lastItems.get(which);
+                    if (list.length > 0) lastItems.set(which, list[list.length - 1]);
                     if (last !== undefined) list.unshift(last);
                 }
                 break;
@@ -288,6 +293,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             case "hang":
                 // Never answered: the connection stays open until the client gives up or the emulator stops.
                 return;
+            case "echoSignature": {
+                const sig = params.Signature ?? "";
+                const once = encodeURIComponent(sig);
+                return error(
+                    res,
+                    400,
+                    "SignatureDoesNotMatch",
+                    `Specified signature is not matched with our calculation. Signature=${sig}; signature: ${sig}; SIGNATURE = "${sig}"; <Signature>${sig}</Signature>; ` +
+                        `Signature%3D${once}; Signature%253D${encodeURIComponent(once)}; {"signature" : "${sig}"}; the request ${sig} was refused; again ${once} and ${encodeURIComponent(once)}.`,
+                );
+            }
             case "echo": {
                 const canonical = Object.keys(params).filter((k) => k !== "Signature").sort().map((k) => `${encode(k)}=${encode(params[k])}`).join("&");
                 const stringToSign = `${req.method}&${encode("/")}&${encode(canonical)}`;
