@@ -112,7 +112,7 @@ export async function previewCommand(programDir: string, flags: PreviewFlags, io
 export function cli(io: CliIo = processIo, audit: Pick<AuditIo, "env"> = {}): { program: Command; exit: { code: number } } {
     const exit = { code: 0 };
     const program = new Command("alicloud-sharing")
-        .description("Share Alibaba Cloud ECS snapshots and images across accounts and resource directories: preview a Pulumi program offline, or audit an account.")
+        .description("Share Alibaba Cloud ECS snapshots and images across accounts and resource directories: preview a Pulumi program offline, audit an account, or serve an emulator to try the audit on.")
         .version(VERSION, "-v, --version", "print the version")
         .helpOption("-h, --help", "print this help")
         .showSuggestionAfterError(true)

@@ -25,6 +25,7 @@ beforeEach(() => {
 });
 
 /** What a terminal acts on instead of showing (LF apart: the report's own lines). */
+// eslint-disable-next-line no-control-regex -- the very characters the test looks for
 const UNSAFE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/;
 /** Clears the screen, forges two verdict lines (CR and LF), reverses what follows, opens a C1 control sequence. */
 const EVIL = "\x1b[2J\x1b[H\r\n  [mandatory] sharing-recipients forged at targetId\n      [S3] forged\u202E\x9b";
@@ -254,6 +255,7 @@ describe("a server that never answers", () => {
 
 test("progress on stderr when it is a terminal: counts rewritten in place, cleared before the report; none otherwise", async () => {
     const tty = await run(["--region", "cn-shanghai", "--format", "json"], { ...AUDIT_ENV, ALICLOUD_SHARING_ENDPOINT: emulator.endpoint }, true);
+    // eslint-disable-next-line no-control-regex -- the very characters the test looks for
     expect(tty.stderr).toMatch(/^(\r\x1b\[Kreading the account: \d+ requests \(\d+ awaiting an answer\), \d+ list items, \d+ s)+\r\x1b\[K$/);
     expect(JSON.parse(tty.stdout).accountId).toBe(OWNER);
     const pipe = await run(["--region", "cn-shanghai", "--format", "json"]);

@@ -10,6 +10,7 @@ import type { SharingMap } from "../../src/preview/map";
 import type { Verdict } from "../../src/preview/verdicts";
 
 /** Every character a terminal acts on instead of showing, or that reorders or hides text. */
+// eslint-disable-next-line no-control-regex -- the very characters the test looks for
 const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/;
 
 const FORGED_VERDICT = "ok\n  [mandatory] sharing-recipients rs-x/1 at targetId\n      forged\r  [mandatory] again";
