@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import type { Log } from "sarif";
 import { auditMain, parseAuditArgs } from "../../src/audit/cli";
+import { main } from "../../src/preview/cli";
 import { ECHO, EMULATOR_KEY_ID, EMULATOR_KEY_SECRET, Emulator, emptyAccount, startEmulator } from "../support/emulator";
 import { AUDIT_ENV, INTENDED_PREVIEW, OWNER, POLICY_CONFIG, loadFixture } from "./fixture";
 
@@ -207,4 +208,49 @@ test("the text drift names the grants of one image in one line, five of them and
     const { stdout } = await run(["--region", "cn-shanghai", "--intended", INTENDED_PREVIEW]);
     expect(stdout).toContain("\n    image permission m-uf6perm000001: 51 (2100000000000001, 2100000000000002, 2100000000000003, 2100000000000004, 2100000000000005 and 46 more)\n");
     expect(stdout).not.toContain("image permission m-uf6perm000001: 2100000000000006");
+});
+
+describe("the command line's audit and emulator commands (in process)", () => {
+    const io = () => {
+        const out = { stdout: "", stderr: "" };
+        return { out, io: { stdout: (t: string) => (out.stdout += t), stderr: (t: string) => (out.stderr += t) } };
+    };
+
+    test("audit --help lists the request timeout and the deadline with their defaults, and where --map goes", async () => {
+        const { out, io: cliIo } = io();
+        expect(await main(["audit", "--help"], cliIo)).toBe(0);
+        // Commander wraps the help to the terminal's width: compared with the spaces collapsed.
+        const help = out.stdout.replace(/\s+/g, " ");
+        expect(help).toContain("--request-timeout <seconds> how long one request waits for its answer (each retry again) (default: 30)");
+        expect(help).toContain("--deadline <seconds> how long the whole audit may take; past it, exit 2 saying what it was waiting for (default: 300)");
+        expect(help).toContain('With --map mermaid, text gets the flowchart after the report and JSON as its "mermaid" key; SARIF refuses it.');
+    });
+
+    test("audit --format sarif --map mermaid and a deadline of 0 are refused before any request", async () => {
+        const sarif = io();
+        expect(await main(["audit", "--format", "sarif", "--map", "mermaid", "--endpoint", emulator.endpoint], sarif.io)).toBe(2);
+        expect(sarif.out).toEqual({ stdout: "", stderr: "error: --map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif\n" });
+        const zero = io();
+        expect(await main(["audit", "--deadline", "0"], zero.io)).toBe(2);
+        expect(zero.out.stderr).toContain("error: option '--deadline <seconds>' argument '0' is invalid. --deadline takes a whole number from 1 to 86400.");
+        expect(emulator.requests).toEqual([]);
+    });
+
+    test("the emulator command serves the account it names, prints the exports to use, stops when told; a file it cannot write is exit 2", async () => {
+        const { serveEmulator } = await import("../../src/testing/serve");
+        let stop!: () => void;
+        const stopped = new Promise<void>((r) => (stop = r));
+        const out = { stdout: "", stderr: "" };
+        const serving = serveEmulator({ fixture: "empty", port: 0 }, { stdout: (t) => (out.stdout += t), stderr: (t) => (out.stderr += t), stopped });
+        while (!out.stdout.includes("\n")) await new Promise((r) => setImmediate(r));
+        const lines = out.stdout.trim().split("\n");
+        expect(lines).toEqual([expect.stringMatching(/^export ALICLOUD_SHARING_ENDPOINT=127\.0\.0\.1:\d+$/), `export ALIBABA_CLOUD_ACCESS_KEY_ID=${EMULATOR_KEY_ID}`, `export ALIBABA_CLOUD_ACCESS_KEY_SECRET=${EMULATOR_KEY_SECRET}`]);
+        const env = Object.fromEntries(lines.map((l) => l.replace(/^export /, "").split("=") as [string, string]));
+        const audited = await run(["--format", "json"], env);
+        expect([audited.code, JSON.parse(audited.stdout).accountId]).toEqual([0, OWNER]);
+        stop();
+        expect(await serving).toBe(0);
+        expect(await serveEmulator({ fixture: "demo", port: 0, intendedFile: path.join(dir, "missing", "preview.json") }, { stdout: () => undefined, stderr: (t) => (out.stderr += t), stopped })).toBe(2);
+        expect(out.stderr).toMatch(/\nerror: cannot write .*missing\/preview\.json: ENOENT/);
+    });
 });
