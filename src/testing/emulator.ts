@@ -3,11 +3,12 @@
  * for tests of your own (the package's tests use it too; `alicloud-sharing emulator` serves it from the command line).
  * It is not Alibaba Cloud: it serves what the documentation describes, and was never compared with a real account.
  *
- * The sharee-side providers' actions, on 127.0.0.1. It checks
- * each request's RPC signature (HMAC-SHA1 with the secret it was given) and required parameters, keeps state as the
- * service does (snapshot copies that progress over polls, deletion), and injects faults on demand: API errors, a
- * gateway's HTML 502, a truncated 200, a reset connection, an error that echoes the request (signature, AccessKeyId,
- * SecurityToken and string-to-sign), before the request is served or after (the answer lost).
+ * It serves the sharee-side providers' actions: it checks each request's RPC signature (HMAC-SHA1 with the secret it
+ * was given) and required parameters, keeps state as the service does (snapshot copies that progress over polls,
+ * deletion), and injects faults on demand: API errors, a gateway's HTML 502, a truncated 200, a reset connection, no
+ * answer at all, an error that echoes the request (signature, AccessKeyId, SecurityToken and string-to-sign) or the
+ * signature alone in many spellings, before the request is served or after (the answer lost); and pages that do not
+ * add up (`pagingQuirks`).
  *
  * It also serves the read-only APIs the audit calls, over an emulated account (`emulator.account`): ECS DescribeRegions,
  * DescribeImages, DescribeImageSharePermission and DescribeSnapshots (listing too); Resource Sharing DescribeRegions,
