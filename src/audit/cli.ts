@@ -148,26 +148,34 @@ export function errorLine(e: unknown, secrets: readonly string[]): string {
     return `error: ${e instanceof AuditSetupError ? message.split("\n").map(terminalText).join("\n") : terminalText(message)}\n`;
 }
 
-/** Progress on a terminal's stderr: one line rewritten in place, at most every quarter second; cleared at the end. */
+/**
+ * Progress on a terminal's stderr: one line rewritten in place, at most every quarter second, and every second while
+ * nothing happens (a server that does not answer shows as the time going by, with its request awaiting an answer);
+ * cleared at the end.
+ */
 function progressLine(io: AuditIo): { update: (p: ReadProgress) => void; clear: () => void } {
     if (io.stderrIsTTY !== true) {
         return { update: () => undefined, clear: () => undefined };
     }
     const started = Date.now();
     let last = 0;
-    let shown = false;
+    let latest: ReadProgress | undefined;
+    let ticking: NodeJS.Timeout | undefined;
+    const show = (p: ReadProgress) => {
+        last = Date.now();
+        io.stderr(`\r\x1b[Kreading the account: ${p.requests} requests (${p.inFlight} awaiting an answer), ${p.items} list items, ${((last - started) / 1000).toFixed(0)} s`);
+    };
     return {
         update: (p) => {
-            const now = Date.now();
-            if (now - last < 250) {
-                return;
+            latest = p;
+            ticking ??= setInterval(() => Date.now() - last >= 1000 && show(latest!), 1000).unref();
+            if (Date.now() - last >= 250) {
+                show(p);
             }
-            last = now;
-            shown = true;
-            io.stderr(`\r\x1b[Kreading the account: ${p.requests} requests (${p.inFlight} awaiting an answer), ${p.items} list items, ${((now - started) / 1000).toFixed(0)} s`);
         },
         clear: () => {
-            if (shown) {
+            clearInterval(ticking);
+            if (latest !== undefined) {
                 io.stderr("\r\x1b[K");
             }
         },
