@@ -193,13 +193,13 @@ function previewCost(runs) {
 }
 
 /**
- * The audit of an emulated account (the tests' loopback emulator, which checks every request's signature): `shares`
+ * The audit of an emulated account (the loopback emulator the package ships and the tests use, which checks every request's signature): `shares`
  * resource shares of one encrypted snapshot each, every share to the same `targets` accounts, the snapshot share role
  * trusting them with its KMS policy, the key protected. Read through the official SDK over HTTP, judged by every policy.
  */
 function auditCost(shares, targets) {
     const script = `
-const { startEmulator, emptyAccount, EMULATOR_KEY_ID, EMULATOR_KEY_SECRET } = require("./test/support/emulator.ts");
+const { startEmulator, emptyAccount, EMULATOR_KEY_ID, EMULATOR_KEY_SECRET } = require("./dist/testing/emulator");
 const { runAudit } = require("./dist/audit");
 const lib = require("./dist");
 (async () => {

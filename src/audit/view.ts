@@ -6,12 +6,13 @@
  * account exactly as they judge a stack. Every value is a plain, known value.
  */
 import { parseKmsArn } from "../alibaba/arn";
+import { isAccountId, isSnapshotId } from "../alibaba/ids";
 import { RESOURCE_KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
 import { TYPES } from "../alibaba/resourceTypes";
 import { sharedResourceKind } from "../policy/adapters";
 import { analyzePermissionPolicy } from "../ram/analyze";
 import type { TestConfig } from "../testing";
-import { AccountRead, LiveSnapshot } from "./model";
+import { AccountRead, LiveSnapshot, sharesInEffect } from "./model";
 
 /** A live object as a raw resource: a `TestResource` for `runPolicies` and a `RawResource` for the stack view and the map. */
 export interface AuditResource {
@@ -32,6 +33,8 @@ export const auditUrn = (accountId: string, type: string, name: string): string 
 
 /** Builds the view of an account. */
 export function auditView(read: AccountRead): AuditResource[] {
+    // Only what shares is judged: a share being deleted, a failed or leaving association are shown, not judged.
+    const shares = sharesInEffect(read.shares);
     const out: AuditResource[] = [];
     const byUrn = new Set<string>();
     const add = (type: string, name: string, region: string | undefined, props: Record<string, unknown>, dependencies: string[] = [], propertyDependencies: Record<string, string[]> = {}): string => {
@@ -81,7 +84,7 @@ export function auditView(read: AccountRead): AuditResource[] {
 
     // The snapshots resource shares share, with their key.
     const snapshots = new Map<string, LiveSnapshot>(read.snapshots.map((s) => [s.id, s]));
-    const sharedSnapshotIds = new Set(read.shares.flatMap((s) => s.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot").map((r) => r.id)));
+    const sharedSnapshotIds = new Set(shares.flatMap((s) => s.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot").map((r) => r.id)));
     const snapshotUrns = new Map<string, string>();
     for (const s of read.snapshots.filter((s) => sharedSnapshotIds.has(s.id))) {
         snapshotUrns.set(s.id, add(TYPES.ecsSnapshot, s.id, s.region, { snapshotName: s.name, status: s.status, encrypted: s.encrypted, kmsKeyId: s.kmsKeyId }, [], keyDeps(s.kmsKeyId)));
@@ -113,7 +116,7 @@ export function auditView(read: AccountRead): AuditResource[] {
 
     // Resource shares, each shared resource and target on its share. A shared snapshot encrypted with a customer key
     // depends on the snapshot share role, as a component's shares wait for it.
-    for (const share of read.shares) {
+    for (const share of shares) {
         const shareUrn = add(TYPES.resourceShare, share.id, share.region, { resourceShareName: share.name, allowExternalTargets: share.allowExternalTargets, status: share.status });
         for (const r of share.resources) {
             const kind = sharedResourceKind(r.type, r.id);
@@ -139,6 +142,28 @@ export function auditView(read: AccountRead): AuditResource[] {
     return out;
 }
 
+/** The policies that read `resourceDirectoryAccountIds` (C30, C13). */
+const DIRECTORY_MEMBER_POLICIES = ["sharing-share-contents"];
+
+/**
+ * The policy config with the accounts the API reports as members of the owner's resource directory (share targets
+ * with `External: false`) added to `resourceDirectoryAccountIds`, besides those the config lists: the API's own word
+ * on who is a member is not overruled by a config that does not list them.
+ */
+export function withDirectoryMembers(config: TestConfig, read: AccountRead): TestConfig {
+    const members = [...new Set(read.shares.flatMap((s) => s.targets.filter((t) => t.external === false && isAccountId(t.id)).map((t) => t.id)))];
+    if (members.length === 0) {
+        return config;
+    }
+    const out: TestConfig = { ...config };
+    for (const policy of DIRECTORY_MEMBER_POLICIES) {
+        const own = (config[policy] ?? {}) as Record<string, unknown>;
+        const listed = Array.isArray(own.resourceDirectoryAccountIds) ? (own.resourceDirectoryAccountIds as unknown[]) : [];
+        out[policy] = { ...own, resourceDirectoryAccountIds: [...listed, ...members.filter((m) => !listed.includes(m))] };
+    }
+    return out;
+}
+
 /** The policies that read `receivedSnapshots` (C10, C11). */
 const RECEIVED_SNAPSHOT_POLICIES = ["sharing-resource-share", "sharing-sharee-disk"];
 
@@ -147,7 +172,8 @@ const RECEIVED_SNAPSHOT_POLICIES = ["sharing-resource-share", "sharing-sharee-di
  * settings ask them to be listed), besides those the config lists already.
  */
 export function withReceivedSnapshots(config: TestConfig, read: AccountRead): TestConfig {
-    const received = read.received.flatMap((s) => s.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot").map((r) => r.id));
+    // Ids that are not snapshot ids are the API's, not the config's: reported by the read, never put in the config.
+    const received = read.received.flatMap((s) => s.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot" && isSnapshotId(r.id)).map((r) => r.id));
     if (received.length === 0) {
         return config;
     }
