@@ -147,8 +147,10 @@ export class Relations {
             result = { kind: "none", declared: true, items, keys };
         } else if (kind !== undefined && share.roleDependencies.has(kind)) {
             result = { kind: "key", declared: true, items, keys, because: "dependency" };
-        } else if (worst?.kind === "undeclared" && kind !== undefined && this.rolesFor(share.account, kind).length > 0) {
-            // Nothing says whether the items are encrypted, and the owner's account holds the share role ECS would use.
+        } else if (worst?.kind === "undeclared" && share.method === "resourceShare" && kind !== undefined && this.rolesFor(share.account, kind).length > 0) {
+            // Nothing says whether the items are encrypted, and the owner's account holds the share role ECS would use. A
+            // resource share can say it is not (the acknowledgement's tag); an image permission cannot, so it is not
+            // taken as encrypted by the role's name alone.
             result = { kind: "key", declared: false, items, keys, because: "roleName" };
         } else {
             result = { kind: "none", declared: worst?.kind === "none", items, keys };
