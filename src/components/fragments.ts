@@ -67,19 +67,33 @@ export function shareFragment(spec: ShareFragmentSpec, name: string): Fragment {
         encryption = { kind: "undeclared", path: "kmsKeyId" };
     }
     const resourcePath = kind === "snapshot" ? "snapshotIds" : "imageIds";
-    const share = (id: string, where: Located<string>, itemIds: readonly { item: string; id: Located<string> }[]): ShareNode => ({
+    // As the grants are made: by image permission, accounts get permissions and the directory and folders a resource share.
+    const byPermission = spec.method === "imagePermission";
+    const recipients = targetsOf(args);
+    const grant = (id: string, method: ShareNode["method"], where: Located<string>, itemIds: readonly { item: string; id: Located<string> }[], to: typeof recipients): ShareNode => ({
         id,
         kind,
-        method: spec.method === "imagePermission" ? "imagePermission" : "resourceShare",
+        method,
         account,
         region: where,
         items: itemIds.map((i) => ({ item: i.item, via: origin, id: i.id })),
-        recipients: targetsOf(args).map((value) => ({ value, via: origin })),
+        recipients: to.map((value) => ({ value, via: origin })),
         roleDependencies: new Set(encrypted ? [kind] : []),
         ...(spec.roleNode === undefined ? {} : { roleNodes: new Set([spec.roleNode]) }),
         acknowledged: !encrypted && args.serviceKeyEncrypted !== true && args.unencryptedDataAcknowledged === true,
         origin,
     });
+    const share = (id: string, where: Located<string>, itemIds: readonly { item: string; id: Located<string> }[]): ShareNode[] => {
+        if (!byPermission) {
+            return [grant(id, "resourceShare", where, itemIds, recipients)];
+        }
+        const accounts = recipients.filter((r) => r.expected === "account");
+        const others = recipients.filter((r) => r.expected !== "account");
+        return [
+            ...(accounts.length > 0 ? [grant(`${id}#permissions`, "imagePermission", where, itemIds, accounts)] : []),
+            ...(others.length > 0 ? [grant(id, "resourceShare", where, itemIds, others)] : []),
+        ];
+    };
     const sources = spec.resourceIds.map((raw, i) => {
         const value = plain(raw);
         const located = at(`${resourcePath}[${i}]`, value);
@@ -87,7 +101,7 @@ export function shareFragment(spec: ShareFragmentSpec, name: string): Fragment {
         items.push({ id, kind, resourceId: located, region, account, encryption, received: args.sharedWithThisAccount === true });
         return { item: id, id: located };
     });
-    shares.push(share(`${origin.urn}#share`, region, sources));
+    shares.push(...share(`${origin.urn}#share`, region, sources));
     for (const copyRegion of spec.copyToRegions ?? []) {
         const where = at("copyToRegions", copyRegion);
         let copyEncryption: (source: string) => EncryptionSource;
@@ -103,7 +117,7 @@ export function shareFragment(spec: ShareFragmentSpec, name: string): Fragment {
             items.push({ id, kind, resourceId: at<string>(`imageIdsByRegion.${copyRegion}[${i}]`, undefined), region: where, account, encryption: copyEncryption(s.item), received: false, origin });
             return { item: id, id: at<string>(`imageIdsByRegion.${copyRegion}[${i}]`, undefined) };
         });
-        shares.push(share(`${origin.urn}#share:${copyRegion}`, where, copies));
+        shares.push(...share(`${origin.urn}#share:${copyRegion}`, where, copies));
     }
     return { keys, items, shares };
 }

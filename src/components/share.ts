@@ -266,6 +266,8 @@ export interface ShareSpec {
     readonly facts?: ImageShareFacts;
     /** The key of each copy region (images). */
     readonly copyKeyIds?: Record<string, pulumi.Input<string>>;
+    /** How the program's graph reads the share's encryption when it differs from the arguments (a share with no key in an account whose role ECS would use). */
+    readonly encryptionInProgram?: Encryption;
     /** Whether the caller passed a provider, and the copy regions with a provider of their own (images). */
     readonly copyRegionProviders?: { readonly explicit: boolean; readonly given: readonly string[] };
 }
@@ -325,7 +327,7 @@ export function checkShare(name: string, spec: ShareSpec, opts: pulumi.Component
         .filter((r) => !single.some((f) => f.ruleId === r.ruleId));
     const warnings = throwIfInvalid(spec.type, name, inRuleOrder(distinct([...single, ...relational])), opts);
     addFragment(fragment);
-    return { warnings, roleArgs };
+    return { warnings, roleArgs, encryptionInProgram: inProgram?.because === "roleName" ? encryption : undefined };
 }
 
 /** The share's nodes and, when it creates its role, the role's (under the name the role component will have). */
@@ -371,7 +373,10 @@ export function prepareShare(
     const subject = componentSubject(spec.type, name);
     const secretInputs = [spec.resourceIds, spec.args.ownerAccountId, spec.args.region, spec.args.kmsKeyId, spec.args.kmsKeyRegion, spec.copyKeyIds];
     const validated = resolvedValues(spec.resourceIds, owner, region, spec.args, spec.copyKeyIds, explicitProvider && spec.args.region !== undefined ? actual : undefined).apply(async (values) => {
-        await failOnErrorsOf(judge("share", shareIntent(spec.kind, spec.args, values, context, spec.facts), context), component, subject, secretInputs);
+        const intent = shareIntent(spec.kind, spec.args, values, context, spec.facts);
+        // As judged at construction: encrypted by the role of its account when the program's graph says so.
+        const judged = spec.encryptionInProgram === undefined ? intent : { ...intent, encryption: spec.encryptionInProgram };
+        await failOnErrorsOf(judge("share", judged, context), component, subject, secretInputs);
         return values;
     });
     const shareRole =

@@ -96,7 +96,8 @@ export class SharedImage extends pulumi.ComponentResource {
             registerRefused(this, ["resourceShareId", "shareRoleName", "imageIdsByRegion"]);
             return;
         }
-        const { context, facts, copyKeys, spec, warnings, roleArgs, place } = checked;
+        const { context, facts, copyKeys, warnings, roleArgs, place } = checked;
+        const spec: ShareSpec = { ...checked.spec, encryptionInProgram: checked.encryptionInProgram };
         super(typeToken(TYPE), name, {}, place.opts);
         logWarnings(warnings, this);
 

@@ -55,7 +55,8 @@ export class SharedSnapshot extends pulumi.ComponentResource {
             registerRefused(this, ["resourceShareId", "shareRoleName"]);
             return;
         }
-        const { context, copying, snapshotIds, spec, warnings, roleArgs, place } = checked;
+        const { context, copying, snapshotIds, warnings, roleArgs, place } = checked;
+        const spec: ShareSpec = { ...checked.spec, encryptionInProgram: checked.encryptionInProgram };
         super(typeToken(TYPE), name, {}, place.opts);
         logWarnings(warnings, this);
 
