@@ -234,7 +234,7 @@ Object.assign(cases, {
     "recipients-allowed": {
         kind: "share",
         passing: share({ targets: [at("accountIds[0]", A), at("folderPaths[0]", "rd-abc/r-def/fd-ghi/fd-jkl"), at("resourceDirectoryId", "rd-abc")] }),
-        failing: share({ targets: [at("accountIds[0]", B), at("folderPaths[0]", "rd-abc/r-def/fd-other"), at("resourceDirectoryId", "rd-xyz")] }),
+        failing: share({ targets: [at("accountIds[0]", B), at("folderPaths[0]", "rd-xyz/r-def/fd-other"), at("resourceDirectoryId", "rd-xyz")] }),
         expected: [["recipients-allowed", "accountIds[0]"], ["recipients-allowed", "folderPaths[0]"], ["recipients-allowed", "resourceDirectoryId"]],
         context: allowList,
     },

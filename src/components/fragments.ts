@@ -4,8 +4,7 @@
  * one share per region, the role with its trust and its KMS policy attached. Only plain values are read; a value
  * that is an output is unknown here, as it is to the pack at preview.
  */
-import type { ResourceKind } from "../alibaba/names";
-import { SHARE_ROLE_NAME } from "../alibaba/names";
+import { KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
 import { accountKey } from "../graph/accounts";
 import { EncryptionSource, ItemNode, KeyNode, Origin, ShareNode } from "../graph/model";
 import { Located, at } from "../intent/model";
@@ -66,7 +65,7 @@ export function shareFragment(spec: ShareFragmentSpec, name: string): Fragment {
     } else {
         encryption = { kind: "undeclared", path: "kmsKeyId" };
     }
-    const resourcePath = kind === "snapshot" ? "snapshotIds" : "imageIds";
+    const resourcePath = KINDS[kind].component.idsArgument;
     // As the grants are made: by image permission, accounts get permissions and the directory and folders a resource share.
     const byPermission = spec.method === "imagePermission";
     const recipients = targetsOf(args);

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as resourcemanager from "@pulumi/alicloud/resourcemanager";
 import * as ecs from "@pulumi/alicloud/ecs";
 import { isAccountId, resourceSharingTargetId } from "../alibaba/ids";
-import { RESOURCE_SHARING_TYPE, ResourceKind } from "../alibaba/names";
+import { KINDS, RESOURCE_SHARING_TYPE, ResourceKind } from "../alibaba/names";
 import { Encryption, GrantMethod, Located, ShareIntent, at } from "../intent/model";
 import { judge, rules } from "../rules/registry";
 import { Finding, RuleContext } from "../rules/types";
@@ -159,7 +159,7 @@ function sharedAccounts(args: ShareArgs, method: string | undefined): string[] {
 
 /** The share intent of a component's arguments and values. */
 export function shareIntent(kind: ResourceKind, args: ShareArgs, values: ShareValues, context: RuleContext, image?: ImageShareFacts): ShareIntent {
-    const resourcePath = kind === "snapshot" ? "snapshotIds" : "imageIds";
+    const resourcePath = KINDS[kind].component.idsArgument;
     const encryption: Encryption = args.serviceKeyEncrypted
         ? { kind: "serviceKey", path: "serviceKeyEncrypted" }
         : args.kmsKeyId !== undefined

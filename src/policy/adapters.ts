@@ -1,6 +1,5 @@
 /** From one raw resource to the intents the rules judge. */
-import { isImageId, isSnapshotId } from "../alibaba/ids";
-import { RESOURCE_KINDS, RESOURCE_SHARING_TYPE, ResourceKind, SHARED_SNAPSHOT_TAG, SHARE_ROLE_NAME, sharedSnapshotTagValue } from "../alibaba/names";
+import { KINDS, RESOURCE_KINDS, RESOURCE_SHARING_TYPE, ResourceKind, SHARED_SNAPSHOT_TAG, SHARE_ROLE_NAME, sharedSnapshotTagValue } from "../alibaba/names";
 import { Located, RoleIntent, at, partialShareIntent } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
 import { Subject } from "./framework";
@@ -27,11 +26,9 @@ export function sharedResourceKind(resourceType: unknown, resourceId: unknown): 
     if (exact !== undefined) {
         return exact;
     }
-    if (isSnapshotId(resourceId)) {
-        return "snapshot";
-    }
-    if (isImageId(resourceId)) {
-        return "image";
+    const byId = RESOURCE_KINDS.find((k) => typeof resourceId === "string" && KINDS[k].id.test(resourceId));
+    if (byId !== undefined) {
+        return byId;
     }
     if (resourceType === undefined || resourceType === null) {
         return "snapshot";

@@ -5,7 +5,7 @@
  * attached by its name, a share role by its well-known name in its account, a key by its id).
  */
 import { isImageId, isSnapshotId } from "../alibaba/ids";
-import { ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
+import { KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
 import { parseKmsArn } from "../alibaba/arn";
 import { at, Located } from "../intent/model";
 import { accountKey, accountOfProvider, DEFAULT_ACCOUNT } from "../graph/accounts";
@@ -31,8 +31,8 @@ const originOf = (r: RawResource): Origin => ({ urn: r.urn, name: r.name, type: 
 /** The resources a kind of node is made by. */
 const KEY_TYPES = new Set<string>([TYPES.kmsKey]);
 const DISK_TYPES = new Set<string>([TYPES.ecsDisk, TYPES.disk, TYPES.instance]);
-const SNAPSHOT_TYPES = new Set<string>([TYPES.ecsSnapshot, TYPES.snapshot]);
-const IMAGE_TYPES = new Set<string>([TYPES.image, TYPES.imageCopy, TYPES.copyImage]);
+const SNAPSHOT_TYPES = new Set<string>(KINDS.snapshot.madeBy);
+const IMAGE_TYPES = new Set<string>(KINDS.image.madeBy);
 
 /** A reference from one resource's property to another node: the resource its value comes from, else its value. */
 interface Reference {

@@ -2,6 +2,7 @@
 import { isAccountId, isFolderId, isKmsKeyId, isRegionId, isImageId, isResourceDirectoryId, isRootFolderId, isSnapshotId, principalKind } from "../alibaba/ids";
 import type { Located, ShareIntent } from "../intent/model";
 import { RECIPIENT_COMPONENTS, SHARE_COMPONENTS } from "./enforcement";
+import { KINDS } from "../alibaba/kinds";
 import { misplacedFolder } from "../graph/organization";
 import { defineRule, Problem, quoteValue } from "./types";
 
@@ -326,7 +327,7 @@ export const shareNotEmpty = defineRule({
     },
     check: (intent) => [
         ...(intent.resources.length === 0
-            ? [{ path: intent.kind === "snapshot" ? "snapshotIds" : "imageIds", message: `no ${intent.kind} is given.`, fix: `List at least one ${intent.kind} id.` }]
+            ? [{ path: KINDS[intent.kind].component.idsArgument, message: `no ${intent.kind} is given.`, fix: `List at least one ${intent.kind} id.` }]
             : []),
         ...(intent.targets.length === 0
             ? [{ path: "accountIds", message: "no recipient is given.", fix: "Give `accountIds`, `resourceDirectoryId` or `folderPaths`." }]
