@@ -291,7 +291,9 @@ export const trustMatchesTargets = defineRule({
                 ? [{
                       path: trust.path,
                       message: `the share role${role.definedBy === undefined ? "" : ` (${role.definedBy})`} does not trust ${list(missing)}, recipient${missing.length === 1 ? "" : "s"} of an encrypted share.`,
-                      fix: role.definedBy === undefined ? "Add them to the role's trust policy (or let the component build it from the targets)." : `Add them to the recipients of ${role.definedBy}.`,
+                      fix:
+                          (role.definedBy === undefined ? "Add them to the role's trust policy (or let the component build it from the targets)." : `Add them to the recipients of ${role.definedBy}.`) +
+                          " A share of unencrypted snapshots is taken as encrypted with the role of its account unless acknowledged (`unencryptedDataAcknowledged: true`, or the tag `alicloud-sharing-unencrypted-data: acknowledged` on a raw resource share).",
                   }]
                 : []),
             ...(stale.length > 0

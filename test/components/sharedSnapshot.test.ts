@@ -171,7 +171,7 @@ describe("SharedSnapshot, encrypted with a customer-managed key", () => {
         await build("third", { snapshotIds: ["s-aaaa0003"], kmsKeyId: KEY, accountIds: [A], createShareRole: false });
         expect(rec.resources(T.ramRole)).toEqual([]);
         expect(() => new SharedSnapshot("fourth", { snapshotIds: ["s-aaaa0004"], kmsKeyId: KEY, accountIds: [B], createShareRole: false })).toThrow(
-            `accountIds: [S5, C9, C21] the share role (EncryptedShareRole "first-share-role") does not trust ${B}, recipient of an encrypted share. Add them to the recipients of EncryptedShareRole "first-share-role". (rule trust-matches-targets)`,
+            `accountIds: [S5, C9, C21] the share role (EncryptedShareRole "first-share-role") does not trust ${B}, recipient of an encrypted share. Add them to the recipients of EncryptedShareRole "first-share-role". A share of unencrypted snapshots is taken as encrypted with the role of its account unless acknowledged (\`unencryptedDataAcknowledged: true\`, or the tag \`alicloud-sharing-unencrypted-data: acknowledged\` on a raw resource share). (rule trust-matches-targets)`,
         );
     });
 });
