@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { at, AccessIntent, Located, CopyIntent, DiskIntent, ExemptionIntent, KeyIntent, RoleIntent, ShareIntent } from "../src/intent";
 import { kmsSharePolicy, renderDocument, shareeImageAccessPolicy, trustPolicy } from "../src/ram";
 import { CONSTRAINT_IDS } from "../src/alibaba/constraints";
-import { COMPONENT_NAMES, formatFinding, judge, judgedBy, POLICY_KINDS, POLICY_NAMES, reasonOf, ruleContext, rules, rulesJudgedBy, RuleSubjects, showValues, SubjectKind } from "../src/rules";
+import { COMPONENT_NAMES, formatFinding, judge, outcomes, judgedBy, POLICY_KINDS, POLICY_NAMES, reasonOf, ruleContext, rules, rulesJudgedBy, RuleSubjects, showValues, SubjectKind } from "../src/rules";
 
 const OWNER = "1111111111111111";
 const A = "2222222222222222";
@@ -357,6 +357,25 @@ describe("the registry", () => {
     });
     test("C33, C22 and C26 are warnings; every other rule is an error", () => {
         expect(rules.filter((r) => r.severity === "warning").map((r) => r.id)).toEqual(["unencrypted-snapshot-acknowledged", "directory-and-accounts", "paid-image"]);
+    });
+    test("not applicable is an outcome: a rule of snapshots on an image share, a rule of images on a snapshot share", () => {
+        const of = (subject: ShareIntent) => Object.fromEntries(outcomes("share", subject).map((o) => [o.ruleId, o.outcome]));
+        const snapshotShare = of(share({ targets: accounts(65) }));
+        const imageShare = of(image({ targets: accounts(65), unencryptedDataAcknowledged: true }));
+        expect([snapshotShare["snapshot-account-limit"], snapshotShare["image-account-quota"], snapshotShare["resource-id-format"]]).toEqual(["non-compliant", "not-applicable", "compliant"]);
+        expect([imageShare["snapshot-account-limit"], imageShare["image-account-quota"], imageShare["paid-image"]]).toEqual(["not-applicable", "non-compliant", "compliant"]);
+        expect(rules.filter((r) => r.kinds !== undefined).map((r) => `${r.id}: ${r.kinds!.join(",")}`)).toEqual([
+            "snapshot-account-limit: snapshot",
+            "snapshot-owner-quota: snapshot",
+            "snapshot-service-key: snapshot",
+            "unencrypted-snapshot-acknowledged: snapshot",
+            "image-account-quota: image",
+            "encrypted-image-region: image",
+            "image-service-key: image",
+            "directory-and-accounts: image",
+            "unencrypted-image-acknowledged: image",
+            "paid-image: image",
+        ]);
     });
     test("unknown values are skipped, not judged", () => {
         const unknown = share({ targets: [at<string>("accountIds[0]", undefined)], resources: [at<string>("snapshotIds[0]", undefined)], ownerAccountId: at<string>("ownerAccountId", undefined), region: at<string>("region", undefined) });

@@ -59,7 +59,7 @@ export function renderRulesDoc(): string {
         lines.push(
             `## ${r.id}`,
             "",
-            `**${r.title}.** Constraints: ${constraintLinks(r.constraints)}. Severity: ${r.severity}.`,
+            `**${r.title}.** Constraints: ${constraintLinks(r.constraints)}. Severity: ${r.severity}.${r.kinds === undefined ? "" : ` Applies to shares of ${r.kinds.map((k) => `${k}s`).join(" and ")}; to others it is not applicable.`}`,
             "",
             r.description,
             "",

@@ -3,6 +3,7 @@ import type { ConstraintId } from "../alibaba/constraints";
 import type { AccountSite, SharingLimits } from "../alibaba/limits";
 import type { AccessIntent, CopyIntent, DiskIntent, ExemptionIntent, ImageSourceIntent, KeyIntent, Located, RoleIntent, ShareIntent } from "../intent/model";
 import type { Enforcement } from "./enforcement";
+import type { ResourceKind } from "../alibaba/kinds";
 import type { Organization } from "../graph/organization";
 
 export type { ConstraintId };
@@ -104,6 +105,11 @@ export interface Rule<K extends SubjectKind = SubjectKind> {
     /** Why the rule exists and what it checks, for docs/RULES.md. */
     readonly description: string;
     readonly subject: K;
+    /**
+     * The kinds of shared resource the rule applies to (share subjects): a share of another kind is not applicable, an
+     * outcome of its own rather than an empty list. All kinds when absent.
+     */
+    readonly kinds?: readonly ResourceKind[];
     /** Where the rule is judged: by which components at construction, by which policies of the pack, or why not. */
     readonly enforcement: Enforcement;
     /** Pure: judges the concrete values of the subject, skips unknown ones. */
@@ -113,6 +119,13 @@ export interface Rule<K extends SubjectKind = SubjectKind> {
      * `values-known` violation instead of a skipped check. Absent when the rule's own S6 rule covers its values.
      */
     readonly reads?: (subject: RuleSubjects[K]) => readonly Located<unknown>[];
+}
+
+/** What judging a rule on a subject came to: compliant, non-compliant (with its findings), or not applicable. */
+export interface Outcome {
+    readonly ruleId: string;
+    readonly outcome: "compliant" | "non-compliant" | "not-applicable";
+    readonly findings: readonly Finding[];
 }
 
 /** A rule of any subject kind: what the registry holds. */
