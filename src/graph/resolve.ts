@@ -8,6 +8,7 @@ import { kmsKeyArn } from "../alibaba/arn";
 import { isAccountId } from "../alibaba/ids";
 import { RESOURCE_KINDS, ResourceKind } from "../alibaba/names";
 import { accountIdOf, mayBeSameAccount } from "./accounts";
+import type { Located } from "../intent/model";
 import { AccountKey, AttachmentNode, ItemNode, KeyNode, PolicyNode, RoleNode, ShareNode, SharingGraph } from "./model";
 
 /** Where an item's encryption comes from, once its sources are followed. */
@@ -60,6 +61,21 @@ export interface RoleNeeds {
     /** The ARNs of the keys of the encrypted shares (a region or account unknown is `*`). */
     readonly keyArns: Set<string>;
     readonly shares: ShareNode[];
+}
+
+/** One recipient's reach to one shared item: who can use what, through which share, with which key, where. */
+export interface Reach {
+    readonly recipient: string;
+    /** The item node, and its id as the share gives it. */
+    readonly item: string;
+    readonly resourceId: Located<string>;
+    readonly kind: ResourceKind;
+    readonly share: ShareNode;
+    /** The region it is shared in. */
+    readonly region: Located<string>;
+    /** How it is protected: its resolved encryption, and the key when a key node is known. */
+    readonly encryption: ResolvedEncryption["kind"];
+    readonly key?: KeyNode;
 }
 
 /** The relations of a graph, computed once. */
@@ -207,6 +223,38 @@ export class Relations {
             }
         }
         return [...needs.values()];
+    }
+
+    /**
+     * Who can use what: for every share, item and recipient, the item's encryption and key and the share's region
+     * (reachability, computed from the graph once per call; a recipient reached through two shares is listed twice).
+     */
+    reachability(): Reach[] {
+        const reach: Reach[] = [];
+        for (const share of this.graph.shares.values()) {
+            if (share.kind === undefined) {
+                continue;
+            }
+            const encryption = this.shareEncryption(share);
+            share.items.forEach((i, index) => {
+                const resolved = encryption.items[index];
+                for (const r of share.recipients) {
+                    if (r.value.value !== undefined) {
+                        reach.push({
+                            recipient: r.value.value,
+                            item: i.item,
+                            resourceId: i.id,
+                            kind: share.kind!,
+                            share,
+                            region: share.region,
+                            encryption: resolved?.kind ?? "unknown",
+                            ...(resolved?.key === undefined ? {} : { key: resolved.key }),
+                        });
+                    }
+                }
+            });
+        }
+        return reach;
     }
 
     /** For each item shared, every recipient it has across the graph's shares, and the shares. */

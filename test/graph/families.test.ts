@@ -164,3 +164,21 @@ describe("trust conditions of one statement all hold", () => {
         expect(await judge([role])).toEqual(["trust-policy-not-open@role", "values-known@role"]);
     });
 });
+
+describe("reachability, computed once from the graph", () => {
+    test("who can use which snapshot, through which share, with which key, in which region", async () => {
+        const { readStack } = await import("../../src/policy/reader");
+        const { Relations } = await import("../../src/graph/resolve");
+        const { fromPolicyResource } = await import("../../src/policy/resources");
+        const { stackArgs } = await import("../../src/testing");
+        const key: TestResource = { type: TYPES.kmsKey, name: "key", props: { deletionProtection: "Enabled" }, ...at("cn-shanghai") };
+        const d: TestResource = { type: TYPES.ecsDisk, name: "disk", props: { zoneId: "cn-shanghai-b", encrypted: true, kmsKeyId: MADE }, propertyDependencies: { kmsKeyId: [urnOf(key)] }, ...at("cn-shanghai") };
+        const s: TestResource = { type: TYPES.ecsSnapshot, name: "snap", props: { diskId: MADE }, propertyDependencies: { diskId: [urnOf(d)] }, ...at("cn-shanghai") };
+        const resources = stackArgs([key, d, s, ...share("dr", "cn-shanghai", { id: MADE, from: s }, [A, "rd-org"])]).resources.map(fromPolicyResource);
+        const reach = new Relations(readStack(resources)).reachability();
+        expect(reach.map((r) => [r.recipient, r.kind, r.share.origin?.name, r.region.value, r.encryption, r.key?.origin?.name])).toEqual([
+            [A, "snapshot", "dr", "cn-shanghai", "key", "key"],
+            ["rd-org", "snapshot", "dr", "cn-shanghai", "key", "key"],
+        ]);
+    });
+});
