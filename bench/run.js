@@ -52,6 +52,16 @@ function overhead(label, kind, items, accounts, method, pairs, goal) {
     rows.push({ section: "overhead", what: label, resources, raw: `${fmt(median(raw), 0)} ms`, ours: `${fmt(median(comp), 0)} ms`, ratio: `${fmt(ratio)}x`, goal: goal === undefined ? "" : `<= ${goal}x`, met: goal === undefined || ratio <= goal });
 }
 
+/** Many small components in one program (each judged on the program's graph), against the identical raw resources. */
+function manyComponents(counts) {
+    for (const n of counts) {
+        const raw = child([path.join(__dirname, "program-many.js"), "raw", String(n)]).json;
+        const ours = child([path.join(__dirname, "program-many.js"), "component", String(n)]).json;
+        if (raw.resources !== ours.resources) throw new Error(`${n} components: ${raw.resources} raw resources but ${ours.resources} from the components`);
+        rows.push({ section: "overhead", what: `${n} SharedSnapshot components of 1 snapshot x 2 accounts each, in one program`, resources: ours.resources, raw: `${fmt(raw.ms, 0)} ms`, ours: `${fmt(ours.ms, 0)} ms`, ratio: `${fmt(ours.ms / raw.ms)}x`, goal: "", met: true });
+    }
+}
+
 function scale(sizes) {
     const results = sizes.map((n) => ({ n, ...child([path.join(__dirname, "program.js"), "snapshot", "component", String(n), "4"]).json }));
     for (const r of results) {
@@ -338,6 +348,7 @@ function table() {
         overhead("SharedSnapshot, 3 snapshots x 2 accounts, encrypted", "snapshot", 3, 2, "resourceShare", 1, undefined);
         overhead("SharedImage imagePermission, 2 images x 2 accounts", "image", 2, 2, "imagePermission", 1, undefined);
         scale([2, 20]);
+        manyComponents([5]);
         await policyCost([100]);
         await stackScale([10, 100], [100, 1000]);
         await graphScale([10, 100]);
@@ -349,6 +360,7 @@ function table() {
         overhead("SharedImage resourceShare, 200 images x 100 accounts, encrypted", "image", 200, 100, "resourceShare", 5, 1.15);
         overhead("SharedImage imagePermission, 200 images x 100 accounts, encrypted", "image", 200, 100, "imagePermission", 3, 1.15);
         scale([10, 100, 1000, 10000]);
+        manyComponents([100, 1000]);
         await policyCost([1000, 10000]);
         await stackScale([100, 1000], [1000, 10000, 100000]);
         await graphScale([100, 1000, 10000]);

@@ -9,7 +9,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../alibaba/names";
 import { AccountKey, AttachmentNode, ItemNode, KeyNode, Origin, PolicyNode, RoleNode, ShareNode, SharingGraph, emptyGraph } from "../graph/model";
-import { Relations, ShareEncryption } from "../graph/resolve";
+import { Relations, ShareEncryption, rolesOfShare } from "../graph/resolve";
+import { mayBeSameAccount } from "../graph/accounts";
 import { judgeSubject } from "../rules/registry";
 import { contentsSubjects, directoryAndAccountSubjects, encryptionSubjects, limitSubjects, roleSubjects } from "../rules/relations";
 import type { Finding, RuleContext, RuleSubject } from "../rules/types";
@@ -31,7 +32,9 @@ export interface RoleComponent extends pulumi.ComponentResource {
 }
 
 interface Program {
-    graph: SharingGraph;
+    readonly graph: SharingGraph;
+    /** The relations of the graph as it is, computed when first needed after a change. */
+    relations?: Relations;
     readonly roleComponents: Map<string, RoleComponent>;
     /** Whether a component of the program was refused: the program as written was not built, so it is not judged whole. */
     refused: boolean;
@@ -48,27 +51,33 @@ function program(): Program {
     return p;
 }
 
+const relationsOf = (p: Program): Relations => (p.relations ??= new Relations(p.graph));
+
 /** The id of a component's nodes, and the URN its findings are reported under in the graph. */
 export const componentNodeId = (className: string, name: string): string => `component:${typeToken(className)}::${name}`;
 /** Where a component's nodes come from. */
 export const componentOrigin = (className: string, name: string): Origin => ({ urn: componentNodeId(className, name), name, type: typeToken(className) });
 
-/** A graph with a fragment added: new maps, the nodes of the fragment replacing those of the same id. */
-function graphWith(base: SharingGraph, fragment: Fragment): SharingGraph {
-    const copy = <V extends { id: string }>(map: Map<string, V>, add: readonly V[] | undefined): Map<string, V> => {
-        const next = new Map(map);
-        // An item known by its id alone keeps what the first component said of it.
-        (add ?? []).forEach((n) => (n.id.startsWith("item:") && next.has(n.id) ? undefined : next.set(n.id, n)));
-        return next;
-    };
-    return {
-        keys: copy(base.keys, fragment.keys),
-        items: copy(base.items, fragment.items),
-        roles: copy(base.roles, fragment.roles),
-        policies: copy(base.policies, fragment.policies),
-        attachments: copy(base.attachments, fragment.attachments),
-        shares: copy(base.shares, fragment.shares),
-    };
+const MAPS: readonly (keyof Fragment & keyof SharingGraph)[] = ["keys", "items", "roles", "policies", "attachments", "shares"];
+
+/**
+ * Adds a fragment's nodes to the graph, the nodes of the same id replaced (an item known by its id alone keeps what
+ * the first component said of it), and returns how to take them back out.
+ */
+function apply(graph: SharingGraph, fragment: Fragment): () => void {
+    const undo: (() => void)[] = [];
+    for (const name of MAPS) {
+        const map = graph[name] as Map<string, { id: string }>;
+        for (const node of (fragment[name] ?? []) as readonly { id: string }[]) {
+            if (node.id.startsWith("item:") && map.has(node.id)) {
+                continue;
+            }
+            const before = map.get(node.id);
+            map.set(node.id, node);
+            undo.push(() => (before === undefined ? map.delete(node.id) : map.set(node.id, before)));
+        }
+    }
+    return () => undo.reverse().forEach((f) => f());
 }
 
 /** Rules a share component judges on the program's graph only (they depend on the other shares of an item or account). */
@@ -76,37 +85,75 @@ export const RELATIONAL_SHARE_RULES: readonly string[] = ["directory-and-account
 
 /**
  * The relational subjects a component is judged on: limits, share roles (a role managed elsewhere is the pack's to find),
- * an image shared with the organization and with accounts across shares (C22), a snapshot share not known to be
- * encrypted (C33: a share without a key in an account whose share role ECS would use is encrypted, as the pack reads it).
+ * an image shared with the organization and with accounts across shares (C22), an image granted to one account by two
+ * components' permissions (C4), a snapshot share not known to be encrypted (C33: a share without a key in an account
+ * whose share role ECS would use is encrypted, as the pack reads it). With `relevant`, only those about those nodes.
  */
-function relationalSubjects(graph: SharingGraph, complete: boolean): RuleSubject[] {
-    const relations = new Relations(graph);
-    return [
+function relationalSubjects(relations: Relations, complete: boolean, relevant?: ReadonlySet<string>): RuleSubject[] {
+    const all = [
         ...limitSubjects(relations),
         ...roleSubjects(relations, { complete }).filter((s) => !(s.only ?? []).includes("share-role-present")),
         ...directoryAndAccountSubjects(relations),
-        // An image granted to one account by two components' permissions (C4): what one component cannot see.
         ...contentsSubjects(relations).filter((s) => s.kind === "share" && s.subject.method.value === "imagePermission"),
         ...encryptionSubjects(relations).filter((s) => (s.only ?? []).includes("unencrypted-snapshot-acknowledged")),
     ];
+    return relevant === undefined ? all : all.filter((s) => (s.nodes ?? []).some((n) => relevant.has(n)));
 }
 
 const keyOf = (f: Finding): string => `${f.ruleId}|${f.subject?.urn ?? ""}|${f.path}|${f.message}`;
 
 /** `complete`: the program has built its components (a role's trust no share uses is stale only then). */
-function judgeGraph(graph: SharingGraph, context: RuleContext, complete = false): Finding[] {
-    return relationalSubjects(graph, complete).flatMap((s) => judgeSubject(s, context));
+function judgeGraph(relations: Relations, context: RuleContext, complete = false, relevant?: ReadonlySet<string>): Finding[] {
+    return relationalSubjects(relations, complete, relevant).flatMap((s) => judgeSubject(s, context));
 }
 
 /**
- * The findings that adding a fragment to the program's graph brings (those the graph already had are not its). Of a
- * rule found both on the fragment's own nodes and on others' (two roles of one name each name the other), the
- * fragment's are kept.
+ * The nodes a fragment touches: its own, and the share roles its shares use and the shares that use its roles (a new
+ * share changes what its account's role must trust; a new role changes which shares it serves).
+ */
+function touched(relations: Relations, fragment: Fragment): Set<string> {
+    const nodes = new Set<string>();
+    for (const name of MAPS) {
+        ((fragment[name] ?? []) as readonly { id: string }[]).forEach((n) => nodes.add(n.id));
+    }
+    for (const share of fragment.shares ?? []) {
+        rolesOfShare(relations, share).forEach((r) => nodes.add(r.id));
+    }
+    for (const role of fragment.roles ?? []) {
+        for (const share of relations.graph.shares.values()) {
+            if (share.kind === role.kind && rolesOfShare(relations, share).includes(role)) {
+                nodes.add(share.id);
+            }
+        }
+        // Other roles of its name that may be in its account.
+        for (const other of relations.graph.roles.values()) {
+            if (other.kind === role.kind && mayBeSameAccount(other.account, role.account)) {
+                nodes.add(other.id);
+            }
+        }
+    }
+    return nodes;
+}
+
+/**
+ * The findings that adding a fragment to the program's graph brings (those the graph already had are not its), judged
+ * on the subjects about the nodes it touches. Of a rule found both on the fragment's own nodes and on others' (two
+ * roles of one name each name the other), the fragment's are kept.
  */
 export function findingsOfFragment(fragment: Fragment, context: RuleContext): Finding[] {
     const p = program();
-    const before = new Set(judgeGraph(p.graph, context).map(keyOf));
-    const found = judgeGraph(graphWith(p.graph, fragment), context).filter((f) => !before.has(keyOf(f)));
+    const undo = apply(p.graph, fragment);
+    let found: Finding[];
+    let relevant: Set<string>;
+    try {
+        const after = new Relations(p.graph);
+        relevant = touched(after, fragment);
+        found = judgeGraph(after, context, false, relevant);
+    } finally {
+        undo();
+    }
+    const before = new Set(judgeGraph(relationsOf(p), context, false, relevant).map(keyOf));
+    found = found.filter((f) => !before.has(keyOf(f)));
     const own = new Set(Object.values(fragment).flatMap((nodes: readonly { origin?: Origin }[] | undefined) => (nodes ?? []).map((n) => n.origin?.urn)));
     const rulesOnOwn = new Set(found.filter((f) => own.has(f.subject?.urn)).map((f) => f.ruleId));
     return found.filter((f) => own.has(f.subject?.urn) || !rulesOnOwn.has(f.ruleId));
@@ -117,15 +164,21 @@ export function findingsOfFragment(fragment: Fragment, context: RuleContext): Fi
  * whose share role ECS would use is encrypted (`because: "roleName"`), as the pack reads it.
  */
 export function shareEncryptionInProgram(fragment: Fragment, shareId: string): ShareEncryption | undefined {
-    const graph = graphWith(program().graph, fragment);
-    const share = graph.shares.get(shareId);
-    return share === undefined ? undefined : new Relations(graph).shareEncryption(share);
+    const p = program();
+    const undo = apply(p.graph, fragment);
+    try {
+        const share = p.graph.shares.get(shareId);
+        return share === undefined ? undefined : new Relations(p.graph).shareEncryption(share);
+    } finally {
+        undo();
+    }
 }
 
 /** Adds an accepted component's fragment to the program's graph. */
 export function addFragment(fragment: Fragment): void {
     const p = program();
-    p.graph = graphWith(p.graph, fragment);
+    apply(p.graph, fragment);
+    p.relations = undefined;
 }
 
 /** Notes that a component of the program refused its arguments. */
@@ -141,7 +194,7 @@ export function registerRoleComponent(roleNodeId: string, component: RoleCompone
 /** The role components of the program a share of an account and kind uses (its account's, else one that may be it). */
 export function programRoleComponents(account: AccountKey, kind: ResourceKind): RoleComponent[] {
     const p = program();
-    return new Relations(p.graph)
+    return relationsOf(p)
         .rolesFor(account, kind)
         .map((r) => p.roleComponents.get(r.id))
         .filter((c): c is RoleComponent => c !== undefined);
@@ -156,7 +209,10 @@ export function programRoleComponents(account: AccountKey, kind: ResourceKind): 
 export function findingsOnceBuilt(origin: Origin, context: RuleContext, reported: readonly Finding[]): Promise<Finding[]> {
     const known = new Set(reported.map(keyOf));
     return new Promise((resolve) =>
-        setImmediate(() => resolve(program().refused ? [] : judgeGraph(program().graph, context, true).filter((f) => f.subject?.urn === origin.urn && !known.has(keyOf(f))))),
+        setImmediate(() => {
+            const p = program();
+            resolve(p.refused ? [] : judgeGraph(relationsOf(p), context, true).filter((f) => f.subject?.urn === origin.urn && !known.has(keyOf(f))));
+        }),
     );
 }
 

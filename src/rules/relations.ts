@@ -41,7 +41,7 @@ export function encryptionIntent(encryption: ShareEncryption, reportedOn: Origin
 /** C6, C17 per shared item (every recipient account across shares); C7 per owner account. */
 export function limitSubjects(relations: Relations): RuleSubject[] {
     const subjects: RuleSubject[] = [];
-    const snapshotsByAccount = new Map<string, { id: Located<string>; via: Origin }[]>();
+    const snapshotsByAccount = new Map<string, { id: Located<string>; via: Origin; item: string }[]>();
     for (const [itemId, entry] of relations.recipientsByItem()) {
         const first = entry.shares[0].items.find((i) => i.item === itemId)!;
         subjects.push({
@@ -49,11 +49,12 @@ export function limitSubjects(relations: Relations): RuleSubject[] {
             subject: partialShareIntent(entry.kind, { resources: [first.id], targets: [...entry.accounts].map((a) => at("accountId", a)) }),
             ...subjectAt(first.via),
             only: ["snapshot-account-limit", "image-account-quota"],
+            nodes: [itemId],
         });
         if (entry.kind === "snapshot") {
             const account = entry.shares[0].account;
             const owned = snapshotsByAccount.get(account) ?? [];
-            owned.push({ id: first.id, via: first.via });
+            owned.push({ id: first.id, via: first.via, item: itemId });
             snapshotsByAccount.set(account, owned);
         }
     }
@@ -61,7 +62,7 @@ export function limitSubjects(relations: Relations): RuleSubject[] {
     const unnamed = snapshotsByAccount.get("default") ?? [];
     for (const [account, owned] of snapshotsByAccount) {
         const counted = account === "default" ? owned : [...owned, ...unnamed];
-        subjects.push({ kind: "share", subject: partialShareIntent("snapshot", { resources: counted.map((s) => s.id) }), ...subjectAt(owned[0].via), only: ["snapshot-owner-quota"] });
+        subjects.push({ kind: "share", subject: partialShareIntent("snapshot", { resources: counted.map((s) => s.id) }), ...subjectAt(owned[0].via), only: ["snapshot-owner-quota"], nodes: counted.map((s) => s.item) });
     }
     return subjects;
 }
@@ -76,6 +77,7 @@ export function directoryAndAccountSubjects(relations: Relations): RuleSubject[]
                 kind: "share" as const,
                 subject: partialShareIntent("image", { resources: [first.id], targets: [...[...e.accounts].map((a) => at("accountId", a)), ...[...e.organization].map((o) => at("targetId", o))] }),
                 ...subjectAt(first.via),
+                nodes: [itemId],
             };
         });
 }
@@ -89,7 +91,7 @@ const CONTENTS_RULES = ["no-duplicates", "external-targets"];
  */
 export function contentsSubjects(relations: Relations): RuleSubject[] {
     const subjects: RuleSubject[] = [];
-    const permissions = new Map<string, { origin: Origin; targets: Located<string>[] }>();
+    const permissions = new Map<string, { origin: Origin; targets: Located<string>[]; shares: string[] }>();
     for (const share of relations.graph.shares.values()) {
         const origin = originOfShare(share);
         if (origin === undefined) {
@@ -97,8 +99,9 @@ export function contentsSubjects(relations: Relations): RuleSubject[] {
         }
         if (share.method === "imagePermission") {
             for (const item of share.items) {
-                const entry = permissions.get(item.item) ?? { origin, targets: [] };
+                const entry = permissions.get(item.item) ?? { origin, targets: [], shares: [] };
                 entry.targets.push(...share.recipients.map((r) => at(`${r.via.name}.${r.value.path}`, r.value.value)));
+                entry.shares.push(share.id);
                 permissions.set(item.item, entry);
             }
             continue;
@@ -113,10 +116,11 @@ export function contentsSubjects(relations: Relations): RuleSubject[] {
             }),
             ...subjectAt(origin),
             only: CONTENTS_RULES,
+            nodes: [share.id],
         });
     }
-    for (const { origin, targets } of permissions.values()) {
-        subjects.push({ kind: "share", subject: partialShareIntent("image", { targets, method: at("method", "imagePermission") }), ...subjectAt(origin), only: CONTENTS_RULES });
+    for (const [item, { origin, targets, shares }] of permissions) {
+        subjects.push({ kind: "share", subject: partialShareIntent("image", { targets, method: at("method", "imagePermission") }), ...subjectAt(origin), only: CONTENTS_RULES, nodes: [item, ...shares] });
     }
     return subjects;
 }
@@ -143,6 +147,7 @@ export function roleSubjects(relations: Relations, { complete = true }: { comple
                     subject: partialShareIntent(need.kind, { encryption: encryptionIntent(relations.shareEncryption(share), origin), shareRolePresent: roles.length > 0 }),
                     ...subjectAt(origin),
                     only: ["share-role-present"],
+                    nodes: [share.id],
                 });
             }
             const keyArns = relations.shareEncryption(share).keys.map((k) => keyArnOf(k, share.account)).filter((a): a is string => a !== undefined);
@@ -180,6 +185,7 @@ export function roleSubjects(relations: Relations, { complete = true }: { comple
                     },
                     ...subjectAt(role.origin),
                     only: ["one-role-per-name", "trust-matches-targets", "kms-grants-complete"],
+                    nodes: [role.id, ...others.map((o) => o.id)],
                 });
             }
             for (const policy of policies) {
@@ -192,6 +198,7 @@ export function roleSubjects(relations: Relations, { complete = true }: { comple
                     subject: { kind, roleName: role.name, kmsPolicy: at(policy.origin.urn === role.origin?.urn ? policy.document.path : "policyDocument", policy.document.value) },
                     ...subjectAt(policy.origin),
                     only: ["kms-policy-minimal", "ram-document-limits", "role-documents-known"],
+                    nodes: [policy.id, role.id],
                 });
             }
         }
@@ -234,6 +241,7 @@ export function keySubjects(relations: Relations): RuleSubject[] {
             kind: "key",
             subject: { keyId: at("keyId", key.keyId.value ?? key.origin.name), deletionProtection: key.deletionProtection, status: key.status, sharedResources: [...what] },
             ...subjectAt(key.origin),
+            nodes: [key.id],
         });
     }
     return subjects;
@@ -255,13 +263,14 @@ export function encryptionSubjects(relations: Relations): RuleSubject[] {
         const intent = encryptionIntent(encryption, origin);
         const method = at("method", share.method);
         if (intent.kind !== "none") {
-            subjects.push({ kind: "share", subject: partialShareIntent(share.kind, { encryption: intent, region: share.region, method }), ...subjectAt(origin), only: ["snapshot-service-key", "image-service-key", "encrypted-image-region"] });
+            subjects.push({ kind: "share", subject: partialShareIntent(share.kind, { encryption: intent, region: share.region, method }), ...subjectAt(origin), only: ["snapshot-service-key", "image-service-key", "encrypted-image-region"], nodes: [share.id] });
         } else if (share.kind === "snapshot") {
             subjects.push({
                 kind: "share",
                 subject: partialShareIntent("snapshot", { encryption: intent, unencryptedDataAcknowledged: share.acknowledged, targets: share.recipients.map((r) => r.value) }),
                 ...subjectAt(origin),
                 only: ["unencrypted-snapshot-acknowledged"],
+                nodes: [share.id],
             });
         }
         share.items.forEach((shareItem, index) => {
@@ -275,6 +284,7 @@ export function encryptionSubjects(relations: Relations): RuleSubject[] {
                     subject: partialShareIntent(share.kind!, { region: share.region, resources: [shareItem.id], resourceRegions: [{ ...itemRegion, path: `${item!.origin?.name ?? shareItem.id.path}.${itemRegion.path}` }] }),
                     ...subjectAt(shareItem.via),
                     only: ["shared-in-own-region"],
+                    nodes: [shareItem.item, share.id],
                 });
             }
             // The key of the item (or of what it was made from) is in the item's region.
@@ -289,6 +299,7 @@ export function encryptionSubjects(relations: Relations): RuleSubject[] {
                     }),
                     ...subjectAt(on),
                     only: ["key-in-share-region"],
+                    nodes: [resolved.item.id, resolved.key.id],
                 });
             }
         });
@@ -296,11 +307,11 @@ export function encryptionSubjects(relations: Relations): RuleSubject[] {
     return dedupe(subjects);
 }
 
-/** Subjects judged once each (an item in two shares has one key and one region). */
+/** Subjects judged once each (an item in two shares has one key and one region): the same rules on the same nodes. */
 function dedupe(subjects: RuleSubject[]): RuleSubject[] {
     const seen = new Set<string>();
     return subjects.filter((s) => {
-        const key = `${s.urn}|${(s.only ?? []).join(",")}|${JSON.stringify(s.subject)}`;
+        const key = `${s.urn}|${(s.only ?? []).join(",")}|${(s.nodes ?? []).join(",")}`;
         return seen.has(key) ? false : (seen.add(key), true);
     });
 }

@@ -37,6 +37,8 @@ export type RuleSubject = {
         /** The resource's or component's type token. */
         type: string;
         only?: readonly string[];
+        /** The graph nodes it is about, when it comes from the sharing graph (what a change to the graph touches). */
+        nodes?: readonly string[];
     };
 }[SubjectKind];
 
