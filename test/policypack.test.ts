@@ -104,7 +104,7 @@ test("the upload (npm pack of the folder) holds the pack and the vendored packag
 test("the pack's README links resolve in the installed pack", () => {
     const readme = readFileSync(join(installed, "README.md"), "utf8");
     const targets = [...readme.replace(/```[\s\S]*?```/g, "").matchAll(/\]\(([^)\s#]+)(#[^)\s]*)?\)/g)].map((m) => m[1]).filter((t) => !/^[a-z]+:/i.test(t));
-    expect([...new Set(targets)].sort()).toEqual(["node_modules/alicloud-sharing/docs/RULES.md", "policy-config.example.json"]);
+    expect([...new Set(targets)].sort()).toEqual(["node_modules/alicloud-sharing/docs/RULES.md", "node_modules/alicloud-sharing/docs/SETTINGS.md", "policy-config.example.json"]);
     expect(targets.filter((t) => !existsSync(join(installed, t)))).toEqual([]);
 });
 

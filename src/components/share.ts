@@ -298,7 +298,12 @@ function sharePathOf(path: string, spec: ShareSpec): string {
         const region = (spec.facts?.copyToRegions ?? []).filter((r) => spec.copyKeyIds?.[r] !== undefined)[Number(copy[1])];
         return region === undefined ? "copyKmsKeyIds" : `copyKmsKeyIds.${region}`;
     }
-    return path === "resourceKind" ? "createShareRole" : path === "trustPolicy" || path === "accountId" ? "accountIds" : path;
+    if (path === "trustPolicy") {
+        // The role's trust is rendered from the recipients: the first argument that gives some.
+        const { accountIds, resourceDirectoryId, folderPaths } = spec.args;
+        return (accountIds ?? []).length > 0 ? "accountIds" : resourceDirectoryId !== undefined ? "resourceDirectoryId" : (folderPaths ?? []).length > 0 ? "folderPaths" : "accountIds";
+    }
+    return path === "resourceKind" ? "createShareRole" : path === "accountId" ? "accountIds" : path;
 }
 
 /**

@@ -7,7 +7,7 @@ import { RESOURCE_SHARE_ITEMS_PER_CALL } from "../alibaba/limits";
 import type { Located, ShareIntent } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
 import { POLICY_NAMES, RECIPIENT_COMPONENTS, SHARE_COMPONENTS } from "./enforcement";
-import { Organization, recipientPath } from "../graph/organization";
+import { Organization, misplacedFolder, recipientPath } from "../graph/organization";
 import { AllowedRecipients, defineRule, Problem, quoteValue, showValue, showValues } from "./types";
 
 /** An allow-list indexed for lookups by key: every check is a set lookup, whatever the list's size. */
@@ -53,6 +53,10 @@ export function isAllowedRecipient(recipient: string, allowed: AllowedRecipients
             return false;
         }
         const parts = [parsed.directoryId, parsed.rootFolderId, ...parsed.folderIds];
+        // A folder of the tree's directory that the tree does not place is of no known place: not allowed (fail closed).
+        if (organization?.directoryId === parsed.directoryId && !organization.folderPaths.has(parts[parts.length - 1])) {
+            return false;
+        }
         if (index.directories.has(parsed.directoryId)) {
             return true;
         }
@@ -72,7 +76,11 @@ export function isAllowedRecipient(recipient: string, allowed: AllowedRecipients
     if (isResourceDirectoryId(recipient)) {
         return index.directories.has(recipient);
     }
-    const path = parseFolderPath(pattern) !== undefined ? pattern : recipientPath(pattern, organization);
+    // A folder is judged by its place in the tree, where the tree places it, whatever path it was given by.
+    const given = parseFolderPath(pattern);
+    const last = given === undefined ? pattern : given.folderIds.length > 0 ? given.folderIds[given.folderIds.length - 1] : given.rootFolderId;
+    const placed = organization?.folderPaths.get(last);
+    const path = placed ?? (given !== undefined ? pattern : recipientPath(pattern, organization));
     if (parseFolderPath(path) !== undefined) {
         return pathAllowed(path);
     }
@@ -80,7 +88,7 @@ export function isAllowedRecipient(recipient: string, allowed: AllowedRecipients
     return index.lastIds.has(recipient);
 }
 
-const allowFix = "Share only with recipients on the organization's allow-list, or ask the security team to add this one (policy config `allowedRecipients`).";
+const allowFix = "Share only with recipients on the organization's allow-list, or ask the security team to add this one (`allowedRecipients`, in the organization file or the config).";
 
 export const recipientsAllowed = defineRule({
     id: "recipients-allowed",
@@ -107,17 +115,32 @@ export const trustedPrincipalsAllowed = defineRule({
     constraints: ["S3", "S1"],
     severity: "error",
     title: "Share roles trust only allowed recipients",
-    description: "The accounts, directories and folders a share role trusts are on the organization's allow-list, like the recipients of the shares.",
+    description:
+        "The accounts, directories and folders a share role trusts are on the organization's allow-list, like the recipients of the shares; with " +
+        "the organization file's tree, a trusted folder path is where the tree places its folder (RAM matches the real path).",
     subject: "role",
     enforcement: { components: RECIPIENT_COMPONENTS, policies: ["sharing-recipients"] },
     check: (role, { allowedRecipients, organization }) => {
-        if (allowedRecipients === undefined || role.trustPolicy?.value === undefined) {
+        if (role.trustPolicy?.value === undefined || (allowedRecipients === undefined && organization === undefined)) {
             return [];
         }
         const trust = analyzeTrustPolicy(role.trustPolicy.value);
-        return [...trust.accountIds, ...trust.directoryIds, ...trust.folderPathPatterns]
-            .filter((p) => !isAllowedRecipient(p, allowedRecipients, organization))
-            .map((p) => ({ path: role.trustPolicy!.path, message: `the role trusts ${quoteValue(p)}, which is not an allowed recipient.`, fix: allowFix }));
+        // A folder path the organization's tree places elsewhere: RAM matches the real path, so the role trusts nobody there.
+        const misplaced = trust.folderPathPatterns
+            .map((p) => ({ p, at: misplacedFolder(p.endsWith("*") ? p.slice(0, -1).replace(/\/$/, "") : p, organization) }))
+            .filter((m) => m.at !== undefined)
+            .map((m) => ({
+                path: role.trustPolicy!.path,
+                message: `the role trusts folder path ${quoteValue(m.p)}, but the organization file places that folder at ${m.at}: the condition matches no account there.`,
+                fix: "Trust the folder by the path the organization file gives it (or correct the file).",
+            }));
+        const notAllowed =
+            allowedRecipients === undefined
+                ? []
+                : [...trust.accountIds, ...trust.directoryIds, ...trust.folderPathPatterns]
+                      .filter((p) => !isAllowedRecipient(p, allowedRecipients, organization))
+                      .map((p) => ({ path: role.trustPolicy!.path, message: `the role trusts ${quoteValue(p)}, which is not an allowed recipient.`, fix: allowFix }));
+        return [...misplaced, ...notAllowed];
     },
 });
 

@@ -3,7 +3,6 @@ import { isAccountId, isFolderId, isKmsKeyId, isRegionId, isImageId, isResourceD
 import type { Located, ShareIntent } from "../intent/model";
 import { RECIPIENT_COMPONENTS, SHARE_COMPONENTS } from "./enforcement";
 import { KINDS } from "../alibaba/kinds";
-import { misplacedFolder } from "../graph/organization";
 import { defineRule, Problem, quoteValue } from "./types";
 
 /** The targets whose value is known and a string (principal-format reports any other value). */
@@ -32,7 +31,7 @@ export const principalFormat = defineRule({
         "or a folder path (`rd-…/r-…/fd-…`). RAM users, RAM roles, account aliases and e-mail addresses are not principals.",
     subject: "share",
     enforcement: { components: RECIPIENT_COMPONENTS, policies: ["sharing-resource-share", "sharing-image-permission"] },
-    check: (intent, context) => [
+    check: (intent) => [
         ...intent.targets
             .filter((t) => t.value !== undefined)
             .filter((t) => !(typeof t.value === "string" && (intent.targetsAreSharingIds ? isSharingTargetId(t.value) : principalKind(t.value) !== undefined)))
@@ -49,14 +48,6 @@ export const principalFormat = defineRule({
                           fix: "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares.",
                       },
             ),
-        // A folder path that the organization file's tree places elsewhere: not the folder the caller means.
-        ...knownTargets(intent)
-            .filter((t) => misplacedFolder(t.value, context.organization) !== undefined)
-            .map((t) => ({
-                path: t.path,
-                message: `folder path ${quote(t.value)} does not match the organization file, which places its folder at ${misplacedFolder(t.value, context.organization)}.`,
-                fix: "Give the folder's path as the organization file has it (or correct the file).",
-            })),
         // A principal of another kind than its argument takes (a directory in `accountIds`): never taken as given.
         ...intent.targets
             .filter((t) => t.expected !== undefined && principalKind(t.value) !== undefined && principalKind(t.value) !== t.expected)

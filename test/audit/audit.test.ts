@@ -56,8 +56,8 @@ describe("the fixture account", () => {
             constraints: ["S3"],
             level: "mandatory",
             message:
-                '[S3] "7777000011112222" is not an allowed recipient. Share only with recipients on the organization\'s allow-list, or ask the security team to add this one (policy config `allowedRecipients`). (rule recipients-allowed)',
-            fix: "Share only with recipients on the organization's allow-list, or ask the security team to add this one (policy config `allowedRecipients`).",
+                '[S3] "7777000011112222" is not an allowed recipient. Share only with recipients on the organization\'s allow-list, or ask the security team to add this one (`allowedRecipients`, in the organization file or the config). (rule recipients-allowed)',
+            fix: "Share only with recipients on the organization's allow-list, or ask the security team to add this one (`allowedRecipients`, in the organization file or the config).",
             path: "targetId",
             urn: `urn:pulumi:audit::${OWNER}::${TYPES.sharedTarget}::rs-adhoc000001/7777000011112222`,
             type: TYPES.sharedTarget,

@@ -19,6 +19,7 @@ import { findingsOfError } from "../../src/rules";
 import { contextFromSettings } from "../../src/rules/settings";
 import { isAllowedRecipient } from "../../src/rules/organization";
 import { TestResource, runPolicies, urnOf, violationSet } from "../../src/testing";
+import { renderDocument, trustPolicy } from "../../src/ram";
 
 const RD = "rd-3G6Rt8";
 const ROOT = "r-Wm2Xo1";
@@ -142,6 +143,7 @@ describe("components and the pack read the same file and reach the same verdicts
         ["a folder under the allowed one", { folderPaths: [`${RD}/${ROOT}/${PROD}/${TEAM}`] }, TEAM, []],
         ["a member of it, inside the directory (no external targets needed)", { accountIds: [MEMBER] }, MEMBER, []],
         ["a folder beside it", { folderPaths: [`${RD}/${ROOT}/${OTHER}`] }, OTHER, ["recipients-allowed"]],
+        ["a folder under it that the tree does not list (no known place)", { folderPaths: [`${RD}/${ROOT}/${PROD}/fd-unlisted`] }, "fd-unlisted", ["recipients-allowed"]],
         ["an account outside", { accountIds: [OUTSIDER] }, OUTSIDER, ["recipients-allowed", "external-targets"]],
     ])("%s", async (_, targets, target, rules) => {
         const component = withLibraryConfig({ organizationFile: file }, () =>
@@ -152,10 +154,21 @@ describe("components and the pack read the same file and reach the same verdicts
         expect(pack.map((v) => v.split("@")[0]).sort()).toEqual([...rules].sort());
     });
 
-    test("a folder path the tree places elsewhere is refused (C1)", () => {
-        expect(withLibraryConfig({ organizationFile: file }, () => refusal(() => new SharedSnapshot("s", { snapshotIds: ["s-aaaa0001"], unencryptedDataAcknowledged: true, folderPaths: [`${RD}/${ROOT}/${OTHER}/${TEAM}`] })))).toEqual([
-            "principal-format@folderPaths[0]",
-            "recipients-allowed@folderPaths[0]",
+    test("a folder path the tree places elsewhere: shared by its id, judged where the tree places it; a role trusting that path is refused (S3)", async () => {
+        const misplaced = `${RD}/${ROOT}/${OTHER}/${TEAM}`;
+        const build = (kmsKeyId?: string) => () =>
+            new SharedSnapshot("s", { snapshotIds: ["s-aaaa0001"], folderPaths: [misplaced], ...(kmsKeyId === undefined ? { unencryptedDataAcknowledged: true } : { kmsKeyId }) });
+        expect(withLibraryConfig({ organizationFile: file }, () => refusal(build()))).toEqual([]);
+        resetProgramState();
+        expect(withLibraryConfig({ organizationFile: file }, () => refusal(build("key-abcdefgh12345678")))).toEqual(["trusted-principals-allowed@folderPaths"]);
+        const role: TestResource = {
+            type: TYPES.role,
+            name: "role",
+            props: { roleName: "AliyunECSShareEncryptSnapshotDefaultRole", assumeRolePolicyDocument: renderDocument(trustPolicy({ folderPaths: [misplaced] })) },
+        };
+        const found = await runPolicies(policies, [role], packConfig);
+        expect(found.map((v) => `${v.finding?.ruleId}: ${v.finding?.message}`)).toEqual([
+            `trusted-principals-allowed: the role trusts folder path "${misplaced}*", but the organization file places that folder at ${RD}/${ROOT}/${PROD}/${TEAM}: the condition matches no account there.`,
         ]);
     });
 
