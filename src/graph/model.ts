@@ -140,6 +140,8 @@ export interface ShareNode {
     readonly roleNodes?: Set<string>;
     /** The owner declared the shared data unencrypted and fit to share (C23, C33). */
     acknowledged: boolean;
+    /** The owner declared the shared data encrypted with a customer-managed key (the share needs its role). */
+    declaredEncrypted?: boolean;
     /** The resource share, when the stack makes it (or the first resource that names the share). */
     origin?: Origin;
     allowExternalTargets?: Located<boolean>;

@@ -48,7 +48,10 @@ export function rolesOfShare(relations: Relations, share: ShareNode): RoleNode[]
     if (share.kind === undefined) {
         return [];
     }
-    const named = [...(share.roleNodes ?? [])].map((id) => relations.graph.roles.get(id)).filter((r): r is RoleNode => r !== undefined && r.kind === share.kind);
+    // A role it waits for in another account is not its account's role (ECS uses the role of the share's account).
+    const named = [...(share.roleNodes ?? [])]
+        .map((id) => relations.graph.roles.get(id))
+        .filter((r): r is RoleNode => r !== undefined && r.kind === share.kind && mayBeSameAccount(r.account, share.account));
     return [...new Set([...named, ...relations.rolesFor(share.account, share.kind)])];
 }
 
@@ -108,33 +111,57 @@ export class Relations {
         }
     }
 
-    /** Where an item's encryption comes from, following what it was made from (memoized; a cycle is `unknown`). */
-    encryptionOf(itemId: string, visiting = new Set<string>()): ResolvedEncryption {
+    /**
+     * Where an item's encryption comes from, following what it was made from (memoized; a cycle is `unknown`). Iterative:
+     * a chain of any length (copies of copies) is followed without recursion.
+     */
+    encryptionOf(itemId: string): ResolvedEncryption {
         const known = this.encryptions.get(itemId);
         if (known !== undefined) {
             return known;
         }
-        const item = this.graph.items.get(itemId);
-        if (item === undefined || visiting.has(itemId)) {
-            const placeholder = item ?? { id: itemId, kind: "snapshot", resourceId: { value: undefined, path: "id" }, region: { value: undefined, path: "region" }, account: "default", encryption: { kind: "unknown", path: "id" }, received: false };
-            return { kind: "unknown", path: "id", item: placeholder as ItemNode };
-        }
-        visiting.add(itemId);
-        const own = item.encryption;
-        let resolved: ResolvedEncryption;
-        if (own.kind === "inherit") {
-            const from = own.from.map((id) => this.encryptionOf(id, visiting));
-            const worst = worstOf(from) ?? { kind: "undeclared", path: own.path, item };
+        const onPath = new Set<string>();
+        const stack: string[] = [itemId];
+        while (stack.length > 0) {
+            const id = stack[stack.length - 1];
+            if (this.encryptions.has(id)) {
+                stack.pop();
+                continue;
+            }
+            const item = this.graph.items.get(id);
+            if (item === undefined) {
+                this.encryptions.set(id, { kind: "unknown", path: "id", item: placeholderItem(id) });
+                stack.pop();
+                continue;
+            }
+            const own = item.encryption;
+            if (own.kind !== "inherit") {
+                this.encryptions.set(id, own.kind === "key" ? { kind: "key", path: own.path, item, key: this.graph.keys.get(own.key) } : { kind: own.kind, path: own.path, item });
+                stack.pop();
+                continue;
+            }
+            const pending = own.from.filter((f) => !this.encryptions.has(f));
+            const cyclic = pending.filter((f) => onPath.has(f));
+            if (cyclic.length > 0) {
+                // Made from itself (a cycle of dependencies): nothing can say how it is encrypted.
+                cyclic.forEach((f) => this.encryptions.set(f, { kind: "unknown", path: own.path, item }));
+            }
+            const next = pending.filter((f) => !onPath.has(f));
+            if (next.length > 0 && !onPath.has(id)) {
+                onPath.add(id);
+                stack.push(...next);
+                continue;
+            }
+            if (next.length > 0) {
+                next.forEach((f) => this.encryptions.set(f, { kind: "unknown", path: own.path, item }));
+            }
+            onPath.delete(id);
+            const worst = worstOf(own.from.map((f) => this.encryptions.get(f)!)) ?? { kind: "undeclared", path: own.path, item };
             // A copy made without a key of its own: an encrypted source's copy is on the destination's service key.
-            resolved = own.viaCopy && worst.kind === "key" ? { kind: "serviceKey", path: own.path, item } : worst;
-        } else if (own.kind === "key") {
-            resolved = { kind: "key", path: own.path, item, key: this.graph.keys.get(own.key) };
-        } else {
-            resolved = { kind: own.kind, path: own.path, item };
+            this.encryptions.set(id, own.viaCopy && worst.kind === "key" ? { kind: "serviceKey", path: own.path, item } : worst);
+            stack.pop();
         }
-        visiting.delete(itemId);
-        this.encryptions.set(itemId, resolved);
-        return resolved;
+        return this.encryptions.get(itemId)!;
     }
 
     /** The share roles of a kind that may be the one of an account: its own, else one that may be in the same account. */
@@ -155,13 +182,16 @@ export class Relations {
         const worst = worstOf(items);
         const kind = share.kind;
         let result: ShareEncryption;
-        if (worst?.kind === "serviceKey" || worst?.kind === "unknown") {
+        const waitsForRole = kind !== undefined && share.roleDependencies.has(kind);
+        if (worst?.kind === "serviceKey" || (worst?.kind === "unknown" && !waitsForRole && !share.declaredEncrypted)) {
             result = { kind: worst.kind, declared: true, items, keys, decisive: worst };
         } else if (worst?.kind === "key") {
             result = { kind: "key", declared: true, items, keys, because: "items" };
         } else if (share.acknowledged) {
             result = { kind: "none", declared: true, items, keys };
-        } else if (kind !== undefined && share.roleDependencies.has(kind)) {
+        } else if (waitsForRole || share.declaredEncrypted) {
+            // The owner says so: by waiting for the share role, or by the tag. An item unknown at preview (a copy made
+            // at deploy time) takes what the owner says.
             result = { kind: "key", declared: true, items, keys, because: "dependency" };
         } else if (worst?.kind === "undeclared" && share.method === "resourceShare" && kind !== undefined && this.rolesFor(share.account, kind).length > 0) {
             // Nothing says whether the items are encrypted, and the owner's account holds the share role ECS would use. A
@@ -197,6 +227,14 @@ export class Relations {
             }
         }
         return [...found];
+    }
+
+    /**
+     * The attachments of a role whose custom policy is unknown at preview (neither a policy of the stack nor a name):
+     * a document that may grant what the role needs, or more.
+     */
+    unknownPoliciesOf(role: RoleNode): AttachmentNode[] {
+        return this.attachmentsOf(role).filter((a) => a.policy.system !== true && a.policy.node === undefined && a.policy.name.value === undefined);
     }
 
     /** What each account's encrypted shares need of its share role of each kind. */
@@ -282,6 +320,11 @@ export class Relations {
         }
         return byItem;
     }
+}
+
+/** An item the graph does not hold (a dangling reference), for what its encryption is not. */
+function placeholderItem(id: string): ItemNode {
+    return { id, kind: "snapshot", resourceId: { value: undefined, path: "id" }, region: { value: undefined, path: "region" }, account: "default", encryption: { kind: "unknown", path: "id" }, received: false };
 }
 
 /** The ARN of a key when its id is known; a region or account still unknown is `*` (matched by the key id). */

@@ -145,7 +145,8 @@ export function resourceSharingSubjects(resource: RawResource, settings: PolicyS
         case TYPES.sharedResource: {
             const type = resource.props.resourceType;
             const resourceId = resource.props.resourceId;
-            const kind = sharedResourceKind(type, resourceId);
+            // A type unknown at preview may be a snapshot's or an image's: judged (S6), not skipped.
+            const kind = sharedResourceKind(type, resourceId) ?? (isUnknown(type) ? "snapshot" : undefined);
             if (kind === undefined) {
                 return [];
             }

@@ -130,7 +130,7 @@ export const shareRolesPolicy = sharingStackPolicy({
     name: "sharing-share-roles",
     description: "Encrypted shares have their share role, which trusts exactly their recipients and can use exactly their keys; one role per name and account.",
     enforcementLevel: "mandatory",
-    settings: ["existingShareRoles", "failClosedOnUnknown", "ownerAccountIds", "maxPolicyDocumentBytes"],
+    settings: ["existingShareRoles", "failClosedOnUnknown", "ownerAccountIds", "maxPolicyDocumentBytes", "organization", "organizationFile"],
     subjects: (resources, settings) => shareRoleSubjects(stackRelations(resources, settings)),
 });
 

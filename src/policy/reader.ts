@@ -9,7 +9,7 @@ import { KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
 import { parseKmsArn } from "../alibaba/arn";
 import { at, Located } from "../intent/model";
 import { accountKey, accountOfProvider, DEFAULT_ACCOUNT } from "../graph/accounts";
-import { ACKNOWLEDGED_TAG, isAcknowledgedTag } from "../graph/declarations";
+import { ACKNOWLEDGED_TAG, isAcknowledgedTag, isEncryptedTag } from "../graph/declarations";
 import { AccountKey, EncryptionSource, ItemKind, Origin, ShareNode, SharingGraph, emptyGraph } from "../graph/model";
 import { shareRoleKind, sharedResourceKind, roleFields } from "./adapters";
 import { RawResource, TYPES, firstProp, isUnknown, locatedString, rawList } from "./resources";
@@ -160,7 +160,13 @@ export function readStack(resources: readonly RawResource[], settings: ReaderSet
     };
     const shareKeyOf = (r: RawResource): string => {
         const ref = referenceOf(r, "resourceShareId", new Set([TYPES.resourceShare]), byUrn);
-        return ref.node ?? (ref.value !== undefined ? `share:${ref.value}` : `unknown:${r.urn}`);
+        if (ref.node !== undefined || ref.value !== undefined) {
+            return ref.node ?? `share:${ref.value}`;
+        }
+        // An id unknown at preview from something else (a share of another stack, through a StackReference): the parts
+        // whose id comes from the same resources are taken as one share (the stricter reading for limits).
+        const from = [...(r.propertyDependencies.resourceShareId ?? [])].sort();
+        return from.length > 0 ? `from:${from.join(",")}` : `unknown:${r.urn}`;
     };
 
     for (const r of resources) {
@@ -217,10 +223,14 @@ export function readStack(resources: readonly RawResource[], settings: ReaderSet
                 if (snapshot.node !== undefined || snapshot.value !== undefined || snapshot.unknown) {
                     sources.push(itemFor(snapshot, "snapshot", r, "snapshotId"));
                 }
+                // The mappings' snapshots: those of the stack their property depends on (all of them: which mapping each
+                // is does not change the image's worst encryption), and the ids given as values.
                 const mappings = rawList(r.props.diskDeviceMappings) ?? [];
+                const madeSnapshots = (r.propertyDependencies.diskDeviceMappings ?? []).filter((u) => SNAPSHOT_TYPES.has(byUrn.get(u)?.type ?? ""));
+                sources.push(...madeSnapshots);
                 mappings.forEach((m, i) => {
                     const value = typeof m === "object" && m !== null ? (m as Record<string, unknown>).snapshotId : undefined;
-                    if (value !== undefined) {
+                    if (value !== undefined && !(isUnknown(value) && madeSnapshots.length > 0)) {
                         sources.push(itemFor(referenceOf(r, "diskDeviceMappings", SNAPSHOT_TYPES, byUrn, value), "snapshot", r, `diskDeviceMappings[${i}].snapshotId`));
                     }
                 });
@@ -243,13 +253,18 @@ export function readStack(resources: readonly RawResource[], settings: ReaderSet
                 Object.assign(s, { account: accountOf(r), region: regionOf(r) });
                 s.origin = originOf(r);
                 s.acknowledged = isAcknowledgedTag(r.props.tags);
+                s.declaredEncrypted = isEncryptedTag(r.props.tags);
                 const external = r.props.allowExternalTargets;
                 s.allowExternalTargets = at("allowExternalTargets", isUnknown(external) ? undefined : external === true);
                 roleDependenciesOf(r, s);
                 break;
             }
             case TYPES.sharedResource: {
-                const kind = sharedResourceKind(r.props.resourceType, r.props.resourceId);
+                // A type unknown at preview: the kind of the resource its id comes from, else a snapshot (judged, not skipped).
+                const source = (r.propertyDependencies.resourceId ?? []).map((u) => byUrn.get(u)?.type).find((t) => t !== undefined && (SNAPSHOT_TYPES.has(t) || IMAGE_TYPES.has(t)));
+                const kind =
+                    sharedResourceKind(r.props.resourceType, r.props.resourceId) ??
+                    (isUnknown(r.props.resourceType) ? (source !== undefined && IMAGE_TYPES.has(source) ? "image" : "snapshot") : undefined);
                 if (kind === undefined) {
                     // Another kind of shared resource (a VSwitch, a prefix list…): not this pack's concern.
                     break;

@@ -13,6 +13,11 @@ import { ANY_ECS_SERVICE_PRINCIPAL, ECS_SERVICE_SUFFIX, RD_ID_CONDITION_KEY, RD_
 export interface TrustAnalysis {
     /** Sharee accounts trusted through `<uid>@ecs.aliyuncs.com`. */
     readonly accountIds: readonly string[];
+    /**
+     * Sharee accounts trusted under directory conditions (`<uid>@ecs.aliyuncs.com` with `sts:ServiceOwnerRDId` /
+     * `sts:ServiceOwnerRDPath`): admitted only when the account sits in one of those directories or folders.
+     */
+    readonly conditionalAccounts: readonly ConditionalAccount[];
     /** Directories trusted through `*@ecs.aliyuncs.com` with `sts:ServiceOwnerRDId`. */
     readonly directoryIds: readonly string[];
     /** Folder paths or patterns trusted through `*@ecs.aliyuncs.com` with `sts:ServiceOwnerRDPath`, as written. */
@@ -31,6 +36,13 @@ export interface TrustAnalysis {
     readonly admitsNobody: readonly string[];
     /** What could not be read: not JSON, not an object, a statement of the wrong shape. */
     readonly problems: readonly string[];
+}
+
+/** An account trusted only while it sits in a directory or folder. */
+export interface ConditionalAccount {
+    readonly accountId: string;
+    readonly directoryIds?: readonly string[];
+    readonly folderPathPatterns?: readonly string[];
 }
 
 export interface PermissionGrant {
@@ -213,6 +225,7 @@ export function analyzeTrustPolicy(document: Json): TrustAnalysis {
     const folderPathPatterns: string[] = [];
     const unsafe: string[] = [];
     const nobody: string[] = [];
+    const conditionalAccounts: ConditionalAccount[] = [];
     let mentionsEcs = false;
     let anyService = false;
     statements.forEach((s, i) => {
@@ -260,7 +273,10 @@ export function analyzeTrustPolicy(document: Json): TrustAnalysis {
             for (const value of values) {
                 mentionsEcs ||= value.endsWith(ECS_SERVICE_SUFFIX);
                 const account = kind === "Service" ? serviceAccount(value) : undefined;
-                if (account !== undefined) {
+                if (account !== undefined && narrowed) {
+                    // Every condition of the statement holds too: the account, only when it sits in the directory or folder.
+                    conditionalAccounts.push({ accountId: account, ...(admitted.directories === undefined ? {} : { directoryIds: admitted.directories }), ...(admitted.folders === undefined ? {} : { folderPathPatterns: admitted.folders }) });
+                } else if (account !== undefined) {
                     accountIds.push(account);
                 } else if (kind === "Service" && value === ANY_ECS_SERVICE_PRINCIPAL) {
                     if (!narrowed) {
@@ -274,7 +290,7 @@ export function analyzeTrustPolicy(document: Json): TrustAnalysis {
             }
         }
     });
-    return { accountIds, directoryIds, folderPathPatterns, unsafe, mentionsEcs, mayAdmitAnyService: anyService, admitsNobody: nobody, problems };
+    return { accountIds, conditionalAccounts, directoryIds, folderPathPatterns, unsafe, mentionsEcs, mayAdmitAnyService: anyService, admitsNobody: nobody, problems };
 }
 
 /** The Allow grants of a permission policy (S2). `NotAction` / `NotResource` on an Allow grant everything else: a problem. */

@@ -137,7 +137,7 @@ export const trustedPrincipalsAllowed = defineRule({
         const notAllowed =
             allowedRecipients === undefined
                 ? []
-                : [...trust.accountIds, ...trust.directoryIds, ...trust.folderPathPatterns]
+                : [...trust.accountIds, ...trust.conditionalAccounts.map((c) => c.accountId), ...trust.directoryIds, ...trust.folderPathPatterns]
                       .filter((p) => !isAllowedRecipient(p, allowedRecipients, organization))
                       .map((p) => ({ path: role.trustPolicy!.path, message: `the role trusts ${quoteValue(p)}, which is not an allowed recipient.`, fix: allowFix }));
         return [...misplaced, ...notAllowed];

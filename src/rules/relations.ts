@@ -167,7 +167,8 @@ export function roleSubjects(relations: Relations, { complete = true }: { comple
             const others = roles.filter((o) => o !== role && !o.declared && !role.declared && mayBeSameAccount(o.account, role.account));
             const need = needsByRole.get(role);
             const policies = relations.customPoliciesOf(role);
-            const documents = policies.map((p) => p.document);
+            // A policy attached by a name unknown at preview is a document unknown at preview (S6), not a missing one.
+            const documents = [...policies.map((p) => p.document), ...relations.unknownPoliciesOf(role).map((a) => at<unknown>(`${a.origin.name}.policyName`, undefined))];
             if (role.origin !== undefined) {
                 subjects.push({
                     kind: "role",

@@ -3,7 +3,8 @@ import { KmsArn, kmsKeyArn, kmsKeyListArn, parseKmsArn } from "../alibaba/arn";
 import { resourceSharingTargetId } from "../alibaba/ids";
 import { DEFAULT_LIMITS } from "../alibaba/limits";
 import { KMS_KEY_ACTIONS, KMS_LIST_ACTION, RESOURCE_KINDS, SHARE_ROLE_NAME } from "../alibaba/names";
-import { analyzePermissionPolicy, analyzeTrustPolicy } from "../ram/analyze";
+import { ConditionalAccount, analyzePermissionPolicy, analyzeTrustPolicy } from "../ram/analyze";
+import type { Organization } from "../graph/organization";
 import { documentBytes } from "../ram/documents";
 import { RECIPIENT_COMPONENTS } from "./enforcement";
 import { defineRule, LISTED_VALUES, Problem, quoteValue, showValue, showValues } from "./types";
@@ -245,6 +246,17 @@ export const kmsGrantsComplete = defineRule({
     },
 });
 
+/** Whether the organization's tree puts an account in one of the directories or folders its trust condition names. */
+function admittedByTree(c: ConditionalAccount, organization: Organization | undefined): boolean {
+    const folder = organization?.accountFolders.get(c.accountId);
+    if (folder === undefined) {
+        return false;
+    }
+    const inDirectory = c.directoryIds === undefined || c.directoryIds.includes(folder.split("/")[0]);
+    const inFolder = c.folderPathPatterns === undefined || c.folderPathPatterns.some((p) => (p.endsWith("*") ? folder.startsWith(p.slice(0, -1)) : folder === p));
+    return inDirectory && inFolder;
+}
+
 /**
  * A principal as Resource Sharing names it: an account, a directory, or the last folder of a path (a trust policy's
  * folder pattern loses its `*`). Recipients and trusted principals are compared in this form.
@@ -266,7 +278,7 @@ export const trustMatchesTargets = defineRule({
         "nobody is a mistake. Folders are compared by their id, the last element of their path.",
     subject: "role",
     enforcement: { components: ["EncryptedShareRole"], policies: ["sharing-share-roles"] },
-    check: (role) => {
+    check: (role, { organization }) => {
         if (role.expectedTargets === undefined) {
             return [];
         }
@@ -282,10 +294,13 @@ export const trustMatchesTargets = defineRule({
             return [];
         }
         const analysis = analyzeTrustPolicy(trust.value);
-        const trusted = new Set([...analysis.accountIds, ...analysis.directoryIds, ...analysis.folderPathPatterns].map(sharingId));
+        // An account trusted under a directory condition is trusted when the organization's tree puts it there (else it
+        // cannot be proven: fail closed); it is stale all the same when no share targets it.
+        const admitted = analysis.conditionalAccounts.filter((c) => admittedByTree(c, organization)).map((c) => c.accountId);
+        const trusted = new Set([...analysis.accountIds, ...admitted, ...analysis.directoryIds, ...analysis.folderPathPatterns].map(sharingId));
         const expected = new Set(role.expectedTargets.map(sharingId));
         const missing = [...expected].filter((v) => !trusted.has(v));
-        const stale = role.expectedComplete === false ? [] : [...trusted].filter((v) => !expected.has(v));
+        const stale = role.expectedComplete === false ? [] : [...new Set([...trusted, ...analysis.conditionalAccounts.map((c) => c.accountId)])].filter((v) => !expected.has(v));
         return [
             ...(missing.length > 0
                 ? [{

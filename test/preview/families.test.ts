@@ -16,7 +16,7 @@ const families = join(root, "test", "fixtures", "families");
 function verdicts(program: string): string[] {
     const organization = join(families, "organization.yaml");
     const config = join(mkdtempSync(join(tmpdir(), "alicloud-sharing-families-")), "policy-config.json");
-    writeFileSync(config, JSON.stringify({ "sharing-recipients": { organizationFile: organization }, "sharing-share-contents": { organizationFile: organization } }));
+    writeFileSync(config, JSON.stringify({ "sharing-recipients": { organizationFile: organization }, "sharing-share-contents": { organizationFile: organization }, "sharing-share-roles": { organizationFile: organization } }));
     const r = spawnSync(process.execPath, [join(root, "dist", "preview", "cli.js"), "preview", join(families, program), "--policy-config", config, "--format", "json"], { cwd: root, encoding: "utf8" });
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout) as { violations: { level: string; rule: string; name: string }[] };
