@@ -22,7 +22,7 @@ test("docs/CONSTRAINTS.md and docs/SETTINGS.md are generated and up to date (run
 
 test("docs/SETTINGS.md lists every setting once, with the policies that read it", () => {
     const doc = renderSettingsDoc();
-    expect(doc).toContain("| `organizationFile` | string | none | S3, C3, C30, C13 | `sharing-recipients`, `sharing-share-contents` |");
+    expect(doc).toContain("| `organizationFile` | string | none | S3, C3, C30, C13 | `sharing-recipients`, `sharing-share-contents`, `sharing-share-roles` |");
     expect(doc).toContain("| `maxAccountsPerSnapshot` | integer | `64` | C6 | `sharing-limits` |");
     expect(doc).toContain("| `existingShareRoles` | \"snapshot\" \\| \"image\"[] | none | `sharing-share-roles` |");
 });

@@ -10,7 +10,7 @@ import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, noDuplicates, ownerAccountFormat, principalFormat, regionFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
 import { roleFragment } from "./fragments";
-import { addFragment, componentOrigin, findingsOfFragment, findingsOnceBuilt, registerRoleComponent } from "./programGraph";
+import { addFragment, componentOrigin, findingsOfFragment, findingsOnceBuilt, registerRoleComponent, scopeOf } from "./programGraph";
 import { ShareTargetsArgs, asArray, checkedOrCollected, componentSubject, contextFromConfig, failOnErrorsOf, known, logWarnings, registerRefused, targetsOf, throwIfInvalid, typeToken } from "./common";
 import { ownerAccountOrCaller, regionOrProviders } from "./provider";
 
@@ -173,7 +173,7 @@ export function checkShareRole(args: EncryptedShareRoleArgs, context: RuleContex
  */
 export function planShareRole(name: string, args: EncryptedShareRoleArgs, opts: pulumi.ComponentResourceOptions, context: RuleContext): ShareRolePlan & { relational: Finding[] } {
     const { findings, plan } = checkShareRole(args, context);
-    const fragment = plan === undefined ? undefined : roleFragment(name, args, plan);
+    const fragment = plan === undefined ? undefined : roleFragment(name, scopeOf(opts.parent), args, plan);
     const relational = fragment === undefined ? [] : findingsOfFragment(fragment, context);
     const warnings = throwIfInvalid(TYPE, name, [...findings, ...relational.filter((r) => !findings.some((f) => f.ruleId === r.ruleId))], opts);
     addFragment(fragment!);
@@ -224,7 +224,7 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
         const subject = componentSubject(TYPE, name);
         const secretInputs = [args.ownerAccountId, args.kmsKeyId, args.kmsKeyRegion, asArray(args.additionalKmsKeys).map((k) => [k.keyId, k.region])];
         // Once the program has built its components: what the whole program says of this role (a recipient no share uses).
-        const onceBuilt = findingsOnceBuilt(componentOrigin(TYPE, name), context, plan.relational).then((found) => failOnErrorsOf(found, this, subject, secretInputs));
+        const onceBuilt = findingsOnceBuilt(componentOrigin(TYPE, name, scopeOf(opts.parent)), context, plan.relational).then((found) => failOnErrorsOf(found, this, subject, secretInputs));
         const kmsPolicy = pulumi.all([owner, keys, onceBuilt]).apply(async ([ownerAccountId, pairs]) => {
             const resolved = pairs.map(([keyId, region]) => ({ keyId, region }));
             const located: KeyRef[] = resolved.map((k, i) => ({
@@ -262,7 +262,7 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
             { parent: this },
         );
         // Shares of this account that do not create a role wait for this one.
-        registerRoleComponent(`${componentOrigin(TYPE, name).urn}#role`, this);
+        registerRoleComponent(`${componentOrigin(TYPE, name, scopeOf(opts.parent)).urn}#role`, this);
         this.roleName = role.roleName;
         this.policyName = policy.policyName;
         this.trustPolicy = pulumi.output(plan.trustPolicy);

@@ -46,8 +46,8 @@ function keyNode(origin: Origin, keyId: unknown, path: string, region: Located<s
 }
 
 /** The nodes a share component adds: its items (and copies), their keys, and one share per region. */
-export function shareFragment(spec: ShareFragmentSpec, name: string): Fragment {
-    const origin = componentOrigin(spec.type, name);
+export function shareFragment(spec: ShareFragmentSpec, name: string, scope: string): Fragment {
+    const origin = componentOrigin(spec.type, name, scope);
     const { args, kind } = spec;
     const account = accountKey(plain(args.ownerAccountId));
     const region = at<string>("region", plain(args.region));
@@ -149,8 +149,8 @@ function graphKmsPolicy(args: RoleFragmentArgs, regionOfKey: string | undefined)
 }
 
 /** The nodes a share role adds: the role with its trust, its KMS policy (when every key is a plain value) and the attachment. */
-export function roleFragment(name: string, args: RoleFragmentArgs, plan: { kind: ResourceKind; trustPolicy: string; policyName: string }, regionOfKey?: string): Fragment {
-    const origin = componentOrigin("EncryptedShareRole", name);
+export function roleFragment(name: string, scope: string, args: RoleFragmentArgs, plan: { kind: ResourceKind; trustPolicy: string; policyName: string }, regionOfKey?: string): Fragment {
+    const origin = componentOrigin("EncryptedShareRole", name, scope);
     const account = accountKey(plain(args.ownerAccountId));
     const kmsPolicy = graphKmsPolicy(args, regionOfKey);
     const role = { id: `${origin.urn}#role`, kind: plan.kind, name: at("resourceKind", SHARE_ROLE_NAME[plan.kind]), account, trust: at<unknown>("trustPolicy", plan.trustPolicy), declared: false, origin };

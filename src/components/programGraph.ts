@@ -53,10 +53,23 @@ function program(): Program {
 
 const relationsOf = (p: Program): Relations => (p.relations ??= new Relations(p.graph));
 
-/** The id of a component's nodes, and the URN its findings are reported under in the graph. */
-export const componentNodeId = (className: string, name: string): string => `component:${typeToken(className)}::${name}`;
-/** Where a component's nodes come from. */
-export const componentOrigin = (className: string, name: string): Origin => ({ urn: componentNodeId(className, name), name, type: typeToken(className) });
+/**
+ * Where a resource sits among its parents, as a URN names it: each parent's type and name, outermost first (two
+ * components of one type and name under different parents are two components).
+ */
+export function scopeOf(parent: pulumi.Resource | undefined): string {
+    const parts: string[] = [];
+    for (let r: pulumi.Resource | undefined = parent; r !== undefined; r = (r as unknown as { __parentResource?: pulumi.Resource }).__parentResource) {
+        parts.unshift(`${pulumi.resourceType(r)}::${(r as unknown as { __name?: string }).__name ?? ""}`);
+    }
+    return parts.join("$");
+}
+
+/** The scope of a component's child: the component's scope, then the component itself. */
+export const childScope = (scope: string, className: string, name: string): string => `${scope === "" ? "" : `${scope}$`}${typeToken(className)}::${name}`;
+
+/** Where a component's nodes come from; its `urn` names its nodes and the findings about them in the graph. */
+export const componentOrigin = (className: string, name: string, scope = ""): Origin => ({ urn: `component:${childScope(scope, className, name)}`, name, type: typeToken(className) });
 
 const MAPS: readonly (keyof Fragment & keyof SharingGraph)[] = ["keys", "items", "roles", "policies", "attachments", "shares"];
 

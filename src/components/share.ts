@@ -4,15 +4,16 @@ import * as resourcemanager from "@pulumi/alicloud/resourcemanager";
 import * as ecs from "@pulumi/alicloud/ecs";
 import { isAccountId, resourceSharingTargetId } from "../alibaba/ids";
 import { KINDS, RESOURCE_SHARING_TYPE, ResourceKind } from "../alibaba/names";
-import { Encryption, GrantMethod, Located, ShareIntent, at } from "../intent/model";
-import { judge, rules } from "../rules/registry";
+import { Encryption, GrantMethod, Located, ShareIntent, at, partialShareIntent } from "../intent/model";
+import { judge, judgeWith, rules } from "../rules/registry";
+import { resourceIdFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
 import { childSuffix, componentSubject, failOnErrorsOf, known, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
 import { EncryptedShareRole, EncryptedShareRoleArgs, checkShareRole } from "./encryptedShareRole";
 import { accountKey } from "../graph/accounts";
-import { ACKNOWLEDGED_TAG, ACKNOWLEDGED_VALUE } from "../graph/declarations";
+import { ACKNOWLEDGED_TAG, ACKNOWLEDGED_VALUE, ENCRYPTED_TAG, ENCRYPTED_VALUE } from "../graph/declarations";
 import { roleFragment, shareFragment } from "./fragments";
-import { Fragment, RELATIONAL_SHARE_RULES, addFragment, componentOrigin, findingsOfFragment, programRoleComponents, shareEncryptionInProgram } from "./programGraph";
+import { Fragment, RELATIONAL_SHARE_RULES, addFragment, childScope, componentOrigin, findingsOfFragment, programRoleComponents, scopeOf, shareEncryptionInProgram } from "./programGraph";
 import { ownerAccountOrCaller, providerRegion } from "./provider";
 
 /** Arguments common to the share components. */
@@ -196,6 +197,8 @@ export interface GrantPlan {
     readonly args: ShareArgs;
     readonly method: GrantMethod;
     readonly shareName: pulumi.Input<string>;
+    /** Known only when the share's checks pass: the resource share waits for it. */
+    readonly gate: pulumi.Input<undefined>;
     readonly dependsOn: pulumi.Input<pulumi.Resource[]>;
     readonly provider?: pulumi.ProviderResource;
     readonly context: RuleContext;
@@ -230,11 +233,14 @@ export function createGrants(parent: pulumi.Resource, plan: GrantPlan): Grants {
         return {};
     }
     const external = allowsExternalTargets(bySharing.filter(isAccountId), args, plan.context);
-    // The owner's confirmation that unencrypted data may be shared, where the pack reads it (C23, C33).
+    // What the owner declares, where the pack reads it: unencrypted data fit to share (C23, C33), or a customer-managed key.
     const acknowledged = args.unencryptedDataAcknowledged === true && args.kmsKeyId === undefined && args.serviceKeyEncrypted !== true;
+    const encrypted = args.kmsKeyId !== undefined && args.serviceKeyEncrypted !== true;
+    const tags: Record<string, string> | undefined = acknowledged ? { [ACKNOWLEDGED_TAG]: ACKNOWLEDGED_VALUE } : encrypted ? { [ENCRYPTED_TAG]: ENCRYPTED_VALUE } : undefined;
+    // The share's checks gate it through an input no rule reads, so nothing waits on them but the share.
     const share = new resourcemanager.ResourceShare(
         `${prefix}-share`,
-        { resourceShareName: plan.shareName, allowExternalTargets: external, ...(acknowledged ? { tags: { [ACKNOWLEDGED_TAG]: ACKNOWLEDGED_VALUE } } : {}) },
+        { resourceShareName: plan.shareName, allowExternalTargets: external, resourceGroupId: plan.gate, ...(tags === undefined ? {} : { tags }) },
         opts,
     );
     for (const resource of plan.resources) {
@@ -316,10 +322,11 @@ function sharePathOf(path: string, spec: ShareSpec): string {
 export function checkShare(name: string, spec: ShareSpec, opts: pulumi.ComponentResourceOptions, context: RuleContext) {
     const roleArgs = shareRoleArgs(spec);
     const role = roleArgs === undefined ? undefined : checkShareRole(roleArgs, context);
-    const fragment = fragmentOf(name, spec, roleArgs, role?.plan);
+    const scope = scopeOf(opts.parent);
+    const fragment = fragmentOf(name, scope, spec, roleArgs, role?.plan);
     const declared = shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), context, spec.facts);
     // A share with no key in an account whose share role ECS would use is encrypted with that role's key, as the pack reads it.
-    const inProgram = declared.encryption.kind === "none" ? shareEncryptionInProgram(fragment, `${componentOrigin(spec.type, name).urn}#share`) : undefined;
+    const inProgram = declared.encryption.kind === "none" ? shareEncryptionInProgram(fragment, `${componentOrigin(spec.type, name, scope).urn}#share`) : undefined;
     const encryption: Encryption = inProgram?.because === "roleName" ? { kind: "customerKey", keyId: at<string>("kmsKeyId", undefined), keyRegion: at<string>("kmsKeyRegion", undefined) } : declared.encryption;
     const intent = { ...declared, encryption, copyRegionProviders: spec.copyRegionProviders };
     const single: Finding[] = [
@@ -336,7 +343,9 @@ export function checkShare(name: string, spec: ShareSpec, opts: pulumi.Component
 }
 
 /** The share's nodes and, when it creates its role, the role's (under the name the role component will have). */
-function fragmentOf(name: string, spec: ShareSpec, roleArgs: EncryptedShareRoleArgs | undefined, plan: ShareRolePlanOf | undefined): Fragment {
+function fragmentOf(name: string, scope: string, spec: ShareSpec, roleArgs: EncryptedShareRoleArgs | undefined, plan: ShareRolePlanOf | undefined): Fragment {
+    // The role the share creates is its child: its scope is the share's.
+    const roleScope = childScope(scope, spec.type, name);
     const share = shareFragment(
         {
             type: spec.type,
@@ -346,14 +355,15 @@ function fragmentOf(name: string, spec: ShareSpec, roleArgs: EncryptedShareRoleA
             method: spec.facts?.method,
             copyToRegions: spec.facts?.copyToRegions,
             copyKeyIds: spec.copyKeyIds,
-            ...(roleArgs === undefined || plan === undefined ? {} : { roleNode: `${componentOrigin("EncryptedShareRole", `${name}-share-role`).urn}#role` }),
+            ...(roleArgs === undefined || plan === undefined ? {} : { roleNode: `${componentOrigin("EncryptedShareRole", `${name}-share-role`, roleScope).urn}#role` }),
         },
         name,
+        scope,
     );
     if (roleArgs === undefined || plan === undefined) {
         return share;
     }
-    const role = roleFragment(`${name}-share-role`, roleArgs, plan, known(spec.args.region));
+    const role = roleFragment(`${name}-share-role`, roleScope, roleArgs, plan, known(spec.args.region));
     return { ...share, roles: role.roles, policies: role.policies, attachments: role.attachments };
 }
 
@@ -377,12 +387,27 @@ export function prepareShare(
     const region = spec.args.region !== undefined ? pulumi.output(spec.args.region) : actual!;
     const subject = componentSubject(spec.type, name);
     const secretInputs = [spec.resourceIds, spec.args.ownerAccountId, spec.args.region, spec.args.kmsKeyId, spec.args.kmsKeyRegion, spec.copyKeyIds];
-    const validated = resolvedValues(spec.resourceIds, owner, region, spec.args, spec.copyKeyIds, explicitProvider && spec.args.region !== undefined ? actual : undefined).apply(async (values) => {
-        const intent = shareIntent(spec.kind, spec.args, values, context, spec.facts);
+    // The share's checks once every value is known, but for the resources' ids: what gates the share and its grants is
+    // known at preview, and waits on no resource of the stack but the key's.
+    const plainIds = spec.resourceIds.map((id) => known(id));
+    const validated = resolvedValues([], owner, region, spec.args, spec.copyKeyIds, explicitProvider && spec.args.region !== undefined ? actual : undefined).apply(async (values) => {
+        const intent = shareIntent(spec.kind, spec.args, { ...values, resourceIds: plainIds }, context, spec.facts);
         // As judged at construction: encrypted by the role of its account when the program's graph says so.
         const judged = spec.encryptionInProgram === undefined ? intent : { ...intent, encryption: spec.encryptionInProgram };
         await failOnErrorsOf(judge("share", judged, context), component, subject, secretInputs);
         return values;
+    });
+    const gate = validated.apply(() => undefined);
+    // Each id checked on its own when known, and gated by the share's checks: each grant depends on its own resource.
+    const idPath = KINDS[spec.kind].component.idsArgument;
+    const resourceIds = spec.resourceIds.map((id, i) => {
+        // Checked apart from the share's checks, so both failures are reported; the grant waits for both.
+        const checkedId = pulumi.output(id).apply(async (value) => {
+            const intent = partialShareIntent(spec.kind, { resources: [at(`${idPath}[${i}]`, value)] });
+            await failOnErrorsOf(judgeWith([resourceIdFormat], intent, context), component, subject, secretInputs);
+            return value;
+        });
+        return pulumi.all([checkedId, gate]).apply(([value]) => value);
     });
     const shareRole =
         roleArgs === undefined
@@ -391,9 +416,9 @@ export function prepareShare(
     const usesProgramRole = spec.args.createShareRole === false && spec.args.kmsKeyId !== undefined && !spec.args.serviceKeyEncrypted;
     return {
         region,
-        resourceIds: spec.resourceIds.map((_, i) => validated.apply((v) => v.resourceIds[i] as string)),
-        /** Becomes known only when the checks pass: the share's name is given through it. */
-        checked: validated.apply(() => undefined),
+        resourceIds,
+        /** Known only when the checks pass (at preview, unless the key is made in the stack): the share waits for it. */
+        checked: gate,
         shareRole,
         dependsOn: shareRole ? [shareRole.attachment] : usesProgramRole ? programRoleDependency(spec) : [],
     };

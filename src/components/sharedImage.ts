@@ -113,7 +113,8 @@ export class SharedImage extends pulumi.ComponentResource {
             resources: sourceIds.map((id, i) => ({ id, suffix: suffixes[i] })),
             args,
             method,
-            shareName: share.checked.apply(() => shareName),
+            shareName,
+            gate: share.checked,
             dependsOn,
             context,
         });
@@ -153,6 +154,7 @@ export class SharedImage extends pulumi.ComponentResource {
                 args,
                 method,
                 shareName: `${shareName.slice(0, 50 - copyRegion.length - 1)}-${copyRegion}`,
+                gate: share.checked,
                 dependsOn,
                 provider,
                 context,

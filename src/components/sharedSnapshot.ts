@@ -75,7 +75,8 @@ export class SharedSnapshot extends pulumi.ComponentResource {
             resources: (copying ? copies.map((c) => c.snapshotId) : share.resourceIds).map((id, i) => ({ id, suffix: suffixes[i] })),
             args,
             method: "resourceShare",
-            shareName: share.checked.apply(() => args.shareName ?? defaultShareName(name)),
+            shareName: args.shareName ?? defaultShareName(name),
+            gate: share.checked,
             dependsOn: share.dependsOn,
             context,
         });

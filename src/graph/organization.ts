@@ -139,7 +139,9 @@ export function organizationOf(file: OrganizationFile): Organization {
             }
             folderPaths.set(folder.id, path);
             place(folder.accounts, path);
-            queue.push(...(folder.folders ?? []).map((f) => ({ folder: f, parent: path })));
+            for (const f of folder.folders ?? []) {
+                queue.push({ folder: f, parent: path });
+            }
         }
     }
     const allowed = file.allowedRecipients;
@@ -151,6 +153,54 @@ export function organizationOf(file: OrganizationFile): Organization {
         ...(allowed === undefined ? {} : { allowedRecipients: { accountIds: allowed.accountIds ?? [], resourceDirectoryIds: allowed.resourceDirectoryIds ?? [], folderPathPrefixes: allowed.folderPathPrefixes ?? [] } }),
         problems,
     };
+}
+
+/** Folder levels below the root folder a resource directory holds at most. */
+export const MAX_FOLDER_LEVELS = 5;
+
+/**
+ * What keeps a file's contents from being one tree, before anything reads it as one (iteratively, in time linear in
+ * the file): a node met twice (a YAML alias repeats or contains its anchor), folders nested deeper than a resource
+ * directory allows. Each names where in the file.
+ */
+export function treeShapeProblems(value: unknown): { path: string; message: string }[] {
+    const problems: { path: string; message: string }[] = [];
+    const seen = new Set<object>();
+    const rd = typeof value === "object" && value !== null ? (value as Record<string, unknown>).resourceDirectory : undefined;
+    if (typeof rd !== "object" || rd === null) {
+        return problems;
+    }
+    const stack: { folders: unknown; path: string; level: number }[] = [{ folders: (rd as Record<string, unknown>).folders, path: "resourceDirectory.folders", level: 1 }];
+    seen.add(rd);
+    while (stack.length > 0 && problems.length < 5) {
+        const { folders, path, level } = stack.pop()!;
+        if (!Array.isArray(folders)) {
+            continue;
+        }
+        if (seen.has(folders)) {
+            problems.push({ path, message: "repeats a list written elsewhere in the file (a YAML alias): write each folder once" });
+            continue;
+        }
+        seen.add(folders);
+        folders.forEach((folder, i) => {
+            const at = `${path}[${i}]`;
+            if (typeof folder !== "object" || folder === null) {
+                return;
+            }
+            const id = (folder as Record<string, unknown>).id;
+            if (seen.has(folder)) {
+                problems.push({ path: at, message: `repeats folder ${JSON.stringify(id)}, written elsewhere in the file (a YAML alias of an anchor it may contain): write each folder once` });
+                return;
+            }
+            seen.add(folder);
+            if (level > MAX_FOLDER_LEVELS) {
+                problems.push({ path: at, message: `folder ${JSON.stringify(id)} is ${level} levels below the root folder; a resource directory nests folders ${MAX_FOLDER_LEVELS} levels deep at most` });
+                return;
+            }
+            stack.push({ folders: (folder as Record<string, unknown>).folders, path: `${at}.folders`, level: level + 1 });
+        });
+    }
+    return problems;
 }
 
 /** The full path of a recipient given by id or path: a folder or root folder by its place in the tree; anything else as it is. */

@@ -9,7 +9,7 @@ import type { ConstraintId } from "../alibaba/constraints";
 import { ACCOUNT_ID, REGION_ID, RESOURCE_DIRECTORY_ID } from "../alibaba/ids";
 import { ACCOUNT_SITES, AccountSite, DEFAULT_LIMITS, SharingLimits } from "../alibaba/limits";
 import * as path from "path";
-import { ORGANIZATION_SCHEMA, OrganizationFile, organizationOf, readOrganizationFile } from "../graph/organization";
+import { ORGANIZATION_SCHEMA, OrganizationFile, organizationOf, readOrganizationFile, treeShapeProblems } from "../graph/organization";
 import type { AllowedRecipients, RuleContext } from "./types";
 
 /** A JSON schema fragment, as a policy's `configSchema` takes it. */
@@ -164,6 +164,11 @@ export function sharedSettingProblems(values: Readonly<Record<string, unknown>>)
 export function organizationProblems(value: unknown, base: string): SettingProblem[] {
     if (value === undefined || typeof value !== "object" || value === null) {
         return [];
+    }
+    // Its shape as a tree first: the schema's validator walks it recursively, once per path.
+    const shape = treeShapeProblems(value);
+    if (shape.length > 0) {
+        return shape.map((p) => ({ path: `${base}.${p.path}`, message: p.message }));
     }
     const validate = validatorOf(ORGANIZATION_SCHEMA);
     if (!validate(value)) {

@@ -141,7 +141,7 @@ describe("judging a program stays linear in its components", () => {
         const judged = jest.spyOn(registry, "judgeSubject");
         const n = 100;
         for (let i = 0; i < n; i++) {
-            const fragment = shareFragment({ type: "SharedSnapshot", kind: "snapshot", resourceIds: [`s-${String(i).padStart(8, "0")}`], args: { accountIds: [A], unencryptedDataAcknowledged: true } }, `s${i}`);
+            const fragment = shareFragment({ type: "SharedSnapshot", kind: "snapshot", resourceIds: [`s-${String(i).padStart(8, "0")}`], args: { accountIds: [A], unencryptedDataAcknowledged: true } }, `s${i}`, "");
             findingsOfFragment(fragment, context);
             addFragment(fragment);
         }
