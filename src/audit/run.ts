@@ -6,14 +6,13 @@
 import * as fs from "fs";
 import { isRegionId } from "../alibaba/ids";
 import { terminalText } from "../report/safe";
-import { policies } from "../policy/policies";
 import { SharingMap, sharingMap } from "../preview/map";
 import { verdictOfFinding } from "../preview/execute";
 import type { Verdict } from "../preview/verdicts";
 import { apiSettings } from "../sdk/settings";
-import { TestConfig, runPolicies } from "../testing";
 import { AuditContext, Deadline, ReadProgress, auditContext, deadlineError } from "./clients";
 import { Drift, driftOf, readIntended } from "./drift";
+import { PolicyConfig, judgeResources } from "./judge";
 import { AccountRead, NotInEffect, notInEffect } from "./model";
 import { readAccount } from "./read";
 import { AuditResource, auditView, withDirectoryMembers, withReceivedSnapshots } from "./view";
@@ -32,7 +31,7 @@ export interface AuditOptions {
     /** The regions to audit; none: every region the account has (ECS DescribeRegions). */
     readonly regions?: readonly string[];
     /** The policy config, by policy name, as `pulumi preview --policy-pack-config` takes it. */
-    readonly policyConfig?: TestConfig;
+    readonly policyConfig?: PolicyConfig;
     /** A file holding the policy config (used when `policyConfig` is not given). */
     readonly policyConfigFile?: string;
     /** What the stack declares: the parsed JSON of `alicloud-sharing preview --format json` or of `pulumi stack export`. */
@@ -136,7 +135,7 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditResult>
     const started = Date.now();
     const env = options.env ?? process.env;
     const { regions, endpoint, concurrency } = checked(options, env);
-    const policyConfig = options.policyConfig ?? (options.policyConfigFile === undefined ? {} : (readJson(options.policyConfigFile, "policy config") as TestConfig));
+    const policyConfig = options.policyConfig ?? (options.policyConfigFile === undefined ? {} : (readJson(options.policyConfigFile, "policy config") as PolicyConfig));
     const intendedDocument = options.intended ?? (options.intendedFile === undefined ? undefined : readJson(options.intendedFile, "intended file"));
     let intended;
     try {
@@ -153,7 +152,7 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditResult>
     const read = await withinDeadline(readAccount(ctx, regions), ctx, deadline);
     const readAt = Date.now();
     const resources = auditView(read);
-    const violations = await runPolicies(policies, resources, withDirectoryMembers(withReceivedSnapshots(policyConfig, read), read));
+    const violations = judgeResources(resources, withDirectoryMembers(withReceivedSnapshots(policyConfig, read), read));
     const judged: Verdict[] = violations.map((v) => {
         const level = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate" ? "mandatory" : "advisory";
         return v.finding !== undefined ? verdictOfFinding(v.policy, v.finding, level, v.urn) : { policy: v.policy, constraints: [], level, message: v.message, urn: v.urn };
