@@ -12,7 +12,7 @@ import type { Verdict } from "../preview/verdicts";
 import { apiSettings } from "../sdk/settings";
 import { AuditContext, Deadline, ReadProgress, auditContext, deadlineError } from "./clients";
 import { Drift, driftOf, readIntended } from "./drift";
-import { PolicyConfig, judgeResources } from "./judge";
+import { JudgedViolation, PolicyConfig, judgeResources } from "./judge";
 import { AccountRead, NotInEffect, notInEffect } from "./model";
 import { readAccount } from "./read";
 import { AuditResource, auditView, withDirectoryMembers, withReceivedSnapshots } from "./view";
@@ -95,7 +95,7 @@ export interface AuditResult {
 /** A problem with the options or the files: the audit cannot run. */
 export class AuditSetupError extends Error {}
 
-function readJson(file: string, what: string): unknown {
+export function readJson(file: string, what: string): unknown {
     try {
         return JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (e) {
@@ -104,7 +104,7 @@ function readJson(file: string, what: string): unknown {
 }
 
 /** Checks the options that need no request: regions, endpoint, concurrency. */
-function checked(options: AuditOptions, env: Readonly<Record<string, string | undefined>>): { regions: string[]; endpoint?: string; concurrency: number } {
+export function checked(options: AuditOptions, env: Readonly<Record<string, string | undefined>>): { regions: string[]; endpoint?: string; concurrency: number } {
     const regions = [...(options.regions ?? [])];
     const bad = regions.filter((r) => !isRegionId(r));
     if (bad.length > 0) {
@@ -152,24 +152,15 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditResult>
     const read = await withinDeadline(readAccount(ctx, regions), ctx, deadline);
     const readAt = Date.now();
     const resources = auditView(read);
-    const violations = judgeResources(resources, withDirectoryMembers(withReceivedSnapshots(policyConfig, read), read));
-    const judged: Verdict[] = violations.map((v) => {
-        const level = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate" ? "mandatory" : "advisory";
-        return v.finding !== undefined ? verdictOfFinding(v.policy, v.finding, level, v.urn) : { policy: v.policy, constraints: [], level, message: v.message, urn: v.urn };
-    });
+    const judged = verdictsOf(judgeResources(resources, withDirectoryMembers(withReceivedSnapshots(policyConfig, read), read)));
     // Trust no share of the regions read needs may be needed by a share of a region not read: not judged then.
-    const unjudged = read.allRegions ? [] : judged.filter(isStaleTrust);
-    const verdicts = judged.filter((v) => !unjudged.includes(v));
+    const { verdicts, unjudgedNotes } = withoutStaleTrust(judged, read.allRegions);
     const notes = [
         ...read.notes,
         ...(read.allRegions
             ? []
             : [`Only the regions given were read (${read.regions.join(", ")}): shares the stack declares in other regions are not compared, and trust only they could need is not judged.`]),
-        ...unjudged.map(
-            (v) =>
-                `${v.name ?? v.urn} trusts ${/trusts (.*), which no encrypted share targets/.exec(v.message)?.[1] ?? "principals"}, which no encrypted share of the regions read targets; ` +
-                "a share in a region not read may: not judged (audit every region to judge it).",
-        ),
+        ...unjudgedNotes,
     ];
     return {
         accountId: read.accountId,
@@ -192,8 +183,32 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditResult>
 const STALE_TRUST_FIX = "Remove them from the role's trust policy.";
 const isStaleTrust = (v: Verdict): boolean => v.rule === "trust-matches-targets" && v.fix === STALE_TRUST_FIX;
 
+/** The judge's violations as verdicts: each from its finding, at its level. */
+export function verdictsOf(violations: readonly JudgedViolation[]): Verdict[] {
+    return violations.map((v) => {
+        const level = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate" ? "mandatory" : "advisory";
+        return v.finding !== undefined ? verdictOfFinding(v.policy, v.finding, level, v.urn) : { policy: v.policy, constraints: [], level, message: v.message, urn: v.urn };
+    });
+}
+
+/**
+ * The verdicts without trust that no share of the regions read needs, when not every region was read (a share of a
+ * region not read may need it): a note for each instead.
+ */
+export function withoutStaleTrust(judged: readonly Verdict[], allRegions: boolean): { verdicts: Verdict[]; unjudgedNotes: string[] } {
+    const unjudged = allRegions ? [] : judged.filter(isStaleTrust);
+    return {
+        verdicts: judged.filter((v) => !unjudged.includes(v)),
+        unjudgedNotes: unjudged.map(
+            (v) =>
+                `${v.name ?? v.urn} trusts ${/trusts (.*), which no encrypted share targets/.exec(v.message)?.[1] ?? "principals"}, which no encrypted share of the regions read targets; ` +
+                "a share in a region not read may: not judged (audit every region to judge it).",
+        ),
+    };
+}
+
 /** The reading, or the deadline's error when it falls first (no request is sent after it, and none waits past it). */
-function withinDeadline<T>(reading: Promise<T>, ctx: AuditContext, deadline: Deadline): Promise<T> {
+export function withinDeadline<T>(reading: Promise<T>, ctx: AuditContext, deadline: Deadline): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(deadlineError(deadline, ctx.progress, ctx.waiting())), Math.max(0, deadline.at - Date.now()));

@@ -191,7 +191,8 @@ export function withDirectoryMembers(config: PolicyConfig, read: AccountRead): P
 }
 
 /** The policies that read `receivedSnapshots` (C10, C11). */
-const RECEIVED_SNAPSHOT_POLICIES = ["sharing-resource-share", "sharing-sharee-disk"];
+export const RECEIVED_SNAPSHOT_POLICY_NAMES: readonly string[] = ["sharing-resource-share", "sharing-sharee-disk"];
+const RECEIVED_SNAPSHOT_POLICIES = RECEIVED_SNAPSHOT_POLICY_NAMES;
 
 /**
  * The policy config with the snapshots other accounts share with this one added to `receivedSnapshots` (as the pack's
