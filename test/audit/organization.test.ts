@@ -359,9 +359,11 @@ describe("the command line", () => {
         const err: string[] = [];
         let stop: () => void = () => undefined;
         const serving = serveEmulator({ fixture: "organization", port: 0 }, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), stopped: new Promise((r) => (stop = () => r(undefined))) });
-        while (out.length === 0) {
-            await new Promise((r) => setImmediate(r));
-        }
+        await Promise.race([serving, (async () => {
+            while (out.length === 0) {
+                await new Promise((r) => setTimeout(r, 5));
+            }
+        })()]);
         stop();
         expect(await serving).toBe(0);
         expect(err.join("")).toMatch(/^alicloud-sharing emulator: the organization rd-3G6Rt8: management account 1000000000000000 and 4 members \(emulated, not an Alibaba Cloud account\) at http:\/\/127\.0\.0\.1:\d+\. Ctrl-C stops it\.\n$/);
