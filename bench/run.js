@@ -312,7 +312,7 @@ const lib = require("./dist");
     const r = await runAudit({ env, endpoint: em.endpoint, regions: ["cn-shanghai"] });
     await em.stop();
     if (em.requests.length !== r.requests.total) throw new Error("the emulator served " + em.requests.length + " requests, the audit counted " + r.requests.total);
-    console.log(JSON.stringify({ ms: r.durationMs, readMs: r.timings.readMs, judgeMs: r.timings.judgeMs, requests: r.requests.total, resources: r.resources.length, mandatory: r.verdicts.filter((v) => v.level === "mandatory").length }));
+    console.log(JSON.stringify({ ms: r.durationMs, readMs: r.timings.readMs, judgeMs: r.timings.judgeMs, reportMs: r.timings.reportMs, requests: r.requests.total, resources: r.resources.length, mandatory: r.verdicts.filter((v) => v.level === "mandatory").length }));
 })().catch((e) => {
     console.error(e.stack || e);
     process.exit(1);
@@ -323,10 +323,10 @@ const lib = require("./dist");
     rows.push({ section: "audit", what: `${what}: read through the SDK over HTTP`, resources: json.resources, raw: "", ours: `${fmt(json.readMs, 0)} ms in ${json.requests} requests`, ratio: "", goal: "", met: true });
     rows.push({
         section: "audit",
-        what: `${what}: judged by every policy (${json.mandatory} mandatory violations)`,
+        what: `${what}: judged (the raw-resource view, then every policy of the pack; ${json.mandatory} mandatory violations)`,
         resources: json.resources,
         raw: "",
-        ours: `${fmt(json.judgeMs, 0)} ms`,
+        ours: `${fmt(json.judgeMs, 0)} ms (then the report's map ${fmt(json.reportMs, 0)} ms)`,
         ratio: `${fmt(json.judgeMs / json.readMs)}x the read`,
         goal: smoke ? "" : "<= the read",
         met: json.judgeMs <= json.readMs,

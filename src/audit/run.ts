@@ -88,8 +88,11 @@ export interface AuditResult {
     readonly incomplete: readonly string[];
     /** How long the audit took, in milliseconds. */
     readonly durationMs: number;
-    /** Of which reading the account, and judging it (view, policies, map, drift). */
-    readonly timings: { readonly readMs: number; readonly judgeMs: number };
+    /**
+     * Of which reading the account, judging it (the raw-resource view and every policy) and drawing the report's
+     * model (the map, the drift).
+     */
+    readonly timings: { readonly readMs: number; readonly judgeMs: number; readonly reportMs: number };
 }
 
 /** A problem with the options or the files: the audit cannot run. */
@@ -162,20 +165,23 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditResult>
             : [`Only the regions given were read (${read.regions.join(", ")}): shares the stack declares in other regions are not compared, and trust only they could need is not judged.`]),
         ...unjudgedNotes,
     ];
+    const judgedAt = Date.now();
+    const map = sharingMap(resources, read.accountId, home);
+    const drift = intended === undefined ? undefined : driftOf(read, intended);
     return {
         accountId: read.accountId,
         regions: read.regions,
         read,
         resources,
         verdicts,
-        map: sharingMap(resources, read.accountId, home),
+        map,
         requests: { total: ctx.log.total, byAction: ctx.log.byAction(), peakConcurrency: ctx.limiter.peak },
-        ...(intended === undefined ? {} : { drift: driftOf(read, intended) }),
+        ...(drift === undefined ? {} : { drift }),
         notes,
         notInEffect: notInEffect(read.shares),
         incomplete: read.incomplete,
         durationMs: Date.now() - started,
-        timings: { readMs: readAt - started, judgeMs: Date.now() - readAt },
+        timings: { readMs: readAt - started, judgeMs: judgedAt - readAt, reportMs: Date.now() - judgedAt },
     };
 }
 
