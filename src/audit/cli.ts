@@ -14,7 +14,11 @@ import { AuditSetupError, ENDPOINT_VARIABLE, auditExitCode, runAudit } from "./r
 
 /** The usage line. */
 export const AUDIT_USAGE =
-    "usage: alicloud-sharing audit [--region R]... [--format text|json|sarif] [--map mermaid] [--intended FILE] [--policy-config FILE] [--endpoint HOST:PORT] [--concurrency N] [--request-timeout S] [--deadline S]";
+    "usage: alicloud-sharing audit [--region R]... [--format text|json|sarif] [--map mermaid] [--intended FILE]... [--policy-config FILE] [--endpoint HOST:PORT] [--concurrency N] [--request-timeout S] [--deadline S] " +
+    "[--directory [--access-role NAME] [--account-concurrency N] [--removing ID]...]";
+
+/** `--map mermaid` with `--directory`: the map is one account's. */
+export const MAP_WITH_DIRECTORY = "--map mermaid draws one account's sharing map; with --directory, the report says what each owner shares and each account receives (text or json)";
 
 /** `--map mermaid` with SARIF: the flowchart has no place in a SARIF log, and stdout must stay one document. */
 export const MAP_WITH_SARIF = "--map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif";
@@ -32,6 +36,16 @@ export interface AuditArgs {
     readonly requestTimeoutSeconds?: number;
     /** How long the whole audit may take, in seconds. */
     readonly deadlineSeconds?: number;
+    /** Audit the whole resource directory of the credential's account (its management account). */
+    readonly directory?: boolean;
+    /** The role assumed in each member (`--directory`). */
+    readonly accessRole?: string;
+    /** Accounts read at once (`--directory`). */
+    readonly accountConcurrency?: number;
+    /** Shares or images about to be removed: who loses what (`--directory`). */
+    readonly removing?: readonly string[];
+    /** Every `--intended` file (`--directory` takes several: one per stack). */
+    readonly intendedFiles?: readonly string[];
 }
 
 /** Where the audit writes, and the environment it reads. */
@@ -67,6 +81,11 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
     let concurrency: number | undefined;
     let requestTimeoutSeconds: number | undefined;
     let deadlineSeconds: number | undefined;
+    let directory = false;
+    let accessRole: string | undefined;
+    let accountConcurrency: number | undefined;
+    const removing: string[] = [];
+    const intendedFiles: string[] = [];
     for (let i = 0; i < rest.length; i++) {
         const flag = rest[i];
         const value = (): string => {
@@ -97,7 +116,25 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
                 break;
             }
             case "--intended":
-                intendedFile = path.resolve(value());
+                intendedFiles.push(path.resolve(value()));
+                intendedFile ??= intendedFiles[0];
+                break;
+            case "--directory":
+                directory = true;
+                break;
+            case "--access-role":
+                accessRole = value();
+                break;
+            case "--account-concurrency": {
+                const v = value();
+                accountConcurrency = /^[0-9]+$/.test(v) ? Number(v) : NaN;
+                if (!Number.isInteger(accountConcurrency) || accountConcurrency < 1 || accountConcurrency > 64) {
+                    throw new AuditSetupError(`--account-concurrency takes a whole number from 1 to 64, not ${terminalText(v)}`);
+                }
+                break;
+            }
+            case "--removing":
+                removing.push(...value().split(",").map((r) => r.trim()).filter((r) => r !== ""));
                 break;
             case "--policy-config":
                 policyConfigFile = path.resolve(value());
@@ -126,7 +163,26 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
     if (map !== undefined && format === "sarif") {
         throw new AuditSetupError(MAP_WITH_SARIF);
     }
-    return { regions, format, map, intendedFile, policyConfigFile, endpoint, concurrency, requestTimeoutSeconds, deadlineSeconds };
+    return { regions, format, map, intendedFile, policyConfigFile, endpoint, concurrency, requestTimeoutSeconds, deadlineSeconds, directory, accessRole, accountConcurrency, removing, intendedFiles };
+}
+
+/** What only an organization's audit takes, and what only a single account's does: a usage error naming the option. */
+function modeProblem(args: AuditArgs): string | undefined {
+    if (args.directory === true) {
+        return args.map !== undefined ? MAP_WITH_DIRECTORY : undefined;
+    }
+    const only = [
+        ["--access-role", args.accessRole !== undefined],
+        ["--account-concurrency", args.accountConcurrency !== undefined],
+        ["--removing", (args.removing ?? []).length > 0],
+    ].filter(([, given]) => given).map(([flag]) => flag);
+    if (only.length > 0) {
+        return `${only.join(", ")} ${only.length === 1 ? "goes" : "go"} with --directory (the audit of a whole resource directory)`;
+    }
+    if ((args.intendedFiles ?? []).length > 1) {
+        return "one account's audit compares with one --intended file; several (one per stack) go with --directory";
+    }
+    return undefined;
 }
 
 /** The credential values of the environment, to keep out of anything shown. */
@@ -209,6 +265,14 @@ export async function runAuditCommand(args: AuditArgs, io: AuditIo = processIo):
         io.stderr(errorLine(new AuditSetupError(MAP_WITH_SARIF), secrets));
         return 2;
     }
+    const problem = modeProblem(args);
+    if (problem !== undefined) {
+        io.stderr(errorLine(new AuditSetupError(problem), secrets));
+        return 2;
+    }
+    if (args.directory === true) {
+        return runOrganizationCommand(args, io, env, secrets);
+    }
     const progress = progressLine(io);
     try {
         const result = await runAudit({
@@ -238,6 +302,43 @@ export async function runAuditCommand(args: AuditArgs, io: AuditIo = processIo):
             io.stderr(`error: the audit could not read everything (${result.incomplete.length} ${result.incomplete.length === 1 ? "answer" : "answers"} it could not use, listed in the report): exit 2 unless a mandatory violation was found\n`);
         }
         return auditExitCode(result);
+    } catch (e) {
+        progress.clear();
+        io.stderr(errorLine(e, secrets));
+        return 2;
+    }
+}
+
+/** Runs the audit of a whole resource directory (`audit --directory`): prints its report; the exit code. */
+async function runOrganizationCommand(args: AuditArgs, io: AuditIo, env: Readonly<Record<string, string | undefined>>, secrets: readonly string[]): Promise<number> {
+    const progress = progressLine(io);
+    try {
+        const { organizationExitCode, runOrganizationAudit } = await import("./organization");
+        const { renderOrganizationJson, renderOrganizationSarif, renderOrganizationText } = await import("./renderOrganization");
+        const result = await runOrganizationAudit({
+            regions: args.regions,
+            policyConfigFile: args.policyConfigFile,
+            intendedFiles: args.intendedFiles ?? (args.intendedFile === undefined ? [] : [args.intendedFile]),
+            endpoint: args.endpoint ?? (env[ENDPOINT_VARIABLE] || undefined),
+            concurrency: args.concurrency,
+            timeoutMs: args.requestTimeoutSeconds === undefined ? undefined : args.requestTimeoutSeconds * 1000,
+            deadlineMs: args.deadlineSeconds === undefined ? undefined : args.deadlineSeconds * 1000,
+            accessRole: args.accessRole,
+            accountConcurrency: args.accountConcurrency,
+            removing: args.removing,
+            onProgress: progress.update,
+            env,
+        });
+        progress.clear();
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const version: string = require("../../package.json").version;
+        const out = args.format === "json" ? renderOrganizationJson(result) : args.format === "sarif" ? renderOrganizationSarif(result, version) : renderOrganizationText(result);
+        io.stdout(scrub(`${out}\n`, secrets));
+        const failed = result.accounts.filter((a) => a.error !== undefined).length;
+        if (failed > 0 || result.incomplete.length > 0) {
+            io.stderr(`error: the audit could not read everything (${failed} ${failed === 1 ? "account" : "accounts"} not read, ${result.incomplete.length} ${result.incomplete.length === 1 ? "answer" : "answers"} it could not use, listed in the report): exit 2 unless a mandatory violation was found\n`);
+        }
+        return organizationExitCode(result);
     } catch (e) {
         progress.clear();
         io.stderr(errorLine(e, secrets));

@@ -132,9 +132,19 @@ export interface AuditContext {
     ram(): Ram;
     /** The guarded KMS client of a region. */
     kms(region: string): KmsClient;
-    /** The guarded generic OpenAPI client of Resource Sharing in a region, or of STS. */
-    openApi(product: "resourcesharing" | "sts", region: string): OpenApi;
+    /** The guarded generic OpenAPI client of Resource Sharing in a region, or of STS or the resource directory (global). */
+    openApi(product: OpenApiProduct, region: string): OpenApi;
+    /**
+     * The context of another credential (a member account's session): the same limiter, request log, deadline and
+     * progress, clients of its own, and its own list of what was not read.
+     */
+    withCredential(credential: ApiSettings["credential"]): AuditContext;
 }
+
+/** The products called through the generic OpenAPI client (no SDK package of theirs is used). */
+export type OpenApiProduct = "resourcesharing" | "sts" | "resourcedirectorymaster";
+/** The global products: one endpoint, no `RegionId`. */
+const GLOBAL_PRODUCTS: ReadonlySet<AuditProduct> = new Set(["ram", "sts", "resourcedirectorymaster"]);
 
 const ENDPOINTS: Readonly<Record<AuditProduct, (region: string) => string>> = {
     ecs: (r) => `ecs.${r}.aliyuncs.com`,
@@ -142,6 +152,7 @@ const ENDPOINTS: Readonly<Record<AuditProduct, (region: string) => string>> = {
     ram: () => "ram.aliyuncs.com",
     kms: (r) => `kms.${r}.aliyuncs.com`,
     sts: () => "sts.aliyuncs.com",
+    resourcedirectorymaster: () => "resourcedirectory.aliyuncs.com",
 };
 
 /** The SDK config of a product in a region: the credential source, the endpoint (or the override), timeouts, RPC signing. */
@@ -242,6 +253,18 @@ export interface ContextOptions {
     readonly onProgress?: (progress: ReadProgress) => void;
 }
 
+/** What every context of one audit shares: the concurrency limit, the request log, the gate, the progress. */
+interface Shared {
+    readonly limiter: Limiter;
+    readonly log: RequestLog;
+    readonly gate: Gate;
+    readonly progress: ReadProgress;
+    readonly waiting: () => string[];
+    readonly itemsRead: (n: number) => void;
+    readonly maxPages: number;
+    readonly deadline?: Deadline;
+}
+
 /** Builds the context: guarded clients, made once per product and region. */
 export function auditContext(settings: ApiSettings, concurrency: number, options: ContextOptions = {}): AuditContext {
     const limiter = new Limiter(concurrency);
@@ -279,6 +302,16 @@ export function auditContext(settings: ApiSettings, concurrency: number, options
             }
         },
     };
+    const itemsRead = (n: number) => {
+        items += n;
+        options.onProgress?.(progress);
+    };
+    return contextOf(settings, { limiter, log, gate, progress, waiting, itemsRead, maxPages: options.maxPages ?? DEFAULT_MAX_PAGES, deadline });
+}
+
+/** A context of one credential over what the audit shares. */
+function contextOf(settings: ApiSettings, shared: Shared): AuditContext {
+    const { limiter, log, gate, progress, waiting, itemsRead, maxPages, deadline } = shared;
     const cache = new Map<string, unknown>();
     const once = <T>(key: string, make: () => T): T => {
         if (!cache.has(key)) {
@@ -290,15 +323,13 @@ export function auditContext(settings: ApiSettings, concurrency: number, options
         settings,
         limiter,
         log,
-        maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
+        maxPages,
         deadline,
         progress,
         waiting,
-        itemsRead: (n) => {
-            items += n;
-            options.onProgress?.(progress);
-        },
+        itemsRead,
         incomplete: [],
+        withCredential: (credential) => contextOf({ ...settings, credential }, shared),
         ecs: (region) => once(`ecs:${region}`, () => guardOpenApi(new Ecs(configOf(settings, "ecs", region)), "ecs", region, limiter, gate)),
         ram: () => once("ram", () => guardOpenApi(new Ram(configOf(settings, "ram", settings.region)), "ram", "global", limiter, gate)),
         kms: (region) =>
@@ -312,7 +343,7 @@ export function auditContext(settings: ApiSettings, concurrency: number, options
                     gate,
                 );
             }),
-        openApi: (product, region) => once(`${product}:${region}`, () => guardOpenApi(new OpenApi(configOf(settings, product, region)), product, product === "sts" ? "global" : region, limiter, gate)),
+        openApi: (product, region) => once(`${product}:${region}`, () => guardOpenApi(new OpenApi(configOf(settings, product, region)), product, GLOBAL_PRODUCTS.has(product) ? "global" : region, limiter, gate)),
     };
 }
 
@@ -320,7 +351,7 @@ export function auditContext(settings: ApiSettings, concurrency: number, options
  * One RPC call through the generic OpenAPI client (Resource Sharing, STS), retried; the answer's JSON body. Regional
  * products get `RegionId`, which names the region the call is about.
  */
-export async function rpc(ctx: AuditContext, product: "resourcesharing" | "sts", region: string, action: string, resource: string, query: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function rpc(ctx: AuditContext, product: OpenApiProduct, region: string, action: string, resource: string, query: Record<string, unknown>): Promise<Record<string, unknown>> {
     const api = ctx.openApi(product, region);
     const params = new $OpenApiUtil.Params({
         action,
@@ -333,7 +364,7 @@ export async function rpc(ctx: AuditContext, product: "resourcesharing" | "sts",
         reqBodyType: "formData",
         bodyType: "json",
     });
-    const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(product === "sts" ? query : { RegionId: region, ...query }) });
+    const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(GLOBAL_PRODUCTS.has(product) ? query : { RegionId: region, ...query }) });
     const response = await withRetries(action, resource, ctx.settings, () => api.callApi(params, request, new $dara.RuntimeOptions({})));
     return (response.body ?? {}) as Record<string, unknown>;
 }

@@ -12,7 +12,7 @@ import { ANY_ECS_SERVICE_PRINCIPAL, ECS_SERVICE_SUFFIX, RD_ID_CONDITION_KEY, RD_
 import { TYPES } from "../alibaba/resourceTypes";
 import { mockId } from "../preview/capture";
 import { parseDocument } from "../ram/analyze";
-import { ASSOCIATIONS_IN_EFFECT, AccountRead, SHARES_IN_EFFECT } from "./model";
+import { ASSOCIATIONS_IN_EFFECT, AccountRead, LiveShare, SHARES_IN_EFFECT } from "./model";
 
 /** A file that is neither the preview's JSON nor a stack export. */
 export class IntendedFileError extends Error {}
@@ -264,8 +264,20 @@ export function driftOf(read: AccountRead, intended: IntendedState): Drift {
     const readRegions = `only ${read.regions.join(", ")} ${read.regions.length === 1 ? "was" : "were"} read`;
 
     const unmatched = new Set(read.shares);
+    // Indexed by id and by name, in the order read: each declared share finds its candidates without a scan.
+    const byId = new Map<string, LiveShare[]>();
+    const byName = new Map<string, LiveShare[]>();
+    for (const l of read.shares) {
+        byId.set(l.id, [...(byId.get(l.id) ?? []), l]);
+        const named = byName.get(l.name);
+        if (named === undefined) {
+            byName.set(l.name, [l]);
+        } else {
+            named.push(l);
+        }
+    }
     for (const is of intended.shares) {
-        const candidates = [...unmatched].filter((l) => (is.id !== undefined ? l.id === is.id : l.name === is.name && (is.region === undefined || l.region === is.region)));
+        const candidates = (is.id !== undefined ? (byId.get(is.id) ?? []) : (byName.get(is.name) ?? []).filter((l) => is.region === undefined || l.region === is.region)).filter((l) => unmatched.has(l));
         // A share of the name in effect before one being deleted (a share made again under its old name).
         const match = candidates.find((l) => SHARES_IN_EFFECT.has(l.status)) ?? candidates[0];
         if (match === undefined) {

@@ -116,3 +116,50 @@ export async function describeSnapshots(ctx: AuditContext, region: string, snaps
     );
     return found.flat();
 }
+
+/** A disk created from a snapshot (DescribeDisks by `SnapshotId`). */
+export interface LiveDisk {
+    readonly id: string;
+    readonly region: string;
+    readonly snapshotId: string;
+    readonly instanceId?: string;
+    readonly category?: string;
+}
+
+/** An instance that runs an image (DescribeInstances by `ImageId`). */
+export interface LiveInstance {
+    readonly id: string;
+    readonly region: string;
+    readonly imageId: string;
+    readonly name?: string;
+    readonly status?: string;
+}
+
+/** The disks of a region created from a snapshot (every page). */
+export async function describeDisksFromSnapshot(ctx: AuditContext, region: string, snapshotId: string): Promise<LiveDisk[]> {
+    const client = ctx.ecs(region);
+    const disks = await allPages(ctx, "DescribeDisks", `disks from ${snapshotId} (${region})`, (d: { diskId?: string }) => d.diskId ?? "(no id)", async (pageNumber) => {
+        const response = await withRetries("DescribeDisks", `disks from ${snapshotId} (${region}, page ${pageNumber})`, ctx.settings, () =>
+            client.describeDisks(new ecsModels.DescribeDisksRequest({ regionId: region, snapshotId, pageNumber, pageSize: PAGE_SIZE })),
+        );
+        return { items: response.body?.disks?.disk ?? [], total: response.body?.totalCount, requestId: response.body?.requestId };
+    });
+    // Only what the filter asked for: a disk of another snapshot is the service's mistake, not a disk to lose.
+    return disks
+        .filter((d) => typeof d.diskId === "string" && d.diskId !== "" && d.sourceSnapshotId === snapshotId)
+        .map((d) => ({ id: d.diskId!, region, snapshotId, ...(d.instanceId ? { instanceId: d.instanceId } : {}), ...(d.category ? { category: d.category } : {}) }));
+}
+
+/** The instances of a region that run an image (every page). */
+export async function describeInstancesOfImage(ctx: AuditContext, region: string, imageId: string): Promise<LiveInstance[]> {
+    const client = ctx.ecs(region);
+    const instances = await allPages(ctx, "DescribeInstances", `instances of ${imageId} (${region})`, (i: { instanceId?: string }) => i.instanceId ?? "(no id)", async (pageNumber) => {
+        const response = await withRetries("DescribeInstances", `instances of ${imageId} (${region}, page ${pageNumber})`, ctx.settings, () =>
+            client.describeInstances(new ecsModels.DescribeInstancesRequest({ regionId: region, imageId, pageNumber, pageSize: PAGE_SIZE })),
+        );
+        return { items: response.body?.instances?.instance ?? [], total: response.body?.totalCount, requestId: response.body?.requestId };
+    });
+    return instances
+        .filter((i) => typeof i.instanceId === "string" && i.instanceId !== "" && i.imageId === imageId)
+        .map((i) => ({ id: i.instanceId!, region, imageId, ...(i.instanceName ? { name: i.instanceName } : {}), ...(i.status ? { status: i.status } : {}) }));
+}

@@ -167,7 +167,14 @@ export function renderAuditSarif(result: AuditResult, version: string): string {
         level: v.level === "mandatory" ? "error" : "warning",
         message: { text: v.message },
         ...(v.urn === undefined ? {} : { locations: [{ logicalLocations: [{ fullyQualifiedName: v.urn, name: v.name, kind: "resource" }] }] }),
-        properties: { policy: v.policy, constraints: [...v.constraints], accountId: result.accountId, ...(v.path === undefined ? {} : { path: v.path }), ...(v.fix === undefined ? {} : { fix: v.fix }) },
+        properties: {
+            policy: v.policy,
+            constraints: [...v.constraints],
+            // The account of the live resource (an organization's audit judges many), else the one audited.
+            accountId: /^urn:pulumi:audit::([0-9]{16})::/.exec(v.urn ?? "")?.[1] ?? result.accountId,
+            ...(v.path === undefined ? {} : { path: v.path }),
+            ...(v.fix === undefined ? {} : { fix: v.fix }),
+        },
     }));
     if (result.drift !== undefined) {
         const entries: [string, DriftEntry][] = [

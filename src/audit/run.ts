@@ -6,14 +6,13 @@
 import * as fs from "fs";
 import { isRegionId } from "../alibaba/ids";
 import { terminalText } from "../report/safe";
-import { policies } from "../policy/policies";
 import { SharingMap, sharingMap } from "../preview/map";
 import { verdictOfFinding } from "../preview/execute";
 import type { Verdict } from "../preview/verdicts";
 import { apiSettings } from "../sdk/settings";
-import { TestConfig, runPolicies } from "../testing";
 import { AuditContext, Deadline, ReadProgress, auditContext, deadlineError } from "./clients";
 import { Drift, driftOf, readIntended } from "./drift";
+import { JudgedViolation, PolicyConfig, judgeResources } from "./judge";
 import { AccountRead, NotInEffect, notInEffect } from "./model";
 import { readAccount } from "./read";
 import { AuditResource, auditView, withDirectoryMembers, withReceivedSnapshots } from "./view";
@@ -32,7 +31,7 @@ export interface AuditOptions {
     /** The regions to audit; none: every region the account has (ECS DescribeRegions). */
     readonly regions?: readonly string[];
     /** The policy config, by policy name, as `pulumi preview --policy-pack-config` takes it. */
-    readonly policyConfig?: TestConfig;
+    readonly policyConfig?: PolicyConfig;
     /** A file holding the policy config (used when `policyConfig` is not given). */
     readonly policyConfigFile?: string;
     /** What the stack declares: the parsed JSON of `alicloud-sharing preview --format json` or of `pulumi stack export`. */
@@ -89,14 +88,17 @@ export interface AuditResult {
     readonly incomplete: readonly string[];
     /** How long the audit took, in milliseconds. */
     readonly durationMs: number;
-    /** Of which reading the account, and judging it (view, policies, map, drift). */
-    readonly timings: { readonly readMs: number; readonly judgeMs: number };
+    /**
+     * Of which reading the account, judging it (the raw-resource view and every policy) and drawing the report's
+     * model (the map, the drift).
+     */
+    readonly timings: { readonly readMs: number; readonly judgeMs: number; readonly reportMs: number };
 }
 
 /** A problem with the options or the files: the audit cannot run. */
 export class AuditSetupError extends Error {}
 
-function readJson(file: string, what: string): unknown {
+export function readJson(file: string, what: string): unknown {
     try {
         return JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (e) {
@@ -105,7 +107,7 @@ function readJson(file: string, what: string): unknown {
 }
 
 /** Checks the options that need no request: regions, endpoint, concurrency. */
-function checked(options: AuditOptions, env: Readonly<Record<string, string | undefined>>): { regions: string[]; endpoint?: string; concurrency: number } {
+export function checked(options: AuditOptions, env: Readonly<Record<string, string | undefined>>): { regions: string[]; endpoint?: string; concurrency: number } {
     const regions = [...(options.regions ?? [])];
     const bad = regions.filter((r) => !isRegionId(r));
     if (bad.length > 0) {
@@ -136,7 +138,7 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditResult>
     const started = Date.now();
     const env = options.env ?? process.env;
     const { regions, endpoint, concurrency } = checked(options, env);
-    const policyConfig = options.policyConfig ?? (options.policyConfigFile === undefined ? {} : (readJson(options.policyConfigFile, "policy config") as TestConfig));
+    const policyConfig = options.policyConfig ?? (options.policyConfigFile === undefined ? {} : (readJson(options.policyConfigFile, "policy config") as PolicyConfig));
     const intendedDocument = options.intended ?? (options.intendedFile === undefined ? undefined : readJson(options.intendedFile, "intended file"));
     let intended;
     try {
@@ -153,39 +155,33 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditResult>
     const read = await withinDeadline(readAccount(ctx, regions), ctx, deadline);
     const readAt = Date.now();
     const resources = auditView(read);
-    const violations = await runPolicies(policies, resources, withDirectoryMembers(withReceivedSnapshots(policyConfig, read), read));
-    const judged: Verdict[] = violations.map((v) => {
-        const level = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate" ? "mandatory" : "advisory";
-        return v.finding !== undefined ? verdictOfFinding(v.policy, v.finding, level, v.urn) : { policy: v.policy, constraints: [], level, message: v.message, urn: v.urn };
-    });
+    const judged = verdictsOf(judgeResources(resources, withDirectoryMembers(withReceivedSnapshots(policyConfig, read), read)));
     // Trust no share of the regions read needs may be needed by a share of a region not read: not judged then.
-    const unjudged = read.allRegions ? [] : judged.filter(isStaleTrust);
-    const verdicts = judged.filter((v) => !unjudged.includes(v));
+    const { verdicts, unjudgedNotes } = withoutStaleTrust(judged, read.allRegions);
     const notes = [
         ...read.notes,
         ...(read.allRegions
             ? []
             : [`Only the regions given were read (${read.regions.join(", ")}): shares the stack declares in other regions are not compared, and trust only they could need is not judged.`]),
-        ...unjudged.map(
-            (v) =>
-                `${v.name ?? v.urn} trusts ${/trusts (.*), which no encrypted share targets/.exec(v.message)?.[1] ?? "principals"}, which no encrypted share of the regions read targets; ` +
-                "a share in a region not read may: not judged (audit every region to judge it).",
-        ),
+        ...unjudgedNotes,
     ];
+    const judgedAt = Date.now();
+    const map = sharingMap(resources, read.accountId, home);
+    const drift = intended === undefined ? undefined : driftOf(read, intended);
     return {
         accountId: read.accountId,
         regions: read.regions,
         read,
         resources,
         verdicts,
-        map: sharingMap(resources, read.accountId, home),
+        map,
         requests: { total: ctx.log.total, byAction: ctx.log.byAction(), peakConcurrency: ctx.limiter.peak },
-        ...(intended === undefined ? {} : { drift: driftOf(read, intended) }),
+        ...(drift === undefined ? {} : { drift }),
         notes,
         notInEffect: notInEffect(read.shares),
         incomplete: read.incomplete,
         durationMs: Date.now() - started,
-        timings: { readMs: readAt - started, judgeMs: Date.now() - readAt },
+        timings: { readMs: readAt - started, judgeMs: judgedAt - readAt, reportMs: Date.now() - judgedAt },
     };
 }
 
@@ -193,8 +189,32 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditResult>
 const STALE_TRUST_FIX = "Remove them from the role's trust policy.";
 const isStaleTrust = (v: Verdict): boolean => v.rule === "trust-matches-targets" && v.fix === STALE_TRUST_FIX;
 
+/** The judge's violations as verdicts: each from its finding, at its level. */
+export function verdictsOf(violations: readonly JudgedViolation[]): Verdict[] {
+    return violations.map((v) => {
+        const level = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate" ? "mandatory" : "advisory";
+        return v.finding !== undefined ? verdictOfFinding(v.policy, v.finding, level, v.urn) : { policy: v.policy, constraints: [], level, message: v.message, urn: v.urn };
+    });
+}
+
+/**
+ * The verdicts without trust that no share of the regions read needs, when not every region was read (a share of a
+ * region not read may need it): a note for each instead.
+ */
+export function withoutStaleTrust(judged: readonly Verdict[], allRegions: boolean): { verdicts: Verdict[]; unjudgedNotes: string[] } {
+    const unjudged = allRegions ? [] : judged.filter(isStaleTrust);
+    return {
+        verdicts: judged.filter((v) => !unjudged.includes(v)),
+        unjudgedNotes: unjudged.map(
+            (v) =>
+                `${v.name ?? v.urn} trusts ${/trusts (.*), which no encrypted share targets/.exec(v.message)?.[1] ?? "principals"}, which no encrypted share of the regions read targets; ` +
+                "a share in a region not read may: not judged (audit every region to judge it).",
+        ),
+    };
+}
+
 /** The reading, or the deadline's error when it falls first (no request is sent after it, and none waits past it). */
-function withinDeadline<T>(reading: Promise<T>, ctx: AuditContext, deadline: Deadline): Promise<T> {
+export function withinDeadline<T>(reading: Promise<T>, ctx: AuditContext, deadline: Deadline): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(deadlineError(deadline, ctx.progress, ctx.waiting())), Math.max(0, deadline.at - Date.now()));

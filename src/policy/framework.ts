@@ -144,7 +144,7 @@ export function reportFindings(policy: string, rules: readonly AnyRule[], subjec
 const rulesOf = (def: SharingPolicyDefinition): readonly AnyRule[] => def.rules ?? rulesJudgedBy(def.name as PolicyName);
 
 /** A policy's config as read: the settings, and the config's problems against the policy's schema. */
-interface ReadConfig {
+export interface ReadConfig {
     readonly settings: PolicySettings;
     readonly problems: readonly Finding[];
 }
@@ -166,7 +166,7 @@ export function forgetReportedConfigs(): void {
  * strictest reading (no exemption, the documented limits, failing closed), with its problems as findings.
  */
 const configCache = new WeakMap<object, Map<string, ReadConfig>>();
-function readConfig(def: SharingPolicyDefinition, config: unknown): ReadConfig {
+export function readConfig(def: SharingPolicyDefinition, config: unknown): ReadConfig {
     const key = typeof config === "object" && config !== null ? config : {};
     let byPolicy = configCache.get(key);
     if (byPolicy === undefined) {

@@ -98,6 +98,17 @@ export function stackRelations(resources: readonly RawResource[], settings: Poli
     return relations;
 }
 
+/** The encryption subjects of a graph, derived once for the three policies that judge parts of them. */
+const encryptionCache = new WeakMap<Relations, ReturnType<typeof encryptionSubjects>>();
+function stackEncryptionSubjects(relations: Relations): ReturnType<typeof encryptionSubjects> {
+    let subjects = encryptionCache.get(relations);
+    if (subjects === undefined) {
+        subjects = encryptionSubjects(relations);
+        encryptionCache.set(relations, subjects);
+    }
+    return subjects;
+}
+
 /** C6, C7, C17: limits that only the whole stack shows; C7 counts each owner account apart. */
 export const limitsPolicy = sharingStackPolicy({
     name: "sharing-limits",
@@ -149,7 +160,7 @@ export const encryptedImagesPolicy = sharingStackPolicy({
     description: "Encrypted images are shared only on customer-managed keys and only in the regions that allow it; snapshots never on the service key.",
     enforcementLevel: "mandatory",
     settings: ["encryptedImageRegions"],
-    subjects: (resources, settings) => encryptionSubjects(stackRelations(resources, settings)).filter((s) => s.only?.includes("snapshot-service-key")),
+    subjects: (resources, settings) => stackEncryptionSubjects(stackRelations(resources, settings)).filter((s) => s.only?.includes("snapshot-service-key")),
 });
 
 /** C18: what is shared is shared in its own region, with a key of that region. */
@@ -158,7 +169,7 @@ export const regionsPolicy = sharingStackPolicy({
     description: "Snapshots and images are shared in the region they live in, each encrypted with a key of its own region.",
     enforcementLevel: "mandatory",
     settings: [],
-    subjects: (resources, settings) => encryptionSubjects(stackRelations(resources, settings)).filter((s) => s.only?.includes("shared-in-own-region") || s.only?.includes("key-in-share-region")),
+    subjects: (resources, settings) => stackEncryptionSubjects(stackRelations(resources, settings)).filter((s) => s.only?.includes("shared-in-own-region") || s.only?.includes("key-in-share-region")),
 });
 
 /** C33: an unencrypted snapshot share is named unless acknowledged (advisory). */
@@ -167,7 +178,7 @@ export const unencryptedSnapshotsPolicy = sharingStackPolicy({
     description: "A snapshot share that is not known to be encrypted is named, unless its owner acknowledges the data is fit to share.",
     enforcementLevel: "advisory",
     settings: [],
-    subjects: (resources, settings) => encryptionSubjects(stackRelations(resources, settings)).filter((s) => s.only?.includes("unencrypted-snapshot-acknowledged")),
+    subjects: (resources, settings) => stackEncryptionSubjects(stackRelations(resources, settings)).filter((s) => s.only?.includes("unencrypted-snapshot-acknowledged")),
 });
 
 /** S7: lists the exemptions applied in this run (advisory: a list, not a failure). Served last, so it sees them all. */

@@ -33,6 +33,10 @@ const KEY_TYPES = new Set<string>([TYPES.kmsKey]);
 const DISK_TYPES = new Set<string>([TYPES.ecsDisk, TYPES.disk, TYPES.instance]);
 const SNAPSHOT_TYPES = new Set<string>(KINDS.snapshot.madeBy);
 const IMAGE_TYPES = new Set<string>(KINDS.image.madeBy);
+const SHARE_TYPES = new Set<string>([TYPES.resourceShare]);
+const ROLE_TYPES = new Set<string>([TYPES.role]);
+const POLICY_TYPES = new Set<string>([TYPES.policy]);
+const INSTANCE_TYPES = new Set<string>([TYPES.instance]);
 
 /** A reference from one resource's property to another node: the resource its value comes from, else its value. */
 interface Reference {
@@ -152,14 +156,14 @@ export function readStack(resources: readonly RawResource[], settings: ReaderSet
             }
             share.roleDependencies.add(kind);
             const roleProp = d.type === TYPES.resourceManagerPolicyAttachment ? "principalName" : "roleName";
-            const node = d.type === TYPES.role ? d.urn : referenceOf(d, roleProp, new Set([TYPES.role]), byUrn).node;
+            const node = d.type === TYPES.role ? d.urn : referenceOf(d, roleProp, ROLE_TYPES, byUrn).node;
             if (node !== undefined) {
                 ((share as { roleNodes?: Set<string> }).roleNodes ??= new Set()).add(node);
             }
         }
     };
     const shareKeyOf = (r: RawResource): string => {
-        const ref = referenceOf(r, "resourceShareId", new Set([TYPES.resourceShare]), byUrn);
+        const ref = referenceOf(r, "resourceShareId", SHARE_TYPES, byUrn);
         if (ref.node !== undefined || ref.value !== undefined) {
             return ref.node ?? `share:${ref.value}`;
         }
@@ -234,7 +238,7 @@ export function readStack(resources: readonly RawResource[], settings: ReaderSet
                         sources.push(itemFor(referenceOf(r, "diskDeviceMappings", SNAPSHOT_TYPES, byUrn, value), "snapshot", r, `diskDeviceMappings[${i}].snapshotId`));
                     }
                 });
-                const instance = referenceOf(r, "instanceId", new Set([TYPES.instance]), byUrn);
+                const instance = referenceOf(r, "instanceId", INSTANCE_TYPES, byUrn);
                 if (instance.node !== undefined || instance.value !== undefined || instance.unknown) {
                     sources.push(itemFor(instance, "disk", r, "instanceId"));
                 }
@@ -334,8 +338,8 @@ export function readStack(resources: readonly RawResource[], settings: ReaderSet
                     break;
                 }
                 const roleProp = rm ? "principalName" : "roleName";
-                const role = referenceOf(r, roleProp, new Set([TYPES.role]), byUrn);
-                const policy = referenceOf(r, "policyName", new Set([TYPES.policy]), byUrn);
+                const role = referenceOf(r, roleProp, ROLE_TYPES, byUrn);
+                const policy = referenceOf(r, "policyName", POLICY_TYPES, byUrn);
                 const type = r.props.policyType;
                 graph.attachments.set(r.urn, {
                     id: r.urn,

@@ -155,6 +155,9 @@ export function loadDemo(emulator: Emulator): EmulatedAccount {
         emulator.snapshots.set(s.snapshotId, s);
     }
     emulator.pagingQuirks.clear();
+    // One account: no directory, no member.
+    emulator.directory = undefined;
+    emulator.accounts.clear();
     const account = demoAccount();
     emulator.account = account;
     return account;

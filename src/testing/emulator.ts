@@ -16,8 +16,15 @@
  * GetPolicyVersion; KMS DescribeKey; STS GetCallerIdentity. Actions are routed by the API version the request carries
  * (ECS and Resource Sharing both have DescribeRegions), regional products by `RegionId`, and every list is paged no
  * larger than `account.pageLimit` whatever the request asks, so that callers must follow the pages.
+ *
+ * And an organization: the resource directory of `emulator.directory` (ResourceDirectoryMaster GetResourceDirectory,
+ * ListFoldersForParent, ListAccounts and ListAccountsForParent, to the directory's management account), its member
+ * accounts (`emulator.accounts`), STS AssumeRole into a member's role (the role must exist in the member and trust the
+ * caller's account; the session policy, when given, limits what the session may call) and the temporary credentials
+ * it issues, each request signed with them served from the member's account (signature and security token checked);
+ * and, in each account, its disks and instances (ECS DescribeDisks by snapshot, DescribeInstances by image).
  */
-import { createHmac } from "crypto";
+import { createHmac, randomBytes } from "crypto";
 import { AddressInfo } from "net";
 import * as http from "http";
 
@@ -72,6 +79,8 @@ export interface EmulatedSnapshot {
     clientToken?: string;
     /** The snapshot's name (audit fixtures). */
     snapshotName?: string;
+    /** The account it is in, when it is a member's (an organization fixture); absent: the emulator's own account. */
+    ownerAccountId?: string;
 }
 
 /** An invitation to a resource share, as the sharee lists it. */
@@ -143,6 +152,73 @@ export interface EmulatedKey {
     keyState?: string;
 }
 
+/** A disk of an account, and the snapshot it was created from. */
+export interface EmulatedDisk {
+    diskId: string;
+    regionId: string;
+    /** Defaults to `cloud_essd`. */
+    category?: string;
+    sourceSnapshotId?: string;
+    /** The instance it is attached to. */
+    instanceId?: string;
+    encrypted?: boolean;
+    kmsKeyId?: string;
+}
+
+/** An instance of an account, and the image it runs. */
+export interface EmulatedInstance {
+    instanceId: string;
+    regionId: string;
+    imageId: string;
+    instanceName?: string;
+    /** Defaults to `Running`. */
+    status?: string;
+}
+
+/** A folder of the resource directory. */
+export interface EmulatedFolder {
+    folderId: string;
+    folderName: string;
+    /** The parent folder: another folder, or the root folder. */
+    parentFolderId: string;
+}
+
+/** A member of the resource directory. */
+export interface EmulatedMember {
+    accountId: string;
+    displayName: string;
+    /** The folder it is in (a folder, or the root folder). */
+    folderId: string;
+    /** Defaults to `ResourceAccount`. */
+    type?: "ResourceAccount" | "CloudAccount";
+    /** Defaults to `CreateSuccess`. */
+    status?: string;
+}
+
+/** The resource directory the emulator's own account manages. */
+export interface EmulatedDirectory {
+    resourceDirectoryId: string;
+    rootFolderId: string;
+    /** The management account (the emulator's own account serves it). */
+    masterAccountId: string;
+    folders: EmulatedFolder[];
+    members: EmulatedMember[];
+}
+
+/** A session STS AssumeRole issued: its credentials, the account and role it is in, and the session policy. */
+export interface EmulatedSession {
+    readonly accessKeyId: string;
+    readonly accessKeySecret: string;
+    readonly securityToken: string;
+    readonly accountId: string;
+    readonly roleArn: string;
+    readonly roleSessionName: string;
+    /** The account that assumed the role. */
+    readonly callerAccountId: string;
+    /** The actions its session policy allows (`ecs:DescribeImages`, `ecs:Describe*`…); absent: every action. */
+    readonly allowedActions?: readonly string[];
+}
+
 /** The account the audit's read-only APIs serve. Snapshots are the emulator's `snapshots`. */
 export interface EmulatedAccount {
     accountId: string;
@@ -161,6 +237,10 @@ export interface EmulatedAccount {
     keys: Map<string, EmulatedKey>;
     /** The most entries one page holds, whatever the request asks (the APIs' own maximum is 100). */
     pageLimit: number;
+    /** Its disks (DescribeDisks). */
+    disks?: EmulatedDisk[];
+    /** Its instances (DescribeInstances). */
+    instances?: EmulatedInstance[];
 }
 
 /** An account with nothing shared, in cn-hangzhou. */
@@ -169,12 +249,28 @@ export function emptyAccount(accountId = "1000000000000000"): EmulatedAccount {
 }
 
 /** The API versions of the emulated products. */
-export const VERSIONS = { ecs: "2014-05-26", resourcesharing: "2020-01-10", ram: "2015-05-01", kms: "2016-01-20", sts: "2015-04-01" } as const;
+export const VERSIONS = { ecs: "2014-05-26", resourcesharing: "2020-01-10", ram: "2015-05-01", kms: "2016-01-20", sts: "2015-04-01", resourcedirectorymaster: "2022-04-19" } as const;
+
+/** The RAM service code of each product, as a session policy's actions name it (`ecs:DescribeImages`). */
+const SERVICE_CODES: Readonly<Record<string, string>> = {
+    [VERSIONS.ecs]: "ecs",
+    [VERSIONS.resourcesharing]: "resourcesharing",
+    [VERSIONS.ram]: "ram",
+    [VERSIONS.kms]: "kms",
+    [VERSIONS.sts]: "sts",
+    [VERSIONS.resourcedirectorymaster]: "resourcedirectory",
+};
 
 export interface Emulator {
     readonly endpoint: string;
-    /** The account the audit's APIs serve; replace it or change it in place. */
+    /** The account the audit's APIs serve to the emulator's own AccessKey pair; replace it or change it in place. */
     account: EmulatedAccount;
+    /** Member accounts, by id: served to the credentials AssumeRole issues for a role of theirs. */
+    readonly accounts: Map<string, EmulatedAccount>;
+    /** The resource directory the emulator's own account manages, if any. */
+    directory: EmulatedDirectory | undefined;
+    /** The sessions AssumeRole issued, in order (their secrets too: this is a test double). */
+    readonly sessions: EmulatedSession[];
     readonly snapshots: Map<string, EmulatedSnapshot>;
     readonly invitations: Map<string, EmulatedInvitation>;
     /**
@@ -217,6 +313,43 @@ export function rpcSignature(method: string, params: Record<string, string>, sec
     return createHmac("sha1", `${secret}&`).update(`${method}&${encode("/")}&${encode(canonical)}`).digest("base64");
 }
 
+/** Whether a policy's action (`ecs:DescribeImages`, `ecs:Describe*`, `*`) covers `service:Action` (case-insensitive, as RAM matches). */
+function actionMatches(pattern: string, action: string): boolean {
+    const re = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+    return re.test(action);
+}
+
+/** The actions a policy document's Allow statements name (a session policy), or undefined when it is not one. */
+function allowedActionsOf(document: string): string[] | undefined {
+    try {
+        const doc = JSON.parse(document) as { Statement?: unknown };
+        if (!Array.isArray(doc.Statement)) return undefined;
+        return doc.Statement.flatMap((st: { Effect?: unknown; Action?: unknown }) =>
+            st?.Effect === "Allow" ? (Array.isArray(st.Action) ? st.Action : [st.Action]).filter((a): a is string => typeof a === "string") : [],
+        );
+    } catch {
+        return undefined;
+    }
+}
+
+/** Whether a role's trust policy lets an account assume it: an Allow of `sts:AssumeRole` to its `acs:ram::<id>:root` (or its id). */
+function trustsAccount(trustPolicy: string, accountId: string): boolean {
+    try {
+        const doc = JSON.parse(trustPolicy) as { Statement?: { Effect?: unknown; Action?: unknown; Principal?: { RAM?: unknown } }[] };
+        return (doc.Statement ?? []).some((st) => {
+            const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
+            const principals = Array.isArray(st.Principal?.RAM) ? st.Principal!.RAM : [st.Principal?.RAM];
+            return st.Effect === "Allow" && actions.includes("sts:AssumeRole") && principals.some((p) => p === `acs:ram::${accountId}:root` || p === accountId);
+        });
+    } catch {
+        return false;
+    }
+}
+
+/** The trust policy of a directory's access role: the management account may assume it. */
+export const accessRoleTrust = (managementAccountId: string): string =>
+    JSON.stringify({ Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { RAM: [`acs:ram::${managementAccountId}:root`] } }], Version: "1" });
+
 /** Starts an emulator on 127.0.0.1, serving an empty account (replace `account` with yours). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
     const snapshots = new Map<string, EmulatedSnapshot>();
@@ -229,7 +362,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const delays = new Map<string, number>();
     let nextCopy = { polls: 0, fails: false };
     let counter = 0;
-    let account = emptyAccount();
+    /** The emulator's own account (its AccessKey pair's), and the account the request being answered is served from. */
+    let primary = emptyAccount();
+    let account = primary;
+    const accounts = new Map<string, EmulatedAccount>();
+    let directory: EmulatedDirectory | undefined;
+    const sessions: EmulatedSession[] = [];
+    const sessionsByKey = new Map<string, EmulatedSession>();
+    /** The session of the request being answered (undefined: the emulator's own AccessKey pair). */
+    let session: EmulatedSession | undefined;
     const pagingQuirks = new Map<string, PagingQuirk>();
     /** The last item of each quirky action's previous page (for `duplicate`). */
     const lastItems = new Map<string, unknown>();
@@ -238,7 +379,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     /** The list of an answer: its array, wherever the action puts it. */
     const listOf = (body: Record<string, unknown>): unknown[] | undefined => {
-        for (const [outer, inner] of [["ResourceShares"], ["ResourceShareAssociations"], ["SharedResources"], ["ResourceShareInvitations"], ["Images", "Image"], ["Accounts", "Account"], ["Snapshots", "Snapshot"]]) {
+        for (const [outer, inner] of [["ResourceShares"], ["ResourceShareAssociations"], ["SharedResources"], ["ResourceShareInvitations"], ["Images", "Image"], ["Accounts", "Account"], ["Snapshots", "Snapshot"], ["Folders", "Folder"], ["Disks", "Disk"], ["Instances", "Instance"]]) {
             const v = inner === undefined ? body[outer] : (body[outer] as Record<string, unknown> | undefined)?.[inner];
             if (Array.isArray(v)) return v;
         }
@@ -355,6 +496,41 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const inEffect = (status: string | undefined) => (status ?? "Associated");
     const targetType = (id: string) => (/^[0-9]{16}$/.test(id) ? "Account" : id.startsWith("rd-") ? "ResourceDirectory" : "Folder");
 
+    /** The directory, to its management account; else the error sent and undefined. */
+    const managedDirectory = (res: http.ServerResponse): EmulatedDirectory | undefined => {
+        if (directory === undefined) {
+            error(res, 404, "EntityNotExists.ResourceDirectory", "The resource directory does not exist.");
+            return undefined;
+        }
+        if (account.accountId !== directory.masterAccountId) {
+            error(res, 403, "NoPermission", "Only the management account of the resource directory may call this operation.");
+            return undefined;
+        }
+        return directory;
+    };
+    /** The path of a folder of the directory: `rd-…/r-…/fd-…/…` (the folders it is under, first). */
+    const folderPath = (d: EmulatedDirectory, folderId: string): string => {
+        const chain: string[] = [];
+        for (let at = folderId, hops = 0; at !== d.rootFolderId && hops <= d.folders.length; hops++) {
+            chain.unshift(at);
+            at = d.folders.find((f) => f.folderId === at)?.parentFolderId ?? d.rootFolderId;
+        }
+        return [d.resourceDirectoryId, d.rootFolderId, ...chain].join("/");
+    };
+    const memberRow = (d: EmulatedDirectory, m: EmulatedMember) => ({
+        AccountId: m.accountId,
+        AccountName: `${m.accountId}@example.com`,
+        DisplayName: m.displayName,
+        FolderId: m.folderId,
+        ResourceDirectoryId: d.resourceDirectoryId,
+        ResourceDirectoryPath: `${folderPath(d, m.folderId)}/${m.accountId}`,
+        Type: m.type ?? "ResourceAccount",
+        Status: m.status ?? "CreateSuccess",
+        JoinMethod: m.type === "CloudAccount" ? "invited" : "created",
+        JoinTime: "2026-01-05T08:00:00.000Z",
+        ModifyTime: "2026-01-05T08:00:00.000Z",
+    });
+
     /** The audit's read-only APIs, by API version, then action. */
     const versioned: Record<string, Record<string, Handler>> = {
         [VERSIONS.ecs]: {
@@ -378,6 +554,43 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                     },
                 });
                 reply(res, 200, { RegionId: p.RegionId, TotalCount: all.length, PageNumber: page.number, PageSize: page.size, Images: { Image: all.slice(page.start, page.end).map(image) } });
+            },
+            DescribeDisks: (p, res) => {
+                if (!requires(p, res, "RegionId")) return;
+                const all = (account.disks ?? []).filter((d) => d.regionId === p.RegionId && (p.SnapshotId === undefined || d.sourceSnapshotId === p.SnapshotId));
+                const page = pageOf(p, all.length);
+                if ("error" in page) return error(res, 400, "InvalidParameter", page.error);
+                reply(res, 200, {
+                    TotalCount: all.length,
+                    PageNumber: page.number,
+                    PageSize: page.size,
+                    Disks: {
+                        Disk: all.slice(page.start, page.end).map((d) => ({
+                            DiskId: d.diskId,
+                            RegionId: d.regionId,
+                            ZoneId: `${d.regionId}-a`,
+                            Category: d.category ?? "cloud_essd",
+                            SourceSnapshotId: d.sourceSnapshotId ?? "",
+                            InstanceId: d.instanceId ?? "",
+                            Encrypted: d.encrypted ?? false,
+                            KMSKeyId: d.kmsKeyId ?? "",
+                            Status: d.instanceId === undefined ? "Available" : "In_use",
+                            Size: 40,
+                        })),
+                    },
+                });
+            },
+            DescribeInstances: (p, res) => {
+                if (!requires(p, res, "RegionId")) return;
+                const all = (account.instances ?? []).filter((i) => i.regionId === p.RegionId && (p.ImageId === undefined || i.imageId === p.ImageId));
+                const page = pageOf(p, all.length);
+                if ("error" in page) return error(res, 400, "InvalidParameter", page.error);
+                reply(res, 200, {
+                    TotalCount: all.length,
+                    PageNumber: page.number,
+                    PageSize: page.size,
+                    Instances: { Instance: all.slice(page.start, page.end).map((i) => ({ InstanceId: i.instanceId, InstanceName: i.instanceName ?? i.instanceId, ImageId: i.imageId, RegionId: i.regionId, Status: i.status ?? "Running" })) },
+                });
             },
             DescribeImageSharePermission: (p, res) => {
                 if (!requires(p, res, "RegionId", "ImageId")) return;
@@ -542,7 +755,105 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         },
         [VERSIONS.sts]: {
             GetCallerIdentity: (_p, res) =>
-                reply(res, 200, { AccountId: account.accountId, UserId: account.accountId, Arn: `acs:ram::${account.accountId}:root`, IdentityType: "Account", PrincipalId: account.accountId }),
+                reply(
+                    res,
+                    200,
+                    session === undefined
+                        ? { AccountId: account.accountId, UserId: account.accountId, Arn: `acs:ram::${account.accountId}:root`, IdentityType: "Account", PrincipalId: account.accountId }
+                        : {
+                              AccountId: account.accountId,
+                              UserId: `300000000000000000:${session.roleSessionName}`,
+                              Arn: `${session.roleArn.replace(":role/", ":assumed-role/")}/${session.roleSessionName}`,
+                              IdentityType: "AssumedRoleUser",
+                              PrincipalId: `300000000000000000:${session.roleSessionName}`,
+                              RoleId: "300000000000000000",
+                          },
+                ),
+            AssumeRole: (p, res) => {
+                if (!requires(p, res, "RoleArn", "RoleSessionName")) return;
+                const arn = /^acs:ram::([0-9]{16}):role\/([A-Za-z0-9.@-]{1,64})$/.exec(p.RoleArn);
+                if (arn === null) return error(res, 400, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed.");
+                if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(p.RoleSessionName)) return error(res, 400, "InvalidParameter.RoleSessionName", "The parameter RoleSessionName is wrongly formed.");
+                const target = arn[1] === primary.accountId ? primary : accounts.get(arn[1]);
+                const role = target === undefined ? undefined : [...target.roles.values()].find((r) => r.roleName.toLowerCase() === arn[2].toLowerCase());
+                if (role === undefined) return error(res, 404, "EntityNotExist.Role", `The specified Role not exists: ${p.RoleArn}.`);
+                if (!trustsAccount(role.assumeRolePolicyDocument, account.accountId)) return error(res, 403, "NoPermission", "You are not authorized to do this action. You should be authorized by RAM.");
+                const duration = p.DurationSeconds === undefined ? 3600 : Number(p.DurationSeconds);
+                if (!Number.isInteger(duration) || duration < 900 || duration > role.maxSessionDuration) {
+                    return error(res, 400, "InvalidParameter.DurationSeconds", `The DurationSeconds ${p.DurationSeconds} is not from 900 to the role's ${role.maxSessionDuration}.`);
+                }
+                const allowedActions = p.Policy === undefined ? undefined : p.Policy.length > 2048 ? undefined : allowedActionsOf(p.Policy);
+                if (p.Policy !== undefined && allowedActions === undefined) return error(res, 400, "InvalidParameter.PolicyGrammar", "The parameter Policy has not a valid grammar (or is longer than 2048 characters).");
+                const issued: EmulatedSession = {
+                    accessKeyId: `STS.NT${randomBytes(12).toString("hex")}`,
+                    accessKeySecret: randomBytes(24).toString("base64url"),
+                    securityToken: `CAIS${randomBytes(48).toString("hex")}`,
+                    accountId: target!.accountId,
+                    roleArn: `acs:ram::${target!.accountId}:role/${role.roleName.toLowerCase()}`,
+                    roleSessionName: p.RoleSessionName,
+                    callerAccountId: account.accountId,
+                    ...(allowedActions === undefined ? {} : { allowedActions }),
+                };
+                sessions.push(issued);
+                sessionsByKey.set(issued.accessKeyId, issued);
+                reply(res, 200, {
+                    Credentials: {
+                        AccessKeyId: issued.accessKeyId,
+                        AccessKeySecret: issued.accessKeySecret,
+                        SecurityToken: issued.securityToken,
+                        Expiration: new Date(Date.now() + duration * 1000).toISOString().replace(/\.\d+Z$/, "Z"),
+                    },
+                    AssumedRoleUser: { Arn: `acs:ram::${target!.accountId}:assumed-role/${role.roleName}/${p.RoleSessionName}`, AssumedRoleId: `300000000000000000:${p.RoleSessionName}` },
+                });
+            },
+        },
+        [VERSIONS.resourcedirectorymaster]: {
+            GetResourceDirectory: (_p, res) => {
+                const d = directory;
+                if (d === undefined || (account !== primary && !d.members.some((m) => m.accountId === account.accountId))) {
+                    return error(res, 404, "EntityNotExists.ResourceDirectory", "The resource directory does not exist.");
+                }
+                reply(res, 200, {
+                    ResourceDirectory: {
+                        ResourceDirectoryId: d.resourceDirectoryId,
+                        RootFolderId: d.rootFolderId,
+                        MasterAccountId: d.masterAccountId,
+                        MasterAccountName: `${d.masterAccountId}@example.com`,
+                        CreateTime: "2026-01-05T08:00:00.000Z",
+                        ControlPolicyStatus: "Disabled",
+                    },
+                });
+            },
+            ListFoldersForParent: (p, res) => {
+                const d = managedDirectory(res);
+                if (d === undefined) return;
+                const parent = p.ParentFolderId || d.rootFolderId;
+                if (parent !== d.rootFolderId && !d.folders.some((f) => f.folderId === parent)) return error(res, 404, "EntityNotExists.Folder", `The folder ${parent} does not exist.`);
+                const all = d.folders.filter((f) => f.parentFolderId === parent);
+                const page = pageOf(p, all.length);
+                if ("error" in page) return error(res, 400, "InvalidParameter", page.error);
+                reply(res, 200, {
+                    TotalCount: all.length,
+                    PageNumber: page.number,
+                    PageSize: page.size,
+                    Folders: { Folder: all.slice(page.start, page.end).map((f) => ({ FolderId: f.folderId, FolderName: f.folderName, CreateTime: "2026-01-05T08:00:00.000Z" })) },
+                });
+            },
+            ListAccounts: (p, res) => {
+                const d = managedDirectory(res);
+                if (d === undefined) return;
+                const page = pageOf(p, d.members.length);
+                if ("error" in page) return error(res, 400, "InvalidParameter", page.error);
+                reply(res, 200, { TotalCount: d.members.length, PageNumber: page.number, PageSize: page.size, Accounts: { Account: d.members.slice(page.start, page.end).map((m) => memberRow(d, m)) } });
+            },
+            ListAccountsForParent: (p, res) => {
+                const d = managedDirectory(res);
+                if (d === undefined || !requires(p, res, "ParentFolderId")) return;
+                const all = d.members.filter((m) => m.folderId === p.ParentFolderId);
+                const page = pageOf(p, all.length);
+                if ("error" in page) return error(res, 400, "InvalidParameter", page.error);
+                reply(res, 200, { TotalCount: all.length, PageNumber: page.number, PageSize: page.size, Accounts: { Account: all.slice(page.start, page.end).map((m) => memberRow(d, m)) } });
+            },
         },
     };
 
@@ -566,6 +877,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 pollsLeft: nextCopy.polls,
                 willFail: nextCopy.fails,
                 clientToken: p.ClientToken,
+                ...(account === primary ? {} : { ownerAccountId: account.accountId }),
             });
             nextCopy = { polls: 0, fails: false };
             reply(res, 200, { SnapshotId: snapshotId });
@@ -574,7 +886,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             // The given ids (in their order), or every snapshot of the region; pages of PageSize (default 10).
             const ids: string[] | undefined = p.SnapshotIds ? JSON.parse(p.SnapshotIds) : undefined;
             const candidates = ids === undefined ? [...snapshots.values()] : ids.map((id) => snapshots.get(id));
-            const found = candidates.filter((s): s is EmulatedSnapshot => s !== undefined && s.regionId === p.RegionId);
+            // An account sees its own snapshots: a member's by their owner, the emulator's own account those of none.
+            const own = (s: EmulatedSnapshot) => (s.ownerAccountId ?? primary.accountId) === account.accountId;
+            const found = candidates.filter((s): s is EmulatedSnapshot => s !== undefined && s.regionId === p.RegionId && own(s));
             const page = pageOf(p, found.length);
             if ("error" in page) return error(res, 400, "InvalidParameter", page.error);
             const shown = found.slice(page.start, page.end).map((s) => {
@@ -618,10 +932,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             const action = params.Action ?? "";
             requests.push({ action, params: { ...params, Signature: "(checked)" }, signature: params.Signature ?? "" });
             const respond = () => {
-                if (params.AccessKeyId !== EMULATOR_KEY_ID) return error(res, 404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
-                if (params.SignatureMethod !== "HMAC-SHA1" || params.Signature !== rpcSignature(req.method ?? "GET", params, EMULATOR_KEY_SECRET)) {
+                // The emulator's own AccessKey pair, or the temporary credentials of a session AssumeRole issued.
+                const from = params.AccessKeyId === EMULATOR_KEY_ID ? undefined : sessionsByKey.get(params.AccessKeyId ?? "");
+                const secret = params.AccessKeyId === EMULATOR_KEY_ID ? EMULATOR_KEY_SECRET : from?.accessKeySecret;
+                if (secret === undefined) return error(res, 404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+                if (params.SignatureMethod !== "HMAC-SHA1" || params.Signature !== rpcSignature(req.method ?? "GET", params, secret)) {
                     return error(res, 400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation.");
                 }
+                if (from !== undefined && params.SecurityToken !== from.securityToken) {
+                    return error(res, 400, "InvalidSecurityToken.MismatchWithAccessKey", "The security token you provided does not match the access key.");
+                }
+                const served = from === undefined ? primary : accounts.get(from.accountId);
+                if (served === undefined) return error(res, 404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+                const service = SERVICE_CODES[params.Version ?? ""];
+                // STS answers any session; anything else only what the session policy allows.
+                if (from?.allowedActions !== undefined && service !== "sts" && !from.allowedActions.some((a) => actionMatches(a, `${service}:${action}`))) {
+                    return error(res, 403, "Forbidden.RAM", `User not authorized to operate on the specified resource, or this API doesn't support RAM: the session policy does not allow ${service}:${action}.`);
+                }
+                account = served;
+                session = from;
                 const fault = faults.get(action)?.shift();
                 if (fault !== undefined) return answerFault(res, fault, req, params);
                 const handler = versioned[params.Version]?.[action] ?? handlers[action];
@@ -662,12 +991,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return {
         endpoint: `127.0.0.1:${port}`,
         get account() {
-            return account;
+            return primary;
         },
         set account(a: EmulatedAccount) {
+            primary = a;
             account = a;
             lastItems.clear();
         },
+        accounts,
+        get directory() {
+            return directory;
+        },
+        set directory(d: EmulatedDirectory | undefined) {
+            directory = d;
+        },
+        sessions,
         snapshots,
         invitations,
         requests,

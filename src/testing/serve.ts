@@ -7,11 +7,12 @@ import * as fs from "fs";
 import { terminalText } from "../report/safe";
 import { DEMO_PREVIEW_FILE, loadDemo } from "./demo";
 import { EMULATOR_KEY_ID, EMULATOR_KEY_SECRET, emptyAccount, startEmulator } from "./emulator";
+import { loadOrganization } from "./organization";
 
 /** What to serve. */
 export interface ServeOptions {
-    /** `demo`: the demo account; `empty`: an account with nothing shared. */
-    readonly fixture: "demo" | "empty";
+    /** `demo`: the demo account; `organization`: the demo account managing a resource directory of four members; `empty`: an account with nothing shared. */
+    readonly fixture: "demo" | "organization" | "empty";
     /** 0: any free port. */
     readonly port: number;
     /** Where to write the demo account's stack (`alicloud-sharing preview --format json` of it), for `audit --intended`. */
@@ -56,11 +57,17 @@ export async function serveEmulator(options: ServeOptions, io: ServeIo): Promise
     }
     if (options.fixture === "demo") {
         loadDemo(emulator);
+    } else if (options.fixture === "organization") {
+        loadOrganization(emulator);
     } else {
         emulator.account = emptyAccount();
     }
+    const what =
+        options.fixture === "organization"
+            ? `the organization ${emulator.directory!.resourceDirectoryId}: management account ${emulator.account.accountId} and ${emulator.accounts.size} members`
+            : `the ${options.fixture} account ${emulator.account.accountId}`;
     io.stderr(
-        `alicloud-sharing emulator: the ${options.fixture} account ${emulator.account.accountId} (emulated, not an Alibaba Cloud account) at http://${emulator.endpoint}` +
+        `alicloud-sharing emulator: ${what} (emulated, not an Alibaba Cloud account) at http://${emulator.endpoint}` +
             `${options.intendedFile === undefined ? "" : `; its stack's preview written to ${terminalText(options.intendedFile)}`}. Ctrl-C stops it.\n`,
     );
     io.stdout(`${exportLines(emulator.endpoint)}\n`);

@@ -129,8 +129,8 @@ test("a clean account: exit 0; the endpoint comes from ALICLOUD_SHARING_ENDPOINT
 test("exit 2: bad arguments and files, before any request; an audit the account refuses, with the API's words", async () => {
     const cases: [string[], string][] = [
         [["--format", "xml"], "error: --format takes text, json or sarif, not xml\n"],
-        [["--frobnicate"], `error: unknown option --frobnicate\nusage: alicloud-sharing audit [--region R]... [--format text|json|sarif] [--map mermaid] [--intended FILE] [--policy-config FILE] [--endpoint HOST:PORT] [--concurrency N] [--request-timeout S] [--deadline S]\n`],
-        [["--region"], "error: --region needs a value\nusage: alicloud-sharing audit [--region R]... [--format text|json|sarif] [--map mermaid] [--intended FILE] [--policy-config FILE] [--endpoint HOST:PORT] [--concurrency N] [--request-timeout S] [--deadline S]\n"],
+        [["--frobnicate"], `error: unknown option --frobnicate\nusage: alicloud-sharing audit [--region R]... [--format text|json|sarif] [--map mermaid] [--intended FILE]... [--policy-config FILE] [--endpoint HOST:PORT] [--concurrency N] [--request-timeout S] [--deadline S] [--directory [--access-role NAME] [--account-concurrency N] [--removing ID]...]\n`],
+        [["--region"], "error: --region needs a value\nusage: alicloud-sharing audit [--region R]... [--format text|json|sarif] [--map mermaid] [--intended FILE]... [--policy-config FILE] [--endpoint HOST:PORT] [--concurrency N] [--request-timeout S] [--deadline S] [--directory [--access-role NAME] [--account-concurrency N] [--removing ID]...]\n"],
         [["--region", "cn_shanghai"], "error: not a region id: cn_shanghai (a region id looks like cn-hangzhou or ap-southeast-1)\n"],
         [["--concurrency", "0"], "error: --concurrency takes a whole number from 1 to 64, not 0\n"],
         [["--endpoint", "http://127.0.0.1:1"], "error: the endpoint override is host:port (plain HTTP, for an emulator), not http://127.0.0.1:1\n"],
@@ -161,6 +161,11 @@ test("parseAuditArgs: repeatable and comma-separated regions, the subcommand wor
         concurrency: 4,
         requestTimeoutSeconds: 5,
         deadlineSeconds: 60,
+        directory: false,
+        accessRole: undefined,
+        accountConcurrency: undefined,
+        removing: [],
+        intendedFiles: [],
     });
 });
 
