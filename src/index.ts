@@ -6,8 +6,8 @@ export * from "./components";
 export * as alibaba from "./alibaba";
 export * as ram from "./ram";
 export * as intent from "./intent";
-export { rules, ruleById, rulesJudgedBy, judge, ruleContext, formatFinding, findingsOfError, COMPONENT_NAMES, POLICY_KINDS, POLICY_NAMES, SHARED_SETTINGS } from "./rules";
-export type { Rule, AnyRule, Finding, FindingSubject, Problem, Severity, ConstraintId, RuleContext, SubjectKind, Enforcement, ComponentName, PolicyName } from "./rules";
+export { rules, ruleById, rulesJudgedBy, judge, outcomes, ruleContext, formatFinding, findingsOfError, COMPONENT_NAMES, POLICY_KINDS, POLICY_NAMES, SHARED_SETTINGS } from "./rules";
+export type { Rule, AnyRule, Finding, FindingSubject, Outcome, Problem, Severity, ConstraintId, RuleContext, SubjectKind, Enforcement, ComponentName, PolicyName } from "./rules";
 export { CONSTRAINTS, CONSTRAINT_IDS } from "./alibaba/constraints";
 export {
     trustPolicy,

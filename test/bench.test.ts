@@ -7,7 +7,7 @@ test("npm run bench -- --smoke runs every section and checks the component and r
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const sections = r.stdout.split("\n").filter((l) => /^\| [a-z]+ \|/.test(l)).map((l) => l.split("|")[1].trim());
-    expect([...new Set(sections)]).toEqual(["section", "overhead", "scale", "policy", "stack", "import", "preview", "audit"]);
+    expect([...new Set(sections)]).toEqual(["section", "overhead", "scale", "policy", "stack", "graph", "import", "preview", "audit"]);
     expect(r.stdout).toContain("| scale | SharedImage resourceShare, 2 images x 3 accounts | 9 |  | 6 share resources = 1 + 2 + 3 |  | O(images + accounts) | yes |");
     expect(r.stdout).toMatch(/\nmachine: \d+ x .+, Node v\d+/);
 }, 120_000);

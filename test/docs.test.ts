@@ -1,6 +1,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
-import { renderRulesDoc } from "../src/rules/doc";
+import { renderConstraintsDoc, renderRulesDoc } from "../src/rules/doc";
+import { renderSettingsDoc } from "../src/policy/settingsDoc";
 import { rules } from "../src/rules";
 
 test("docs/RULES.md is generated from the registry and up to date (run `npm run docs`)", () => {
@@ -12,4 +13,16 @@ test("every rule has its section", () => {
     for (const r of rules) {
         expect(doc).toContain(`## ${r.id}\n`);
     }
+});
+
+test("docs/CONSTRAINTS.md and docs/SETTINGS.md are generated and up to date (run `npm run docs`)", () => {
+    expect(readFileSync(join(__dirname, "..", "docs", "CONSTRAINTS.md"), "utf8")).toBe(renderConstraintsDoc());
+    expect(readFileSync(join(__dirname, "..", "docs", "SETTINGS.md"), "utf8")).toBe(renderSettingsDoc());
+});
+
+test("docs/SETTINGS.md lists every setting once, with the policies that read it", () => {
+    const doc = renderSettingsDoc();
+    expect(doc).toContain("| `organizationFile` | string | none | S3, C3, C30, C13 | `sharing-recipients`, `sharing-share-contents`, `sharing-share-roles` |");
+    expect(doc).toContain("| `maxAccountsPerSnapshot` | integer | `64` | C6 | `sharing-limits` |");
+    expect(doc).toContain("| `existingShareRoles` | \"snapshot\" \\| \"image\"[] | none | `sharing-share-roles` |");
 });

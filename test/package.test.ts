@@ -101,7 +101,7 @@ describe("the npm package in a fresh consumer", () => {
         expect(of(/^dist\/(.*)\.d\.ts$/, "$1")).toEqual(modules);
         expect(of(/^dist\/(.*)\.d\.ts\.map$/, "$1")).toEqual(modules);
         expect(files.filter((f) => !/^(src|dist)\//.test(f))).toEqual(
-            ["CHANGELOG.md", "LICENSE", "PulumiPlugin.yaml", "README.md", "docs/CONSTRAINTS.md", "docs/RULES.md", "package.json", "tsconfig.json"],
+            ["CHANGELOG.md", "LICENSE", "PulumiPlugin.yaml", "README.md", "docs/CONSTRAINTS.md", "docs/RULES.md", "docs/SETTINGS.md", "package.json", "tsconfig.json"],
         );
     });
 

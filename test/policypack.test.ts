@@ -104,16 +104,16 @@ test("the upload (npm pack of the folder) holds the pack and the vendored packag
 test("the pack's README links resolve in the installed pack", () => {
     const readme = readFileSync(join(installed, "README.md"), "utf8");
     const targets = [...readme.replace(/```[\s\S]*?```/g, "").matchAll(/\]\(([^)\s#]+)(#[^)\s]*)?\)/g)].map((m) => m[1]).filter((t) => !/^[a-z]+:/i.test(t));
-    expect([...new Set(targets)].sort()).toEqual(["node_modules/alicloud-sharing/docs/RULES.md", "policy-config.example.json"]);
+    expect([...new Set(targets)].sort()).toEqual(["node_modules/alicloud-sharing/docs/RULES.md", "node_modules/alicloud-sharing/docs/SETTINGS.md", "policy-config.example.json"]);
     expect(targets.filter((t) => !existsSync(join(installed, t)))).toEqual([]);
 });
 
-test("GetAnalyzerInfo lists the 13 policies at their levels", async () => {
+test("GetAnalyzerInfo lists the 15 policies at their levels", async () => {
     const info = await call("getAnalyzerInfo", new Empty());
     expect(info.getName()).toBe("alicloud-sharing");
     expect(info.getVersion()).toBe(rootPackage.version);
     const policies = Object.fromEntries(info.getPoliciesList().map((p: any) => [p.getName(), LEVEL[p.getEnforcementlevel()]]));
-    expect(Object.keys(policies)).toHaveLength(13);
+    expect(Object.keys(policies)).toHaveLength(15);
     expect(policies).toEqual(PACK_LEVELS);
 });
 

@@ -2,14 +2,13 @@
  * A new user's first minutes, exactly as the README tells them: the install line (the packed tarball standing in for
  * the registry), the first program, and `npx alicloud-sharing preview`: no TypeScript compiler, no `@pulumi/policy`
  * and no `@types` installed, so the CLI runs on the package's own dependencies and compiles the program with the
- * TypeScript `@pulumi/pulumi` vendors, type-checking it as `pulumi preview` does.
+ * TypeScript `@pulumi/pulumi` vendors, type-checking it as `pulumi preview` does; and the README's audit example, the
+ * emulator served by `npx alicloud-sharing emulator` and the audit run against it, as written.
  */
 import { spawn, spawnSync } from "child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { firstExample, readmeLineInstall } from "./support/consumer";
-import { EMULATOR_KEY_SECRET, Emulator, startEmulator } from "./support/emulator";
-import { AUDIT_ENV, INTENDED_PREVIEW, POLICY_CONFIG, loadFixture } from "./audit/fixture";
 
 let consumer: string;
 const cli = (cwd: string, ...args: string[]) => {
@@ -78,29 +77,70 @@ describe("the README's first program", () => {
     });
 });
 
-describe("npx alicloud-sharing audit from the installed package, against the emulator (no real account is used anywhere)", () => {
-    let emulator: Emulator;
-    beforeAll(async () => {
-        emulator = await startEmulator();
-        loadFixture(emulator);
-    });
-    afterAll(() => emulator.stop());
+/** The README's audit section: its code blocks (the command after `$ `, and the lines after it). */
+function readmeAuditBlocks(): { command: string[]; output: string[] }[] {
+    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Audit an account"), readme.indexOf("## Other languages"));
+    return [...section.matchAll(/```\n\$ (.*)\n([\s\S]*?)```/g)].map((m) => ({ command: m[1].split(" "), output: m[2].replace(/\n$/, "").split("\n") }));
+}
 
-    test("reads the fixture account read-only through the SDK over HTTP and judges it: exit 1, the mandatory rules, the drift; no credential printed", async () => {
-        const work = mkdtempSync(join(consumer, "audit-"));
-        writeFileSync(join(work, "policy-config.json"), JSON.stringify(POLICY_CONFIG));
-        const { code, out, err } = await cliAsync(work, AUDIT_ENV, "audit", "--endpoint", emulator.endpoint, "--region", "cn-shanghai,cn-beijing", "--format", "json", "--policy-config", "policy-config.json", "--intended", INTENDED_PREVIEW);
-        expect([code, err]).toEqual([1, ""]);
-        const report = JSON.parse(out);
-        expect(report.violations.filter((v: { level: string }) => v.level === "mandatory").map((v: { rule: string }) => v.rule).sort()).toEqual([
-            "image-account-quota",
-            "recipients-allowed",
-            "shared-key-protected",
-            "trust-matches-targets",
-            "trusted-principals-allowed",
-        ]);
-        expect([report.drift.outsideStack.length, report.drift.missingFromAccount.length]).toEqual([53, 1]);
-        expect(emulator.requests.every((r) => /^(Describe|List|Get)/.test(r.action))).toBe(true);
-        expect(`${out}${err}`).not.toContain(EMULATOR_KEY_SECRET);
+
+/**
+ * Whether `actual` holds the README's lines: runs of lines between `…` lines appear whole and in order; a time in
+ * seconds matches any time.
+ */
+function matchesShortened(actual: string[], expected: string[]): boolean {
+    const runs: string[][] = [[]];
+    expected.forEach((l) => (l.trim() === "…" ? runs.push([]) : runs[runs.length - 1].push(l)));
+    const same = (a: string, e: string) => a.replace(/in \d+\.\d s\)/, "in #.# s)") === e.replace(/in \d+\.\d s\)/, "in #.# s)");
+    let at = 0;
+    for (const run of runs.filter((r) => r.length > 0)) {
+        let found = -1;
+        for (let i = at; i + run.length <= actual.length && found < 0; i++) {
+            if (run.every((e, j) => same(actual[i + j], e))) found = i;
+        }
+        if (found < 0) {
+            return false;
+        }
+        at = found + run.length;
+    }
+    return true;
+}
+
+// No real account is used anywhere: the emulator is the package's own (alicloud-sharing/testing), served by its command.
+describe("the README's audit example, run as written from the installed package: `alicloud-sharing emulator`, then the audit", () => {
+    test("the emulator prints the exports to use and stays up; the audit gives the documented report (exit 1); Ctrl-C stops the emulator (exit 0)", async () => {
+        const [emulatorBlock, auditBlock] = readmeAuditBlocks();
+        expect(emulatorBlock.command.slice(0, 4)).toEqual(["npx", "alicloud-sharing", "emulator", "--fixture"]);
+        expect(auditBlock.command.slice(0, 3)).toEqual(["npx", "alicloud-sharing", "audit"]);
+        const work = mkdtempSync(join(consumer, "readme-audit-"));
+        // As written, on a free port rather than 8790 (other test runs may hold it).
+        const args = emulatorBlock.command.slice(2).map((a, i, all) => (all[i - 1] === "--port" ? "0" : a));
+        const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ALIBABA_CLOUD_") && !k.startsWith("ALICLOUD_")));
+        const server = spawn(process.execPath, [join(consumer, "node_modules", ".bin", "alicloud-sharing"), ...args], { cwd: work, env: clean });
+        let out = "";
+        let err = "";
+        server.stderr.on("data", (d) => (err += d));
+        const exited = new Promise<number | null>((resolve) => server.on("exit", (code) => resolve(code)));
+        try {
+            await new Promise<void>((resolve, reject) => {
+                server.stdout.on("data", (d) => {
+                    out += d;
+                    if (out.split("\n").length > 3) resolve();
+                });
+                server.on("exit", () => reject(new Error(`the emulator exited: ${err}`)));
+            });
+            const port = /ALICLOUD_SHARING_ENDPOINT=127\.0\.0\.1:(\d+)/.exec(out)![1];
+            expect(out).toBe(`${emulatorBlock.output.join("\n").replace(":8790", `:${port}`)}\n`);
+            expect(err).toMatch(/^alicloud-sharing emulator: the demo account 1000000000000000 \(emulated, not an Alibaba Cloud account\) at http:\/\/127\.0\.0\.1:\d+; its stack's preview written to preview\.json\. Ctrl-C stops it\.\n$/);
+            const env = Object.fromEntries(out.trim().split("\n").map((l) => l.replace(/^export /, "").split("=") as [string, string]));
+            const audited = await cliAsync(work, env, ...auditBlock.command.slice(2));
+            expect([audited.code, audited.err]).toEqual([1, ""]);
+            expect(matchesShortened(audited.out.split("\n"), auditBlock.output) ? "" : audited.out).toBe("");
+            expect(audited.out).not.toContain("emulator-secret-never-logged");
+        } finally {
+            server.kill("SIGINT");
+        }
+        expect(await exited).toBe(0);
     });
 });

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { at, AccessIntent, Located, CopyIntent, DiskIntent, ExemptionIntent, KeyIntent, RoleIntent, ShareIntent } from "../src/intent";
 import { kmsSharePolicy, renderDocument, shareeImageAccessPolicy, trustPolicy } from "../src/ram";
 import { CONSTRAINT_IDS } from "../src/alibaba/constraints";
-import { COMPONENT_NAMES, formatFinding, judge, judgedBy, POLICY_KINDS, POLICY_NAMES, reasonOf, ruleContext, rules, rulesJudgedBy, RuleSubjects, showValues, SubjectKind } from "../src/rules";
+import { COMPONENT_NAMES, formatFinding, judge, outcomes, judgedBy, POLICY_KINDS, POLICY_NAMES, reasonOf, ruleContext, rules, rulesJudgedBy, RuleSubjects, showValues, SubjectKind } from "../src/rules";
 
 const OWNER = "1111111111111111";
 const A = "2222222222222222";
@@ -138,6 +138,18 @@ const cases: Record<string, Case> = {
         failing: share({ encryption: { kind: "customerKey", keyId: at("kmsKeyId", KEY), keyRegion: at("kmsKeyRegion", "cn-hangzhou") } }),
         expected: [["key-in-share-region", "kmsKeyRegion"]],
     },
+    "shared-in-own-region": {
+        kind: "share",
+        passing: share({ resourceRegions: [at("snap.provider.region", "cn-shanghai")] }),
+        failing: share({ resourceRegions: [at("snap.provider.region", "cn-beijing")] }),
+        expected: [["shared-in-own-region", "snap.provider.region"]],
+    },
+    "unencrypted-snapshot-acknowledged": {
+        kind: "share",
+        passing: share({ encryption: { kind: "none" }, unencryptedDataAcknowledged: true }),
+        failing: share({ encryption: { kind: "none" }, unencryptedDataAcknowledged: false }),
+        expected: [["unencrypted-snapshot-acknowledged", "unencryptedDataAcknowledged"]],
+    },
     "region-matches-provider": {
         kind: "share",
         passing: share({ providerRegion: at("provider", "cn-shanghai") }),
@@ -222,7 +234,7 @@ Object.assign(cases, {
     "recipients-allowed": {
         kind: "share",
         passing: share({ targets: [at("accountIds[0]", A), at("folderPaths[0]", "rd-abc/r-def/fd-ghi/fd-jkl"), at("resourceDirectoryId", "rd-abc")] }),
-        failing: share({ targets: [at("accountIds[0]", B), at("folderPaths[0]", "rd-abc/r-def/fd-other"), at("resourceDirectoryId", "rd-xyz")] }),
+        failing: share({ targets: [at("accountIds[0]", B), at("folderPaths[0]", "rd-xyz/r-def/fd-other"), at("resourceDirectoryId", "rd-xyz")] }),
         expected: [["recipients-allowed", "accountIds[0]"], ["recipients-allowed", "folderPaths[0]"], ["recipients-allowed", "resourceDirectoryId"]],
         context: allowList,
     },
@@ -343,8 +355,27 @@ describe("the registry", () => {
     test("a rule's title names no configurable number (the description gives the default and the setting)", () => {
         expect(rules.filter((r) => /[0-9]/.test(r.title)).map((r) => r.id)).toEqual([]);
     });
-    test("C22 and C26 are warnings; every other rule is an error", () => {
-        expect(rules.filter((r) => r.severity === "warning").map((r) => r.id)).toEqual(["directory-and-accounts", "paid-image"]);
+    test("C33, C22 and C26 are warnings; every other rule is an error", () => {
+        expect(rules.filter((r) => r.severity === "warning").map((r) => r.id)).toEqual(["unencrypted-snapshot-acknowledged", "directory-and-accounts", "paid-image"]);
+    });
+    test("not applicable is an outcome: a rule of snapshots on an image share, a rule of images on a snapshot share", () => {
+        const of = (subject: ShareIntent) => Object.fromEntries(outcomes("share", subject).map((o) => [o.ruleId, o.outcome]));
+        const snapshotShare = of(share({ targets: accounts(65) }));
+        const imageShare = of(image({ targets: accounts(65), unencryptedDataAcknowledged: true }));
+        expect([snapshotShare["snapshot-account-limit"], snapshotShare["image-account-quota"], snapshotShare["resource-id-format"]]).toEqual(["non-compliant", "not-applicable", "compliant"]);
+        expect([imageShare["snapshot-account-limit"], imageShare["image-account-quota"], imageShare["paid-image"]]).toEqual(["not-applicable", "non-compliant", "compliant"]);
+        expect(rules.filter((r) => r.kinds !== undefined).map((r) => `${r.id}: ${r.kinds!.join(",")}`)).toEqual([
+            "snapshot-account-limit: snapshot",
+            "snapshot-owner-quota: snapshot",
+            "snapshot-service-key: snapshot",
+            "unencrypted-snapshot-acknowledged: snapshot",
+            "image-account-quota: image",
+            "encrypted-image-region: image",
+            "image-service-key: image",
+            "directory-and-accounts: image",
+            "unencrypted-image-acknowledged: image",
+            "paid-image: image",
+        ]);
     });
     test("unknown values are skipped, not judged", () => {
         const unknown = share({ targets: [at<string>("accountIds[0]", undefined)], resources: [at<string>("snapshotIds[0]", undefined)], ownerAccountId: at<string>("ownerAccountId", undefined), region: at<string>("region", undefined) });

@@ -1,5 +1,5 @@
 /**
- * The constraint catalogue: what Alibaba Cloud enforces on sharing (C1…C32) and the security rules this project adds
+ * The constraint catalogue: what Alibaba Cloud enforces on sharing (C1…C33) and the security rules this project adds
  * (S1…S8), in the project's own words, each with its source. Rules name these ids; docs/CONSTRAINTS.md is generated
  * from this list.
  */
@@ -194,6 +194,12 @@ export const CONSTRAINTS = {
         group: "Snapshots",
         title: "Unsharing cuts sharees off",
         fact: "When a share is removed the sharee no longer sees the snapshot and can no longer reset disks made from it, though copies it already made in other regions survive. Deleting a share therefore breaks things in someone else's account.",
+        sources: [SNAPSHOT_PAGE],
+    },
+    C33: {
+        group: "Snapshots",
+        title: "Unencrypted snapshots expose data",
+        fact: "Whoever receives an unencrypted snapshot can make a disk of it and read all of its data; Alibaba's page asks the owner to check that the snapshot holds no sensitive data or files before sharing it. The project asks for the same confirmation it asks for an unencrypted image (C23).",
         sources: [SNAPSHOT_PAGE],
     },
 

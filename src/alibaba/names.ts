@@ -1,26 +1,18 @@
 /** Well-known names, actions and strings of the sharing APIs. Written once, used everywhere. */
 
-/** What is shared. */
-export type ResourceKind = "snapshot" | "image";
-export const RESOURCE_KINDS: readonly ResourceKind[] = ["snapshot", "image"];
+import { KINDS, RESOURCE_KINDS, ResourceKind, byKind } from "./kinds";
+
+export { KINDS, RESOURCE_KINDS };
+export type { ResourceKind };
 
 /** C31: Resource Sharing's resource type strings (exact, case-sensitive). */
-export const RESOURCE_SHARING_TYPE: Readonly<Record<ResourceKind, string>> = Object.freeze({
-    snapshot: "Snapshot",
-    image: "Image",
-});
+export const RESOURCE_SHARING_TYPE = byKind((k) => k.sharingType);
 
 /** C9 / C21 / S4: the role ECS assumes to share an encrypted resource. The name is fixed. */
-export const SHARE_ROLE_NAME: Readonly<Record<ResourceKind, string>> = Object.freeze({
-    snapshot: "AliyunECSShareEncryptSnapshotDefaultRole",
-    image: "AliyunECSShareEncryptImageDefaultRole",
-});
+export const SHARE_ROLE_NAME = byKind((k) => k.shareRole.name);
 
 /** The constraint that requires each share role. */
-export const SHARE_ROLE_CONSTRAINT: Readonly<Record<ResourceKind, "C9" | "C21">> = Object.freeze({
-    snapshot: "C9",
-    image: "C21",
-});
+export const SHARE_ROLE_CONSTRAINT = byKind((k) => k.shareRole.constraint);
 
 /** C9: the service principal of ECS in a sharee account, and the wildcard one (C21). */
 export const ECS_SERVICE_SUFFIX = "@ecs.aliyuncs.com";

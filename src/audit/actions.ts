@@ -6,7 +6,7 @@
 import { AlibabaApiError } from "../sdk/errors";
 
 /** The products the audit reads. */
-export type AuditProduct = "ecs" | "resourcesharing" | "ram" | "kms" | "sts";
+export type AuditProduct = "ecs" | "resourcesharing" | "ram" | "kms" | "sts" | "resourcedirectorymaster";
 
 /** The API version of each product, as its RPC requests carry it (`Version`). */
 export const API_VERSIONS: Readonly<Record<AuditProduct, string>> = Object.freeze({
@@ -15,19 +15,43 @@ export const API_VERSIONS: Readonly<Record<AuditProduct, string>> = Object.freez
     ram: "2015-05-01",
     kms: "2016-01-20",
     sts: "2015-04-01",
+    resourcedirectorymaster: "2022-04-19",
 });
 
 /**
  * The read-only actions, per product. Nothing else is ever sent: a request for any other action (or another version)
- * is refused with an {@link AlibabaApiError} of code `ActionNotReadOnly` before it is signed.
+ * is refused with an {@link AlibabaApiError} of code `ActionNotReadOnly` before it is signed. STS `AssumeRole` changes
+ * nothing in any account: it is how an organization's audit reads each member (through the directory's access role),
+ * and the session it asks for is limited to the read actions of this list ({@link readOnlySessionPolicy}).
  */
 export const READ_ONLY_ACTIONS: Readonly<Record<AuditProduct, readonly string[]>> = Object.freeze({
-    ecs: Object.freeze(["DescribeRegions", "DescribeImages", "DescribeImageSharePermission", "DescribeSnapshots"]),
+    ecs: Object.freeze(["DescribeRegions", "DescribeImages", "DescribeImageSharePermission", "DescribeSnapshots", "DescribeDisks", "DescribeInstances"]),
     resourcesharing: Object.freeze(["DescribeRegions", "ListResourceShares", "ListResourceShareAssociations", "ListSharedResources"]),
     ram: Object.freeze(["GetRole", "ListPoliciesForRole", "GetPolicyVersion"]),
     kms: Object.freeze(["DescribeKey"]),
-    sts: Object.freeze(["GetCallerIdentity"]),
+    sts: Object.freeze(["GetCallerIdentity", "AssumeRole"]),
+    resourcedirectorymaster: Object.freeze(["GetResourceDirectory", "ListFoldersForParent", "ListAccounts"]),
 });
+
+/** The RAM service code of each product, as policies name its actions (`ecs:DescribeImages`). */
+const SERVICE_CODES: Readonly<Record<AuditProduct, string>> = Object.freeze({
+    ecs: "ecs",
+    resourcesharing: "resourcesharing",
+    ram: "ram",
+    kms: "kms",
+    sts: "sts",
+    resourcedirectorymaster: "resourcedirectory",
+});
+
+/**
+ * The session policy the audit asks AssumeRole for: an Allow of exactly the read actions it calls in a member account
+ * (ECS, Resource Sharing, RAM, KMS), so the session can do nothing else whatever the role may. STS needs no permission.
+ */
+export function readOnlySessionPolicy(): string {
+    const products: AuditProduct[] = ["ecs", "resourcesharing", "ram", "kms"];
+    const actions = products.flatMap((p) => READ_ONLY_ACTIONS[p].map((a) => `${SERVICE_CODES[p]}:${a}`));
+    return JSON.stringify({ Version: "1", Statement: [{ Effect: "Allow", Action: [...new Set(actions)], Resource: "*" }] });
+}
 
 /** Whether an action of a product (at a version, when given) is on the read-only list. */
 export function isReadOnlyAction(product: AuditProduct, action: string, version?: string): boolean {

@@ -10,7 +10,8 @@ import KmsClient from "@alicloud/kms20160120";
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import Ram from "@alicloud/ram20150501";
 import * as $dara from "@darabonba/typescript";
-import { withRetries } from "../sdk/errors";
+import { AlibabaApiError, withRetries } from "../sdk/errors";
+import { DEFAULT_MAX_PAGES } from "../sdk/paging";
 import { ApiSettings } from "../sdk/settings";
 import { API_VERSIONS, AuditProduct, assertReadOnly } from "./actions";
 
@@ -75,21 +76,75 @@ export class RequestLog {
     }
 }
 
+/** How far the reading has come: requests sent, answers awaited, list items read. */
+export interface ReadProgress {
+    /** Requests sent (each attempt counts). */
+    readonly requests: number;
+    /** Requests sent and not answered yet. */
+    readonly inFlight: number;
+    /** Items of paged lists read. */
+    readonly items: number;
+}
+
+/** When the whole audit must be over: requests past it are not sent, and none waits beyond it. */
+export interface Deadline {
+    /** The time (`Date.now()`) it falls at. */
+    readonly at: number;
+    /** How long it was, in milliseconds (for the message). */
+    readonly ms: number;
+}
+
+/** The error of a request the deadline stopped, or of the audit the deadline ended. */
+export function deadlineError(deadline: Deadline, progress: ReadProgress, waitingFor: readonly string[]): AlibabaApiError {
+    const seconds = deadline.ms / 1000;
+    const waiting = waitingFor.length === 0 ? "" : ` (${waitingFor.slice(0, 3).join(", ")}${waitingFor.length > 3 ? ` and ${waitingFor.length - 3} more` : ""})`;
+    return new AlibabaApiError({
+        action: "audit",
+        resource: "the account",
+        code: "DeadlineExceeded",
+        detail: `the audit did not finish within its deadline of ${seconds} s: ${progress.requests} requests sent, ${progress.inFlight} unanswered${waiting}, ${progress.items} list items read`,
+        fix: "Raise the deadline (--deadline), read fewer regions (--region), or check that the endpoint answers.",
+        retryable: false,
+    });
+}
+
 /** What the readers call through. */
 export interface AuditContext {
     /** Where and how patiently to call; the credential source (its values are read per request). */
     readonly settings: ApiSettings;
     readonly limiter: Limiter;
     readonly log: RequestLog;
+    /** The most pages one list may take. */
+    readonly maxPages: number;
+    /** When the audit must be over, if it must. */
+    readonly deadline?: Deadline;
+    /** How far the reading has come. */
+    readonly progress: ReadProgress;
+    /** The requests awaiting an answer, as `product:Action (region)`. */
+    waiting(): string[];
+    /** Counts list items read (paging calls it after each page). */
+    itemsRead(n: number): void;
+    /** What was not read because an answer was not valid (readers add to it; the read reports it). */
+    readonly incomplete: string[];
     /** The guarded ECS client of a region. */
     ecs(region: string): Ecs;
     /** The guarded RAM client (RAM is global). */
     ram(): Ram;
     /** The guarded KMS client of a region. */
     kms(region: string): KmsClient;
-    /** The guarded generic OpenAPI client of Resource Sharing in a region, or of STS. */
-    openApi(product: "resourcesharing" | "sts", region: string): OpenApi;
+    /** The guarded generic OpenAPI client of Resource Sharing in a region, or of STS or the resource directory (global). */
+    openApi(product: OpenApiProduct, region: string): OpenApi;
+    /**
+     * The context of another credential (a member account's session): the same limiter, request log, deadline and
+     * progress, clients of its own, and its own list of what was not read.
+     */
+    withCredential(credential: ApiSettings["credential"]): AuditContext;
 }
+
+/** The products called through the generic OpenAPI client (no SDK package of theirs is used). */
+export type OpenApiProduct = "resourcesharing" | "sts" | "resourcedirectorymaster";
+/** The global products: one endpoint, no `RegionId`. */
+const GLOBAL_PRODUCTS: ReadonlySet<AuditProduct> = new Set(["ram", "sts", "resourcedirectorymaster"]);
 
 const ENDPOINTS: Readonly<Record<AuditProduct, (region: string) => string>> = {
     ecs: (r) => `ecs.${r}.aliyuncs.com`,
@@ -97,6 +152,7 @@ const ENDPOINTS: Readonly<Record<AuditProduct, (region: string) => string>> = {
     ram: () => "ram.aliyuncs.com",
     kms: (r) => `kms.${r}.aliyuncs.com`,
     sts: () => "sts.aliyuncs.com",
+    resourcedirectorymaster: () => "resourcedirectory.aliyuncs.com",
 };
 
 /** The SDK config of a product in a region: the credential source, the endpoint (or the override), timeouts, RPC signing. */
@@ -115,15 +171,27 @@ function configOf(settings: ApiSettings, product: AuditProduct, region: string):
 type CallApi = OpenApi["callApi"];
 type KmsConfig = ConstructorParameters<typeof KmsClient>[0];
 
-/** Installs the guard on an OpenAPI-based client: allow-list, count, concurrency slot. */
-function guardOpenApi<C extends OpenApi>(client: C, product: AuditProduct, limiter: Limiter, log: RequestLog): C {
+/**
+ * What every guarded request goes through once it has a concurrency slot: refused past the deadline, counted, its
+ * wait for an answer cut to the time the deadline leaves, tracked while in flight.
+ */
+interface Gate {
+    /** Sends through `send` with the read timeout it may have; what it answers. */
+    pass<T>(product: AuditProduct, action: string, region: string, send: (timeoutMs: number) => Promise<T>): Promise<T>;
+}
+
+/** Installs the guard on an OpenAPI-based client: allow-list, concurrency slot, gate. */
+function guardOpenApi<C extends OpenApi>(client: C, product: AuditProduct, region: string, limiter: Limiter, gate: Gate): C {
     const send: CallApi = client.callApi.bind(client);
     client.callApi = async (params, request, runtime) => {
         assertReadOnly(product, params.action, params.version);
-        return limiter.run(() => {
-            log.count(product, params.action);
-            return send(params, request, runtime);
-        });
+        return limiter.run(() =>
+            gate.pass(product, params.action, region, (timeoutMs) => {
+                runtime.readTimeout = timeoutMs;
+                runtime.connectTimeout = timeoutMs;
+                return send(params, request, runtime);
+            }),
+        );
     };
     return client;
 }
@@ -158,26 +226,92 @@ export function normalizeRpcError(error: unknown): unknown {
 }
 
 /** Installs the guard on the KMS package's RPC client. */
-function guardKms(client: KmsClient, limiter: Limiter, log: RequestLog): KmsClient {
+function guardKms(client: KmsClient, region: string, limiter: Limiter, gate: Gate): KmsClient {
     const send = client.doRequest.bind(client);
     client.doRequest = async (action, protocol, method, version, authType, query, body, runtime) => {
         assertReadOnly("kms", action, version);
-        return limiter.run(async () => {
-            log.count("kms", action);
-            try {
-                return await send(action, protocol, method, version, authType, query, body, runtime);
-            } catch (e) {
-                throw normalizeRpcError(e);
-            }
-        });
+        return limiter.run(() =>
+            gate.pass("kms", action, region, async (timeoutMs) => {
+                try {
+                    return await send(action, protocol, method, version, authType, query, body, { ...runtime, readTimeout: timeoutMs, connectTimeout: timeoutMs } as typeof runtime);
+                } catch (e) {
+                    throw normalizeRpcError(e);
+                }
+            }),
+        );
     };
     return client;
 }
 
+/** How the context reads, besides the API settings. */
+export interface ContextOptions {
+    /** The most pages one list may take. Defaults to {@link DEFAULT_MAX_PAGES}. */
+    readonly maxPages?: number;
+    /** When the audit must be over. */
+    readonly deadline?: Deadline;
+    /** Called when a request is answered and after each page read. */
+    readonly onProgress?: (progress: ReadProgress) => void;
+}
+
+/** What every context of one audit shares: the concurrency limit, the request log, the gate, the progress. */
+interface Shared {
+    readonly limiter: Limiter;
+    readonly log: RequestLog;
+    readonly gate: Gate;
+    readonly progress: ReadProgress;
+    readonly waiting: () => string[];
+    readonly itemsRead: (n: number) => void;
+    readonly maxPages: number;
+    readonly deadline?: Deadline;
+}
+
 /** Builds the context: guarded clients, made once per product and region. */
-export function auditContext(settings: ApiSettings, concurrency: number): AuditContext {
+export function auditContext(settings: ApiSettings, concurrency: number, options: ContextOptions = {}): AuditContext {
     const limiter = new Limiter(concurrency);
     const log = new RequestLog();
+    const inFlight = new Map<number, string>();
+    let sequence = 0;
+    let items = 0;
+    const progress: ReadProgress = {
+        get requests() {
+            return log.total;
+        },
+        get inFlight() {
+            return inFlight.size;
+        },
+        get items() {
+            return items;
+        },
+    };
+    const waiting = () => [...inFlight.values()];
+    const { deadline } = options;
+    const gate: Gate = {
+        async pass(product, action, region, send) {
+            const left = deadline === undefined ? Infinity : deadline.at - Date.now();
+            if (left <= 0) {
+                throw deadlineError(deadline!, progress, waiting());
+            }
+            log.count(product, action);
+            const id = ++sequence;
+            inFlight.set(id, `${product}:${action} (${region})`);
+            try {
+                return await send(Math.max(1, Math.min(settings.timeoutMs, left)));
+            } finally {
+                inFlight.delete(id);
+                options.onProgress?.(progress);
+            }
+        },
+    };
+    const itemsRead = (n: number) => {
+        items += n;
+        options.onProgress?.(progress);
+    };
+    return contextOf(settings, { limiter, log, gate, progress, waiting, itemsRead, maxPages: options.maxPages ?? DEFAULT_MAX_PAGES, deadline });
+}
+
+/** A context of one credential over what the audit shares. */
+function contextOf(settings: ApiSettings, shared: Shared): AuditContext {
+    const { limiter, log, gate, progress, waiting, itemsRead, maxPages, deadline } = shared;
     const cache = new Map<string, unknown>();
     const once = <T>(key: string, make: () => T): T => {
         if (!cache.has(key)) {
@@ -189,19 +323,27 @@ export function auditContext(settings: ApiSettings, concurrency: number): AuditC
         settings,
         limiter,
         log,
-        ecs: (region) => once(`ecs:${region}`, () => guardOpenApi(new Ecs(configOf(settings, "ecs", region)), "ecs", limiter, log)),
-        ram: () => once("ram", () => guardOpenApi(new Ram(configOf(settings, "ram", settings.region)), "ram", limiter, log)),
+        maxPages,
+        deadline,
+        progress,
+        waiting,
+        itemsRead,
+        incomplete: [],
+        withCredential: (credential) => contextOf({ ...settings, credential }, shared),
+        ecs: (region) => once(`ecs:${region}`, () => guardOpenApi(new Ecs(configOf(settings, "ecs", region)), "ecs", region, limiter, gate)),
+        ram: () => once("ram", () => guardOpenApi(new Ram(configOf(settings, "ram", settings.region)), "ram", "global", limiter, gate)),
         kms: (region) =>
             once(`kms:${region}`, () => {
                 const c = configOf(settings, "kms", region);
                 return guardKms(
                     // The package's RPC client reads its config as a plain map (its Config model is not exported by the package).
                     new KmsClient({ credential: settings.credential, regionId: region, endpoint: c.endpoint, protocol: settings.protocol, readTimeout: settings.timeoutMs, connectTimeout: settings.timeoutMs } as unknown as KmsConfig),
+                    region,
                     limiter,
-                    log,
+                    gate,
                 );
             }),
-        openApi: (product, region) => once(`${product}:${region}`, () => guardOpenApi(new OpenApi(configOf(settings, product, region)), product, limiter, log)),
+        openApi: (product, region) => once(`${product}:${region}`, () => guardOpenApi(new OpenApi(configOf(settings, product, region)), product, GLOBAL_PRODUCTS.has(product) ? "global" : region, limiter, gate)),
     };
 }
 
@@ -209,7 +351,7 @@ export function auditContext(settings: ApiSettings, concurrency: number): AuditC
  * One RPC call through the generic OpenAPI client (Resource Sharing, STS), retried; the answer's JSON body. Regional
  * products get `RegionId`, which names the region the call is about.
  */
-export async function rpc(ctx: AuditContext, product: "resourcesharing" | "sts", region: string, action: string, resource: string, query: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function rpc(ctx: AuditContext, product: OpenApiProduct, region: string, action: string, resource: string, query: Record<string, unknown>): Promise<Record<string, unknown>> {
     const api = ctx.openApi(product, region);
     const params = new $OpenApiUtil.Params({
         action,
@@ -222,7 +364,7 @@ export async function rpc(ctx: AuditContext, product: "resourcesharing" | "sts",
         reqBodyType: "formData",
         bodyType: "json",
     });
-    const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(product === "sts" ? query : { RegionId: region, ...query }) });
+    const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(GLOBAL_PRODUCTS.has(product) ? query : { RegionId: region, ...query }) });
     const response = await withRetries(action, resource, ctx.settings, () => api.callApi(params, request, new $dara.RuntimeOptions({})));
     return (response.body ?? {}) as Record<string, unknown>;
 }

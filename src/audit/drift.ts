@@ -13,7 +13,7 @@ import { TYPES } from "../alibaba/resourceTypes";
 import { mockId } from "../preview/capture";
 import { UNKNOWN_MARK } from "../preview/resources";
 import { parseDocument } from "../ram/analyze";
-import { AccountRead } from "./model";
+import { ASSOCIATIONS_IN_EFFECT, AccountRead, LiveShare, SHARES_IN_EFFECT } from "./model";
 
 /** A file that is neither the preview's JSON nor a stack export. */
 export class IntendedFileError extends Error {}
@@ -41,6 +41,8 @@ export interface IntendedPermission {
     readonly imageId: string;
     readonly accountId: string;
     readonly madeBy?: string;
+    /** The image's region, when the file says. */
+    readonly region?: string;
     readonly urn: string;
 }
 
@@ -158,7 +160,12 @@ function previewResources(doc: Props): FileResource[] {
         const dependencies = isObject(r.propertyDependencies) ? r.propertyDependencies : {};
         const madeFrom = (key: string) => (Array.isArray(dependencies[key]) && (dependencies[key] as unknown[]).length === 1 ? idByUrn.get(String((dependencies[key] as unknown[])[0])) : undefined);
         const inputs = Object.fromEntries(Object.entries(isObject(r.inputs) ? r.inputs : {}).map(([k, v]) => [k, v === UNKNOWN_MARK ? (madeFrom(k) ?? v) : v]));
-        const region = type === TYPES.resourceShare ? regionOf("resource share", text(inputs.resourceShareName) ?? name) : undefined;
+        const region =
+            type === TYPES.resourceShare
+                ? regionOf("resource share", text(inputs.resourceShareName) ?? name)
+                : type === TYPES.imageSharePermission
+                  ? regionOf("image permission", text(inputs.imageId))
+                  : undefined;
         return { type, name, urn: text(r.urn) ?? name, id: mockId(type, name), inputs, region };
     });
 }
@@ -224,8 +231,8 @@ export function readIntended(document: unknown): IntendedState {
     }
     const permissions: IntendedPermission[] = resources
         .filter((r) => r.type === TYPES.imageSharePermission && text(r.inputs.imageId) !== undefined && text(r.inputs.accountId) !== undefined)
-        .map((r) => ({ ...item(text(r.inputs.imageId)!), accountId: text(r.inputs.accountId)!, urn: r.urn }))
-        .map(({ id, madeBy: by, accountId, urn }) => ({ imageId: id, accountId, urn, ...(by === undefined ? {} : { madeBy: by }) }));
+        .map((r) => ({ ...item(text(r.inputs.imageId)!), accountId: text(r.inputs.accountId)!, urn: r.urn, region: r.region }))
+        .map(({ id, madeBy: by, accountId, urn, region }) => ({ imageId: id, accountId, urn, ...(by === undefined ? {} : { madeBy: by }), ...(region === undefined ? {} : { region }) }));
     const roles: IntendedRole[] = resources
         .filter((r) => r.type === TYPES.role && SHARE_ROLE_NAMES.has(text(r.inputs.roleName) ?? text(r.inputs.name) ?? ""))
         .map((r) => ({ name: text(r.inputs.roleName) ?? text(r.inputs.name)!, principals: trustPrincipals(r.inputs.assumeRolePolicyDocument ?? r.inputs.document), urn: r.urn }));
@@ -249,25 +256,61 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 const KIND_ORDER: readonly DriftKind[] = ["share", "resource", "target", "imagePermission", "role", "trustedPrincipal"];
 const byKindAndKey = (a: DriftEntry, b: DriftEntry): number => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.key.localeCompare(b.key);
 
-/** Compares an account with what a stack declares. */
+/** `Failed`, `Disassociating`…: said in the drift of what is not in effect. */
+const notInEffectDetail = (status: string): string => `association ${status}, not in effect`;
+
+/**
+ * Compares an account with what a stack declares. What is not in effect in the account (a share being deleted, an
+ * association that failed or is leaving) is never taken for what the stack declares: it is drift, with its state.
+ * When only some regions were read, what the stack declares in the others (or where the file does not say) and did
+ * not turn up is not compared, never counted as missing.
+ */
 export function driftOf(read: AccountRead, intended: IntendedState): Drift {
     const outside: DriftEntry[] = [];
     const missing: DriftEntry[] = [];
     const notCompared: string[] = [];
+    const unread = (region: string | undefined): boolean => !read.allRegions && (region === undefined || !read.regions.includes(region));
+    const readRegions = `only ${read.regions.join(", ")} ${read.regions.length === 1 ? "was" : "were"} read`;
 
     const unmatched = new Set(read.shares);
+    // Indexed by id and by name, in the order read: each declared share finds its candidates without a scan.
+    const byId = new Map<string, LiveShare[]>();
+    const byName = new Map<string, LiveShare[]>();
+    for (const l of read.shares) {
+        byId.set(l.id, [...(byId.get(l.id) ?? []), l]);
+        const named = byName.get(l.name);
+        if (named === undefined) {
+            byName.set(l.name, [l]);
+        } else {
+            named.push(l);
+        }
+    }
     for (const is of intended.shares) {
-        const match = [...unmatched].find((l) => (is.id !== undefined ? l.id === is.id : l.name === is.name && (is.region === undefined || l.region === is.region)));
+        const candidates = (is.id !== undefined ? (byId.get(is.id) ?? []) : (byName.get(is.name) ?? []).filter((l) => is.region === undefined || l.region === is.region)).filter((l) => unmatched.has(l));
+        // A share of the name in effect before one being deleted (a share made again under its old name).
+        const match = candidates.find((l) => SHARES_IN_EFFECT.has(l.status)) ?? candidates[0];
         if (match === undefined) {
-            missing.push({ kind: "share", key: shareKey(is.region, is.name), detail: `${plural(is.resources.length, "resource")}, ${plural(is.targets.length, "target")} (${is.urn})` });
+            if (unread(is.region)) {
+                notCompared.push(`share ${shareKey(is.region, is.name)}: ${is.region === undefined ? "the file does not say its region" : "its region was not read"} and ${readRegions}; not compared.`);
+            } else {
+                missing.push({ kind: "share", key: shareKey(is.region, is.name), detail: `${plural(is.resources.length, "resource")}, ${plural(is.targets.length, "target")} (${is.urn})` });
+            }
             continue;
         }
         unmatched.delete(match);
         const key = shareKey(match.region, match.name);
-        const live = new Set(match.resources.map((r) => r.id));
+        if (!SHARES_IN_EFFECT.has(match.status)) {
+            missing.push({ kind: "share", key, detail: `${match.id} is ${match.status} in the account` });
+            continue;
+        }
+        const live = new Set(match.resources.filter((r) => ASSOCIATIONS_IN_EFFECT.has(r.status)).map((r) => r.id));
+        const leaving = new Map(match.resources.filter((r) => !ASSOCIATIONS_IN_EFFECT.has(r.status)).map((r) => [r.id, r]));
         for (const r of is.resources.filter((r) => r.madeBy === undefined)) {
             if (live.has(r.id)) {
                 live.delete(r.id);
+            } else if (leaving.has(r.id)) {
+                missing.push({ kind: "resource", key: `${key}: ${r.id}`, detail: notInEffectDetail(leaving.get(r.id)!.status) });
+                leaving.delete(r.id);
             } else {
                 missing.push({ kind: "resource", key: `${key}: ${r.id}` });
             }
@@ -282,26 +325,42 @@ export function driftOf(read: AccountRead, intended: IntendedState): Drift {
             );
         }
         extra.forEach((id) => outside.push({ kind: "resource", key: `${key}: ${id}`, detail: match.resources.find((r) => r.id === id)?.type }));
-        const liveTargets = new Set(match.targets.map((t) => t.id));
+        [...leaving.values()].forEach((r) => outside.push({ kind: "resource", key: `${key}: ${r.id}`, detail: `${r.type}, ${notInEffectDetail(r.status)}` }));
+        const liveTargets = new Set(match.targets.filter((t) => ASSOCIATIONS_IN_EFFECT.has(t.status)).map((t) => t.id));
+        const leavingTargets = new Map(match.targets.filter((t) => !ASSOCIATIONS_IN_EFFECT.has(t.status)).map((t) => [t.id, t.status]));
         for (const t of new Set(is.targets)) {
             if (liveTargets.has(t)) {
                 liveTargets.delete(t);
+            } else if (leavingTargets.has(t)) {
+                missing.push({ kind: "target", key: `${key}: ${t}`, detail: notInEffectDetail(leavingTargets.get(t)!) });
+                leavingTargets.delete(t);
             } else {
                 missing.push({ kind: "target", key: `${key}: ${t}` });
             }
         }
         sorted(liveTargets).forEach((t) => outside.push({ kind: "target", key: `${key}: ${t}` }));
+        sorted(leavingTargets.keys()).forEach((t) => outside.push({ kind: "target", key: `${key}: ${t}`, detail: notInEffectDetail(leavingTargets.get(t)!) }));
     }
+    const withStatus = (id: string, status: string) => (ASSOCIATIONS_IN_EFFECT.has(status) ? id : `${id} ${status}`);
     for (const l of unmatched) {
-        outside.push({ kind: "share", key: shareKey(l.region, l.name), detail: `${l.id}: ${plural(l.resources.length, "resource")} (${l.resources.map((r) => r.id).join(", ")}), ${plural(l.targets.length, "target")} (${l.targets.map((t) => t.id).join(", ")})` });
+        outside.push({
+            kind: "share",
+            key: shareKey(l.region, l.name),
+            detail:
+                `${l.id}${SHARES_IN_EFFECT.has(l.status) ? "" : ` ${l.status}`}: ${plural(l.resources.length, "resource")} (${l.resources.map((r) => withStatus(r.id, r.status)).join(", ")}), ` +
+                `${plural(l.targets.length, "target")} (${l.targets.map((t) => withStatus(t.id, t.status)).join(", ")})`,
+        });
     }
 
     const livePermissions = new Set(read.images.flatMap((i) => [...i.accounts, ...i.groups].map((a) => `${i.id}: ${a}`)));
+    const readImages = new Set(read.images.map((i) => i.id));
     for (const p of intended.permissions) {
         if (p.madeBy !== undefined) {
             notCompared.push(`image permission of ${p.madeBy} to ${p.accountId}: the image id is known only once deployed.`);
         } else if (livePermissions.has(`${p.imageId}: ${p.accountId}`)) {
             livePermissions.delete(`${p.imageId}: ${p.accountId}`);
+        } else if (!readImages.has(p.imageId) && unread(p.region)) {
+            notCompared.push(`image permission ${p.imageId}: ${p.accountId}: ${p.region === undefined ? "the file does not say the image's region" : "the image's region was not read"} and ${readRegions}; not compared.`);
         } else {
             missing.push({ kind: "imagePermission", key: `${p.imageId}: ${p.accountId}` });
         }

@@ -1,18 +1,58 @@
 /** What the audit read from an account, as plain data: the readers fill it, the converter and the drift read it. */
 
-/** A resource share this account owns, with what it shares and with whom (associations in effect only). */
+/** A resource share this account owns, with what it shares and with whom, in every state but gone. */
 export interface LiveShare {
     /** `rs-…` */
     readonly id: string;
     readonly name: string;
     readonly region: string;
-    /** `Active` or `Pending` (deleted shares are left out). */
+    /** `Active`, `Pending` or `Deleting` (deleted shares are left out). */
     readonly status: string;
     readonly allowExternalTargets: boolean;
-    /** Associated (or associating) resources: id and Resource Sharing type (`Snapshot`, `Image`, …). */
+    /** Its resources, id and Resource Sharing type (`Snapshot`, `Image`, …), in every association state but `Disassociated`. */
     readonly resources: readonly { readonly id: string; readonly type: string; readonly status: string }[];
-    /** Associated (or associating) targets: account, directory or folder ids; `external` when outside the directory. */
+    /**
+     * Its targets (account, directory or folder ids), in every association state but `Disassociated`; `external` as
+     * the API reports it (false: a member of the owner's resource directory).
+     */
     readonly targets: readonly { readonly id: string; readonly external?: boolean; readonly status: string }[];
+}
+
+/** Association states that share: associated, or about to be. Others (`Failed`, `Disassociating`…) are shown, not judged. */
+export const ASSOCIATIONS_IN_EFFECT: ReadonlySet<string> = new Set(["Associated", "Associating"]);
+/** Share states that share (a `Deleting` share is shown, not judged). */
+export const SHARES_IN_EFFECT: ReadonlySet<string> = new Set(["Active", "Pending"]);
+
+/** The shares in effect, each with its associations in effect only: what is judged, drawn and compared with the stack. */
+export function sharesInEffect(shares: readonly LiveShare[]): LiveShare[] {
+    return shares
+        .filter((s) => SHARES_IN_EFFECT.has(s.status))
+        .map((s) => ({ ...s, resources: s.resources.filter((r) => ASSOCIATIONS_IN_EFFECT.has(r.status)), targets: s.targets.filter((t) => ASSOCIATIONS_IN_EFFECT.has(t.status)) }));
+}
+
+/** Something of a share that is not in effect: the share itself (`Deleting`), or one association (`Failed`, `Disassociating`…). */
+export interface NotInEffect {
+    readonly shareId: string;
+    readonly shareName: string;
+    readonly region: string;
+    readonly kind: "share" | "resource" | "target";
+    /** The resource or target id (the share's id for the share itself). */
+    readonly id: string;
+    readonly status: string;
+}
+
+/** What the shares hold that is not in effect, share by share: shown as such in the report and the drift, never judged as sharing. */
+export function notInEffect(shares: readonly LiveShare[]): NotInEffect[] {
+    return shares.flatMap((s) => {
+        const of = (kind: NotInEffect["kind"], id: string, status: string): NotInEffect => ({ shareId: s.id, shareName: s.name, region: s.region, kind, id, status });
+        if (!SHARES_IN_EFFECT.has(s.status)) {
+            return [of("share", s.id, s.status)];
+        }
+        return [
+            ...s.resources.filter((r) => !ASSOCIATIONS_IN_EFFECT.has(r.status)).map((r) => of("resource", r.id, r.status)),
+            ...s.targets.filter((t) => !ASSOCIATIONS_IN_EFFECT.has(t.status)).map((t) => of("target", t.id, t.status)),
+        ];
+    });
 }
 
 /** A resource share another account shares with this one, and the resources it holds. */
@@ -97,4 +137,11 @@ export interface AccountRead {
     readonly keys: readonly LiveKey[];
     /** What the reading could not cover, said plainly (a region without Resource Sharing…). */
     readonly notes: readonly string[];
+    /**
+     * Whether every region of the account was read (false when the regions were given): shares in regions not read
+     * are never counted as missing, nor is trust they may need judged stale.
+     */
+    readonly allRegions: boolean;
+    /** What was not read because the API's answer was not valid (an id that does not fit its grammar…): the audit is incomplete. */
+    readonly incomplete: readonly string[];
 }

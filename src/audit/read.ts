@@ -6,11 +6,12 @@
  */
 import { parseKmsArn } from "../alibaba/arn";
 import { sharedResourceKind } from "../policy/adapters";
+import { isKmsKeyId, isRegionId, isSnapshotId } from "../alibaba/ids";
 import { analyzePermissionPolicy } from "../ram/analyze";
 import { AuditContext, mapAll } from "./clients";
 import { describeImageSharePermission, describeOwnImages, describeRegions, describeSnapshots } from "./ecs";
 import { describeKey } from "./kms";
-import { AccountRead, LiveImage, LiveKey, LiveRole, LiveShare, LiveSnapshot, ReceivedShare } from "./model";
+import { AccountRead, LiveImage, LiveKey, LiveRole, LiveShare, LiveSnapshot, ReceivedShare, sharesInEffect } from "./model";
 import { readShareRoles } from "./ram";
 import { listOwnedShares, listReceivedShares, sharingRegions } from "./resourceSharing";
 import { callerAccountId } from "./sts";
@@ -41,9 +42,10 @@ async function readRegion(ctx: AuditContext, region: string, withSharing: boolea
         withSharing ? listReceivedShares(ctx, region) : Promise.resolve([]),
         describeOwnImages(ctx, region).then((own) => mapAll(own, async (image) => ({ ...image, ...(await describeImageSharePermission(ctx, region, image.id)) }))),
     ]);
-    const sharedImageIds = new Set(shares.flatMap((s) => s.resources.filter((r) => kindOf(r) === "image").map((r) => r.id)));
+    const effective = sharesInEffect(shares);
+    const sharedImageIds = new Set(effective.flatMap((s) => s.resources.filter((r) => kindOf(r) === "image").map((r) => r.id)));
     const sharedImages = images.filter((i) => i.accounts.length > 0 || i.groups.length > 0 || sharedImageIds.has(i.id));
-    const snapshotIds = [...shares.flatMap((s) => s.resources.filter((r) => kindOf(r) === "snapshot").map((r) => r.id)), ...sharedImages.flatMap((i) => i.disks.map((d) => d.snapshotId))];
+    const snapshotIds = [...effective.flatMap((s) => s.resources.filter((r) => kindOf(r) === "snapshot").map((r) => r.id)), ...sharedImages.flatMap((i) => i.disks.map((d) => d.snapshotId))];
     const snapshots = snapshotIds.length === 0 ? [] : await describeSnapshots(ctx, region, snapshotIds);
     return { shares, received, images: sharedImages, snapshots };
 }
@@ -83,12 +85,24 @@ export async function readAccount(ctx: AuditContext, regions: readonly string[] 
         .map((r) => `Resource Sharing is not offered in ${r}: only its image share permissions were read there.`);
     const perRegion = await mapAll(accountRegions, (region) => readRegion(ctx, region, withSharing.includes(region)));
     const roles = await rolesRead;
+    for (const share of perRegion.flatMap((r) => r.received)) {
+        for (const r of share.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot" && !isSnapshotId(r.id))) {
+            ctx.incomplete.push(`the share ${JSON.stringify(share.id)} received in ${share.region} names the snapshot ${JSON.stringify(r.id)}, which is not a snapshot id: not judged as received.`);
+        }
+    }
     const snapshots = perRegion.flatMap((r) => r.snapshots);
     const wanted = new Map<string, { region: string; keyId: string }>();
     for (const k of [...snapshots.filter((s) => s.kmsKeyId !== undefined).map((s) => ({ region: s.region, keyId: keyIdOf(s.kmsKeyId!) })), ...keysGrantedToRoles(roles, accountId)]) {
         wanted.set(`${k.region}|${k.keyId}`, k);
     }
-    const keys: LiveKey[] = await mapAll([...wanted.values()].sort((a, b) => `${a.region}|${a.keyId}`.localeCompare(`${b.region}|${b.keyId}`)), (k) => describeKey(ctx, k.region, k.keyId));
+    const valid = [...wanted.values()].filter((k) => {
+        const ok = isKmsKeyId(k.keyId) && isRegionId(k.region);
+        if (!ok) {
+            ctx.incomplete.push(`the KMS key ${JSON.stringify(k.keyId)} in ${JSON.stringify(k.region)} (named by a shared snapshot or a share role's policy) is not a key id in a region id: the key was not read.`);
+        }
+        return ok;
+    });
+    const keys: LiveKey[] = await mapAll(valid.sort((a, b) => `${a.region}|${a.keyId}`.localeCompare(`${b.region}|${b.keyId}`)), (k) => describeKey(ctx, k.region, k.keyId));
     return {
         accountId,
         regions: accountRegions,
@@ -100,5 +114,7 @@ export async function readAccount(ctx: AuditContext, regions: readonly string[] 
         roles,
         keys,
         notes,
+        allRegions: regions.length === 0,
+        incomplete: [...ctx.incomplete],
     };
 }

@@ -6,8 +6,10 @@ import type { Log, ReportingDescriptor, Result } from "sarif";
 import { renderMapText, renderMermaid, renderVerdicts, ruleHelpUri } from "../preview/render";
 import { rules } from "../rules/registry";
 import { Drift, DriftEntry } from "./drift";
+import { sharesInEffect } from "./model";
 import { LISTED_VALUES, showValues } from "../rules/types";
 import { AuditResult } from "./run";
+import { terminal, terminalText } from "../report/safe";
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -25,7 +27,7 @@ export const driftLine = (e: DriftEntry): string => `${KIND_LABEL[e.kind]} ${e.k
 
 /** The drift as text: what the account has that the stack does not, what the stack declares that the account lacks, what was not compared. */
 export function renderDrift(drift: Drift, source?: string): string {
-    const lines = [`Drift from the stack (${source === undefined ? "" : `${source}, `}${drift.format})`];
+    const lines = [terminal`Drift from the stack (${source === undefined ? "" : `${source}, `}${drift.format})`];
     const section = (title: string, entries: readonly DriftEntry[]) => {
         lines.push(`  ${title} (${entries.length})${entries.length === 0 ? ": none" : ":"}`);
         // Entries of one kind under one parent (the grants of an image, the targets of a share) beyond a few are one
@@ -37,34 +39,43 @@ export function renderDrift(drift: Drift, source?: string): string {
         }
         for (const group of groups.values()) {
             if (group.length <= LISTED_VALUES) {
-                group.forEach((e) => lines.push(`    ${driftLine(e)}`));
+                group.forEach((e) => lines.push(terminal`    ${driftLine(e)}`));
             } else {
                 const head = group[0].key.slice(0, group[0].key.indexOf(": "));
-                lines.push(`    ${KIND_LABEL[group[0].kind]} ${head}: ${group.length} (${showValues(group.map((e) => e.key.slice(head.length + 2)))})`);
+                lines.push(terminal`    ${KIND_LABEL[group[0].kind]} ${head}: ${group.length} (${showValues(group.map((e) => e.key.slice(head.length + 2)))})`);
             }
         }
     };
     section("in the account, not in the stack", drift.outsideStack);
     section("in the stack, not in the account", drift.missingFromAccount);
     if (drift.notCompared.length > 0) {
-        lines.push("  not compared:", ...drift.notCompared.map((n) => `    ${n}`));
+        lines.push("  not compared:", ...drift.notCompared.map((n) => terminal`    ${n}`));
     }
     return lines.join("\n");
 }
 
-/** What was read, in one line per kind. */
+/** What was read, in one line per kind; what is not in effect, what could not be covered and what was not read, a line each. */
 function renderRead(result: AuditResult): string[] {
     const { read } = result;
-    const resources = read.shares.reduce((n, s) => n + s.resources.length, 0);
-    const targets = read.shares.reduce((n, s) => n + s.targets.length, 0);
+    const shares = sharesInEffect(read.shares);
+    const resources = shares.reduce((n, s) => n + s.resources.length, 0);
+    const targets = shares.reduce((n, s) => n + s.targets.length, 0);
     const permitted = read.images.filter((i) => i.accounts.length + i.groups.length > 0);
     const grants = permitted.reduce((n, i) => n + i.accounts.length + i.groups.length, 0);
     const lines = [
-        `Read: ${plural(read.shares.length, "resource share")} (${plural(resources, "resource")}, ${plural(targets, "target")}), ` +
+        `Read: ${plural(shares.length, "resource share")} (${plural(resources, "resource")}, ${plural(targets, "target")}), ` +
             `${plural(permitted.length, "image")} with share permissions (${plural(grants, "grant")}), ${plural(read.roles.length, "share role")}, ${plural(read.keys.length, "KMS key")}; ` +
             `${plural(read.received.length, "share")} received`,
     ];
-    read.notes.forEach((n) => lines.push(`  note: ${n}`));
+    for (const n of result.notInEffect) {
+        lines.push(
+            n.kind === "share"
+                ? terminal`  not in effect: share ${n.region}/${n.shareName} (${n.shareId}) is ${n.status}`
+                : terminal`  not in effect: ${n.kind} ${n.id} of share ${n.region}/${n.shareName} (${n.shareId}) is ${n.status}`,
+        );
+    }
+    result.notes.forEach((n) => lines.push(terminal`  note: ${n}`));
+    result.incomplete.forEach((n) => lines.push(terminal`  not read: ${n}`));
     return lines;
 }
 
@@ -74,15 +85,16 @@ function renderReceived(result: AuditResult): string[] {
         return ["  none"];
     }
     return result.read.received.map(
-        (s) => `  ${s.id}${s.name === undefined ? "" : ` "${s.name}"`} from ${s.owner ?? "(owner unknown)"} in ${s.region}: ${s.resources.map((r) => `${r.type} ${r.id}`).join(", ") || "(no resource)"}`,
+        (s) => terminal`  ${s.id}${s.name === undefined ? "" : ` "${s.name}"`} from ${s.owner ?? "(owner unknown)"} in ${s.region}: ${s.resources.map((r) => `${r.type} ${r.id}`).join(", ") || "(no resource)"}`,
     );
 }
 
-/** The whole text report. */
+/** The whole text report; every value read from the account is escaped for the terminal (one record, one line). */
 export function renderAuditText(result: AuditResult, intendedSource?: string): string {
     const mandatory = result.verdicts.filter((v) => v.level === "mandatory").length;
     return [
-        `alicloud-sharing audit of account ${result.accountId} (regions ${result.regions.join(", ")}; ${plural(result.requests.total, "request")}, read only, in ${(result.durationMs / 1000).toFixed(1)} s)`,
+        terminal`alicloud-sharing audit of account ${result.accountId} (regions ${result.regions.join(", ")}; ${plural(result.requests.total, "request")}, read only, in ${(result.durationMs / 1000).toFixed(1)} s)`,
+        ...(result.incomplete.length === 0 ? [] : [`INCOMPLETE: ${plural(result.incomplete.length, "answer")} could not be used (below, "not read"): the account may share more than this report shows.`]),
         "",
         ...renderRead(result),
         "",
@@ -94,24 +106,31 @@ export function renderAuditText(result: AuditResult, intendedSource?: string): s
         "",
         "Shares received",
         ...renderReceived(result),
-        ...(result.drift === undefined ? [] : ["", renderDrift(result.drift, intendedSource)]),
+        ...(result.drift === undefined ? [] : ["", renderDrift(result.drift, intendedSource === undefined ? undefined : terminalText(intendedSource))]),
     ].join("\n");
 }
 
-/** The JSON report: what was read (as the raw resources judged), the violations, the map, the shares received, the requests, the drift. */
-export function renderAuditJson(result: AuditResult): string {
+/**
+ * The JSON report: what was read (as the raw resources judged), the violations, the map (and its Mermaid flowchart
+ * when asked for), the shares received, what is not in effect, the notes, what could not be read, the requests, the drift.
+ */
+export function renderAuditJson(result: AuditResult, mermaid?: string): string {
     return JSON.stringify(
         {
             accountId: result.accountId,
             regions: result.regions,
             sharingRegions: result.read.sharingRegions,
+            allRegions: result.read.allRegions,
             requests: result.requests,
             durationMs: result.durationMs,
             resources: result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, region: r.providerProps.region, props: r.props })),
             violations: result.verdicts,
             map: result.map,
+            ...(mermaid === undefined ? {} : { mermaid }),
             received: result.read.received,
-            notes: result.read.notes,
+            notInEffect: result.notInEffect,
+            notes: result.notes,
+            incomplete: result.incomplete,
             drift: result.drift,
         },
         null,
@@ -148,7 +167,14 @@ export function renderAuditSarif(result: AuditResult, version: string): string {
         level: v.level === "mandatory" ? "error" : "warning",
         message: { text: v.message },
         ...(v.urn === undefined ? {} : { locations: [{ logicalLocations: [{ fullyQualifiedName: v.urn, name: v.name, kind: "resource" }] }] }),
-        properties: { policy: v.policy, constraints: [...v.constraints], accountId: result.accountId, ...(v.path === undefined ? {} : { path: v.path }), ...(v.fix === undefined ? {} : { fix: v.fix }) },
+        properties: {
+            policy: v.policy,
+            constraints: [...v.constraints],
+            // The account of the live resource (an organization's audit judges many), else the one audited.
+            accountId: /^urn:pulumi:audit::([0-9]{16})::/.exec(v.urn ?? "")?.[1] ?? result.accountId,
+            ...(v.path === undefined ? {} : { path: v.path }),
+            ...(v.fix === undefined ? {} : { fix: v.fix }),
+        },
     }));
     if (result.drift !== undefined) {
         const entries: [string, DriftEntry][] = [
@@ -165,10 +191,25 @@ export function renderAuditSarif(result: AuditResult, version: string): string {
             });
         }
     }
+    // What could not be read makes the run unsuccessful; notes and what is not in effect are said beside the results.
+    const notifications = [
+        ...result.incomplete.map((text) => ({ level: "error" as const, message: { text: `not read: ${text}` } })),
+        ...result.notes.map((text) => ({ level: "note" as const, message: { text } })),
+        ...result.notInEffect.map((n) => ({
+            level: "note" as const,
+            message: { text: n.kind === "share" ? `not in effect: share ${n.region}/${n.shareName} (${n.shareId}) is ${n.status}` : `not in effect: ${n.kind} ${n.id} of share ${n.region}/${n.shareName} (${n.shareId}) is ${n.status}` },
+        })),
+    ];
     const log: Log = {
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
-        runs: [{ tool: { driver: { name: "alicloud-sharing audit", version, rules: descriptors } }, results }],
+        runs: [
+            {
+                tool: { driver: { name: "alicloud-sharing audit", version, rules: descriptors } },
+                invocations: [{ executionSuccessful: result.incomplete.length === 0, ...(notifications.length === 0 ? {} : { toolExecutionNotifications: notifications }) }],
+                results,
+            },
+        ],
     };
     return JSON.stringify(log, null, 2);
 }

@@ -3,46 +3,63 @@
  * has no SDK package on npm): the regions it is offered in, the shares this account owns with their resources and
  * targets, and the shares it receives.
  */
+import { isRegionId } from "../alibaba/ids";
+import { readAllPages } from "../sdk/paging";
 import { AuditContext, rpc } from "./clients";
 import { LiveShare, ReceivedShare } from "./model";
 
 /** The largest page the Resource Sharing APIs return. */
 const MAX_RESULTS = 100;
-/** Shares that are gone or going are not shares any more. */
-const GONE_SHARE = new Set(["Deleting", "Deleted"]);
-/** Associations in effect: sharing or about to. */
-const IN_EFFECT = new Set(["Associated", "Associating"]);
+/** Shares that are gone. */
+const GONE_SHARE = new Set(["Deleted"]);
+/** Associations that are gone. */
+const GONE_ASSOCIATION = new Set(["Disassociated"]);
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
-/** Follows NextToken until the service gives none. */
-async function allPages(ctx: AuditContext, region: string, action: string, resource: string, listKey: string, query: Record<string, unknown>): Promise<Row[]> {
-    const rows: Row[] = [];
-    let nextToken: string | undefined;
-    let page = 1;
-    do {
-        const body = await rpc(ctx, "resourcesharing", region, action, `${resource} (${region}, page ${page++})`, { ...query, MaxResults: MAX_RESULTS, NextToken: nextToken });
-        const list = body[listKey];
-        rows.push(...(Array.isArray(list) ? (list as Row[]) : []));
-        nextToken = str(body.NextToken);
-    } while (nextToken !== undefined);
-    return rows;
+/** Every row of a NextToken list, through the paging helper (which refuses a list whose pages do not add up). */
+function allPages(ctx: AuditContext, region: string, action: string, resource: string, listKey: string, query: Record<string, unknown>, key: (row: Row) => string): Promise<Row[]> {
+    return readAllPages<Row>({
+        action,
+        resource: `${resource} (${region})`,
+        style: "token",
+        pageSize: MAX_RESULTS,
+        maxPages: ctx.maxPages,
+        key,
+        onPage: (n) => ctx.itemsRead(n),
+        fetch: async ({ number, token }) => {
+            const body = await rpc(ctx, "resourcesharing", region, action, `${resource} (${region}, page ${number})`, { ...query, MaxResults: MAX_RESULTS, NextToken: token });
+            const list = body[listKey];
+            return {
+                items: Array.isArray(list) ? (list as unknown[]).filter((r): r is Row => typeof r === "object" && r !== null) : [],
+                nextToken: str(body.NextToken),
+                totalCount: typeof body.TotalCount === "number" ? body.TotalCount : undefined,
+                requestId: str(body.RequestId),
+            };
+        },
+    });
 }
 
-/** The regions where Resource Sharing is offered (its own DescribeRegions), asked in one region. */
+/** The regions where Resource Sharing is offered (its own DescribeRegions), asked in one region; ids that are not region ids are reported, not used. */
 export async function sharingRegions(ctx: AuditContext, region: string): Promise<string[]> {
     const body = await rpc(ctx, "resourcesharing", region, "DescribeRegions", `Resource Sharing regions (asked in ${region})`, {});
     const regions = Array.isArray(body.Regions) ? (body.Regions as Row[]) : [];
-    return regions.map((r) => str(r.RegionId)).filter((r): r is string => r !== undefined);
+    const ids = regions.map((r) => r?.RegionId);
+    for (const bad of ids.filter((r) => !isRegionId(r))) {
+        ctx.incomplete.push(`Resource Sharing's DescribeRegions named ${JSON.stringify(bad) ?? "nothing"}, which is not a region id: not read.`);
+    }
+    return ids.filter(isRegionId);
 }
 
-/** The shares this account owns in a region, with their resources and targets in effect. */
+const rowKey = (...fields: string[]) => (row: Row): string => fields.map((f) => String(row[f] ?? "")).join("|");
+
+/** The shares this account owns in a region, in every state but deleted, with their resources and targets in every state but disassociated. */
 export async function listOwnedShares(ctx: AuditContext, region: string): Promise<LiveShare[]> {
     const [shares, resources, targets] = await Promise.all([
-        allPages(ctx, region, "ListResourceShares", "resource shares owned", "ResourceShares", { ResourceOwner: "Self" }),
-        allPages(ctx, region, "ListResourceShareAssociations", "shared resources", "ResourceShareAssociations", { AssociationType: "Resource" }),
-        allPages(ctx, region, "ListResourceShareAssociations", "share targets", "ResourceShareAssociations", { AssociationType: "Target" }),
+        allPages(ctx, region, "ListResourceShares", "resource shares owned", "ResourceShares", { ResourceOwner: "Self" }, rowKey("ResourceShareId")),
+        allPages(ctx, region, "ListResourceShareAssociations", "shared resources", "ResourceShareAssociations", { AssociationType: "Resource" }, rowKey("ResourceShareId", "EntityId", "EntityType")),
+        allPages(ctx, region, "ListResourceShareAssociations", "share targets", "ResourceShareAssociations", { AssociationType: "Target" }, rowKey("ResourceShareId", "EntityId")),
     ]);
     const byShare = new Map<string, { resources: LiveShare["resources"][number][]; targets: LiveShare["targets"][number][] }>();
     const entry = (id: string) => {
@@ -56,16 +73,16 @@ export async function listOwnedShares(ctx: AuditContext, region: string): Promis
     for (const a of resources) {
         const share = str(a.ResourceShareId);
         const id = str(a.EntityId);
-        const status = str(a.AssociationStatus) ?? "";
-        if (share !== undefined && id !== undefined && IN_EFFECT.has(status)) {
+        const status = str(a.AssociationStatus) ?? "(no status)";
+        if (share !== undefined && id !== undefined && !GONE_ASSOCIATION.has(status)) {
             entry(share).resources.push({ id, type: str(a.EntityType) ?? "", status });
         }
     }
     for (const a of targets) {
         const share = str(a.ResourceShareId);
         const id = str(a.EntityId);
-        const status = str(a.AssociationStatus) ?? "";
-        if (share !== undefined && id !== undefined && IN_EFFECT.has(status)) {
+        const status = str(a.AssociationStatus) ?? "(no status)";
+        if (share !== undefined && id !== undefined && !GONE_ASSOCIATION.has(status)) {
             entry(share).targets.push({ id, status, ...(typeof a.External === "boolean" ? { external: a.External } : {}) });
         }
     }
@@ -78,7 +95,7 @@ export async function listOwnedShares(ctx: AuditContext, region: string): Promis
                 id,
                 name: str(s.ResourceShareName) ?? "",
                 region,
-                status: str(s.ResourceShareStatus) ?? "",
+                status: str(s.ResourceShareStatus) ?? "(no status)",
                 allowExternalTargets: s.AllowExternalTargets === true,
                 resources: e.resources,
                 targets: e.targets,
@@ -89,13 +106,13 @@ export async function listOwnedShares(ctx: AuditContext, region: string): Promis
 /** The shares other accounts share with this one in a region, and the resources they hold. */
 export async function listReceivedShares(ctx: AuditContext, region: string): Promise<ReceivedShare[]> {
     const [shares, resources] = await Promise.all([
-        allPages(ctx, region, "ListResourceShares", "resource shares received", "ResourceShares", { ResourceOwner: "OtherAccounts" }),
-        allPages(ctx, region, "ListSharedResources", "resources received", "SharedResources", { ResourceOwner: "OtherAccounts" }),
+        allPages(ctx, region, "ListResourceShares", "resource shares received", "ResourceShares", { ResourceOwner: "OtherAccounts" }, rowKey("ResourceShareId")),
+        allPages(ctx, region, "ListSharedResources", "resources received", "SharedResources", { ResourceOwner: "OtherAccounts" }, rowKey("ResourceShareId", "ResourceId", "ResourceType")),
     ]);
     const received = new Map<string, { id: string; name?: string; region: string; owner?: string; status?: string; resources: { id: string; type: string; status?: string }[] }>();
     for (const s of shares) {
         const id = str(s.ResourceShareId);
-        if (id !== undefined && !GONE_SHARE.has(str(s.ResourceShareStatus) ?? "")) {
+        if (id !== undefined && !GONE_SHARE.has(str(s.ResourceShareStatus) ?? "") && str(s.ResourceShareStatus) !== "Deleting") {
             received.set(id, { id, name: str(s.ResourceShareName), region, owner: str(s.ResourceShareOwner), status: str(s.ResourceShareStatus), resources: [] });
         }
     }

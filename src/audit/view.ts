@@ -6,12 +6,13 @@
  * account exactly as they judge a stack. Every value is a plain, known value.
  */
 import { parseKmsArn } from "../alibaba/arn";
+import { isAccountId, isSnapshotId } from "../alibaba/ids";
 import { RESOURCE_KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
 import { TYPES } from "../alibaba/resourceTypes";
 import { sharedResourceKind } from "../policy/adapters";
 import { analyzePermissionPolicy } from "../ram/analyze";
-import type { TestConfig } from "../testing";
-import { AccountRead, LiveSnapshot } from "./model";
+import type { PolicyConfig } from "./judge";
+import { AccountRead, LiveSnapshot, sharesInEffect } from "./model";
 
 /** A live object as a raw resource: a `TestResource` for `runPolicies` and a `RawResource` for the stack view and the map. */
 export interface AuditResource {
@@ -30,16 +31,37 @@ export interface AuditResource {
 /** The URN of a live object in the view. */
 export const auditUrn = (accountId: string, type: string, name: string): string => `urn:pulumi:audit::${accountId}::${type}::${name}`;
 
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+const NO_PROPERTY_DEPENDENCIES: Record<string, string[]> = Object.freeze({}) as Record<string, string[]>;
+
 /** Builds the view of an account. */
 export function auditView(read: AccountRead): AuditResource[] {
+    // Only what shares is judged: a share being deleted, a failed or leaving association are shown, not judged.
+    const shares = sharesInEffect(read.shares);
     const out: AuditResource[] = [];
     const byUrn = new Set<string>();
-    const add = (type: string, name: string, region: string | undefined, props: Record<string, unknown>, dependencies: string[] = [], propertyDependencies: Record<string, string[]> = {}): string => {
+    // One provider per region (and one for RAM), as a stack has: shared by its resources, never changed.
+    const providers = new Map<string, Record<string, unknown>>();
+    const providerOf = (region: string | undefined): Record<string, unknown> => {
+        let provider = providers.get(region ?? "");
+        if (provider === undefined) {
+            provider = Object.freeze(region === undefined ? { accountId: read.accountId } : { region, accountId: read.accountId });
+            providers.set(region ?? "", provider);
+        }
+        return provider;
+    };
+    const add = (type: string, name: string, region: string | undefined, props: Record<string, unknown>, dependencies: string[] = NONE, propertyDependencies: Record<string, string[]> = NO_PROPERTY_DEPENDENCIES): string => {
         const urn = auditUrn(read.accountId, type, name);
         if (!byUrn.has(urn)) {
             byUrn.add(urn);
-            const defined = Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
-            out.push({ type, name, urn, props: defined, providerProps: region === undefined ? { accountId: read.accountId } : { region, accountId: read.accountId }, dependencies, propertyDependencies });
+            // Undefined values are left out, as the engine leaves them out.
+            const defined: Record<string, unknown> = {};
+            for (const key in props) {
+                if (props[key] !== undefined) {
+                    defined[key] = props[key];
+                }
+            }
+            out.push({ type, name, urn, props: defined, providerProps: providerOf(region), dependencies, propertyDependencies });
         }
         return urn;
     };
@@ -81,7 +103,7 @@ export function auditView(read: AccountRead): AuditResource[] {
 
     // The snapshots resource shares share, with their key.
     const snapshots = new Map<string, LiveSnapshot>(read.snapshots.map((s) => [s.id, s]));
-    const sharedSnapshotIds = new Set(read.shares.flatMap((s) => s.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot").map((r) => r.id)));
+    const sharedSnapshotIds = new Set(shares.flatMap((s) => s.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot").map((r) => r.id)));
     const snapshotUrns = new Map<string, string>();
     for (const s of read.snapshots.filter((s) => sharedSnapshotIds.has(s.id))) {
         snapshotUrns.set(s.id, add(TYPES.ecsSnapshot, s.id, s.region, { snapshotName: s.name, status: s.status, encrypted: s.encrypted, kmsKeyId: s.kmsKeyId }, [], keyDeps(s.kmsKeyId)));
@@ -101,7 +123,11 @@ export function auditView(read: AccountRead): AuditResource[] {
                 {
                     imageName: image.name,
                     status: image.status,
-                    diskDeviceMappings: image.disks.map((d) => ({ snapshotId: d.snapshotId, diskType: d.type, size: d.size === undefined || Number.isNaN(Number(d.size)) ? undefined : Number(d.size) })),
+                    diskDeviceMappings: image.disks.map((d) => ({
+                        snapshotId: d.snapshotId,
+                        ...(d.type === undefined ? {} : { diskType: d.type }),
+                        ...(d.size === undefined || Number.isNaN(Number(d.size)) ? {} : { size: Number(d.size) }),
+                    })),
                     encrypted: disks.some((s) => s.encrypted),
                     kmsKeyId,
                 },
@@ -113,7 +139,7 @@ export function auditView(read: AccountRead): AuditResource[] {
 
     // Resource shares, each shared resource and target on its share. A shared snapshot encrypted with a customer key
     // depends on the snapshot share role, as a component's shares wait for it.
-    for (const share of read.shares) {
+    for (const share of shares) {
         const shareUrn = add(TYPES.resourceShare, share.id, share.region, { resourceShareName: share.name, allowExternalTargets: share.allowExternalTargets, status: share.status });
         for (const r of share.resources) {
             const kind = sharedResourceKind(r.type, r.id);
@@ -125,33 +151,60 @@ export function auditView(read: AccountRead): AuditResource[] {
                 ...(source === undefined ? {} : { resourceId: [source] }),
             });
         }
+        // The targets of a share have one dependency, on it: one object for all (nothing changes it).
+        const onShare = { resourceShareId: [shareUrn] };
         for (const t of share.targets) {
-            add(TYPES.sharedTarget, `${share.id}/${t.id}`, share.region, { resourceShareId: share.id, targetId: t.id, status: t.status }, [], { resourceShareId: [shareUrn] });
+            add(TYPES.sharedTarget, `${share.id}/${t.id}`, share.region, { resourceShareId: share.id, targetId: t.id, status: t.status }, NONE, onShare);
         }
     }
 
     // Image share permissions, each on its image; a share group (`all`) is a permission to that group.
     for (const image of read.images) {
+        const onImage = { imageId: [imageUrns.get(image.id)!] };
         for (const accountId of [...image.accounts, ...image.groups]) {
-            add(TYPES.imageSharePermission, `${image.id}/${accountId}`, image.region, { imageId: image.id, accountId }, [], { imageId: [imageUrns.get(image.id)!] });
+            add(TYPES.imageSharePermission, `${image.id}/${accountId}`, image.region, { imageId: image.id, accountId }, NONE, onImage);
         }
     }
     return out;
 }
 
+/** The policies that read `resourceDirectoryAccountIds` (C30, C13). */
+const DIRECTORY_MEMBER_POLICIES = ["sharing-share-contents"];
+
+/**
+ * The policy config with the accounts the API reports as members of the owner's resource directory (share targets
+ * with `External: false`) added to `resourceDirectoryAccountIds`, besides those the config lists: the API's own word
+ * on who is a member is not overruled by a config that does not list them.
+ */
+export function withDirectoryMembers(config: PolicyConfig, read: AccountRead): PolicyConfig {
+    const members = [...new Set(read.shares.flatMap((s) => s.targets.filter((t) => t.external === false && isAccountId(t.id)).map((t) => t.id)))];
+    if (members.length === 0) {
+        return config;
+    }
+    const out: PolicyConfig = { ...config };
+    for (const policy of DIRECTORY_MEMBER_POLICIES) {
+        const own = (config[policy] ?? {}) as Record<string, unknown>;
+        const listed = Array.isArray(own.resourceDirectoryAccountIds) ? (own.resourceDirectoryAccountIds as unknown[]) : [];
+        out[policy] = { ...own, resourceDirectoryAccountIds: [...listed, ...members.filter((m) => !listed.includes(m))] };
+    }
+    return out;
+}
+
 /** The policies that read `receivedSnapshots` (C10, C11). */
-const RECEIVED_SNAPSHOT_POLICIES = ["sharing-resource-share", "sharing-sharee-disk"];
+export const RECEIVED_SNAPSHOT_POLICY_NAMES: readonly string[] = ["sharing-resource-share", "sharing-sharee-disk"];
+const RECEIVED_SNAPSHOT_POLICIES = RECEIVED_SNAPSHOT_POLICY_NAMES;
 
 /**
  * The policy config with the snapshots other accounts share with this one added to `receivedSnapshots` (as the pack's
  * settings ask them to be listed), besides those the config lists already.
  */
-export function withReceivedSnapshots(config: TestConfig, read: AccountRead): TestConfig {
-    const received = read.received.flatMap((s) => s.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot").map((r) => r.id));
+export function withReceivedSnapshots(config: PolicyConfig, read: AccountRead): PolicyConfig {
+    // Ids that are not snapshot ids are the API's, not the config's: reported by the read, never put in the config.
+    const received = read.received.flatMap((s) => s.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot" && isSnapshotId(r.id)).map((r) => r.id));
     if (received.length === 0) {
         return config;
     }
-    const out: TestConfig = { ...config };
+    const out: PolicyConfig = { ...config };
     for (const policy of RECEIVED_SNAPSHOT_POLICIES) {
         const own = (config[policy] ?? {}) as Record<string, unknown>;
         const listed = Array.isArray(own.receivedSnapshots) ? (own.receivedSnapshots as { snapshotId?: unknown }[]) : [];

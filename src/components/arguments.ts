@@ -26,6 +26,14 @@ export interface ArgumentSpec {
     readonly required?: boolean;
     /** Why the value must be a plain value: what it decides at construction. */
     readonly plainBecause?: string;
+    /** Arguments it means nothing without (it would be ignored): given alone, it is refused. */
+    readonly requires?: readonly string[];
+    /** Arguments it contradicts. */
+    readonly excludes?: readonly string[];
+    /** The value `requires` and `excludes` apply to; any value given when absent. */
+    readonly when?: unknown;
+    /** Why, for the message. */
+    readonly because?: string;
 }
 
 export type ArgumentSpecs = Readonly<Record<string, ArgumentSpec>>;
@@ -126,6 +134,30 @@ function check(path: string, value: unknown, spec: ArgumentSpec, problems: Probl
 function checkAll(prefix: string, args: Record<string, unknown>, specs: ArgumentSpecs, problems: Problem[]): void {
     for (const [name, spec] of Object.entries(specs)) {
         check(`${prefix}${name}`, args[name], spec, problems);
+        // An argument that would be ignored, or that contradicts another, is refused: never dropped silently.
+        const value = args[name];
+        if (value === undefined || (spec.when !== undefined && value !== spec.when)) {
+            continue;
+        }
+        const given = spec.when === undefined ? `${prefix}${name} is given` : `${prefix}${name} is ${JSON.stringify(spec.when)}`;
+        for (const other of spec.requires ?? []) {
+            if (args[other] === undefined) {
+                problems.push({
+                    path: `${prefix}${name}`,
+                    message: `${given} but ${prefix}${other} is not, so it would be ignored${spec.because === undefined ? "" : `: ${spec.because}`}.`,
+                    fix: `Give ${prefix}${other} too, or remove ${prefix}${name}.`,
+                });
+            }
+        }
+        for (const other of spec.excludes ?? []) {
+            if (args[other] !== undefined && args[other] !== false) {
+                problems.push({
+                    path: `${prefix}${name}`,
+                    message: `${given} but so is ${prefix}${other}, which contradicts it${spec.because === undefined ? "" : `: ${spec.because}`}.`,
+                    fix: `Give one of ${prefix}${name} and ${prefix}${other}.`,
+                });
+            }
+        }
     }
     for (const name of Object.keys(args)) {
         if (!Object.prototype.hasOwnProperty.call(specs, name) && args[name] !== undefined) {
@@ -161,13 +193,14 @@ export const TARGET_ARGUMENTS: ArgumentSpecs = {
 export const SHARE_ARGUMENTS: ArgumentSpecs = {
     ...TARGET_ARGUMENTS,
     kmsKeyId: { shape: "inputString" },
-    kmsKeyRegion: { shape: "inputString" },
+    kmsKeyRegion: { shape: "inputString", requires: ["kmsKeyId"], because: "it is the region of that key" },
     serviceKeyEncrypted: { shape: "boolean" },
-    createShareRole: { shape: "boolean" },
+    createShareRole: { shape: "boolean", requires: ["kmsKeyId"], because: "a share role is made only for encrypted shares" },
     ownerAccountId: { shape: "inputString" },
     region: { shape: "inputString" },
     shareName: { shape: "string", plainBecause: "it names the resource share" },
     accountsInResourceDirectory: { shape: "boolean" },
     sharedWithThisAccount: { shape: "boolean" },
+    unencryptedDataAcknowledged: { shape: "boolean", when: true, excludes: ["kmsKeyId", "serviceKeyEncrypted"], because: "it confirms that unencrypted data is shared" },
     protect: { shape: "boolean" },
 };

@@ -1,10 +1,11 @@
 /** What the components share: config, target arguments, validation and error reporting. */
 import * as pulumi from "@pulumi/pulumi";
-import { Located, at } from "../intent/model";
-import { ErrorWithFindings, FINDINGS_LOG_PREFIX, REPORT_REFUSALS_VARIABLE, collectRefusals, collectingRefusals, subjectUrnOf, withFindings } from "../rules/errors";
+import { Recipient, at } from "../intent/model";
+import { ErrorWithFindings, FINDINGS_LOG_PREFIX, REPORT_REFUSALS_VARIABLE, collectRefusals, collectingRefusals, subjectUrnOf, withFindings, withWarnings } from "../rules/errors";
+import { noteRefusal } from "./programGraph";
 export { checkedOrCollected } from "../rules/errors";
 import { leafStrings, redactFinding, redactText } from "../rules/redact";
-import { SHARED_SETTING_NAMES, contextFromSettings, sharedSettingProblems } from "../rules/settings";
+import { SHARED_SETTING_NAMES, contextFromSettings, sharedSettingProblems, withOrganizationFile } from "../rules/settings";
 import { AllowedRecipients, Finding, FindingSubject, RuleContext, formatFinding } from "../rules/types";
 
 /** Whether the stack keeps a config key secret (`PULUMI_CONFIG_SECRET_KEYS`): the runtime says, though its typings do not. */
@@ -26,11 +27,11 @@ export interface ShareTargetsArgs {
 }
 
 /** The targets as located values, in argument order: accounts, directory, folders. */
-export function targetsOf(args: ShareTargetsArgs): Located<string>[] {
+export function targetsOf(args: ShareTargetsArgs): Recipient[] {
     return [
-        ...asArray(args.accountIds).map((v, i) => at<string>(`accountIds[${i}]`, v)),
-        ...(args.resourceDirectoryId === undefined ? [] : [at<string>("resourceDirectoryId", args.resourceDirectoryId)]),
-        ...asArray(args.folderPaths).map((v, i) => at<string>(`folderPaths[${i}]`, v)),
+        ...asArray(args.accountIds).map((v, i) => ({ ...at<string>(`accountIds[${i}]`, v), expected: "account" as const })),
+        ...(args.resourceDirectoryId === undefined ? [] : [{ ...at<string>("resourceDirectoryId", args.resourceDirectoryId), expected: "directory" as const }]),
+        ...asArray(args.folderPaths).map((v, i) => ({ ...at<string>(`folderPaths[${i}]`, v), expected: "folderPath" as const })),
     ];
 }
 
@@ -59,21 +60,24 @@ export function contextFromConfig(): RuleContext {
             values[key] = parseConfigValue(raw);
         }
     }
-    const problems = sharedSettingProblems(values);
+    // The organization file, read where the program runs (pulumi runs it in the project's directory).
+    const loaded = withOrganizationFile(values, process.cwd());
+    const problems = [...loaded.problems, ...sharedSettingProblems(loaded.values)];
     if (problems.length > 0) {
         // A key the stack keeps secret is named, never echoed: neither the value at fault nor any part of the key's value.
+        // The organization file's problems quote no value: the file is long, and its path says where to look.
         const secretKeys = SHARED_SETTING_NAMES.filter((key) => values[key] !== undefined && isConfigSecret(`${PACKAGE}:${key}`));
         const secrets = secretKeys.flatMap((key) => leafStrings(values[key]));
         const secretKeyOf = (path: string) => secretKeys.find((key) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`));
         const line = (p: { path: string; message: string }) => {
             const secretKey = secretKeyOf(p.path);
-            return secretKey === undefined
-                ? `  - ${PACKAGE}:${p.path}: ${p.message} (got ${JSON.stringify(valueAt(values, p.path))})`
-                : `  - ${PACKAGE}:${secretKey}: ${redactText(p.message, secrets)} (a secret: its value is not shown)`;
+            return secretKey !== undefined
+                ? `  - ${PACKAGE}:${secretKey}: ${redactText(p.message, secrets)} (a secret: its value is not shown)`
+                : `  - ${PACKAGE}:${p.path}: ${p.message}${p.path.startsWith("organization") ? "" : ` (got ${JSON.stringify(valueAt(values, p.path))})`}`;
         };
         throw new pulumi.RunError(`the stack config of ${PACKAGE} is not valid:\n${problems.map(line).join("\n")}`);
     }
-    return contextFromSettings(values);
+    return contextFromSettings(loaded.values);
 }
 
 /** A config value as the program wrote it: JSON when it parses (numbers, lists, objects), else the string. */
@@ -114,7 +118,8 @@ export function throwIfInvalid(componentType: string, name: string, findings: re
     const located = findings.map((f) => ({ ...f, subject }));
     const errors = located.filter((f) => f.severity === "error");
     if (errors.length > 0) {
-        throw withFindings(
+        noteRefusal();
+        throw withWarnings(withFindings(
             new pulumi.InputPropertiesError({
                 message: `${componentType} "${name}" has ${errors.length} invalid argument${errors.length === 1 ? "" : "s"}:\n` +
                     errors.map((f) => `  - ${f.path}: ${formatFinding(f)}`).join("\n"),
@@ -122,7 +127,7 @@ export function throwIfInvalid(componentType: string, name: string, findings: re
             }),
             errors,
             opts === undefined ? undefined : pulumi.createUrn(name, typeToken(componentType), opts.parent),
-        );
+        ), located.filter((f) => f.severity === "warning"));
     }
     return located.filter((f) => f.severity === "warning");
 }

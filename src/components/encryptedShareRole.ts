@@ -9,7 +9,8 @@ import { KmsKeyRef, TrustedPrincipals, kmsSharePolicy, renderDocument, trustPoli
 import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, noDuplicates, ownerAccountFormat, principalFormat, regionFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
-import { claimShareRole, registerShareRole, shareRoleHolder } from "./claims";
+import { roleFragment } from "./fragments";
+import { addFragment, componentOrigin, findingsOfFragment, findingsOnceBuilt, registerRoleComponent, scopeOf } from "./programGraph";
 import { ShareTargetsArgs, asArray, checkedOrCollected, componentSubject, contextFromConfig, failOnErrorsOf, known, logWarnings, registerRefused, targetsOf, throwIfInvalid, typeToken } from "./common";
 import { ownerAccountOrCaller, regionOrProviders } from "./provider";
 
@@ -64,6 +65,8 @@ export interface ShareRolePlan {
     readonly trustPolicy: string;
     readonly policyName: string;
     readonly maxSessionDuration: number;
+    /** The KMS policy, rendered when the keys and the owner are plain values (else at deploy time). */
+    readonly kmsPolicy?: string;
     readonly warnings: readonly Finding[];
 }
 
@@ -133,14 +136,10 @@ const ROLE_ARGUMENT_RULES = [principalFormat, noDuplicates, kmsKeyFormat, region
 
 /**
  * Checks the arguments of a share role and decides its documents, before anything is registered. Returns every
- * finding; the plan is there only when no finding is an error. `claimant` names the component that will create the role.
+ * finding; the plan is there only when no finding is an error. The relations with the program's other components
+ * (one role per name and account) are judged on its graph fragment (`roleFragment`).
  */
-export function checkShareRole(
-    claimant: string,
-    args: EncryptedShareRoleArgs,
-    opts: pulumi.ComponentResourceOptions,
-    context: RuleContext,
-): { findings: Finding[]; plan?: Omit<ShareRolePlan, "warnings"> } {
+export function checkShareRole(args: EncryptedShareRoleArgs, context: RuleContext): { findings: Finding[]; plan?: Omit<ShareRolePlan, "warnings"> } {
     const kind = RESOURCE_KINDS.find((k) => k === args.resourceKind);
     const keys = keysOf(args);
     const findings: Finding[] = judgeWith(ROLE_ARGUMENT_RULES, recipientsIntent(kind ?? "snapshot", args, keys, known(args.ownerAccountId)), context);
@@ -148,7 +147,6 @@ export function checkShareRole(
     const targets = targetsOf(args).map((t) => t.value).filter((v): v is string => principalKind(v) !== undefined);
     const maxSessionDuration = args.maxSessionDuration ?? DEFAULT_SESSION_SECONDS;
     const roleName = kind === undefined ? undefined : SHARE_ROLE_NAME[kind];
-    const holder = roleName === undefined ? undefined : shareRoleHolder(roleName, claimant, opts);
     const trust = targets.length > 0 ? renderDocument(trustPolicy(trustedPrincipals(targets))) : undefined;
     const intent = roleIntent(
         kind,
@@ -158,7 +156,6 @@ export function checkShareRole(
         keys.map((k) => ({ keyId: k.keyId.value, region: k.region.value })),
         known(args.ownerAccountId),
         maxSessionDuration,
-        holder === undefined ? [] : [holder],
     );
     // Recipients given but none of them a principal: C1 says so; "trusts nobody" would only repeat it.
     const noneValid = targets.length === 0 && targetsOf(args).length > 0;
@@ -166,21 +163,21 @@ export function checkShareRole(
     if (kind === undefined || roleName === undefined || trust === undefined || findings.some((f) => f.severity === "error")) {
         return { findings };
     }
-    claimShareRole(roleName, claimant, opts);
-    return { findings, plan: { kind, roleName, trustPolicy: trust, policyName: args.policyName ?? `alicloud-sharing-${kind}-kms`, maxSessionDuration } };
+    const kmsPolicy = intent.kmsPolicy?.value as string | undefined;
+    return { findings, plan: { kind, roleName, trustPolicy: trust, policyName: args.policyName ?? `alicloud-sharing-${kind}-kms`, maxSessionDuration, ...(kmsPolicy === undefined ? {} : { kmsPolicy }) } };
 }
 
-/** `checkShareRole`, throwing every error at once as an `InputPropertiesError`. */
-export function planShareRole(
-    claimant: string,
-    name: string,
-    args: EncryptedShareRoleArgs,
-    opts: pulumi.ComponentResourceOptions,
-    context: RuleContext,
-): ShareRolePlan {
-    const { findings, plan } = checkShareRole(claimant, args, opts, context);
-    const warnings = throwIfInvalid(TYPE, name, findings, opts);
-    return { ...plan!, warnings };
+/**
+ * `checkShareRole` and the role's relations with the program's other components, throwing every error at once as an
+ * `InputPropertiesError`; once accepted, the role is part of the program's graph.
+ */
+export function planShareRole(name: string, args: EncryptedShareRoleArgs, opts: pulumi.ComponentResourceOptions, context: RuleContext): ShareRolePlan & { relational: Finding[] } {
+    const { findings, plan } = checkShareRole(args, context);
+    const fragment = plan === undefined ? undefined : roleFragment(name, scopeOf(opts.parent), args, plan);
+    const relational = fragment === undefined ? [] : findingsOfFragment(fragment, context);
+    const warnings = throwIfInvalid(TYPE, name, [...findings, ...relational.filter((r) => !findings.some((f) => f.ruleId === r.ruleId))], opts);
+    addFragment(fragment!);
+    return { ...plan!, warnings, relational };
 }
 
 /**
@@ -207,7 +204,7 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
         const checked = checkedOrCollected(() => {
             throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
             const context = contextFromConfig();
-            return { context, plan: planShareRole(`${TYPE} "${name}"`, name, args, opts, context) };
+            return { context, plan: planShareRole(name, args, opts, context) };
         });
         super(typeToken(TYPE), name, {}, opts);
         if (checked === undefined) {
@@ -226,7 +223,9 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
         const targets = targetsOf(args).map((t) => t.value as string);
         const subject = componentSubject(TYPE, name);
         const secretInputs = [args.ownerAccountId, args.kmsKeyId, args.kmsKeyRegion, asArray(args.additionalKmsKeys).map((k) => [k.keyId, k.region])];
-        const kmsPolicy = pulumi.all([owner, keys]).apply(async ([ownerAccountId, pairs]) => {
+        // Once the program has built its components: what the whole program says of this role (a recipient no share uses).
+        const onceBuilt = findingsOnceBuilt(componentOrigin(TYPE, name, scopeOf(opts.parent)), context, plan.relational).then((found) => failOnErrorsOf(found, this, subject, secretInputs));
+        const kmsPolicy = pulumi.all([owner, keys, onceBuilt]).apply(async ([ownerAccountId, pairs]) => {
             const resolved = pairs.map(([keyId, region]) => ({ keyId, region }));
             const located: KeyRef[] = resolved.map((k, i) => ({
                 keyId: at<string>(i === 0 ? "kmsKeyId" : `additionalKmsKeys[${i - 1}].keyId`, k.keyId),
@@ -262,13 +261,8 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
             { roleName: role.roleName, policyName: policy.policyName, policyType: CUSTOM_POLICY_TYPE },
             { parent: this },
         );
-        // Shares of this account that do not create a role wait for this one, and are checked against what it trusts and can use.
-        registerShareRole(plan.roleName, opts, {
-            role: this,
-            targets,
-            // `keyId@region`, the region `?` while it is the provider's (known later).
-            keys: keysOf(args).filter((k) => k.keyId.value !== undefined).map((k) => `${k.keyId.value}@${k.region.value ?? "?"}`),
-        });
+        // Shares of this account that do not create a role wait for this one.
+        registerRoleComponent(`${componentOrigin(TYPE, name, scopeOf(opts.parent)).urn}#role`, this);
         this.roleName = role.roleName;
         this.policyName = policy.policyName;
         this.trustPolicy = pulumi.output(plan.trustPolicy);

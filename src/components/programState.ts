@@ -1,9 +1,9 @@
-/** What the components remember across one program: share-role claims and regional providers. */
-import { resetShareRoleClaims } from "./claims";
+/** What the components remember across one program: the program's sharing graph and regional providers. */
+import { resetProgramGraphs } from "./programGraph";
 import { resetRegionalProviders } from "./provider";
 
 /** Forgets it all. For tests and tools that build several programs in one process. */
 export function resetProgramState(): void {
-    resetShareRoleClaims();
+    resetProgramGraphs();
     resetRegionalProviders();
 }

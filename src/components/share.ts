@@ -2,18 +2,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resourcemanager from "@pulumi/alicloud/resourcemanager";
 import * as ecs from "@pulumi/alicloud/ecs";
-import { isAccountId, principalKind, resourceSharingTargetId } from "../alibaba/ids";
-import { RESOURCE_SHARING_TYPE, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
+import { isAccountId, resourceSharingTargetId } from "../alibaba/ids";
+import { KINDS, RESOURCE_SHARING_TYPE, ResourceKind } from "../alibaba/names";
 import { Encryption, GrantMethod, Located, ShareIntent, at, partialShareIntent } from "../intent/model";
-import { imageAccountQuota } from "../rules/images";
-import { findingsOf, judge, judgeWith, ruleContext } from "../rules/registry";
-import { kmsGrantsComplete, trustMatchesTargets } from "../rules/roles";
-import { snapshotAccountLimit, snapshotOwnerQuota } from "../rules/snapshots";
-import { accountTargets } from "../rules/targets";
+import { judge, judgeWith, rules } from "../rules/registry";
+import { resourceIdFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
-import { childSuffix, componentSubject, failOnErrors, failOnErrorsOf, known, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
+import { childSuffix, componentSubject, failOnErrorsOf, known, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
 import { EncryptedShareRole, EncryptedShareRoleArgs, checkShareRole } from "./encryptedShareRole";
-import { accountScope, programShares, recordShares, shareRoleOf } from "./claims";
+import { accountKey } from "../graph/accounts";
+import { ACKNOWLEDGED_TAG, ACKNOWLEDGED_VALUE, ENCRYPTED_TAG, ENCRYPTED_VALUE } from "../graph/declarations";
+import { roleFragment, shareFragment } from "./fragments";
+import { Fragment, RELATIONAL_SHARE_RULES, addFragment, childScope, componentOrigin, findingsOfFragment, programRoleComponents, scopeOf, shareEncryptionInProgram } from "./programGraph";
 import { ownerAccountOrCaller, providerRegion } from "./provider";
 
 /** Arguments common to the share components. */
@@ -54,6 +54,12 @@ export interface ShareArgs extends ShareTargetsArgs {
      * allows them otherwise (those accounts must accept the invitation within 7 days).
      */
     accountsInResourceDirectory?: boolean;
+    /**
+     * Confirms that sharing unencrypted resources is intended: every sharee gets all their data (C23, C33). Required
+     * `true` to share an unencrypted image; without it an unencrypted snapshot share is a warning. Tags the resource
+     * share `alicloud-sharing-unencrypted-data: acknowledged`, which the policy pack reads. Defaults to false.
+     */
+    unencryptedDataAcknowledged?: boolean;
     /** Declares the resources were shared with this account by another one: they cannot be shared on (C10, C16). Defaults to false. */
     sharedWithThisAccount?: boolean;
     /**
@@ -120,6 +126,12 @@ export function resolvedValues(
         }));
 }
 
+/** Findings in the registry's order of their rules (stable within a rule). */
+function inRuleOrder(findings: readonly Finding[]): Finding[] {
+    const order = new Map(rules.map((r, i) => [r.id, i]));
+    return [...findings].sort((a, b) => (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0));
+}
+
 /** Removes findings reported twice (the same rule, place and message). */
 export function distinct(findings: readonly Finding[]): Finding[] {
     const seen = new Set<string>();
@@ -148,7 +160,7 @@ function sharedAccounts(args: ShareArgs, method: string | undefined): string[] {
 
 /** The share intent of a component's arguments and values. */
 export function shareIntent(kind: ResourceKind, args: ShareArgs, values: ShareValues, context: RuleContext, image?: ImageShareFacts): ShareIntent {
-    const resourcePath = kind === "snapshot" ? "snapshotIds" : "imageIds";
+    const resourcePath = KINDS[kind].component.idsArgument;
     const encryption: Encryption = args.serviceKeyEncrypted
         ? { kind: "serviceKey", path: "serviceKeyEncrypted" }
         : args.kmsKeyId !== undefined
@@ -167,7 +179,7 @@ export function shareIntent(kind: ResourceKind, args: ShareArgs, values: ShareVa
         resourceType: at("resourceType", RESOURCE_SHARING_TYPE[kind]),
         copyToRegions: (image?.copyToRegions ?? []).map((r, i) => at(`copyToRegions[${i}]`, r)),
         copyKeyIds: Object.fromEntries(Object.entries(values.copyKeyIds).map(([r, k]) => [r, at(`copyKmsKeyIds.${r}`, k)])) as Record<string, Located<string>>,
-        unencryptedDataAcknowledged: image?.unencryptedDataAcknowledged ?? false,
+        unencryptedDataAcknowledged: args.unencryptedDataAcknowledged === true,
         sharedWithThisAccount: at("sharedWithThisAccount", args.sharedWithThisAccount === true),
         derivedFromPaidImage: image?.derivedFromPaidImage ?? false,
         allowExternalTargets:
@@ -185,6 +197,8 @@ export interface GrantPlan {
     readonly args: ShareArgs;
     readonly method: GrantMethod;
     readonly shareName: pulumi.Input<string>;
+    /** Known only when the share's checks pass: the resource share waits for it. */
+    readonly gate: pulumi.Input<undefined>;
     readonly dependsOn: pulumi.Input<pulumi.Resource[]>;
     readonly provider?: pulumi.ProviderResource;
     readonly context: RuleContext;
@@ -219,9 +233,14 @@ export function createGrants(parent: pulumi.Resource, plan: GrantPlan): Grants {
         return {};
     }
     const external = allowsExternalTargets(bySharing.filter(isAccountId), args, plan.context);
+    // What the owner declares, where the pack reads it: unencrypted data fit to share (C23, C33), or a customer-managed key.
+    const acknowledged = args.unencryptedDataAcknowledged === true && args.kmsKeyId === undefined && args.serviceKeyEncrypted !== true;
+    const encrypted = args.kmsKeyId !== undefined && args.serviceKeyEncrypted !== true;
+    const tags: Record<string, string> | undefined = acknowledged ? { [ACKNOWLEDGED_TAG]: ACKNOWLEDGED_VALUE } : encrypted ? { [ENCRYPTED_TAG]: ENCRYPTED_VALUE } : undefined;
+    // The share's checks gate it through an input no rule reads, so nothing waits on them but the share.
     const share = new resourcemanager.ResourceShare(
         `${prefix}-share`,
-        { resourceShareName: plan.shareName, allowExternalTargets: external },
+        { resourceShareName: plan.shareName, allowExternalTargets: external, resourceGroupId: plan.gate, ...(tags === undefined ? {} : { tags }) },
         opts,
     );
     for (const resource of plan.resources) {
@@ -253,6 +272,8 @@ export interface ShareSpec {
     readonly facts?: ImageShareFacts;
     /** The key of each copy region (images). */
     readonly copyKeyIds?: Record<string, pulumi.Input<string>>;
+    /** How the program's graph reads the share's encryption when it differs from the arguments (a share with no key in an account whose role ECS would use). */
+    readonly encryptionInProgram?: Encryption;
     /** Whether the caller passed a provider, and the copy regions with a provider of their own (images). */
     readonly copyRegionProviders?: { readonly explicit: boolean; readonly given: readonly string[] };
 }
@@ -283,92 +304,70 @@ function sharePathOf(path: string, spec: ShareSpec): string {
         const region = (spec.facts?.copyToRegions ?? []).filter((r) => spec.copyKeyIds?.[r] !== undefined)[Number(copy[1])];
         return region === undefined ? "copyKmsKeyIds" : `copyKmsKeyIds.${region}`;
     }
-    return path === "resourceKind" ? "createShareRole" : path === "trustPolicy" ? "accountIds" : path;
+    if (path === "trustPolicy") {
+        // The role's trust is rendered from the recipients: the first argument that gives some.
+        const { accountIds, resourceDirectoryId, folderPaths } = spec.args;
+        return (accountIds ?? []).length > 0 ? "accountIds" : resourceDirectoryId !== undefined ? "resourceDirectoryId" : (folderPaths ?? []).length > 0 ? "folderPaths" : "accountIds";
+    }
+    return path === "resourceKind" ? "createShareRole" : path === "accountId" ? "accountIds" : path;
 }
 
 /**
- * The limits Alibaba Cloud counts per account, across the program's components (C6, C17: accounts per snapshot or
- * image; C7: shared snapshots per owner): judged on this share added to what the program already shares.
- */
-function programLimitFindings(spec: ShareSpec, intent: ShareIntent, scope: string, context: RuleContext): Finding[] {
-    const ids = intent.resources.map((r) => r.value).filter((v): v is string => typeof v === "string");
-    const accounts = accountTargets(intent);
-    const program = programShares(scope, spec.kind, ids, accounts);
-    const findings: Finding[] = [];
-    for (const [id, all] of program.accountsByResource) {
-        if (all.size > accounts.length) {
-            const resource = intent.resources.find((r) => r.value === id)!;
-            const combined = partialShareIntent(spec.kind, { resources: [resource], targets: [...all].map((a) => at<string>("accountIds", a)) });
-            findings.push(...judgeWith([snapshotAccountLimit, imageAccountQuota] as never, combined, context));
-        }
-    }
-    if (spec.kind === "snapshot" && program.snapshots.size > new Set(ids).size) {
-        const combined = partialShareIntent("snapshot", { resources: [...program.snapshots].map((id) => at<string>("snapshotIds", id)) });
-        findings.push(...judgeWith([snapshotOwnerQuota] as never, combined, context));
-    }
-    return findings;
-}
-
-/**
- * A share that does not create its role (`createShareRole: false`) uses the role a component of the program creates
- * in its account, when there is one: that role must trust every recipient of the share (S5) and be able to use its
- * key (C9). A role managed elsewhere is the pack's to judge (`existingShareRoles`).
- */
-function existingRoleFindings(spec: ShareSpec, intent: ShareIntent, opts: pulumi.ComponentResourceOptions): Finding[] {
-    const { args } = spec;
-    if (args.createShareRole !== false || args.kmsKeyId === undefined || args.serviceKeyEncrypted) {
-        return [];
-    }
-    const claim = shareRoleOf(SHARE_ROLE_NAME[spec.kind], opts);
-    if (claim?.targets === undefined) {
-        return [];
-    }
-    const trusted = new Set(claim.targets.map(resourceSharingTargetId));
-    const missing = intent.targets.filter((t): t is { value: string; path: string } => typeof t.value === "string" && principalKind(t.value) !== undefined && !trusted.has(resourceSharingTargetId(t.value)));
-    const findings = findingsOf(
-        trustMatchesTargets,
-        missing.map((t) => ({
-            path: t.path,
-            message: `the share role (${claim.claimant}) does not trust ${t.value}, a recipient of this encrypted share.`,
-            fix: `Add ${t.value} to the recipients of ${claim.claimant}.`,
-        })),
-    );
-    const keyRegion = known(args.kmsKeyRegion) ?? known(args.region);
-    const keyId = known(args.kmsKeyId);
-    // The key's region, when known now, must match too; else (the provider's region, known later) any region of the key.
-    const granted = claim.keys !== undefined && keyId !== undefined && claim.keys.some((k) => k === `${keyId}@?` || (keyRegion === undefined ? k.startsWith(`${keyId}@`) : k === `${keyId}@${keyRegion}`));
-    if (keyId !== undefined && claim.keys !== undefined && !granted) {
-        findings.push(
-            ...findingsOf(kmsGrantsComplete, [{
-                path: "kmsKeyId",
-                message: `the share role (${claim.claimant}) has no grant for key ${keyId}${keyRegion === undefined ? "" : ` of ${keyRegion}`}, the key of this encrypted share.`,
-                fix: `Give the key to ${claim.claimant} (\`kmsKeyId\` or \`additionalKmsKeys\`).`,
-            }]),
-        );
-    }
-    return findings;
-}
-
-/**
- * Before anything is registered: judges the share, its role (or the program's role it uses) and the limits counted
- * across the program, on the values known now, and throws every error at once. Returns the warnings to log and the
- * role's arguments.
+ * Before anything is registered: judges the share, its role (when it creates one) and its relations with the program's
+ * other components (limits counted per snapshot, image and account across components; the share role of its account
+ * trusting its recipients and granted its key, when it uses one it does not create), on the values known now, and
+ * throws every error at once. Once accepted, the share (and its role) are part of the program's graph. Returns the
+ * warnings to log and the role's arguments.
  */
 export function checkShare(name: string, spec: ShareSpec, opts: pulumi.ComponentResourceOptions, context: RuleContext) {
     const roleArgs = shareRoleArgs(spec);
-    const intent = { ...shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), context, spec.facts), copyRegionProviders: spec.copyRegionProviders };
-    const scope = accountScope(opts);
-    const roleFindings = roleArgs === undefined ? [] : checkShareRole(`EncryptedShareRole "${name}-share-role"`, roleArgs, opts, context).findings;
-    const findings: Finding[] = [
-        ...judge("share", intent, context),
-        ...roleFindings.map((f) => ({ ...f, path: sharePathOf(f.path, spec) })),
-        ...programLimitFindings(spec, intent, scope, context),
-        ...existingRoleFindings(spec, intent, opts),
+    const role = roleArgs === undefined ? undefined : checkShareRole(roleArgs, context);
+    const scope = scopeOf(opts.parent);
+    const fragment = fragmentOf(name, scope, spec, roleArgs, role?.plan);
+    const declared = shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), context, spec.facts);
+    // A share with no key in an account whose share role ECS would use is encrypted with that role's key, as the pack reads it.
+    const inProgram = declared.encryption.kind === "none" ? shareEncryptionInProgram(fragment, `${componentOrigin(spec.type, name, scope).urn}#share`) : undefined;
+    const encryption: Encryption = inProgram?.because === "roleName" ? { kind: "customerKey", keyId: at<string>("kmsKeyId", undefined), keyRegion: at<string>("kmsKeyRegion", undefined) } : declared.encryption;
+    const intent = { ...declared, encryption, copyRegionProviders: spec.copyRegionProviders };
+    const single: Finding[] = [
+        ...judge("share", intent, context).filter((f) => !RELATIONAL_SHARE_RULES.includes(f.ruleId)),
+        ...(role?.findings ?? []).map((f) => ({ ...f, path: sharePathOf(f.path, spec) })),
     ];
-    const warnings = throwIfInvalid(spec.type, name, distinct(findings), opts);
-    recordShares(scope, spec.kind, intent.resources.map((r) => r.value).filter((v): v is string => typeof v === "string"), accountTargets(intent));
-    return { warnings, roleArgs };
+    // What only the program shows; a rule the share already broke on its own is not said twice.
+    const relational = findingsOfFragment(fragment, context)
+        .map((f) => ({ ...f, path: sharePathOf(f.path, spec) }))
+        .filter((r) => !single.some((f) => f.ruleId === r.ruleId));
+    const warnings = throwIfInvalid(spec.type, name, inRuleOrder(distinct([...single, ...relational])), opts);
+    addFragment(fragment);
+    return { warnings, roleArgs, encryptionInProgram: inProgram?.because === "roleName" ? encryption : undefined };
 }
+
+/** The share's nodes and, when it creates its role, the role's (under the name the role component will have). */
+function fragmentOf(name: string, scope: string, spec: ShareSpec, roleArgs: EncryptedShareRoleArgs | undefined, plan: ShareRolePlanOf | undefined): Fragment {
+    // The role the share creates is its child: its scope is the share's.
+    const roleScope = childScope(scope, spec.type, name);
+    const share = shareFragment(
+        {
+            type: spec.type,
+            kind: spec.kind,
+            resourceIds: spec.resourceIds,
+            args: spec.args,
+            method: spec.facts?.method,
+            copyToRegions: spec.facts?.copyToRegions,
+            copyKeyIds: spec.copyKeyIds,
+            ...(roleArgs === undefined || plan === undefined ? {} : { roleNode: `${componentOrigin("EncryptedShareRole", `${name}-share-role`, roleScope).urn}#role` }),
+        },
+        name,
+        scope,
+    );
+    if (roleArgs === undefined || plan === undefined) {
+        return share;
+    }
+    const role = roleFragment(`${name}-share-role`, roleScope, roleArgs, plan, known(spec.args.region));
+    return { ...share, roles: role.roles, policies: role.policies, attachments: role.attachments };
+}
+
+type ShareRolePlanOf = NonNullable<ReturnType<typeof checkShareRole>["plan"]>;
 
 /**
  * Once the component is registered: the owner and region (given or the provider's), the resource ids checked again
@@ -382,46 +381,59 @@ export function prepareShare(
     context: RuleContext,
     roleArgs: EncryptedShareRoleArgs | undefined,
     explicitProvider: boolean,
-    opts: pulumi.ComponentResourceOptions,
 ) {
     const owner = ownerAccountOrCaller(spec.args.ownerAccountId, component);
     const actual = explicitProvider || spec.args.region === undefined ? providerRegion(component) : undefined;
     const region = spec.args.region !== undefined ? pulumi.output(spec.args.region) : actual!;
     const subject = componentSubject(spec.type, name);
     const secretInputs = [spec.resourceIds, spec.args.ownerAccountId, spec.args.region, spec.args.kmsKeyId, spec.args.kmsKeyRegion, spec.copyKeyIds];
-    const validated = resolvedValues(spec.resourceIds, owner, region, spec.args, spec.copyKeyIds, explicitProvider && spec.args.region !== undefined ? actual : undefined).apply(async (values) => {
-        await failOnErrorsOf(judge("share", shareIntent(spec.kind, spec.args, values, context, spec.facts), context), component, subject, secretInputs);
+    // The share's checks once every value is known, but for the resources' ids: what gates the share and its grants is
+    // known at preview, and waits on no resource of the stack but the key's.
+    const plainIds = spec.resourceIds.map((id) => known(id));
+    const validated = resolvedValues([], owner, region, spec.args, spec.copyKeyIds, explicitProvider && spec.args.region !== undefined ? actual : undefined).apply(async (values) => {
+        const intent = shareIntent(spec.kind, spec.args, { ...values, resourceIds: plainIds }, context, spec.facts);
+        // As judged at construction: encrypted by the role of its account when the program's graph says so.
+        const judged = spec.encryptionInProgram === undefined ? intent : { ...intent, encryption: spec.encryptionInProgram };
+        await failOnErrorsOf(judge("share", judged, context), component, subject, secretInputs);
         return values;
+    });
+    const gate = validated.apply(() => undefined);
+    // Each id checked on its own when known, and gated by the share's checks: each grant depends on its own resource.
+    const idPath = KINDS[spec.kind].component.idsArgument;
+    const resourceIds = spec.resourceIds.map((id, i) => {
+        // Checked apart from the share's checks, so both failures are reported; the grant waits for both.
+        const checkedId = pulumi.output(id).apply(async (value) => {
+            const intent = partialShareIntent(spec.kind, { resources: [at(`${idPath}[${i}]`, value)] });
+            await failOnErrorsOf(judgeWith([resourceIdFormat], intent, context), component, subject, secretInputs);
+            return value;
+        });
+        return pulumi.all([checkedId, gate]).apply(([value]) => value);
     });
     const shareRole =
         roleArgs === undefined
             ? undefined
-            : new EncryptedShareRole(`${name}-share-role`, { ...roleArgs, ownerAccountId: owner, kmsKeyRegion: spec.args.kmsKeyRegion ?? region }, { parent: component });
+            : new EncryptedShareRole(`${name}-share-role`, { ...roleArgs, ownerAccountId: spec.args.ownerAccountId ?? owner, kmsKeyRegion: spec.args.kmsKeyRegion ?? region }, { parent: component });
     const usesProgramRole = spec.args.createShareRole === false && spec.args.kmsKeyId !== undefined && !spec.args.serviceKeyEncrypted;
     return {
         region,
-        resourceIds: spec.resourceIds.map((_, i) => validated.apply((v) => v.resourceIds[i] as string)),
-        /** Becomes known only when the checks pass: the share's name is given through it. */
-        checked: validated.apply(() => undefined),
+        resourceIds,
+        /** Known only when the checks pass (at preview, unless the key is made in the stack): the share waits for it. */
+        checked: gate,
         shareRole,
-        dependsOn: shareRole ? [shareRole.attachment] : usesProgramRole ? programRoleDependency(component, name, spec, opts) : [],
+        dependsOn: shareRole ? [shareRole.attachment] : usesProgramRole ? programRoleDependency(spec) : [],
     };
 }
 
 /**
  * A share that does not create its role waits for the role a component of the program creates in its account (so
  * the role is usable first, and the pack sees the share as encrypted): found now, or once the program has built its
- * components (a role declared after the share), and then judged against it as at construction.
+ * components (a role declared after the share).
  */
-function programRoleDependency(component: pulumi.ComponentResource, name: string, spec: ShareSpec, opts: pulumi.ComponentResourceOptions): pulumi.Input<pulumi.Resource[]> {
-    const roleName = SHARE_ROLE_NAME[spec.kind];
-    const now = shareRoleOf(roleName, opts)?.role;
-    if (now !== undefined) {
-        return [now.attachment];
+function programRoleDependency(spec: ShareSpec): pulumi.Input<pulumi.Resource[]> {
+    const account = accountKey(known(spec.args.ownerAccountId));
+    const now = programRoleComponents(account, spec.kind);
+    if (now.length > 0) {
+        return now.map((r) => r.attachment);
     }
-    const intent = shareIntent(spec.kind, spec.args, knownValues(spec.resourceIds, spec.args, spec.copyKeyIds), ruleContext(), spec.facts);
-    return new Promise<pulumi.Resource[]>((resolve) => setImmediate(() => resolve(shareRoleOf(roleName, opts)?.role === undefined ? [] : [shareRoleOf(roleName, opts)!.role!.attachment]))).then((deps) => {
-        failOnErrors(existingRoleFindings(spec, intent, opts), component, componentSubject(spec.type, name));
-        return deps;
-    });
+    return new Promise<pulumi.Resource[]>((resolve) => setImmediate(() => resolve(programRoleComponents(account, spec.kind).map((r) => r.attachment))));
 }

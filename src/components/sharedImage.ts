@@ -21,11 +21,6 @@ export interface SharedImageArgs extends ShareArgs {
     /** For encrypted images: the customer-managed key of each copy region, by region id (a KMS key lives in one region). */
     copyKmsKeyIds?: { [region: string]: pulumi.Input<string> };
     /**
-     * Confirms that sharing unencrypted images is intended: every sharee gets all their data (C23). Required `true`
-     * when `kmsKeyId` is not given. Defaults to false.
-     */
-    unencryptedDataAcknowledged?: boolean;
-    /**
      * How accounts are granted: `"resourceShare"` (the default: one resource share with one shared resource per image
      * and one target per recipient, so resources grow as images + accounts; accounts outside the directory accept an
      * invitation) or `"imagePermission"` (one `ecs.ImageSharePermission` per image and account, no acceptance, but
@@ -43,8 +38,7 @@ const ARGUMENTS: ArgumentSpecs = {
     ...SHARE_ARGUMENTS,
     imageIds: { shape: "inputStringList", required: true, plainBecause: "each image becomes a resource of its own" },
     copyToRegions: { shape: "stringList", plainBecause: "each copy region gets its copies, provider and share" },
-    copyKmsKeyIds: { shape: { map: "inputString" } },
-    unencryptedDataAcknowledged: { shape: "boolean" },
+    copyKmsKeyIds: { shape: { map: "inputString" }, requires: ["kmsKeyId", "copyToRegions"], because: "copies are encrypted with them only when the images are (without kmsKeyId the copies would be made and shared unencrypted)" },
     method: { shape: "string", plainBecause: "it decides which resources grant the images" },
     derivedFromPaidImage: { shape: "boolean" },
 };
@@ -102,11 +96,12 @@ export class SharedImage extends pulumi.ComponentResource {
             registerRefused(this, ["resourceShareId", "shareRoleName", "imageIdsByRegion"]);
             return;
         }
-        const { context, facts, copyKeys, spec, warnings, roleArgs, place } = checked;
+        const { context, facts, copyKeys, warnings, roleArgs, place } = checked;
+        const spec: ShareSpec = { ...checked.spec, encryptionInProgram: checked.encryptionInProgram };
         super(typeToken(TYPE), name, {}, place.opts);
         logWarnings(warnings, this);
 
-        const share = prepareShare(this, name, spec, context, roleArgs, place.explicit !== undefined, componentOpts);
+        const share = prepareShare(this, name, spec, context, roleArgs, place.explicit !== undefined);
         const { region, dependsOn } = share;
         const method = facts.method as GrantMethod;
         const shareName = args.shareName ?? defaultShareName(name);
@@ -118,7 +113,8 @@ export class SharedImage extends pulumi.ComponentResource {
             resources: sourceIds.map((id, i) => ({ id, suffix: suffixes[i] })),
             args,
             method,
-            shareName: share.checked.apply(() => shareName),
+            shareName,
+            gate: share.checked,
             dependsOn,
             context,
         });
@@ -158,6 +154,7 @@ export class SharedImage extends pulumi.ComponentResource {
                 args,
                 method,
                 shareName: `${shareName.slice(0, 50 - copyRegion.length - 1)}-${copyRegion}`,
+                gate: share.checked,
                 dependsOn,
                 provider,
                 context,

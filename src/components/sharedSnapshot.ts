@@ -21,7 +21,7 @@ const TYPE = "SharedSnapshot";
 const ARGUMENTS: ArgumentSpecs = {
     ...SHARE_ARGUMENTS,
     snapshotIds: { shape: "inputStringList", required: true, plainBecause: "each snapshot becomes a resource of its own" },
-    copyServiceKeySnapshots: { shape: "boolean" },
+    copyServiceKeySnapshots: { shape: "boolean", when: true, requires: ["serviceKeyEncrypted", "kmsKeyId"], because: "it copies snapshots on the service key with the customer-managed key" },
 };
 
 /**
@@ -55,7 +55,8 @@ export class SharedSnapshot extends pulumi.ComponentResource {
             registerRefused(this, ["resourceShareId", "shareRoleName"]);
             return;
         }
-        const { context, copying, snapshotIds, spec, warnings, roleArgs, place } = checked;
+        const { context, copying, snapshotIds, warnings, roleArgs, place } = checked;
+        const spec: ShareSpec = { ...checked.spec, encryptionInProgram: checked.encryptionInProgram };
         super(typeToken(TYPE), name, {}, place.opts);
         logWarnings(warnings, this);
 
@@ -66,7 +67,7 @@ export class SharedSnapshot extends pulumi.ComponentResource {
                       new SnapshotCopy(`${name}-copy-${suffixes[i]}`, { sourceSnapshotId, kmsKeyId: args.kmsKeyId!, sourceRegionId: args.region, destinationRegionId: args.region }, { parent: this }),
               )
             : [];
-        const share = prepareShare(this, name, copying ? { ...spec, resourceIds: copies.map((c) => c.snapshotId) } : spec, context, roleArgs, place.explicit !== undefined, opts);
+        const share = prepareShare(this, name, copying ? { ...spec, resourceIds: copies.map((c) => c.snapshotId) } : spec, context, roleArgs, place.explicit !== undefined);
         const grants = createGrants(this, {
             kind: "snapshot",
             prefix: name,
@@ -74,7 +75,8 @@ export class SharedSnapshot extends pulumi.ComponentResource {
             resources: (copying ? copies.map((c) => c.snapshotId) : share.resourceIds).map((id, i) => ({ id, suffix: suffixes[i] })),
             args,
             method: "resourceShare",
-            shareName: share.checked.apply(() => args.shareName ?? defaultShareName(name)),
+            shareName: args.shareName ?? defaultShareName(name),
+            gate: share.checked,
             dependsOn: share.dependsOn,
             context,
         });

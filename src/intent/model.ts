@@ -35,8 +35,8 @@ export interface ShareIntent {
     readonly providerRegion?: Located<string>;
     /** The account that owns the resources. */
     readonly ownerAccountId: Located<string>;
-    /** The recipients: account ids, a directory id, folder paths. */
-    readonly targets: readonly Located<string>[];
+    /** The recipients: account ids, a directory id, folder paths (each with the kind its argument takes, when it says). */
+    readonly targets: readonly Recipient[];
     readonly encryption: Encryption;
     readonly method: Located<string>;
     /** The resource share's name (C28), when a resource share is used. */
@@ -49,7 +49,7 @@ export interface ShareIntent {
     readonly copyKeyIds: Readonly<Record<string, Located<string>>>;
     /** Whether the caller passed the component a provider, and the copy regions it gave a provider of their own (C18). */
     readonly copyRegionProviders?: { readonly explicit: boolean; readonly given: readonly string[] };
-    /** The caller confirmed that sharing unencrypted data is intended (C23). */
+    /** The caller confirmed that sharing unencrypted data is intended (C23, C33). */
     readonly unencryptedDataAcknowledged: boolean;
     /** The resources were shared with this account by another (C10, C16): declared by the caller, or known to the pack. */
     readonly sharedWithThisAccount: Located<boolean>;
@@ -66,9 +66,14 @@ export interface ShareIntent {
     readonly inlineLists?: readonly string[];
     /** Whether the resource share takes targets outside the owner's resource directory (C30); undefined when not judged. */
     readonly allowExternalTargets?: Located<boolean>;
+    /** The regions the shared resources live in, when the graph knows where they were made (C18). */
+    readonly resourceRegions?: readonly Located<string>[];
     /** Further keys with their regions, besides the resources' own (a share role's `additionalKmsKeys`). */
     readonly additionalKeys?: readonly KeyRef[];
 }
+
+/** A recipient, located; `expected` is the kind of principal the argument it is given in takes (`accountIds` takes accounts). */
+export type Recipient = Located<string> & { readonly expected?: "account" | "directory" | "folderPath" };
 
 /** A KMS key and the region it lives in, each located. */
 export interface KeyRef {
@@ -94,6 +99,11 @@ export interface RoleIntent {
     readonly attachedKmsPolicies?: readonly Located<unknown>[];
     /** The principals the role must trust: the targets of the encrypted shares that use it (S5). */
     readonly expectedTargets?: readonly string[];
+    /**
+     * False while a program is still being built: a principal the role trusts that no share targets yet may be targeted
+     * by a share still to come, so it is not judged stale. Defaults to true.
+     */
+    readonly expectedComplete?: boolean;
     /** The keys the role must be able to use (S2). */
     readonly expectedKeyArns?: readonly string[];
     readonly maxSessionDuration?: Located<number>;
@@ -101,6 +111,8 @@ export interface RoleIntent {
     readonly otherDefinitions?: readonly string[];
     /** How many other definitions there are in all, when more than `otherDefinitions` lists. */
     readonly otherDefinitionCount?: number;
+    /** The component that defines the role, when a component does (named in messages to the shares that use it). */
+    readonly definedBy?: string;
     /** System policies attached to the role (a share role needs only its custom KMS policy, S2). */
     readonly systemPolicies?: readonly Located<string>[];
 }

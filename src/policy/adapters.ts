@@ -1,6 +1,5 @@
 /** From one raw resource to the intents the rules judge. */
-import { isImageId, isSnapshotId } from "../alibaba/ids";
-import { RESOURCE_KINDS, RESOURCE_SHARING_TYPE, ResourceKind, SHARED_SNAPSHOT_TAG, SHARE_ROLE_NAME, sharedSnapshotTagValue } from "../alibaba/names";
+import { KINDS, RESOURCE_KINDS, RESOURCE_SHARING_TYPE, ResourceKind, SHARED_SNAPSHOT_TAG, SHARE_ROLE_NAME, sharedSnapshotTagValue } from "../alibaba/names";
 import { Located, RoleIntent, at, partialShareIntent } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
 import { Subject } from "./framework";
@@ -27,11 +26,9 @@ export function sharedResourceKind(resourceType: unknown, resourceId: unknown): 
     if (exact !== undefined) {
         return exact;
     }
-    if (isSnapshotId(resourceId)) {
-        return "snapshot";
-    }
-    if (isImageId(resourceId)) {
-        return "image";
+    const byId = RESOURCE_KINDS.find((k) => typeof resourceId === "string" && KINDS[k].id.test(resourceId));
+    if (byId !== undefined) {
+        return byId;
     }
     if (resourceType === undefined || resourceType === null) {
         return "snapshot";
@@ -63,9 +60,11 @@ export function roleFields(role: RawResource): { roleName: Located<string>; trus
 export function roleIntentOf(role: RawResource): RoleIntent | undefined {
     const { roleName, trust } = roleFields(role);
     const kind = shareRoleKind(roleName.value);
-    const trustsEcs = trust.value === undefined ? undefined : analyzeTrustPolicy(trust.value).mentionsEcs;
-    // A role whose name and trust are both unknown may be a share role: judged (and S6-reported), not skipped.
-    const unknowable = roleName.value === undefined && trust.value === undefined;
+    const analysis = trust.value === undefined ? undefined : analyzeTrustPolicy(trust.value);
+    const trustsEcs = analysis?.mentionsEcs;
+    // A role whose name is unknown may be a share role: judged (and S6-reported), not skipped, when its trust is unknown
+    // too or may admit ECS of any account (a wildcard principal).
+    const unknowable = roleName.value === undefined && (analysis === undefined || analysis.mayAdmitAnyService);
     if (kind === undefined && trustsEcs !== true && !unknowable) {
         return undefined;
     }
@@ -146,7 +145,8 @@ export function resourceSharingSubjects(resource: RawResource, settings: PolicyS
         case TYPES.sharedResource: {
             const type = resource.props.resourceType;
             const resourceId = resource.props.resourceId;
-            const kind = sharedResourceKind(type, resourceId);
+            // A type unknown at preview may be a snapshot's or an image's: judged (S6), not skipped.
+            const kind = sharedResourceKind(type, resourceId) ?? (isUnknown(type) ? "snapshot" : undefined);
             if (kind === undefined) {
                 return [];
             }
@@ -256,19 +256,15 @@ export function instanceDiskSubjects(instance: RawResource, settings: PolicySett
 
 /** ecs.Image made from snapshots (its `snapshotId`, or the snapshots of its disk device mappings) shared with the account (C10). */
 export function imageSourceSubjects(image: RawResource, settings: PolicySettings): Subject[] {
-    const mappings = isUnknown(image.props.diskDeviceMappings) ? [undefined] : (rawList(image.props.diskDeviceMappings) ?? []);
-    // An unknown snapshot made by another resource of the stack was not received from another account: not judged.
-    const fromStack = (image.propertyDependencies.snapshotId ?? []).length > 0 || (image.propertyDependencies.diskDeviceMappings ?? []).length > 0;
+    // At preview only a resource of the stack makes a value unknown (a received snapshot is named by its id): an unknown
+    // snapshot id is the stack's own, not received from another account, and not judged.
+    const mappings = rawList(image.props.diskDeviceMappings) ?? [];
     const sources: Located<string>[] = [
         ...(image.props.snapshotId === undefined ? [] : [locatedString("snapshotId", image.props.snapshotId)]),
         ...mappings.flatMap((m, i) =>
-            m === undefined || isUnknown(m)
-                ? [at<string>(`diskDeviceMappings[${i}]`, undefined)]
-                : typeof m === "object" && m !== null && (m as Record<string, unknown>).snapshotId !== undefined
-                  ? [locatedString(`diskDeviceMappings[${i}].snapshotId`, (m as Record<string, unknown>).snapshotId)]
-                  : [],
+            typeof m === "object" && m !== null && (m as Record<string, unknown>).snapshotId !== undefined ? [locatedString(`diskDeviceMappings[${i}].snapshotId`, (m as Record<string, unknown>).snapshotId)] : [],
         ),
-    ].filter((s) => s.value !== undefined || !fromStack);
+    ].filter((s) => s.value !== undefined);
     return sources.map((snapshotId) => ({
         kind: "imageSource" as const,
         subject: { snapshotId, sharedWithThisAccount: settings.receivedSnapshots.some((r) => r.snapshotId === snapshotId.value) },

@@ -11,23 +11,13 @@ import { policyConfigValid } from "../rules/arguments";
 import { policyEntryProblems } from "./config";
 import { exemptionValid, isCalendarDay } from "../rules/organization";
 import { redactFinding } from "../rules/redact";
-import { AnyRule, Finding, FindingSubject, Rule, RuleSubjects, SubjectKind, formatFinding } from "../rules/types";
+import { organizationProblems, withOrganizationFile } from "../rules/settings";
+import { AnyRule, Finding, FindingSubject, Rule, RuleSubject, formatFinding } from "../rules/types";
 import { RawResource, fromPolicyResource, fromResourceArgs } from "./resources";
 import { Exemption, PolicySettings, SettingName, configSchema, readSettings } from "./settings";
 
 /** One thing to judge, and the resource a violation is reported on. */
-export type Subject = {
-    [K in SubjectKind]: {
-        kind: K;
-        subject: RuleSubjects[K];
-        urn: string;
-        name: string;
-        /** The resource's type token. */
-        type: string;
-        /** The ids of the policy's rules that apply to this subject; all of them when absent. */
-        only?: readonly string[];
-    };
-}[SubjectKind];
+export type Subject = RuleSubject;
 
 interface SharingPolicyDefinition {
     /** Kebab-case, `sharing-…`: a policy of the registry's enforcement matrix, or an organization's own name. */
@@ -154,7 +144,7 @@ export function reportFindings(policy: string, rules: readonly AnyRule[], subjec
 const rulesOf = (def: SharingPolicyDefinition): readonly AnyRule[] => def.rules ?? rulesJudgedBy(def.name as PolicyName);
 
 /** A policy's config as read: the settings, and the config's problems against the policy's schema. */
-interface ReadConfig {
+export interface ReadConfig {
     readonly settings: PolicySettings;
     readonly problems: readonly Finding[];
 }
@@ -176,7 +166,7 @@ export function forgetReportedConfigs(): void {
  * strictest reading (no exemption, the documented limits, failing closed), with its problems as findings.
  */
 const configCache = new WeakMap<object, Map<string, ReadConfig>>();
-function readConfig(def: SharingPolicyDefinition, config: unknown): ReadConfig {
+export function readConfig(def: SharingPolicyDefinition, config: unknown): ReadConfig {
     const key = typeof config === "object" && config !== null ? config : {};
     let byPolicy = configCache.get(key);
     if (byPolicy === undefined) {
@@ -185,9 +175,14 @@ function readConfig(def: SharingPolicyDefinition, config: unknown): ReadConfig {
     }
     let read = byPolicy.get(def.name);
     if (read === undefined) {
-        const problems = policyEntryProblems(def.name, config ?? {}, { name: def.name, configSchema: configSchema(def.settings) });
+        // The organization file is read where the pack runs; its contents are checked against the file's schema.
+        const loaded = withOrganizationFile(key as Record<string, unknown>, process.cwd());
+        const problems = [
+            ...policyEntryProblems(def.name, config ?? {}, { name: def.name, configSchema: configSchema(def.settings) }),
+            ...[...loaded.problems, ...organizationProblems(loaded.values.organization, "organization")].map((p) => ({ path: `${def.name}.${p.path}`, message: p.message })),
+        ];
         read = {
-            settings: readSettings(problems.length === 0 ? (key as Record<string, unknown>) : {}),
+            settings: readSettings(problems.length === 0 ? loaded.values : {}),
             problems: findingsOf(
                 policyConfigValid,
                 problems.map((p) => {

@@ -9,6 +9,7 @@
 import * as path from "path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { AuditArgs, AuditIo } from "../audit/cli";
+import { terminalLines } from "../report/safe";
 import { DEFAULT_TIMEOUT_SECONDS } from "./verdicts";
 
 // The commands' modules (the SDKs, the policies, the renderers) load when a command runs: help, version and usage
@@ -18,9 +19,11 @@ import { DEFAULT_TIMEOUT_SECONDS } from "./verdicts";
 export interface CliIo {
     readonly stdout: (text: string) => void;
     readonly stderr: (text: string) => void;
+    /** Whether stderr is a terminal (the audit shows its progress there only then). Defaults to false. */
+    readonly stderrIsTTY?: boolean;
 }
 
-const processIo: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+const processIo: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), stderrIsTTY: process.stderr.isTTY === true };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require("../../package.json").version;
@@ -35,12 +38,21 @@ const AUDIT_EXIT_CODES = `
 Exit codes:
   0  no mandatory violation in what the account shares
   1  a mandatory violation (a policy's mandatory rule failed on what the account shares)
-  2  the audit could not run: a bad option or file, no credentials, an API error, a time-out`;
+  2  the audit could not run (a bad option or file, no credentials, an API error, pages that do not add up, a time-out
+     or the deadline), or could not read everything it was answered (the report says what) and found no mandatory violation`;
 
 const positiveInteger = (name: string, max: number) => (value: string): number => {
     const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
     if (!Number.isInteger(n) || n < 1 || n > max) {
         throw new InvalidArgumentError(`${name} takes a whole number from 1 to ${max}.`);
+    }
+    return n;
+};
+
+const portNumber = (value: string): number => {
+    const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isInteger(n) || n > 65_535) {
+        throw new InvalidArgumentError("A port is a whole number from 0 to 65535.");
     }
     return n;
 };
@@ -93,7 +105,7 @@ export async function previewCommand(programDir: string, flags: PreviewFlags, io
         const { result, report } = await runPreviewReport(options, request, run);
         io.stdout(report);
         if (result.programError !== undefined) {
-            io.stderr(`error: the program failed: ${result.programError}\n`);
+            io.stderr(`error: the program failed: ${terminalLines(result.programError)}\n`);
         }
         return exitCodeOf(result);
     } catch (e) {
@@ -101,7 +113,7 @@ export async function previewCommand(programDir: string, flags: PreviewFlags, io
         const { PreviewSetupError } = await import("./program");
         const { failureReportOf } = await import("./render");
         io.stdout(failureReportOf({ kind: e instanceof PreviewSetupError ? e.kind : "preview", message, ...names }, request));
-        io.stderr(`error: ${message}\n`);
+        io.stderr(`error: ${terminalLines(message)}\n`);
         return 2;
     }
 }
@@ -110,7 +122,7 @@ export async function previewCommand(programDir: string, flags: PreviewFlags, io
 export function cli(io: CliIo = processIo, audit: Pick<AuditIo, "env"> = {}): { program: Command; exit: { code: number } } {
     const exit = { code: 0 };
     const program = new Command("alicloud-sharing")
-        .description("Share Alibaba Cloud ECS snapshots and images across accounts and resource directories: preview a Pulumi program offline, or audit an account.")
+        .description("Share Alibaba Cloud ECS snapshots and images across accounts and resource directories: preview a Pulumi program offline, audit an account, or serve an emulator to try the audit on.")
         .version(VERSION, "-v, --version", "print the version")
         .helpOption("-h, --help", "print this help")
         .showSuggestionAfterError(true)
@@ -156,17 +168,105 @@ export function cli(io: CliIo = processIo, audit: Pick<AuditIo, "env"> = {}): { 
         )
         .addOption(new Option("-f, --format <format>", "the report's format").choices(["text", "json", "sarif"]).default("text"))
         .addOption(new Option("--map <kind>", "also print the sharing map as a Mermaid flowchart").choices(["mermaid"]))
-        .option("--intended <file>", "a preview's JSON report or a stack export: report the drift from it")
+        .addOption(
+            new Option("--intended <file>", "a preview's JSON report or a stack export: report the drift from it (with --directory, repeatable: the shares no stack declares)")
+                .argParser((v: string, all: string[]) => [...all, v])
+                .default([] as string[]),
+        )
         .option("-p, --policy-config <file>", "the policy pack config, JSON by policy name")
         .option("--endpoint <host:port>", "send every request to this endpoint (an emulator), over HTTP")
         .addOption(new Option("--concurrency <n>", "requests in flight at once").argParser(positiveInteger("--concurrency", 64)).default(8))
-        .addHelpText("after", `${AUDIT_EXIT_CODES}\n\nExample:\n  $ npx alicloud-sharing audit --region cn-shanghai,cn-beijing --format json > audit.json`)
-        .action(async (flags: { region: string[]; format: AuditArgs["format"]; map?: "mermaid"; intended?: string; policyConfig?: string; endpoint?: string; concurrency?: number }) => {
-            const { runAuditCommand } = await import("../audit/cli");
-            exit.code = await runAuditCommand(
-                { regions: flags.region, format: flags.format, map: flags.map, intendedFile: flags.intended, policyConfigFile: flags.policyConfig, endpoint: flags.endpoint, concurrency: flags.concurrency },
-                { ...io, env: audit.env },
-            );
+        .addOption(new Option("--request-timeout <seconds>", "how long one request waits for its answer (each retry again)").argParser(positiveInteger("--request-timeout", 3_600)).default(30))
+        .addOption(new Option("--deadline <seconds>", "how long the whole audit may take; past it, exit 2 saying what it was waiting for").argParser(positiveInteger("--deadline", 86_400)).default(300))
+        .option("--directory", "audit the whole resource directory of the credential's account (its management account): every member, through its access role")
+        .option("--access-role <name>", "with --directory: the role assumed in each member (default ResourceDirectoryAccountAccessRole)")
+        .addOption(new Option("--account-concurrency <n>", "with --directory: accounts read at once (their requests share --concurrency)").argParser(positiveInteger("--account-concurrency", 64)))
+        .addOption(
+            new Option("--removing <id>", "with --directory: a share (rs-…) or image (m-…) about to be removed: report who loses what; repeatable")
+                .argParser((v: string, all: string[]) => [...all, ...v.split(",").map((r) => r.trim()).filter((r) => r !== "")])
+                .default([] as string[]),
+        )
+        .addHelpText(
+            "after",
+            `${AUDIT_EXIT_CODES}\n\nWith --map mermaid, text gets the flowchart after the report and JSON as its "mermaid" key; SARIF refuses it.\n` +
+                "Progress (requests, list items) is shown on stderr when it is a terminal.\n\n" +
+                "Examples:\n  $ npx alicloud-sharing audit --region cn-shanghai,cn-beijing --format json > audit.json\n" +
+                "  $ npx alicloud-sharing audit --directory --intended prod.json --removing rs-drbackups01",
+        )
+        .action(
+            async (flags: {
+                region: string[];
+                format: AuditArgs["format"];
+                map?: "mermaid";
+                intended: string[];
+                policyConfig?: string;
+                endpoint?: string;
+                concurrency?: number;
+                requestTimeout?: number;
+                deadline?: number;
+                directory?: boolean;
+                accessRole?: string;
+                accountConcurrency?: number;
+                removing: string[];
+            }) => {
+                const { runAuditCommand } = await import("../audit/cli");
+                exit.code = await runAuditCommand(
+                    {
+                        regions: flags.region,
+                        format: flags.format,
+                        map: flags.map,
+                        intendedFile: flags.intended[0] === undefined ? undefined : path.resolve(flags.intended[0]),
+                        intendedFiles: flags.intended.map((f) => path.resolve(f)),
+                        policyConfigFile: flags.policyConfig,
+                        endpoint: flags.endpoint,
+                        concurrency: flags.concurrency,
+                        requestTimeoutSeconds: flags.requestTimeout,
+                        deadlineSeconds: flags.deadline,
+                        directory: flags.directory,
+                        accessRole: flags.accessRole,
+                        accountConcurrency: flags.accountConcurrency,
+                        removing: flags.removing,
+                    },
+                    { ...io, env: audit.env },
+                );
+            },
+        );
+
+    const org = program.command("org").summary("the organization: export the resource directory as the organization file");
+    org.command("export")
+        .summary("read the resource directory (read only) and write the organization file the components, the pack and the audit read")
+        .description(
+            "Reads, with read-only API calls of the directory's management account, the resource directory: its folders and member accounts. " +
+                "Writes them as the organization file (YAML or JSON), checked against its schema before it is written. The allow-list and account sites " +
+                "of the file it replaces are kept. Without --output, prints it.",
+        )
+        .option("-o, --output <file>", "write the file here (its allowedRecipients and accountSites are kept); default: print it")
+        .addOption(new Option("-f, --format <format>", "yaml or json (default: json for an output ending in .json, else yaml)").choices(["yaml", "json"]))
+        .option("--endpoint <host:port>", "send every request to this endpoint (an emulator), over HTTP")
+        .addOption(new Option("--concurrency <n>", "requests in flight at once").argParser(positiveInteger("--concurrency", 64)).default(8))
+        .addOption(new Option("--request-timeout <seconds>", "how long one request waits for its answer").argParser(positiveInteger("--request-timeout", 3_600)).default(30))
+        .addOption(new Option("--deadline <seconds>", "how long the whole export may take").argParser(positiveInteger("--deadline", 86_400)).default(300))
+        .addHelpText("after", "\nExit codes:\n  0  written (or printed)\n  2  not written: a bad option, no credentials, an API error, a directory not read whole, an invalid file\n\nExample:\n  $ npx alicloud-sharing org export --output organization.yaml")
+        .action(async (flags: { output?: string; format?: "yaml" | "json"; endpoint?: string; concurrency?: number; requestTimeout?: number; deadline?: number }) => {
+            const { orgExportCommand } = await import("../audit/orgCli");
+            exit.code = await orgExportCommand(flags, { ...io, env: audit.env });
+        });
+
+    program
+        .command("emulator")
+        .summary("serve a local emulator of the Alibaba Cloud APIs the audit reads, with a demo account, for trying the audit")
+        .description(
+            "Starts, on 127.0.0.1, the emulator the package's tests use (alicloud-sharing/testing): the read-only ECS, Resource Sharing, RAM, KMS and STS " +
+                "actions the audit calls, signatures checked, over an emulated account (not a real one). Prints the shell lines that point the audit at it " +
+                "(the endpoint and the emulator's AccessKey pair) on stdout, and stays up until interrupted (Ctrl-C).",
+        )
+        .addOption(new Option("--fixture <name>", "what it serves: demo (the README's audit example), organization (the demo account as the management account of a resource directory with four members), or empty").choices(["demo", "organization", "empty"]).default("demo"))
+        .addOption(new Option("--port <n>", "the port to listen on (0: any free port)").argParser(portNumber).default(0))
+        .option("--intended <file>", "also write the demo account's stack, as `alicloud-sharing preview --format json` reports it, to this file (for audit --intended)")
+        .addHelpText("after", "\nExample:\n  $ npx alicloud-sharing emulator --fixture demo --port 8790 --intended preview.json")
+        .action(async (flags: { fixture: "demo" | "organization" | "empty"; port: number; intended?: string }) => {
+            const { serveEmulator } = await import("../testing/serve");
+            exit.code = await serveEmulator({ fixture: flags.fixture, port: flags.port, intendedFile: flags.intended }, io);
         });
     return { program, exit };
 }
@@ -185,7 +285,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         if (e instanceof CommanderError) {
             return e.exitCode === 0 ? 0 : 2;
         }
-        io.stderr(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+        io.stderr(`error: ${terminalLines(e instanceof Error ? e.message : String(e))}\n`);
         return 2;
     }
 }
@@ -202,7 +302,7 @@ export function exitAfterOutput(code: number): void {
 
 if (require.main === module) {
     main(process.argv.slice(2)).then(exitAfterOutput, (e) => {
-        process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.stderr.write(`error: ${terminalLines(e instanceof Error ? e.message : String(e))}\n`);
         exitAfterOutput(2);
     });
 }

@@ -89,7 +89,7 @@ export function sharingMap(resources: readonly RawResource[], owner: string, def
             const keys = view
                 .attachedPolicies(role)
                 .flatMap((p) => analyzePermissionPolicy(p.props.policyDocument ?? p.props.document).grants.flatMap((g) => g.resources.filter((r) => parseKmsArn(r)?.keyId !== undefined)));
-            roles.push({ name: roleFields(role).roleName.value ?? role.name, trusts: [...trust.accountIds, ...trust.directoryIds, ...trust.folderPathPatterns, ...(trust.unsafe.length > 0 ? ["(not provably safe)"] : [])], keys: [...new Set(keys)] });
+            roles.push({ name: roleFields(role).roleName.value ?? role.name, trusts: [...trust.accountIds, ...trust.conditionalAccounts.map((c) => `${c.accountId} (under a directory condition)`), ...trust.directoryIds, ...trust.folderPathPatterns, ...(trust.unsafe.length > 0 ? ["(not provably safe)"] : [])], keys: [...new Set(keys)] });
         }
     }
     return { owner, shares, roles };

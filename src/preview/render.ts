@@ -4,6 +4,7 @@ import { isAbsolute, relative, resolve, sep } from "path";
 import { pathToFileURL } from "url";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import { rules } from "../rules/registry";
+import { MermaidIds, mermaidLabel, terminal } from "../report/safe";
 import { MapShare, SharingMap, sharingMap } from "./map";
 import type { CapturedResource } from "./monitor";
 import type { PreviewErrorKind } from "./program";
@@ -40,18 +41,21 @@ export function renderPlan(resources: readonly CapturedResource[]): string {
         for (const r of children.get(parent) ?? []) {
             const pad = "  ".repeat(depth);
             const notes = [r.protect ? "protected" : undefined, r.custom && r.provider !== "" ? `provider ${providerOf(r)}` : undefined].filter((n) => n !== undefined);
-            lines.push(`${pad}+ ${r.type} ${r.name}${notes.length === 0 ? "" : ` (${notes.join(", ")})`}`);
+            lines.push(`${pad}+ ${terminal`${r.type} ${r.name}`}${notes.length === 0 ? "" : terminal` (${notes.join(", ")})`}`);
             for (const [key, value] of Object.entries(shownInputs(r)).sort(([a], [b]) => a.localeCompare(b))) {
+                let pretty: string | undefined;
                 if (DOCUMENT_INPUTS.includes(key) && typeof value === "string") {
-                    let pretty = value;
                     try {
                         pretty = JSON.stringify(JSON.parse(value), null, 2);
                     } catch {
-                        // Not JSON: shown as it is, the rules say what is wrong with it.
+                        // Not JSON: shown on one line as a string, the rules say what is wrong with it.
                     }
-                    lines.push(`${pad}    ${key}:`, ...pretty.split("\n").map((l) => `${pad}      ${l}`));
+                }
+                if (pretty !== undefined) {
+                    // JSON's own line breaks; its strings cannot hold one (JSON escapes them), the rest is escaped.
+                    lines.push(terminal`${pad}    ${key}:`, ...pretty.split("\n").map((l) => terminal`${pad}      ${l}`));
                 } else {
-                    lines.push(`${pad}    ${key}: ${JSON.stringify(value)}`);
+                    lines.push(terminal`${pad}    ${key}: ${JSON.stringify(value)}`);
                 }
             }
             walk(r.urn, depth + 1);
@@ -73,53 +77,58 @@ export function renderVerdicts(verdicts: readonly Verdict[]): string {
         return "  no violation";
     }
     const sorted = [...verdicts].sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1));
-    return sorted.map((v) => `  [${v.level}] ${v.policy}${aboutOf(v) === "" ? "" : ` ${aboutOf(v)}`}\n      ${v.message}`).join("\n");
+    // Each verdict is two lines of its own: every value in them (names, paths, messages quoting what was judged) escaped.
+    return sorted.map((v) => `${terminal`  [${v.level}] ${v.policy}`}${aboutOf(v) === "" ? "" : terminal` ${aboutOf(v)}`}\n${terminal`      ${v.message}`}`).join("\n");
 }
 
-const describeShare = (s: MapShare): string =>
-    `${s.kind}s via ${s.via} ${s.name} in ${s.region}, encryption: ${s.encryption}\n      ${s.resources.join(", ")}\n      -> ${s.recipients.map((r) => `${r.id} (${r.kind})`).join(", ") || "(no recipient)"}`;
+const describeShare = (s: MapShare): string[] => [
+    terminal`    ${s.kind}s via ${s.via} ${s.name} in ${s.region}, encryption: ${s.encryption}`,
+    terminal`      ${s.resources.join(", ")}`,
+    terminal`      -> ${s.recipients.map((r) => `${r.id} (${r.kind})`).join(", ") || "(no recipient)"}`,
+];
 
 /** The sharing map as text. */
 export function renderMapText(map: SharingMap): string {
-    const lines = [`  owner ${map.owner}`];
+    const lines = [terminal`  owner ${map.owner}`];
     for (const s of map.shares) {
-        lines.push(`    ${describeShare(s)}`);
+        lines.push(...describeShare(s));
     }
     for (const r of map.roles) {
-        lines.push(`    role ${r.name} trusts ${r.trusts.join(", ") || "nobody"}; keys ${r.keys.join(", ") || "(none attached)"}`);
+        lines.push(terminal`    role ${r.name} trusts ${r.trusts.join(", ") || "nobody"}; keys ${r.keys.join(", ") || "(none attached)"}`);
     }
     return lines.join("\n");
 }
 
-const id = (prefix: string, value: string): string => `${prefix}_${value.replace(/[^A-Za-z0-9_]/g, "_")}`;
-const label = (text: string): string => `"${text.replace(/"/g, "'")}"`;
-
-/** The sharing map as a Mermaid flowchart: owner, shares, resources, recipients and roles. */
+/**
+ * The sharing map as a Mermaid flowchart: owner, shares, resources, recipients and roles. Node ids are generated
+ * (`n1`, `n2`, …); every label is escaped with Mermaid's entity codes, so no name can add syntax to the chart.
+ */
 export function renderMermaid(map: SharingMap): string {
-    const lines = ["flowchart LR", `  ${id("owner", map.owner)}[${label(`owner ${map.owner}`)}]`];
-    const declared = new Set<string>();
-    const node = (key: string, text: string, shape: [string, string] = ["[", "]"]) => {
-        if (!declared.has(key)) {
-            declared.add(key);
-            lines.push(`  ${key}${shape[0]}${label(text)}${shape[1]}`);
+    const ids = new MermaidIds();
+    const lines = ["flowchart LR"];
+    const node = (key: string, shape: [string, string], ...label: string[]): string => {
+        if (!ids.has(key)) {
+            lines.push(`  ${ids.of(key)}${shape[0]}${mermaidLabel(...label)}${shape[1]}`);
         }
-        return key;
+        return ids.of(key);
     };
+    const owner = node("owner", ["[", "]"], `owner ${map.owner}`);
     map.shares.forEach((s, i) => {
-        const share = node(id("share", `${i}_${s.name}`), `${s.via}: ${s.name}<br/>${s.region}, ${s.encryption}`, ["{{", "}}"]);
-        lines.push(`  ${id("owner", map.owner)} --> ${share}`);
+        const share = node(`share\n${i}`, ["{{", "}}"], `${s.via} ${s.name}`, `${s.region}, ${s.encryption}`);
+        lines.push(`  ${owner} --> ${share}`);
         for (const r of s.resources) {
-            lines.push(`  ${node(id("res", r), `${s.kind} ${r}`, ["([", "])"])} --> ${share}`);
+            lines.push(`  ${node(`resource\n${r}`, ["([", "])"], `${s.kind} ${r}`)} --> ${share}`);
         }
         for (const r of s.recipients) {
-            lines.push(`  ${share} --> ${node(id("to", r.id), `${r.kind} ${r.id}`, ["[/", "/]"])}`);
+            lines.push(`  ${share} --> ${node(`recipient\n${r.id}`, ["[/", "/]"], `${r.kind} ${r.id}`)}`);
         }
     });
     map.roles.forEach((r) => {
-        const role = node(id("role", r.name), `role ${r.name}`, ["[[", "]]"]);
-        lines.push(`  ${id("owner", map.owner)} -.-> ${role}`);
+        const role = node(`role\n${r.name}`, ["[[", "]]"], `role ${r.name}`);
+        lines.push(`  ${owner} -.-> ${role}`);
         for (const t of r.trusts) {
-            lines.push(`  ${role} -. trusts .-> ${node(id("to", t.replace(/\*$/, "").split("/").pop() ?? t), `trusted ${t}`, ["[/", "/]"])}`);
+            const recipient = t.replace(/\*$/, "").split("/").pop() || t;
+            lines.push(`  ${role} -. trusts .-> ${node(`recipient\n${recipient}`, ["[/", "/]"], `trusted ${t}`)}`);
         }
     });
     return lines.join("\n");
@@ -128,14 +137,14 @@ export function renderMermaid(map: SharingMap): string {
 /** The policies the config sets to another level, one line, before the verdicts (a disabled check is never silent). */
 function levelLines(result: PreviewResult): string[] {
     const changes = result.levelChanges ?? [];
-    return changes.length === 0 ? [] : [`Policy levels set by the policy config: ${changes.map((c) => `${c.policy} ${c.level} (not ${c.defaultLevel})`).join(", ")}`];
+    return changes.length === 0 ? [] : [terminal`Policy levels set by the policy config: ${changes.map((c) => `${c.policy} ${c.level} (not ${c.defaultLevel})`).join(", ")}`];
 }
 
 /** The whole text report. */
 export function renderText(result: PreviewResult, map: SharingMap): string {
     const mandatory = result.verdicts.filter((v) => v.level === "mandatory").length;
     return [
-        `alicloud-sharing offline preview of ${result.project} (stack ${result.stack}, config ${result.configSource}, account ${result.accountId}, region ${result.region})`,
+        terminal`alicloud-sharing offline preview of ${result.project} (stack ${result.stack}, config ${result.configSource}, account ${result.accountId}, region ${result.region})`,
         "",
         `Plan: ${result.resources.length} resource${result.resources.length === 1 ? "" : "s"}`,
         renderPlan(result.resources),

@@ -13,6 +13,11 @@ import { ANY_ECS_SERVICE_PRINCIPAL, ECS_SERVICE_SUFFIX, RD_ID_CONDITION_KEY, RD_
 export interface TrustAnalysis {
     /** Sharee accounts trusted through `<uid>@ecs.aliyuncs.com`. */
     readonly accountIds: readonly string[];
+    /**
+     * Sharee accounts trusted under directory conditions (`<uid>@ecs.aliyuncs.com` with `sts:ServiceOwnerRDId` /
+     * `sts:ServiceOwnerRDPath`): admitted only when the account sits in one of those directories or folders.
+     */
+    readonly conditionalAccounts: readonly ConditionalAccount[];
     /** Directories trusted through `*@ecs.aliyuncs.com` with `sts:ServiceOwnerRDId`. */
     readonly directoryIds: readonly string[];
     /** Folder paths or patterns trusted through `*@ecs.aliyuncs.com` with `sts:ServiceOwnerRDPath`, as written. */
@@ -25,8 +30,19 @@ export interface TrustAnalysis {
     readonly unsafe: readonly string[];
     /** Whether any principal names ECS's service at all (so the role is meant as a share role, S4). */
     readonly mentionsEcs: boolean;
+    /** Whether a principal is a wildcard (`*`, `*@…`, any `*`) or a NotPrincipal: it may admit ECS of any account. */
+    readonly mayAdmitAnyService: boolean;
+    /** Statements whose conditions, all holding together, admit nobody (a directory and a folder of another). */
+    readonly admitsNobody: readonly string[];
     /** What could not be read: not JSON, not an object, a statement of the wrong shape. */
     readonly problems: readonly string[];
+}
+
+/** An account trusted only while it sits in a directory or folder. */
+export interface ConditionalAccount {
+    readonly accountId: string;
+    readonly directoryIds?: readonly string[];
+    readonly folderPathPatterns?: readonly string[];
 }
 
 export interface PermissionGrant {
@@ -133,10 +149,13 @@ function isFolderCondition(value: string, operator: string): boolean {
     return !body.includes("*") && parseFolderPath(body.replace(/\/$/, "")) !== undefined;
 }
 
-/** Reads a statement's directory conditions; anything else in the condition block is unsafe. */
-function readConditions(condition: Json, where: string, unsafe: string[]): { directories: string[]; folders: string[] } {
-    const directories: string[] = [];
-    const folders: string[] = [];
+/**
+ * Reads a statement's directory conditions; anything else in the condition block is unsafe. The values of one key are
+ * alternatives (OR); the keys and operators of a block must all hold (AND), so each key's values come back apart.
+ */
+function readConditions(condition: Json, where: string, unsafe: string[]): { directories: string[][]; folders: string[][] } {
+    const directories: string[][] = [];
+    const folders: string[][] = [];
     if (condition === undefined) {
         return { directories, folders };
     }
@@ -153,15 +172,47 @@ function readConditions(condition: Json, where: string, unsafe: string[]): { dir
             const values = stringList(raw);
             const at = `${where}.Condition.${operator}.${key}`;
             if (operator === "StringEquals" && key === RD_ID_CONDITION_KEY && values !== undefined && values.length > 0) {
-                values.forEach((v) => (isResourceDirectoryId(v) ? directories.push(v) : unsafe.push(`${at} ${quote(v)} is not a resource directory id`)));
+                directories.push(values.filter((v) => (isResourceDirectoryId(v) ? true : (unsafe.push(`${at} ${quote(v)} is not a resource directory id`), false))));
             } else if ((operator === "StringEquals" || operator === "StringLike") && key === RD_PATH_CONDITION_KEY && values !== undefined && values.length > 0) {
-                values.forEach((v) =>
-                    isFolderCondition(v, operator) ? folders.push(v) : unsafe.push(`${at} ${quote(v)} is not a folder path (rd-…/r-…[/fd-…], at most a trailing *)`),
+                folders.push(
+                    values.filter((v) => (isFolderCondition(v, operator) ? true : (unsafe.push(`${at} ${quote(v)} is not a folder path (rd-…/r-…[/fd-…], at most a trailing *)`), false))),
                 );
             } else {
                 unsafe.push(`${at} is not a condition that narrows ECS to a resource directory or folder`);
             }
         }
+    }
+    return { directories, folders };
+}
+
+/** Whether a folder pattern (`rd-…/r-…/fd-…` or with a trailing `*`) admits every folder another admits. */
+function covers(wide: string, narrow: string): boolean {
+    return wide.endsWith("*") ? narrow.startsWith(wide.slice(0, -1)) : wide === narrow;
+}
+
+/** The folder patterns that two AND-ed sets of alternatives both admit: of each pair, the narrower, when one covers the other. */
+function intersectFolders(a: readonly string[], b: readonly string[]): string[] {
+    const both: string[] = [];
+    for (const p of a) {
+        for (const q of b) {
+            const narrower = covers(p, q) ? q : covers(q, p) ? p : undefined;
+            if (narrower !== undefined && !both.includes(narrower)) {
+                both.push(narrower);
+            }
+        }
+    }
+    return both;
+}
+
+/**
+ * What a statement's directory conditions admit together: the directories every directory condition names, and the
+ * folders every folder condition admits that lie in such a directory. `undefined` parts are not narrowed.
+ */
+function admittedBy(conditions: { directories: string[][]; folders: string[][] }): { directories?: string[]; folders?: string[] } {
+    const directories = conditions.directories.length === 0 ? undefined : conditions.directories.reduce((all, list) => all.filter((d) => list.includes(d)));
+    let folders = conditions.folders.length === 0 ? undefined : conditions.folders.reduce((all, list) => intersectFolders(all, list));
+    if (folders !== undefined && directories !== undefined) {
+        folders = folders.filter((f) => directories.includes(f.split("/")[0]));
     }
     return { directories, folders };
 }
@@ -173,9 +224,13 @@ export function analyzeTrustPolicy(document: Json): TrustAnalysis {
     const directoryIds: string[] = [];
     const folderPathPatterns: string[] = [];
     const unsafe: string[] = [];
+    const nobody: string[] = [];
+    const conditionalAccounts: ConditionalAccount[] = [];
     let mentionsEcs = false;
+    let anyService = false;
     statements.forEach((s, i) => {
         const where = `Statement[${i}]`;
+        anyService ||= s.NotPrincipal !== undefined || s.Principal === "*" || (isObject(s.Principal) && Object.values(s.Principal).some((v) => (stringList(v) ?? []).some((p) => p.includes("*"))));
         for (const key of ["NotPrincipal", "NotAction"]) {
             if (s[key] !== undefined) {
                 unsafe.push(`${where} uses ${key}, which grants everyone it does not name`);
@@ -198,8 +253,17 @@ export function analyzeTrustPolicy(document: Json): TrustAnalysis {
             }
             return;
         }
-        const { directories, folders } = readConditions(s.Condition, where, unsafe);
-        const narrowed = directories.length > 0 || folders.length > 0;
+        const read = readConditions(s.Condition, where, unsafe);
+        // A condition none of whose values could be read is already unsafe; it narrows nothing here.
+        const conditions = { directories: read.directories.filter((d) => d.length > 0), folders: read.folders.filter((f) => f.length > 0) };
+        const narrowed = conditions.directories.length > 0 || conditions.folders.length > 0;
+        const admitted = admittedBy(conditions);
+        // A folder condition narrows a directory condition: the statement admits those folders, not the whole directory.
+        const directories = admitted.folders !== undefined ? [] : (admitted.directories ?? []);
+        const folders = admitted.folders ?? [];
+        if (narrowed && directories.length === 0 && folders.length === 0) {
+            nobody.push(`${where}'s conditions admit no directory or folder together (every condition must hold)`);
+        }
         for (const [kind, raw] of Object.entries(principal)) {
             const values = stringList(raw);
             if (values === undefined) {
@@ -209,7 +273,10 @@ export function analyzeTrustPolicy(document: Json): TrustAnalysis {
             for (const value of values) {
                 mentionsEcs ||= value.endsWith(ECS_SERVICE_SUFFIX);
                 const account = kind === "Service" ? serviceAccount(value) : undefined;
-                if (account !== undefined) {
+                if (account !== undefined && narrowed) {
+                    // Every condition of the statement holds too: the account, only when it sits in the directory or folder.
+                    conditionalAccounts.push({ accountId: account, ...(admitted.directories === undefined ? {} : { directoryIds: admitted.directories }), ...(admitted.folders === undefined ? {} : { folderPathPatterns: admitted.folders }) });
+                } else if (account !== undefined) {
                     accountIds.push(account);
                 } else if (kind === "Service" && value === ANY_ECS_SERVICE_PRINCIPAL) {
                     if (!narrowed) {
@@ -223,7 +290,7 @@ export function analyzeTrustPolicy(document: Json): TrustAnalysis {
             }
         }
     });
-    return { accountIds, directoryIds, folderPathPatterns, unsafe, mentionsEcs, problems };
+    return { accountIds, conditionalAccounts, directoryIds, folderPathPatterns, unsafe, mentionsEcs, mayAdmitAnyService: anyService, admitsNobody: nobody, problems };
 }
 
 /** The Allow grants of a permission policy (S2). `NotAction` / `NotResource` on an Allow grant everything else: a problem. */

@@ -27,7 +27,7 @@ export function renderRulesDoc(): string {
         "# Rules",
         "",
         "Generated from the rule registry (`src/rules`) by `npm run docs`; a test fails when this file is stale.",
-        "Each rule enforces constraints of the catalogue ([CONSTRAINTS.md](CONSTRAINTS.md): C1…C32, what Alibaba Cloud allows; S1…S8, security rules).",
+        "Each rule enforces constraints of the catalogue ([CONSTRAINTS.md](CONSTRAINTS.md): C1…C33, what Alibaba Cloud allows; S1…S8, security rules).",
         "Errors stop a component at construction (`InputPropertiesError`) or its resources at deploy time (`ResourceError`); warnings are logged on the component.",
         "",
         "| rule | constraints | severity | judges | title |",
@@ -59,7 +59,7 @@ export function renderRulesDoc(): string {
         lines.push(
             `## ${r.id}`,
             "",
-            `**${r.title}.** Constraints: ${constraintLinks(r.constraints)}. Severity: ${r.severity}.`,
+            `**${r.title}.** Constraints: ${constraintLinks(r.constraints)}. Severity: ${r.severity}.${r.kinds === undefined ? "" : ` Applies to shares of ${r.kinds.map((k) => `${k}s`).join(" and ")}; to others it is not applicable.`}`,
             "",
             r.description,
             "",
@@ -76,7 +76,7 @@ export function renderConstraintsDoc(): string {
     const lines = [
         "# Constraints",
         "",
-        "What Alibaba Cloud enforces on sharing ECS snapshots and custom images (C1…C32), and the security rules this project adds",
+        "What Alibaba Cloud enforces on sharing ECS snapshots and custom images (C1…C33), and the security rules this project adds",
         "(S1…S8), in the project's own words, each with its source. Every rule of the library and the policy pack names the",
         "constraints it enforces ([RULES.md](RULES.md)). Generated from `src/alibaba/constraints.ts` and the rule registry by",
         "`npm run docs`; a test fails when this file is stale. Facts marked *newer* are newer than the 2024 help pages; limits that",

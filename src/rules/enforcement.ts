@@ -31,6 +31,8 @@ export const POLICY_KINDS = {
     "sharing-share-roles": "stack",
     "sharing-shared-keys": "stack",
     "sharing-encrypted-images": "stack",
+    "sharing-regions": "stack",
+    "sharing-unencrypted-snapshots": "stack",
 } as const;
 export type PolicyName = keyof typeof POLICY_KINDS;
 export const POLICY_NAMES = Object.keys(POLICY_KINDS) as PolicyName[];

@@ -25,6 +25,20 @@ export function withFindings<E extends Error>(error: E, findings: readonly Findi
     return error as ErrorWithFindings<E>;
 }
 
+/**
+ * Attaches to a refusal the warnings its component would have logged had it been accepted (they are not logged: the
+ * component is not made), so a reader can report them beside the errors.
+ */
+export function withWarnings<E extends Error>(error: E, warnings: readonly Finding[]): E {
+    Object.defineProperty(error, "warnings", { value: warnings, enumerable: false });
+    return error;
+}
+
+/** The warnings a refusal carries beside its findings (empty for any other error). */
+export function warningsOfError(error: unknown): readonly Finding[] {
+    return findingsOfError(error) === undefined ? [] : ((error as { warnings?: readonly Finding[] }).warnings ?? []);
+}
+
 /** The would-be URN of the component an error is about, when the error carries one. */
 export function subjectUrnOf(error: unknown): Eventual<string> | undefined {
     return findingsOfError(error) === undefined ? undefined : (error as { subjectUrn?: Eventual<string> }).subjectUrn;

@@ -18,10 +18,11 @@ export const imageAccountQuota = defineRule({
         `once the quota is raised), counted across every share and image permission of the stack. The image-share API takes ${IMAGE_SHARE_ACCOUNTS_PER_CALL} ` +
         "accounts per call and ignores the rest, so the library grants each account on its own.",
     subject: "share",
+    kinds: ["image"],
     enforcement: { components: ["SharedImage"], policies: ["sharing-limits"] },
     check: (intent, { limits }) => {
         const accounts = locatedAccountTargets(intent);
-        if (!isImage(intent) || accounts.length <= limits.imageShareQuota) {
+        if (accounts.length <= limits.imageShareQuota) {
             return [];
         }
         return [{
@@ -116,10 +117,11 @@ export const encryptedImageRegion = defineRule({
         `Encrypted custom images can be shared only in ${DEFAULT_LIMITS.encryptedImageRegions.join(", ")} (configurable as \`encryptedImageRegions\`). ` +
         "The region judged is the region the share is made in: a component's `region` or its provider's, a raw resource's provider's.",
     subject: "share",
+    kinds: ["image"],
     enforcement: { components: ["SharedImage"], policies: ["sharing-encrypted-images"] },
-    reads: (intent) => (isImage(intent) && isEncrypted(intent) ? [intent.region, ...intent.copyToRegions] : []),
+    reads: (intent) => (isEncrypted(intent) ? [intent.region, ...intent.copyToRegions] : []),
     check: (intent, { limits }) => {
-        if (!isImage(intent) || !isEncrypted(intent)) {
+        if (!isEncrypted(intent)) {
             return [];
         }
         return [intent.region, ...intent.copyToRegions]
@@ -139,10 +141,11 @@ export const imageServiceKey = defineRule({
     title: "Images on the service key cannot be shared",
     description: "Since 2025-07-01 an image encrypted with the service key cannot be shared: only customer-managed keys.",
     subject: "share",
+    kinds: ["image"],
     enforcement: { components: ["SharedImage"], policies: ["sharing-encrypted-images"] },
-    reads: (intent) => (isImage(intent) && intent.encryption.kind === "unknown" ? [at<string>(intent.encryption.path, undefined)] : []),
+    reads: (intent) => (intent.encryption.kind === "unknown" ? [at<string>(intent.encryption.path, undefined)] : []),
     check: (intent) =>
-        isImage(intent) && intent.encryption.kind === "serviceKey"
+        intent.encryption.kind === "serviceKey"
             ? [{
                   path: intent.encryption.path,
                   message: "images encrypted with the service key cannot be shared.",
@@ -158,11 +161,12 @@ export const directoryAndAccounts = defineRule({
     title: "An image goes to a directory or to accounts, not both",
     description: "Sharing one image with a directory or folder and also with individual accounts can leave sharees with inconsistent image data.",
     subject: "share",
+    kinds: ["image"],
     enforcement: { components: ["SharedImage"], policies: ["sharing-directory-and-accounts"] },
     check: (intent) => {
         const accounts = new Set(accountTargets(intent));
         const kinds = new Set(knownTargets(intent).map((t) => (accounts.has(t.value) ? "account" : "organization")));
-        return isImage(intent) && kinds.size === 2
+        return kinds.size === 2
             ? [{
                   // The accounts are what to reconsider: the first of them.
                   path: locatedAccountTargets(intent)[0]?.path ?? "accountIds",
@@ -180,9 +184,10 @@ export const unencryptedImageAcknowledged = defineRule({
     title: "Sharing an unencrypted image is confirmed",
     description: "Sharees of an unencrypted image get all its data: the share must be confirmed, as the console demands.",
     subject: "share",
+    kinds: ["image"],
     enforcement: { components: ["SharedImage"], policies: { reason: "the confirmation is a component argument; the console's confirmation has no API or resource property" } },
     check: (intent) =>
-        isImage(intent) && !isEncrypted(intent) && !intent.unencryptedDataAcknowledged
+        !isEncrypted(intent) && !intent.unencryptedDataAcknowledged
             ? [{
                   path: "unencryptedDataAcknowledged",
                   message: "the images are not encrypted: every sharee gets all of their data.",
@@ -198,9 +203,10 @@ export const paidImage = defineRule({
     title: "Sharees pay for images derived from paid images",
     description: "A sharee that launches from an image derived from a paid marketplace image is billed for it.",
     subject: "share",
+    kinds: ["image"],
     enforcement: { components: ["SharedImage"], policies: { reason: "whether an image derives from a paid image is a component declaration; no resource property says it" } },
     check: (intent) =>
-        isImage(intent) && intent.derivedFromPaidImage
+        intent.derivedFromPaidImage
             ? [{ path: "derivedFromPaidImage", message: "the images derive from a paid marketplace image: sharees who launch them are billed.", fix: "Tell the sharees, or share an image built from a free base." }]
             : [],
 });

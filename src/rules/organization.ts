@@ -7,6 +7,7 @@ import { RESOURCE_SHARE_ITEMS_PER_CALL } from "../alibaba/limits";
 import type { Located, ShareIntent } from "../intent/model";
 import { analyzeTrustPolicy } from "../ram/analyze";
 import { POLICY_NAMES, RECIPIENT_COMPONENTS, SHARE_COMPONENTS } from "./enforcement";
+import { Organization, misplacedFolder, recipientPath } from "../graph/organization";
 import { AllowedRecipients, defineRule, Problem, quoteValue, showValue, showValues } from "./types";
 
 /** An allow-list indexed for lookups by key: every check is a set lookup, whatever the list's size. */
@@ -35,36 +36,59 @@ function allowIndex(allowed: AllowedRecipients): AllowIndex {
     return index;
 }
 
-/** Whether an allow-list admits a recipient: an account, a directory, a folder path, or a bare folder id. */
-export function isAllowedRecipient(recipient: string, allowed: AllowedRecipients): boolean {
+/**
+ * Whether an allow-list admits a recipient: an account, a directory, a folder path, or a bare folder id (as a
+ * SharedTarget holds it). With the organization's tree, a folder id is judged by its place in the tree and a member
+ * account by its folder: what lies in an allowed directory or under an allowed folder is allowed.
+ */
+export function isAllowedRecipient(recipient: string, allowed: AllowedRecipients, organization?: Organization): boolean {
     if (typeof recipient !== "string") {
         return false;
     }
     const index = allowIndex(allowed);
-    // A trust policy's folder pattern ends with `*`.
-    const pattern = recipient.endsWith("*") ? recipient.slice(0, -1).replace(/\/$/, "") : recipient;
-    if (isAccountId(recipient)) {
-        return index.accounts.has(recipient);
-    }
-    if (isResourceDirectoryId(recipient)) {
-        return index.directories.has(recipient);
-    }
-    const path = parseFolderPath(pattern);
-    if (path !== undefined) {
-        // Allowed when the path or one of its ancestors is an allowed prefix: one lookup per level.
-        const parts = [path.directoryId, path.rootFolderId, ...path.folderIds];
+    /** Allowed when its directory is, or the path or one of its ancestors is an allowed prefix: one lookup per level. */
+    const pathAllowed = (path: string): boolean => {
+        const parsed = parseFolderPath(path);
+        if (parsed === undefined) {
+            return false;
+        }
+        const parts = [parsed.directoryId, parsed.rootFolderId, ...parsed.folderIds];
+        // A folder of the tree's directory that the tree does not place is of no known place: not allowed (fail closed).
+        if (organization?.directoryId === parsed.directoryId && !organization.folderPaths.has(parts[parts.length - 1])) {
+            return false;
+        }
+        if (index.directories.has(parsed.directoryId)) {
+            return true;
+        }
         for (let n = parts.length; n >= 2; n--) {
             if (index.paths.has(parts.slice(0, n).join("/"))) {
                 return true;
             }
         }
         return false;
+    };
+    // A trust policy's folder pattern ends with `*`.
+    const pattern = recipient.endsWith("*") ? recipient.slice(0, -1).replace(/\/$/, "") : recipient;
+    if (isAccountId(recipient)) {
+        const folder = organization?.accountFolders.get(recipient);
+        return index.accounts.has(recipient) || (folder !== undefined && pathAllowed(folder));
     }
-    // A bare folder id, as a SharedTarget holds it: allowed when it is the end of an allowed path.
+    if (isResourceDirectoryId(recipient)) {
+        return index.directories.has(recipient);
+    }
+    // A folder is judged by its place in the tree, where the tree places it, whatever path it was given by.
+    const given = parseFolderPath(pattern);
+    const last = given === undefined ? pattern : given.folderIds.length > 0 ? given.folderIds[given.folderIds.length - 1] : given.rootFolderId;
+    const placed = organization?.folderPaths.get(last);
+    const path = placed ?? (given !== undefined ? pattern : recipientPath(pattern, organization));
+    if (parseFolderPath(path) !== undefined) {
+        return pathAllowed(path);
+    }
+    // A bare folder id the tree does not place: allowed when it is the end of an allowed path.
     return index.lastIds.has(recipient);
 }
 
-const allowFix = "Share only with recipients on the organization's allow-list, or ask the security team to add this one (policy config `allowedRecipients`).";
+const allowFix = "Share only with recipients on the organization's allow-list, or ask the security team to add this one (`allowedRecipients`, in the organization file or the config).";
 
 export const recipientsAllowed = defineRule({
     id: "recipients-allowed",
@@ -72,15 +96,17 @@ export const recipientsAllowed = defineRule({
     severity: "error",
     title: "Shares go only to allowed recipients",
     description:
-        "An organization lists the accounts, directories and folder paths that may receive shares (`allowedRecipients`); a share, " +
-        "image permission or share-role trust to anyone else is refused. A folder path allows the folders below it.",
+        "An organization lists the accounts, directories and folder paths that may receive shares (`allowedRecipients`, or the organization " +
+        "file's); a share, image permission or share-role trust to anyone else is refused. A directory allows its folders, a folder path the " +
+        "folders below it; with the organization file's tree, a folder given by its id is judged by its place in the tree and a member account " +
+        "by the folder it sits in.",
     subject: "share",
     enforcement: { components: SHARE_COMPONENTS, policies: ["sharing-recipients"] },
-    check: (intent: ShareIntent, { allowedRecipients }) =>
+    check: (intent: ShareIntent, { allowedRecipients, organization }) =>
         allowedRecipients === undefined
             ? []
             : intent.targets
-                  .filter((t) => t.value !== undefined && !isAllowedRecipient(t.value, allowedRecipients))
+                  .filter((t) => t.value !== undefined && !isAllowedRecipient(t.value, allowedRecipients, organization))
                   .map((t) => ({ path: t.path, message: `${quoteValue(t.value)} is not an allowed recipient.`, fix: allowFix })),
 });
 
@@ -89,17 +115,32 @@ export const trustedPrincipalsAllowed = defineRule({
     constraints: ["S3", "S1"],
     severity: "error",
     title: "Share roles trust only allowed recipients",
-    description: "The accounts, directories and folders a share role trusts are on the organization's allow-list, like the recipients of the shares.",
+    description:
+        "The accounts, directories and folders a share role trusts are on the organization's allow-list, like the recipients of the shares; with " +
+        "the organization file's tree, a trusted folder path is where the tree places its folder (RAM matches the real path).",
     subject: "role",
     enforcement: { components: RECIPIENT_COMPONENTS, policies: ["sharing-recipients"] },
-    check: (role, { allowedRecipients }) => {
-        if (allowedRecipients === undefined || role.trustPolicy?.value === undefined) {
+    check: (role, { allowedRecipients, organization }) => {
+        if (role.trustPolicy?.value === undefined || (allowedRecipients === undefined && organization === undefined)) {
             return [];
         }
         const trust = analyzeTrustPolicy(role.trustPolicy.value);
-        return [...trust.accountIds, ...trust.directoryIds, ...trust.folderPathPatterns]
-            .filter((p) => !isAllowedRecipient(p, allowedRecipients))
-            .map((p) => ({ path: role.trustPolicy!.path, message: `the role trusts ${quoteValue(p)}, which is not an allowed recipient.`, fix: allowFix }));
+        // A folder path the organization's tree places elsewhere: RAM matches the real path, so the role trusts nobody there.
+        const misplaced = trust.folderPathPatterns
+            .map((p) => ({ p, at: misplacedFolder(p.endsWith("*") ? p.slice(0, -1).replace(/\/$/, "") : p, organization) }))
+            .filter((m) => m.at !== undefined)
+            .map((m) => ({
+                path: role.trustPolicy!.path,
+                message: `the role trusts folder path ${quoteValue(m.p)}, but the organization file places that folder at ${m.at}: the condition matches no account there.`,
+                fix: "Trust the folder by the path the organization file gives it (or correct the file).",
+            }));
+        const notAllowed =
+            allowedRecipients === undefined
+                ? []
+                : [...trust.accountIds, ...trust.conditionalAccounts.map((c) => c.accountId), ...trust.directoryIds, ...trust.folderPathPatterns]
+                      .filter((p) => !isAllowedRecipient(p, allowedRecipients, organization))
+                      .map((p) => ({ path: role.trustPolicy!.path, message: `the role trusts ${quoteValue(p)}, which is not an allowed recipient.`, fix: allowFix }));
+        return [...misplaced, ...notAllowed];
     },
 });
 

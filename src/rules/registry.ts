@@ -27,6 +27,7 @@ import {
     snapshotOwnerQuota,
     snapshotServiceKey,
     grantMethod,
+    unencryptedSnapshotAcknowledged,
 } from "./snapshots";
 import {
     keyInShareRegion,
@@ -40,9 +41,11 @@ import {
     principalFormat,
     sameSite,
     shareNotEmpty,
+    sharedInOwnRegion,
 } from "./targets";
 import { judgedBy, PolicyName } from "./enforcement";
-import { AnyRule, Finding, FindingSubject, Problem, Rule, RuleContext, RuleSubjects, SubjectKind } from "./types";
+import { AnyRule, Finding, FindingSubject, Outcome, Problem, Rule, RuleContext, RuleSubject, RuleSubjects, SubjectKind } from "./types";
+import type { ResourceKind } from "../alibaba/kinds";
 
 /** Every rule, in catalogue order. */
 export const rules: readonly AnyRule[] = Object.freeze([
@@ -59,10 +62,12 @@ export const rules: readonly AnyRule[] = Object.freeze([
     regionFormat,
     regionMatchesProvider,
     keyInShareRegion,
+    sharedInOwnRegion,
     grantMethod,
     snapshotAccountLimit,
     snapshotOwnerQuota,
     snapshotServiceKey,
+    unencryptedSnapshotAcknowledged,
     noReshare,
     noImageFromSharedSnapshot,
     diskFromSharedSnapshot,
@@ -140,7 +145,8 @@ export function findingsOf(rule: AnyRule, problems: readonly Problem[], subject?
  * Runs the given rules (all of one subject kind) on a subject. Failing closed (S6), a value a rule reads that is unknown
  * is a `values-known` finding, unless an S6 rule of its own already reported that place.
  */
-export function judgeWith<K extends SubjectKind>(selected: readonly Rule<K>[], subject: RuleSubjects[K], context: RuleContext, about?: FindingSubject): Finding[] {
+export function judgeWith<K extends SubjectKind>(all: readonly Rule<K>[], subject: RuleSubjects[K], context: RuleContext, about?: FindingSubject): Finding[] {
+    const selected = all.filter((rule) => appliesTo(rule, subject));
     const findings = selected.flatMap((rule) => findingsOf(rule as unknown as AnyRule, checkSafely(rule, subject, context), about));
     if (!context.failClosedOnUnknown) {
         return findings;
@@ -148,6 +154,26 @@ export function judgeWith<K extends SubjectKind>(selected: readonly Rule<K>[], s
     const reported = new Set(findings.filter((f) => f.constraints.includes("S6")).map((f) => f.path));
     const unknown = selected.flatMap((rule) => unknownReads(rule.reads, subject, rule.id)).filter((p) => !reported.has(p.path) && (reported.add(p.path), true));
     return [...findings, ...findingsOf(valuesKnown, unknown, about)];
+}
+
+/** Whether a rule applies to a subject: a share of a kind the rule does not name is not applicable. */
+export function appliesTo<K extends SubjectKind>(rule: Rule<K>, subject: RuleSubjects[K]): boolean {
+    const kind = (subject as { kind?: unknown }).kind;
+    return rule.kinds === undefined || rule.subject !== "share" || rule.kinds.includes(kind as ResourceKind);
+}
+
+/**
+ * Every rule of a subject's kind and what it came to on the subject: not applicable (a share of another kind),
+ * compliant, or non-compliant with its findings, as cdk-nag reports (a test can tell "passed" from "never looked").
+ */
+export function outcomes<K extends SubjectKind>(subjectKind: K, subject: RuleSubjects[K], context: RuleContext = ruleContext()): Outcome[] {
+    return (rules.filter((r) => r.subject === subjectKind) as unknown as Rule<K>[]).map((rule) => {
+        if (!appliesTo(rule, subject)) {
+            return { ruleId: rule.id, outcome: "not-applicable", findings: [] };
+        }
+        const findings = judgeWith([rule], subject, context);
+        return { ruleId: rule.id, outcome: findings.length === 0 ? "compliant" : "non-compliant", findings };
+    });
 }
 
 /**
@@ -170,4 +196,10 @@ function checkSafely<K extends SubjectKind>(rule: Rule<K>, subject: RuleSubjects
 export function judge<K extends SubjectKind>(subjectKind: K, subject: RuleSubjects[K], context: RuleContext = ruleContext()): Finding[] {
     const selected = rules.filter((r) => r.subject === subjectKind) as unknown as Rule<K>[];
     return judgeWith(selected, subject, context);
+}
+
+/** Judges one subject with the rules of its kind (those it names, when it names some), from the given list. */
+export function judgeSubject(s: RuleSubject, context: RuleContext, from: readonly AnyRule[] = rules): Finding[] {
+    const selected = from.filter((r) => r.subject === s.kind && (s.only === undefined || s.only.includes(r.id))) as unknown as Rule<typeof s.kind>[];
+    return judgeWith(selected, s.subject as never, context, { type: s.type, name: s.name, urn: s.urn });
 }

@@ -3,7 +3,8 @@ import { KmsArn, kmsKeyArn, kmsKeyListArn, parseKmsArn } from "../alibaba/arn";
 import { resourceSharingTargetId } from "../alibaba/ids";
 import { DEFAULT_LIMITS } from "../alibaba/limits";
 import { KMS_KEY_ACTIONS, KMS_LIST_ACTION, RESOURCE_KINDS, SHARE_ROLE_NAME } from "../alibaba/names";
-import { analyzePermissionPolicy, analyzeTrustPolicy } from "../ram/analyze";
+import { ConditionalAccount, analyzePermissionPolicy, analyzeTrustPolicy } from "../ram/analyze";
+import type { Organization } from "../graph/organization";
 import { documentBytes } from "../ram/documents";
 import { RECIPIENT_COMPONENTS } from "./enforcement";
 import { defineRule, LISTED_VALUES, Problem, quoteValue, showValue, showValues } from "./types";
@@ -231,7 +232,11 @@ export const kmsGrantsComplete = defineRule({
             // A part still unknown (the owner account of a provider that does not name it) matches any: the key id must.
             const found = expected !== undefined && [...keys.values()].some((k) => k.keyId === expected.keyId && (expected.region === "*" || k.region === expected.region) && (expected.account === "*" || k.ownerAccountId === expected.account));
             if (expected !== undefined && !found) {
-                problems.push({ path, message: `no KMS grant for ${keyArn}, the key of an encrypted share; sharing would fail.`, fix: KMS_FIX });
+                problems.push({
+                    path,
+                    message: `no KMS grant for ${keyArn}, the key of an encrypted share${role.definedBy === undefined ? "" : `, in the share role (${role.definedBy})`}; sharing would fail.`,
+                    fix: role.definedBy === undefined ? KMS_FIX : `Give the key to ${role.definedBy} (\`kmsKeyId\` or \`additionalKmsKeys\`).`,
+                });
             }
         }
         if (keys.size === 0 && (role.expectedKeyArns ?? []).length === 0) {
@@ -240,6 +245,17 @@ export const kmsGrantsComplete = defineRule({
         return problems;
     },
 });
+
+/** Whether the organization's tree puts an account in one of the directories or folders its trust condition names. */
+function admittedByTree(c: ConditionalAccount, organization: Organization | undefined): boolean {
+    const folder = organization?.accountFolders.get(c.accountId);
+    if (folder === undefined) {
+        return false;
+    }
+    const inDirectory = c.directoryIds === undefined || c.directoryIds.includes(folder.split("/")[0]);
+    const inFolder = c.folderPathPatterns === undefined || c.folderPathPatterns.some((p) => (p.endsWith("*") ? folder.startsWith(p.slice(0, -1)) : folder === p));
+    return inDirectory && inFolder;
+}
 
 /**
  * A principal as Resource Sharing names it: an account, a directory, or the last folder of a path (a trust policy's
@@ -262,7 +278,7 @@ export const trustMatchesTargets = defineRule({
         "nobody is a mistake. Folders are compared by their id, the last element of their path.",
     subject: "role",
     enforcement: { components: ["EncryptedShareRole"], policies: ["sharing-share-roles"] },
-    check: (role) => {
+    check: (role, { organization }) => {
         if (role.expectedTargets === undefined) {
             return [];
         }
@@ -278,16 +294,21 @@ export const trustMatchesTargets = defineRule({
             return [];
         }
         const analysis = analyzeTrustPolicy(trust.value);
-        const trusted = new Set([...analysis.accountIds, ...analysis.directoryIds, ...analysis.folderPathPatterns].map(sharingId));
+        // An account trusted under a directory condition is trusted when the organization's tree puts it there (else it
+        // cannot be proven: fail closed); it is stale all the same when no share targets it.
+        const admitted = analysis.conditionalAccounts.filter((c) => admittedByTree(c, organization)).map((c) => c.accountId);
+        const trusted = new Set([...analysis.accountIds, ...admitted, ...analysis.directoryIds, ...analysis.folderPathPatterns].map(sharingId));
         const expected = new Set(role.expectedTargets.map(sharingId));
         const missing = [...expected].filter((v) => !trusted.has(v));
-        const stale = [...trusted].filter((v) => !expected.has(v));
+        const stale = role.expectedComplete === false ? [] : [...new Set([...trusted, ...analysis.conditionalAccounts.map((c) => c.accountId)])].filter((v) => !expected.has(v));
         return [
             ...(missing.length > 0
                 ? [{
                       path: trust.path,
-                      message: `the share role does not trust ${list(missing)}, recipient${missing.length === 1 ? "" : "s"} of an encrypted share.`,
-                      fix: "Add them to the role's trust policy (or let the component build it from the targets).",
+                      message: `the share role${role.definedBy === undefined ? "" : ` (${role.definedBy})`} does not trust ${list(missing)}, recipient${missing.length === 1 ? "" : "s"} of an encrypted share.`,
+                      fix:
+                          (role.definedBy === undefined ? "Add them to the role's trust policy (or let the component build it from the targets)." : `Add them to the recipients of ${role.definedBy}.`) +
+                          " A share of unencrypted snapshots is taken as encrypted with the role of its account unless acknowledged (`unencryptedDataAcknowledged: true`, or the tag `alicloud-sharing-unencrypted-data: acknowledged` on a raw resource share).",
                   }]
                 : []),
             ...(stale.length > 0

@@ -8,6 +8,8 @@ import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import type { ConstraintId } from "../alibaba/constraints";
 import { ACCOUNT_ID, REGION_ID, RESOURCE_DIRECTORY_ID } from "../alibaba/ids";
 import { ACCOUNT_SITES, AccountSite, DEFAULT_LIMITS, SharingLimits } from "../alibaba/limits";
+import * as path from "path";
+import { ORGANIZATION_SCHEMA, OrganizationFile, organizationOf, readOrganizationFile, treeShapeProblems } from "../graph/organization";
 import type { AllowedRecipients, RuleContext } from "./types";
 
 /** A JSON schema fragment, as a policy's `configSchema` takes it. */
@@ -56,6 +58,18 @@ export const SHARED_SETTINGS = {
                 "C30, C13: accounts that are members of the owner's resource directory. A share whose account targets are all members may keep external targets off (members accept automatically); any other account needs `allowExternalTargets`.",
         },
         constraints: ["C30", "C13"],
+    },
+    organization: {
+        schema: {
+            type: "object",
+            description:
+                "The organization file's contents, inline: the resource directory's tree (folders, member accounts), the allow-list (S3) and account sites (C3). Its lists add to `allowedRecipients`, `resourceDirectoryAccountIds` and `accountSites`.",
+        },
+        constraints: ["S3", "C3", "C30", "C13"],
+    },
+    organizationFile: {
+        schema: { type: "string", minLength: 1, description: "The organization file (JSON or YAML): an absolute path, or relative to the directory the program or the pack runs in. Give it or `organization`, not both." },
+        constraints: ["S3", "C3", "C30", "C13"],
     },
     maxAccountsPerSnapshot: { schema: count(1, DEFAULT_LIMITS.maxAccountsPerSnapshot, "C6: accounts one snapshot can be shared with."), constraints: ["C6"] },
     maxSharedSnapshotsPerOwner: { schema: count(1, DEFAULT_LIMITS.maxSharedSnapshotsPerOwner, "C7: snapshots one owner account can share in all."), constraints: ["C7"] },
@@ -143,7 +157,46 @@ export function sharedSettingProblems(values: Readonly<Record<string, unknown>>)
     const properties = Object.fromEntries(SHARED_SETTING_NAMES.map((n) => [n, SHARED_SETTINGS[n].schema]));
     const present = Object.fromEntries(SHARED_SETTING_NAMES.filter((n) => values[n] !== undefined).map((n) => [n, values[n]]));
     const validate = validatorOf({ type: "object", properties });
-    return validate(present) ? [] : problemsOf(validate.errors, present);
+    return [...(validate(present) ? [] : problemsOf(validate.errors, present)), ...organizationProblems(values.organization, "organization")];
+}
+
+/** The organization's contents against the organization file's schema (and its tree's own consistency). */
+export function organizationProblems(value: unknown, base: string): SettingProblem[] {
+    if (value === undefined || typeof value !== "object" || value === null) {
+        return [];
+    }
+    // Its shape as a tree first: the schema's validator walks it recursively, once per path.
+    const shape = treeShapeProblems(value);
+    if (shape.length > 0) {
+        return shape.map((p) => ({ path: `${base}.${p.path}`, message: p.message }));
+    }
+    const validate = validatorOf(ORGANIZATION_SCHEMA);
+    if (!validate(value)) {
+        return problemsOf(validate.errors, value, base);
+    }
+    return organizationOf(value as OrganizationFile).problems.map((message) => ({ path: `${base}.resourceDirectory`, message }));
+}
+
+/**
+ * The values with the organization file read into `organization` (an edge reads files, not the rules): a file that
+ * cannot be read or parsed, or both `organization` and `organizationFile` given, is a problem of `organizationFile`.
+ */
+export function withOrganizationFile(values: Readonly<Record<string, unknown>>, baseDir: string): { values: Record<string, unknown>; problems: SettingProblem[] } {
+    const file = values.organizationFile;
+    if (typeof file !== "string" || file.length === 0) {
+        return { values: { ...values }, problems: [] };
+    }
+    if (values.organization !== undefined) {
+        return { values: { ...values }, problems: [{ path: "organizationFile", message: "is given with `organization`; give one of them" }] };
+    }
+    try {
+        const organization = readOrganizationFile(path.resolve(baseDir, file));
+        // Checked here, so its problems name the file rather than an `organization` setting nobody wrote.
+        const problems = organizationProblems(organization ?? {}, `organizationFile(${path.basename(file)})`);
+        return problems.length > 0 ? { values: { ...values }, problems } : { values: { ...values, organization }, problems: [] };
+    } catch (e) {
+        return { values: { ...values }, problems: [{ path: "organizationFile", message: (e as Error).message.replace(/^the organization file /, "names a file that ") }] };
+    }
 }
 
 /**
@@ -157,15 +210,19 @@ export function contextFromSettings(values: Readonly<Record<string, unknown>>, o
             limits[key] = values[key];
         }
     }
-    const allowed = values.allowedRecipients as Partial<AllowedRecipients> | undefined;
+    const given = values.allowedRecipients as Partial<AllowedRecipients> | undefined;
+    const organization = typeof values.organization === "object" && values.organization !== null ? organizationOf(values.organization as OrganizationFile) : undefined;
+    // The organization's facts add to the settings of the same meaning: one fact, wherever it is written.
+    const lists = [given, organization?.allowedRecipients].filter((a): a is Partial<AllowedRecipients> => a !== undefined);
+    const union = (pick: (a: Partial<AllowedRecipients>) => readonly string[] | undefined) => [...new Set(lists.flatMap((a) => pick(a) ?? []))];
+    const members = [...((values.resourceDirectoryAccountIds as string[] | undefined) ?? []), ...(organization?.accountFolders.keys() ?? [])];
     return {
         limits: limits as unknown as SharingLimits,
-        accountSites: (values.accountSites as Record<string, AccountSite> | undefined) ?? {},
+        accountSites: { ...(organization?.sites ?? {}), ...((values.accountSites as Record<string, AccountSite> | undefined) ?? {}) },
         allowedRecipients:
-            allowed === undefined
-                ? undefined
-                : { accountIds: allowed.accountIds ?? [], resourceDirectoryIds: allowed.resourceDirectoryIds ?? [], folderPathPrefixes: allowed.folderPathPrefixes ?? [] },
-        resourceDirectoryAccountIds: values.resourceDirectoryAccountIds as string[] | undefined,
+            lists.length === 0 ? undefined : { accountIds: union((a) => a.accountIds), resourceDirectoryIds: union((a) => a.resourceDirectoryIds), folderPathPrefixes: union((a) => a.folderPathPrefixes) },
+        resourceDirectoryAccountIds: values.resourceDirectoryAccountIds === undefined && organization === undefined ? undefined : [...new Set(members)],
+        ...(organization === undefined ? {} : { organization }),
         failClosedOnUnknown: options.failClosedOnUnknown ?? false,
         today: options.today ?? new Date().toISOString().slice(0, 10),
     };

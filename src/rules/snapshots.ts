@@ -31,10 +31,11 @@ export const snapshotAccountLimit = defineRule({
     title: "Accounts per snapshot stay within the limit",
     description: `One snapshot can be shared with at most ${DEFAULT_LIMITS.maxAccountsPerSnapshot} accounts (configurable as \`maxAccountsPerSnapshot\`), counted across every share of the stack.`,
     subject: "share",
+    kinds: ["snapshot"],
     enforcement: { components: ["SharedSnapshot"], policies: ["sharing-limits"] },
     check: (intent, { limits }) => {
         const accounts = locatedAccountTargets(intent);
-        if (intent.kind !== "snapshot" || accounts.length <= limits.maxAccountsPerSnapshot) {
+        if (accounts.length <= limits.maxAccountsPerSnapshot) {
             return [];
         }
         return [{
@@ -55,10 +56,11 @@ export const snapshotOwnerQuota = defineRule({
         `An owner account shares at most ${DEFAULT_LIMITS.maxSharedSnapshotsPerOwner.toLocaleString("en-US")} snapshots in all (\`maxSharedSnapshotsPerOwner\`). ` +
         "Shares outside this program are invisible here: configure how many are already used (`sharedSnapshotsInUse`). The pack counts each owner account apart.",
     subject: "share",
+    kinds: ["snapshot"],
     enforcement: { components: ["SharedSnapshot"], policies: ["sharing-limits"] },
     check: (intent, { limits }) => {
         const total = intent.resources.length + limits.sharedSnapshotsInUse;
-        if (intent.kind !== "snapshot" || total <= limits.maxSharedSnapshotsPerOwner) {
+        if (total <= limits.maxSharedSnapshotsPerOwner) {
             return [];
         }
         return [{
@@ -77,10 +79,11 @@ export const snapshotServiceKey = defineRule({
     title: "Snapshots on the service key cannot be shared",
     description: "A snapshot encrypted with the service (default) key cannot be shared: copy it with a customer-managed key and share the copy.",
     subject: "share",
+    kinds: ["snapshot"],
     enforcement: { components: ["SharedSnapshot"], policies: ["sharing-encrypted-images"] },
-    reads: (intent) => (intent.kind === "snapshot" && intent.encryption.kind === "unknown" ? [at<string>(intent.encryption.path, undefined)] : []),
+    reads: (intent) => (intent.encryption.kind === "unknown" ? [at<string>(intent.encryption.path, undefined)] : []),
     check: (intent) =>
-        intent.kind === "snapshot" && intent.encryption.kind === "serviceKey"
+        intent.encryption.kind === "serviceKey"
             ? [{
                   path: intent.encryption.path,
                   message: "snapshots encrypted with the service key cannot be shared.",
@@ -189,4 +192,28 @@ export const copyKey = defineRule({
         }
         return [];
     },
+});
+
+export const unencryptedSnapshotAcknowledged = defineRule({
+    id: "unencrypted-snapshot-acknowledged",
+    constraints: ["C33"],
+    severity: "warning",
+    title: "Sharing an unencrypted snapshot is confirmed",
+    description:
+        "Sharees of an unencrypted snapshot can read all of its data. A snapshot share that is not known to be encrypted is named, unless " +
+        "the owner confirms it holds nothing sensitive: `unencryptedDataAcknowledged: true` on SharedSnapshot, which tags its resource share " +
+        "`alicloud-sharing-unencrypted-data: acknowledged`; a raw resource share takes the same tag.",
+    subject: "share",
+    kinds: ["snapshot"],
+    enforcement: { components: ["SharedSnapshot"], policies: ["sharing-unencrypted-snapshots"] },
+    check: (intent) =>
+        intent.encryption.kind === "none" && !intent.unencryptedDataAcknowledged
+            ? [{
+                  path: "unencryptedDataAcknowledged",
+                  message: `the snapshots are not known to be encrypted: ${intent.targets.length === 1 ? "the recipient" : `each of the ${intent.targets.length} recipients`} can read all of their data.`,
+                  fix:
+                      "Make sure they hold no sensitive data and set `unencryptedDataAcknowledged: true` (on a raw resource share, the tag " +
+                      "`alicloud-sharing-unencrypted-data: acknowledged`), or share snapshots encrypted with a customer-managed key (`kmsKeyId`).",
+              }]
+            : [],
 });

@@ -2,6 +2,7 @@
 import { isAccountId, isFolderId, isKmsKeyId, isRegionId, isImageId, isResourceDirectoryId, isRootFolderId, isSnapshotId, principalKind } from "../alibaba/ids";
 import type { Located, ShareIntent } from "../intent/model";
 import { RECIPIENT_COMPONENTS, SHARE_COMPONENTS } from "./enforcement";
+import { KINDS } from "../alibaba/kinds";
 import { defineRule, Problem, quoteValue } from "./types";
 
 /** The targets whose value is known and a string (principal-format reports any other value). */
@@ -30,8 +31,8 @@ export const principalFormat = defineRule({
         "or a folder path (`rd-…/r-…/fd-…`). RAM users, RAM roles, account aliases and e-mail addresses are not principals.",
     subject: "share",
     enforcement: { components: RECIPIENT_COMPONENTS, policies: ["sharing-resource-share", "sharing-image-permission"] },
-    check: (intent) =>
-        intent.targets
+    check: (intent) => [
+        ...intent.targets
             .filter((t) => t.value !== undefined)
             .filter((t) => !(typeof t.value === "string" && (intent.targetsAreSharingIds ? isSharingTargetId(t.value) : principalKind(t.value) !== undefined)))
             .map((t) =>
@@ -47,7 +48,20 @@ export const principalFormat = defineRule({
                           fix: "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares.",
                       },
             ),
+        // A principal of another kind than its argument takes (a directory in `accountIds`): never taken as given.
+        ...intent.targets
+            .filter((t) => t.expected !== undefined && principalKind(t.value) !== undefined && principalKind(t.value) !== t.expected)
+            .map((t) => ({
+                path: t.path,
+                message: `${quote(t.value)} is ${PRINCIPAL_NAMES[principalKind(t.value)!]}, but ${t.path.replace(/\[\d+\]$/, "")} takes ${PRINCIPAL_TAKES[t.expected!]} only.`,
+                fix: `Give it as ${PRINCIPAL_ARGUMENTS[principalKind(t.value)!]}.`,
+            })),
+    ],
 });
+
+const PRINCIPAL_NAMES = { account: "an account id", directory: "a resource directory id", folderPath: "a folder path" } as const;
+const PRINCIPAL_TAKES = { account: "account ids", directory: "a resource directory id", folderPath: "folder paths" } as const;
+const PRINCIPAL_ARGUMENTS = { account: "one of `accountIds`", directory: "`resourceDirectoryId`", folderPath: "one of `folderPaths`" } as const;
 
 /** A target id as Resource Sharing takes it (a raw `SharedTarget`): an account, a directory, a root folder or a folder. */
 export const isSharingTargetId = (v: string): boolean => isAccountId(v) || isResourceDirectoryId(v) || isRootFolderId(v) || isFolderId(v);
@@ -229,11 +243,12 @@ export const keyInShareRegion = defineRule({
     title: "The resources' key is in the share's region",
     description:
         "A KMS key encrypts only in its own region, and a snapshot or image is shared in the region it lives in: the key of the shared " +
-        "resources (`kmsKeyRegion`) is a key of the share's region. Share in another region through a copy made with that region's key.",
+        "resources (`kmsKeyRegion`) is a key of the share's region. Share in another region through a copy made with that region's key. The pack " +
+        "follows each shared item to the key it (or what it was made from) is encrypted with, and compares the key's region with the item's.",
     subject: "share",
     enforcement: {
         components: ["SharedSnapshot", "SharedImage"],
-        policies: { reason: "a raw share does not name its key; the pack reads keys from the share role's KMS ARNs and from image copies, which carry their own region" },
+        policies: ["sharing-regions"],
     },
     check: (intent) => {
         if (intent.encryption.kind !== "customerKey") {
@@ -248,6 +263,31 @@ export const keyInShareRegion = defineRule({
                   fix: `Give the customer-managed key of ${region} that the ${intent.kind}s are encrypted with, or copy them to ${keyRegion.value} and share them there.`,
               }]
             : [];
+    },
+});
+
+export const sharedInOwnRegion = defineRule({
+    id: "shared-in-own-region",
+    constraints: ["C18", "C5"],
+    severity: "error",
+    title: "What is shared is shared in the region it lives in",
+    description:
+        "Resource Sharing and image permissions work within one region: a snapshot or image made in one region cannot be shared through a share " +
+        "made in another. The pack follows each shared id to the resource that makes it and compares the two providers' regions.",
+    subject: "share",
+    enforcement: {
+        components: { reason: "a component takes ids, not the resources that made them; the pack follows each id to its resource and region" },
+        policies: ["sharing-regions"],
+    },
+    check: (intent) => {
+        const region = intent.region.value;
+        return (intent.resourceRegions ?? [])
+            .filter((r) => region !== undefined && r.value !== undefined && isRegionId(r.value) && isRegionId(region) && r.value !== region)
+            .map((r) => ({
+                path: r.path,
+                message: `the ${intent.kind} is made in ${r.value} but shared through a share made in ${region}; sharing works within one region.`,
+                fix: `Make the share in ${r.value} (a provider of that region), or copy the ${intent.kind} to ${region} and share the copy.`,
+            }));
     },
 });
 
@@ -278,7 +318,7 @@ export const shareNotEmpty = defineRule({
     },
     check: (intent) => [
         ...(intent.resources.length === 0
-            ? [{ path: intent.kind === "snapshot" ? "snapshotIds" : "imageIds", message: `no ${intent.kind} is given.`, fix: `List at least one ${intent.kind} id.` }]
+            ? [{ path: KINDS[intent.kind].component.idsArgument, message: `no ${intent.kind} is given.`, fix: `List at least one ${intent.kind} id.` }]
             : []),
         ...(intent.targets.length === 0
             ? [{ path: "accountIds", message: "no recipient is given.", fix: "Give `accountIds`, `resourceDirectoryId` or `folderPaths`." }]

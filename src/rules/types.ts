@@ -3,6 +3,8 @@ import type { ConstraintId } from "../alibaba/constraints";
 import type { AccountSite, SharingLimits } from "../alibaba/limits";
 import type { AccessIntent, CopyIntent, DiskIntent, ExemptionIntent, ImageSourceIntent, KeyIntent, Located, RoleIntent, ShareIntent } from "../intent/model";
 import type { Enforcement } from "./enforcement";
+import type { ResourceKind } from "../alibaba/kinds";
+import type { Organization } from "../graph/organization";
 
 export type { ConstraintId };
 
@@ -21,6 +23,24 @@ export interface RuleSubjects {
     readonly imageSource: ImageSourceIntent;
 }
 export type SubjectKind = keyof RuleSubjects;
+
+/**
+ * One thing to judge, and what it is about: the resource (or component) a finding is reported on, and the ids of the
+ * rules that apply to it (all of the subject kind's when absent).
+ */
+export type RuleSubject = {
+    [K in SubjectKind]: {
+        kind: K;
+        subject: RuleSubjects[K];
+        urn: string;
+        name: string;
+        /** The resource's or component's type token. */
+        type: string;
+        only?: readonly string[];
+        /** The graph nodes it is about, when it comes from the sharing graph (what a change to the graph touches). */
+        nodes?: readonly string[];
+    };
+}[SubjectKind];
 
 /** What a rule's check returns: where, what is wrong, and the fix. */
 export interface Problem {
@@ -60,6 +80,8 @@ export interface RuleContext {
     readonly allowedRecipients?: AllowedRecipients;
     /** C30, C13: the accounts known to be members of the owner's resource directory; absent means none is known. */
     readonly resourceDirectoryAccountIds?: readonly string[];
+    /** The organization file's tree, when given: where each folder and member account sits. */
+    readonly organization?: Organization;
     /** S6: an unknown recipient, key or trust document is a violation (the policy pack), not a later check (the components). */
     readonly failClosedOnUnknown: boolean;
     /** S7: today's date, `YYYY-MM-DD`, to expire exemptions. */
@@ -85,6 +107,11 @@ export interface Rule<K extends SubjectKind = SubjectKind> {
     /** Why the rule exists and what it checks, for docs/RULES.md. */
     readonly description: string;
     readonly subject: K;
+    /**
+     * The kinds of shared resource the rule applies to (share subjects): a share of another kind is not applicable, an
+     * outcome of its own rather than an empty list. All kinds when absent.
+     */
+    readonly kinds?: readonly ResourceKind[];
     /** Where the rule is judged: by which components at construction, by which policies of the pack, or why not. */
     readonly enforcement: Enforcement;
     /** Pure: judges the concrete values of the subject, skips unknown ones. */
@@ -94,6 +121,13 @@ export interface Rule<K extends SubjectKind = SubjectKind> {
      * `values-known` violation instead of a skipped check. Absent when the rule's own S6 rule covers its values.
      */
     readonly reads?: (subject: RuleSubjects[K]) => readonly Located<unknown>[];
+}
+
+/** What judging a rule on a subject came to: compliant, non-compliant (with its findings), or not applicable. */
+export interface Outcome {
+    readonly ruleId: string;
+    readonly outcome: "compliant" | "non-compliant" | "not-applicable";
+    readonly findings: readonly Finding[];
 }
 
 /** A rule of any subject kind: what the registry holds. */

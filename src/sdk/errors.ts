@@ -116,6 +116,7 @@ const FIXES: Record<string, string> = {
     "InvalidSecurityToken.Expired": "The STS token expired: renew ALIBABA_CLOUD_SECURITY_TOKEN with its AccessKey pair.",
     "InvalidSecurityToken.MismatchWithAccessKey": "ALIBABA_CLOUD_SECURITY_TOKEN belongs to another AccessKey pair: set the three together.",
     "QuotaExceed.Snapshot": "Delete unused snapshots or raise the snapshot quota.",
+    RequestTimeout: "The service did not answer in time, even after retries: check the endpoint and the network, or allow a longer timeout.",
     InvalidResponse: "The service kept answering with something other than the API's JSON (a gateway's error page, or a cut-off answer); try again later.",
     NoCredentials:
         "Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS), or give Alibaba's default credential chain a source: " +
@@ -161,9 +162,21 @@ function secretFragments(text: string, secret: string): string[] {
 }
 
 /**
+ * A signature's value after the word, in any case and however it is set off: `Signature=`, `signature: `,
+ * `"SIGNATURE" : "`, `<Signature>`, URL-encoded once or twice (`Signature%3D`, `Signature%253D`, `%22%3A%22`), HTML
+ * entities. `SignatureMethod`, `SignatureVersion` and `SignatureNonce` are other parameters (no separator follows the word).
+ */
+const SIGNATURE_VALUE = /(?<![A-Za-z])(signature)((?:\s*(?:=|:|>|%3D|%253D|%3A|%253A|%3E|%253E|%22|%2522|&gt;|&#61;|&#x3D;|&quot;|\\?["']))+\s*)((?!\[redacted\])[^\s&"'<>,;}\\:=][^\s&"'<>,;}\\:]*)/gi;
+/**
+ * A request signature by its shape, wherever it stands: the base64 of an HMAC-SHA1 (27 characters and `=`, the RPC
+ * signature) or of an HMAC-SHA256 (43 and `=`), raw or URL-encoded once or twice.
+ */
+const SIGNATURE_SHAPE = /(?<![A-Za-z0-9+/%])(?:(?:[A-Za-z0-9+/]|%2B|%2F|%252B|%252F){43}|(?:[A-Za-z0-9+/]|%2B|%2F|%252B|%252F){27})(?:=|%3D|%253D)(?![A-Za-z0-9+/=%])/gi;
+
+/**
  * Text made safe to show: the given secret values (raw or URL-encoded), URL query strings, strings-to-sign, the
- * values of credential and signature parameters, and AccessKey ids, STS tokens and `acs` authorizations by shape,
- * each replaced by `[redacted]`.
+ * values of credential and signature parameters, signatures by their shape, and AccessKey ids, STS tokens and `acs`
+ * authorizations by shape, each replaced by `[redacted]`.
  */
 export function redact(text: string, secrets: readonly string[] = []): string {
     let out = text;
@@ -185,6 +198,8 @@ export function redact(text: string, secrets: readonly string[] = []): string {
         .replace(/(\bhttps?:\/\/[^\s?#"'<>]*)\?[^\s"'<>]*/gi, `$1?${REDACTED}`)
         .replace(/\bacs\s+[^\s:"']+:[^\s"',]+/g, REDACTED)
         .replace(SECRET_PARAM, `$1$2${REDACTED}`)
+        .replace(SIGNATURE_VALUE, `$1$2${REDACTED}`)
+        .replace(SIGNATURE_SHAPE, REDACTED)
         .replace(/\b(?:LTAI[0-9A-Za-z*…]*|STS\.[0-9A-Za-z]{8,}|CAIS[0-9A-Za-z+/=_%-]{16,})/g, REDACTED);
 }
 

@@ -6,6 +6,7 @@ import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
 import { INVITATION_EXPIRY_DAYS } from "../alibaba/limits";
 import { AlibabaApiError, withRetries } from "./errors";
+import { readAllPages } from "./paging";
 import { ApiSettings } from "./settings";
 
 const VERSION = "2020-01-10";
@@ -41,18 +42,36 @@ async function call(settings: ApiSettings, action: string, resource: string, que
     return (response.body ?? {}) as Record<string, unknown>;
 }
 
-/** The invitations this account received for a share (every page). */
+/** The largest page of invitations asked for. */
+const INVITATIONS_PER_PAGE = 100;
+/** The most pages of invitations to one share read before giving up (an account has a handful). */
+const MAX_INVITATION_PAGES = 1_000;
+
+/** The invitations this account received for a share (every page; pages that do not add up are an error, never a loop). */
 export async function listInvitations(settings: ApiSettings, resourceShareId: string): Promise<Invitation[]> {
-    const found: Invitation[] = [];
-    let nextToken: string | undefined;
-    do {
-        const body = await call(settings, "ListResourceShareInvitations", `resource share ${resourceShareId}`, { ResourceShareIds: [resourceShareId], MaxResults: 100, NextToken: nextToken });
-        for (const i of (body.ResourceShareInvitations as Record<string, string>[] | undefined) ?? []) {
-            found.push({ invitationId: i.ResourceShareInvitationId, resourceShareId: i.ResourceShareId, senderAccountId: i.SenderAccountId, status: i.Status });
-        }
-        nextToken = (body.NextToken as string | undefined) || undefined;
-    } while (nextToken !== undefined);
-    return found;
+    const text = (v: unknown): string => (typeof v === "string" ? v : "");
+    return readAllPages<Invitation>({
+        action: "ListResourceShareInvitations",
+        resource: `invitations to resource share ${resourceShareId}`,
+        style: "token",
+        pageSize: INVITATIONS_PER_PAGE,
+        maxPages: MAX_INVITATION_PAGES,
+        key: (i) => i.invitationId,
+        fetch: async ({ token }) => {
+            const body = await call(settings, "ListResourceShareInvitations", `resource share ${resourceShareId}`, { ResourceShareIds: [resourceShareId], MaxResults: INVITATIONS_PER_PAGE, NextToken: token });
+            const rows = Array.isArray(body.ResourceShareInvitations) ? (body.ResourceShareInvitations as unknown[]).filter((r): r is Record<string, unknown> => typeof r === "object" && r !== null) : [];
+            return {
+                items: rows.map((i) => ({
+                    invitationId: text(i.ResourceShareInvitationId),
+                    resourceShareId: text(i.ResourceShareId),
+                    ...(typeof i.SenderAccountId === "string" ? { senderAccountId: i.SenderAccountId } : {}),
+                    status: text(i.Status),
+                })),
+                nextToken: typeof body.NextToken === "string" ? body.NextToken : undefined,
+                requestId: typeof body.RequestId === "string" ? body.RequestId : undefined,
+            };
+        },
+    });
 }
 
 /** Accepts one invitation; returns its status afterwards. */

@@ -243,3 +243,17 @@ export function expectViolations(violations: readonly Violation[], expected: rea
         throw new Error(`violations differ.\nexpected: ${JSON.stringify(want)}\nactual:   ${JSON.stringify(actual)}\nmessages:\n${violations.map((v) => `  ${v.message}`).join("\n")}`);
     }
 }
+
+export * from "./emulator";
+export { DEMO_ACCOUNT_ID, DEMO_PERMISSION_ACCOUNTS, DEMO_PREVIEW_FILE, demoAccount, demoPreview, demoSnapshots, loadDemo } from "./demo";
+export {
+    ANALYTICS_ACCOUNT_ID,
+    ORGANIZATION_DIRECTORY_ID,
+    ORGANIZATION_ROOT_FOLDER_ID,
+    PAYMENTS_ACCOUNT_ID,
+    RECOVERY_ACCOUNT_ID,
+    SANDBOX_ACCOUNT_ID,
+    loadOrganization,
+    organizationDirectory,
+    organizationMembers,
+} from "./organization";

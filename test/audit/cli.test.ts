@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import type { Log } from "sarif";
 import { auditMain, parseAuditArgs } from "../../src/audit/cli";
+import { main } from "../../src/preview/cli";
 import { ECHO, EMULATOR_KEY_ID, EMULATOR_KEY_SECRET, Emulator, emptyAccount, startEmulator } from "../support/emulator";
 import { AUDIT_ENV, INTENDED_PREVIEW, OWNER, POLICY_CONFIG, loadFixture } from "./fixture";
 
@@ -41,35 +42,42 @@ test("the text report of the fixture account, with drift and the Mermaid map: ex
     const { code, stdout, stderr } = await run(["audit", "--policy-config", policyConfigFile, "--intended", INTENDED_PREVIEW, "--map", "mermaid"]);
     expect([code, stderr]).toEqual([1, ""]);
     const lines = stdout.split("\n");
-    expect(lines[0]).toMatch(/^alicloud-sharing audit of account 1000000000000000 \(regions ap-northeast-1, cn-beijing, cn-hangzhou, cn-shanghai; 73 requests, read only, in \d+\.\d s\)$/);
+    expect(lines[0]).toMatch(/^alicloud-sharing audit of account 1000000000000000 \(regions ap-northeast-1, cn-beijing, cn-hangzhou, cn-shanghai; 77 requests, read only, in \d+\.\d s\)$/);
     expect(lines.slice(1, 7)).toEqual([
         "",
         "Read: 4 resource shares (7 resources, 7 targets), 1 image with share permissions (51 grants), 2 share roles, 3 KMS keys; 1 share received",
         "  note: Resource Sharing is not offered in ap-northeast-1: only its image share permissions were read there.",
         "",
-        "Verdicts: 5 mandatory, 4 advisory",
+        "Verdicts: 5 mandatory, 5 advisory",
         "  [mandatory] sharing-recipients AliyunECSShareEncryptSnapshotDefaultRole at assumeRolePolicyDocument",
     ]);
     expect(stdout).toContain("\nShares received\n  rs-fromprod001 \"prod-golden-base\" from 2222333344445555 in cn-shanghai: Snapshot s-uf6prodbase01\n");
     expect(stdout).toContain(
-        "\nDrift from the stack (intended-preview.json, preview)\n  in the account, not in the stack (53):\n    share cn-shanghai/adhoc-export (rs-adhoc000001: 1 resource (s-uf6adhoc00001), 1 target (7777000011112222))\n",
+        "\nDrift from the stack (demo-preview.json, preview)\n  in the account, not in the stack (53):\n    share cn-shanghai/adhoc-export (rs-adhoc000001: 1 resource (s-uf6adhoc00001), 1 target (7777000011112222))\n",
     );
     expect(stdout).toContain("\n  in the stack, not in the account (1):\n    target cn-shanghai/golden-images: 2345678901234567\n  not compared:\n");
-    expect(stdout).toContain("\nflowchart LR\n  owner_1000000000000000[\"owner 1000000000000000\"]\n");
+    expect(stdout).toContain("\n\nflowchart LR\n  n1[\"owner 1000000000000000\"]\n");
 });
 
 test("--format json: the report as data", async () => {
     const { code, stdout } = await run(["--format", "json", "--policy-config", policyConfigFile, "--intended", INTENDED_PREVIEW, "--region", "cn-shanghai,cn-beijing"]);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(Object.keys(report)).toEqual(["accountId", "regions", "sharingRegions", "requests", "durationMs", "resources", "violations", "map", "received", "notes", "drift"]);
+    expect(Object.keys(report)).toEqual(["accountId", "regions", "sharingRegions", "allRegions", "requests", "durationMs", "resources", "violations", "map", "received", "notInEffect", "notes", "incomplete", "drift"]);
     expect([report.accountId, report.regions, report.sharingRegions, report.requests.total]).toEqual([OWNER, ["cn-shanghai", "cn-beijing"], ["cn-shanghai", "cn-beijing"], emulator.requests.length]);
+    // Trust no share of the two regions read needs is not judged stale: a share of another region may need it.
     expect(report.violations.filter((v: { level: string }) => v.level === "mandatory").map((v: { rule: string }) => v.rule).sort()).toEqual([
         "image-account-quota",
         "recipients-allowed",
         "shared-key-protected",
-        "trust-matches-targets",
         "trusted-principals-allowed",
+    ]);
+    expect([report.allRegions, report.notes]).toEqual([
+        false,
+        [
+            "Only the regions given were read (cn-shanghai, cn-beijing): shares the stack declares in other regions are not compared, and trust only they could need is not judged.",
+            "AliyunECSShareEncryptSnapshotDefaultRole trusts 5555666677778888, which no encrypted share of the regions read targets; a share in a region not read may: not judged (audit every region to judge it).",
+        ],
     ]);
     expect(report.resources.find((r: { name: string }) => r.name === "rs-adhoc000001")).toEqual({
         type: "alicloud:resourcemanager/resourceShare:ResourceShare",
@@ -99,6 +107,7 @@ test("--format sarif: a result per verdict with its rule, located at the live re
         "warning directory-and-accounts",
         "warning directory-and-accounts",
         "warning directory-and-accounts",
+        "warning unencrypted-snapshot-acknowledged",
     ]);
     const key = results.find((r) => r.ruleId === "shared-key-protected")!;
     expect([rules[key.ruleIndex!].id, key.locations![0].logicalLocations![0].fullyQualifiedName]).toEqual([
@@ -120,8 +129,8 @@ test("a clean account: exit 0; the endpoint comes from ALICLOUD_SHARING_ENDPOINT
 test("exit 2: bad arguments and files, before any request; an audit the account refuses, with the API's words", async () => {
     const cases: [string[], string][] = [
         [["--format", "xml"], "error: --format takes text, json or sarif, not xml\n"],
-        [["--frobnicate"], `error: unknown option --frobnicate\nusage: alicloud-sharing audit [--region R]... [--format text|json|sarif] [--map mermaid] [--intended FILE] [--policy-config FILE] [--endpoint HOST:PORT] [--concurrency N]\n`],
-        [["--region"], "error: --region needs a value\nusage: alicloud-sharing audit [--region R]... [--format text|json|sarif] [--map mermaid] [--intended FILE] [--policy-config FILE] [--endpoint HOST:PORT] [--concurrency N]\n"],
+        [["--frobnicate"], `error: unknown option --frobnicate\nusage: alicloud-sharing audit [--region R]... [--format text|json|sarif] [--map mermaid] [--intended FILE]... [--policy-config FILE] [--endpoint HOST:PORT] [--concurrency N] [--request-timeout S] [--deadline S] [--directory [--access-role NAME] [--account-concurrency N] [--removing ID]...]\n`],
+        [["--region"], "error: --region needs a value\nusage: alicloud-sharing audit [--region R]... [--format text|json|sarif] [--map mermaid] [--intended FILE]... [--policy-config FILE] [--endpoint HOST:PORT] [--concurrency N] [--request-timeout S] [--deadline S] [--directory [--access-role NAME] [--account-concurrency N] [--removing ID]...]\n"],
         [["--region", "cn_shanghai"], "error: not a region id: cn_shanghai (a region id looks like cn-hangzhou or ap-southeast-1)\n"],
         [["--concurrency", "0"], "error: --concurrency takes a whole number from 1 to 64, not 0\n"],
         [["--endpoint", "http://127.0.0.1:1"], "error: the endpoint override is host:port (plain HTTP, for an emulator), not http://127.0.0.1:1\n"],
@@ -142,7 +151,7 @@ test("exit 2: bad arguments and files, before any request; an audit the account 
 });
 
 test("parseAuditArgs: repeatable and comma-separated regions, the subcommand word optional", () => {
-    expect(parseAuditArgs(["audit", "--region", "cn-shanghai", "--region", "cn-beijing,ap-southeast-1", "--format", "json", "--concurrency", "4"])).toEqual({
+    expect(parseAuditArgs(["audit", "--region", "cn-shanghai", "--region", "cn-beijing,ap-southeast-1", "--format", "json", "--concurrency", "4", "--request-timeout", "5", "--deadline", "60"])).toEqual({
         regions: ["cn-shanghai", "cn-beijing", "ap-southeast-1"],
         format: "json",
         map: undefined,
@@ -150,6 +159,13 @@ test("parseAuditArgs: repeatable and comma-separated regions, the subcommand wor
         policyConfigFile: undefined,
         endpoint: undefined,
         concurrency: 4,
+        requestTimeoutSeconds: 5,
+        deadlineSeconds: 60,
+        directory: false,
+        accessRole: undefined,
+        accountConcurrency: undefined,
+        removing: [],
+        intendedFiles: [],
     });
 });
 
@@ -184,7 +200,7 @@ describe("credentials never shown", () => {
     test("a successful audit with an STS token: the token, the secret and the key id appear in no report", async () => {
         const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN_CANARY, ALICLOUD_SHARING_ENDPOINT: emulator.endpoint };
         for (const format of ["text", "json", "sarif"]) {
-            const { code, stdout, stderr } = await run(["--format", format, "--intended", INTENDED_PREVIEW, "--map", "mermaid"], env);
+            const { code, stdout, stderr } = await run(["--format", format, "--intended", INTENDED_PREVIEW, ...(format === "sarif" ? [] : ["--map", "mermaid"])], env);
             expect([format, code, stderr]).toEqual([format, 1, ""]);
             for (const secret of [TOKEN_CANARY, EMULATOR_KEY_SECRET, EMULATOR_KEY_ID]) {
                 expect(stdout).not.toContain(secret);
@@ -198,4 +214,49 @@ test("the text drift names the grants of one image in one line, five of them and
     const { stdout } = await run(["--region", "cn-shanghai", "--intended", INTENDED_PREVIEW]);
     expect(stdout).toContain("\n    image permission m-uf6perm000001: 51 (2100000000000001, 2100000000000002, 2100000000000003, 2100000000000004, 2100000000000005 and 46 more)\n");
     expect(stdout).not.toContain("image permission m-uf6perm000001: 2100000000000006");
+});
+
+describe("the command line's audit and emulator commands (in process)", () => {
+    const io = () => {
+        const out = { stdout: "", stderr: "" };
+        return { out, io: { stdout: (t: string) => (out.stdout += t), stderr: (t: string) => (out.stderr += t) } };
+    };
+
+    test("audit --help lists the request timeout and the deadline with their defaults, and where --map goes", async () => {
+        const { out, io: cliIo } = io();
+        expect(await main(["audit", "--help"], cliIo)).toBe(0);
+        // Commander wraps the help to the terminal's width: compared with the spaces collapsed.
+        const help = out.stdout.replace(/\s+/g, " ");
+        expect(help).toContain("--request-timeout <seconds> how long one request waits for its answer (each retry again) (default: 30)");
+        expect(help).toContain("--deadline <seconds> how long the whole audit may take; past it, exit 2 saying what it was waiting for (default: 300)");
+        expect(help).toContain('With --map mermaid, text gets the flowchart after the report and JSON as its "mermaid" key; SARIF refuses it.');
+    });
+
+    test("audit --format sarif --map mermaid and a deadline of 0 are refused before any request", async () => {
+        const sarif = io();
+        expect(await main(["audit", "--format", "sarif", "--map", "mermaid", "--endpoint", emulator.endpoint], sarif.io)).toBe(2);
+        expect(sarif.out).toEqual({ stdout: "", stderr: "error: --map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif\n" });
+        const zero = io();
+        expect(await main(["audit", "--deadline", "0"], zero.io)).toBe(2);
+        expect(zero.out.stderr).toContain("error: option '--deadline <seconds>' argument '0' is invalid. --deadline takes a whole number from 1 to 86400.");
+        expect(emulator.requests).toEqual([]);
+    });
+
+    test("the emulator command serves the account it names, prints the exports to use, stops when told; a file it cannot write is exit 2", async () => {
+        const { serveEmulator } = await import("../../src/testing/serve");
+        let stop!: () => void;
+        const stopped = new Promise<void>((r) => (stop = r));
+        const out = { stdout: "", stderr: "" };
+        const serving = serveEmulator({ fixture: "empty", port: 0 }, { stdout: (t) => (out.stdout += t), stderr: (t) => (out.stderr += t), stopped });
+        while (!out.stdout.includes("\n")) await new Promise((r) => setImmediate(r));
+        const lines = out.stdout.trim().split("\n");
+        expect(lines).toEqual([expect.stringMatching(/^export ALICLOUD_SHARING_ENDPOINT=127\.0\.0\.1:\d+$/), `export ALIBABA_CLOUD_ACCESS_KEY_ID=${EMULATOR_KEY_ID}`, `export ALIBABA_CLOUD_ACCESS_KEY_SECRET=${EMULATOR_KEY_SECRET}`]);
+        const env = Object.fromEntries(lines.map((l) => l.replace(/^export /, "").split("=") as [string, string]));
+        const audited = await run(["--format", "json"], env);
+        expect([audited.code, JSON.parse(audited.stdout).accountId]).toEqual([0, OWNER]);
+        stop();
+        expect(await serving).toBe(0);
+        expect(await serveEmulator({ fixture: "demo", port: 0, intendedFile: path.join(dir, "missing", "preview.json") }, { stdout: () => undefined, stderr: (t) => (out.stderr += t), stopped })).toBe(2);
+        expect(out.stderr).toMatch(/\nerror: cannot write .*missing\/preview\.json: ENOENT/);
+    });
 });

@@ -52,6 +52,8 @@ const small = (): AccountRead => ({
     ],
     keys: [{ id: "key-shh6backup0001", region: "cn-shanghai", arn: `acs:kms:cn-shanghai:${A}:key/key-shh6backup0001`, deletionProtection: "Disabled", state: "Enabled" }],
     notes: [],
+    allRegions: true,
+    incomplete: [],
 });
 
 describe("auditView", () => {

@@ -4,7 +4,7 @@ import { installMocks, nameOf, shape, T, valueOf } from "../support/mocks";
 const rec = installMocks();
 
 import { SharedSnapshot, SharedSnapshotDisk } from "../../src";
-import { resetShareRoleClaims } from "../../src/components/claims";
+import { resetProgramGraphs as resetShareRoleClaims } from "../../src/components/programGraph";
 import { snapshotCopyProvider } from "../../src/components/providers";
 import { EMULATOR_KEY_ID, EMULATOR_KEY_SECRET, startEmulator } from "../support/emulator";
 

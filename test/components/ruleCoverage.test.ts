@@ -11,6 +11,8 @@ const A = "2222222222222222";
 const KEY = "key-abcdefgh12345678";
 const snap = { snapshotIds: ["s-aaaa0001"], accountIds: [A] };
 const img = { imageIds: ["m-aaaa0001"], accountIds: [A], unencryptedDataAcknowledged: true };
+/** An encrypted image share: no acknowledgement of unencrypted data (which would contradict the key, S8). */
+const encImg = { imageIds: ["m-aaaa0001"], accountIds: [A] };
 const many = (n: number) => Array.from({ length: n }, (_, i) => String(8000000000000000 + i));
 const withConfig = (key: string, value: unknown, build: () => void) => () => withLibraryConfig({ [key]: value }, build);
 
@@ -34,8 +36,8 @@ const failing: Record<string, () => void> = {
     "disk-from-shared-encrypted-snapshot": () => new SharedSnapshotDisk("r", { snapshotId: "s-aaaa0001", zoneId: "z", category: "cloud_ssd", kmsKeyId: KEY }),
     "image-account-quota": () => new SharedImage("r", { ...img, accountIds: many(51) }),
     "image-copy-regions": () => new SharedImage("r", { ...img, region: "cn-shanghai", copyToRegions: ["cn-shanghai"] }),
-    "encrypted-image-region": () => new SharedImage("r", { ...img, region: "us-west-1", kmsKeyId: KEY }),
-    "image-service-key": () => new SharedImage("r", { ...img, serviceKeyEncrypted: true }),
+    "encrypted-image-region": () => new SharedImage("r", { ...encImg, region: "us-west-1", kmsKeyId: KEY }),
+    "image-service-key": () => new SharedImage("r", { ...encImg, serviceKeyEncrypted: true }),
     "unencrypted-image-acknowledged": () => new SharedImage("r", { ...img, unencryptedDataAcknowledged: false }),
     "sharee-image-access": () => new ShareeImageAccess("r", { roleNames: ["not a role"] }),
     "share-name": () => new SharedSnapshot("r", { ...snap, shareName: "" }),
@@ -48,7 +50,7 @@ const failing: Record<string, () => void> = {
     },
     "one-role-per-name": () => {
         new EncryptedShareRole("first", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A] });
-        new SharedImage("r", { ...img, region: "cn-shanghai", kmsKeyId: KEY });
+        new SharedImage("r", { ...encImg, region: "cn-shanghai", kmsKeyId: KEY });
     },
     "trust-matches-targets": () => new EncryptedShareRole("r", { resourceKind: "image", kmsKeyId: KEY }),
     "recipients-allowed": withConfig("allowedRecipients", { accountIds: ["9999999999999999"] }, () => new SharedSnapshot("r", snap)),
@@ -66,6 +68,7 @@ const atDeployTime: Record<string, string> = {
 const warning: Record<string, () => void> = {
     "directory-and-accounts": () => new SharedImage("r", { ...img, resourceDirectoryId: "rd-abc" }),
     "paid-image": () => new SharedImage("r", { ...img, derivedFromPaidImage: true }),
+    "unencrypted-snapshot-acknowledged": () => new SharedSnapshot("r", snap),
 };
 
 beforeEach(async () => {

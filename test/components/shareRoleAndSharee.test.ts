@@ -67,16 +67,26 @@ describe("EncryptedShareRole", () => {
         expect(() => new SharedSnapshot("dr", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], createShareRole: false })).not.toThrow();
     });
 
-    test("ownerAccountId names the keys' account, not where the role is made: two roles through one provider conflict whatever owners they name", () => {
-        new SharedSnapshot("one", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" });
-        expect(() => new SharedSnapshot("two", { snapshotIds: ["s-aaaa0002"], kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" })).toThrow(/\(rule one-role-per-name\)/);
-        expect(() => new EncryptedShareRole("three", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] })).toThrow(/\(rule one-role-per-name\)/);
+    test("components are judged by the account their ownerAccountId names: two that name none, or the same, are one account (S4)", () => {
+        new SharedSnapshot("one", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A] });
+        expect(() => new EncryptedShareRole("two", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] })).toThrow(/also defined by EncryptedShareRole "one-share-role".*\(rule one-role-per-name\)/);
+        resetProgramState();
+        new SharedSnapshot("three", { snapshotIds: ["s-aaaa0002"], kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" });
+        expect(() => new EncryptedShareRole("four", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" })).toThrow(/\(rule one-role-per-name\)/);
+        new EncryptedShareRole("five", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" });
+        // Unnamed may be either named account: judged as one with each (fail closed).
+        expect(() => new EncryptedShareRole("six", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] })).toThrow(/\(rule one-role-per-name\)/);
     });
 
-    test("roles made through different providers (accounts) do not conflict", async () => {
+    test("through two providers, roles are one account's unless each names its own (fail closed; the pack reads the providers' accountId)", async () => {
         const { Provider } = await import("@pulumi/alicloud/provider");
-        new EncryptedShareRole("one", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] }, { provider: new Provider("acct-1", { region: "cn-hangzhou" }) });
-        expect(() => new EncryptedShareRole("two", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] }, { provider: new Provider("acct-2", { region: "cn-hangzhou" }) })).not.toThrow();
+        const one = new Provider("acct-1", { region: "cn-hangzhou", accountId: "4444444444444444" });
+        const two = new Provider("acct-2", { region: "cn-hangzhou", accountId: "4444444444444444" });
+        new EncryptedShareRole("one", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] }, { provider: one });
+        expect(() => new EncryptedShareRole("two", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] }, { provider: two })).toThrow(/\(rule one-role-per-name\)/);
+        resetProgramState();
+        new EncryptedShareRole("one", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" }, { provider: one });
+        expect(() => new EncryptedShareRole("two", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" }, { provider: new Provider("acct-3", { region: "cn-hangzhou", accountId: "5555555555555555" }) })).not.toThrow();
     });
 
     test("bad arguments, all at once: kind (S4), recipients (C1), no one trusted (S5), session (C32), key (C9)", () => {

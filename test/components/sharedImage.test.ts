@@ -82,7 +82,7 @@ describe("SharedImage with a resource share (the default)", () => {
             resourceId: mockId(T.copy, "golden-cn-beijing-copy-m-aaaa0001"),
             resourceType: "Image",
         });
-        expect(rec.byName("golden-cn-beijing-share").inputs).toEqual({ resourceShareName: "golden-cn-beijing", allowExternalTargets: true });
+        expect(rec.byName("golden-cn-beijing-share").inputs).toEqual({ resourceShareName: "golden-cn-beijing", allowExternalTargets: true, tags: { "alicloud-sharing-encryption": "customer-key" } });
         expect(rec.byName("golden-share-role-role").inputs.roleName).toBe("AliyunECSShareEncryptImageDefaultRole");
         expect(rec.byName("golden-share-role-kms-policy").inputs.policyDocument).toBe(
             renderDocument(

@@ -131,7 +131,7 @@ describe("sharing-recipients (S3, S6, C2, C3)", () => {
             { type: TYPES.imageSharePermission, name: "owner", props: { imageId: "m-abcd1234", accountId: OWNER } },
             { type: TYPES.resourceShare, name: "inline", props: { resourceShareName: "x", targets: ["rd-other"] } },
             { type: TYPES.resourceShare, name: "no-inline", props: { resourceShareName: "x" } },
-            role("trusting", { roleName: snapshotRoleName, assumeRolePolicyDocument: renderDocument(trustPolicy({ accountIds: [A], folderPaths: ["rd-abc/r-def/fd-ghi/fd-sub", "rd-abc/r-def/fd-out"] })) }),
+            role("trusting", { roleName: snapshotRoleName, assumeRolePolicyDocument: renderDocument(trustPolicy({ accountIds: [A], folderPaths: ["rd-abc/r-def/fd-ghi/fd-sub", "rd-xyz/r-def/fd-out"] })) }),
         ];
         expectViolations(await runPolicy(recipientsPolicy, resources, config), [
             "recipients-allowed@other-folder",

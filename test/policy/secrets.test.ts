@@ -18,7 +18,7 @@ describe("the pack never quotes a secret value", () => {
             "sharing-recipients": { allowedRecipients: { accountIds: ["2222222222222222"] } },
         });
         expect(violations.map((v) => v.message)).toEqual([
-            "[S3] [secret] is not an allowed recipient. Share only with recipients on the organization's allow-list, or ask the security team to add this one (policy config `allowedRecipients`). (rule recipients-allowed; at targetId)",
+            "[S3] [secret] is not an allowed recipient. Share only with recipients on the organization's allow-list, or ask the security team to add this one (`allowedRecipients`, in the organization file or the config). (rule recipients-allowed; at targetId)",
         ]);
         expect(violations[0].finding!.message).toBe("[secret] is not an allowed recipient.");
     });

@@ -118,7 +118,7 @@ describe("sharing-share-roles (S4, S5, S2)", () => {
         const violations = await runPolicy(shareRolesPolicy, [r, ...kms(r), ...encryptedShare(r, [A, "4444444444444444"])]);
         expectViolations(violations, ["trust-matches-targets@role", "trust-matches-targets@role"]);
         expect(violations.map((v) => v.message.replace(/ \(rule.*$/, ""))).toEqual([
-            "[S5, C9, C21] the share role does not trust 4444444444444444, recipient of an encrypted share. Add them to the role's trust policy (or let the component build it from the targets).",
+            "[S5, C9, C21] the share role does not trust 4444444444444444, recipient of an encrypted share. Add them to the role's trust policy (or let the component build it from the targets). A share of unencrypted snapshots is taken as encrypted with the role of its account unless acknowledged (`unencryptedDataAcknowledged: true`, or the tag `alicloud-sharing-unencrypted-data: acknowledged` on a raw resource share).",
             "[S5, C9, C21] the share role trusts 5555555555555555, which no encrypted share targets. Remove them from the role's trust policy.",
         ]);
     });

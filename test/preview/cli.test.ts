@@ -207,16 +207,48 @@ describe("the declarative program with its bundled stack config", () => {
         expect(report.mermaid).toBeUndefined();
     });
 
-    test("mermaid: a flowchart from owner to shares, resources and recipients", () => {
-        const mermaid = renderMermaid(map());
-        expect(mermaid.split("\n").slice(0, 4)).toEqual([
+    test("mermaid: a flowchart from owner to shares, resources and recipients, ids generated, the whole chart", () => {
+        expect(renderMermaid(map()).split("\n")).toEqual([
             "flowchart LR",
-            '  owner_1000000000000000["owner 1000000000000000"]',
-            '  share_0_dr_backups{{"resource share: dr-backups<br/>cn-shanghai, customer key (through the share role)"}}',
-            "  owner_1000000000000000 --> share_0_dr_backups",
+            '  n1["owner 1000000000000000"]',
+            '  n2{{"resource share dr-backups<br/>cn-shanghai, customer key (through the share role)"}}',
+            "  n1 --> n2",
+            '  n3(["snapshot s-uf6backup00001"])',
+            "  n3 --> n2",
+            '  n4(["snapshot s-uf6backup00002"])',
+            "  n4 --> n2",
+            '  n5[/"account 3456789012345678"/]',
+            "  n2 --> n5",
+            '  n6{{"resource share golden-images<br/>cn-shanghai, customer key (through the share role)"}}',
+            "  n1 --> n6",
+            '  n7(["image m-uf6golden00001"])',
+            "  n7 --> n6",
+            '  n8(["image m-uf6golden00002"])',
+            "  n8 --> n6",
+            '  n9[/"account 1234567890123456"/]',
+            "  n6 --> n9",
+            '  n10[/"account 2345678901234567"/]',
+            "  n6 --> n10",
+            '  n11[/"folder fd-bVaRIG8Zp1"/]',
+            "  n6 --> n11",
+            '  n12{{"resource share golden-images-cn-beijing<br/>cn-beijing, customer key key-bjs6golden0001"}}',
+            "  n1 --> n12",
+            '  n13(["image m-3bfc9840ee2f2c4e7d38"])',
+            "  n13 --> n12",
+            '  n14(["image m-b64973ce61c9cb796f5a"])',
+            "  n14 --> n12",
+            "  n12 --> n9",
+            "  n12 --> n10",
+            "  n12 --> n11",
+            '  n15[["role AliyunECSShareEncryptSnapshotDefaultRole"]]',
+            "  n1 -.-> n15",
+            "  n15 -. trusts .-> n5",
+            '  n16[["role AliyunECSShareEncryptImageDefaultRole"]]',
+            "  n1 -.-> n16",
+            "  n16 -. trusts .-> n9",
+            "  n16 -. trusts .-> n10",
+            "  n16 -. trusts .-> n11",
         ]);
-        expect(mermaid).toContain("  share_0_dr_backups --> to_3456789012345678");
-        expect(mermaid).toContain("  role_AliyunECSShareEncryptImageDefaultRole -. trusts .-> to_fd_bVaRIG8Zp1");
     });
 
     test("--format json --map mermaid is one JSON document with the flowchart as its mermaid key; ids and computed outputs unknown, as in a preview", () => {

@@ -97,7 +97,7 @@ test("GetAnalyzerInfo: the pack's name, version, policies, levels and config sch
     expect(policies).toEqual(PACK_LEVELS);
     const recipients = info.getPoliciesList().find((p: any) => p.getName() === "sharing-recipients");
     expect(Object.keys(recipients.getConfigschema().getProperties().toJavaScript()).sort()).toEqual(
-        ["accountSites", "allowedRecipients", "exemptions", "failClosedOnUnknown", "ownerAccountIds"].sort(),
+        ["accountSites", "allowedRecipients", "exemptions", "failClosedOnUnknown", "organization", "organizationFile", "ownerAccountIds"].sort(),
     );
     expect(recipients.getDescription()).toMatch(/Enforces C2, C3, S3, S1, S6 \(rules not-own-account, same-site, recipients-allowed, trusted-principals-allowed, recipients-known, values-known\)\.$/);
 });

@@ -225,7 +225,7 @@ describe("credentials", () => {
         const error: AlibabaApiError = await copySnapshot(sts, request("token-12"), wait).catch((e) => e);
         await emulator.idle();
         expect(error.message).toBe(
-            `CopySnapshot on snapshot s-source000001 (cn-shanghai -> cn-shanghai) failed with RequestTimeout: ReadTimeout(100). POST http://${emulator.endpoint}/?[redacted] failed. The service kept failing after retries; try again later. ` +
+            `CopySnapshot on snapshot s-source000001 (cn-shanghai -> cn-shanghai) failed with RequestTimeout: ReadTimeout(100). POST http://${emulator.endpoint}/?[redacted] failed. The service did not answer in time, even after retries: check the endpoint and the network, or allow a longer timeout. ` +
                 "If the copy was made after all, the next pulumi up finds it by its token and adopts it.",
         );
         expect([error.code, error.retryable]).toEqual(["RequestTimeout", true]);

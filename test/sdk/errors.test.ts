@@ -85,6 +85,27 @@ describe("redact", () => {
     ])("%s", (_name, text, expected) => {
         expect(redact(text)).toBe(expected);
     });
+    // A request signature echoed by the API, in every spelling and case, set off in every way, or bare (by its shape).
+    const sig = "kRA2cnpJVacIhDMzXnoNZG9tuJc=";
+    const sha256 = "q2Yx7Kf0m1V3nR8sT4uW6yZ9aB+cD/eF5gH0iJ2kL4M=";
+    test.each([
+        ["Signature=", `Signature=${sig}&Version=1`, "Signature=[redacted]&Version=1"],
+        ["lower case, a colon", `the signature: ${sig} was refused`, "the signature: [redacted] was refused"],
+        ["upper case, spaced, quoted", `SIGNATURE = "${sig}"`, 'SIGNATURE = "[redacted]"'],
+        ["JSON, spaced", `{"Signature" : "${sig}"}`, '{"Signature" : "[redacted]"}'],
+        ["XML", `<Signature>${sig}</Signature>`, "<Signature>[redacted]</Signature>"],
+        ["URL-encoded once", `Signature%3D${encodeURIComponent(sig)}%26`, "Signature%3D[redacted]%26"],
+        ["URL-encoded twice", `Signature%253D${encodeURIComponent(encodeURIComponent(sig))}`, "Signature%253D[redacted]"],
+        ["URL-encoded JSON", `%22Signature%22%3A%22${encodeURIComponent(sig)}`, "%22Signature%22%3A%22[redacted]"],
+        ["an HTML entity", "signature&#61;abcDEF123", "signature&#61;[redacted]"],
+        ["a header", "x-acs-signature: 0a1b2c3d", "x-acs-signature: [redacted]"],
+        ["bare, by its shape", `request ${sig} was refused`, "request [redacted] was refused"],
+        ["bare, URL-encoded twice", `request ${encodeURIComponent(encodeURIComponent("kRA2cnpJVacIhDMzXnoNZG9t+/c="))} was refused`, "request [redacted] was refused"],
+        ["bare, HMAC-SHA256", `got ${sha256}`, "got [redacted]"],
+        ["the other signature parameters and the API's words are kept", "SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n1. Specified signature is not matched with our calculation.", "SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n1. Specified signature is not matched with our calculation."],
+    ])("a signature: %s", (_name, text, expected) => {
+        expect(redact(text)).toBe(expected);
+    });
     test("the given secrets, raw or URL-encoded once or twice, wherever they are", () => {
         const text = `raw ${secret} once ${encodeURIComponent(secret)} twice ${encodeURIComponent(encodeURIComponent(secret))} end`;
         expect(redact(text, [secret])).toBe("raw [redacted] once [redacted] twice [redacted] end");

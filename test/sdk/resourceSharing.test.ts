@@ -87,3 +87,28 @@ test("InvalidStatus for an invitation a new listing does not show accepted stays
     expect(error.message).toBe("AcceptResourceShareInvitation on invitation i-8 failed with InvalidStatus.ResourceShareInvitation: The invitation is Expired. See the API's message above.");
     expect(emulator.requests.map((r) => r.action)).toEqual(["ListResourceShareInvitations", "AcceptResourceShareInvitation", "ListResourceShareInvitations"]);
 });
+
+describe("invitation pages that do not add up: an error naming the list and the page, never an endless loop or a double count", () => {
+    beforeEach(() => {
+        // Three expired invitations to the share: pages of one, so the list takes three pages.
+        for (const id of ["i-a", "i-b", "i-c"]) invite(id, "rs-paged", "Expired");
+    });
+    afterEach(() => emulator.pagingQuirks.clear());
+
+    test("a NextToken sent again", async () => {
+        emulator.pagingQuirks.set("ListResourceShareInvitations", "repeatToken");
+        const error: AlibabaApiError = await ensureAccepted(settings, "rs-paged", { insideResourceDirectory: false }).catch((e) => e);
+        expect([error.code, error.resource, error.retryable]).toEqual(["InconsistentPages", "invitations to resource share rs-paged, page 2", false]);
+        expect(error.message).toBe(
+            'ListResourceShareInvitations on invitations to resource share rs-paged, page 2 failed with InconsistentPages: the service sent the NextToken "1" again: following it would never end. ' +
+                "The service's pages did not add up (the list may have changed while it was read): run it again; if it happens again, report it to Alibaba Cloud with the request id.",
+        );
+        expect(emulator.requests.filter((r) => r.action === "ListResourceShareInvitations")).toHaveLength(2);
+    });
+
+    test("an invitation listed twice", async () => {
+        emulator.pagingQuirks.set("ListResourceShareInvitations", "duplicate");
+        const error: AlibabaApiError = await ensureAccepted(settings, "rs-paged", { insideResourceDirectory: false }).catch((e) => e);
+        expect([error.code, error.detail]).toEqual(["InconsistentPages", '"i-a" is listed twice']);
+    });
+});

@@ -132,5 +132,7 @@ export const PACK_LEVELS = {
     "sharing-share-roles": "mandatory",
     "sharing-shared-keys": "mandatory",
     "sharing-encrypted-images": "mandatory",
+    "sharing-regions": "mandatory",
+    "sharing-unencrypted-snapshots": "advisory",
     "sharing-exemptions": "advisory",
 } as const;

@@ -1,0 +1,117 @@
+/**
+ * `alicloud-sharing org export`: the resource directory, read only, written as the organization file the components,
+ * the pack, the preview and the audit read (src/graph/organization.ts). The tree (folders, members, their names) comes
+ * from the live directory; the allow-list and account sites, which the directory cannot tell, are kept from the file
+ * being replaced. The file is checked against the organization file's schema and read back before it is written, and
+ * written whole or not at all.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { OrganizationFile, organizationOf, parseOrganizationText, readOrganizationFile } from "../graph/organization";
+import { terminalText } from "../report/safe";
+import { organizationProblems } from "../rules/settings";
+import { apiSettings } from "../sdk/settings";
+import { Deadline, auditContext } from "./clients";
+import { DirectoryRead, organizationOfDirectory, readDirectory } from "./directory";
+import { AuditOptions, AuditSetupError, DEFAULT_DEADLINE_MS, DEFAULT_HOME_REGION, checked, withinDeadline } from "./run";
+
+/** How to export. */
+export interface OrgExportOptions extends Pick<AuditOptions, "endpoint" | "env" | "concurrency" | "timeoutMs" | "deadlineMs" | "maxPages" | "maxRetries" | "retryBaseDelayMs" | "onProgress"> {
+    /** The file to write; none: the text is returned only (printed by the command). An existing file's allow-list and sites are kept. */
+    readonly output?: string;
+    /** `yaml` or `json`. Defaults to JSON for an output ending in `.json`, else YAML. */
+    readonly format?: "yaml" | "json";
+}
+
+/** What was exported. */
+export interface OrgExportResult {
+    readonly file: OrganizationFile;
+    /** The file's text, as written (or to print). */
+    readonly text: string;
+    readonly format: "yaml" | "json";
+    readonly directory: DirectoryRead;
+    /** What was kept from the file replaced (`allowedRecipients`, `accountSites`). */
+    readonly kept: readonly string[];
+    readonly requests: number;
+}
+
+/** The directory could not be exported whole: nothing was written. */
+export class OrgExportError extends Error {}
+
+/** The problems of an organization file: its schema's, and the tree's own (a folder or account listed twice). */
+function problemsOf(file: unknown): string[] {
+    const schema = organizationProblems(file, "organization").map((p) => `${p.path} ${p.message}`);
+    return schema.length > 0 ? schema : organizationOf(file as OrganizationFile).problems.map((p) => p);
+}
+
+/** The file's text: YAML with a header saying where it came from, or JSON. */
+function render(file: OrganizationFile, format: "yaml" | "json", directoryId: string, kept: readonly string[]): string {
+    if (format === "json") {
+        return `${JSON.stringify(file, null, 2)}\n`;
+    }
+    const header = [
+        `# The organization file of resource directory ${directoryId}, written by alicloud-sharing org export (read only).`,
+        "# resourceDirectory is replaced on each export;" + (kept.length > 0 ? ` ${kept.join(" and ")} ${kept.length === 1 ? "was" : "were"} kept from the file it replaced.` : " allowedRecipients and accountSites, when written here, are kept."),
+    ];
+    return `${header.join("\n")}\n${yaml.dump(file, { lineWidth: -1, noRefs: true, quotingType: '"' })}`;
+}
+
+/**
+ * Reads the directory of the caller's credential and makes its organization file; with `output`, writes it (the
+ * allow-list and sites of the file there kept). Throws {@link AuditSetupError} for bad options or an existing file
+ * that is not an organization file, {@link OrgExportError} when the directory was not read whole or the file would
+ * not be valid (nothing written), and the `AlibabaApiError` of a call that failed.
+ */
+export async function runOrgExport(options: OrgExportOptions = {}): Promise<OrgExportResult> {
+    const started = Date.now();
+    const env = options.env ?? process.env;
+    const { endpoint, concurrency } = checked({ ...options, regions: [] }, env);
+    const format = options.format ?? (options.output !== undefined && options.output.toLowerCase().endsWith(".json") ? "json" : "yaml");
+    let existing: OrganizationFile | undefined;
+    if (options.output !== undefined && fs.existsSync(options.output)) {
+        let parsed: unknown;
+        try {
+            parsed = readOrganizationFile(options.output);
+        } catch (e) {
+            throw new AuditSetupError(`${terminalText((e as Error).message)}: not replaced (move it away to write a new one)`);
+        }
+        const problems = problemsOf(parsed ?? {});
+        if (problems.length > 0) {
+            throw new AuditSetupError(`${terminalText(options.output)} is not a valid organization file (${terminalText(problems.join("; "))}): not replaced (fix it or move it away)`);
+        }
+        existing = (parsed ?? {}) as OrganizationFile;
+    }
+    const settings = apiSettings({ env, region: env.ALIBABA_CLOUD_REGION_ID || DEFAULT_HOME_REGION, endpoint, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, retryBaseDelayMs: options.retryBaseDelayMs });
+    const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const deadline: Deadline = { at: started + deadlineMs, ms: deadlineMs };
+    const ctx = auditContext(settings, concurrency, { maxPages: options.maxPages, deadline, onProgress: options.onProgress });
+    const directory = await withinDeadline(readDirectory(ctx), ctx, deadline);
+    if (directory.incomplete.length > 0) {
+        throw new OrgExportError(`the directory was not read whole, so no organization file was written:\n${directory.incomplete.map((n) => `  ${terminalText(n)}`).join("\n")}`);
+    }
+    const kept = existing === undefined ? [] : (["allowedRecipients", "accountSites"] as const).filter((k) => existing![k] !== undefined);
+    const file: OrganizationFile = {
+        ...organizationOfDirectory(directory),
+        ...(existing?.allowedRecipients === undefined ? {} : { allowedRecipients: existing.allowedRecipients }),
+        ...(existing?.accountSites === undefined ? {} : { accountSites: existing.accountSites }),
+    };
+    const text = render(file, format, directory.id, kept);
+    // Checked as every reader will read it: the text parsed back, against the schema and the tree's own rules.
+    const problems = problemsOf(parseOrganizationText(text, options.output ?? "(the exported file)"));
+    if (problems.length > 0) {
+        throw new OrgExportError(`the organization file would not be valid, so it was not written: ${terminalText(problems.join("; "))}`);
+    }
+    if (options.output !== undefined) {
+        // Whole or not at all: written beside it, then renamed over it.
+        const temporary = path.join(path.dirname(path.resolve(options.output)), `.${path.basename(options.output)}.${process.pid}.tmp`);
+        try {
+            fs.writeFileSync(temporary, text, { mode: 0o644 });
+            fs.renameSync(temporary, options.output);
+        } catch (e) {
+            fs.rmSync(temporary, { force: true });
+            throw new AuditSetupError(`cannot write ${terminalText(options.output)}: ${terminalText((e as Error).message)}`);
+        }
+    }
+    return { file, text, format, directory, kept, requests: ctx.log.total };
+}

@@ -1,0 +1,178 @@
+/**
+ * How an organization's audit is shown: text for people (every value read escaped for the terminal, one record one
+ * line), JSON for tools (values as read), SARIF for code scanning (the single audit's log, each result with its account).
+ */
+import { renderVerdicts } from "../preview/render";
+import type { Verdict } from "../preview/verdicts";
+import { terminal } from "../report/safe";
+import { LISTED_VALUES, showValues } from "../rules/types";
+import { renderAuditSarif } from "./render";
+import type { AuditResult } from "./run";
+import type { OrganizationAuditResult, OwnedShare } from "./organization";
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** The account of a verdict: the one its live resource's URN names. */
+export const accountOfVerdict = (v: Verdict): string | undefined => /^urn:pulumi:audit::([0-9]{16})::/.exec(v.urn ?? "")?.[1];
+
+/** A list of values, the first few and the count of the rest. */
+const few = (values: readonly string[]): string => (values.length <= LISTED_VALUES ? values.join(", ") : showValues(values));
+
+const shareLine = (s: OwnedShare): string =>
+    s.via === "image permission"
+        ? terminal`    image permission ${s.id} (${s.name}) in ${s.region} -> ${few(s.targets)}`
+        : terminal`    ${s.region}/${s.name} (${s.id}): ${plural(s.resources.length, s.kind)} ${few(s.resources.map((r) => r.id))} -> ${few(s.targets) || "(no target)"}`;
+
+/** The whole text report. */
+export function renderOrganizationText(result: OrganizationAuditResult, intendedSources?: readonly string[]): string {
+    const read = result.accounts.filter((a) => a.read !== undefined);
+    const failed = result.accounts.filter((a) => a.error !== undefined);
+    const mandatory = result.verdicts.filter((v) => v.level === "mandatory").length;
+    const lines = [
+        terminal`alicloud-sharing audit of resource directory ${result.directory.id} (management account ${result.directory.managementAccountId}; ${plural(result.accounts.length, "account")}, ${read.length} read, ${failed.length} not read; regions ${result.regions.join(", ")}; ${plural(result.requests.total, "request")}, read only, in ${(result.durationMs / 1000).toFixed(1)} s)`,
+        ...(failed.length > 0 || result.incomplete.length > 0 ? [`INCOMPLETE: ${plural(failed.length, "account")} not read, ${plural(result.incomplete.length, "answer")} not usable (below): the organization may share more than this report shows.`] : []),
+        "",
+        "Accounts",
+    ];
+    for (const a of result.accounts) {
+        const who = terminal`${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}${a.management ? ", the management account," : ""} in ${a.path}`;
+        if (a.read !== undefined) {
+            const owned = result.owners.filter((s) => s.ownerAccountId === a.accountId);
+            lines.push(`  ${who}: ${plural(owned.filter((s) => s.via === "resource share").length, "resource share")}, ${plural(owned.filter((s) => s.via === "image permission").length, "image")} with share permissions, ${plural(a.read.roles.length, "share role")}, ${plural(a.read.keys.length, "KMS key")}`);
+        } else {
+            lines.push(`  ${who}: not read: ${terminal`${a.error ?? ""}`}`);
+        }
+    }
+    result.notes.forEach((n) => lines.push(terminal`  note: ${n}`));
+    result.incomplete.forEach((n) => lines.push(terminal`  not read: ${n}`));
+
+    lines.push("", `Verdicts: ${mandatory} mandatory, ${result.verdicts.length - mandatory} advisory`);
+    if (result.verdicts.length === 0) {
+        lines.push("  no violation");
+    }
+    for (const a of result.accounts) {
+        const own = result.verdicts.filter((v) => accountOfVerdict(v) === a.accountId);
+        if (own.length > 0) {
+            lines.push(terminal`  account ${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}:`, renderVerdicts(own).replace(/^/gm, "  "));
+        }
+    }
+    const elsewhere = result.verdicts.filter((v) => !result.accounts.some((a) => a.accountId === accountOfVerdict(v)));
+    if (elsewhere.length > 0) {
+        lines.push("  the organization:", renderVerdicts(elsewhere).replace(/^/gm, "  "));
+    }
+
+    lines.push("", "What each owner shares");
+    const owners = result.accounts.filter((a) => result.owners.some((s) => s.ownerAccountId === a.accountId));
+    if (owners.length === 0) {
+        lines.push("  nothing");
+    }
+    for (const a of owners) {
+        lines.push(terminal`  ${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}`, ...result.owners.filter((s) => s.ownerAccountId === a.accountId).map(shareLine));
+    }
+
+    lines.push("", "What each account receives");
+    for (const a of result.accounts) {
+        const receipts = result.receipts.get(a.accountId) ?? [];
+        if (a.read === undefined && receipts.length === 0) {
+            continue;
+        }
+        lines.push(terminal`  ${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}${receipts.length === 0 ? ": nothing" : ""}`);
+        for (const r of receipts) {
+            const how = r.via === "outside the directory" ? " (outside the directory)" : "";
+            const via = r.via === "outside the directory" ? "" : ` via ${r.via}`;
+            lines.push(terminal`    from ${r.fromAccountId ?? "(owner unknown)"}${how}: ${r.region}/${r.shareName ?? r.shareId} (${r.shareId})${via}: ${few(r.resources.map((x) => `${x.type} ${x.id}`)) || "(no resource)"}`);
+        }
+    }
+
+    if (result.undeclared !== undefined) {
+        const sources = intendedSources ?? result.undeclared.sources;
+        lines.push("", terminal`Shares no stack declares (${sources.join(", ") || "the stacks given"}): ${result.undeclared.shares.length}`);
+        // The grants of one image beyond a few are one line naming five and the count; JSON keeps every one.
+        const grants = new Map<string, string[]>();
+        for (const u of result.undeclared.shares) {
+            if (u.kind === "share") {
+                lines.push(terminal`  ${u.accountId}: share ${u.key}`);
+                continue;
+            }
+            const [image, grantee] = u.key.split(": ");
+            const key = `${u.accountId}\n${image}`;
+            if (!grants.has(key)) {
+                grants.set(key, []);
+            }
+            grants.get(key)!.push(grantee);
+        }
+        for (const [key, grantees] of grants) {
+            const [accountId, image] = key.split("\n");
+            lines.push(terminal`  ${accountId}: image permission ${image} to ${grantees.length <= LISTED_VALUES ? grantees.join(", ") : `${grantees.length} (${showValues(grantees)})`}`);
+        }
+    }
+
+    if (result.removals.length > 0) {
+        lines.push("", "If removed (C15: recipients lose what they made from it)");
+        for (const r of result.removals) {
+            if (r.share === undefined) {
+                lines.push(terminal`  ${r.id}: ${r.note ?? "not found"}`);
+                continue;
+            }
+            const s = r.share;
+            lines.push(terminal`  ${s.id} ${s.via === "image permission" ? "(image permissions)" : `"${s.name}"`} of ${s.ownerAccountId} in ${s.region} (${few(s.resources.map((x) => x.id))}):`);
+            if (r.recipients.length === 0) {
+                lines.push("    no recipient");
+            }
+            for (const loss of r.recipients) {
+                if (!loss.readable) {
+                    lines.push(terminal`    ${loss.accountId} (via ${loss.via}): not known: ${loss.reason ?? "not read"}`);
+                    continue;
+                }
+                const lost = [
+                    ...loss.disks.map((d) => `disk ${d.id} (from ${d.snapshotId}${d.instanceId === undefined ? "" : `, attached to ${d.instanceId}`})`),
+                    ...loss.instances.map((i) => `instance ${i.id}${i.name === undefined ? "" : ` "${i.name}"`} (runs ${i.imageId})`),
+                ];
+                lines.push(terminal`    ${loss.accountId} (via ${loss.via}): ${lost.length === 0 ? "nothing made from it" : `loses ${lost.join(", ")}`}`);
+            }
+        }
+    }
+    return lines.join("\n");
+}
+
+/** The JSON report: everything, values as read (the receipts by account). */
+export function renderOrganizationJson(result: OrganizationAuditResult): string {
+    return JSON.stringify(
+        {
+            directory: result.directory,
+            organization: result.organization,
+            regions: result.regions,
+            requests: result.requests,
+            durationMs: result.durationMs,
+            timings: result.timings,
+            accounts: result.accounts.map((a) => ({
+                accountId: a.accountId,
+                name: a.name,
+                path: a.path,
+                management: a.management,
+                ...(a.read === undefined ? { error: a.error } : { regions: a.read.regions, received: a.read.received, notes: a.read.notes, incomplete: a.read.incomplete }),
+            })),
+            violations: result.verdicts.map((v) => ({ accountId: accountOfVerdict(v), ...v })),
+            owners: result.owners,
+            receipts: Object.fromEntries(result.receipts),
+            ...(result.undeclared === undefined ? {} : { undeclared: result.undeclared }),
+            removals: result.removals,
+            notes: result.notes,
+            incomplete: result.incomplete,
+        },
+        null,
+        2,
+    );
+}
+
+/** SARIF 2.1.0: the single audit's log over the organization's verdicts; accounts not read make the run unsuccessful. */
+export function renderOrganizationSarif(result: OrganizationAuditResult, version: string): string {
+    const asAudit = {
+        accountId: result.directory.managementAccountId,
+        verdicts: result.verdicts,
+        incomplete: [...result.accounts.filter((a) => a.error !== undefined).map((a) => `account ${a.accountId}: ${a.error}`), ...result.incomplete],
+        notes: result.notes,
+        notInEffect: [],
+    } as unknown as AuditResult;
+    return renderAuditSarif(asAudit, version);
+}

@@ -1,0 +1,107 @@
+/**
+ * Output safety: every string that came from outside (an API answer, a program's names, config) made safe for the
+ * medium it is shown in, before it is shown. One module for every renderer of the preview and the audit.
+ *
+ * - Terminal text: every control character (C0 with ESC, CR and LF, DEL, C1), every format character (the bidi
+ *   overrides and isolates U+202A-U+202E and U+2066-U+2069, zero-width characters, the BOM), the line and paragraph
+ *   separators and lone surrogates are written as visible escapes (`\x1B`, `\n`, `\u202E`), so that one record stays
+ *   one line, nothing can clear the screen, move the cursor, reorder what follows or forge a `[mandatory] …` line.
+ * - Mermaid: a label is quoted and every character that could mean something to Mermaid's lexer or to the HTML it
+ *   renders (quotes, `#`, `%`, `{`, `}`, `<`, `>`, `:`, `;`, `&`, backticks, newlines…) is written as Mermaid's entity
+ *   code (`#35;`); node ids are generated (`n1`, `n2`, …), never copied from a name.
+ * - JSON (and SARIF): `JSON.stringify` escapes what JSON must; nothing more is needed.
+ */
+
+/** Characters a terminal (or a renderer) would act on instead of showing: controls, format characters, separators, lone surrogates. */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
+const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+const hex = (n: number, width: number): string => n.toString(16).toUpperCase().padStart(width, "0");
+
+/** The visible escape of one unsafe character: `\n`, `\r`, `\t`, `\xHH` up to U+00FF, `\uHHHH`, `\u{HHHHH}` beyond. */
+function escapeCharacter(c: string): string {
+    const named = NAMED[c];
+    if (named !== undefined) {
+        return named;
+    }
+    const code = c.codePointAt(0)!;
+    return code <= 0xff ? `\\x${hex(code, 2)}` : code <= 0xffff ? `\\u${hex(code, 4)}` : `\\u{${hex(code, 5)}}`;
+}
+
+/** Any value as text: strings as they are, other values as `String` shows them. */
+const textOf = (value: unknown): string => (typeof value === "string" ? value : String(value));
+
+/**
+ * A value as one line of terminal text: every control, format and separator character (ESC, CR, LF, C1 controls, bidi
+ * overrides and isolates, zero-width characters…) written as a visible escape. Printable text, in any script, is kept.
+ */
+export function terminalText(value: unknown): string {
+    return textOf(value).replace(UNSAFE, escapeCharacter);
+}
+
+/**
+ * Text of several lines for the terminal, where the line breaks are the text's own (a program's error with its stack):
+ * each line made safe as {@link terminalText}; only LF separates lines (a CR is escaped).
+ */
+export function terminalLines(value: unknown): string {
+    return textOf(value)
+        .split("\n")
+        .map((line) => terminalText(line))
+        .join("\n");
+}
+
+/**
+ * A tagged template for one line of terminal text: the literal parts are the program's own, every interpolated value
+ * is made safe with {@link terminalText}. `terminal\`  [${level}] ${policy}\``.
+ */
+export function terminal(strings: TemplateStringsArray, ...values: readonly unknown[]): string {
+    let out = strings[0];
+    values.forEach((v, i) => {
+        out += terminalText(v) + strings[i + 1];
+    });
+    return out;
+}
+
+/** What a Mermaid label may hold as it is: letters and digits of any script, and a few harmless marks. */
+const MERMAID_PLAIN = /^[\p{L}\p{N} _.,/()@+=*-]$/u;
+
+/**
+ * Text for inside a quoted Mermaid label: controls and format characters first made visible (as in the terminal, so
+ * that a bidi override cannot reorder the drawn label), then every character that is not a letter, a digit or a
+ * harmless mark written as Mermaid's entity code `#<code point>;` (`"` is `#34;`, `#` is `#35;`, `%` is `#37;`, `<`
+ * is `#60;`, a backslash `#92;`), so that nothing can end the label, start a directive (`%%{init}%%`), a comment, a
+ * `click` statement, HTML or a new line.
+ */
+export function mermaidText(value: unknown): string {
+    let out = "";
+    for (const c of terminalText(value)) {
+        out += MERMAID_PLAIN.test(c) ? c : `#${c.codePointAt(0)};`;
+    }
+    return out;
+}
+
+/** A quoted Mermaid label of one or more lines (joined by `<br/>`, the only markup written), each line escaped with {@link mermaidText}. */
+export function mermaidLabel(...lines: readonly unknown[]): string {
+    return `"${lines.map(mermaidText).join("<br/>")}"`;
+}
+
+/** Node ids for a Mermaid flowchart: `n1`, `n2`, … in the order things are first named, never derived from their text. */
+export class MermaidIds {
+    private readonly ids = new Map<string, string>();
+
+    /** The id of a thing (by a key of the caller's: its kind and natural id), made on first use. */
+    of(key: string): string {
+        let id = this.ids.get(key);
+        if (id === undefined) {
+            id = `n${this.ids.size + 1}`;
+            this.ids.set(key, id);
+        }
+        return id;
+    }
+
+    /** Whether the thing has an id already. */
+    has(key: string): boolean {
+        return this.ids.has(key);
+    }
+}

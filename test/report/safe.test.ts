@@ -1,0 +1,200 @@
+/**
+ * Output safety with hostile strings: terminal text that cannot clear the screen, move the cursor, reorder what
+ * follows or forge a verdict line; Mermaid labels and ids that cannot add syntax to a flowchart; and the renderers of
+ * the preview and the audit, fed hostile names, drawing exactly one line per record.
+ */
+import fc from "fast-check";
+import { MermaidIds, mermaidLabel, mermaidText, terminal, terminalLines, terminalText } from "../../src/report/safe";
+import { renderMapText, renderMermaid, renderPlan, renderVerdicts } from "../../src/preview/render";
+import type { SharingMap } from "../../src/preview/map";
+import type { Verdict } from "../../src/preview/verdicts";
+
+/** Every character a terminal acts on instead of showing, or that reorders or hides text. */
+// eslint-disable-next-line no-control-regex -- the very characters the test looks for
+const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/;
+
+const FORGED_VERDICT = "ok\n  [mandatory] sharing-recipients rs-x/1 at targetId\n      forged\r  [mandatory] again";
+const HOSTILE = [
+    "\x1b[2J\x1b[H", // clear the screen, cursor home
+    "\x1b]0;title\x07", // set the window title (OSC, BEL)
+    "\x9b31m", // CSI as one C1 character
+    "a\rb", // carriage return: overwrite the line
+    FORGED_VERDICT,
+    "\u202Egnp.exe", // right-to-left override
+    "\u2066isolated\u2069", // isolates
+    "zero\u200Bwidth\uFEFF",
+    "line\u2028separator\u2029paragraph",
+    "\ud800lone surrogate",
+    "tab\there",
+    "\x00nul\x7fdel",
+];
+
+describe("terminalText", () => {
+    test.each([
+        ["\x1b[2J\x1b[H", "\\x1B[2J\\x1B[H"],
+        ["\x1b]0;title\x07", "\\x1B]0;title\\x07"],
+        ["\x9b31m", "\\x9B31m"],
+        ["a\rb", "a\\rb"],
+        ["a\nb", "a\\nb"],
+        ["tab\there", "tab\\there"],
+        ["\u202Egnp.exe", "\\u202Egnp.exe"],
+        ["\u2066isolated\u2069", "\\u2066isolated\\u2069"],
+        ["zero\u200Bwidth\uFEFF", "zero\\u200Bwidth\\uFEFF"],
+        ["line\u2028separator\u2029paragraph", "line\\u2028separator\\u2029paragraph"],
+        ["\ud800lone surrogate", "\\uD800lone surrogate"],
+        ["\x00nul\x7fdel", "\\x00nul\\x7Fdel"],
+        ["\u{E0041}tag", "\\u{E0041}tag"],
+    ])("%j is shown as %s", (hostile, shown) => {
+        expect(terminalText(hostile)).toBe(shown);
+    });
+
+    test("printable text in any script is kept as it is", () => {
+        for (const text of ["golden-images", "共享快照", "снимок", "😀 emoji", "a/b\\c \"quoted\" 'single' <tag> #%{}"]) {
+            expect(terminalText(text)).toBe(text);
+        }
+    });
+
+    test("any string: the result is one line with no character a terminal acts on (property, fast-check)", () => {
+        fc.assert(
+            fc.property(fc.string({ unit: "binary" }), (s) => {
+                const shown = terminalText(s);
+                expect(shown).not.toMatch(UNSAFE);
+                expect(shown.split("\n")).toHaveLength(1);
+            }),
+        );
+    });
+
+    test("non-strings are shown as String shows them", () => {
+        expect([terminalText(42), terminalText(undefined), terminalText(null)]).toEqual(["42", "undefined", "null"]);
+    });
+});
+
+describe("terminal`…` and terminalLines", () => {
+    test("the template escapes every value and keeps its own text", () => {
+        expect(terminal`  [${"mandatory\n  [advisory]"}] ${"x\x1b[2J"}\n`).toBe("  [mandatory\\n  [advisory]] x\\x1B[2J\n");
+    });
+
+    test("terminalLines keeps the text's own line feeds and escapes the rest", () => {
+        expect(terminalLines("line one\nline \x1b[31mtwo\r\n")).toBe("line one\nline \\x1B[31mtwo\\r\n");
+    });
+});
+
+/** The characters a quoted Mermaid label may hold after escaping. */
+const LABEL_CHARACTERS = /^[\p{L}\p{N} _.,/()@+=*#;-]*$/u;
+
+describe("Mermaid", () => {
+    test.each([
+        ['"] --> evil["x', "#34;#93; --#62; evil#91;#34;x"],
+        ["a\nclick n1 \"javascript:alert(1)\"", "a#92;nclick n1 #34;javascript#58;alert(1)#34;"],
+        ["%%{init: {'securityLevel': 'loose'}}%%", "#37;#37;#123;init#58; #123;#39;securityLevel#39;#58; #39;loose#39;#125;#125;#37;#37;"],
+        ["<script>alert(1)</script>", "#60;script#62;alert(1)#60;/script#62;"],
+        ["#quot; &amp; `md`", "#35;quot#59; #38;amp#59; #96;md#96;"],
+        ["\u202Eevil", "#92;u202Eevil"],
+    ])("mermaidText(%j) is %s", (hostile, escaped) => {
+        expect(mermaidText(hostile)).toBe(escaped);
+    });
+
+    test("any string: a label holds only letters, digits, harmless marks and entity codes, one line, no quote (property, fast-check)", () => {
+        fc.assert(
+            fc.property(fc.array(fc.string({ unit: "binary" }), { minLength: 1, maxLength: 3 }), (lines) => {
+                const label = mermaidLabel(...lines);
+                expect(label.startsWith('"') && label.endsWith('"')).toBe(true);
+                const inner = label.slice(1, -1).split("<br/>");
+                expect(inner).toHaveLength(lines.length);
+                for (const part of inner) {
+                    expect(part).toMatch(LABEL_CHARACTERS);
+                }
+                expect(label).not.toContain("%%");
+                expect(label).not.toContain("\n");
+            }),
+        );
+    });
+
+    test("node ids are generated in order of first use, never from the text", () => {
+        const ids = new MermaidIds();
+        expect([ids.of("owner"), ids.of("share\n0"), ids.of("owner"), ids.of('x"]; click')]).toEqual(["n1", "n2", "n1", "n3"]);
+        expect([ids.has("owner"), ids.has("nothing")]).toEqual([true, false]);
+    });
+});
+
+/** A map whose every name is hostile: a share name, resources, recipients, a role, its trust and keys. */
+const hostileMap = (evil: string): SharingMap => ({
+    owner: `1000000000000000${evil}`,
+    shares: [
+        {
+            name: `share${evil}`,
+            via: "resource share",
+            kind: "snapshot",
+            region: `cn-shanghai${evil}`,
+            encryption: `customer key key-${evil}`,
+            resources: [`s-1${evil}`, "s-2"],
+            recipients: [{ id: `1234567890123456${evil}`, kind: "unknown" }],
+        },
+    ],
+    roles: [{ name: `role${evil}`, trusts: [`rd-1/r-2/fd-${evil}*`], keys: [`acs:kms:${evil}`] }],
+});
+
+describe("the renderers of the preview and the audit, fed hostile names", () => {
+    test.each(HOSTILE.map((h) => [JSON.stringify(h), h]))("the Mermaid map with %s in every name: only the chart's own syntax, one statement a line", (_name, evil) => {
+        const chart = renderMermaid(hostileMap(evil)).split("\n");
+        expect(chart[0]).toBe("flowchart LR");
+        const node = /^ {2}n\d+(\[|\{\{|\(\[|\[\/|\[\[)"[^"\n]*"(\]|\}\}|\]\)|\/\]|\]\])$/;
+        const edge = /^ {2}n\d+ (-->|-\.->|-\. trusts \.->) n\d+$/;
+        for (const line of chart.slice(1)) {
+            expect(node.test(line) || edge.test(line)).toBe(true);
+            const label = /"([^"]*)"/.exec(line)?.[1];
+            if (label !== undefined) {
+                for (const part of label.split("<br/>")) {
+                    expect(part).toMatch(LABEL_CHARACTERS);
+                }
+            }
+        }
+        expect(chart.length).toBe(renderMermaid(hostileMap("")).split("\n").length);
+    });
+
+    test.each(HOSTILE.map((h) => [JSON.stringify(h), h]))("the text map with %s in every name: the same lines as a clean map, nothing a terminal acts on", (_name, evil) => {
+        const lines = renderMapText(hostileMap(evil)).split("\n");
+        expect(lines).toHaveLength(renderMapText(hostileMap("")).split("\n").length);
+        for (const line of lines) {
+            expect(line).not.toMatch(UNSAFE);
+        }
+    });
+
+    test("verdicts quoting a hostile value: two lines each, never a forged verdict line", () => {
+        const verdict: Verdict = { policy: "sharing-recipients", rule: "recipients-allowed", constraints: ["S3"], level: "mandatory", message: `"${FORGED_VERDICT}" is not an allowed recipient.`, name: `rs-x/${FORGED_VERDICT}`, path: "targetId" };
+        const lines = renderVerdicts([verdict]).split("\n");
+        expect(lines).toEqual([
+            "  [mandatory] sharing-recipients rs-x/ok\\n  [mandatory] sharing-recipients rs-x/1 at targetId\\n      forged\\r  [mandatory] again at targetId",
+            '      "ok\\n  [mandatory] sharing-recipients rs-x/1 at targetId\\n      forged\\r  [mandatory] again" is not an allowed recipient.',
+        ]);
+        expect(lines.filter((l) => l.startsWith("  [mandatory]"))).toHaveLength(1);
+    });
+});
+
+test("the preview's plan: a hostile resource name, input key and value, and a document that is not JSON are one line each", () => {
+    const role = {
+        type: "alicloud:ram/role:Role",
+        name: `r\x1b[2J${FORGED_VERDICT}`,
+        urn: "urn:pulumi:dev::p::alicloud:ram/role:Role::r",
+        parent: "",
+        custom: true,
+        inputs: { [`key\n  [mandatory]`]: `v\u202E\x9b`, assumeRolePolicyDocument: `not json\n  [mandatory] forged\x1b[H`, policyDocument: JSON.stringify({ Statement: [{ Sid: "a\u2028b\x85" }] }) },
+        dependencies: [],
+        propertyDependencies: {},
+        protect: false,
+        provider: "",
+    };
+    expect(renderPlan([role]).split("\n")).toEqual([
+        "+ alicloud:ram/role:Role r\\x1B[2Jok\\n  [mandatory] sharing-recipients rs-x/1 at targetId\\n      forged\\r  [mandatory] again",
+        '    assumeRolePolicyDocument: "not json\\n  [mandatory] forged\\u001b[H"',
+        '    key\\n  [mandatory]: "v\\u202E\\x9B"',
+        "    policyDocument:",
+        "      {",
+        '        "Statement": [',
+        "          {",
+        '            "Sid": "a\\u2028b\\x85"',
+        "          }",
+        "        ]",
+        "      }",
+    ]);
+});
