@@ -56,10 +56,15 @@ describe("values known only at deploy time are checked then, failing the compone
     test("a secret wrapped in a promise, and each kind of id given as a secret (snapshot, image, key, copy source), is never quoted either", () => {
         const { failures } = run("secret");
         expect(failures.join("\n")).not.toMatch(/canary/);
-        const at = (resource: string) => failures.find((f) => f.startsWith(`ResourceError on ${resource}: `))!.split(": ").slice(1).join(": ");
+        // Every error on the resource (a share's checks and each id's are apart), in order.
+        const at = (resource: string) =>
+            failures
+                .filter((f) => f.startsWith(`ResourceError on ${resource}: `))
+                .map((f) => f.split(": ").slice(1).join(": "))
+                .join("\n");
         expect(at("promised")).toBe(
-            "snapshotIds[0]: [C5, C16] [secret] is not a snapshot id (s-…). Give the ids of the snapshots to share. (rule resource-id-format)\n" +
-                "kmsKeyId: [C9, C21] [secret] is not a KMS key id (key-…). Give the id of the customer-managed key, as KMS shows it. (rule kms-key-format)",
+            "kmsKeyId: [C9, C21] [secret] is not a KMS key id (key-…). Give the id of the customer-managed key, as KMS shows it. (rule kms-key-format)\n" +
+                "snapshotIds[0]: [C5, C16] [secret] is not a snapshot id (s-…). Give the ids of the snapshots to share. (rule resource-id-format)",
         );
         expect(at("copy")).toBe(
             "sourceSnapshotId: [C5, C16] [secret] is not a snapshot id (s-…). Give the ids of the snapshots to share. (rule resource-id-format)\n" +

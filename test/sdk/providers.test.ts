@@ -87,7 +87,7 @@ describe("snapshotCopyProvider", () => {
         emulator.delayNext("CopySnapshot", 3000);
         const lost: AlibabaApiError = await engine.up(copyInputs({ timeoutSeconds: 1, maxRetries: 0, pollSeconds: 0.01 })).catch((e) => e);
         expect([lost.code, lost.retryable]).toEqual(["RequestTimeout", true]);
-        expect(lost.fix).toBe("The service kept failing after retries; try again later. If the copy was made after all, the next pulumi up finds it by its token and adopts it.");
+        expect(lost.fix).toBe("The service did not answer in time, even after retries: check the endpoint and the network, or allow a longer timeout. If the copy was made after all, the next pulumi up finds it by its token and adopts it.");
         expect(engine.state).toBeUndefined();
         await emulator.idle();
         expect(copies()).toHaveLength(1);
