@@ -1,6 +1,6 @@
 /** ShareAcceptance and SnapshotCopy: the sharee-side steps with no @pulumi/alicloud resource. */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentSpecs, argumentFindings } from "./arguments";
+import { ArgumentSpecs, readArguments } from "./arguments";
 import { at, partialShareIntent } from "../intent/model";
 import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
@@ -92,7 +92,10 @@ export class ShareAcceptance extends pulumi.ComponentResource {
     public readonly resourceShareId!: pulumi.Output<string>;
 
     constructor(name: string, args: ShareAcceptanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        const refused = checkedOrCollected(() => throwIfInvalid("ShareAcceptance", name, argumentFindings(args, ACCEPTANCE_ARGUMENTS), opts)) === undefined;
+        // Read once: everything below reads the copy (a getter or a changing value cannot build half a component).
+        const read = readArguments(args, ACCEPTANCE_ARGUMENTS);
+        args = read.args;
+        const refused = checkedOrCollected(() => throwIfInvalid("ShareAcceptance", name, read.findings, opts)) === undefined;
         super(typeToken("ShareAcceptance"), name, {}, opts);
         if (refused) {
             registerRefused(this, ["status", "resourceShareId"]);
@@ -175,10 +178,13 @@ export class SnapshotCopy extends pulumi.ComponentResource {
     public readonly snapshotId!: pulumi.Output<string>;
 
     constructor(name: string, args: SnapshotCopyArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        // Read once: everything below reads the copy (a getter or a changing value cannot build half a component).
+        const read = readArguments(args, COPY_ARGUMENTS);
+        args = read.args;
         const hasSourceKey = args.sourceKmsKeyId !== undefined;
         const refused =
             checkedOrCollected(() => {
-                throwIfInvalid("SnapshotCopy", name, argumentFindings(args, COPY_ARGUMENTS), opts);
+                throwIfInvalid("SnapshotCopy", name, read.findings, opts);
                 return throwIfInvalid("SnapshotCopy", name, copyFindings({ sourceSnapshotId: known(args.sourceSnapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }, hasSourceKey), opts);
             }) === undefined;
         super(typeToken("SnapshotCopy"), name, {}, opts);
