@@ -57,7 +57,7 @@ test("C6: every snapshot reported on its own resource, the limit judged once, on
     expect(perItem).toHaveLength(ITEMS);
     const intents = new Set(perItem.map((s) => s.subject));
     expect(intents.size).toBe(1);
-    expect([...intents].reduce((n, i) => n + (i as { targets: unknown[] }).targets.length, 0)).toBe(ACCOUNTS);
+    expect([...intents].reduce((n, i) => n + (i as unknown as { targets: unknown[] }).targets.length, 0)).toBe(ACCOUNTS);
     const { context, reads } = countingContext();
     const findings = subjects.flatMap((s) => judgeSubject(s, context));
     const limit = findings.filter((f) => f.ruleId === "snapshot-account-limit");
