@@ -9,7 +9,7 @@ import { policies } from "../policy/policies";
 import { collectRefusals, findingsOfError, subjectUrnOf } from "../rules/errors";
 import { SECRET_MARK, leafStrings, redactText } from "../rules/redact";
 import { Finding, formatFinding } from "../rules/types";
-import { runPolicies } from "../testing";
+import { runPolicies } from "../policy/run";
 import { captureRegistrations } from "./capture";
 import { defaultProviderOf, maskedResources, policyResources, secretValuesIn } from "./resources";
 import { registerTypeScript, typeErrorsOf } from "./typescript";

@@ -1,7 +1,7 @@
 /** Captured registrations as the policy engine sees them, and as the stack view reads them. */
 import type { RawResource } from "../policy/resources";
 import { SECRET_MARK, leafStrings } from "../rules/redact";
-import type { TestResource } from "../testing";
+import type { TestResource } from "../policy/run";
 import type { CapturedResource } from "./capture";
 
 const isProvider = (r: CapturedResource): boolean => r.type.startsWith("pulumi:providers:");
