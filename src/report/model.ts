@@ -199,7 +199,7 @@ export interface GraphView {
     readonly shares: readonly ShareView[];
     readonly roles: readonly RoleView[];
     readonly recipients: readonly RecipientView[];
-    /** Parents before their children. */
+    /** By path, the box of recipients outside the tree last (see {@link groupsDepthFirst} for the tree's order). */
     readonly groups: readonly GroupView[];
 }
 
@@ -534,7 +534,9 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
         const encryption = relations.shareEncryption(share);
         const region = share.region.value;
         const urns = new Set<string>();
-        share.origin !== undefined && urns.add(share.origin.urn);
+        if (share.origin !== undefined) {
+            urns.add(share.origin.urn);
+        }
         share.items.forEach((i) => urns.add(i.via.urn));
         share.recipients.forEach((r) => urns.add(r.via.urn));
         const itemIds = share.items.map((i) => itemOf(i.item, i.via.urn, region));
@@ -556,8 +558,8 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
             urns: [...urns],
         });
     }
-    // Groups parents first (their paths are prefixes), the outside box last.
-    const byPath = [...groups.values()].sort((a, b) => (a.kind === "outside" ? 1 : b.kind === "outside" ? -1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // Groups by path (numbers in names in numeric order), the outside box last.
+    const byPath = [...groups.values()].sort((a, b) => (a.kind === "outside" ? 1 : b.kind === "outside" ? -1 : a.path.localeCompare(b.path, "en", { numeric: true })));
     return {
         owners: [...owners.values()],
         keys: [...keys.values()],
@@ -640,6 +642,21 @@ export function recipientAccess(relations: Relations, graph: GraphView, options:
     }
     const order: Readonly<Record<RecipientKind, number>> = { directory: 0, rootFolder: 1, folder: 2, account: 3, unknown: 4 };
     return out.sort((a, b) => order[a.kind] - order[b.kind] || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}
+
+/** The groups of a graph view as a tree, depth first (each parent right before its children), with their depth (0 at the top). */
+export function groupsDepthFirst(graph: GraphView): { readonly group: GroupView; readonly depth: number }[] {
+    const children = new Map<string | undefined, GroupView[]>();
+    graph.groups.forEach((g) => children.set(g.parent, [...(children.get(g.parent) ?? []), g]));
+    const out: { group: GroupView; depth: number }[] = [];
+    // Iteratively, in the view's order among siblings.
+    const stack = [...(children.get(undefined) ?? [])].reverse().map((group) => ({ group, depth: 0 }));
+    while (stack.length > 0) {
+        const next = stack.pop()!;
+        out.push(next);
+        [...(children.get(next.group.id) ?? [])].reverse().forEach((group) => stack.push({ group, depth: next.depth + 1 }));
+    }
+    return out;
 }
 
 /** The verdicts, each with the graph nodes it concerns: the rule's subject's, else every node made by its subject's URN. */

@@ -11,7 +11,7 @@ import { emptyGraph } from "../../src/graph/model";
 import { OrganizationFile, organizationOf } from "../../src/graph/organization";
 import { partialShareIntent } from "../../src/intent/model";
 import { judgeWith, ruleById, ruleContext } from "../../src/rules/registry";
-import type { AnyRule } from "../../src/rules/registry";
+import type { AnyRule } from "../../src/rules/types";
 import { ReportModel, Verdict, organizationNames, reportModel, verdictOf } from "../../src/report/model";
 import type { Drift } from "../../src/audit/drift";
 
@@ -75,7 +75,7 @@ export function organizationFile(c: OrganizationCase): OrganizationFile {
 }
 
 /**
- * The graph: the owner's two keys, 3 snapshots on the backup key shared (resource share `backups`) with the Production
+ * The graph: the owner's two keys, 3 snapshots on the backup key shared (resource share `backups`) with the case's first
  * folder by its path, the DR account and an account outside the directory; 2 images (one on the image key, one not
  * encrypted and acknowledged) shared (resource share `golden-images`) with every member account of the case's folders,
  * each by its id; the two share roles, each granted its key by a policy.
@@ -116,7 +116,7 @@ export function organizationGraph(c: OrganizationCase): SharingGraph {
         origin: origin(SHARE, name),
     });
     const members = organizationFile(c).resourceDirectory!.folders!.filter((f) => f.id !== "fd-dr").flatMap((f) => (f.accounts ?? []).map((a) => a.id));
-    const backups = share(c.shareNames?.snapshots ?? "backups", "snapshot", snapshots, [`${DIRECTORY}/${ROOT}/fd-prod`, DR_ACCOUNT, OUTSIDER]);
+    const backups = share(c.shareNames?.snapshots ?? "backups", "snapshot", snapshots, [`${DIRECTORY}/${ROOT}/${c.folders[0].id}`, DR_ACCOUNT, OUTSIDER]);
     const golden = share(c.shareNames?.images ?? "golden-images", "image", images, members);
     graph.shares.set(backups.id, backups);
     graph.shares.set(golden.id, golden);
