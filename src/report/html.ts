@@ -4,8 +4,9 @@
  * opened from a file or as a CI artifact. The sharing graph is laid out by ELK (elkjs, at render time, in Node) and
  * drawn as inline SVG: owners → snapshots and images (region, encryption, key) → shares → recipients in their
  * directory and folder boxes, share roles and keys beside them; verdicts marked on the nodes they concern; a folder's
- * accounts beyond a few drawn as one node. Below it: the verdicts grouped by rule (with fix and constraint ids), the
- * per-recipient table with a filter box, the recipients by folder, the drift and what was read (audit), and the plan.
+ * accounts beyond a few drawn as one node. Around it: the verdicts grouped by rule (with fix and constraint ids), the
+ * per-recipient table with a filter box, the shares with their recipients by folder, the drift and what was read
+ * (audit), and the plan.
  * Every value from outside goes through `html` (src/report/safe.ts); landmarks, table headers, labels, SVG title/desc.
  */
 import { createHash } from "crypto";
@@ -404,13 +405,25 @@ function accessRows(model: ReportModel): Html[] {
     return rows;
 }
 
-/** The recipients by directory and folder, as a nested list; a group's accounts beyond the threshold folded. */
-function recipientsTree(g: GraphView): Html {
+/** A share's recipients as a nested list of the groups that hold them (directory, folders), a group's accounts beyond the threshold folded. */
+function shareRecipients(g: GraphView, recipientIds: readonly string[]): Html {
+    const recipients = new Map(g.recipients.map((r) => [r.id, r]));
+    const groups = new Map(g.groups.map((x) => [x.id, x]));
     const members = new Map<string, RecipientView[]>();
-    g.recipients.forEach((r) => members.set(r.group, [...(members.get(r.group) ?? []), r]));
+    recipientIds.forEach((id) => {
+        const r = recipients.get(id)!;
+        members.set(r.group, [...(members.get(r.group) ?? []), r]);
+    });
+    const shown = new Set<string>();
+    for (const id of members.keys()) {
+        for (let x = groups.get(id); x !== undefined && !shown.has(x.id); x = x.parent === undefined ? undefined : groups.get(x.parent)) {
+            shown.add(x.id);
+        }
+    }
+    const accountText = (a: RecipientView): string => `${a.value}${a.name === undefined ? "" : ` (${a.name})`}`;
     const out: string[] = [];
     let depth = -1;
-    for (const { group, depth: d } of groupsDepthFirst(g)) {
+    for (const { group, depth: d } of groupsDepthFirst(g).filter(({ group }) => shown.has(group.id))) {
         while (depth >= d) {
             out.push("</ul></li>");
             depth--;
@@ -418,12 +431,12 @@ function recipientsTree(g: GraphView): Html {
         const inside = members.get(group.id) ?? [];
         const accounts = inside.filter((r) => r.kind === "account");
         const whole = inside.filter((r) => r.kind !== "account");
-        const list = html`${whole.map((r) => html`<li>every member (named by a share as <span class="mono">${r.value}</span>)</li>`)}${
+        const list = html`${whole.map((r) => html`<li>every member of <span class="mono">${r.value}</span></li>`)}${
             accounts.length > RECIPIENTS_DRAWN_PER_GROUP
-                ? html`<li><details><summary>${plural(accounts.length, "account")}</summary><ul>${accounts.map((a) => html`<li class="mono">${a.value}${a.name === undefined ? undefined : ` (${a.name})`}</li>`)}</ul></details></li>`
-                : accounts.map((a) => html`<li class="mono">${a.value}${a.name === undefined ? undefined : ` (${a.name})`}</li>`)
+                ? html`<li><details><summary>${plural(accounts.length, "account")}</summary><span class="mono">${accounts.map(accountText).join(", ")}</span></details></li>`
+                : accounts.map((a) => html`<li class="mono">${accountText(a)}</li>`)
         }`;
-        out.push(html`<li><strong>${groupLabel(group)}</strong>${inside.length === 0 ? undefined : ` (${plural(inside.length, "recipient")})`}<ul>${list}`.markup);
+        out.push(html`<li>${groupLabel(group)}<ul>${list}`.markup);
         depth = d;
     }
     while (depth >= 0) {
@@ -431,6 +444,23 @@ function recipientsTree(g: GraphView): Html {
         depth--;
     }
     return new Html(`<ul class="tree">${out.join("")}</ul>`);
+}
+
+/** The shares as a table: the graph's facts for those who do not read the picture, each share's recipients by folder. */
+function sharesTable(model: ReportModel): Html {
+    const g = model.graph;
+    const items = new Map(g.items.map((i) => [i.id, i]));
+    const roles = new Map(g.roles.map((r) => [r.id, r]));
+    const keyIds = new Map(g.keys.map((k) => [k.id, k.keyId ?? "(id unknown)"]));
+    const rows = g.shares.map((s) => {
+        const shared = s.items.map((id, i) => {
+            const item = items.get(id)!;
+            return html`${i === 0 ? undefined : html`<br/>`}${item.kind} ${item.resourceId ?? "(id known once deployed)"}: ${encryptionWords(item.encryption, item.key === undefined ? [] : [keyIds.get(item.key)!])}`;
+        });
+        const role = s.roles.map((r) => roles.get(r)!.name ?? "(name unknown)").join(", ");
+        return html`<tr><th scope="row"><span class="mono">${s.name}</span><br/>${s.method === "resourceShare" ? "resource share" : "image permissions"}, ${s.region ?? "(region unknown)"}</th><td class="mono">${shared}</td><td class="mono">${role === "" ? "none" : role}</td><td>${plural(s.recipients.length, "recipient")}${shareRecipients(g, s.recipients)}</td></tr>`;
+    });
+    return html`<table id="shares-table"><caption>The shares: what each shares, with which key and share role, and with whom, by directory and folder</caption><thead><tr><th scope="col">Share</th><th scope="col">Shares, with which key</th><th scope="col">Share role</th><th scope="col">Recipients</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function driftSection(model: ReportModel): Html | undefined {
@@ -507,14 +537,14 @@ export async function renderHtml(model: ReportModel): Promise<string> {
 <p>${model.title}${model.accounts.length === 0 ? undefined : `; accounts ${model.accounts.join(", ")}`}${model.regions.length === 0 ? undefined : `; regions ${model.regions.join(", ")}`}</p>
 <ul class="summary"><li><strong>${mandatory}</strong> mandatory</li><li><strong>${advisory}</strong> advisory</li><li><strong>${model.graph.shares.length}</strong> ${model.graph.shares.length === 1 ? "share" : "shares"}</li><li><strong>${model.graph.recipients.length}</strong> named recipients</li><li><strong>${reachable}</strong> accounts, folders and directories can use something</li></ul>
 </header>
-<nav aria-label="Sections"><ul><li><a href="#verdicts">Verdicts</a></li><li><a href="#graph">Sharing graph</a></li><li><a href="#access">Who can use what</a></li><li><a href="#folders">Recipients by folder</a></li>${model.drift === undefined ? undefined : html`<li><a href="#drift">Drift</a></li>`}${model.reads === undefined ? undefined : html`<li><a href="#reads">What was read</a></li>`}<li><a href="#plan">${model.tool === "audit" ? "Resources read" : "Plan"}</a></li></ul></nav>
+<nav aria-label="Sections"><ul><li><a href="#verdicts">Verdicts</a></li><li><a href="#graph">Sharing graph</a></li><li><a href="#shares">Shares</a></li><li><a href="#access">Who can use what</a></li>${model.drift === undefined ? undefined : html`<li><a href="#drift">Drift</a></li>`}${model.reads === undefined ? undefined : html`<li><a href="#reads">What was read</a></li>`}<li><a href="#plan">${model.tool === "audit" ? "Resources read" : "Plan"}</a></li></ul></nav>
 <main>
 <section id="verdicts" aria-labelledby="verdicts-h"><h2 id="verdicts-h">Verdicts</h2>${verdictsSection(model, ids)}</section>
-<section id="graph" aria-labelledby="graph-h"><h2 id="graph-h">Sharing graph</h2><figure>${svg}<figcaption>Owners and their KMS keys, then the snapshots and images they share (region, encryption, key), the shares, and the recipients in their directory and folder boxes; dashed: a key encrypts an item or is granted to a share role, a share uses its role; a folder's accounts beyond ${RECIPIENTS_DRAWN_PER_GROUP} are one node. Nodes outlined in red carry verdicts; dashed orange, drift.</figcaption></figure></section>
+<section id="graph" aria-labelledby="graph-h"><h2 id="graph-h">Sharing graph</h2><figure tabindex="0" aria-labelledby="graph-caption">${svg}<figcaption id="graph-caption">Owners and their KMS keys, then the snapshots and images they share (region, encryption, key), the shares, and the recipients in their directory and folder boxes; dashed: a key encrypts an item or is granted to a share role, a share uses its role; a folder's accounts beyond ${RECIPIENTS_DRAWN_PER_GROUP} are one node. Nodes outlined in red carry verdicts; dashed orange, drift.</figcaption></figure></section>
+<section id="shares" aria-labelledby="shares-h"><h2 id="shares-h">Shares</h2>${sharesTable(model)}</section>
 <section id="access" aria-labelledby="access-h"><h2 id="access-h">Who can use what</h2>
 <p><label for="filter">Filter by recipient</label><input id="filter" type="search" autocomplete="off" placeholder="account id, folder id or path, name"> <span id="access-shown" aria-live="polite">${rows.length} of ${rows.length} rows shown</span></p>
 <table id="access-table"><caption>Each account, folder and directory that can use something: what, through which share, with which key, where; an account in a shared folder or directory inherits what it is shared with</caption><thead><tr><th scope="col">Recipient</th><th scope="col">Place in the directory</th><th scope="col">Can use, with which key</th><th scope="col">Through share</th><th scope="col">Region</th><th scope="col">Because</th></tr></thead><tbody>${rows}</tbody></table></section>
-<section id="folders" aria-labelledby="folders-h"><h2 id="folders-h">Recipients by directory and folder</h2>${recipientsTree(model.graph)}</section>
 ${driftSection(model)}${readsSection(model)}${planSection(model)}
 </main>
 <footer><p>Made by alicloud-sharing from what the ${model.tool === "audit" ? "audit read" : "preview captured"}; self-contained, no request leaves this page.</p></footer>
