@@ -3,7 +3,7 @@
  * first few subjects; verbose lists every one), and the sharing map with each share's recipients grouped by directory
  * and folder (a folder of 100 accounts is one line). Every value from outside is escaped for the terminal.
  */
-import { LISTED_VALUES, showValues } from "../rules/types";
+import { showValues } from "../rules/types";
 import { terminal } from "./safe";
 import { GraphView, GroupView, ItemView, RecipientView, ShareView, Verdict, groupsDepthFirst } from "./model";
 
@@ -116,7 +116,7 @@ const recipientText = (r: RecipientView): string => `${r.value}${r.name === unde
 
 /**
  * What a group holds of a share's recipients, on its line: `every member` when the share names the group itself, then
- * the accounts (and anything else the share names there), at most {@link LISTED_VALUES} unless verbose.
+ * the accounts (and anything else the share names there), at most `LISTED_VALUES` (rules/types) unless verbose.
  */
 function groupContents(group: GroupView, members: readonly RecipientView[], verbose: boolean): string {
     const whole = members.filter((r) => r.kind !== "account" && r.kind !== "unknown" && group.kind !== "outside");
@@ -197,4 +197,3 @@ export function renderMapText(graph: GraphView, options: TextOptions = {}): stri
     return lines.join("\n");
 }
 
-export { LISTED_VALUES };

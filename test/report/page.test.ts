@@ -134,11 +134,54 @@ describe("the report page of the issue's organization (3 encrypted snapshots, 2 
         await expect(page.locator("meta[http-equiv=Content-Security-Policy]").getAttribute("content")).resolves.toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; script-src 'sha256-[A-Za-z0-9+/]+=*'; base-uri 'none'; form-action 'none'$/);
     });
 
+    test("its Content-Security-Policy refuses any other script: one added to the page does not run, and says so", async () => {
+        const before = errors.length;
+        await page.evaluate("(() => { const s = document.createElement('script'); s.textContent = 'window.injected = true'; document.body.appendChild(s); })()");
+        await expect(page.evaluate("window.injected === undefined")).resolves.toBe(true);
+        expect(errors.slice(before)).toEqual([expect.stringContaining("Content Security Policy")]);
+        errors.splice(before);
+    });
+
     test("axe-core finds no serious or critical accessibility violation", async () => {
         // Evaluated through the DevTools protocol, as a test tool: the page's own CSP allows no script but its own.
         await page.evaluate(AXE);
         const violations = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))")) as { id: string; impact: string }[];
         expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+    });
+});
+
+describe("the audit's page", () => {
+    test("overlays the drift on the graph, lists both sides, and says what was read and that it is incomplete", async () => {
+        const model = organizationReport(ISSUE_CASE, {
+            tool: "audit",
+            drift: {
+                format: "stack export",
+                outsideStack: [{ kind: "target", key: `cn-hangzhou/backups: ${OUTSIDER}` }, { kind: "share", key: "cn-hangzhou/golden-images", detail: "rs-golden" }],
+                missingFromAccount: [{ kind: "target", key: `cn-hangzhou/golden-images: ${memberId(99)}` }],
+                notCompared: [],
+            },
+        });
+        const reads = { accounts: ["1111111111111111"], regions: ["cn-hangzhou"], requests: 12, counts: [{ what: "resource shares", count: 2 }], received: [], notInEffect: [], notes: [], incomplete: ["ECS DescribeImages in cn-hangzhou: an id that is not an image id"] };
+        const { page, requests, errors } = await open("audit.html", await renderHtml({ ...model, reads }));
+        await expect(nodeLines(page, "svg g.n.drift")).resolves.toEqual([
+            "share golden-images\nresource share, cn-hangzhou\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed\ndrift: not in the stack",
+            "account 9999999999999999\ndrift: not in the stack",
+        ]);
+        await expect(page.locator("#drift").innerText()).resolves.toBe(
+            [
+                "Drift from the stack (stack export)",
+                "In the account, not in the stack (marked on the graph)",
+                `target cn-hangzhou/backups: ${OUTSIDER}`,
+                "share cn-hangzhou/golden-images (rs-golden)",
+                "In the stack, not in the account",
+                `target cn-hangzhou/golden-images: ${memberId(99)}`,
+            ].join("\n"),
+        );
+        await expect(page.getByRole("alert").innerText()).resolves.toBe("Incomplete: 1 answer could not be used; the accounts may share more than this report shows.");
+        await expect(page.locator("#reads > p:not([role])").innerText()).resolves.toBe("Accounts 1111111111111111; regions cn-hangzhou; 12 requests, read only.");
+        await expect(page.locator("#plan h2").innerText()).resolves.toBe("Resources read");
+        expect(requests).toEqual([page.url()]);
+        expect(errors).toEqual([]);
     });
 });
 
@@ -179,4 +222,3 @@ describe("a report of 1,000 recipients", () => {
     });
 });
 
-export { OUTSIDER };
