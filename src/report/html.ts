@@ -12,7 +12,7 @@
 import { createHash } from "crypto";
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
-import { DriftMark, GraphView, Grant, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, Verdict, groupsDepthFirst } from "./model";
+import { DriftMark, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy } from "./model";
 import { Html, html } from "./safe";
 import { encryptionWords, groupLabel, groupVerdicts, subjectOf } from "./text";
 
@@ -138,10 +138,8 @@ class PageIds {
 function drawing(model: ReportModel, ids: PageIds) {
     const g = model.graph;
     const keyIds = new Map(g.keys.map((k) => [k.id, k.keyId ?? "(id unknown)"]));
-    const verdictsByNode = new Map<string, Verdict[]>();
-    model.verdicts.forEach((v) => v.nodes.forEach((n) => verdictsByNode.set(n, [...(verdictsByNode.get(n) ?? []), v])));
-    const driftByNode = new Map<string, DriftMark[]>();
-    (model.drift?.entries ?? []).forEach((d) => d.nodes.forEach((n) => driftByNode.set(n, [...(driftByNode.get(n) ?? []), d])));
+    const verdictsByNode = new Map([...listsBy(model.verdicts.flatMap((v) => v.nodes.map((node) => ({ node, v }))), (x) => x.node)].map(([n, xs]) => [n, xs.map((x) => x.v)]));
+    const driftByNode = new Map([...listsBy((model.drift?.entries ?? []).flatMap((d) => d.nodes.map((node) => ({ node, d }))), (x) => x.node)].map(([n, xs]) => [n, xs.map((x) => x.d)]));
     const nodes: DrawnNode[] = [];
     const edges: DrawnEdge[] = [];
     const nodeOf = (modelId: string, kind: DrawnNode["kind"], lines: string[]): string => {
@@ -193,8 +191,7 @@ function drawing(model: ReportModel, ids: PageIds) {
         r.keys.forEach((k) => edge(ids.of("n", k), id, true));
     }
     const groups = groupsDepthFirst(g);
-    const members = new Map<string, RecipientView[]>();
-    g.recipients.forEach((r) => members.set(r.group, [...(members.get(r.group) ?? []), r]));
+    const members = listsBy(g.recipients, (r) => r.group);
     /** The drawn node of each recipient (its own, or its group's summary), and what each group holds. */
     const drawnAs = new Map<string, string>();
     const inGroup = new Map<string, string[]>();
@@ -388,8 +385,7 @@ function accessRows(model: ReportModel): Html[] {
             rows.push(html`<tr data-search="${search}">${who}${place}<td colspan="4">nothing it can use</td></tr>`);
             continue;
         }
-        const byShare = new Map<string, Grant[]>();
-        a.grants.forEach((g) => byShare.set(`${g.share}\n${g.through}`, [...(byShare.get(`${g.share}\n${g.through}`) ?? []), g]));
+        const byShare = listsBy(a.grants, (g) => `${g.share}\n${g.through}`);
         for (const grants of byShare.values()) {
             const share = shares.get(grants[0].share);
             const what = grants.map(
@@ -409,11 +405,7 @@ function accessRows(model: ReportModel): Html[] {
 function shareRecipients(g: GraphView, recipientIds: readonly string[]): Html {
     const recipients = new Map(g.recipients.map((r) => [r.id, r]));
     const groups = new Map(g.groups.map((x) => [x.id, x]));
-    const members = new Map<string, RecipientView[]>();
-    recipientIds.forEach((id) => {
-        const r = recipients.get(id)!;
-        members.set(r.group, [...(members.get(r.group) ?? []), r]);
-    });
+    const members = listsBy(recipientIds.map((id) => recipients.get(id)!), (r) => r.group);
     const shown = new Set<string>();
     for (const id of members.keys()) {
         for (let x = groups.get(id); x !== undefined && !shown.has(x.id); x = x.parent === undefined ? undefined : groups.get(x.parent)) {

@@ -6,7 +6,7 @@
  * Node and subgraph ids are generated (`n1`, `n2`, …), never copied from a name; every label goes through Mermaid's
  * escaper. Optionally in a Markdown fence, to paste in a pull request or a README.
  */
-import { RECIPIENTS_DRAWN_PER_GROUP, GraphView, RecipientView, groupsDepthFirst } from "./model";
+import { RECIPIENTS_DRAWN_PER_GROUP, GraphView, RecipientView, groupsDepthFirst, listsBy } from "./model";
 import { MermaidIds, mermaidLabel } from "./safe";
 import { encryptionWords, groupLabel } from "./text";
 
@@ -74,8 +74,7 @@ export function renderMermaid(graph: GraphView, options: MermaidOptions = {}): s
     }
     // Recipients inside their groups, nested as the directory nests its folders; a group's accounts beyond the
     // threshold as one node (a whole folder or directory named by a share is always its own node).
-    const members = new Map<string, RecipientView[]>();
-    graph.recipients.forEach((r) => members.set(r.group, [...(members.get(r.group) ?? []), r]));
+    const members = listsBy(graph.recipients, (r) => r.group);
     /** The node each recipient is drawn as: its own, or its group's summary of accounts. */
     const drawnAs = new Map<string, string>();
     const open: number[] = [];

@@ -644,10 +644,24 @@ export function recipientAccess(relations: Relations, graph: GraphView, options:
     return out.sort((a, b) => order[a.kind] - order[b.kind] || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }
 
+/** @internal Values in lists by a key, each list in the values' order (one pass). */
+export function listsBy<K, V>(values: Iterable<V>, keyOf: (value: V) => K): Map<K, V[]> {
+    const lists = new Map<K, V[]>();
+    for (const v of values) {
+        const key = keyOf(v);
+        const list = lists.get(key);
+        if (list === undefined) {
+            lists.set(key, [v]);
+        } else {
+            list.push(v);
+        }
+    }
+    return lists;
+}
+
 /** The groups of a graph view as a tree, depth first (each parent right before its children), with their depth (0 at the top). */
 export function groupsDepthFirst(graph: GraphView): { readonly group: GroupView; readonly depth: number }[] {
-    const children = new Map<string | undefined, GroupView[]>();
-    graph.groups.forEach((g) => children.set(g.parent, [...(children.get(g.parent) ?? []), g]));
+    const children = listsBy(graph.groups, (g) => g.parent);
     const out: { group: GroupView; depth: number }[] = [];
     // Iteratively, in the view's order among siblings.
     const stack = [...(children.get(undefined) ?? [])].reverse().map((group) => ({ group, depth: 0 }));
@@ -661,16 +675,12 @@ export function groupsDepthFirst(graph: GraphView): { readonly group: GroupView;
 
 /** The verdicts, each with the graph nodes it concerns: the rule's subject's, else every node made by its subject's URN. */
 function withNodes(verdicts: readonly Verdict[], graph: GraphView): Verdict[] {
-    const byUrn = new Map<string, string[]>();
-    const index = (id: string, urns: readonly string[]) => urns.forEach((u) => byUrn.set(u, [...(byUrn.get(u) ?? []), id]));
-    graph.keys.forEach((k) => index(k.id, k.urns));
-    graph.items.forEach((i) => index(i.id, i.urns));
-    graph.shares.forEach((s) => index(s.id, s.urns));
-    graph.roles.forEach((r) => index(r.id, r.urns));
-    const known = new Set([...graph.keys, ...graph.items, ...graph.shares, ...graph.roles].map((n) => n.id));
+    const made = [...graph.keys, ...graph.items, ...graph.shares, ...graph.roles].flatMap((n) => n.urns.map((urn) => ({ urn, id: n.id })));
+    const byUrn = listsBy(made, (m) => m.urn);
+    const known = new Set([...graph.keys, ...graph.items, ...graph.shares, ...graph.roles, ...graph.recipients].map((n) => n.id));
     return verdicts.map((v) => {
         const given = v.nodes.filter((n) => known.has(n));
-        const nodes = given.length > 0 ? given : v.subject.urn === undefined ? [] : (byUrn.get(v.subject.urn) ?? []);
+        const nodes = given.length > 0 ? given : v.subject.urn === undefined ? [] : (byUrn.get(v.subject.urn) ?? []).map((m) => m.id);
         return { ...v, nodes: [...new Set(nodes)] };
     });
 }

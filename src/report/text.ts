@@ -5,7 +5,7 @@
  */
 import { showValues } from "../rules/types";
 import { terminal } from "./safe";
-import { GraphView, GroupView, ItemView, RecipientView, ShareView, Verdict, groupsDepthFirst } from "./model";
+import { GraphView, GroupView, ItemView, RecipientView, ShareView, Verdict, groupsDepthFirst, listsBy } from "./model";
 
 /** What the text shows: verbose lists every subject of a grouped verdict and every recipient of a folder. */
 export interface TextOptions {
@@ -134,11 +134,7 @@ function groupContents(group: GroupView, members: readonly RecipientView[], verb
 /** A share's recipients as a tree of the groups that hold them, from the directory down; each group one line. */
 function recipientTree(graph: GraphView, share: ShareView, indent: string, verbose: boolean): string[] {
     const recipients = new Map(graph.recipients.map((r) => [r.id, r]));
-    const byGroup = new Map<string, RecipientView[]>();
-    for (const id of share.recipients) {
-        const r = recipients.get(id)!;
-        byGroup.set(r.group, [...(byGroup.get(r.group) ?? []), r]);
-    }
+    const byGroup = listsBy(share.recipients.map((id) => recipients.get(id)!), (r) => r.group);
     const groups = new Map(graph.groups.map((g) => [g.id, g]));
     // The groups to show: those holding a recipient, and their parents.
     const shown = new Set<string>();

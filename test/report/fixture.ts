@@ -12,7 +12,7 @@ import { OrganizationFile, organizationOf } from "../../src/graph/organization";
 import { partialShareIntent } from "../../src/intent/model";
 import { judgeWith, ruleById, ruleContext } from "../../src/rules/registry";
 import type { AnyRule } from "../../src/rules/types";
-import { ReportModel, Verdict, organizationNames, reportModel, verdictOf } from "../../src/report/model";
+import { ReportInput, ReportModel, Verdict, organizationNames, reportModel, verdictOf } from "../../src/report/model";
 import type { Drift } from "../../src/audit/drift";
 
 export const OWNER = "1111111111111111";
@@ -144,6 +144,11 @@ function judgedTargets(ruleId: string, share: ShareNode, c: OrganizationCase, ju
 
 /** The report of a case: the graph, the organization, the rules' verdicts, a plan of the share resources; a drift when asked. */
 export function organizationReport(c: OrganizationCase = ISSUE_CASE, options: { drift?: Drift; tool?: ReportModel["tool"] } = {}): ReportModel {
+    return reportModel(organizationInput(c, options));
+}
+
+/** What the report of a case is built from (the verdicts already judged). */
+export function organizationInput(c: OrganizationCase = ISSUE_CASE, options: { drift?: Drift; tool?: ReportModel["tool"] } = {}): ReportInput {
     const graph = organizationGraph(c);
     const file = organizationFile(c);
     const shares = [...graph.shares.values()];
@@ -153,7 +158,7 @@ export function organizationReport(c: OrganizationCase = ISSUE_CASE, options: { 
         ...s.items.map((i) => ({ urn: i.via.urn, type: i.via.type, name: i.via.name, parent: s.origin!.urn, provider: "default", inputs: { resourceId: i.id.value } })),
         ...s.recipients.map((r) => ({ urn: r.via.urn, type: r.via.type, name: r.via.name, parent: s.origin!.urn, provider: "default", inputs: { targetId: r.value.value } })),
     ]);
-    return reportModel({
+    return {
         tool: options.tool ?? "preview",
         title: options.tool === "audit" ? `audit of account ${OWNER}` : "offline preview of sharing (stack dev)",
         accounts: [OWNER],
@@ -164,7 +169,7 @@ export function organizationReport(c: OrganizationCase = ISSUE_CASE, options: { 
         organization: organizationOf(file),
         names: organizationNames(file),
         ...(options.drift === undefined ? {} : { drift: options.drift }),
-    });
+    };
 }
 
 /** A case of `n` member accounts in folders of 100 (the last one smaller). */
