@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../alibaba/names";
 import { AccountKey, AttachmentNode, ItemNode, KeyNode, Origin, PolicyNode, RoleNode, ShareNode, SharingGraph, emptyGraph } from "../graph/model";
 import { Relations, ShareEncryption, rolesOfShare } from "../graph/resolve";
-import { mayBeSameAccount } from "../graph/accounts";
+import { accountIdOf, mayBeSameAccount } from "../graph/accounts";
 import { judgeSubject } from "../rules/registry";
 import { contentsSubjects, directoryAndAccountSubjects, encryptionSubjects, limitSubjects, roleSubjects } from "../rules/relations";
 import type { Finding, RuleContext, RuleSubject } from "../rules/types";
@@ -225,6 +225,28 @@ export function findingsOnceBuilt(origin: Origin, context: RuleContext, reported
         setImmediate(() => {
             const p = program();
             resolve(p.refused ? [] : judgeGraph(relationsOf(p), context, true).filter((f) => f.subject?.urn === origin.urn && !known.has(keyOf(f))));
+        }),
+    );
+}
+
+/**
+ * Once the program has built its components (the next turn of the event loop): the accounts its components name, each
+ * account id once, sorted.
+ */
+export function programAccountsOnceBuilt(): Promise<string[]> {
+    return new Promise((resolve) =>
+        setImmediate(() => {
+            const { graph } = program();
+            const named = new Set<string>();
+            for (const name of MAPS) {
+                for (const node of (graph[name] as Map<string, { account?: AccountKey }>).values()) {
+                    const id = node.account === undefined ? undefined : accountIdOf(node.account);
+                    if (id !== undefined) {
+                        named.add(id);
+                    }
+                }
+            }
+            resolve([...named].sort());
         }),
     );
 }
