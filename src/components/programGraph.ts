@@ -38,6 +38,8 @@ interface Program {
     readonly roleComponents: Map<string, RoleComponent>;
     /** Whether a component of the program was refused: the program as written was not built, so it is not judged whole. */
     refused: boolean;
+    /** The accounts the program's components name, read once the components of this turn are built. */
+    accountsOnceBuilt?: Promise<string[]>;
 }
 const programs = new Map<string, Program>();
 
@@ -231,24 +233,23 @@ export function findingsOnceBuilt(origin: Origin, context: RuleContext, reported
 
 /**
  * Once the program has built its components (the next turn of the event loop): the accounts its components name, each
- * account id once, sorted.
+ * account id once, sorted. One reading for the components built in the same turn.
  */
 export function programAccountsOnceBuilt(): Promise<string[]> {
-    return new Promise((resolve) =>
+    const p = program();
+    return (p.accountsOnceBuilt ??= new Promise((resolve) =>
         setImmediate(() => {
-            const { graph } = program();
+            p.accountsOnceBuilt = undefined;
             const named = new Set<string>();
-            for (const name of MAPS) {
-                for (const node of (graph[name] as Map<string, { account?: AccountKey }>).values()) {
-                    const id = node.account === undefined ? undefined : accountIdOf(node.account);
-                    if (id !== undefined) {
-                        named.add(id);
-                    }
+            for (const node of [...p.graph.shares.values(), ...p.graph.roles.values()]) {
+                const id = accountIdOf(node.account);
+                if (id !== undefined) {
+                    named.add(id);
                 }
             }
             resolve([...named].sort());
         }),
-    );
+    ));
 }
 
 /** Forgets every program's graph. For tests and tools that build several programs in one process. */

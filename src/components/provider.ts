@@ -166,11 +166,9 @@ export function providerAccountFact(component: pulumi.Resource, ownerAccountId: 
     if (ownerAccountId === undefined) {
         return pulumi.output(undefined);
     }
-    const programAccounts = programAccountsOnceBuilt();
-    return pulumi.all([providerAccount(component), programAccounts]).apply(([account, accounts]): ProviderAccountFact => ({
-        ...account,
-        ...(typeof ownerAccountId === "string" ? { programAccounts: accounts } : {}),
-    }));
+    // An owner given as an output is in the graph's unnamed account, as the pack reads a provider that names none.
+    const programAccounts = typeof ownerAccountId === "string" ? programAccountsOnceBuilt() : undefined;
+    return pulumi.all([providerAccount(component), programAccounts]).apply(([account, accounts]): ProviderAccountFact => ({ ...account, ...(accounts === undefined ? {} : { programAccounts: accounts }) }));
 }
 
 /** The given owner account, or the account of the provider's credentials (`getCallerIdentity`). */
