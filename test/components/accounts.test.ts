@@ -121,6 +121,20 @@ describe("differential: what the components make, as captured, judged by the pac
         expect(run.unnamed.failures.map((f) => f.split(" ")[1])).toEqual(["b-backup-share-role:", "b-backup:", "b-prod-share-role:", "b-prod:"]);
         expect(run.named.asMade).toEqual(["one-role-per-name@b-backup-share-role-role", "one-role-per-name@b-prod-share-role-role"]);
     });
+    test("the offline preview of such a program (test/fixtures/accounts-preview): the default provider named by the stack config, as the engine names it; E refused, nothing else", () => {
+        const r = spawnSync(process.execPath, [join(__dirname, "..", "..", "dist", "preview", "cli.js"), "preview", join(__dirname, "..", "fixtures", "accounts-preview"), "--format", "json"], { encoding: "utf8" });
+        const report = JSON.parse(r.stdout) as { resources: { type: string; name: string }[]; violations: { policy: string; rule: string; level: string; name: string; path: string; message: string }[] };
+        expect(r.status).toBe(1);
+        expect(report.violations.map((v) => [v.policy, v.rule, v.level, v.name, v.path, `${v.path}: ${v.message}`])).toEqual([
+            ["component", "owner-account-matches-provider", "mandatory", "e-typo", "ownerAccountId", contradiction(BACKUP, PROD, BY_PROVIDER)],
+        ]);
+        expect(report.resources.filter((x) => x.type === "alicloud:resourcemanager/resourceShare:ResourceShare" || x.type === "alicloud:ram/role:Role").map((x) => x.name).sort()).toEqual([
+            "b-backup-share",
+            "b-backup-share-role-role",
+            "b-prod-share",
+            "b-prod-share-role-role",
+        ]);
+    });
     test("E: refused by the components only; as they would make it (through prod's provider) the pack cannot tell, and the role is granted the other account's key", () => {
         expect(run.passed.failures.map((f) => f.split(" ")[1])).toEqual(["e-typo-share-role:", "e-typo:"]);
         // Accepted through a provider naming the owner given; judged with the provider naming prod's account instead.
