@@ -394,7 +394,7 @@ export function prepareShare(
     const providerAccount = providerAccountFact(component, spec.args.ownerAccountId);
     const secretInputs = [spec.resourceIds, spec.args.ownerAccountId, spec.args.region, spec.args.kmsKeyId, spec.args.kmsKeyRegion, spec.copyKeyIds, providerAccount.apply((a) => a?.accountId)];
     // The share's checks once every value is known, but for the resources' ids: what gates the share and its grants is
-    // known at preview, and waits on no resource of the stack but the key's and the provider.
+    // known at preview, and waits on no resource of the stack but the key's and the provider's.
     const plainIds = spec.resourceIds.map((id) => known(id));
     const values = resolvedValues([], owner, region, spec.args, spec.copyKeyIds, explicitProvider && spec.args.region !== undefined ? actual : undefined);
     const validated = pulumi.all([values, providerAccount]).apply(async ([values, account]) => {

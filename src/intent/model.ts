@@ -83,7 +83,7 @@ export interface ProviderAccountFact {
     readonly accountId: string | undefined;
     /** Where it is named: a provider passed to the component (or to a parent), or the stack config (the default provider). */
     readonly source: "provider" | "config";
-    /** The accounts the program's other components name, once the program has built its components. */
+    /** The accounts the program's components name (the component's own among them), once the program has built its components. */
     readonly programAccounts?: readonly string[];
 }
 
