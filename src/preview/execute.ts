@@ -227,7 +227,7 @@ export async function startProgram(run: ProgramRun): Promise<StartedProgram> {
                 note(e);
             }
         }
-        const defaultProvider = defaultProviderOf(run.project, run.stack, run.region);
+        const defaultProvider = defaultProviderOf(run.project, run.stack, run.region, run.config["alicloud:accountId"]);
         const policyConfig = run.policyConfig as Record<string, unknown>;
         const violations = await runPolicies(policies, policyResources(capture.resources, defaultProvider), policyConfig);
         for (const v of violations) {

@@ -53,10 +53,10 @@ export interface DefaultProvider {
     readonly props: Record<string, unknown>;
 }
 
-/** The default alicloud provider of a stack, with the stack's `alicloud:region`. */
-export const defaultProviderOf = (project: string, stack: string, region: string): DefaultProvider => ({
+/** The default alicloud provider of a stack, with the stack's `alicloud:region` and, when it gives one, `alicloud:accountId`. */
+export const defaultProviderOf = (project: string, stack: string, region: string, accountId?: string): DefaultProvider => ({
     urn: `urn:pulumi:${stack}::${project}::pulumi:providers:alicloud::default`,
-    props: { region },
+    props: { region, ...(accountId === undefined ? {} : { accountId }) },
 });
 
 /**
