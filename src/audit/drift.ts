@@ -11,6 +11,7 @@ import { isAccountId } from "../alibaba/ids";
 import { ANY_ECS_SERVICE_PRINCIPAL, ECS_SERVICE_SUFFIX, RD_ID_CONDITION_KEY, RD_PATH_CONDITION_KEY, RESOURCE_KINDS, SHARE_ROLE_NAME } from "../alibaba/names";
 import { TYPES } from "../alibaba/resourceTypes";
 import { mockId } from "../preview/capture";
+import { UNKNOWN_MARK } from "../preview/resources";
 import { parseDocument } from "../ram/analyze";
 import { ASSOCIATIONS_IN_EFFECT, AccountRead, LiveShare, SHARES_IN_EFFECT } from "./model";
 
@@ -140,25 +141,33 @@ interface FileResource {
 
 const SHARE_ROLE_NAMES = new Set(RESOURCE_KINDS.map((k) => SHARE_ROLE_NAME[k]));
 
-/** The resources of a preview's JSON: custom resources, ids as the mock runtime gave them, regions from the map. */
+/**
+ * The resources of a preview's JSON: custom resources, each with an id of its own making (`mockId`: the ids the
+ * stack makes are known only once deployed), regions from the map. An input unknown at preview (`[unknown]`: another
+ * resource's id, such as a share's) is that resource's id when its property dependencies name the one it comes from;
+ * previews made under the mock runtime carry those ids themselves.
+ */
 function previewResources(doc: Props): FileResource[] {
     const map = isObject(doc.map) && Array.isArray(doc.map.shares) ? (doc.map.shares as unknown[]).filter(isObject) : [];
     const regionOf = (via: string, name: string | undefined) => text(map.find((s) => s.via === via && s.name === name)?.region);
-    return (doc.resources as unknown[])
+    const listed = (doc.resources as unknown[])
         .filter(isObject)
-        .filter((r) => r.custom !== false && typeof r.type === "string" && typeof r.name === "string" && !(r.type as string).startsWith("pulumi:providers:"))
-        .map((r) => {
-            const type = r.type as string;
-            const name = r.name as string;
-            const inputs = isObject(r.inputs) ? r.inputs : {};
-            const region =
-                type === TYPES.resourceShare
-                    ? regionOf("resource share", text(inputs.resourceShareName) ?? name)
-                    : type === TYPES.imageSharePermission
-                      ? regionOf("image permission", text(inputs.imageId))
-                      : undefined;
-            return { type, name, urn: text(r.urn) ?? name, id: mockId(type, name), inputs, region };
-        });
+        .filter((r) => r.custom !== false && typeof r.type === "string" && typeof r.name === "string" && !(r.type as string).startsWith("pulumi:providers:"));
+    const idByUrn = new Map(listed.filter((r) => typeof r.urn === "string").map((r) => [r.urn as string, mockId(r.type as string, r.name as string)]));
+    return listed.map((r) => {
+        const type = r.type as string;
+        const name = r.name as string;
+        const dependencies = isObject(r.propertyDependencies) ? r.propertyDependencies : {};
+        const madeFrom = (key: string) => (Array.isArray(dependencies[key]) && (dependencies[key] as unknown[]).length === 1 ? idByUrn.get(String((dependencies[key] as unknown[])[0])) : undefined);
+        const inputs = Object.fromEntries(Object.entries(isObject(r.inputs) ? r.inputs : {}).map(([k, v]) => [k, v === UNKNOWN_MARK ? (madeFrom(k) ?? v) : v]));
+        const region =
+            type === TYPES.resourceShare
+                ? regionOf("resource share", text(inputs.resourceShareName) ?? name)
+                : type === TYPES.imageSharePermission
+                  ? regionOf("image permission", text(inputs.imageId))
+                  : undefined;
+        return { type, name, urn: text(r.urn) ?? name, id: mockId(type, name), inputs, region };
+    });
 }
 
 /** The resources of a stack export: inputs over outputs, the region of each resource's provider. */

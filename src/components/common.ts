@@ -1,12 +1,16 @@
 /** What the components share: config, target arguments, validation and error reporting. */
 import * as pulumi from "@pulumi/pulumi";
 import { Recipient, at } from "../intent/model";
-import { withFindings, withWarnings } from "../rules/errors";
+import { ErrorWithFindings, FINDINGS_LOG_PREFIX, REPORT_REFUSALS_VARIABLE, collectRefusals, collectingRefusals, subjectUrnOf, withFindings, withWarnings } from "../rules/errors";
 import { noteRefusal } from "./programGraph";
 export { checkedOrCollected } from "../rules/errors";
-import { leafStrings, redactFinding } from "../rules/redact";
+import { leafStrings, redactFinding, redactText } from "../rules/redact";
 import { SHARED_SETTING_NAMES, contextFromSettings, sharedSettingProblems, withOrganizationFile } from "../rules/settings";
 import { AllowedRecipients, Finding, FindingSubject, RuleContext, formatFinding } from "../rules/types";
+
+/** Whether the stack keeps a config key secret (`PULUMI_CONFIG_SECRET_KEYS`): the runtime says, though its typings do not. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 /** The package name: the prefix of every type token and of the stack config namespace. */
 export const PACKAGE = "alicloud-sharing";
@@ -60,9 +64,18 @@ export function contextFromConfig(): RuleContext {
     const loaded = withOrganizationFile(values, process.cwd());
     const problems = [...loaded.problems, ...sharedSettingProblems(loaded.values)];
     if (problems.length > 0) {
-        throw new pulumi.RunError(
-            `the stack config of ${PACKAGE} is not valid:\n${problems.map((p) => `  - ${PACKAGE}:${p.path}: ${p.message}${p.path.startsWith("organization") ? "" : ` (got ${JSON.stringify(valueAt(values, p.path))})`}`).join("\n")}`,
-        );
+        // A key the stack keeps secret is named, never echoed: neither the value at fault nor any part of the key's value.
+        // The organization file's problems quote no value: the file is long, and its path says where to look.
+        const secretKeys = SHARED_SETTING_NAMES.filter((key) => values[key] !== undefined && isConfigSecret(`${PACKAGE}:${key}`));
+        const secrets = secretKeys.flatMap((key) => leafStrings(values[key]));
+        const secretKeyOf = (path: string) => secretKeys.find((key) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`));
+        const line = (p: { path: string; message: string }) => {
+            const secretKey = secretKeyOf(p.path);
+            return secretKey !== undefined
+                ? `  - ${PACKAGE}:${secretKey}: ${redactText(p.message, secrets)} (a secret: its value is not shown)`
+                : `  - ${PACKAGE}:${p.path}: ${p.message}${p.path.startsWith("organization") ? "" : ` (got ${JSON.stringify(valueAt(values, p.path))})`}`;
+        };
+        throw new pulumi.RunError(`the stack config of ${PACKAGE} is not valid:\n${problems.map(line).join("\n")}`);
     }
     return contextFromSettings(loaded.values);
 }
@@ -130,6 +143,26 @@ export function registerRefused(component: pulumi.ComponentResource, outputs: re
     (component as unknown as { registerOutputs(outputs: object): void }).registerOutputs({});
 }
 
+/** Whether the program runs under the offline preview, which asked for every refusal to be reported (rules/errors.ts). */
+const reportingRefusals = (): boolean => process.env[REPORT_REFUSALS_VARIABLE] === "report";
+
+/** An error's findings to the engine as data (a debug message, before the error itself), about the given resource. */
+function logFindings(error: ErrorWithFindings, about?: pulumi.Resource): void {
+    void pulumi.log.debug(`${FINDINGS_LOG_PREFIX}${JSON.stringify({ message: error.message, findings: error.findings })}`, about);
+}
+
+// Under the offline preview a refused component reports its refusal to the engine (findings, then the error) and
+// registers empty, and the program goes on: every refused component is reported, not only the first. Elsewhere (pulumi
+// up, pulumi preview) the refusal is thrown. Once per process, whichever copy of this package loads first.
+if (reportingRefusals() && !collectingRefusals()) {
+    collectRefusals((error) => {
+        const urn = subjectUrnOf(error);
+        const about = urn === undefined ? undefined : ({ urn } as unknown as pulumi.Resource);
+        logFindings(error as ErrorWithFindings, about);
+        void pulumi.log.error((error as Error).message, about);
+    });
+}
+
 /** Logs warnings on the component, each with its rule id. */
 export function logWarnings(warnings: readonly Finding[], resource: pulumi.Resource): void {
     for (const w of warnings) {
@@ -144,7 +177,12 @@ export function logWarnings(warnings: readonly Finding[], resource: pulumi.Resou
 export function failOnErrors(findings: readonly Finding[], resource: pulumi.Resource, subject?: FindingSubject, secrets: readonly string[] = []): void {
     const errors = findings.filter((f) => f.severity === "error").map((f) => redactFinding(subject === undefined ? f : { ...f, subject }, secrets));
     if (errors.length > 0) {
-        throw withFindings(new pulumi.ResourceError(errors.map((f) => `${f.path}: ${formatFinding(f)}`).join("\n"), resource), errors);
+        // The message says everything (the stack would only show Pulumi's internals: hidden, as the runner allows).
+        const error = withFindings(new pulumi.ResourceError(errors.map((f) => `${f.path}: ${formatFinding(f)}`).join("\n"), resource, true), errors);
+        if (reportingRefusals()) {
+            logFindings(error, resource);
+        }
+        throw error;
     }
 }
 
@@ -155,7 +193,10 @@ export function failOnErrors(findings: readonly Finding[], resource: pulumi.Reso
 export async function secretStringsOf(inputs: readonly unknown[]): Promise<string[]> {
     const found: string[] = [];
     for (const input of inputs) {
-        if (Array.isArray(input)) {
+        if (input instanceof Promise) {
+            // A secret wrapped in a promise is as secret: what it resolves to is looked at (a rejection holds no value).
+            found.push(...(await secretStringsOf([await input.catch(() => undefined)])));
+        } else if (Array.isArray(input)) {
             found.push(...(await secretStringsOf(input)));
         } else if (pulumi.Output.isInstance(input) && (await pulumi.isSecret(input))) {
             found.push(...leafStrings(await new Promise<unknown>((resolve) => input.apply((v) => resolve(v)))));
@@ -164,6 +205,18 @@ export async function secretStringsOf(inputs: readonly unknown[]): Promise<strin
         }
     }
     return found;
+}
+
+/**
+ * The names of the given inputs that are secret (a secret output, or one wrapped in a promise): for a dynamic
+ * provider, which the engine hands every value plain, so that its errors quote none of them.
+ */
+export function secretInputNames(inputs: Readonly<Record<string, pulumi.Input<unknown> | undefined>>): pulumi.Output<string[]> {
+    return pulumi.output(
+        Promise.all(Object.entries(inputs).map(async ([name, value]) => (value !== undefined && (await pulumi.isSecret(pulumi.output(value))) ? name : undefined))).then((names) =>
+            names.filter((n): n is string => n !== undefined),
+        ),
+    );
 }
 
 /** `failOnErrors`, with the secret values of the inputs the findings were judged from redacted. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentSpecs, TARGET_ARGUMENTS, argumentFindings } from "./arguments";
+import { ArgumentSpecs, TARGET_ARGUMENTS, readArguments } from "./arguments";
 import * as ram from "@pulumi/alicloud/ram";
 import { kmsKeyArn } from "../alibaba/arn";
 import { principalKind } from "../alibaba/ids";
@@ -206,8 +206,11 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
     public readonly attachment!: ram.RolePolicyAttachment;
 
     constructor(name: string, args: EncryptedShareRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        // Read once: everything below reads the copy (a getter or a changing value cannot build half a component).
+        const read = readArguments(args, ARGUMENTS);
+        args = read.args;
         const checked = checkedOrCollected(() => {
-            throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
+            throwIfInvalid(TYPE, name, read.findings, opts);
             const context = contextFromConfig();
             return { context, plan: planShareRole(name, args, opts, context) };
         });

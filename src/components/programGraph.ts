@@ -57,12 +57,16 @@ const relationsOf = (p: Program): Relations => (p.relations ??= new Relations(p.
 
 /**
  * Where a resource sits among its parents, as a URN names it: each parent's type and name, outermost first (two
- * components of one type and name under different parents are two components).
+ * components of one type and name under different parents are two components). The stack is no part of it: a
+ * resource without a parent is the stack's child when a real engine runs the program, and nobody's under mocks.
  */
 export function scopeOf(parent: pulumi.Resource | undefined): string {
     const parts: string[] = [];
     for (let r: pulumi.Resource | undefined = parent; r !== undefined; r = (r as unknown as { __parentResource?: pulumi.Resource }).__parentResource) {
-        parts.unshift(`${pulumi.resourceType(r)}::${(r as unknown as { __name?: string }).__name ?? ""}`);
+        const type = pulumi.resourceType(r);
+        if (type !== "pulumi:pulumi:Stack") {
+            parts.unshift(`${type}::${(r as unknown as { __name?: string }).__name ?? ""}`);
+        }
     }
     return parts.join("$");
 }

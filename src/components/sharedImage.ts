@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentSpecs, SHARE_ARGUMENTS, argumentFindings } from "./arguments";
+import { ArgumentSpecs, SHARE_ARGUMENTS, readArguments } from "./arguments";
 import * as ecs from "@pulumi/alicloud/ecs";
 import { GrantMethod } from "../intent/model";
 import { asArray, checkedOrCollected, componentSubject, contextFromConfig, defaultShareName, failOnErrors, logWarnings, registerRefused, throwIfInvalid, typeToken } from "./common";
@@ -81,9 +81,12 @@ export class SharedImage extends pulumi.ComponentResource {
     public readonly imageIdsByRegion!: pulumi.Output<{ [region: string]: string[] }>;
 
     constructor(name: string, args: SharedImageArgs, opts: SharedImageOptions = {}) {
+        // Read once: everything below reads the copy (a getter or a changing value cannot build half a component).
+        const read = readArguments(args, ARGUMENTS);
+        args = read.args;
         const { regionProviders, ...componentOpts } = opts;
         const checked = checkedOrCollected(() => {
-            throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
+            throwIfInvalid(TYPE, name, read.findings, opts);
             const context = contextFromConfig();
             const facts = imageFacts(args);
             const copyKeys = args.kmsKeyId === undefined ? {} : (args.copyKmsKeyIds ?? {});

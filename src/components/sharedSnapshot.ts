@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentSpecs, SHARE_ARGUMENTS, argumentFindings } from "./arguments";
+import { ArgumentSpecs, SHARE_ARGUMENTS, readArguments } from "./arguments";
 import { asArray, checkedOrCollected, contextFromConfig, defaultShareName, logWarnings, registerRefused, throwIfInvalid, typeToken } from "./common";
 import { ShareArgs, ShareSpec, checkShare, createGrants, prepareShare, resourceSuffixes } from "./share";
 import { placement } from "./provider";
@@ -40,8 +40,11 @@ export class SharedSnapshot extends pulumi.ComponentResource {
     public readonly shareRoleName!: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: SharedSnapshotArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        // Read once: everything below reads the copy (a getter or a changing value cannot build half a component).
+        const read = readArguments(args, ARGUMENTS);
+        args = read.args;
         const checked = checkedOrCollected(() => {
-            throwIfInvalid(TYPE, name, argumentFindings(args, ARGUMENTS), opts);
+            throwIfInvalid(TYPE, name, read.findings, opts);
             const context = contextFromConfig();
             // Snapshots on the service key, copied first with the customer-managed key: what is shared is the copies.
             const copying = args.serviceKeyEncrypted === true && args.copyServiceKeySnapshots === true && args.kmsKeyId !== undefined;

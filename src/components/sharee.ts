@@ -1,6 +1,6 @@
 /** The sharee's side: a disk from a shared snapshot, and access to shared images for RAM identities. */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentSpecs, argumentFindings } from "./arguments";
+import { ArgumentSpecs, readArguments } from "./arguments";
 import { argumentsWellFormed } from "../rules/arguments";
 import * as ecs from "@pulumi/alicloud/ecs";
 import * as ram from "@pulumi/alicloud/ram";
@@ -88,8 +88,11 @@ export class SharedSnapshotDisk extends pulumi.ComponentResource {
     public readonly diskId!: pulumi.Output<string>;
 
     constructor(name: string, args: SharedSnapshotDiskArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        // Read once: everything below reads the copy (a getter or a changing value cannot build half a component).
+        const read = readArguments(args, DISK_ARGUMENTS);
+        args = read.args;
         const valid = checkedOrCollected(() => {
-            throwIfInvalid(DISK_TYPE, name, argumentFindings(args, DISK_ARGUMENTS), opts);
+            throwIfInvalid(DISK_TYPE, name, read.findings, opts);
             const copyFirst = args.copyFirst === true;
             // Copying first asks of the copy what C11 asks of the disk (an own key, not the source's), but not the category.
             const judged: SharedSnapshotDiskArgs = copyFirst ? { ...args, category: undefined } : args;
@@ -184,8 +187,11 @@ export class ShareeImageAccess extends pulumi.ComponentResource {
     public readonly policyDocument!: pulumi.Output<string>;
 
     constructor(name: string, args: ShareeImageAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        // Read once: everything below reads the copy (a getter or a changing value cannot build half a component).
+        const read = readArguments(args, ACCESS_ARGUMENTS);
+        args = read.args;
         const checked = checkedOrCollected(() => {
-            throwIfInvalid(ACCESS_TYPE, name, argumentFindings(args, ACCESS_ARGUMENTS), opts);
+            throwIfInvalid(ACCESS_TYPE, name, read.findings, opts);
             if (args.policyName !== undefined && !RAM_POLICY_NAME.test(args.policyName)) {
                 throwIfInvalid(ACCESS_TYPE, name, findingsOf(argumentsWellFormed, [{ path: "policyName", message: `policy name ${JSON.stringify(args.policyName)} is not 1 to 128 letters, digits and hyphens.`, fix: "Choose a name of that form, or leave it out." }]), opts);
             }

@@ -1,10 +1,10 @@
 /** ShareAcceptance and SnapshotCopy: the sharee-side steps with no @pulumi/alicloud resource. */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentSpecs, argumentFindings } from "./arguments";
+import { ArgumentSpecs, readArguments } from "./arguments";
 import { at, partialShareIntent } from "../intent/model";
 import { judge, judgeWith } from "../rules/registry";
 import { kmsKeyFormat, resourceIdFormat } from "../rules/targets";
-import { checkedOrCollected, componentSubject, contextFromConfig, failOnErrorsOf, known, registerRefused, throwIfInvalid, typeToken } from "./common";
+import { checkedOrCollected, componentSubject, contextFromConfig, failOnErrorsOf, known, registerRefused, secretInputNames, throwIfInvalid, typeToken } from "./common";
 import { shareAcceptanceProvider, snapshotCopyProvider } from "./providers";
 
 /** The stack's `alicloud:region`, read here (in the component, never in a provider) and passed as an input. */
@@ -92,7 +92,10 @@ export class ShareAcceptance extends pulumi.ComponentResource {
     public readonly resourceShareId!: pulumi.Output<string>;
 
     constructor(name: string, args: ShareAcceptanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        const refused = checkedOrCollected(() => throwIfInvalid("ShareAcceptance", name, argumentFindings(args, ACCEPTANCE_ARGUMENTS), opts)) === undefined;
+        // Read once: everything below reads the copy (a getter or a changing value cannot build half a component).
+        const read = readArguments(args, ACCEPTANCE_ARGUMENTS);
+        args = read.args;
+        const refused = checkedOrCollected(() => throwIfInvalid("ShareAcceptance", name, read.findings, opts)) === undefined;
         super(typeToken("ShareAcceptance"), name, {}, opts);
         if (refused) {
             registerRefused(this, ["status", "resourceShareId"]);
@@ -107,6 +110,7 @@ export class ShareAcceptance extends pulumi.ComponentResource {
                 endpoint: args.endpoint,
                 timeoutSeconds: args.timeoutSeconds,
                 maxRetries: args.maxRetries,
+                secretInputs: secretInputNames({ resourceShareId: args.resourceShareId }),
             },
             { parent: this },
         );
@@ -161,10 +165,11 @@ function copyFindings(values: { sourceSnapshotId?: string; kmsKeyId?: string; so
 
 /**
  * Copies a snapshot, encrypted with a customer-managed key, and waits until the copy is accomplished (progress is
- * logged). Each intended copy has its own ClientToken (a nonce new for the resource and for each replacement, hashed
- * with the source, key, regions and name), so a retried request never makes a second copy, two copies never share
- * one, and a replacement never gets the old copy back. A copy that ends failed is deleted before the error; a create
- * that timed out is kept in the state and the next update waits for it again. Changing the source, key, regions or
+ * logged). Each intended copy has its own ClientToken, the same in every run (the component's URN hashed with the
+ * source, key, regions and name), carried by the copy as a tag: a retried request never makes a second copy, and a
+ * create that lost its answer (in this run or a later one) finds the copy and adopts it; a replacement makes a copy of
+ * its own, never the one it replaces. A copy that ends failed is deleted before the error; a create that timed out
+ * waiting is kept in the state and the next update waits for it again. Changing the source, key, regions or
  * name replaces the copy (the new one first, then the old one is deleted). The copy is deleted with the resource.
  * Credentials are read when the step runs (the environment, else Alibaba's default credential chain).
  */
@@ -173,10 +178,13 @@ export class SnapshotCopy extends pulumi.ComponentResource {
     public readonly snapshotId!: pulumi.Output<string>;
 
     constructor(name: string, args: SnapshotCopyArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        // Read once: everything below reads the copy (a getter or a changing value cannot build half a component).
+        const read = readArguments(args, COPY_ARGUMENTS);
+        args = read.args;
         const hasSourceKey = args.sourceKmsKeyId !== undefined;
         const refused =
             checkedOrCollected(() => {
-                throwIfInvalid("SnapshotCopy", name, argumentFindings(args, COPY_ARGUMENTS), opts);
+                throwIfInvalid("SnapshotCopy", name, read.findings, opts);
                 return throwIfInvalid("SnapshotCopy", name, copyFindings({ sourceSnapshotId: known(args.sourceSnapshotId), kmsKeyId: known(args.kmsKeyId), sourceKmsKeyId: known(args.sourceKmsKeyId) }, hasSourceKey), opts);
             }) === undefined;
         super(typeToken("SnapshotCopy"), name, {}, opts);
@@ -201,6 +209,9 @@ export class SnapshotCopy extends pulumi.ComponentResource {
                 timeoutSeconds: args.timeoutSeconds,
                 maxRetries: args.maxRetries,
                 endpoint: args.endpoint,
+                // Where the copy belongs, the same in every run: the ClientToken is made of it and of what is copied how.
+                copyScope: this.urn,
+                secretInputs: secretInputNames({ sourceSnapshotId: args.sourceSnapshotId, kmsKeyId: args.kmsKeyId }),
             },
             { parent: this },
         );

@@ -9,7 +9,7 @@ import { isAccountId } from "../alibaba/ids";
 import { RESOURCE_KINDS, ResourceKind } from "../alibaba/names";
 import { accountIdOf, mayBeSameAccount } from "./accounts";
 import type { Located } from "../intent/model";
-import { AccountKey, AttachmentNode, ItemNode, KeyNode, PolicyNode, RoleNode, ShareNode, SharingGraph } from "./model";
+import { AccountKey, AttachmentNode, ItemNode, KeyNode, PolicyNode, RoleNode, ShareItem, ShareNode, SharingGraph } from "./model";
 
 /** Where an item's encryption comes from, once its sources are followed. */
 export interface ResolvedEncryption {
@@ -295,32 +295,60 @@ export class Relations {
         return reach;
     }
 
-    /** For each item shared, every recipient it has across the graph's shares, and the shares. */
-    recipientsByItem(): Map<string, { item: ItemNode | undefined; kind: ResourceKind; shares: ShareNode[]; accounts: Set<string>; organization: Set<string> }> {
-        const byItem = new Map<string, { item: ItemNode | undefined; kind: ResourceKind; shares: ShareNode[]; accounts: Set<string>; organization: Set<string> }>();
+    /**
+     * For each item shared, every recipient it has across the graph's shares, the shares, and where the first share
+     * lists it. Linear in items and recipients: the recipients are gathered once for each set of shares, and items
+     * shared by the same shares hold the same sets (read them, never change them).
+     */
+    recipientsByItem(): Map<string, ItemRecipients> {
+        const byItem = new Map<string, { item: ItemNode | undefined; kind: ResourceKind; shares: ShareNode[]; first: ShareItem; accounts: Set<string>; organization: Set<string> }>();
         for (const share of this.graph.shares.values()) {
             if (share.kind === undefined) {
                 continue;
             }
             for (const i of share.items) {
-                let entry = byItem.get(i.item);
+                const entry = byItem.get(i.item);
                 if (entry === undefined) {
-                    entry = { item: this.graph.items.get(i.item), kind: share.kind, shares: [], accounts: new Set(), organization: new Set() };
-                    byItem.set(i.item, entry);
-                }
-                if (!entry.shares.includes(share)) {
+                    byItem.set(i.item, { item: this.graph.items.get(i.item), kind: share.kind, shares: [share], first: i, accounts: NO_RECIPIENTS, organization: NO_RECIPIENTS });
+                } else if (!entry.shares.includes(share)) {
                     entry.shares.push(share);
                 }
-                for (const r of share.recipients) {
-                    if (r.value.value !== undefined) {
-                        (isAccountId(r.value.value) ? entry.accounts : entry.organization).add(r.value.value);
+            }
+        }
+        const bySharesOf = new Map<string, { accounts: Set<string>; organization: Set<string> }>();
+        for (const entry of byItem.values()) {
+            const key = entry.shares.map((s) => s.id).join("\n");
+            let sets = bySharesOf.get(key);
+            if (sets === undefined) {
+                sets = { accounts: new Set(), organization: new Set() };
+                for (const share of entry.shares) {
+                    for (const r of share.recipients) {
+                        if (r.value.value !== undefined) {
+                            (isAccountId(r.value.value) ? sets.accounts : sets.organization).add(r.value.value);
+                        }
                     }
                 }
+                bySharesOf.set(key, sets);
             }
+            entry.accounts = sets.accounts;
+            entry.organization = sets.organization;
         }
         return byItem;
     }
 }
+
+/** Every recipient an item has across the graph's shares (sets shared between items of the same shares: read only). */
+export interface ItemRecipients {
+    readonly item: ItemNode | undefined;
+    readonly kind: ResourceKind;
+    readonly shares: ShareNode[];
+    /** Where the first share that holds the item lists it. */
+    readonly first: ShareItem;
+    readonly accounts: ReadonlySet<string>;
+    readonly organization: ReadonlySet<string>;
+}
+
+const NO_RECIPIENTS: Set<string> = new Set();
 
 /** An item the graph does not hold (a dangling reference), for what its encryption is not. */
 function placeholderItem(id: string): ItemNode {

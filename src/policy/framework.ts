@@ -6,13 +6,13 @@
 import type { EnforcementLevel, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { at } from "../intent/model";
 import { PolicyName } from "../rules/enforcement";
-import { findingsOf, judgeWith, rulesJudgedBy } from "../rules/registry";
+import { findingsOf, judgeSubject, judgeWith, rulesJudgedBy } from "../rules/registry";
 import { policyConfigValid } from "../rules/arguments";
 import { policyEntryProblems } from "./config";
 import { exemptionValid, isCalendarDay } from "../rules/organization";
 import { redactFinding } from "../rules/redact";
 import { organizationProblems, withOrganizationFile } from "../rules/settings";
-import { AnyRule, Finding, FindingSubject, Rule, RuleSubject, formatFinding } from "../rules/types";
+import { AnyRule, Finding, FindingSubject, RuleSubject, formatFinding } from "../rules/types";
 import { RawResource, fromPolicyResource, fromResourceArgs } from "./resources";
 import { Exemption, PolicySettings, SettingName, configSchema, readSettings } from "./settings";
 
@@ -112,9 +112,8 @@ export function reportFinding(report: ReportViolation, finding: Finding, enforce
 /** Judges subjects and reports violations; the messages start with the constraint ids and show no secret value. */
 export function reportFindings(policy: string, rules: readonly AnyRule[], subjects: readonly Subject[], settings: PolicySettings, report: ReportViolation, secrets: readonly string[] = []): void {
     for (const s of subjects) {
-        const selected = rules.filter((r) => r.subject === s.kind && (s.only === undefined || s.only.includes(r.id))) as unknown as Rule<typeof s.kind>[];
         const about: FindingSubject = { type: s.type, name: s.name, urn: s.urn };
-        const found = judgeWith(selected, s.subject as never, settings.context, about).map((f) => redactFinding(f, secrets));
+        const found = judgeSubject(s, settings.context, rules).map((f) => redactFinding(f, secrets));
         for (const finding of found) {
             const exemption = matchingExemption(settings.exemptions, s.urn, s.name, finding);
             // Applied only until a real day of the calendar: an expiry such as 9999-99-99 lifts nothing.

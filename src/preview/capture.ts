@@ -1,26 +1,15 @@
 /**
- * Runs Pulumi resource registrations against the mock runtime and records each one as the engine would receive it:
- * type, name, URN, parent, inputs, dependencies, property dependencies, protect flag and provider.
+ * Pulumi's mock runtime with a recorder: registrations recorded as the engine would receive them (type, name, URN,
+ * parent, inputs, dependencies, property dependencies, protect flag, provider), and the answers a program of these
+ * components needs. The tests and benches of the components run under it; the preview itself runs programs with their
+ * own language runner against the real protocol (monitor.ts).
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMIC_RESOURCE_TYPE, TYPES } from "../alibaba/resourceTypes";
+import type { CapturedResource } from "./monitor";
 
-export interface CapturedResource {
-    readonly type: string;
-    readonly name: string;
-    readonly urn: string;
-    /** The parent's URN, or "" for the stack. */
-    readonly parent: string;
-    /** A custom resource (not a component). */
-    readonly custom: boolean;
-    readonly inputs: Record<string, unknown>;
-    readonly dependencies: string[];
-    readonly propertyDependencies: Record<string, string[]>;
-    readonly protect: boolean;
-    /** The provider reference (`<urn>::<id>`), or "" for the default provider. */
-    readonly provider: string;
-}
+export type { CapturedResource } from "./monitor";
 
 export interface CaptureOptions {
     readonly project: string;

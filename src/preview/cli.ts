@@ -75,35 +75,45 @@ interface PreviewFlags {
     transpileOnly?: boolean;
 }
 
-/** Runs `preview` and writes its report; the exit code. */
+/**
+ * Runs `preview` and writes its report; the exit code. With --format json or sarif, a preview that has no verdict (a
+ * program error, a time-out, an early exit, an unsupported runtime, a bad file) still writes a report: the error.
+ */
 export async function previewCommand(programDir: string, flags: PreviewFlags, io: CliIo = processIo): Promise<number> {
     if (flags.map !== undefined && flags.format === "sarif") {
         io.stderr("error: --map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif\n");
         return 2;
     }
+    const request = { format: flags.format, map: flags.map, version: VERSION, programDir: path.resolve(programDir), cwd: process.cwd() };
+    let names: { project?: string; stack?: string } = {};
     try {
-        // The program runs, is judged and its report rendered in a child process; this one only reads the files.
-        const { runPreviewReport } = await import("./run");
+        // The program runs in a process of its own, served and judged by this one.
+        const { prepareRun, runPreviewReport } = await import("./run");
         const { exitCodeOf } = await import("./verdicts");
-        const { result, report } = await runPreviewReport(
-            {
-                programDir,
-                stack: flags.stack,
-                configFile: flags.config,
-                policyConfigFile: flags.policyConfig,
-                accountId: flags.account,
-                timeoutSeconds: flags.timeout,
-                transpileOnly: flags.transpileOnly,
-            },
-            { format: flags.format, map: flags.map, version: VERSION, programDir: path.resolve(programDir), cwd: process.cwd() },
-        );
+        const options = {
+            programDir,
+            stack: flags.stack,
+            configFile: flags.config,
+            policyConfigFile: flags.policyConfig,
+            accountId: flags.account,
+            timeoutSeconds: flags.timeout,
+            transpileOnly: flags.transpileOnly,
+            output: (text: string) => text !== "" && io.stderr(text),
+        };
+        const run = prepareRun(options);
+        names = { project: run.project, stack: run.stack };
+        const { result, report } = await runPreviewReport(options, request, run);
         io.stdout(report);
         if (result.programError !== undefined) {
             io.stderr(`error: the program failed: ${terminalLines(result.programError)}\n`);
         }
         return exitCodeOf(result);
     } catch (e) {
-        io.stderr(`error: ${terminalLines(e instanceof Error ? e.message : String(e))}\n`);
+        const message = e instanceof Error ? e.message : String(e);
+        const { PreviewSetupError } = await import("./program");
+        const { failureReportOf } = await import("./render");
+        io.stdout(failureReportOf({ kind: e instanceof PreviewSetupError ? e.kind : "preview", message, ...names }, request));
+        io.stderr(`error: ${terminalLines(message)}\n`);
         return 2;
     }
 }
@@ -125,9 +135,10 @@ export function cli(io: CliIo = processIo, audit: Pick<AuditIo, "env"> = {}): { 
         .command("preview")
         .summary("run a Pulumi program offline and judge what it registers with the policy pack")
         .description(
-            "Runs the Pulumi program in PROGRAM-DIR (TypeScript or JavaScript, as pulumi runs it, type-checked) under Pulumi's mock runtime with its " +
-                "stack config, in a child process with a time limit, and judges every resource it registers with the pack's policies. " +
-                "Prints the plan, the verdicts and the sharing map. No Pulumi CLI, no cloud account, no credentials.",
+            "Runs the Pulumi program in PROGRAM-DIR with its own @pulumi/pulumi language runner, as pulumi preview runs it (TypeScript type-checked, " +
+                "ES modules, its stack config), against a resource monitor this command serves, with a time limit, and judges every resource it " +
+                "registers with the pack's policies, in this process. Prints the plan, the verdicts and the sharing map. No Pulumi CLI, no cloud account, " +
+                "no credentials.",
         )
         .argument("[program-dir]", "the folder holding Pulumi.yaml", ".")
         .option("-s, --stack <name>", "the stack whose Pulumi.<name>.yaml holds the config (default: the only stack file, else none and stack dev)")

@@ -7,8 +7,23 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { ACCOUNT_ID } from "../alibaba/ids";
 
-/** A problem with the program, its files or the command line: the preview cannot run (exit 2). */
-export class PreviewSetupError extends Error {}
+/**
+ * Why a preview has no verdict: its files or options (`setup`), a runtime other than Node.js (`runtime`), the program
+ * ran out of time (`timeout`), ended its process (`exit`), never finished (`unsettled`), was interrupted
+ * (`interrupted`), or the preview itself failed (`preview`). A program's own error is `program`.
+ */
+export type PreviewErrorKind = "setup" | "runtime" | "timeout" | "exit" | "unsettled" | "interrupted" | "preview" | "program";
+
+/** A problem with the program, its files or the command line, or a run with nothing to judge: the preview cannot run (exit 2). */
+export class PreviewSetupError extends Error {
+    constructor(
+        message: string,
+        readonly kind: PreviewErrorKind = "setup",
+    ) {
+        super(message);
+        this.name = "PreviewSetupError";
+    }
+}
 
 export interface ProjectFile {
     readonly name: string;
@@ -16,6 +31,18 @@ export interface ProjectFile {
     readonly main?: string;
     /** `runtime.options.typescript`: false when `pulumi` is told not to compile TypeScript. */
     readonly typescript?: boolean;
+    /** The config keys the project declares secret (`config: { <key>: { secret: true } }`), namespaced. */
+    readonly secretKeys: readonly string[];
+}
+
+/** The keys Pulumi.yaml's `config` declares `secret: true`, as the runtime names them (`<project>:<key>` when not namespaced). */
+function declaredSecretKeys(project: string, config: unknown): string[] {
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+        return [];
+    }
+    return Object.entries(config)
+        .filter(([, declaration]) => typeof declaration === "object" && declaration !== null && (declaration as { secret?: unknown }).secret === true)
+        .map(([key]) => (key.includes(":") ? key : `${project}:${key}`));
 }
 
 function readYaml(file: string): unknown {
@@ -38,7 +65,7 @@ export function readProject(programDir: string): ProjectFile {
         throw new PreviewSetupError(`${file} needs a name and a runtime`);
     }
     if (runtime !== "nodejs") {
-        throw new PreviewSetupError(`${file} has runtime ${runtime}; the offline preview runs nodejs programs (TypeScript or JavaScript)`);
+        throw new PreviewSetupError(`${file} has runtime ${runtime}; the offline preview runs nodejs programs (TypeScript or JavaScript)`, "runtime");
     }
     const runtimeOptions = typeof project.runtime === "object" && project.runtime !== null ? (project.runtime as { options?: { typescript?: unknown } }).options : undefined;
     return {
@@ -46,6 +73,7 @@ export function readProject(programDir: string): ProjectFile {
         runtime,
         main: typeof project.main === "string" ? project.main : undefined,
         ...(runtimeOptions?.typescript === false ? { typescript: false } : {}),
+        secretKeys: declaredSecretKeys(project.name, project.config),
     };
 }
 
@@ -84,8 +112,11 @@ function stackConfigFileOf(programDir: string, options: { stack?: string; config
     return stacks.length === 1 ? { file: path.join(programDir, stacks[0]), stack: stacks[0].replace(/^Pulumi\.|\.yaml$/g, "") } : { stack: "dev" };
 }
 
-/** Stack config as the runtime holds it: `namespace:key` to a string (objects as JSON); keys without namespace are the project's. */
-export function readStackConfig(file: string | undefined, project: string): Record<string, string> {
+/**
+ * Stack config as the runtime holds it: `namespace:key` to a string (objects as JSON); keys without namespace are the
+ * project's. A problem with a value of a secret key names the key, never the value.
+ */
+export function readStackConfig(file: string | undefined, project: string, secretKeys: readonly string[] = []): Record<string, string> {
     if (file === undefined) {
         return {};
     }
@@ -102,12 +133,15 @@ export function readStackConfig(file: string | undefined, project: string): Reco
         }
         if (typeof value === "number" && !Number.isSafeInteger(value) && Number.isInteger(value)) {
             // YAML read it as a number and lost digits (an account id): say so rather than use another value.
-            throw new PreviewSetupError(`${file}: ${key} is a number too large to read exactly; quote it ("${String(value)}" is not what is written)`);
+            throw new PreviewSetupError(
+                `${file}: ${key} is a number too large to read exactly; quote it${secretKeys.includes(full) ? " (a secret: its value is not shown)" : ` ("${String(value)}" is not what is written)`}`,
+            );
         }
         config[full] = typeof value === "string" ? value : JSON.stringify(value);
     }
     if (config["alicloud:region"] !== undefined && !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(config["alicloud:region"])) {
-        throw new PreviewSetupError(`${file}: alicloud:region is ${JSON.stringify(config["alicloud:region"])}, not a region id (cn-hangzhou, ap-southeast-1…)`);
+        const shown = secretKeys.includes("alicloud:region") ? "(a secret: its value is not shown) is" : `is ${JSON.stringify(config["alicloud:region"])},`;
+        throw new PreviewSetupError(`${file}: alicloud:region ${shown} not a region id (cn-hangzhou, ap-southeast-1…)`);
     }
     return config;
 }

@@ -5,10 +5,11 @@ import { pathToFileURL } from "url";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import { rules } from "../rules/registry";
 import { MermaidIds, mermaidLabel, terminal } from "../report/safe";
-import type { CapturedResource } from "./capture";
 import { MapShare, SharingMap, sharingMap } from "./map";
-import { rawResources } from "./resources";
-import type { PreviewResult, Verdict } from "./run";
+import type { CapturedResource } from "./monitor";
+import type { PreviewErrorKind } from "./program";
+import { rawResources, shownValue } from "./resources";
+import type { PreviewResult, Verdict } from "./verdicts";
 
 const DOCUMENT_INPUTS = ["assumeRolePolicyDocument", "document", "policyDocument"];
 
@@ -17,11 +18,11 @@ function providerOf(r: CapturedResource): string {
     return r.provider === "" ? "default" : (r.provider.split("::")[3] ?? r.provider);
 }
 
-/** The inputs shown: those of the program, not the serialized code of a dynamic provider (`__provider`). */
+/** The inputs shown: those of the program (unknowns as `[unknown]`), not the serialized code of a dynamic provider (`__provider`). */
 function shownInputs(r: CapturedResource): Record<string, unknown> {
     const { __provider: _code, ...inputs } = r.inputs;
     void _code;
-    return inputs;
+    return shownValue(inputs) as Record<string, unknown>;
 }
 
 /** The plan: resources as a tree by parent, each with its provider and inputs; RAM documents pretty-printed. */
@@ -158,8 +159,9 @@ export function renderText(result: PreviewResult, map: SharingMap): string {
 }
 
 /**
- * The JSON report: `resources` (with their provider), `violations` (each with rule, constraints, level, message, fix,
- * path, urn), the `map`, `mermaid` when asked for, and `programError` when the program failed.
+ * The JSON report: `resources` (with their provider and dependencies), `violations` (each with rule, constraints,
+ * level, message, fix, path, urn), the `map`, `mermaid` when asked for, and `error` (`{ kind: "program", message }`)
+ * when the program failed.
  */
 export function renderJson(result: PreviewResult, map: SharingMap, mermaid?: string): string {
     return JSON.stringify(
@@ -176,12 +178,14 @@ export function renderJson(result: PreviewResult, map: SharingMap, mermaid?: str
                 // The provider a cloud resource is made with; none for components and for providers themselves.
                 provider: r.custom && !r.type.startsWith("pulumi:providers:") ? providerOf(r) : undefined,
                 inputs: shownInputs(r),
+                dependencies: r.dependencies.length === 0 ? undefined : r.dependencies,
+                propertyDependencies: Object.keys(r.propertyDependencies).length === 0 ? undefined : r.propertyDependencies,
             })),
             violations: result.verdicts,
             map,
             levelChanges: result.levelChanges ?? [],
             ...(mermaid === undefined ? {} : { mermaid }),
-            programError: result.programError,
+            ...(result.programError === undefined ? {} : { error: { kind: "program", message: result.programError } }),
         },
         null,
         2,
@@ -217,8 +221,9 @@ export function fingerprintOf(v: Verdict): string {
  * `%SRCROOT%`, the folder the command ran in) and at the resource's URN, with a stable fingerprint; the rule registry
  * as the tool's rules, each linking its documentation; the program's own failure as a tool notification.
  */
-export function renderSarif(result: PreviewResult, version: string, place: SarifPlace): string {
-    const descriptors: ReportingDescriptor[] = rules.map((r) => ({
+/** The rule registry as a SARIF tool's rules, each linking its documentation. */
+function ruleDescriptors(): ReportingDescriptor[] {
+    return rules.map((r) => ({
         id: r.id,
         name: r.id,
         shortDescription: { text: r.title },
@@ -227,6 +232,13 @@ export function renderSarif(result: PreviewResult, version: string, place: Sarif
         defaultConfiguration: { level: r.severity === "error" ? "error" : "warning" },
         properties: { constraints: [...r.constraints], severity: r.severity },
     }));
+}
+
+const TOOL_URI = "https://github.com/alicloud-sharing/alicloud-sharing";
+const srcRoot = (cwd: string) => ({ "%SRCROOT%": { uri: `${pathToFileURL(cwd).href.replace(/\/?$/, "/")}` } });
+
+export function renderSarif(result: PreviewResult, version: string, place: SarifPlace): string {
+    const descriptors = ruleDescriptors();
     const entry = resolve(place.programDir, result.entry);
     const relativeEntry = relative(place.cwd, entry);
     const artifactLocation = relativeEntry.startsWith("..") || isAbsolute(relativeEntry)
@@ -251,12 +263,14 @@ export function renderSarif(result: PreviewResult, version: string, place: Sarif
         version: "2.1.0",
         runs: [
             {
-                tool: { driver: { name: "alicloud-sharing", version, informationUri: "https://github.com/alicloud-sharing/alicloud-sharing", rules: descriptors } },
-                originalUriBaseIds: { "%SRCROOT%": { uri: `${pathToFileURL(place.cwd).href.replace(/\/?$/, "/")}` } },
+                tool: { driver: { name: "alicloud-sharing", version, informationUri: TOOL_URI, rules: descriptors } },
+                originalUriBaseIds: srcRoot(place.cwd),
                 invocations: [
                     {
                         executionSuccessful: result.programError === undefined,
-                        ...(result.programError === undefined ? {} : { toolExecutionNotifications: [{ level: "error", message: { text: `the program failed: ${result.programError}` } }] }),
+                        ...(result.programError === undefined
+                            ? {}
+                            : { toolExecutionNotifications: [{ level: "error", message: { text: `the program failed: ${result.programError}` }, properties: { kind: "program" } }] }),
                         // A policy the config disabled or lowered judges less: said, never silent.
                         ...((result.levelChanges ?? []).length === 0
                             ? {}
@@ -273,6 +287,48 @@ export function renderSarif(result: PreviewResult, version: string, place: Sarif
         ],
     };
     return JSON.stringify(log, null, 2);
+}
+
+/** Why a preview has no verdict, for the report: its kind and what happened. */
+export interface PreviewFailure {
+    readonly kind: PreviewErrorKind;
+    readonly message: string;
+    /** The program's project and stack, when they were read. */
+    readonly project?: string;
+    readonly stack?: string;
+}
+
+/**
+ * The report of a preview that has no verdict, for tools: JSON `{ project?, stack?, error: { kind, message } }`, or a
+ * SARIF log whose one invocation failed, with the error as a tool execution notification and no results. Nothing in
+ * text (the error goes to stderr).
+ */
+export function failureReportOf(failure: PreviewFailure, request: ReportRequest): string {
+    if (request.format === "json") {
+        return `${JSON.stringify({ project: failure.project, stack: failure.stack, error: { kind: failure.kind, message: failure.message } }, null, 2)}\n`;
+    }
+    if (request.format === "sarif") {
+        const log: Log = {
+            $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+            version: "2.1.0",
+            runs: [
+                {
+                    tool: { driver: { name: "alicloud-sharing", version: request.version, informationUri: TOOL_URI, rules: ruleDescriptors() } },
+                    originalUriBaseIds: srcRoot(request.cwd),
+                    invocations: [
+                        {
+                            executionSuccessful: false,
+                            toolExecutionNotifications: [
+                                { level: "error", message: { text: failure.kind === "program" ? `the program failed: ${failure.message}` : failure.message }, properties: { kind: failure.kind } },
+                            ],
+                        },
+                    ],
+                },
+            ],
+        };
+        return `${JSON.stringify(log, null, 2)}\n`;
+    }
+    return "";
 }
 
 /** What the CLI asks the preview to print: the format, the map, and where SARIF locations are relative to. */

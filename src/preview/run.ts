@@ -1,21 +1,26 @@
 /**
- * The offline preview: reads a Pulumi program's files (`Pulumi.yaml`, stack config, policy config, all checked before
- * anything runs), then runs the program in a child process of its own, under the mock runtime and a time limit, and
- * returns what it registered and the verdicts on it. No Pulumi CLI, no cloud credentials.
+ * The offline preview, as `pulumi preview --policy-pack` runs a program: the program's files read and checked first
+ * (`Pulumi.yaml`, stack config, policy config), then the preview serves the resource monitor and engine log (monitor.ts)
+ * and runs the program with its own `@pulumi/pulumi` language runner (runner.ts), with a time limit; once the
+ * program's process has ended, what it registered is judged here, with the pack's policies (judge.ts). Three roles in
+ * two processes: the program in its own, the engine and the pack in the preview's. No Pulumi CLI, no cloud credentials.
  */
-import { fork } from "child_process";
-import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import type { ProgramRun } from "./execute";
+import { redactText } from "../rules/redact";
+import { ProgramRun, judgeRun, knownSecrets, policyConfigRefusal } from "./judge";
+import { startMonitor } from "./monitor";
 import { DEFAULT_REGION, PreviewSetupError, entryOf, previewAccountOf, readPolicyConfig, readProject, readStackConfig, stackConfigFile } from "./program";
 import type { ReportRequest } from "./render";
+import { runProgram } from "./runner";
+import { plainText } from "./runnerReports";
 import { DEFAULT_TIMEOUT_SECONDS, PreviewResult } from "./verdicts";
-import type { WorkerMessage } from "./worker";
 
 export { PreviewSetupError } from "./program";
+export type { PreviewErrorKind } from "./program";
 export { exitCodeOf } from "./verdicts";
 export type { PreviewResult, Verdict } from "./verdicts";
+export type { ProgramRun } from "./judge";
 
 export interface PreviewOptions {
     /** The folder holding `Pulumi.yaml`. */
@@ -32,103 +37,14 @@ export interface PreviewOptions {
     readonly timeoutSeconds?: number;
     /** Compile TypeScript without checking types (as `PULUMI_NODEJS_TRANSPILE_ONLY=true` does for `pulumi`). */
     readonly transpileOnly?: boolean;
+    /**
+     * Where the program's own output goes (its standard output and error, and the info and warning messages of its
+     * engine log). Defaults to this process's standard error, so that a report on standard output stays whole.
+     */
+    readonly output?: (text: string) => void;
 }
 
 export { DEFAULT_TIMEOUT_SECONDS } from "./verdicts";
-
-/**
- * The child's script: the built `worker.js` beside this module, or, when this module runs from source (tests, a
- * development shell), the one `npm run build` wrote to dist/. The child always runs built code: a TypeScript
- * program is compiled by its own ts-node only, never twice.
- */
-function workerScript(): string {
-    for (const candidate of [path.join(__dirname, "worker.js"), path.join(__dirname, "..", "..", "dist", "preview", "worker.js")]) {
-        if (fs.existsSync(candidate)) {
-            return candidate;
-        }
-    }
-    throw new PreviewSetupError("the preview's child process runs from dist/: run npm run build first");
-}
-
-/** Stops the child and every process it started (it leads a process group of its own). */
-function killGroup(pid: number | undefined): void {
-    if (pid === undefined) {
-        return;
-    }
-    try {
-        process.kill(-pid, "SIGKILL");
-    } catch {
-        // Gone already.
-    }
-}
-
-/** Runs the program in a child process; resolves with its result, or rejects with a PreviewSetupError saying why there is none. */
-function runInChild(run: ProgramRun, timeoutSeconds: number, report?: ReportRequest): Promise<{ result: PreviewResult; report?: string }> {
-    const script = workerScript();
-    const nonce = randomBytes(16).toString("hex");
-    return new Promise((resolve, reject) => {
-        // The child's stdout is our stderr: what the program prints never mixes with the report. Detached: it leads a
-        // process group, so the time limit stops whatever the program started too.
-        const child = fork(script, [], { cwd: run.programDir, execArgv: [], stdio: ["ignore", 2, 2, "ipc"], serialization: "advanced", detached: true });
-        const stopOnSignal = () => killGroup(child.pid);
-        process.once("SIGINT", stopOnSignal);
-        process.once("SIGTERM", stopOnSignal);
-        let settled = false;
-        const finish = (f: () => void) => {
-            if (!settled) {
-                settled = true;
-                clearTimeout(timer);
-                process.removeListener("SIGINT", stopOnSignal);
-                process.removeListener("SIGTERM", stopOnSignal);
-                f();
-            }
-        };
-        const timer = setTimeout(() => {
-            finish(() =>
-                reject(
-                    new PreviewSetupError(
-                        `the program did not finish within ${timeoutSeconds} s, compiling included (a timer or connection left open, an endless loop, or a wait for something that never comes); ` +
-                            "it was stopped, with every process it started. Give it longer with --timeout SECONDS.",
-                    ),
-                ),
-            );
-            killGroup(child.pid);
-        }, timeoutSeconds * 1000);
-        child.on("message", (message: WorkerMessage) => {
-            // Only the worker knows the nonce: anything else on the channel is the program's, and ignored.
-            if (typeof message !== "object" || message === null || message.nonce !== nonce) {
-                return;
-            }
-            if (message.kind === "result") {
-                finish(() => resolve({ result: message.result, report: message.report }));
-            } else if (message.kind === "refused") {
-                finish(() => reject(new PreviewSetupError(message.message)));
-            } else if (message.kind === "unsettled") {
-                finish(() =>
-                    reject(
-                        new PreviewSetupError(
-                            "the program never finished: the promise it returned (or exported, or awaited at the top) never settled, and nothing was left to wait for. Make sure every promise it awaits resolves or rejects.",
-                        ),
-                    ),
-                );
-            } else {
-                finish(() => reject(new PreviewSetupError(`the preview failed: ${message.message}`)));
-            }
-        });
-        child.on("error", (e) => finish(() => reject(new PreviewSetupError(`the preview could not start its child process: ${e.message}`))));
-        child.on("exit", (code, signal) => {
-            finish(() =>
-                reject(
-                    new PreviewSetupError(
-                        `the program ended its process (${signal ?? `exit code ${code}`}) before it finished, or closed its channel to the preview; a Pulumi program must not call process.exit`,
-                    ),
-                ),
-            );
-            killGroup(child.pid);
-        });
-        child.send({ run, nonce, ...(report === undefined ? {} : { report }) });
-    });
-}
 
 /** Reads the program's files and checks them: throws PreviewSetupError when the preview cannot run. */
 export function prepareRun(options: PreviewOptions): ProgramRun {
@@ -138,16 +54,22 @@ export function prepareRun(options: PreviewOptions): ProgramRun {
     }
     const project = readProject(programDir);
     const { file, stack } = stackConfigFile(programDir, options);
-    const config = readStackConfig(file, project.name);
+    const config = readStackConfig(file, project.name, project.secretKeys);
     const { config: policyConfig, source: policyConfigSource } = readPolicyConfig(options.policyConfigFile, config);
     const accountId = previewAccountOf(options.accountId, config);
-    return {
+    const entry = entryOf(programDir, project);
+    if (entry.endsWith(".ts") && project.typescript === false) {
+        throw new PreviewSetupError(`Pulumi.yaml sets runtime.options.typescript to false, so pulumi would not compile ${path.basename(entry)}; compile it first, or remove that option`);
+    }
+    const run: ProgramRun = {
         programDir,
-        entry: entryOf(programDir, project),
+        entry,
+        main: project.main ?? ".",
         project: project.name,
         stack,
         configSource: file ?? "(no stack config)",
         config,
+        secretKeys: project.secretKeys.filter((k) => config[k] !== undefined),
         policyConfig,
         policyConfigSource,
         accountId,
@@ -155,18 +77,56 @@ export function prepareRun(options: PreviewOptions): ProgramRun {
         transpileOnly: options.transpileOnly === true,
         typescript: project.typescript !== false,
     };
+    const refusal = policyConfigRefusal(run);
+    if (refusal !== undefined) {
+        throw new PreviewSetupError(refusal);
+    }
+    return run;
 }
 
-/** Runs the preview. Throws PreviewSetupError when the program cannot be run, or ran but never finished. */
+const toStderr = (text: string) => void process.stderr.write(text);
+
+/** Runs the program against a monitor of this process and judges what it registered. */
+async function previewOf(run: ProgramRun, options: PreviewOptions): Promise<PreviewResult> {
+    const output = options.output ?? toStderr;
+    const monitor = await startMonitor({
+        project: run.project,
+        stack: run.stack,
+        accountId: run.accountId,
+        region: run.region,
+        // The program's info and warnings, as pulumi shows them; never a secret the preview knows of.
+        onLog: (entry) => output(`${entry.severity}: ${redactText(plainText(entry.message), knownSecrets(run, monitor))}\n`),
+    });
+    const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    try {
+        const ending = await runProgram({
+            programDir: run.programDir,
+            main: run.main,
+            project: run.project,
+            stack: run.stack,
+            address: monitor.address,
+            config: run.config,
+            secretKeys: run.secretKeys,
+            typescript: run.typescript,
+            transpileOnly: run.transpileOnly,
+            timeoutMs: timeoutSeconds * 1000,
+            output,
+        });
+        await monitor.settle();
+        return await judgeRun(run, monitor, ending, timeoutSeconds);
+    } finally {
+        await monitor.stop();
+    }
+}
+
+/** Runs the preview. Throws PreviewSetupError when the program cannot be run, or ran but has nothing to judge. */
 export async function runPreview(options: PreviewOptions): Promise<PreviewResult> {
-    return (await runInChild(prepareRun(options), options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)).result;
+    return previewOf(prepareRun(options), options);
 }
 
-/**
- * Runs the preview and renders its report in the child (which has the policies and renderers loaded already), as the
- * CLI prints it: the result, and the text for stdout.
- */
-export async function runPreviewReport(options: PreviewOptions, report: ReportRequest): Promise<{ result: PreviewResult; report: string }> {
-    const done = await runInChild(prepareRun(options), options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, report);
-    return { result: done.result, report: done.report ?? "" };
+/** Runs the preview (of the run prepared from the options, when given) and renders its report as the CLI prints it: the result, and the text for stdout. */
+export async function runPreviewReport(options: PreviewOptions, report: ReportRequest, prepared?: ProgramRun): Promise<{ result: PreviewResult; report: string }> {
+    const result = await previewOf(prepared ?? prepareRun(options), options);
+    const { reportOf } = await import("./render");
+    return { result, report: reportOf(result, report) };
 }

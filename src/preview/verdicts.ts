@@ -1,5 +1,6 @@
 /** What a preview reports: verdicts (policy violations and components' refusals) and the captured plan. */
-import type { CapturedResource } from "./capture";
+import { Finding, formatFinding } from "../rules/types";
+import type { CapturedResource } from "./monitor";
 
 /** One verdict: a policy violation, or a component's refusal of its arguments; rendered from a finding when there is one. */
 export interface Verdict {
@@ -21,6 +22,22 @@ export interface Verdict {
     readonly type?: string;
     /** The name of the component or resource at fault. */
     readonly name?: string;
+}
+
+/** A verdict rendered from a finding: the finding's own fields, its message in the `[ids] … (rule …)` form. */
+export function verdictOfFinding(policy: string, finding: Finding, level: Verdict["level"], urn?: string): Verdict {
+    return {
+        policy,
+        rule: finding.ruleId,
+        constraints: [...finding.constraints],
+        level,
+        message: formatFinding(finding),
+        fix: finding.fix,
+        path: finding.path,
+        urn: finding.subject?.urn ?? urn,
+        type: finding.subject?.type,
+        name: finding.subject?.name,
+    };
 }
 
 export interface PreviewResult {

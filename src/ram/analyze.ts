@@ -102,9 +102,64 @@ export function repeatedKeys(text: string): string[] {
     return repeated;
 }
 
+/** The deepest nesting a RAM document may have: a real one is about six deep (Statement, Condition, operator, key, values). */
+export const MAX_DOCUMENT_DEPTH = 32;
+
+/** How deep a JSON text nests arrays and objects, counted without parsing (strings skipped); stops counting past `limit`. */
+function textDepth(text: string, limit: number): number {
+    let depth = 0;
+    let deepest = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+            if (c === 92 /* \\ */) {
+                i++;
+            } else if (c === 34 /* " */) {
+                inString = false;
+            }
+        } else if (c === 34) {
+            inString = true;
+        } else if (c === 91 /* [ */ || c === 123 /* { */) {
+            deepest = Math.max(deepest, ++depth);
+            if (deepest > limit) {
+                return deepest;
+            }
+        } else if (c === 93 /* ] */ || c === 125 /* } */) {
+            depth--;
+        }
+    }
+    return deepest;
+}
+
+/** How deep a parsed value nests arrays and objects, walked without recursion; stops past `limit`. */
+function valueDepth(value: Json, limit: number): number {
+    let deepest = 0;
+    const stack: [Json, number][] = [[value, 1]];
+    while (stack.length > 0) {
+        const [v, depth] = stack.pop()!;
+        if (typeof v !== "object" || v === null) {
+            continue;
+        }
+        deepest = Math.max(deepest, depth);
+        if (deepest > limit) {
+            return deepest;
+        }
+        for (const child of Array.isArray(v) ? v : Object.values(v)) {
+            stack.push([child, depth + 1]);
+        }
+    }
+    return deepest;
+}
+
 /** Parses a document given as JSON text or as an already-parsed object. */
 export function parseDocument(document: Json): { statements: Record<string, Json>[]; problems: string[] } {
     let value = document;
+    // Nested deeper than any RAM document: not read (a reader that recurses would fail), and never proven safe.
+    const depth = typeof value === "string" ? textDepth(value, MAX_DOCUMENT_DEPTH) : valueDepth(value, MAX_DOCUMENT_DEPTH);
+    if (depth > MAX_DOCUMENT_DEPTH) {
+        return { statements: [], problems: [`the document nests more than ${MAX_DOCUMENT_DEPTH} levels deep, deeper than any RAM policy document`] };
+    }
     if (typeof value === "string") {
         try {
             value = JSON.parse(value);

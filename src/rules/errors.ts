@@ -60,17 +60,39 @@ interface RefusalCollector {
 }
 
 /**
- * Starts collecting refusals, as the offline preview does: from now on a component that refuses its arguments
- * registers with no children and unknown outputs instead of throwing, and its error (carrying its findings) lands
- * in the returned list, so every refused component of a program is reported, not only the first. The collector is
- * fixed for the life of the process (a program cannot remove it, replace it, or empty the list); call once.
+ * Starts collecting refusals: from now on a component that refuses its arguments registers with no children and
+ * unknown outputs instead of throwing, and its error (carrying its findings) lands in the returned list (and is handed
+ * to `onRefusal`, when given), so every refused component of a program is reported, not only the first. The collector
+ * is fixed for the life of the process (it cannot be removed, replaced, or the list emptied); call once.
  */
-export function collectRefusals(): readonly unknown[] {
+export function collectRefusals(onRefusal?: (error: unknown) => void): readonly unknown[] {
     const collected: unknown[] = [];
-    const collector: RefusalCollector = Object.freeze({ collect: (error: unknown) => void collected.push(error) });
+    const collector: RefusalCollector = Object.freeze({
+        collect: (error: unknown) => {
+            collected.push(error);
+            onRefusal?.(error);
+        },
+    });
     Object.defineProperty(globalThis, REFUSALS, { value: collector, writable: false, configurable: false, enumerable: false });
     return collected;
 }
+
+/** Whether refusals are collected in this process already (by any copy of this package). */
+export const collectingRefusals = (): boolean => (globalThis as Record<symbol, unknown>)[REFUSALS] !== undefined;
+
+/**
+ * The environment variable the offline preview sets in the program's process (value `report`): components then report
+ * each refusal to the engine and go on (components/common.ts), so that every refused component of the program is
+ * reported, not only the first. It changes what the program reports, never what the preview judges.
+ */
+export const REPORT_REFUSALS_VARIABLE = "ALICLOUD_SHARING_REFUSALS";
+
+/**
+ * The prefix of the engine debug message that carries an error's findings as data (JSON `{ message, findings }`, the
+ * message being the error's own), sent just before the error itself, so that the preview reports them as data instead
+ * of parsing the error's text.
+ */
+export const FINDINGS_LOG_PREFIX = "alicloud-sharing findings: ";
 
 /**
  * Runs a component's checks. A refusal (an error carrying findings) is thrown, unless refusals are being collected:

@@ -33,26 +33,32 @@ export function redactFinding(finding: Finding, secrets: Iterable<string>): Find
 /** The ids a message may quote out of a longer value: accounts, directory objects, snapshots, images, keys. */
 const ID_TOKEN = /\b(?:[0-9]{16}|(?:rd|r|fd|s|m|rs)-[A-Za-z0-9]{3,}|key-[A-Za-z0-9]{4,})\b/g;
 
-/** Every string (and number, as text) inside a value: what a secret value may show up as in a message. */
+/** Every string (and number, as text) inside a value: what a secret value may show up as in a message. Walked without recursion (any depth). */
 export function leafStrings(value: unknown, out: string[] = []): string[] {
-    if (typeof value === "string") {
-        out.push(value);
-        // Messages quote the ids inside a value too (the account of `<uid>@ecs.aliyuncs.com`, the folder of a path).
-        out.push(...(value.match(ID_TOKEN) ?? []));
-        // A secret JSON document (a policy) shows up in messages by its parts too.
-        if (/^\s*[[{]/.test(value)) {
-            try {
-                leafStrings(JSON.parse(value), out);
-            } catch {
-                // Not JSON: the string itself is enough.
+    const stack: unknown[] = [value];
+    while (stack.length > 0) {
+        const v = stack.pop();
+        if (typeof v === "string") {
+            out.push(v);
+            // Messages quote the ids inside a value too (the account of `<uid>@ecs.aliyuncs.com`, the folder of a path).
+            out.push(...(v.match(ID_TOKEN) ?? []));
+            // A secret JSON document (a policy) shows up in messages by its parts too.
+            if (/^\s*[[{]/.test(v)) {
+                try {
+                    stack.push(JSON.parse(v));
+                } catch {
+                    // Not JSON: the string itself is enough.
+                }
             }
+        } else if (typeof v === "number" || typeof v === "boolean") {
+            out.push(String(v));
+        } else if (Array.isArray(v)) {
+            for (let i = v.length - 1; i >= 0; i--) {
+                stack.push(v[i]);
+            }
+        } else if (typeof v === "object" && v !== null) {
+            stack.push(...Object.values(v).reverse());
         }
-    } else if (typeof value === "number" || typeof value === "boolean") {
-        out.push(String(value));
-    } else if (Array.isArray(value)) {
-        value.forEach((v) => leafStrings(v, out));
-    } else if (typeof value === "object" && value !== null) {
-        Object.values(value).forEach((v) => leafStrings(v, out));
     }
     return out;
 }

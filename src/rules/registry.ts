@@ -200,8 +200,22 @@ export function judge<K extends SubjectKind>(subjectKind: K, subject: RuleSubjec
     return judgeWith(selected, subject, context);
 }
 
-/** Judges one subject with the rules of its kind (those it names, when it names some), from the given list. */
+/** What one subject (one intent object) came to, for the subjects that share it: the rules, the context, the findings. */
+const judged = new WeakMap<object, { readonly context: RuleContext; readonly from: readonly AnyRule[]; readonly only?: readonly string[]; readonly findings: readonly Finding[] }>();
+
+/**
+ * Judges one subject with the rules of its kind (those it names, when it names some), from the given list. Subjects
+ * that share one intent object (the items of one share, each reported on its own resource) are judged once: a rule's
+ * outcome depends on the intent and the context alone, so the findings are reused, about each subject.
+ */
 export function judgeSubject(s: RuleSubject, context: RuleContext, from: readonly AnyRule[] = rules): Finding[] {
+    const about = { type: s.type, name: s.name, urn: s.urn };
+    const earlier = judged.get(s.subject);
+    if (earlier !== undefined && earlier.context === context && earlier.from === from && earlier.only === s.only) {
+        return earlier.findings.map((f) => ({ ...f, subject: about }));
+    }
     const selected = from.filter((r) => r.subject === s.kind && (s.only === undefined || s.only.includes(r.id))) as unknown as Rule<typeof s.kind>[];
-    return judgeWith(selected, s.subject as never, context, { type: s.type, name: s.name, urn: s.urn });
+    const findings = judgeWith(selected, s.subject as never, context, about);
+    judged.set(s.subject, { context, from, only: s.only, findings });
+    return findings;
 }

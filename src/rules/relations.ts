@@ -9,7 +9,7 @@ import { RESOURCE_KINDS, SHARE_ROLE_NAME } from "../alibaba/names";
 import { accountIdOf, mayBeSameAccount } from "../graph/accounts";
 import { Origin, RoleNode, ShareNode, describeOrigin } from "../graph/model";
 import { Relations, ResolvedEncryption, ShareEncryption, keyArnOf, rolesOfShare } from "../graph/resolve";
-import { Encryption, Located, at, partialShareIntent } from "../intent/model";
+import { Encryption, Located, ShareIntent, at, partialShareIntent } from "../intent/model";
 import type { RuleSubject } from "./types";
 
 const subjectAt = (origin: Origin) => ({ urn: origin.urn, name: origin.name, type: origin.type });
@@ -38,19 +38,29 @@ export function encryptionIntent(encryption: ShareEncryption, reportedOn: Origin
     }
 }
 
+/**
+ * One subject per group of items with the same recipients: the items of one share (or of the same shares) share one
+ * intent, judged once (judgeSubject reuses the findings for each item), so that a share of N items to M accounts costs
+ * N + M, not N x M. The intent names the group's first item.
+ */
+function groupIntent(cache: Map<object, ShareIntent>, key: object, build: () => ShareIntent): ShareIntent {
+    let intent = cache.get(key);
+    if (intent === undefined) {
+        intent = build();
+        cache.set(key, intent);
+    }
+    return intent;
+}
+
 /** C6, C17 per shared item (every recipient account across shares); C7 per owner account. */
 export function limitSubjects(relations: Relations): RuleSubject[] {
     const subjects: RuleSubject[] = [];
     const snapshotsByAccount = new Map<string, { id: Located<string>; via: Origin; item: string }[]>();
+    const intents = new Map<object, ShareIntent>();
     for (const [itemId, entry] of relations.recipientsByItem()) {
-        const first = entry.shares[0].items.find((i) => i.item === itemId)!;
-        subjects.push({
-            kind: "share",
-            subject: partialShareIntent(entry.kind, { resources: [first.id], targets: [...entry.accounts].map((a) => at("accountId", a)) }),
-            ...subjectAt(first.via),
-            only: ["snapshot-account-limit", "image-account-quota"],
-            nodes: [itemId],
-        });
+        const first = entry.first;
+        const subject = groupIntent(intents, entry.accounts, () => partialShareIntent(entry.kind, { resources: [first.id], targets: [...entry.accounts].map((a) => at("accountId", a)) }));
+        subjects.push({ kind: "share", subject, ...subjectAt(first.via), only: ACCOUNT_LIMIT_RULES, nodes: [itemId] });
         if (entry.kind === "snapshot") {
             const account = entry.shares[0].account;
             const owned = snapshotsByAccount.get(account) ?? [];
@@ -67,18 +77,21 @@ export function limitSubjects(relations: Relations): RuleSubject[] {
     return subjects;
 }
 
+const ACCOUNT_LIMIT_RULES: readonly string[] = ["snapshot-account-limit", "image-account-quota"];
+
 /** C22: each image with every recipient it has, accounts and directory objects together. */
 export function directoryAndAccountSubjects(relations: Relations): RuleSubject[] {
+    const intents = new Map<object, Map<object, ShareIntent>>();
     return [...relations.recipientsByItem()]
         .filter(([, e]) => e.kind === "image")
         .map(([itemId, e]) => {
-            const first = e.shares[0].items.find((i) => i.item === itemId)!;
-            return {
-                kind: "share" as const,
-                subject: partialShareIntent("image", { resources: [first.id], targets: [...[...e.accounts].map((a) => at("accountId", a)), ...[...e.organization].map((o) => at("targetId", o))] }),
-                ...subjectAt(first.via),
-                nodes: [itemId],
-            };
+            const first = e.first;
+            const byOrganization = intents.get(e.accounts) ?? new Map<object, ShareIntent>();
+            intents.set(e.accounts, byOrganization);
+            const subject = groupIntent(byOrganization, e.organization, () =>
+                partialShareIntent("image", { resources: [first.id], targets: [...[...e.accounts].map((a) => at("accountId", a)), ...[...e.organization].map((o) => at("targetId", o))] }),
+            );
+            return { kind: "share" as const, subject, ...subjectAt(first.via), nodes: [itemId] };
         });
 }
 

@@ -5,10 +5,11 @@
  */
 import { randomUUID } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { copyClientToken, deleteSnapshot, discardFailedCopy, startSnapshotCopy, waitForSnapshot } from "./ecs";
+import { CREATED, copyClientToken, deleteSnapshot, discardFailedCopy, findCopy, markCopyCreated, startSnapshotCopy, waitForSnapshot } from "./ecs";
 import { AlibabaApiError } from "./errors";
 import { ensureAccepted } from "./resourceSharing";
 import { apiSettings, ApiSettings } from "./settings";
+import { leafStrings, redactText } from "../rules/redact";
 
 /** Inputs every provider takes besides its own: where to call, and how patiently. */
 export interface ApiInputs {
@@ -22,6 +23,39 @@ export interface ApiInputs {
     readonly maxRetries?: number;
     /** The first retry's backoff, in seconds (doubled each retry, with jitter). Defaults to 0.2. */
     readonly retryBaseSeconds?: number;
+    /**
+     * The names of the inputs that are secret in the program (the engine hands a dynamic provider every value plain):
+     * no error of the provider quotes their values. The components pass it.
+     */
+    readonly secretInputs?: readonly string[];
+}
+
+/** The values of the inputs named secret, as text an error could quote. */
+function secretValuesOf(...props: readonly (object | undefined)[]): string[] {
+    return props.flatMap((p) => {
+        const values = (p ?? {}) as Props;
+        const names = Array.isArray(values.secretInputs) ? (values.secretInputs as unknown[]).filter((n): n is string => typeof n === "string") : [];
+        return names.flatMap((n) => leafStrings(values[n]));
+    });
+}
+
+/** Runs a step; an error it throws quotes no value of a secret input (`[secret]` in its place), whatever made it. */
+async function redactingSecrets<T>(secrets: readonly string[], step: () => Promise<T>): Promise<T> {
+    try {
+        return await step();
+    } catch (e) {
+        if (secrets.length === 0) {
+            throw e;
+        }
+        const clean = (text: string) => redactText(text, secrets);
+        if (e instanceof AlibabaApiError) {
+            throw new AlibabaApiError({ ...e, resource: clean(e.resource), code: clean(e.code), detail: clean(e.detail), fix: clean(e.fix) });
+        }
+        if (e instanceof PartialCreateError) {
+            throw new PartialCreateError(new Error(clean(e.message)), e.id, e.properties);
+        }
+        throw new Error(clean(e instanceof Error ? e.message : String(e)));
+    }
 }
 
 /** What the provider shells hand to the steps: where progress goes. */
@@ -83,7 +117,7 @@ async function accept(inputs: ShareAcceptanceInputs): Promise<ShareAcceptanceOut
  * delete does nothing (a sharee cannot leave a share by API). Its id is random: it never shows the share's id, which
  * may be secret.
  */
-export const shareAcceptanceSteps = {
+const acceptanceSteps = {
     /** Requires the share's id. */
     async check(_olds: Partial<ShareAcceptanceInputs>, news: ShareAcceptanceInputs): Promise<pulumi.dynamic.CheckResult<ShareAcceptanceInputs>> {
         return { inputs: news, failures: missing(propsOf(news), ["resourceShareId"]) };
@@ -107,6 +141,12 @@ export const shareAcceptanceSteps = {
     async delete(): Promise<void> {},
 };
 
+export const shareAcceptanceSteps = {
+    ...acceptanceSteps,
+    create: (inputs: ShareAcceptanceInputs) => redactingSecrets(secretValuesOf(inputs), () => acceptanceSteps.create(inputs)),
+    update: (id: string, olds: ShareAcceptanceOutputs, news: ShareAcceptanceInputs) => redactingSecrets(secretValuesOf(olds, news), () => acceptanceSteps.update(id, olds, news)),
+};
+
 /** The inputs of the SnapshotCopy dynamic resource. */
 export interface SnapshotCopyInputs extends ApiInputs {
     /** The snapshot to copy (`s-…`). */
@@ -124,9 +164,11 @@ export interface SnapshotCopyInputs extends ApiInputs {
     /** How long a copy may take, in seconds. Defaults to 21,600 (6 hours). */
     readonly copyTimeoutSeconds?: number;
     /**
-     * Set by `check`: new for each intended copy (a new resource, any replacement), kept for every retry of its create
-     * and across updates; the ClientToken is derived from it and what is copied how.
+     * The resource the copy belongs to, the same in every run (the component passes its URN): with what is copied how,
+     * it makes the ClientToken, so that a re-run after a lost answer finds the copy the first run made.
      */
+    readonly copyScope?: string;
+    /** @deprecated The random part of the token of resources created before `copyScope`; kept by their check, unused. */
     readonly copyNonce?: string;
     /** @deprecated The token of resources created before `copyNonce` (project, stack and name); used only by them. */
     readonly clientToken?: string;
@@ -182,20 +224,25 @@ const waitOf = (inputs: SnapshotCopyInputs, host: StepHost) => ({
     log: host.log ?? (() => undefined),
 });
 
+/** How many copies of one intended copy may be held at once (the copy of a resource, and its replacements' under way). */
+const MAX_GENERATIONS = 8;
+
+/** Whether a wait failed because the copy does not exist (a token whose copy was deleted since: ECS may answer it with that id). */
+const copyGone = (e: unknown): boolean => e instanceof AlibabaApiError && e.code === "InvalidSnapshotId.NotFound";
+
 /**
  * SnapshotCopy: copies on create and waits until accomplished (progress logged); an update waits for the copy again
  * (so a create interrupted by a timeout resumes); deletes the copy on delete. A copy that ends failed is deleted
- * before the error.
+ * before the error. The ClientToken is the intended copy's (see {@link copyClientToken}): a create that lost its
+ * answer, in this run or an earlier one, finds its copy by the token (a tag of the copy) and adopts it; a copy another
+ * resource holds (the one a replacement replaces) is never adopted: the replacement makes the next generation.
  */
-export const snapshotCopySteps = {
-    /**
-     * Requires the source and the key; keeps the copy's nonce unless there are no olds (a new resource, a replacement,
-     * which Pulumi checks again without olds) or a replace-triggering input changed.
-     */
+const copySteps = {
+    /** Requires the source and the key; keeps an older resource's nonce (unused, so that its inputs do not change). */
     async check(oldInputs: Partial<SnapshotCopyInputs>, newInputs: SnapshotCopyInputs): Promise<pulumi.dynamic.CheckResult<SnapshotCopyInputs>> {
         const [olds, news] = [propsOf(oldInputs), propsOf(newInputs)];
         const keep = typeof olds.copyNonce === "string" && !COPY_REPLACES.some((k) => JSON.stringify(effective(olds, k)) !== JSON.stringify(effective(news, k)));
-        return { inputs: { ...newInputs, copyNonce: keep ? (olds.copyNonce as string) : randomUUID() }, failures: missing(news, ["sourceSnapshotId", "kmsKeyId"]) };
+        return { inputs: { ...newInputs, ...(keep ? { copyNonce: olds.copyNonce as string } : {}) }, failures: missing(news, ["sourceSnapshotId", "kmsKeyId"]) };
     },
     /**
      * Another source, key, region or name replaces (create first, then delete the old copy); any other input change,
@@ -210,25 +257,51 @@ export const snapshotCopySteps = {
         const updates = COPY_UPDATES.filter((k) => differs(olds, news, k));
         return { changes: replaces.length > 0 || updates.length > 0 || providerChanged(olds, news), replaces, deleteBeforeReplace: false };
     },
-    /** Starts the copy with the ClientToken of this intended copy, and waits for it. */
+    /**
+     * Finds or starts the copy of this intended copy (generation by generation, past copies other resources hold), waits
+     * for it, and marks it held. A copy that times out waiting is kept in the state, which the next update waits for.
+     */
     async create(inputs: SnapshotCopyInputs, host: StepHost = {}): Promise<pulumi.dynamic.CreateResult<SnapshotCopyOutputs>> {
         const settings = settingsOf(inputs, inputs.sourceRegionId);
         const sourceRegionId = inputs.sourceRegionId ?? settings.region;
         const destinationRegionId = inputs.destinationRegionId ?? sourceRegionId;
         const identity = { sourceSnapshotId: inputs.sourceSnapshotId, sourceRegionId, destinationRegionId, kmsKeyId: inputs.kmsKeyId, snapshotName: inputs.snapshotName };
-        // One token per intended copy: the nonce (new per resource and per replacement, kept across retries) with what is copied how.
-        const clientToken = inputs.copyNonce !== undefined || inputs.clientToken === undefined ? copyClientToken({ ...identity, nonce: inputs.copyNonce ?? randomUUID() }) : inputs.clientToken;
-        const copyId = await startSnapshotCopy(settings, { ...identity, clientToken });
-        const outs: SnapshotCopyOutputs = { ...inputs, sourceRegionId, destinationRegionId, snapshotId: copyId };
-        try {
-            await waitForSnapshot(settings, destinationRegionId, copyId, waitOf(inputs, host));
-        } catch (e) {
-            if (e instanceof AlibabaApiError && e.code === "SnapshotCopyFailed") {
-                throw await discardFailedCopy(settings, destinationRegionId, copyId, e);
+        const wait = waitOf(inputs, host);
+        // Resources created before copyScope: the token they were given (clientToken), else one of their own.
+        const scope = inputs.copyScope ?? inputs.copyNonce ?? randomUUID();
+        for (let generation = 0; generation < MAX_GENERATIONS; generation++) {
+            const legacy = generation === 0 && inputs.copyScope === undefined && inputs.clientToken !== undefined;
+            const clientToken = legacy ? inputs.clientToken! : copyClientToken({ ...identity, scope, generation });
+            const found = await findCopy(settings, destinationRegionId, clientToken);
+            if (found?.state === CREATED) {
+                // Held by another resource: the one this replaces.
+                continue;
             }
-            throw new PartialCreateError(e as Error, copyId, { ...outs });
+            const copyId = found?.snapshotId ?? (await startSnapshotCopy(settings, { ...identity, clientToken }, { attempts: 3, intervalMs: wait.pollIntervalMs }));
+            const outs: SnapshotCopyOutputs = { ...inputs, sourceRegionId, destinationRegionId, snapshotId: copyId };
+            try {
+                await waitForSnapshot(settings, destinationRegionId, copyId, wait);
+                await markCopyCreated(settings, destinationRegionId, copyId);
+            } catch (e) {
+                if (e instanceof AlibabaApiError && e.code === "SnapshotCopyFailed") {
+                    throw await discardFailedCopy(settings, destinationRegionId, copyId, e);
+                }
+                if (copyGone(e) && found === undefined) {
+                    // The token's copy was deleted since, and ECS answered with it: the next generation's token.
+                    continue;
+                }
+                throw new PartialCreateError(e as Error, copyId, { ...outs });
+            }
+            return { id: copyId, outs };
         }
-        return { id: copyId, outs };
+        throw new AlibabaApiError({
+            action: "CopySnapshot",
+            resource: `snapshot ${inputs.sourceSnapshotId} (${sourceRegionId} -> ${destinationRegionId})`,
+            code: "TooManyCopies",
+            detail: `${MAX_GENERATIONS} copies of this intended copy exist already`,
+            fix: `Delete the copies tagged alicloud-sharing:copy-state=${CREATED} that no stack holds, then run pulumi up again.`,
+            retryable: false,
+        });
     },
     /**
      * Waits for the copy (one poll when it is accomplished) and records the new inputs. A copy that ended failed is
@@ -238,6 +311,8 @@ export const snapshotCopySteps = {
         const settings = settingsOf(news, olds.sourceRegionId);
         try {
             await waitForSnapshot(settings, olds.destinationRegionId, id, waitOf(news, host));
+            // A create that timed out waiting left its copy unmarked: held now.
+            await markCopyCreated(settings, olds.destinationRegionId, id);
         } catch (e) {
             if (e instanceof AlibabaApiError && e.code === "SnapshotCopyFailed") {
                 const failure = await discardFailedCopy(settings, olds.destinationRegionId, id, e);
@@ -251,4 +326,11 @@ export const snapshotCopySteps = {
     async delete(id: string, outs: SnapshotCopyOutputs): Promise<void> {
         await deleteSnapshot(settingsOf(outs, outs.sourceRegionId ?? outs.destinationRegionId), outs.destinationRegionId, id);
     },
+};
+
+export const snapshotCopySteps = {
+    ...copySteps,
+    create: (inputs: SnapshotCopyInputs, host: StepHost = {}) => redactingSecrets(secretValuesOf(inputs), () => copySteps.create(inputs, host)),
+    update: (id: string, olds: SnapshotCopyOutputs, news: SnapshotCopyInputs, host: StepHost = {}) => redactingSecrets(secretValuesOf(olds, news), () => copySteps.update(id, olds, news, host)),
+    delete: (id: string, outs: SnapshotCopyOutputs) => redactingSecrets(secretValuesOf(outs), () => copySteps.delete(id, outs)),
 };

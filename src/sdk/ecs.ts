@@ -28,8 +28,9 @@ export interface SnapshotCopyRequest {
     readonly kmsKeyId: string;
     readonly snapshotName?: string;
     /**
-     * Makes a retried request return the copy the first one started instead of starting a second one: unique per
-     * intended copy (see {@link copyClientToken}), at most 64 ASCII characters.
+     * Makes a retried request return the copy the first one started instead of starting a second one: one per
+     * intended copy and generation (see {@link copyClientToken}), at most 64 ASCII characters. The copy carries it as
+     * a tag too, so that a create whose answer was lost finds it.
      */
     readonly clientToken: string;
 }
@@ -43,10 +44,15 @@ export interface SnapshotCopyWait {
     readonly log: (message: string) => void;
 }
 
-/** What identifies one intended copy: a nonce new for each copy the program means to make, and what is copied how. */
+/**
+ * What identifies one intended copy, the same in every run: where it belongs (the resource that makes it: its URN),
+ * what is copied how, and its generation (0, or more when earlier copies of the same intended copy still exist: the
+ * copy of the resource a replacement replaces).
+ */
 export interface SnapshotCopyIdentity {
-    /** New for every intended copy (a new resource, a replacement), the same for every retry of its create. */
-    readonly nonce: string;
+    /** The resource the copy belongs to: its URN (stack, project and name), the same in every run. */
+    readonly scope: string;
+    readonly generation: number;
     readonly sourceSnapshotId: string;
     readonly sourceRegionId: string;
     readonly destinationRegionId: string;
@@ -56,31 +62,96 @@ export interface SnapshotCopyIdentity {
 
 /** The CopySnapshot ClientToken of an intended copy: the SHA-256 (hex, 64 ASCII characters, the API's limit) of its identity. */
 export function copyClientToken(identity: SnapshotCopyIdentity): string {
-    const { nonce, sourceSnapshotId, sourceRegionId, destinationRegionId, kmsKeyId, snapshotName } = identity;
+    const { scope, generation, sourceSnapshotId, sourceRegionId, destinationRegionId, kmsKeyId, snapshotName } = identity;
     return createHash("sha256")
-        .update(JSON.stringify(["alicloud-sharing:SnapshotCopy:1", nonce, sourceSnapshotId, sourceRegionId, destinationRegionId, kmsKeyId, snapshotName ?? ""]))
+        .update(JSON.stringify(["alicloud-sharing:SnapshotCopy:2", scope, generation, sourceSnapshotId, sourceRegionId, destinationRegionId, kmsKeyId, snapshotName ?? ""]))
         .digest("hex");
 }
 
+/** The tags every copy carries: its ClientToken (so that a create whose answer was lost finds it), and whether its create finished. */
+export const COPY_TOKEN_TAG = "alicloud-sharing:copy-token";
+export const COPY_STATE_TAG = "alicloud-sharing:copy-state";
+/** A copy whose create has not finished (it may be adopted by a create of the same intended copy). */
+export const COPYING = "copying";
+/** A copy a resource holds (a create of the same intended copy makes another: a replacement's). */
+export const CREATED = "created";
+
 const describeWhere = (request: SnapshotCopyRequest): string => `snapshot ${request.sourceSnapshotId} (${request.sourceRegionId} -> ${request.destinationRegionId})`;
 
-/** Starts a copy, encrypted with the given key, and returns its id (the same id for every retry with the same token). */
-export async function startSnapshotCopy(settings: ApiSettings, request: SnapshotCopyRequest): Promise<string> {
+/** A copy found by its token: its id, status, and whether its create finished. */
+export interface FoundCopy {
+    readonly snapshotId: string;
+    readonly status?: string;
+    readonly state?: string;
+}
+
+/** The copy a ClientToken made, found by the token's tag in the copy's region; undefined when there is none. */
+export async function findCopy(settings: ApiSettings, regionId: string, clientToken: string): Promise<FoundCopy | undefined> {
+    const client = ecsClient({ ...settings, region: regionId });
+    const response = await withRetries("DescribeSnapshots", `snapshot copies tagged ${COPY_TOKEN_TAG} (${regionId})`, settings, () =>
+        client.describeSnapshots(new ecsModels.DescribeSnapshotsRequest({ regionId, tag: [new ecsModels.DescribeSnapshotsRequestTag({ key: COPY_TOKEN_TAG, value: clientToken })] })),
+    );
+    const snapshot = response.body?.snapshots?.snapshot?.find((s) => s.snapshotId !== undefined);
+    if (snapshot === undefined) {
+        return undefined;
+    }
+    const state = snapshot.tags?.tag?.find((t) => t.tagKey === COPY_STATE_TAG)?.tagValue;
+    return { snapshotId: snapshot.snapshotId!, status: snapshot.status, ...(state === undefined ? {} : { state }) };
+}
+
+/** Marks a copy as held by a resource (its create finished): a later create of the same intended copy makes another. */
+export async function markCopyCreated(settings: ApiSettings, regionId: string, snapshotId: string): Promise<void> {
+    const client = ecsClient({ ...settings, region: regionId });
+    await withRetries("TagResources", `snapshot copy ${snapshotId} (${regionId})`, settings, () =>
+        client.tagResources(new ecsModels.TagResourcesRequest({ regionId, resourceType: "snapshot", resourceId: [snapshotId], tag: [new ecsModels.TagResourcesRequestTag({ key: COPY_STATE_TAG, value: CREATED })] })),
+    );
+}
+
+/** How a create whose answer was lost looks for the copy it may have made: this many times, this far apart. */
+export interface LostAnswerSearch {
+    readonly attempts: number;
+    readonly intervalMs: number;
+}
+
+/**
+ * Starts a copy, encrypted with the given key and tagged with its token, and returns its id (the same id for every
+ * retry with the same token). When every attempt failed without an answer (a time-out, a reset, an unreadable or
+ * throttled answer), the copy may still have been made: it is looked for by its token, and adopted when found.
+ */
+export async function startSnapshotCopy(settings: ApiSettings, request: SnapshotCopyRequest, search: LostAnswerSearch): Promise<string> {
     const client = ecsClient({ ...settings, region: request.sourceRegionId });
     const where = describeWhere(request);
-    const response = await withRetries("CopySnapshot", where, settings, () =>
-        client.copySnapshot(
-            new ecsModels.CopySnapshotRequest({
-                regionId: request.sourceRegionId,
-                snapshotId: request.sourceSnapshotId,
-                destinationRegionId: request.destinationRegionId,
-                destinationSnapshotName: request.snapshotName,
-                encrypted: true,
-                KMSKeyId: request.kmsKeyId,
-                clientToken: request.clientToken,
-            }),
-        ),
-    );
+    let response;
+    try {
+        response = await withRetries("CopySnapshot", where, settings, () =>
+            client.copySnapshot(
+                new ecsModels.CopySnapshotRequest({
+                    regionId: request.sourceRegionId,
+                    snapshotId: request.sourceSnapshotId,
+                    destinationRegionId: request.destinationRegionId,
+                    destinationSnapshotName: request.snapshotName,
+                    encrypted: true,
+                    KMSKeyId: request.kmsKeyId,
+                    clientToken: request.clientToken,
+                    tag: [new ecsModels.CopySnapshotRequestTag({ key: COPY_TOKEN_TAG, value: request.clientToken }), new ecsModels.CopySnapshotRequestTag({ key: COPY_STATE_TAG, value: COPYING })],
+                }),
+            ),
+        );
+    } catch (e) {
+        // An answer refused (throttling, an error of the API) made nothing; no answer, or one that could not be read, may have.
+        const answerLost = e instanceof AlibabaApiError && e.retryable && (e.statusCode === undefined || e.code === "InvalidResponse");
+        if (!answerLost) {
+            throw e;
+        }
+        for (let attempt = 0; attempt < search.attempts; attempt++) {
+            const found = await findCopy(settings, request.destinationRegionId, request.clientToken).catch(() => undefined);
+            if (found !== undefined) {
+                return found.snapshotId;
+            }
+            await new Promise((r) => setTimeout(r, search.intervalMs));
+        }
+        throw new AlibabaApiError({ ...e, fix: `${e.fix} If the copy was made after all, the next pulumi up finds it by its token and adopts it.` });
+    }
     const copyId = response.body?.snapshotId;
     if (!copyId) {
         throw new AlibabaApiError({
@@ -101,7 +172,7 @@ export async function startSnapshotCopy(settings: ApiSettings, request: Snapshot
  * that ends `failed` is deleted before the error (code `SnapshotCopyFailed`) is thrown, so that nothing adopts it.
  */
 export async function copySnapshot(settings: ApiSettings, request: SnapshotCopyRequest, wait: SnapshotCopyWait): Promise<string> {
-    const copyId = await startSnapshotCopy(settings, request);
+    const copyId = await startSnapshotCopy(settings, request, { attempts: 3, intervalMs: wait.pollIntervalMs });
     try {
         await waitForSnapshot(settings, request.destinationRegionId, copyId, wait);
     } catch (e) {

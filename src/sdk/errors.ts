@@ -127,10 +127,39 @@ const REDACTED = "[redacted]";
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const rfc3986 = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** Request parameters and headers whose values are credentials or signatures. */
-const SECRET_KEYS = "AccessKeyId|AccessKeySecret|SecurityToken|Signature|BearerToken|x-acs-security-token|x-acs-accesskey-id|x-acs-signature|x-acs-bearer-token|Authorization";
-/** `Key=value`, URL-encoded once or twice (`Key%3Dvalue%26`), or as JSON (`"Key":"value"`). */
-const SECRET_PARAM = new RegExp(`(?<![A-Za-z-])(${SECRET_KEYS})((?:=|%3D|%253D)|["']?\\s*:\\s*["']?)((?!\\[redacted\\])(?:(?!%26|%2526)[^&\\s"',;}])+)`, "gi");
+/** Request parameters and headers whose values are credentials or signatures, in any case. */
+const SECRET_KEYS = "AccessKeyId|AccessKeySecret|SecurityToken|Signature|BearerToken|Credential|x-acs-security-token|x-acs-accesskey-id|x-acs-signature|x-acs-bearer-token|Authorization";
+/** A quote, plain or escaped (JSON inside a string). */
+const QUOTE = `(?:\\\\?["'])`;
+/** `Key=value`, URL-encoded once or twice (`Key%3Dvalue%26`), or as JSON (`"Key":"value"`, escaped or not), spaced or not. */
+const SECRET_PARAM = new RegExp(
+    `(?<![A-Za-z-])(${SECRET_KEYS})(\\s*(?:=|%3D|%253D)\\s*|${QUOTE}?\\s*:\\s*${QUOTE}?)((?!\\[redacted\\])(?:(?!%26|%2526)[^&\\s"',;}\\\\])+)`,
+    "gi",
+);
+/** A string-to-sign, labelled (`string to sign is:`, `StringToSign: "…"`, `"stringToSign":"…"`): the label kept, the rest of the value redacted. */
+const STRING_TO_SIGN = new RegExp(`(string[\\s_-]*to[\\s_-]*sign(?:\\s+is)?${QUOTE}?\\s*[:=]?\\s*${QUOTE}?)(?:(?!\\\\?["'])\\S)+`, "gi");
+/** A string-to-sign unlabelled: the canonical request of RPC signing (`POST&%2F&…`), or the ACS3 form (algorithm, then a SHA-256). */
+const BARE_STRING_TO_SIGN = /\b(?:(?:GET|POST|PUT|DELETE|HEAD|PATCH)&%2F&\S*|ACS3-[A-Z0-9-]+\s+[0-9a-f]{64})/g;
+/** Characters that mask part of a value (`LTAI5t****`, `AKIDex…`). */
+const MASK = /[*…]|\.\.\./;
+
+/**
+ * A known secret's cut or masked forms in a text: a run of the characters a credential is made of that begins with
+ * the secret's first four characters and is masked or a piece of it (ten characters or more: a word of the text is
+ * not), or a masked run that ends with its last four.
+ */
+function secretFragments(text: string, secret: string): string[] {
+    if (secret.length < 8) {
+        return [];
+    }
+    const head = secret.slice(0, 4);
+    const tail = secret.slice(-4);
+    return (text.match(/[A-Za-z0-9+/=._*…-]+/g) ?? []).filter((run) => {
+        const bare = run.replace(/[*…]+|\.{3}/g, "");
+        const masked = MASK.test(run);
+        return (run.startsWith(head) && (masked || (run.length >= 10 && secret.startsWith(run)))) || (masked && run.endsWith(tail) && secret.endsWith(bare));
+    });
+}
 
 /**
  * A signature's value after the word, in any case and however it is set off: `Signature=`, `signature: `,
@@ -160,14 +189,18 @@ export function redact(text: string, secrets: readonly string[] = []): string {
     for (const f of [...forms].sort((a, b) => b.length - a.length)) {
         out = out.replace(new RegExp(escapeRegExp(f), "g"), REDACTED);
     }
+    for (const fragment of secrets.flatMap((s) => secretFragments(out, s)).sort((a, b) => b.length - a.length)) {
+        out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(fragment)}(?![A-Za-z0-9])`, "g"), REDACTED);
+    }
     return out
-        .replace(/(string[\s_-]*to[\s_-]*sign(?:\s+is)?\s*[:=]?\s*)("[^"]*"|\S+)/gi, `$1${REDACTED}`)
+        .replace(STRING_TO_SIGN, `$1${REDACTED}`)
+        .replace(BARE_STRING_TO_SIGN, REDACTED)
         .replace(/(\bhttps?:\/\/[^\s?#"'<>]*)\?[^\s"'<>]*/gi, `$1?${REDACTED}`)
         .replace(/\bacs\s+[^\s:"']+:[^\s"',]+/g, REDACTED)
         .replace(SECRET_PARAM, `$1$2${REDACTED}`)
         .replace(SIGNATURE_VALUE, `$1$2${REDACTED}`)
         .replace(SIGNATURE_SHAPE, REDACTED)
-        .replace(/\b(?:LTAI[0-9A-Za-z]{8,}|STS\.[0-9A-Za-z]{8,}|CAIS[0-9A-Za-z+/=_%-]{16,})/g, REDACTED);
+        .replace(/\b(?:LTAI[0-9A-Za-z*…]*|STS\.[0-9A-Za-z]{8,}|CAIS[0-9A-Za-z+/=_%-]{16,})/g, REDACTED);
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  * It serves the sharee-side providers' actions: it checks each request's RPC signature (HMAC-SHA1 with the secret it
  * was given) and required parameters, keeps state as the service does (snapshot copies that progress over polls,
- * deletion), and injects faults on demand: API errors, a gateway's HTML 502, a truncated 200, a reset connection, no
+ * their tags, deletion), and injects faults on demand: API errors, a gateway's HTML 502, a truncated 200, a reset connection, no
  * answer at all, an error that echoes the request (signature, AccessKeyId, SecurityToken and string-to-sign) or the
  * signature alone in many spellings, before the request is served or after (the answer lost); and pages that do not
  * add up (`pagingQuirks`).
@@ -81,6 +81,8 @@ export interface EmulatedSnapshot {
     snapshotName?: string;
     /** The account it is in, when it is a member's (an organization fixture); absent: the emulator's own account. */
     ownerAccountId?: string;
+    /** Its tags, by key. */
+    tags?: Record<string, string>;
 }
 
 /** An invitation to a resource share, as the sharee lists it. */
@@ -478,6 +480,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             .filter((k) => new RegExp(`^${name}\\.\\d+$`).test(k))
             .sort((a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]))
             .map((k) => p[k]);
+    /** The tags of a request (`Tag.N.Key`, `Tag.N.Value`), by key. */
+    const tagsOf = (p: Params): Record<string, string> =>
+        Object.fromEntries(
+            Object.keys(p)
+                .filter((k) => /^Tag\.\d+\.Key$/.test(k))
+                .map((k) => [p[k], p[k.replace(/Key$/, "Value")] ?? ""]),
+        );
     /** Checks required parameters; false (and the error sent) when one is missing. */
     const requires = (p: Params, res: http.ServerResponse, ...names: string[]): boolean => {
         const missing = names.find((n) => !p[n]);
@@ -867,6 +876,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             if (p.Encrypted === "true" && !p.KMSKeyId) return error(res, 400, "MissingParameter", "KMSKeyId is mandatory when Encrypted is true.");
             const existing = [...snapshots.values()].find((s) => p.ClientToken !== undefined && s.clientToken === p.ClientToken);
             if (existing !== undefined) return reply(res, 200, { SnapshotId: existing.snapshotId });
+            const tags = tagsOf(p);
             const snapshotId = `s-copy${String(++counter).padStart(12, "0")}`;
             snapshots.set(snapshotId, {
                 snapshotId,
@@ -878,6 +888,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 willFail: nextCopy.fails,
                 clientToken: p.ClientToken,
                 ...(account === primary ? {} : { ownerAccountId: account.accountId }),
+                ...(Object.keys(tags).length === 0 ? {} : { tags }),
             });
             nextCopy = { polls: 0, fails: false };
             reply(res, 200, { SnapshotId: snapshotId });
@@ -888,14 +899,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             const candidates = ids === undefined ? [...snapshots.values()] : ids.map((id) => snapshots.get(id));
             // An account sees its own snapshots: a member's by their owner, the emulator's own account those of none.
             const own = (s: EmulatedSnapshot) => (s.ownerAccountId ?? primary.accountId) === account.accountId;
-            const found = candidates.filter((s): s is EmulatedSnapshot => s !== undefined && s.regionId === p.RegionId && own(s));
+            // Tag.N: only the snapshots carrying every tag given (a key alone matches any value).
+            const wanted = Object.entries(tagsOf(p));
+            const found = candidates.filter(
+                (s): s is EmulatedSnapshot =>
+                    s !== undefined && s.regionId === p.RegionId && own(s) && wanted.every(([k, v]) => s.tags?.[k] !== undefined && (v === "" || s.tags[k] === v)),
+            );
             const page = pageOf(p, found.length);
             if ("error" in page) return error(res, 400, "InvalidParameter", page.error);
             const shown = found.slice(page.start, page.end).map((s) => {
                 const status = s.pollsLeft > 0 ? "progressing" : s.willFail ? "failed" : "accomplished";
                 const progress = s.pollsLeft > 0 ? `${Math.round(100 / (s.pollsLeft + 1))}%` : "100%";
                 if (s.pollsLeft > 0) s.pollsLeft--;
-                return { SnapshotId: s.snapshotId, SnapshotName: s.snapshotName, Status: status, Progress: progress, Encrypted: s.encrypted, KMSKeyId: s.kmsKeyId, SourceSnapshotId: s.sourceSnapshotId };
+                return {
+                    SnapshotId: s.snapshotId,
+                    SnapshotName: s.snapshotName,
+                    Status: status,
+                    Progress: progress,
+                    Encrypted: s.encrypted,
+                    KMSKeyId: s.kmsKeyId,
+                    SourceSnapshotId: s.sourceSnapshotId,
+                    ...(s.tags === undefined ? {} : { Tags: { Tag: Object.entries(s.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) } }),
+                };
             });
             reply(res, 200, { TotalCount: found.length, PageNumber: page.number, PageSize: page.size, Snapshots: { Snapshot: shown } });
         },
@@ -916,6 +941,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             if (invitation.status !== "Pending") return error(res, 400, "InvalidStatus.ResourceShareInvitation", `The invitation is ${invitation.status}.`);
             invitation.status = "Accepted";
             reply(res, 200, { ResourceShareInvitation: { ResourceShareInvitationId: invitation.invitationId, Status: "Accepted" } });
+        },
+        TagResources: (p, res) => {
+            if (!requires(p, res, "RegionId", "ResourceType", "ResourceId.1", "Tag.1.Key")) return;
+            if (p.ResourceType !== "snapshot") return error(res, 400, "InvalidResourceType.NotSupported", `The emulator tags snapshots only, not ${p.ResourceType}.`);
+            const targets = repeated(p, "ResourceId").map((id) => snapshots.get(id));
+            if (targets.some((s) => s === undefined || s.regionId !== p.RegionId)) return error(res, 404, "InvalidResourceId.NotFound", "The specified resource does not exist.");
+            for (const s of targets as EmulatedSnapshot[]) s.tags = { ...s.tags, ...tagsOf(p) };
+            reply(res, 200, {});
         },
         DeleteSnapshot: (p, res) => {
             if (!snapshots.delete(p.SnapshotId)) return error(res, 404, "InvalidSnapshotId.NotFound", `The specified snapshot ${p.SnapshotId} does not exist.`);

@@ -1,8 +1,17 @@
 import { spawnSync } from "child_process";
 import { join } from "path";
 
-/** Runs a deploy-time scenario in its own process; returns its failures and registered resources. */
+const ran = new Map<string, { failures: string[]; registered: string[] }>();
+
+/** Runs a deploy-time scenario in its own process (once for every test that asks); returns its failures and registered resources. */
 function run(scenario: string): { failures: string[]; registered: string[] } {
+    if (!ran.has(scenario)) {
+        ran.set(scenario, runScenario(scenario));
+    }
+    return ran.get(scenario)!;
+}
+
+function runScenario(scenario: string): { failures: string[]; registered: string[] } {
     const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "..", "fixtures", "deploy-time.ts"), scenario], {
         encoding: "utf8",
         cwd: join(__dirname, "..", ".."),
@@ -43,6 +52,26 @@ describe("values known only at deploy time are checked then, failing the compone
         expect(failures.join("\n")).not.toMatch(/canary/);
         expect(failures.some((f) => f.includes('snapshotIds[0]: [C5, C16] [secret] is not a snapshot id (s-…).'))).toBe(true);
         expect(failures.some((f) => f.includes("kmsKeyId: [C9, C21] [secret] is not a KMS key id (key-…)."))).toBe(true);
+    });
+    test("a secret wrapped in a promise, and each kind of id given as a secret (snapshot, image, key, copy source), is never quoted either", () => {
+        const { failures } = run("secret");
+        expect(failures.join("\n")).not.toMatch(/canary/);
+        // Every error on the resource (a share's checks and each id's are apart), in order.
+        const at = (resource: string) =>
+            failures
+                .filter((f) => f.startsWith(`ResourceError on ${resource}: `))
+                .map((f) => f.split(": ").slice(1).join(": "))
+                .join("\n");
+        expect(at("promised")).toBe(
+            "kmsKeyId: [C9, C21] [secret] is not a KMS key id (key-…). Give the id of the customer-managed key, as KMS shows it. (rule kms-key-format)\n" +
+                "snapshotIds[0]: [C5, C16] [secret] is not a snapshot id (s-…). Give the ids of the snapshots to share. (rule resource-id-format)",
+        );
+        expect(at("copy")).toBe(
+            "sourceSnapshotId: [C5, C16] [secret] is not a snapshot id (s-…). Give the ids of the snapshots to share. (rule resource-id-format)\n" +
+                "kmsKeyId: [C9, C21] [secret] is not a KMS key id (key-…). Give the id of the customer-managed key, as KMS shows it. (rule kms-key-format)",
+        );
+        expect(at("image")).toMatch(/^imageIds\[0\]: \[C5, C16\] \[secret\] is not a custom image id/);
+        expect(at("disk")).toMatch(/^snapshotId: \[C5, C16\] \[secret\] is not a snapshot id/);
     });
     test("SharedImage: a provider given for a copy region that works in another region", () => {
         const { failures, registered } = run("regionProviders");

@@ -285,6 +285,23 @@ describe("SharedSnapshot, invalid arguments", () => {
         );
     });
 
+    test("bad config the stack keeps secret is named, never echoed: not the value at fault, not a part of the key's value", () => {
+        const before = pulumi.runtime.allConfig();
+        pulumi.runtime.setAllConfig(
+            { ...before, "alicloud-sharing:accountSites": JSON.stringify({ "9999888877776666": "canary-site" }), "alicloud-sharing:maxAccountsPerSnapshot": "canary-ten" },
+            ["alicloud-sharing:accountSites", "alicloud-sharing:maxAccountsPerSnapshot"],
+        );
+        try {
+            expect(() => new SharedSnapshot("cfg", { snapshotIds: ["s-aaaa0001"], accountIds: [A] })).toThrow(
+                "the stack config of alicloud-sharing is not valid:\n" +
+                    '  - alicloud-sharing:accountSites: must be one of "china", "international" (a secret: its value is not shown)\n' +
+                    "  - alicloud-sharing:maxAccountsPerSnapshot: must be integer (a secret: its value is not shown)",
+            );
+        } finally {
+            pulumi.runtime.setAllConfig(before);
+        }
+    });
+
     test("resharing what was shared with this account (C10) and an unknown method are refused", () => {
         expect(() => new SharedSnapshot("re", { snapshotIds: ["s-aaaa0001"], accountIds: [A], sharedWithThisAccount: true })).toThrow(/\[C10, C16\].*\(rule no-reshare\)/);
     });

@@ -2,8 +2,9 @@
  * Secrets are never printed: not by the pack's messages (the policy server hands policies secrets unwrapped; the pack
  * notes which values were secret and redacts them), not by a component's deploy-time error.
  */
-import { spawnSync } from "child_process";
 import { join } from "path";
+import { reportOf } from "../../src/preview/render";
+import { PreviewResult, exitCodeOf, runPreview } from "../../src/preview/run";
 import { policies, recipientsPolicy, resourceSharingPolicy, shareRolesPolicy } from "../../src/policy";
 import { TYPES } from "../../src/policy/resources";
 import { renderDocument, trustPolicy } from "../../src/ram";
@@ -53,10 +54,23 @@ test("ids quoted out of a secret document (the account of a trusted principal, t
 
 describe("the offline preview never prints a secret value, in any format", () => {
     const root = join(__dirname, "..", "..");
-    test.each(["text", "json", "sarif"])("--format %s (with the map, but for SARIF)", (format) => {
-        const r = spawnSync(process.execPath, [join(root, "dist", "preview", "cli.js"), "preview", join(root, "test", "fixtures", "secrets"), "--policy-config", join(root, "test", "fixtures", "secrets", "policy-config.json"), "--format", format, ...(format === "sarif" ? [] : ["--map", "mermaid"])], { encoding: "utf8" });
-        expect(r.status).toBe(1);
-        expect(`${r.stdout}${r.stderr}`).not.toMatch(/4242424242424242|snap-canary/);
-        expect(r.stdout).toContain("[secret]");
+    const programDir = join(root, "test", "fixtures", "secrets");
+    // One run of the program (its own runner, in a process of its own), its report in every format.
+    let result: PreviewResult;
+    let output = "";
+    beforeAll(async () => {
+        result = await runPreview({ programDir, policyConfigFile: join(programDir, "policy-config.json"), output: (t) => void (output += t) });
+    }, 120_000);
+    test("a mandatory verdict on each (the deploy-time refusal of the secret id included), neither value quoted", () => {
+        expect(exitCodeOf(result)).toBe(1);
+        expect(result.verdicts.map((v) => [v.rule, v.name, v.message.slice(0, 20)])).toEqual([
+            ["resource-id-format", "late", "[C5, C16] [secret] i"],
+            ["recipients-allowed", "raw-target", "[S3] [secret] is not"],
+        ]);
+    });
+    test.each(["text", "json", "sarif"] as const)("--format %s (with the map, but for SARIF)", (format) => {
+        const report = reportOf(result, { format, ...(format === "sarif" ? {} : { map: "mermaid" as const }), version: "0.1.0", programDir, cwd: root });
+        expect(`${report}${output}`).not.toMatch(/4242424242424242|snap-canary/);
+        expect(report).toContain("[secret]");
     });
 });

@@ -49,15 +49,21 @@ describe("settings", () => {
 });
 
 describe("copyClientToken", () => {
-    const identity = { nonce: "n-1", sourceSnapshotId: "s-1", sourceRegionId: "cn-shanghai", destinationRegionId: "cn-hangzhou", kmsKeyId: "key-1" };
-    test("64 ASCII characters (the API's limit), the same for the same intended copy, another for anything else", () => {
+    const identity = { scope: "urn:pulumi:dev::p::alicloud-sharing:index:SnapshotCopy::a", generation: 0, sourceSnapshotId: "s-1", sourceRegionId: "cn-shanghai", destinationRegionId: "cn-hangzhou", kmsKeyId: "key-1" };
+    test("64 ASCII characters (the API's limit), the same for the same intended copy in every run, another for anything else", () => {
         const token = copyClientToken(identity);
         expect(token).toMatch(/^[0-9a-f]{64}$/);
         expect(copyClientToken({ ...identity })).toBe(token);
-        const others = [{ nonce: "n-2" }, { sourceSnapshotId: "s-2" }, { sourceRegionId: "cn-beijing" }, { destinationRegionId: "cn-beijing" }, { kmsKeyId: "key-2" }, { snapshotName: "x" }].map((o) =>
-            copyClientToken({ ...identity, ...o }),
-        );
-        expect(new Set([token, ...others]).size).toBe(7);
+        const others = [
+            { scope: "urn:pulumi:dev::p::alicloud-sharing:index:SnapshotCopy::b" },
+            { generation: 1 },
+            { sourceSnapshotId: "s-2" },
+            { sourceRegionId: "cn-beijing" },
+            { destinationRegionId: "cn-beijing" },
+            { kmsKeyId: "key-2" },
+            { snapshotName: "x" },
+        ].map((o) => copyClientToken({ ...identity, ...o }));
+        expect(new Set([token, ...others]).size).toBe(8);
     });
 });
 
@@ -195,7 +201,9 @@ describe("credentials", () => {
         const shown: [string, string][] = [
             ["Action", "CopySnapshot"], ["Format", "json"], ["Version", "2014-05-26"], ["Timestamp", sent.params.Timestamp], ["SignatureNonce", sent.params.SignatureNonce],
             ["ClientToken", "token-11"], ["DestinationRegionId", "cn-shanghai"], ["DestinationSnapshotName", "restored"], ["Encrypted", "true"], ["KMSKeyId", "key-mine00000001"],
-            ["RegionId", "cn-shanghai"], ["SnapshotId", "s-source000001"], ["SecurityToken", "[redacted]"], ["SignatureMethod", "HMAC-SHA1"], ["SignatureVersion", "1.0"],
+            ["RegionId", "cn-shanghai"], ["SnapshotId", "s-source000001"],
+            ["Tag.1.Key", "alicloud-sharing:copy-token"], ["Tag.1.Value", "token-11"], ["Tag.2.Key", "alicloud-sharing:copy-state"], ["Tag.2.Value", "copying"],
+            ["SecurityToken", "[redacted]"], ["SignatureMethod", "HMAC-SHA1"], ["SignatureVersion", "1.0"],
             ["AccessKeyId", "[redacted]"], ["Signature", "[redacted]"],
         ];
         const query = shown.map(([k, v]) => `${k}=${v.startsWith("[") ? v : encodeURIComponent(v)}`).join("&");
@@ -212,11 +220,13 @@ describe("credentials", () => {
 
     test("a client timeout whose SDK message holds the whole signed URL shows none of it", async () => {
         const sts = { ...settingsWith({ ALIBABA_CLOUD_SECURITY_TOKEN: EMULATOR_SECURITY_TOKEN }, 100), maxRetries: 0 };
-        emulator.delayNext("CopySnapshot", 300);
+        // Long after the client gave up and looked for the copy: nothing to adopt, the error stands.
+        emulator.delayNext("CopySnapshot", 2000);
         const error: AlibabaApiError = await copySnapshot(sts, request("token-12"), wait).catch((e) => e);
         await emulator.idle();
         expect(error.message).toBe(
-            `CopySnapshot on snapshot s-source000001 (cn-shanghai -> cn-shanghai) failed with RequestTimeout: ReadTimeout(100). POST http://${emulator.endpoint}/?[redacted] failed. The service did not answer in time, even after retries: check the endpoint and the network, or allow a longer timeout.`,
+            `CopySnapshot on snapshot s-source000001 (cn-shanghai -> cn-shanghai) failed with RequestTimeout: ReadTimeout(100). POST http://${emulator.endpoint}/?[redacted] failed. The service did not answer in time, even after retries: check the endpoint and the network, or allow a longer timeout. ` +
+                "If the copy was made after all, the next pulumi up finds it by its token and adopts it.",
         );
         expect([error.code, error.retryable]).toEqual(["RequestTimeout", true]);
         const signature = emulator.requests[0].signature;

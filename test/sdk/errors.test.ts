@@ -66,12 +66,22 @@ describe("redact", () => {
     test.each([
         ["a URL's query", `ReadTimeout(1). POST https://ecs.cn-shanghai.aliyuncs.com/?Action=X&AccessKeyId=${id}&Signature=abc%3D failed.`, "ReadTimeout(1). POST https://ecs.cn-shanghai.aliyuncs.com/?[redacted] failed."],
         ["a string-to-sign", `Specified signature is not matched. server string to sign is:POST&%2F&AccessKeyId%3D${id}%26SecurityToken%3Dx done`, "Specified signature is not matched. server string to sign is:[redacted] done"],
-        ["StringToSign as a field", 'StringToSign: "GET&%2F&AccessKeyId%3Dx"', "StringToSign: [redacted]"],
+        ["StringToSign as a field", 'StringToSign: "GET&%2F&AccessKeyId%3Dx"', 'StringToSign: "[redacted]"'],
         ["form parameters", `a=1&AccessKeyId=${id}&SecurityToken=${encodeURIComponent(token)}&Signature=Zm9v%3D&SignatureMethod=HMAC-SHA1`, "a=1&AccessKeyId=[redacted]&SecurityToken=[redacted]&Signature=[redacted]&SignatureMethod=HMAC-SHA1"],
         ["once-encoded parameters", "%26AccessKeyId%3Dabcd%26Signature%3DZm9v%253D%26Version%3D1", "%26AccessKeyId%3D[redacted]%26Signature%3D[redacted]%26Version%3D1"],
         ["JSON fields", '{"AccessKeyId":"abcd","SecurityToken":"efgh","Signature":"ijk="}', '{"AccessKeyId":"[redacted]","SecurityToken":"[redacted]","Signature":"[redacted]"}'],
         ["headers", "x-acs-security-token: efgh, Authorization: acs abcd:c2ln", "x-acs-security-token: [redacted], Authorization: [redacted]"],
         ["credential shapes alone", `id ${id}, sts STS.NUxyz0123456789 token ${token}`, "id [redacted], sts [redacted] token [redacted]"],
+        // A signature in any spelling.
+        ["a signature, lower case and spaced", "signature = Zm9vYmFy, SIGNATURE: YmF6", "signature = [redacted], SIGNATURE: [redacted]"],
+        ["a signature in escaped JSON", String.raw`{\"Signature\":\"Zm9vYmFy\",\"SignatureMethod\":\"HMAC-SHA1\"}`, String.raw`{\"Signature\":\"[redacted]\",\"SignatureMethod\":\"HMAC-SHA1\"}`],
+        ["an ACS3 authorization", `Authorization: ACS3-HMAC-SHA256 Credential=${id},SignedHeaders=host;x-acs-date,Signature=0f1e2d3c4b5a`, "Authorization: [redacted] Credential=[redacted],SignedHeaders=host;x-acs-date,Signature=[redacted]"],
+        // A string-to-sign however it is given, labelled or not.
+        ["stringToSign as a JSON field", `{"Code":"SignatureDoesNotMatch","stringToSign":"GET&%2F&AccessKeyId%3D${id}"}`, '{"Code":"SignatureDoesNotMatch","stringToSign":"[redacted]"}'],
+        ["a string-to-sign alone", `expected POST&%2F&AccessKeyId%3Dabcd%26Action%3DCopySnapshot got x`, "expected [redacted] got x"],
+        ["an ACS3 string-to-sign", "ACS3-HMAC-SHA256\n7d0a9e2f1c3b5d4e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6", "[redacted]"],
+        // The first characters of an AccessKey id: a short or masked one is still one.
+        ["a masked AccessKey id", "the AccessKey LTAI5t**** is disabled; LTAI****1234 too", "the AccessKey [redacted] is disabled; [redacted] too"],
     ])("%s", (_name, text, expected) => {
         expect(redact(text)).toBe(expected);
     });
@@ -99,6 +109,12 @@ describe("redact", () => {
     test("the given secrets, raw or URL-encoded once or twice, wherever they are", () => {
         const text = `raw ${secret} once ${encodeURIComponent(secret)} twice ${encodeURIComponent(encodeURIComponent(secret))} end`;
         expect(redact(text, [secret])).toBe("raw [redacted] once [redacted] twice [redacted] end");
+    });
+    test("the first characters of a given secret (an AccessKey id of any shape), cut or masked, are redacted too", () => {
+        const keyId = "AKIDexampleKeyId2024";
+        expect(redact(`key AKIDex…, key AKIDexam***, key ****Id2024, key AKIDexampleK, the AKID prefix alone, an AKIDexam word`, [keyId])).toBe(
+            "key [redacted], key [redacted], key [redacted], key [redacted], the AKID prefix alone, an AKIDexam word",
+        );
     });
 });
 

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { shareAcceptanceProvider, snapshotCopyProvider } from "../../src/components/providers";
+import { copyClientToken } from "../../src/sdk/ecs";
 import { AlibabaApiError } from "../../src/sdk/errors";
 import { EMULATOR_KEY_ID, EMULATOR_KEY_SECRET, Emulator, startEmulator } from "../support/emulator";
 import { Engine } from "./engine";
@@ -34,6 +35,7 @@ beforeEach(() => {
 });
 afterEach(() => info.mockRestore());
 
+const SCOPE = "urn:pulumi:dev::restore::alicloud-sharing:index:SnapshotCopy::restore";
 const copyInputs = (overrides: Record<string, unknown> = {}) => ({
     sourceSnapshotId: "s-source000001",
     kmsKeyId: "key-mine00000001",
@@ -42,30 +44,56 @@ const copyInputs = (overrides: Record<string, unknown> = {}) => ({
     pollSeconds: 0.002,
     maxRetries: 1,
     retryBaseSeconds: 0.001,
+    copyScope: SCOPE,
     ...overrides,
 });
 const requests = (action: string) => emulator.requests.filter((r) => r.action === action);
 const copies = () => [...emulator.snapshots.values()].filter((s) => s.sourceSnapshotId !== undefined);
+/** The token of the intended copy of `copyInputs()` (generation 0), as every run computes it. */
+const TOKEN = copyClientToken({ scope: SCOPE, generation: 0, sourceSnapshotId: "s-source000001", sourceRegionId: "cn-shanghai", destinationRegionId: "cn-shanghai", kmsKeyId: "key-mine00000001" });
 
 describe("snapshotCopyProvider", () => {
-    test("create copies and waits, logging progress to Pulumi's log; the same create retried finds the same copy; destroy deletes it", async () => {
+    test("create finds no copy of its token, copies, waits (logging progress to Pulumi's log), marks the copy held; destroy deletes it", async () => {
         emulator.nextCopy({ polls: 2 });
         const { inputs } = await snapshotCopyProvider.check!({}, copyInputs());
-        expect(inputs.copyNonce).toMatch(/^[0-9a-f-]{36}$/);
+        expect(inputs).toEqual(copyInputs());
         const first = await snapshotCopyProvider.create(inputs);
-        const again = await snapshotCopyProvider.create(inputs);
-        expect(again.id).toBe(first.id);
-        expect(copies().map((s) => s.snapshotId)).toEqual([first.id]);
-        expect(requests("CopySnapshot").map((r) => r.params.ClientToken)).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), requests("CopySnapshot")[0].params.ClientToken]);
+        expect(emulator.requests.map((r) => r.action)).toEqual(["DescribeSnapshots", "CopySnapshot", "DescribeSnapshots", "DescribeSnapshots", "DescribeSnapshots", "TagResources"]);
+        expect(requests("CopySnapshot")[0].params).toMatchObject({ ClientToken: TOKEN, "Tag.1.Key": "alicloud-sharing:copy-token", "Tag.1.Value": TOKEN, "Tag.2.Key": "alicloud-sharing:copy-state", "Tag.2.Value": "copying" });
+        expect(emulator.snapshots.get(first.id)!.tags).toEqual({ "alicloud-sharing:copy-token": TOKEN, "alicloud-sharing:copy-state": "created" });
         expect(first.outs).toEqual({ ...inputs, sourceRegionId: "cn-shanghai", destinationRegionId: "cn-shanghai", snapshotId: first.id });
         expect(info.mock.calls.map((c) => c[0])).toEqual([
             `info: [runtime] snapshot copy ${first.id}: progressing 33%`,
             `info: [runtime] snapshot copy ${first.id}: progressing 50%`,
             `info: [runtime] snapshot copy ${first.id}: accomplished 100%`,
-            `info: [runtime] snapshot copy ${first.id}: accomplished 100%`,
         ]);
         await snapshotCopyProvider.delete!(first.id, first.outs);
         expect(copies()).toEqual([]);
+    });
+
+    test("the answer arrives after the client gave up (every attempt timed out): the create finds its copy by its token and adopts it, one copy", async () => {
+        const engine = new Engine(snapshotCopyProvider);
+        // The answer comes 1.5 s after the request; the client gives up after 1 s, then looks every 0.5 s.
+        emulator.delayNext("CopySnapshot", 1500);
+        expect(await engine.up(copyInputs({ timeoutSeconds: 1, maxRetries: 0, pollSeconds: 0.5 }))).toBe("create");
+        await emulator.idle();
+        expect(requests("CopySnapshot")).toHaveLength(1);
+        expect(copies().map((s) => [s.snapshotId, s.clientToken, s.tags!["alicloud-sharing:copy-state"]])).toEqual([[engine.state!.id, TOKEN, "created"]]);
+    });
+
+    test("two ups leave one copy: the first lost its answer and gave up; the second finds the copy the first made, by the same token, and adopts it", async () => {
+        const engine = new Engine(snapshotCopyProvider);
+        // The answer comes 3 s after the request; the client gives up after 1 s, and looks three times 10 ms apart.
+        emulator.delayNext("CopySnapshot", 3000);
+        const lost: AlibabaApiError = await engine.up(copyInputs({ timeoutSeconds: 1, maxRetries: 0, pollSeconds: 0.01 })).catch((e) => e);
+        expect([lost.code, lost.retryable]).toEqual(["RequestTimeout", true]);
+        expect(lost.fix).toBe("The service did not answer in time, even after retries: check the endpoint and the network, or allow a longer timeout. If the copy was made after all, the next pulumi up finds it by its token and adopts it.");
+        expect(engine.state).toBeUndefined();
+        await emulator.idle();
+        expect(copies()).toHaveLength(1);
+        expect(await engine.up(copyInputs())).toBe("create");
+        expect(requests("CopySnapshot")).toHaveLength(1);
+        expect(copies().map((s) => [s.snapshotId, s.clientToken, s.tags!["alicloud-sharing:copy-state"]])).toEqual([[engine.state!.id, TOKEN, "created"]]);
     });
 
     test("a key change replaces: a new copy first, with another token, then the old one deleted; the new one stays", async () => {
@@ -80,26 +108,33 @@ describe("snapshotCopyProvider", () => {
         expect(requests("DeleteSnapshot").map((r) => r.params.SnapshotId)).toEqual([old.id]);
     });
 
-    test("a replacement with the same inputs (pulumi up --replace) makes a new copy, not the old one back", async () => {
+    test("a replacement with the same inputs (pulumi up --replace) makes a copy of its own (the next generation's token), never the one it replaces", async () => {
         const engine = new Engine(snapshotCopyProvider);
         await engine.up(copyInputs());
         const old = engine.state!;
         await engine.replace(copyInputs());
         expect(engine.state!.id).not.toBe(old.id);
         expect(copies().map((s) => s.snapshotId)).toEqual([engine.state!.id]);
-        expect(requests("CopySnapshot")).toHaveLength(2);
+        const tokens = requests("CopySnapshot").map((r) => r.params.ClientToken);
+        expect(tokens).toEqual([TOKEN, copyClientToken({ scope: SCOPE, generation: 1, sourceSnapshotId: "s-source000001", sourceRegionId: "cn-shanghai", destinationRegionId: "cn-shanghai", kmsKeyId: "key-mine00000001" })]);
     });
 
-    test("an unchanged up keeps the nonce and does nothing; a call setting's change is an update that waits for the copy (one poll)", async () => {
+    test("an unchanged up does nothing; a call setting's change is an update that waits for the copy (one poll) and keeps it marked", async () => {
         const engine = new Engine(snapshotCopyProvider);
         await engine.up(copyInputs());
-        const { id, inputs } = engine.state!;
+        const { id } = engine.state!;
         expect(await engine.up(copyInputs())).toBe("same");
-        expect(engine.state!.inputs.copyNonce).toBe(inputs.copyNonce);
         emulator.requests.splice(0);
         expect(await engine.up(copyInputs({ pollSeconds: 0.003, maxRetries: 2 }))).toBe("update");
-        expect(emulator.requests.map((r) => r.action)).toEqual(["DescribeSnapshots"]);
-        expect(engine.state!).toMatchObject({ id, outputs: { snapshotId: id, pollSeconds: 0.003, maxRetries: 2, copyNonce: inputs.copyNonce } });
+        expect(emulator.requests.map((r) => r.action)).toEqual(["DescribeSnapshots", "TagResources"]);
+        expect(engine.state!).toMatchObject({ id, outputs: { snapshotId: id, pollSeconds: 0.003, maxRetries: 2 } });
+    });
+
+    test("a resource created with a nonce (an older version) keeps it: its inputs do not change, nothing happens", async () => {
+        const older = { ...copyInputs(), copyScope: undefined, copyNonce: "9b2f6c1e-0d3a-4c55-8e21-7f04a6b1c2d3" };
+        const { inputs } = await snapshotCopyProvider.check!(older, copyInputs({ copyScope: undefined }));
+        expect(inputs.copyNonce).toBe(older.copyNonce);
+        expect(await snapshotCopyProvider.diff!("s-copy000000000001", { ...older, snapshotId: "s-copy000000000001", destinationRegionId: "cn-shanghai" } as never, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
     });
 
     test("diff and update agree: every input change either replaces or is an update the provider performs", async () => {
@@ -120,17 +155,17 @@ describe("snapshotCopyProvider", () => {
         expect(copies().map((s) => [s.snapshotId, s.sourceSnapshotId])).toEqual([[engine.state!.id, "s-source000002"]]);
     });
 
-    test("two copies made in parallel (two sources, and one source twice) are four copies, each of its own source", async () => {
+    test("four copies made in parallel (two sources, and one source by three resources) are four copies, each of its own source and token", async () => {
         const engines = [0, 1, 2, 3].map(() => new Engine(snapshotCopyProvider));
         const sources = ["s-source000001", "s-source000002", "s-source000001", "s-source000001"];
-        await Promise.all(engines.map((e, i) => e.up(copyInputs({ sourceSnapshotId: sources[i] }))));
+        await Promise.all(engines.map((e, i) => e.up(copyInputs({ sourceSnapshotId: sources[i], copyScope: `${SCOPE}-${i}` }))));
         const ids = engines.map((e) => e.state!.id);
         expect(new Set(ids).size).toBe(4);
         expect(ids.map((id) => emulator.snapshots.get(id)!.sourceSnapshotId)).toEqual(sources);
         expect(new Set(requests("CopySnapshot").map((r) => r.params.ClientToken)).size).toBe(4);
     });
 
-    test("a copy that ends failed is deleted before the error; pulumi up again makes a new copy with a new token", async () => {
+    test("a copy that ends failed is deleted before the error; pulumi up again makes a new copy", async () => {
         const engine = new Engine(snapshotCopyProvider);
         emulator.nextCopy({ polls: 1, fails: true });
         const error: AlibabaApiError = await engine.up(copyInputs()).catch((e) => e);
@@ -140,14 +175,13 @@ describe("snapshotCopyProvider", () => {
                 "Check the source snapshot and the key (a key of the destination region, usable by ECS), then create the copy again.",
         );
         expect(engine.state).toBeUndefined();
-        expect(emulator.requests.map((r) => r.action)).toEqual(["CopySnapshot", "DescribeSnapshots", "DescribeSnapshots", "DeleteSnapshot"]);
+        expect(emulator.requests.map((r) => r.action)).toEqual(["DescribeSnapshots", "CopySnapshot", "DescribeSnapshots", "DescribeSnapshots", "DeleteSnapshot"]);
         expect(await engine.up(copyInputs())).toBe("create");
         expect(engine.state!.id).not.toBe(failed);
         expect(copies().map((s) => s.snapshotId)).toEqual([engine.state!.id]);
-        expect(new Set(requests("CopySnapshot").map((r) => r.params.ClientToken)).size).toBe(2);
     });
 
-    test("a create that times out waiting is kept in the state (id, properties); the next up waits for the same copy, no second one", async () => {
+    test("a create that times out waiting is kept in the state (id, properties); the next up waits for the same copy and marks it, no second one", async () => {
         const engine = new Engine(snapshotCopyProvider);
         emulator.nextCopy({ polls: 6 });
         const error = await engine.up(copyInputs({ pollSeconds: 0.02, copyTimeoutSeconds: 0.01 })).catch((e) => e);
@@ -156,10 +190,11 @@ describe("snapshotCopyProvider", () => {
         expect(id).toMatch(/^s-copy\d+$/);
         expect(engine.state).toMatchObject({ id, initErrors: true, outputs: { snapshotId: id, destinationRegionId: "cn-shanghai" } });
         expect(error.reasons).toEqual([error.message]);
+        expect(emulator.snapshots.get(id)!.tags!["alicloud-sharing:copy-state"]).toBe("copying");
         expect(await engine.up(copyInputs({ pollSeconds: 0.002 }))).toBe("update");
         expect(engine.state).toMatchObject({ id, initErrors: false, outputs: { snapshotId: id } });
         expect(requests("CopySnapshot")).toHaveLength(1);
-        expect(copies().map((s) => s.snapshotId)).toEqual([id]);
+        expect(copies().map((s) => [s.snapshotId, s.tags!["alicloud-sharing:copy-state"]])).toEqual([[id, "created"]]);
     });
 
     test("an update finding the copy failed deletes it and says to replace", async () => {
@@ -174,12 +209,36 @@ describe("snapshotCopyProvider", () => {
         expect(emulator.snapshots.has(id)).toBe(false);
     });
 
-    test("resources created before the nonce (a clientToken input): a create uses that token; the nonce a later check adds changes nothing", async () => {
-        const legacy = copyInputs({ clientToken: "alicloud-sharing-project-stack-restore" });
+    test("resources created before the nonce (a clientToken input): a create uses that token; a later check changes nothing", async () => {
+        const legacy = copyInputs({ clientToken: "alicloud-sharing-project-stack-restore", copyScope: undefined });
         const created = await snapshotCopyProvider.create(legacy);
         expect(requests("CopySnapshot")[0].params.ClientToken).toBe("alicloud-sharing-project-stack-restore");
         const { inputs } = await snapshotCopyProvider.check!(legacy, copyInputs());
         expect(await snapshotCopyProvider.diff!(created.id, created.outs, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    });
+});
+
+describe("a secret input's value is never quoted by a provider's error (the engine hands the provider every value plain)", () => {
+    test("SnapshotCopy: a secret source that does not exist", async () => {
+        const error: AlibabaApiError = await snapshotCopyProvider
+            .create(copyInputs({ sourceSnapshotId: "s-canary0000001", secretInputs: ["sourceSnapshotId"] }))
+            .catch((e) => e);
+        expect(error).toBeInstanceOf(AlibabaApiError);
+        expect(error.message).toBe(
+            "CopySnapshot on snapshot [secret] (cn-shanghai -> cn-shanghai) failed with InvalidSnapshotId.NotFound: The specified snapshot [secret] does not exist. " +
+                "Check the snapshot id and that it is in this region (and, if shared with you, that the share was accepted).",
+        );
+        expect(JSON.stringify({ ...error })).not.toMatch(/canary/);
+    });
+    test("ShareAcceptance: a secret share id with no invitation", async () => {
+        const error: Error = await shareAcceptanceProvider
+            .create({ resourceShareId: "rs-canary000001", region: "cn-shanghai", endpoint: emulator.endpoint, maxRetries: 0, secretInputs: ["resourceShareId"] })
+            .catch((e) => e);
+        expect(error.message).toMatch(/^.*this account has no invitation to resource share \[secret\]\./);
+        expect(error.message).not.toMatch(/canary/);
+        // Not named secret: quoted, as every other value.
+        const plain: Error = await shareAcceptanceProvider.create({ resourceShareId: "rs-plain0000001", region: "cn-shanghai", endpoint: emulator.endpoint, maxRetries: 0 }).catch((e) => e);
+        expect(plain.message).toContain("rs-plain0000001");
     });
 });
 

@@ -81,10 +81,25 @@ test("the inputs are the settings only, the stack's region read at construction;
         const { __provider, ...rest } = rec.byName(name).inputs;
         return rest;
     };
-    expect(inputsOf("restore-copy")).toEqual({ sourceSnapshotId: "s-shared000001", kmsKeyId: "key-mine00000001", sourceRegionId: "cn-shanghai", snapshotName: "kept" });
-    expect(Object.keys(inputsOf("accept-acceptance")).sort()).toEqual(["insideResourceDirectory", "region", "resourceShareId"]);
+    expect(inputsOf("restore-copy")).toEqual({
+        sourceSnapshotId: "s-shared000001",
+        kmsKeyId: "key-mine00000001",
+        sourceRegionId: "cn-shanghai",
+        snapshotName: "kept",
+        copyScope: "urn:pulumi:stack::project::alicloud-sharing:index:SnapshotCopy::restore",
+        secretInputs: [],
+    });
+    expect(Object.keys(inputsOf("accept-acceptance")).sort()).toEqual(["insideResourceDirectory", "region", "resourceShareId", "secretInputs"]);
+    // Which inputs are secret, for the provider, which the engine hands every value plain: its errors quote none of them.
+    expect(inputsOf("accept-acceptance").secretInputs).toEqual(["resourceShareId"]);
     expect(inputsOf("accept-acceptance").region).toBe("cn-shanghai");
-    expect(inputsOf("dr-copy-s-aaaa0001-copy")).toEqual({ sourceSnapshotId: "s-aaaa0001", kmsKeyId: "key-abcdefgh12345678", sourceRegionId: "cn-shanghai" });
+    expect(inputsOf("dr-copy-s-aaaa0001-copy")).toEqual({
+        sourceSnapshotId: "s-aaaa0001",
+        kmsKeyId: "key-abcdefgh12345678",
+        sourceRegionId: "cn-shanghai",
+        copyScope: "urn:pulumi:stack::project::alicloud-sharing:index:SharedSnapshot$alicloud-sharing:index:SnapshotCopy::dr-copy-s-aaaa0001",
+        secretInputs: [],
+    });
     const monitor = pulumi.runtime.getMonitor() as unknown as { resources: Map<string, unknown> };
     const everything = JSON.stringify(rec.registrations) + JSON.stringify([...monitor.resources.values()]);
     expect(everything).toContain("s-shared000001");
@@ -117,7 +132,7 @@ test("a serialized provider, evaluated alone as the dynamic provider host does, 
         expect(emulator.snapshots.get(created.id)).toMatchObject({ sourceSnapshotId: "s-shared000001", kmsKeyId: "key-mine00000001", encrypted: true });
         await provider.delete!(created.id, created.outs);
         expect(emulator.snapshots.has(created.id)).toBe(false);
-        expect(emulator.requests.map((r) => r.action)).toEqual(["CopySnapshot", "DescribeSnapshots", "DeleteSnapshot"]);
+        expect(emulator.requests.map((r) => r.action)).toEqual(["DescribeSnapshots", "CopySnapshot", "DescribeSnapshots", "TagResources", "DeleteSnapshot"]);
     } finally {
         info.mockRestore();
         Object.assign(process.env, ENVIRONMENT);

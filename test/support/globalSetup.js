@@ -36,6 +36,8 @@ function removeAbandonedRuns() {
 
 module.exports = async () => {
     const root = join(__dirname, "..", "..");
+    // From clean, as `prepare` builds: a module whose source was deleted must not linger in dist/ (and in the tarball).
+    rmSync(join(root, "dist"), { recursive: true, force: true });
     execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
     removeAbandonedRuns();
     const dir = mkdtempSync(join(tmpdir(), PREFIX));

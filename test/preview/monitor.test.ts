@@ -1,0 +1,148 @@
+/**
+ * The preview's resource monitor and engine, driven over gRPC with the client `@pulumi/pulumi` itself uses: what it
+ * answers (features, registrations as a preview answers them, the data sources it serves) and what it records.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { Monitor, ROOT_STACK_TYPE, startMonitor } from "../../src/preview/monitor";
+import { describeLoggedError, findingsInText, plainText } from "../../src/preview/runnerReports";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
+const resrpc = require("@pulumi/pulumi/proto/resource_grpc_pb");
+const engproto = require("@pulumi/pulumi/proto/engine_pb");
+const engrpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
+const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+type Client = Record<string, (request: unknown, callback: (error: grpc.ServiceError | null, response: Record<string, () => unknown>) => void) => void> & { close(): void };
+
+let monitor: Monitor;
+let client: Client;
+let engine: Client;
+const call = (on: Client, method: string, request: unknown) =>
+    new Promise<{ error: grpc.ServiceError | null; response: Record<string, () => unknown> }>((resolve) => on[method](request, (error, response) => resolve({ error, response })));
+
+function registration(type: string, name: string, parent: string, object: Record<string, unknown>, custom = true) {
+    const request = new resproto.RegisterResourceRequest();
+    request.setType(type);
+    request.setName(name);
+    request.setParent(parent);
+    request.setCustom(custom);
+    request.setObject(Struct.fromJavaScript(object));
+    return request;
+}
+
+beforeAll(async () => {
+    monitor = await startMonitor({ project: "p", stack: "dev", accountId: "1234567890123456", region: "cn-shanghai" });
+    client = new resrpc.ResourceMonitorClient(monitor.address, grpc.credentials.createInsecure());
+    engine = new engrpc.EngineClient(monitor.address, grpc.credentials.createInsecure());
+});
+afterAll(async () => {
+    client.close();
+    engine.close();
+    await monitor.stop();
+});
+
+test("SupportsFeature: what the engine of @pulumi/pulumi 3.248 supports, and nothing else", async () => {
+    const asked = ["secrets", "resourceReferences", "outputValues", "deletedWith", "replaceWith", "aliasSpecs", "transforms", "invokeTransforms", "parameterization", "resourceHooks", "errorHooks", "somethingNew"];
+    const answers: [string, unknown][] = [];
+    for (const id of asked) {
+        const request = new resproto.SupportsFeatureRequest();
+        request.setId(id);
+        answers.push([id, (await call(client, "supportsFeature", request)).response.getHassupport()]);
+    }
+    expect(answers).toEqual(asked.map((id) => [id, id !== "somethingNew"]));
+});
+
+test("RegisterResource as a preview answers a create: the engine's URN, no id (unknown), the inputs as the outputs; the stack is not a resource of the plan", async () => {
+    const stack = await call(client, "registerResource", registration(ROOT_STACK_TYPE, "p-dev", "", {}, false));
+    const stackUrn = stack.response.getUrn();
+    expect(stackUrn).toBe("urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev");
+    const component = await call(client, "registerResource", registration("pkg:index:Share", "share", stackUrn as string, {}, false));
+    expect(component.response.getUrn()).toBe("urn:pulumi:dev::p::pkg:index:Share::share");
+    const inputs = { roleName: "r", secret: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s" }, later: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" };
+    const child = await call(client, "registerResource", registration("alicloud:ram/role:Role", "share-role", component.response.getUrn() as string, inputs));
+    expect([child.error, child.response.getUrn(), child.response.getId(), (child.response.getObject() as { toJavaScript(): unknown }).toJavaScript()]).toEqual([
+        null,
+        "urn:pulumi:dev::p::pkg:index:Share$alicloud:ram/role:Role::share-role",
+        "",
+        inputs,
+    ]);
+    expect(monitor.resources.map((r) => [r.type, r.name, r.parent, r.custom, r.inputs])).toEqual([
+        ["pkg:index:Share", "share", "", false, {}],
+        ["alicloud:ram/role:Role", "share-role", "urn:pulumi:dev::p::pkg:index:Share::share", true, inputs],
+    ]);
+    // A second registration of a URN is refused and noted; the first stays.
+    const again = await call(client, "registerResource", registration("alicloud:ram/role:Role", "share-role", component.response.getUrn() as string, { roleName: "benign" }));
+    expect(again.error?.details).toBe("Duplicate resource URN 'urn:pulumi:dev::p::pkg:index:Share$alicloud:ram/role:Role::share-role'; try giving it a unique name");
+    expect(monitor.resources.map((r) => r.inputs.roleName)).toEqual([undefined, "r"]);
+    expect(monitor.problems).toHaveLength(1);
+    // The runner's end: the stack's outputs, the shutdown signal.
+    const outputs = new resproto.RegisterResourceOutputsRequest();
+    outputs.setUrn(stackUrn);
+    await call(client, "registerResourceOutputs", outputs);
+    await call(client, "signalAndWaitForShutdown", new Empty());
+    expect([monitor.stackOutputsRegistered(), monitor.shutdownSignaled()]).toEqual([true, true]);
+});
+
+test("Invoke answers the two data sources the components call, for the stack's account and the provider's region, and refuses any other", async () => {
+    const invoke = (tok: string, provider = "") => {
+        const request = new resproto.ResourceInvokeRequest();
+        request.setTok(tok);
+        request.setArgs(Struct.fromJavaScript({}));
+        request.setProvider(provider);
+        return call(client, "invoke", request);
+    };
+    const identity = await invoke("alicloud:index/getCallerIdentity:getCallerIdentity");
+    expect((identity.response.getReturn() as { toJavaScript(): unknown }).toJavaScript()).toEqual({ accountId: "1234567890123456", arn: "acs:ram::1234567890123456:root", id: "1234567890123456", identityType: "Account" });
+    await call(client, "registerResource", registration("pulumi:providers:alicloud", "beijing", "", { region: "cn-beijing" }));
+    const regions = await invoke("alicloud:index/getRegions:getRegions", "urn:pulumi:dev::p::pulumi:providers:alicloud::beijing::04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+    expect((regions.response.getReturn() as { toJavaScript(): { ids: string[] } }).toJavaScript().ids).toEqual(["cn-beijing"]);
+    expect((await invoke("alicloud:ecs/getImages:getImages")).error?.details).toBe("the offline preview does not answer the data source alicloud:ecs/getImages:getImages");
+});
+
+test("the engine log is recorded, each message with its severity and resource", async () => {
+    const log = (severity: number, message: string, urn: string) => {
+        const request = new engproto.LogRequest();
+        request.setSeverity(severity);
+        request.setMessage(message);
+        request.setUrn(urn);
+        return call(engine, "log", request);
+    };
+    await log(engproto.LogSeverity.WARNING, "careful", "urn:x");
+    await log(engproto.LogSeverity.ERROR, "failed", "");
+    expect(monitor.logs.slice(-2)).toEqual([
+        { severity: "warning", message: "careful", urn: "urn:x" },
+        { severity: "error", message: "failed", urn: "" },
+    ]);
+});
+
+describe("what the runner reports, read back for people", () => {
+    test("no escape sequence or control character of the program's text reaches the report (nothing can garble a terminal)", () => {
+        expect(plainText("\u001b[31mred\u001b[39m \u001b]0;title\u0007bell\u0007 tab\tnew\nline \u009b2J\u0000")).toBe("red bell tab\tnew\nline ");
+    });
+    test("an unhandled error: its message and the first frame in the program's folder, outside node_modules", () => {
+        const logged =
+            "Running program '/app/prog/index.js' failed with an unhandled exception:\n" +
+            "Error: cannot reach the inventory\n    at inner (/app/prog/node_modules/lib/x.js:1:1)\n    at Object.<anonymous> \u001b[90m(/app/prog/\u001b[39mindex.js:3:9\u001b[90m)\u001b[39m\n" +
+            "\u001b[90m    at Module._compile (node:internal/modules/cjs/loader:1521:14)\u001b[39m {\n  code: 'E_INVENTORY'\n}";
+        expect(describeLoggedError(logged, "/app/prog")).toBe("cannot reach the inventory\n    at index.js:3:9");
+        expect(describeLoggedError("a message the program logged itself", "/app/prog")).toBe("a message the program logged itself");
+    });
+    test("findings in an error's text: a component's argument error, a deploy-time check's, and nothing else", () => {
+        const refusal =
+            'InputPropertiesError: SharedSnapshot "backups" has 2 invalid arguments:\n' +
+            '  - accountIds[0]: [C1] "12345" is not an account id. Give one. (rule principal-format)\n' +
+            "  - region: [C19, C20] a region. Another one. (rule encrypted-image-region)\n    at throwIfInvalid (/x.js:1:1)";
+        expect(findingsInText(refusal)).toEqual([
+            { ruleId: "principal-format", constraints: ["C1"], text: '[C1] "12345" is not an account id. Give one. (rule principal-format)', path: "accountIds[0]", component: { className: "SharedSnapshot", name: "backups" } },
+            { ruleId: "encrypted-image-region", constraints: ["C19", "C20"], text: "[C19, C20] a region. Another one. (rule encrypted-image-region)", path: "region", component: { className: "SharedSnapshot", name: "backups" } },
+        ]);
+        expect(findingsInText("snapshotIds[0]: [C5, C16] [secret] is not a snapshot id (s-…). Give the ids. (rule resource-id-format)")).toEqual([
+            { ruleId: "resource-id-format", constraints: ["C5", "C16"], text: "[C5, C16] [secret] is not a snapshot id (s-…). Give the ids. (rule resource-id-format)", path: "snapshotIds[0]" },
+        ]);
+        expect(findingsInText("Error: something else\n    at x (/x.js:1:1)")).toBeUndefined();
+        expect(findingsInText('SharedSnapshot "b" has 1 invalid argument:\n  - a: [C1] x (rule r)\nand a line of the program')).toBeUndefined();
+    });
+});
