@@ -9,6 +9,7 @@ import { isAccountId, isFolderId, isResourceDirectoryId, isRootFolderId } from "
 import type { OrganizationAccount, OrganizationFile, OrganizationFolder } from "../graph/organization";
 import { AlibabaApiError } from "../sdk/errors";
 import { readAllPages } from "../sdk/paging";
+import { rowsOf, totalCountOf } from "./answers";
 import { AuditContext, mapAll, rpc } from "./clients";
 
 /** The largest page the directory's lists return. */
@@ -64,13 +65,16 @@ function allPages(ctx: AuditContext, action: string, resource: string, listKey: 
         key,
         onPage: (n) => ctx.itemsRead(n),
         fetch: async ({ number }) => {
-            const body = await rpc(ctx, "resourcedirectorymaster", ctx.settings.region, action, `${resource} (page ${number})`, { ...query, PageNumber: number, PageSize: PAGE_SIZE });
+            const page = `${resource} (page ${number})`;
+            const body = await rpc(ctx, "resourcedirectorymaster", ctx.settings.region, action, page, { ...query, PageNumber: number, PageSize: PAGE_SIZE });
+            const requestId = str(body.RequestId);
             const outer = body[listKey];
-            const list = typeof outer === "object" && outer !== null ? (outer as Row)[itemKey] : undefined;
+            const list = typeof outer === "object" && outer !== null && !Array.isArray(outer) ? (outer as Row)[itemKey] : undefined;
+            // An answer without its list, or rows that are not objects: refused, never read as a shorter list.
             return {
-                items: Array.isArray(list) ? (list as unknown[]).filter((r): r is Row => typeof r === "object" && r !== null) : [],
-                totalCount: typeof body.TotalCount === "number" ? body.TotalCount : undefined,
-                requestId: str(body.RequestId),
+                items: rowsOf(list, `${listKey}.${itemKey}`, action, page, requestId),
+                totalCount: totalCountOf(body.TotalCount, action, page, requestId),
+                requestId,
             };
         },
     });
