@@ -233,7 +233,7 @@ describe("audit --directory", () => {
             "rs-golden00001": [`${PAYMENTS_ACCOUNT_ID} via account: i-uf6payapp0001`, `${ANALYTICS_ACCOUNT_ID} via folder fd-bVaRIG8Zp1: nothing`],
             "rs-adhoc000001": ["7777000011112222 via account: outside the directory: its account cannot be read"],
             "m-uf6perm000001": expect.arrayContaining(["2100000000000001 via image permission: outside the directory: its account cannot be read"]),
-            "rs-nosuchshare": "rs-nosuchshare is not a resource share in effect of an account read",
+            "rs-nosuchshare": "rs-nosuchshare is not a resource share in effect of an account read; 1 account was not read: it may be one of theirs",
         });
         // Asked in each readable recipient, filtered by the share's snapshot or image, in the share's region; a page that
         // reaches the count is followed by the empty page that proves it (the paging helper).
@@ -293,7 +293,7 @@ describe("audit --directory", () => {
                 "  rs-drbackups01 \"dr-backups\" of 1000000000000000 in cn-shanghai (s-uf6backup00001, s-uf6backup00002):",
                 "    3456789012345678 (via account): loses disk d-uf6restore001 (from s-uf6backup00001, attached to i-uf6restore01), disk d-uf6restore002 (from s-uf6backup00001)",
                 "    2345678901234567 (via folder fd-bVaRIG8Zp1): nothing made from it",
-                "  rs-nosuchshare: rs-nosuchshare is not a resource share in effect of an account read",
+                "  rs-nosuchshare: rs-nosuchshare is not a resource share in effect of an account read; 1 account was not read: it may be one of theirs",
             ]),
         );
     });

@@ -50,6 +50,7 @@ function readsFor(n: number): number {
         owners,
         receipts: new Map(ids.map((id) => [id, []])),
         removals: [],
+        notInEffect: [],
         requests: { total: 0, byAction: {}, peakConcurrency: 0 },
         regions: ["cn-shanghai"],
         notes: [],
