@@ -370,11 +370,14 @@ export async function runOrganizationAudit(options: OrganizationAuditOptions = {
         if (status !== undefined && !status.endsWith("Success")) {
             return { ...base, error: `not audited: its membership is ${status}, not in effect` };
         }
+        /** The member's session, once AssumeRole gave it: the errors after it are the session's, not the environment's credentials'. */
+        let session: AuditContext | undefined;
         try {
             const { own, read } = await withinDeadline(
                 (async () => {
-                    const session = isManagement ? ctx : ctx.withCredential(await assumeRole(ctx, accountId, accessRole, AUDIT_SESSION_NAME));
-                    return { own: session, read: await readAccount(session, regions) };
+                    const own = isManagement ? ctx : ctx.withCredential(await assumeRole(ctx, accountId, accessRole, AUDIT_SESSION_NAME));
+                    session = isManagement ? undefined : own;
+                    return { own, read: await readAccount(own, regions) };
                 })(),
                 ctx,
                 deadline,
@@ -385,7 +388,7 @@ export async function runOrganizationAudit(options: OrganizationAuditOptions = {
             contexts.set(accountId, own);
             return { ...base, read };
         } catch (e) {
-            const shown = isManagement ? e : ofMemberSession(e, accountId, accessRole);
+            const shown = session === undefined ? e : ofMemberSession(e, accountId, accessRole);
             return { ...base, error: redact(shown instanceof Error ? shown.message : String(shown)) };
         }
     };

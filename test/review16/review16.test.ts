@@ -261,6 +261,24 @@ describe("organization", () => {
                 await proxy.stop();
             }
         });
+
+        test("(the other side of the fix) AssumeRole itself refused for an expired token: that token is the environment's, and the error says so", async () => {
+            const proxy = await startProxy(emulator, {
+                answer: (p) =>
+                    p.Action === "AssumeRole" && p.RoleArn.includes(ANALYTICS_ACCOUNT_ID)
+                        ? { status: 400, body: { RequestId: "r-2", Code: "InvalidSecurityToken.Expired", Message: "Specified SecurityToken is expired." } }
+                        : undefined,
+            });
+            try {
+                const result = await audit({ regions: ["cn-shanghai"] }, proxy.endpoint);
+                expect(result.accounts.find((a) => a.accountId === ANALYTICS_ACCOUNT_ID)!.error).toBe(
+                    "AssumeRole on the role ResourceDirectoryAccountAccessRole of 2345678901234567 failed with InvalidSecurityToken.Expired: Specified SecurityToken is expired. " +
+                        "The STS token expired: renew ALIBABA_CLOUD_SECURITY_TOKEN with its AccessKey pair.",
+                );
+            } finally {
+                await proxy.stop();
+            }
+        });
     });
 
     describe("the directory's tree as answered", () => {
