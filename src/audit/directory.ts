@@ -10,7 +10,7 @@ import { MAX_FOLDER_LEVELS } from "../graph/organization";
 import type { OrganizationAccount, OrganizationFile, OrganizationFolder } from "../graph/organization";
 import { AlibabaApiError } from "../sdk/errors";
 import { readAllPages } from "../sdk/paging";
-import { rowsOf, totalCountOf } from "./answers";
+import { rowsOf, totalCountOf } from "../sdk/answers";
 import { AuditContext, mapAll, rpc } from "./clients";
 
 /** The largest page the directory's lists return. */

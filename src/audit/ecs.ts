@@ -3,7 +3,7 @@ import * as ecsModels from "@alicloud/ecs20140526";
 import { isImageId, isRegionId, isSnapshotId } from "../alibaba/ids";
 import { withRetries } from "../sdk/errors";
 import { readAllPages } from "../sdk/paging";
-import { listOf, malformedAnswer } from "./answers";
+import { listOf, malformedAnswer } from "../sdk/answers";
 import { AuditContext, mapAll } from "./clients";
 import { LiveImage, LiveSnapshot } from "./model";
 

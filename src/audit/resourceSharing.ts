@@ -5,7 +5,7 @@
  */
 import { isRegionId } from "../alibaba/ids";
 import { readAllPages } from "../sdk/paging";
-import { nextTokenOf, rowsOf, totalCountOf } from "./answers";
+import { nextTokenOf, rowsOf, totalCountOf } from "../sdk/answers";
 import { AuditContext, rpc } from "./clients";
 import { LiveShare, ReceivedShare } from "./model";
 

@@ -5,7 +5,7 @@
  */
 import { AlibabaApiError } from "../../src/sdk/errors";
 import { Page, PagedList, readAllPages } from "../../src/sdk/paging";
-import { listOf, nextTokenOf, rowsOf, totalCountOf } from "../../src/audit/answers";
+import { listOf, nextTokenOf, rowsOf, totalCountOf } from "../../src/sdk/answers";
 
 /** A list served from pages given in order; the requests it was asked. */
 function served(style: "token" | "number", pages: Page<string>[], options: Partial<PagedList<string>> = {}) {
@@ -155,7 +155,7 @@ describe("lists that do not add up: an error naming the list, the page and what 
     });
 });
 
-describe("an answer's shape, checked before its list is read (src/audit/answers.ts): what is not the API's is refused, never read as fewer rows", () => {
+describe("an answer's shape, checked before its list is read (src/sdk/answers.ts): what is not the API's is refused, never read as fewer rows", () => {
     const refusal = (read: () => unknown): [string, string, string] => {
         try {
             read();

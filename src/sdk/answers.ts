@@ -4,7 +4,7 @@
  * `InvalidResponse` naming the action, the list and what was wrong, never read as a shorter (or empty) list: what the
  * audit cannot read whole, it does not report as read.
  */
-import { AlibabaApiError } from "../sdk/errors";
+import { AlibabaApiError } from "./errors";
 
 type Row = Record<string, unknown>;
 
