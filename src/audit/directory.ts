@@ -6,15 +6,15 @@
  * organization file's tree, as `org export` writes it and `audit --directory` judges with.
  */
 import { isAccountId, isFolderId, isResourceDirectoryId, isRootFolderId } from "../alibaba/ids";
+import { MAX_FOLDER_LEVELS } from "../graph/organization";
 import type { OrganizationAccount, OrganizationFile, OrganizationFolder } from "../graph/organization";
 import { AlibabaApiError } from "../sdk/errors";
 import { readAllPages } from "../sdk/paging";
+import { rowsOf, totalCountOf } from "../sdk/answers";
 import { AuditContext, mapAll, rpc } from "./clients";
 
 /** The largest page the directory's lists return. */
 const PAGE_SIZE = 100;
-/** The most folder levels read below the root: a resource directory nests far fewer, so a deeper answer is not followed. */
-const MAX_DEPTH = 32;
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
@@ -64,13 +64,16 @@ function allPages(ctx: AuditContext, action: string, resource: string, listKey: 
         key,
         onPage: (n) => ctx.itemsRead(n),
         fetch: async ({ number }) => {
-            const body = await rpc(ctx, "resourcedirectorymaster", ctx.settings.region, action, `${resource} (page ${number})`, { ...query, PageNumber: number, PageSize: PAGE_SIZE });
+            const page = `${resource} (page ${number})`;
+            const body = await rpc(ctx, "resourcedirectorymaster", ctx.settings.region, action, page, { ...query, PageNumber: number, PageSize: PAGE_SIZE });
+            const requestId = str(body.RequestId);
             const outer = body[listKey];
-            const list = typeof outer === "object" && outer !== null ? (outer as Row)[itemKey] : undefined;
+            const list = typeof outer === "object" && outer !== null && !Array.isArray(outer) ? (outer as Row)[itemKey] : undefined;
+            // An answer without its list, or rows that are not objects: refused, never read as a shorter list.
             return {
-                items: Array.isArray(list) ? (list as unknown[]).filter((r): r is Row => typeof r === "object" && r !== null) : [],
-                totalCount: typeof body.TotalCount === "number" ? body.TotalCount : undefined,
-                requestId: str(body.RequestId),
+                items: rowsOf(list, `${listKey}.${itemKey}`, action, page, requestId),
+                totalCount: totalCountOf(body.TotalCount, action, page, requestId),
+                requestId,
             };
         },
     });
@@ -108,12 +111,9 @@ export async function readDirectory(ctx: AuditContext): Promise<DirectoryRead> {
     const folders: DirectoryFolder[] = [];
     const known = new Set<string>([rootFolderId]);
     // Level by level from the root: each level's folders are listed concurrently (the limiter bounds the requests).
-    let depth = 0;
-    for (let level: string[] = [rootFolderId]; level.length > 0; depth++) {
-        if (depth === MAX_DEPTH) {
-            incomplete.push(`the folder tree goes deeper than ${MAX_DEPTH} levels (at ${level.slice(0, 3).join(", ")}${level.length > 3 ? "…" : ""}), deeper than a resource directory nests folders: not read further.`);
-            break;
-        }
+    // Folders below the deepest level a resource directory nests (the organization file's bound too) are asked for,
+    // to know there are none; any that is listed is reported, and neither it nor what it holds is used.
+    for (let depth = 0, level: string[] = [rootFolderId]; level.length > 0; depth++) {
         const children = await mapAll(level, async (parentId) => ({
             parentId,
             rows: await allPages(ctx, "ListFoldersForParent", `the folders in ${parentId}`, "Folders", "Folder", { ParentFolderId: parentId }, (r) => String(r.FolderId ?? "")),
@@ -128,6 +128,13 @@ export async function readDirectory(ctx: AuditContext): Promise<DirectoryRead> {
                 }
                 if (known.has(folderId)) {
                     incomplete.push(`ListFoldersForParent named the folder ${folderId} again, in ${parentId}: a tree holds each folder once; read where it was named first.`);
+                    continue;
+                }
+                if (depth === MAX_FOLDER_LEVELS) {
+                    incomplete.push(
+                        `ListFoldersForParent named the folder ${folderId} in ${parentId}, ${depth + 1} levels below the root folder, deeper than a resource directory nests folders (${MAX_FOLDER_LEVELS} levels): ` +
+                            "neither it nor what it holds was used.",
+                    );
                     continue;
                 }
                 known.add(folderId);

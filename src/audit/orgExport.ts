@@ -2,9 +2,11 @@
  * `alicloud-sharing org export`: the resource directory, read only, written as the organization file the components,
  * the pack, the preview and the audit read (src/graph/organization.ts). The tree (folders, members, their names) comes
  * from the live directory; the allow-list and account sites, which the directory cannot tell, are kept from the file
- * being replaced. The file is checked against the organization file's schema and read back before it is written, and
- * written whole or not at all.
+ * being replaced; the file of another resource directory is not replaced. The file is checked against the organization
+ * file's schema and read back before it is written, and written whole or not at all, keeping the replaced file's
+ * permissions.
  */
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
@@ -58,9 +60,46 @@ function render(file: OrganizationFile, format: "yaml" | "json", directoryId: st
 }
 
 /**
+ * Writes `text` to `output` whole or not at all: into a temporary file beside it, created anew under a random name
+ * (`O_CREAT | O_EXCL`: a file or link already at that name is never opened, let alone followed), with the permissions
+ * of the file it replaces (else 0644 less the umask), flushed, then renamed over it.
+ */
+function writeWhole(output: string, text: string): void {
+    const target = path.resolve(output);
+    let kept: number | undefined;
+    try {
+        kept = fs.statSync(target).mode & 0o7777;
+    } catch {
+        // A new file: 0644, less the umask.
+    }
+    const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(8).toString("hex")}.tmp`);
+    let created = false;
+    try {
+        const fd = fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, kept ?? 0o644);
+        created = true;
+        try {
+            if (kept !== undefined) {
+                // The mode asked at creation is cut by the umask: set as the replaced file had it.
+                fs.fchmodSync(fd, kept);
+            }
+            fs.writeFileSync(fd, text);
+            fs.fsyncSync(fd);
+        } finally {
+            fs.closeSync(fd);
+        }
+        fs.renameSync(temporary, target);
+    } catch (e) {
+        if (created) {
+            fs.rmSync(temporary, { force: true });
+        }
+        throw new AuditSetupError(`cannot write ${terminalText(output)}: ${terminalText((e as Error).message)}`);
+    }
+}
+
+/**
  * Reads the directory of the caller's credential and makes its organization file; with `output`, writes it (the
- * allow-list and sites of the file there kept). Throws {@link AuditSetupError} for bad options or an existing file
- * that is not an organization file, {@link OrgExportError} when the directory was not read whole or the file would
+ * allow-list and sites of the file there kept). Throws {@link AuditSetupError} for bad options, an existing file
+ * that is not an organization file or is the file of another resource directory, {@link OrgExportError} when the directory was not read whole or the file would
  * not be valid (nothing written), and the `AlibabaApiError` of a call that failed.
  */
 export async function runOrgExport(options: OrgExportOptions = {}): Promise<OrgExportResult> {
@@ -90,6 +129,15 @@ export async function runOrgExport(options: OrgExportOptions = {}): Promise<OrgE
     if (directory.incomplete.length > 0) {
         throw new OrgExportError(`the directory was not read whole, so no organization file was written:\n${directory.incomplete.map((n) => `  ${terminalText(n)}`).join("\n")}`);
     }
+    // The file of another directory: its allow-list and sites name that directory's folders and accounts, not this
+    // one's; replacing it would lose it and keep them. Refused: the user chooses another file or moves it away.
+    const otherId = existing?.resourceDirectory?.id;
+    if (otherId !== undefined && otherId !== directory.id) {
+        throw new AuditSetupError(
+            `${terminalText(options.output)} is the organization file of resource directory ${terminalText(otherId)}, not of ${directory.id} (the directory of these credentials): ` +
+                "not replaced (its allow-list and sites are that directory's); write to another file, or move it away to write a new one",
+        );
+    }
     const kept = existing === undefined ? [] : (["allowedRecipients", "accountSites"] as const).filter((k) => existing![k] !== undefined);
     const file: OrganizationFile = {
         ...organizationOfDirectory(directory),
@@ -103,15 +151,7 @@ export async function runOrgExport(options: OrgExportOptions = {}): Promise<OrgE
         throw new OrgExportError(`the organization file would not be valid, so it was not written: ${terminalText(problems.join("; "))}`);
     }
     if (options.output !== undefined) {
-        // Whole or not at all: written beside it, then renamed over it.
-        const temporary = path.join(path.dirname(path.resolve(options.output)), `.${path.basename(options.output)}.${process.pid}.tmp`);
-        try {
-            fs.writeFileSync(temporary, text, { mode: 0o644 });
-            fs.renameSync(temporary, options.output);
-        } catch (e) {
-            fs.rmSync(temporary, { force: true });
-            throw new AuditSetupError(`cannot write ${terminalText(options.output)}: ${terminalText((e as Error).message)}`);
-        }
+        writeWhole(options.output, text);
     }
     return { file, text, format, directory, kept, requests: ctx.log.total };
 }
