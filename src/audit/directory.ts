@@ -91,6 +91,24 @@ const invalid = (action: string, detail: string, requestId?: string) =>
         requestId,
     });
 
+/** The same error with another fix (the API's message kept). */
+export const withFix = (error: AlibabaApiError, fix: string): AlibabaApiError =>
+    new AlibabaApiError({
+        action: error.action,
+        resource: error.resource,
+        code: error.code,
+        detail: error.detail,
+        fix,
+        retryable: error.retryable,
+        ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+        ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
+    });
+
+/** What to do when the caller's account manages no resource directory. */
+export const NO_DIRECTORY_FIX =
+    "The account of these credentials manages no resource directory: run it with the credentials of the directory's management account " +
+    "(or a delegated administrator of Resource Directory); to audit this account alone, run audit without --directory.";
+
 /**
  * Reads the directory of the caller: its ids, its folders (the tree, level by level, each level's folders read
  * concurrently) and its members. Throws the `AlibabaApiError` of a call that failed; an answer naming no directory is
@@ -98,7 +116,9 @@ const invalid = (action: string, detail: string, requestId?: string) =>
  * folder not in the tree are reported in `incomplete`, and left out.
  */
 export async function readDirectory(ctx: AuditContext): Promise<DirectoryRead> {
-    const body = await rpc(ctx, "resourcedirectorymaster", ctx.settings.region, "GetResourceDirectory", "the resource directory", {});
+    const body = await rpc(ctx, "resourcedirectorymaster", ctx.settings.region, "GetResourceDirectory", "the resource directory", {}).catch((e: unknown) => {
+        throw e instanceof AlibabaApiError && e.code.startsWith("EntityNotExists.ResourceDirectory") ? withFix(e, NO_DIRECTORY_FIX) : e;
+    });
     const rd = (typeof body.ResourceDirectory === "object" && body.ResourceDirectory !== null ? body.ResourceDirectory : {}) as Row;
     const id = rd.ResourceDirectoryId;
     const rootFolderId = rd.RootFolderId;

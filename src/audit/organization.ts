@@ -16,7 +16,7 @@ import { terminalText } from "../report/safe";
 import { AlibabaApiError, redact } from "../sdk/errors";
 import { apiSettings } from "../sdk/settings";
 import { AuditContext, Deadline, auditContext } from "./clients";
-import { DirectoryRead, organizationOfDirectory, readDirectory } from "./directory";
+import { DirectoryRead, organizationOfDirectory, readDirectory, withFix } from "./directory";
 import { IntendedState, readIntended } from "./drift";
 import { LiveDisk, LiveInstance, describeDisksFromSnapshot, describeInstancesOfImage } from "./ecs";
 import { JudgedViolation, PolicyConfig, judgeResources } from "./judge";
@@ -263,18 +263,23 @@ function recipientsOf(directory: DirectoryRead, folderPaths: ReadonlyMap<string,
     };
 }
 
-/** Whether a share of an account is declared by one of the stacks: by its id when a file knows it, else by name and region. */
+/**
+ * Whether a share of an account is declared by one of the stacks: by its id when a file knows it, else by name and
+ * region, by a stack of that account (a stack whose file names no owner may be any account's).
+ */
 function undeclaredShares(reads: readonly AccountRead[], intended: readonly IntendedState[]): UndeclaredShare[] {
     const byId = new Set(intended.flatMap((i) => i.shares.filter((s) => s.id !== undefined).map((s) => s.id!)));
-    const byName = new Map<string, (string | undefined)[]>();
-    for (const s of intended.flatMap((i) => i.shares)) {
-        byName.set(s.name, [...(byName.get(s.name) ?? []), s.region]);
+    const byName = new Map<string, { region?: string; owner?: string }[]>();
+    for (const i of intended) {
+        for (const s of i.shares) {
+            byName.set(s.name, [...(byName.get(s.name) ?? []), { region: s.region, owner: i.owner }]);
+        }
     }
     const permissions = new Set(intended.flatMap((i) => i.permissions.map((p) => `${p.imageId}|${p.accountId}`)));
     const out: UndeclaredShare[] = [];
     for (const read of reads) {
         for (const s of sharesInEffect(read.shares)) {
-            const declared = byId.has(s.id) || (byName.get(s.name) ?? []).some((region) => region === undefined || region === s.region);
+            const declared = byId.has(s.id) || (byName.get(s.name) ?? []).some((d) => (d.region === undefined || d.region === s.region) && (d.owner === undefined || d.owner === read.accountId));
             if (!declared) {
                 out.push({ accountId: read.accountId, kind: "share", key: `${s.region}/${s.name} (${s.id})` });
             }
@@ -311,6 +316,27 @@ export function ofMemberSession(error: unknown, accountId: string, role: string)
         ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
         ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
     });
+}
+
+/**
+ * A member's AssumeRole error with what to do about it: a role that does not exist is created (the directory makes it
+ * only in the accounts it creates) or another is named; a role refused is checked. Other errors pass unchanged.
+ */
+export function ofAssumeRole(error: unknown, accountId: string, role: string): unknown {
+    if (!(error instanceof AlibabaApiError) || error.action !== "AssumeRole") {
+        return error;
+    }
+    if (/^EntityNotExist(s)?\.Role/.test(error.code)) {
+        return withFix(
+            error,
+            `Create the role ${role} in ${accountId}, trusting the management account (the directory makes it only in the accounts it creates, not in those invited), ` +
+                "or name another role the management account may assume there with --access-role.",
+        );
+    }
+    if (/^(NoPermission|Forbidden|AccessDenied)/.test(error.code) || error.fix === "See the API's message above.") {
+        return withFix(error, `Check that the role ${role} in ${accountId} trusts the management account and that the caller may assume it (sts:AssumeRole), or name another role with --access-role.`);
+    }
+    return error;
 }
 
 /**
@@ -388,7 +414,7 @@ export async function runOrganizationAudit(options: OrganizationAuditOptions = {
             contexts.set(accountId, own);
             return { ...base, read };
         } catch (e) {
-            const shown = session === undefined ? e : ofMemberSession(e, accountId, accessRole);
+            const shown = session === undefined ? ofAssumeRole(e, accountId, accessRole) : ofMemberSession(e, accountId, accessRole);
             return { ...base, error: redact(shown instanceof Error ? shown.message : String(shown)) };
         }
     };

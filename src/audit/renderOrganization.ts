@@ -106,7 +106,9 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
         if (a.read === undefined && receipts.length === 0) {
             continue;
         }
-        lines.push(terminal`  ${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}${receipts.length === 0 ? ": nothing" : ""}`);
+        // An account not read: only what the accounts read share with it is known (not what it receives from outside).
+        const partial = a.read === undefined ? ": not read, partial (only what the accounts read share with it)" : "";
+        lines.push(terminal`  ${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}${partial}${receipts.length === 0 ? ": nothing" : ""}`);
         for (const r of receipts) {
             // Read in the member from an owner the audit did not read: where the owner is, not how the share reaches it.
             const unread = UNREAD_OWNER.has(r.via);
@@ -118,7 +120,11 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
 
     if (result.undeclared !== undefined) {
         const sources = intendedSources ?? result.undeclared.sources;
-        lines.push("", terminal`Shares no stack declares (${sources.join(", ") || "the stacks given"}): ${result.undeclared.shares.length}`);
+        // Counted as listed: shares one by one, image permissions by grant (one line lists an image's grants).
+        const shareCount = result.undeclared.shares.filter((u) => u.kind === "share").length;
+        const grantCount = result.undeclared.shares.length - shareCount;
+        const counts = grantCount === 0 ? `${shareCount}` : `${plural(shareCount, "share")}, ${plural(grantCount, "image grant")}`;
+        lines.push("", terminal`Shares no stack declares (${sources.join(", ") || "the stacks given"}): ${counts}`);
         // The grants of one image beyond a few are one line naming five and the count; JSON keeps every one.
         const grants = new Map<string, string[]>();
         for (const u of result.undeclared.shares) {
@@ -169,6 +175,9 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
     return lines.join("\n");
 }
 
+/** What the audit did not read: each account not read (`account <id>: <why>`), then each answer not usable. */
+const incompleteOf = (result: OrganizationAuditResult): string[] => [...result.accounts.filter((a) => a.error !== undefined).map((a) => `account ${a.accountId}: ${a.error}`), ...result.incomplete];
+
 /** The JSON report: everything, values as read (the receipts by account). */
 export function renderOrganizationJson(result: OrganizationAuditResult): string {
     return JSON.stringify(
@@ -193,7 +202,8 @@ export function renderOrganizationJson(result: OrganizationAuditResult): string 
             removals: result.removals,
             notInEffect: result.notInEffect,
             notes: result.notes,
-            incomplete: result.incomplete,
+            // As the text's INCOMPLETE line and the SARIF invocation: the accounts not read, then the answers not usable.
+            incomplete: incompleteOf(result),
         },
         null,
         2,
@@ -205,7 +215,7 @@ export function renderOrganizationSarif(result: OrganizationAuditResult, version
     const asAudit = {
         accountId: result.directory.managementAccountId,
         verdicts: result.verdicts,
-        incomplete: [...result.accounts.filter((a) => a.error !== undefined).map((a) => `account ${a.accountId}: ${a.error}`), ...result.incomplete],
+        incomplete: incompleteOf(result),
         notes: result.notes,
         notInEffect: result.notInEffect,
     } as unknown as AuditResult;

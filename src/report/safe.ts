@@ -44,6 +44,15 @@ export function terminalText(value: unknown): string {
 }
 
 /**
+ * JSON text (or a YAML double-quoted scalar made by `JSON.stringify`) with every character {@link terminalText} escapes,
+ * other than LF (a line of the document), written as `\uXXXX` (each UTF-16 unit): the text is safe on a terminal and
+ * parses back to the same value. Raw line breaks inside strings are already escaped by `JSON.stringify`.
+ */
+export function quotedEscapes(json: string): string {
+    return json.replace(UNSAFE, (c) => (c === "\n" ? c : [...Array(c.length).keys()].map((i) => `\\u${hex(c.charCodeAt(i), 4)}`).join("")));
+}
+
+/**
  * Text of several lines for the terminal, where the line breaks are the text's own (a program's error with its stack):
  * each line made safe as {@link terminalText}; only LF separates lines (a CR is escaped).
  */
