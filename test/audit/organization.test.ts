@@ -206,7 +206,7 @@ describe("audit --directory", () => {
             [SANDBOX_ACCOUNT_ID, "sandbox", "rd-3G6Rt8/r-Wm2Xo1/fd-Sbx4Lm7Q", false, false],
         ]);
         expect(result.accounts[4].error).toBe(
-            "AssumeRole on the role ResourceDirectoryAccountAccessRole of 4567890123456789 failed with EntityNotExist.Role: The specified Role not exists: acs:ram::4567890123456789:role/ResourceDirectoryAccountAccessRole. See the API's message above.",
+            "AssumeRole on the role ResourceDirectoryAccountAccessRole of 4567890123456789 failed with EntityNotExist.Role: The specified Role not exists: acs:ram::4567890123456789:role/ResourceDirectoryAccountAccessRole. Create the role ResourceDirectoryAccountAccessRole in 4567890123456789, trusting the management account (the directory makes it only in the accounts it creates, not in those invited), or name another role the management account may assume there with --access-role.",
         );
         expect(organizationExitCode(result)).toBe(1);
         expect(organizationExitCode({ ...result, verdicts: result.verdicts.filter((v) => v.level !== "mandatory") })).toBe(2);
@@ -315,13 +315,13 @@ describe("audit --directory", () => {
             expect.arrayContaining([
                 "INCOMPLETE: 1 account not read, 0 answers not usable (below): the organization may share more than this report shows.",
                 "  1000000000000000 management, the management account, in rd-3G6Rt8/r-Wm2Xo1: 4 resource shares, 1 image with share permissions, 2 share roles, 3 KMS keys",
-                "  4567890123456789 sandbox in rd-3G6Rt8/r-Wm2Xo1/fd-Sbx4Lm7Q: not read: AssumeRole on the role ResourceDirectoryAccountAccessRole of 4567890123456789 failed with EntityNotExist.Role: The specified Role not exists: acs:ram::4567890123456789:role/ResourceDirectoryAccountAccessRole. See the API's message above.",
+                "  4567890123456789 sandbox in rd-3G6Rt8/r-Wm2Xo1/fd-Sbx4Lm7Q: not read: AssumeRole on the role ResourceDirectoryAccountAccessRole of 4567890123456789 failed with EntityNotExist.Role: The specified Role not exists: acs:ram::4567890123456789:role/ResourceDirectoryAccountAccessRole. Create the role ResourceDirectoryAccountAccessRole in 4567890123456789, trusting the management account (the directory makes it only in the accounts it creates, not in those invited), or name another role the management account may assume there with --access-role.",
                 "Verdicts: 3 mandatory, 6 advisory",
                 "  account 1234567890123456 payments:",
                 "    cn-shanghai/payments-logs (rs-paylogs0001): 1 snapshot s-uf6paylogs001 -> 3456789012345678",
                 "    from 9876543210987654 (outside the directory): cn-shanghai/partner-dataset (rs-partner0001): Snapshot s-uf6partner001",
                 "    from 1000000000000000: cn-shanghai/golden-images (rs-golden00001) via folder fd-bVaRIG8Zp1: Image m-uf6golden00001, Image m-uf6golden00002",
-                "Shares no stack declares (demo-preview.json): 53",
+                "Shares no stack declares (demo-preview.json): 2 shares, 51 image grants",
                 "  1000000000000000: image permission m-uf6perm000001 to 51 (2100000000000001, 2100000000000002, 2100000000000003, 2100000000000004, 2100000000000005 and 46 more)",
                 "  rs-drbackups01 \"dr-backups\" of 1000000000000000 in cn-shanghai (s-uf6backup00001, s-uf6backup00002):",
                 "    3456789012345678 (via account): loses disk d-uf6restore001 (from s-uf6backup00001, attached to i-uf6restore01), disk d-uf6restore002 (from s-uf6backup00001)",
