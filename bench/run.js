@@ -8,16 +8,17 @@ const path = require("path");
 const root = path.join(__dirname, "..");
 const smoke = process.argv.includes("--smoke");
 // `--only audit`: the audit rows alone (the whole bench is slow); they replace the audit rows of bench/RESULTS.md.
+// `--only scale`: one share's scale through AnalyzeStack and the preview of many resources, printed.
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const node = process.execPath;
 const rows = [];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x, d = 2) => Number(x).toFixed(d);
 
-function child(args, extraNodeArgs = []) {
+function child(args, extraNodeArgs = [], { NODE_OPTIONS_EXTRA = "" } = {}) {
     const t0 = process.hrtime.bigint();
     // Through NODE_OPTIONS, so a process it forks (the preview's program runs in a child) reports its peak too.
-    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "report-rss.js")}`.trim() };
+    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} ${NODE_OPTIONS_EXTRA} --require ${path.join(__dirname, "report-rss.js")}`.trim() };
     const r = spawnSync(node, ["--max-old-space-size=12288", ...extraNodeArgs, ...args], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env });
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) {
@@ -32,7 +33,7 @@ function child(args, extraNodeArgs = []) {
     } catch {
         json = undefined;
     }
-    return { wallMs, rssMiB: rss, json };
+    return { wallMs, rssMiB: rss, json, stdout: r.stdout };
 }
 
 /** Alternating pairs: raw then component, `pairs` times; median of each, median of the pairwise ratios. */
@@ -289,6 +290,71 @@ function previewCost(runs) {
 }
 
 /**
+ * One resource share of n snapshots to n accounts, judged by every policy of the pack as AnalyzeStack hands it the
+ * stack (the test kit's server path: props encoded and decoded as the policy server does), in a process of its own:
+ * time and peak memory. Goal: each 10x step (100x the share's pairs, 10x its resources) at most 12x the time, and the
+ * largest under 1 GiB (a share's items are judged once, with one list of its recipients).
+ */
+function shareScale(sizes) {
+    const results = sizes.map((n) => {
+        const script = `
+const { policies } = require("./dist/policy/policies");
+const { runPolicies } = require("./dist/testing");
+const T = require("./dist").alibaba.TYPES;
+const n = ${n};
+const share = { type: T.resourceShare, name: "share", props: { resourceShareName: "share", allowExternalTargets: true } };
+const link = { propertyDependencies: { resourceShareId: ["urn:pulumi:stack::project::" + T.resourceShare + "::share"] } };
+const resources = [share];
+for (let i = 0; i < n; i++) resources.push({ type: T.sharedResource, name: "r-" + i, props: { resourceShareId: "x", resourceId: "s-" + String(i).padStart(10, "0"), resourceType: "Snapshot" }, ...link });
+for (let i = 0; i < n; i++) resources.push({ type: T.sharedTarget, name: "t-" + i, props: { resourceShareId: "x", targetId: String(2000000000000000 + i) }, ...link });
+const config = { "sharing-limits": { maxAccountsPerSnapshot: n, maxSharedSnapshotsPerOwner: n } };
+(async () => {
+    const t0 = process.hrtime.bigint();
+    const violations = await runPolicies(policies, resources, config);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    console.log(JSON.stringify({ ms, resources: resources.length, violations: violations.length }));
+})().catch((e) => {
+    console.error(e.stack || e);
+    process.exit(1);
+});
+`;
+        const { json, rssMiB } = child(["-e", script]);
+        rows.push({ section: "stack", what: `every policy (AnalyzeStack), one share of ${n.toLocaleString("en-US")} snapshots x ${n.toLocaleString("en-US")} accounts (${json.violations} violation${json.violations === 1 ? "" : "s"})`, resources: json.resources, raw: "", ours: `${fmt(json.ms, 0)} ms, peak ${fmt(rssMiB, 0)} MiB`, ratio: "", goal: smoke || n !== sizes[sizes.length - 1] ? "" : "<= 1024 MiB", met: rssMiB <= 1024 });
+        return { n, ...json };
+    });
+    for (let i = 1; i < results.length; i++) {
+        const growth = results[i].ms / results[i - 1].ms;
+        const goal = (results[i].resources / results[i - 1].resources) * 1.2;
+        rows.push({ section: "stack", what: `one share, ${results[i - 1].n} -> ${results[i].n} snapshots x accounts`, resources: "", raw: "", ours: `${fmt(growth)}x`, ratio: "", goal: smoke ? "" : `<= ${fmt(goal, 0)}x (linear in resources)`, met: growth <= goal });
+    }
+}
+
+/**
+ * The preview of a program of n raw resources (test/fixtures/many: shares of 100 snapshots to 20 accounts, one share
+ * role), run by its own runner against the preview's monitor: wall time from the command's start to its report, and
+ * the peak memory of the preview and the program's process. Goal: within the preview's default time limit (120 s).
+ * The program's process needs more heap than Node's default for 50,000 resources (Pulumi's runtime holds about
+ * 150 KiB per resource): given through NODE_OPTIONS, as a user would.
+ */
+function previewScale(sizes) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "alicloud-sharing-bench-"));
+    try {
+        for (const n of sizes) {
+            const config = path.join(dir, `Pulumi.many-${n}.yaml`);
+            fs.writeFileSync(config, `config:\n  many:resources: "${n}"\n`);
+            const policyConfig = path.join(dir, `policy-${n}.json`);
+            fs.writeFileSync(policyConfig, JSON.stringify({ "sharing-limits": { maxSharedSnapshotsPerOwner: n } }));
+            const r = child([path.join(root, "dist", "preview", "cli.js"), "preview", path.join(root, "test", "fixtures", "many"), "--config", config, "--policy-config", policyConfig, "--format", "json"], [], { NODE_OPTIONS_EXTRA: "--max-old-space-size=12288" });
+            const report = JSON.parse(r.stdout);
+            if (report.resources.length !== n) throw new Error(`the preview of ${n} resources reported ${report.resources.length}`);
+            rows.push({ section: "preview", what: `offline preview of ${n.toLocaleString("en-US")} raw resources (shares of 20 accounts and 100 snapshots), run by the program's own runner`, resources: n, raw: "", ours: `${fmt(r.wallMs / 1000, 1)} s, peak ${fmt(r.rssMiB, 0)} MiB`, ratio: "", goal: smoke ? "" : "<= 120 s (the default time limit)", met: r.wallMs <= 120_000 });
+        }
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/**
  * The audit of an emulated account (the loopback emulator the package ships and the tests use, which checks every request's signature): `shares`
  * resource shares of one encrypted snapshot each, every share to the same `targets` accounts, the snapshot share role
  * trusting them with its KMS policy, the key protected. Read through the official SDK over HTTP, then judged directly
@@ -417,7 +483,14 @@ function table() {
 
 (async () => {
     if (!fs.existsSync(path.join(root, "dist", "index.js"))) throw new Error("run `npm run build` first (npm run bench does)");
-    if (only !== undefined && only !== "audit") throw new Error(`--only takes audit, not ${only}`);
+    if (only !== undefined && only !== "audit" && only !== "scale") throw new Error(`--only takes audit or scale, not ${only}`);
+    if (only === "scale") {
+        // The rows of one share's scale and the preview's, printed (the whole bench writes them to RESULTS.md).
+        shareScale(smoke ? [10, 30] : [100, 1000, 10000]);
+        previewScale(smoke ? [30] : [5000, 50000]);
+        process.stdout.write(`${table()}\n`);
+        return;
+    }
     if (only === "audit") {
         auditCost(1000, 64);
         auditCost(5000, 64, 1024);
@@ -445,9 +518,11 @@ function table() {
         manyComponents([5]);
         await policyCost([100]);
         await stackScale([10, 100], [100, 1000]);
+        shareScale([10, 30]);
         await graphScale([10, 100]);
         importCost(1);
         previewCost(1);
+        previewScale([30]);
         auditCost(3, 2);
         organizationCost(3, 2);
     } else {
@@ -458,9 +533,11 @@ function table() {
         manyComponents([100, 1000]);
         await policyCost([1000, 10000]);
         await stackScale([100, 1000], [1000, 10000, 100000]);
+        shareScale([100, 1000, 10000]);
         await graphScale([100, 1000, 10000]);
         importCost(5);
         previewCost(5);
+        previewScale([5000, 50000]);
         auditCost(1000, 64);
         auditCost(5000, 64, 1024);
         organizationCost(200, 50);

@@ -1,5 +1,6 @@
 /** What the components share: config, target arguments, validation and error reporting. */
 import * as pulumi from "@pulumi/pulumi";
+import { inspect } from "util";
 import { Recipient, at } from "../intent/model";
 import { ErrorWithFindings, FINDINGS_LOG_PREFIX, REPORT_REFUSALS_VARIABLE, collectRefusals, collectingRefusals, subjectUrnOf, withFindings, withWarnings } from "../rules/errors";
 import { noteRefusal } from "./programGraph";
@@ -179,6 +180,9 @@ export function failOnErrors(findings: readonly Finding[], resource: pulumi.Reso
     if (errors.length > 0) {
         // The message says everything (the stack would only show Pulumi's internals: hidden, as the runner allows).
         const error = withFindings(new pulumi.ResourceError(errors.map((f) => `${f.path}: ${formatFinding(f)}`).join("\n"), resource, true), errors);
+        // Shown as its stack, as the runner prints a rejection: inspecting it whole walks the resource and the promise
+        // the runtime hangs on it (tens of seconds of garbage collection for one error, under Pulumi's runner).
+        Object.defineProperty(error, inspect.custom, { value: () => error.stack ?? error.message, enumerable: false });
         if (reportingRefusals()) {
             logFindings(error, resource);
         }

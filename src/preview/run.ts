@@ -9,10 +9,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { redactText } from "../rules/redact";
 import { ProgramRun, judgeRun, knownSecrets, policyConfigRefusal } from "./judge";
-import { startMonitor } from "./monitor";
+import { MonitorRecord, startMonitor } from "./monitor";
 import { DEFAULT_REGION, PreviewSetupError, entryOf, previewAccountOf, readPolicyConfig, readProject, readStackConfig, stackConfigFile } from "./program";
 import type { ReportRequest } from "./render";
-import { runProgram } from "./runner";
+import { RunnerEnding, runProgram } from "./runner";
 import { plainText } from "./runnerReports";
 import { DEFAULT_TIMEOUT_SECONDS, PreviewResult } from "./verdicts";
 
@@ -21,6 +21,7 @@ export type { PreviewErrorKind } from "./program";
 export { exitCodeOf } from "./verdicts";
 export type { PreviewResult, Verdict } from "./verdicts";
 export type { ProgramRun } from "./judge";
+export { judgeRun } from "./judge";
 
 export interface PreviewOptions {
     /** The folder holding `Pulumi.yaml`. */
@@ -86,8 +87,15 @@ export function prepareRun(options: PreviewOptions): ProgramRun {
 
 const toStderr = (text: string) => void process.stderr.write(text);
 
-/** Runs the program against a monitor of this process and judges what it registered. */
-async function previewOf(run: ProgramRun, options: PreviewOptions): Promise<PreviewResult> {
+/** What a program's run left to judge: what arrived over the protocol, and how its process ended. */
+export interface RecordedRun {
+    readonly record: MonitorRecord;
+    readonly ending: RunnerEnding;
+    readonly timeoutSeconds: number;
+}
+
+/** Runs the program against a monitor of this process, to its end or its time limit: what it registered, and how it ended. */
+export async function recordRun(run: ProgramRun, options: PreviewOptions): Promise<RecordedRun> {
     const output = options.output ?? toStderr;
     const monitor = await startMonitor({
         project: run.project,
@@ -113,10 +121,16 @@ async function previewOf(run: ProgramRun, options: PreviewOptions): Promise<Prev
             output,
         });
         await monitor.settle();
-        return await judgeRun(run, monitor, ending, timeoutSeconds);
+        return { record: monitor, ending, timeoutSeconds };
     } finally {
         await monitor.stop();
     }
+}
+
+/** Runs the program against a monitor of this process and judges what it registered. */
+async function previewOf(run: ProgramRun, options: PreviewOptions): Promise<PreviewResult> {
+    const { record, ending, timeoutSeconds } = await recordRun(run, options);
+    return judgeRun(run, record, ending, timeoutSeconds);
 }
 
 /** Runs the preview. Throws PreviewSetupError when the program cannot be run, or ran but has nothing to judge. */

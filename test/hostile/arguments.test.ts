@@ -137,3 +137,22 @@ describe("sizes are bounded before anything walks them", () => {
         ]);
     });
 });
+
+describe("a deploy-time refusal is cheap to print", () => {
+    test("inspected (as Pulumi's runner prints a rejection), it is its stack: not the resource and the promise hung on it", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { failOnErrors } = require("../../src/components/common") as typeof import("../../src/components/common");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { inspect } = require("util") as typeof import("util");
+        const component = new pulumi.ComponentResource("test:index:Component", "c");
+        let error: Error | undefined;
+        try {
+            failOnErrors([{ path: "snapshotIds[0]", message: "bad.", fix: "Fix it.", ruleId: "resource-id-format", constraints: ["C5"], severity: "error" }], component);
+        } catch (e) {
+            error = e as Error;
+        }
+        (error as unknown as { promise: Promise<unknown> }).promise = Promise.resolve(component);
+        expect(inspect(error, { colors: true })).toBe(error!.stack);
+        expect(error!.message).toBe("snapshotIds[0]: [C5] bad. Fix it. (rule resource-id-format)");
+    });
+});

@@ -14,8 +14,9 @@ import { rules } from "../../src/rules";
 import { rawResources, withoutCredentials } from "../../src/preview/resources";
 import { sharingMap } from "../../src/preview/map";
 import { failureReportOf, fingerprintOf, renderJson, renderMermaid, renderSarif, renderText, reportOf } from "../../src/preview/render";
-import { PreviewResult, exitCodeOf, runPreview, runPreviewReport } from "../../src/preview/run";
-import { command, commands } from "../support/previewRuns";
+import { PreviewResult, exitCodeOf, runPreviewReport } from "../../src/preview/run";
+import { command, commands, judgedUnder } from "../support/previewRuns";
+import { sarifErrors } from "../support/sarif";
 
 const root = join(__dirname, "..", "..");
 const fixtures = join(root, "test", "fixtures");
@@ -26,18 +27,6 @@ function cli(...args: string[]): { code: number; out: string; err: string } {
 }
 const preview = (...args: string[]) => cli("preview", ...args);
 
-/** The SARIF 2.1.0 schema (as Microsoft's SARIF matchers ship it), draft-04, checked with ajv. */
-function sarifErrors(log: unknown): unknown[] {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Ajv = require("ajv-draft-04");
-    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require("ajv-formats")(ajv);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const validate = ajv.compile(require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"));
-    return validate(log) ? [] : validate.errors;
-}
-
 const sarifOf = (result: PreviewResult) => JSON.parse(renderSarif(result, "0.1.0", { programDir: join(root, "test", "fixtures", "x"), cwd: root })) as Log;
 
 /** A report much larger than a pipe's 64 KiB: 100 raw shares to a user name. */
@@ -46,8 +35,9 @@ const LARGE = join(fixtures, "large-report");
 // The programs this file runs through the command in this process (the program in a process of its own), at once.
 const runs = commands({
     twoStacks: ["preview", join(fixtures, "two-stacks"), "--config", join(fixtures, "two-stacks", "Pulumi.a.yaml"), "--format", "json"],
-    disables: ["preview", join(fixtures, "open-trust"), "--policy-config", join(fixtures, "disables.json")],
 });
+// One run of the open-trust program, judged with its own policy config and under one that disables policies.
+const openTrust = judgedUnder(join(fixtures, "open-trust"), {}, { own: {}, disables: { policyConfigFile: join(fixtures, "disables.json") } });
 jest.setTimeout(180_000);
 
 describe("the command line", () => {
@@ -377,7 +367,7 @@ describe("refusals: every refused component, located, in text, JSON and SARIF", 
 
 describe("verdicts are findings, as data", () => {
     test("a policy's violation carries the property path and the resource's URN (JSON), and names the rule's constraints (text)", async () => {
-        const result = await runPreview({ programDir: join(fixtures, "open-trust"), output: () => undefined });
+        const { result } = await openTrust.own;
         const map = sharingMap(rawResources(result.resources), result.accountId, result.region);
         const [v] = JSON.parse(renderJson(result, map)).violations;
         expect([exitCodeOf(result), v.policy, v.rule, v.constraints, v.level, v.path, v.urn, v.fix]).toEqual([
@@ -402,7 +392,7 @@ test("a report larger than a pipe holds reaches the reader whole (SARIF through 
 });
 
 test("a policy config that disables policies says so, in text", async () => {
-    const text = await runs.disables;
+    const text = await openTrust.disables;
     expect(text.code).toBe(0);
     expect(text.out).toContain("Policy levels set by the policy config: sharing-share-role disabled (not mandatory), sharing-limits advisory (not mandatory)\nVerdicts: 0 mandatory, 0 advisory");
 });

@@ -8,7 +8,8 @@ import { spawnSync } from "child_process";
 import { join } from "path";
 import type { Log } from "sarif";
 import { renderSarif } from "../../src/preview/render";
-import { commands } from "../support/previewRuns";
+import { commands, judgedUnder } from "../support/previewRuns";
+import { sarifErrors } from "../support/sarif";
 
 const root = join(__dirname, "..", "..");
 const fixture = (name: string) => join(root, "test", "fixtures", name);
@@ -40,27 +41,17 @@ const runs = commands({
     refusalThrown: ["preview", ...json(fixture("refusal-thrown"))],
     snapshotDr: ["preview", ...json(join(root, "examples", "encrypted-snapshot-dr"), "--transpile-only")],
     goldenImages: ["preview", ...json(join(root, "examples", "golden-images"), "--transpile-only")],
-    organization: ["preview", ...json(join(root, "examples", "organization-policy"), "--transpile-only", "--policy-config", join(root, "examples", "organization-policy", "policy-config.json"))],
-    organizationStrict: [
-        "preview",
-        ...json(join(root, "examples", "organization-policy"), "--transpile-only", "--policy-config", join(root, "examples", "organization-policy", "policy-config.strict.json")),
-    ],
 });
+// One run of the organization example, judged under its two policy configs (as `preview --policy-config <file>` each).
+const organization = join(root, "examples", "organization-policy");
+const organizationRuns = judgedUnder(organization, { transpileOnly: true }, {
+    organization: { policyConfigFile: join(organization, "policy-config.json"), format: "json" },
+    organizationStrict: { policyConfigFile: join(organization, "policy-config.strict.json"), format: "json" },
+});
+const examples = { snapshotDr: runs.snapshotDr, goldenImages: runs.goldenImages, ...organizationRuns };
 jest.setTimeout(240_000);
 
 const violationsOf = (out: string) => (JSON.parse(out) as { violations: { rule: string; name: string }[] }).violations.map((v) => [v.rule, v.name]);
-
-/** The SARIF 2.1.0 schema (as Microsoft's SARIF matchers ship it), draft-04, checked with ajv. */
-function sarifErrors(log: unknown): unknown[] {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Ajv = require("ajv-draft-04");
-    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require("ajv-formats")(ajv);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const validate = ajv.compile(require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"));
-    return validate(log) ? [] : validate.errors;
-}
 
 describe("programs that fail, hang, exit, print or do not type-check: never a silent 0", () => {
     test("a program's own error exits 2 and shows that error once, with where it was thrown", async () => {
@@ -243,7 +234,7 @@ describe("every example previews offline", () => {
         ["organization", 0, 4],
         ["organizationStrict", 1, 4],
     ] as const)("%s exits %i with %i resources", async (key, exitCode, resources) => {
-        const { code, out } = await runs[key];
+        const { code, out } = await examples[key];
         expect(code).toBe(exitCode);
         const report = JSON.parse(out);
         expect(report.resources.filter((r: { custom: boolean; type: string }) => r.custom && !r.type.startsWith("pulumi:providers:"))).toHaveLength(resources);

@@ -2,7 +2,7 @@
 // the tarball), and makes the run's folder, where test/support/consumer.ts packs the tarball and installs the consumer
 // once for every test file (removed by its default export, jest's globalTeardown).
 const { execFileSync } = require("child_process");
-const { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require("fs");
+const { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require("fs");
 const { tmpdir } = require("os");
 const { join } = require("path");
 
@@ -34,10 +34,31 @@ function removeAbandonedRuns() {
     }
 }
 
+/** Removes the compiled outputs in `dist` (modules, declarations, their maps) whose TypeScript source in `src` is gone. */
+function removeOrphanedOutputs(dist, src) {
+    let entries;
+    try {
+        entries = readdirSync(dist, { withFileTypes: true });
+    } catch {
+        return;
+    }
+    for (const entry of entries) {
+        const path = join(dist, entry.name);
+        if (entry.isDirectory()) {
+            removeOrphanedOutputs(path, join(src, entry.name));
+            continue;
+        }
+        const base = entry.name.match(/^(.*?)\.(?:js|d\.ts)(?:\.map)?$/)?.[1];
+        if (base !== undefined && !existsSync(join(src, `${base}.ts`))) {
+            rmSync(path, { force: true });
+        }
+    }
+}
+
 module.exports = async () => {
     const root = join(__dirname, "..", "..");
-    // From clean, as `prepare` builds: a module whose source was deleted must not linger in dist/ (and in the tarball).
-    rmSync(join(root, "dist"), { recursive: true, force: true });
+    // Built incrementally; a module whose source was deleted must not linger in dist/ (nor in the tarball).
+    removeOrphanedOutputs(join(root, "dist"), join(root, "src"));
     execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
     removeAbandonedRuns();
     const dir = mkdtempSync(join(tmpdir(), PREFIX));
