@@ -118,6 +118,12 @@ const cases: Record<string, Case> = {
     },
     "no-duplicates": { kind: "share", passing: share(), failing: share({ targets: [at("accountIds[0]", A), at("accountIds[1]", A)], resources: [at("snapshotIds[0]", "s-abcd1234"), at("snapshotIds[1]", "s-abcd1234")] }), expected: [["no-duplicates", "accountIds[1]"], ["no-duplicates", "snapshotIds[1]"]] },
     "owner-account-format": { kind: "share", passing: share(), failing: share({ ownerAccountId: at("ownerAccountId", "me") }), expected: [["owner-account-format", "ownerAccountId"]] },
+    "owner-account-matches-provider": {
+        kind: "share",
+        passing: share({ providerAccount: { accountId: undefined, source: "provider", programAccounts: [OWNER] } }),
+        failing: share({ providerAccount: { accountId: A, source: "provider" } }),
+        expected: [["owner-account-matches-provider", "ownerAccountId"]],
+    },
     "resource-id-format": { kind: "share", passing: share(), failing: share({ resources: [at("snapshotIds[0]", "m-abcd1234")] }), expected: [["resource-id-format", "snapshotIds[0]"]] },
     "kms-key-format": { kind: "share", passing: share(), failing: share({ encryption: { kind: "customerKey", keyId: at("kmsKeyId", "alias/backup"), keyRegion: at("kmsKeyRegion", "cn-shanghai") } }), expected: [["kms-key-format", "kmsKeyId"]] },
     "region-format": { kind: "share", passing: share(), failing: share({ region: at("region", "Shanghai") }), expected: [["region-format", "region"]] },

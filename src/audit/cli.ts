@@ -9,6 +9,7 @@ import * as path from "path";
 import { terminalText } from "../report/safe";
 import { redact } from "../sdk/errors";
 import type { ReadProgress } from "./clients";
+import { OrgExportError } from "./orgExport";
 import { renderAuditJson, renderAuditMermaid, renderAuditSarif, renderAuditText } from "./render";
 import { AuditSetupError, ENDPOINT_VARIABLE, auditExitCode, runAudit } from "./run";
 
@@ -196,12 +197,12 @@ const scrub = (text: string, secrets: readonly string[]): string => secrets.redu
 
 /**
  * The message of an error for stderr: credentials and signatures redacted, and every value from outside escaped for
- * the terminal. A setup error's lines are its own (values in it were escaped when it was made); any other error is
- * one line, whatever the API put in it.
+ * the terminal. A setup error's lines, and an export's, are its own (values in it were escaped when it was made); any
+ * other error is one line, whatever the API put in it.
  */
 export function errorLine(e: unknown, secrets: readonly string[]): string {
     const message = redact(e instanceof Error ? e.message : String(e), secrets);
-    return `error: ${e instanceof AuditSetupError ? message.split("\n").map(terminalText).join("\n") : terminalText(message)}\n`;
+    return `error: ${e instanceof AuditSetupError || e instanceof OrgExportError ? message.split("\n").map(terminalText).join("\n") : terminalText(message)}\n`;
 }
 
 /**

@@ -6,15 +6,15 @@
  * organization file's tree, as `org export` writes it and `audit --directory` judges with.
  */
 import { isAccountId, isFolderId, isResourceDirectoryId, isRootFolderId } from "../alibaba/ids";
+import { MAX_FOLDER_LEVELS } from "../graph/organization";
 import type { OrganizationAccount, OrganizationFile, OrganizationFolder } from "../graph/organization";
 import { AlibabaApiError } from "../sdk/errors";
 import { readAllPages } from "../sdk/paging";
+import { rowsOf, totalCountOf } from "../sdk/answers";
 import { AuditContext, mapAll, rpc } from "./clients";
 
 /** The largest page the directory's lists return. */
 const PAGE_SIZE = 100;
-/** The most folder levels read below the root: a resource directory nests far fewer, so a deeper answer is not followed. */
-const MAX_DEPTH = 32;
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
@@ -64,13 +64,16 @@ function allPages(ctx: AuditContext, action: string, resource: string, listKey: 
         key,
         onPage: (n) => ctx.itemsRead(n),
         fetch: async ({ number }) => {
-            const body = await rpc(ctx, "resourcedirectorymaster", ctx.settings.region, action, `${resource} (page ${number})`, { ...query, PageNumber: number, PageSize: PAGE_SIZE });
+            const page = `${resource} (page ${number})`;
+            const body = await rpc(ctx, "resourcedirectorymaster", ctx.settings.region, action, page, { ...query, PageNumber: number, PageSize: PAGE_SIZE });
+            const requestId = str(body.RequestId);
             const outer = body[listKey];
-            const list = typeof outer === "object" && outer !== null ? (outer as Row)[itemKey] : undefined;
+            const list = typeof outer === "object" && outer !== null && !Array.isArray(outer) ? (outer as Row)[itemKey] : undefined;
+            // An answer without its list, or rows that are not objects: refused, never read as a shorter list.
             return {
-                items: Array.isArray(list) ? (list as unknown[]).filter((r): r is Row => typeof r === "object" && r !== null) : [],
-                totalCount: typeof body.TotalCount === "number" ? body.TotalCount : undefined,
-                requestId: str(body.RequestId),
+                items: rowsOf(list, `${listKey}.${itemKey}`, action, page, requestId),
+                totalCount: totalCountOf(body.TotalCount, action, page, requestId),
+                requestId,
             };
         },
     });
@@ -88,6 +91,24 @@ const invalid = (action: string, detail: string, requestId?: string) =>
         requestId,
     });
 
+/** The same error with another fix (the API's message kept). */
+export const withFix = (error: AlibabaApiError, fix: string): AlibabaApiError =>
+    new AlibabaApiError({
+        action: error.action,
+        resource: error.resource,
+        code: error.code,
+        detail: error.detail,
+        fix,
+        retryable: error.retryable,
+        ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+        ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
+    });
+
+/** What to do when the caller's account manages no resource directory. */
+export const NO_DIRECTORY_FIX =
+    "The account of these credentials manages no resource directory: run it with the credentials of the directory's management account " +
+    "(or a delegated administrator of Resource Directory); to audit this account alone, run audit without --directory.";
+
 /**
  * Reads the directory of the caller: its ids, its folders (the tree, level by level, each level's folders read
  * concurrently) and its members. Throws the `AlibabaApiError` of a call that failed; an answer naming no directory is
@@ -95,7 +116,9 @@ const invalid = (action: string, detail: string, requestId?: string) =>
  * folder not in the tree are reported in `incomplete`, and left out.
  */
 export async function readDirectory(ctx: AuditContext): Promise<DirectoryRead> {
-    const body = await rpc(ctx, "resourcedirectorymaster", ctx.settings.region, "GetResourceDirectory", "the resource directory", {});
+    const body = await rpc(ctx, "resourcedirectorymaster", ctx.settings.region, "GetResourceDirectory", "the resource directory", {}).catch((e: unknown) => {
+        throw e instanceof AlibabaApiError && e.code.startsWith("EntityNotExists.ResourceDirectory") ? withFix(e, NO_DIRECTORY_FIX) : e;
+    });
     const rd = (typeof body.ResourceDirectory === "object" && body.ResourceDirectory !== null ? body.ResourceDirectory : {}) as Row;
     const id = rd.ResourceDirectoryId;
     const rootFolderId = rd.RootFolderId;
@@ -108,12 +131,9 @@ export async function readDirectory(ctx: AuditContext): Promise<DirectoryRead> {
     const folders: DirectoryFolder[] = [];
     const known = new Set<string>([rootFolderId]);
     // Level by level from the root: each level's folders are listed concurrently (the limiter bounds the requests).
-    let depth = 0;
-    for (let level: string[] = [rootFolderId]; level.length > 0; depth++) {
-        if (depth === MAX_DEPTH) {
-            incomplete.push(`the folder tree goes deeper than ${MAX_DEPTH} levels (at ${level.slice(0, 3).join(", ")}${level.length > 3 ? "…" : ""}), deeper than a resource directory nests folders: not read further.`);
-            break;
-        }
+    // Folders below the deepest level a resource directory nests (the organization file's bound too) are asked for,
+    // to know there are none; any that is listed is reported, and neither it nor what it holds is used.
+    for (let depth = 0, level: string[] = [rootFolderId]; level.length > 0; depth++) {
         const children = await mapAll(level, async (parentId) => ({
             parentId,
             rows: await allPages(ctx, "ListFoldersForParent", `the folders in ${parentId}`, "Folders", "Folder", { ParentFolderId: parentId }, (r) => String(r.FolderId ?? "")),
@@ -128,6 +148,13 @@ export async function readDirectory(ctx: AuditContext): Promise<DirectoryRead> {
                 }
                 if (known.has(folderId)) {
                     incomplete.push(`ListFoldersForParent named the folder ${folderId} again, in ${parentId}: a tree holds each folder once; read where it was named first.`);
+                    continue;
+                }
+                if (depth === MAX_FOLDER_LEVELS) {
+                    incomplete.push(
+                        `ListFoldersForParent named the folder ${folderId} in ${parentId}, ${depth + 1} levels below the root folder, deeper than a resource directory nests folders (${MAX_FOLDER_LEVELS} levels): ` +
+                            "neither it nor what it holds was used.",
+                    );
                     continue;
                 }
                 known.add(folderId);

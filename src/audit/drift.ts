@@ -59,6 +59,8 @@ export interface IntendedState {
     readonly shares: readonly IntendedShare[];
     readonly permissions: readonly IntendedPermission[];
     readonly roles: readonly IntendedRole[];
+    /** The account whose stack it is, when the file says (a preview's `map.owner`). */
+    readonly owner?: string;
 }
 
 /** What is compared. */
@@ -248,6 +250,7 @@ export function readIntended(document: unknown): IntendedState {
         })),
         permissions,
         roles,
+        ...(format === "preview" && isObject(document.map) && isAccountId(document.map.owner) ? { owner: document.map.owner } : {}),
     };
 }
 

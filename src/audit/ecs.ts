@@ -3,6 +3,7 @@ import * as ecsModels from "@alicloud/ecs20140526";
 import { isImageId, isRegionId, isSnapshotId } from "../alibaba/ids";
 import { withRetries } from "../sdk/errors";
 import { readAllPages } from "../sdk/paging";
+import { listOf, malformedAnswer } from "../sdk/answers";
 import { AuditContext, mapAll } from "./clients";
 import { LiveImage, LiveSnapshot } from "./model";
 
@@ -14,7 +15,7 @@ const SNAPSHOT_IDS_PER_CALL = 100;
 const IMAGE_STATES = "Creating,Waiting,Available,UnAvailable,CreateFailed,Deprecated";
 
 /** Every item of a PageNumber list, through the paging helper (which refuses a list whose pages do not add up). */
-function allPages<T>(ctx: AuditContext, action: string, resource: string, key: (item: T) => string, fetch: (pageNumber: number) => Promise<{ items: T[]; total?: number; requestId?: string }>): Promise<T[]> {
+function allPages<T>(ctx: AuditContext, action: string, resource: string, key: (item: T) => string, fetch: (pageNumber: number) => Promise<{ items: readonly T[]; total?: number; requestId?: string }>): Promise<T[]> {
     return readAllPages<T>({
         action,
         resource,
@@ -33,8 +34,14 @@ function allPages<T>(ctx: AuditContext, action: string, resource: string, key: (
 /** The regions of the account (DescribeRegions), asked in one region; ids that are not region ids are reported, not used. */
 export async function describeRegions(ctx: AuditContext, region: string): Promise<string[]> {
     const client = ctx.ecs(region);
-    const response = await withRetries("DescribeRegions", `ECS regions (asked in ${region})`, ctx.settings, () => client.describeRegions(new ecsModels.DescribeRegionsRequest({})));
-    const ids = (response.body?.regions?.region ?? []).map((r) => r.regionId);
+    const resource = `ECS regions (asked in ${region})`;
+    const response = await withRetries("DescribeRegions", resource, ctx.settings, () => client.describeRegions(new ecsModels.DescribeRegionsRequest({})));
+    const listed = listOf(response.body?.regions?.region, "Regions.Region", "DescribeRegions", resource, response.body?.requestId);
+    // Every account has regions (the one asked in, at least): an empty list would read as an account of nothing.
+    if (listed.length === 0) {
+        throw malformedAnswer("DescribeRegions", resource, "the answer listed no region, though it was asked in one", response.body?.requestId);
+    }
+    const ids = listed.map((r) => r.regionId);
     for (const bad of ids.filter((r) => !isRegionId(r))) {
         ctx.incomplete.push(`ECS DescribeRegions named ${JSON.stringify(bad) ?? "nothing"}, which is not a region id: that region was not read.`);
     }
@@ -48,7 +55,7 @@ export async function describeOwnImages(ctx: AuditContext, region: string): Prom
         const response = await withRetries("DescribeImages", `custom images of ${region} (page ${pageNumber})`, ctx.settings, () =>
             client.describeImages(new ecsModels.DescribeImagesRequest({ regionId: region, imageOwnerAlias: "self", status: IMAGE_STATES, pageNumber, pageSize: PAGE_SIZE })),
         );
-        return { items: response.body?.images?.image ?? [], total: response.body?.totalCount, requestId: response.body?.requestId };
+        return { items: listOf(response.body?.images?.image, "Images.Image", "DescribeImages", `custom images of ${region} (page ${pageNumber})`, response.body?.requestId), total: response.body?.totalCount, requestId: response.body?.requestId };
     });
     for (const bad of images.filter((i) => !isImageId(i.imageId))) {
         ctx.incomplete.push(`ECS DescribeImages in ${region} named the image ${JSON.stringify(bad.imageId) ?? "(no id)"}, which is not an image id: its share permissions were not read.`);
@@ -75,7 +82,9 @@ export async function describeImageSharePermission(ctx: AuditContext, region: st
             client.describeImageSharePermission(new ecsModels.DescribeImageSharePermissionRequest({ regionId: region, imageId, pageNumber, pageSize: PAGE_SIZE })),
         );
         (response.body?.shareGroups?.shareGroup ?? []).forEach((g) => g.group && groups.add(g.group));
-        const items = (response.body?.accounts?.account ?? []).map((a) => (typeof a.aliyunId === "string" ? a.aliyunId : ""));
+        const items = listOf(response.body?.accounts?.account, "Accounts.Account", "DescribeImageSharePermission", `image ${imageId} (${region}, page ${pageNumber})`, response.body?.requestId).map((a) =>
+            typeof a.aliyunId === "string" ? a.aliyunId : "",
+        );
         return { items, total: response.body?.totalCount, requestId: response.body?.requestId };
     });
     return { accounts: accounts.filter((a) => a !== ""), groups: [...groups].sort() };
@@ -101,7 +110,7 @@ export async function describeSnapshots(ctx: AuditContext, region: string, snaps
             const response = await withRetries("DescribeSnapshots", `${chunk.length} snapshots of ${region} (${chunk[0]}…, page ${pageNumber})`, ctx.settings, () =>
                 client.describeSnapshots(new ecsModels.DescribeSnapshotsRequest({ regionId: region, snapshotIds: JSON.stringify(chunk), pageNumber, pageSize: PAGE_SIZE })),
             );
-            const items = (response.body?.snapshots?.snapshot ?? [])
+            const items = listOf(response.body?.snapshots?.snapshot, "Snapshots.Snapshot", "DescribeSnapshots", `${chunk.length} snapshots of ${region} (${chunk[0]}…, page ${pageNumber})`, response.body?.requestId)
                 .filter((s) => typeof s.snapshotId === "string")
                 .map((s) => ({
                     id: s.snapshotId!,
@@ -142,7 +151,7 @@ export async function describeDisksFromSnapshot(ctx: AuditContext, region: strin
         const response = await withRetries("DescribeDisks", `disks from ${snapshotId} (${region}, page ${pageNumber})`, ctx.settings, () =>
             client.describeDisks(new ecsModels.DescribeDisksRequest({ regionId: region, snapshotId, pageNumber, pageSize: PAGE_SIZE })),
         );
-        return { items: response.body?.disks?.disk ?? [], total: response.body?.totalCount, requestId: response.body?.requestId };
+        return { items: listOf(response.body?.disks?.disk, "Disks.Disk", "DescribeDisks", `disks from ${snapshotId} (${region}, page ${pageNumber})`, response.body?.requestId), total: response.body?.totalCount, requestId: response.body?.requestId };
     });
     // Only what the filter asked for: a disk of another snapshot is the service's mistake, not a disk to lose.
     return disks
@@ -157,7 +166,7 @@ export async function describeInstancesOfImage(ctx: AuditContext, region: string
         const response = await withRetries("DescribeInstances", `instances of ${imageId} (${region}, page ${pageNumber})`, ctx.settings, () =>
             client.describeInstances(new ecsModels.DescribeInstancesRequest({ regionId: region, imageId, pageNumber, pageSize: PAGE_SIZE })),
         );
-        return { items: response.body?.instances?.instance ?? [], total: response.body?.totalCount, requestId: response.body?.requestId };
+        return { items: listOf(response.body?.instances?.instance, "Instances.Instance", "DescribeInstances", `instances of ${imageId} (${region}, page ${pageNumber})`, response.body?.requestId), total: response.body?.totalCount, requestId: response.body?.requestId };
     });
     return instances
         .filter((i) => typeof i.instanceId === "string" && i.instanceId !== "" && i.imageId === imageId)

@@ -3,7 +3,7 @@
  * [--request-timeout S] [--deadline S]`: the resource directory written as the organization file. Exit 0 when written
  * (or printed), 2 when not (its error on stderr, with no credential in it and every value from outside escaped).
  */
-import { terminalText } from "../report/safe";
+import { terminal, terminalText } from "../report/safe";
 import { errorLine } from "./cli";
 import type { AuditIo } from "./cli";
 import { runOrgExport } from "./orgExport";
@@ -40,7 +40,10 @@ export async function orgExportCommand(flags: OrgExportFlags, io: AuditIo): Prom
         });
         const folders = result.directory.folders.length;
         const members = result.directory.members.length;
-        const summary = `${folders} ${folders === 1 ? "folder" : "folders"} and ${members} ${members === 1 ? "member" : "members"} of ${result.directory.id} (${result.requests} requests, read only)`;
+        const left = result.left.map((m) => terminal`${m.id} (${m.status ?? ""})`);
+        const summary =
+            `${folders} ${folders === 1 ? "folder" : "folders"} and ${members - left.length} ${members - left.length === 1 ? "member" : "members"} of ${result.directory.id} (${result.requests} requests, read only)` +
+            (left.length === 0 ? "" : `; left out ${left.length === 1 ? "a member" : `${left.length} members`} whose membership is not in effect: ${left.join(", ")}`);
         if (flags.output === undefined) {
             io.stdout(result.text);
             io.stderr(`the organization file of ${summary}\n`);

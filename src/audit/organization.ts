@@ -16,11 +16,11 @@ import { terminalText } from "../report/safe";
 import { AlibabaApiError, redact } from "../sdk/errors";
 import { apiSettings } from "../sdk/settings";
 import { AuditContext, Deadline, auditContext } from "./clients";
-import { DirectoryRead, organizationOfDirectory, readDirectory } from "./directory";
+import { DirectoryRead, organizationOfDirectory, readDirectory, withFix } from "./directory";
 import { IntendedState, readIntended } from "./drift";
 import { LiveDisk, LiveInstance, describeDisksFromSnapshot, describeInstancesOfImage } from "./ecs";
 import { JudgedViolation, PolicyConfig, judgeResources } from "./judge";
-import { AccountRead, LiveShare, sharesInEffect } from "./model";
+import { AccountRead, LiveShare, NotInEffect, notInEffect, sharesInEffect } from "./model";
 import { readAccount } from "./read";
 import { AuditOptions, AuditSetupError, DEFAULT_DEADLINE_MS, DEFAULT_HOME_REGION, checked, readJson, verdictsOf, withinDeadline, withoutStaleTrust } from "./run";
 import { DIRECTORY_ACCESS_ROLE, assumeRole } from "./sts";
@@ -79,7 +79,12 @@ export interface Receipt {
     readonly shareId: string;
     readonly shareName?: string;
     readonly region: string;
-    /** `account`, `directory <rd-…>`, `folder <fd-…>`, `image permission`, or `outside the directory` (read in the member). */
+    /**
+     * `account`, `directory <rd-…>`, `folder <fd-…>`, `image permission`; or, read in the member from an owner the
+     * audit did not read: `outside the directory` (an owner the directory, read whole, does not hold), `a member not
+     * read` (its owner is a member whose account could not be read), `not among the members read` (the directory was
+     * not read whole), `owner not named`.
+     */
     readonly via: string;
     readonly resources: readonly { readonly id: string; readonly type: string }[];
 }
@@ -113,8 +118,16 @@ export interface RemovalImpact {
     /** The share, when found among what was read. */
     readonly share?: OwnedShare;
     readonly recipients: readonly RecipientLoss[];
-    /** Why nothing could be said, when the share was not found. */
+    /**
+     * Why nothing could be said, when the share was not found (and whether that may be because a region or an account
+     * was not read); or, when it was, what of its recipients is not known (a target the directory read does not hold).
+     */
     readonly note?: string;
+}
+
+/** Something of an account's share that is not in effect (a share being deleted, a failed or leaving association). */
+export interface OrganizationNotInEffect extends NotInEffect {
+    readonly accountId: string;
 }
 
 /** What the organization's audit found. */
@@ -132,7 +145,10 @@ export interface OrganizationAuditResult {
     readonly receipts: ReadonlyMap<string, readonly Receipt[]>;
     /** With intended files: the shares no stack declares, and the files' names. */
     readonly undeclared?: { readonly sources: readonly string[]; readonly shares: readonly UndeclaredShare[] };
+    /** One per share found of each id asked (a share id listed by two accounts is two), or one saying it was not found. */
     readonly removals: readonly RemovalImpact[];
+    /** What the accounts' shares hold that is not in effect: shown, not judged (as the single audit shows it). */
+    readonly notInEffect: readonly OrganizationNotInEffect[];
     readonly requests: { readonly total: number; readonly byAction: Readonly<Record<string, number>>; readonly peakConcurrency: number };
     readonly regions: readonly string[];
     readonly notes: readonly string[];
@@ -247,18 +263,23 @@ function recipientsOf(directory: DirectoryRead, folderPaths: ReadonlyMap<string,
     };
 }
 
-/** Whether a share of an account is declared by one of the stacks: by its id when a file knows it, else by name and region. */
+/**
+ * Whether a share of an account is declared by one of the stacks: by its id when a file knows it, else by name and
+ * region, by a stack of that account (a stack whose file names no owner may be any account's).
+ */
 function undeclaredShares(reads: readonly AccountRead[], intended: readonly IntendedState[]): UndeclaredShare[] {
     const byId = new Set(intended.flatMap((i) => i.shares.filter((s) => s.id !== undefined).map((s) => s.id!)));
-    const byName = new Map<string, (string | undefined)[]>();
-    for (const s of intended.flatMap((i) => i.shares)) {
-        byName.set(s.name, [...(byName.get(s.name) ?? []), s.region]);
+    const byName = new Map<string, { region?: string; owner?: string }[]>();
+    for (const i of intended) {
+        for (const s of i.shares) {
+            byName.set(s.name, [...(byName.get(s.name) ?? []), { region: s.region, owner: i.owner }]);
+        }
     }
     const permissions = new Set(intended.flatMap((i) => i.permissions.map((p) => `${p.imageId}|${p.accountId}`)));
     const out: UndeclaredShare[] = [];
     for (const read of reads) {
         for (const s of sharesInEffect(read.shares)) {
-            const declared = byId.has(s.id) || (byName.get(s.name) ?? []).some((region) => region === undefined || region === s.region);
+            const declared = byId.has(s.id) || (byName.get(s.name) ?? []).some((d) => (d.region === undefined || d.region === s.region) && (d.owner === undefined || d.owner === read.accountId));
             if (!declared) {
                 out.push({ accountId: read.accountId, kind: "share", key: `${s.region}/${s.name} (${s.id})` });
             }
@@ -272,6 +293,50 @@ function undeclaredShares(reads: readonly AccountRead[], intended: readonly Inte
         }
     }
     return out;
+}
+
+/**
+ * A member's error as it concerns the session the audit made (STS AssumeRole into `role`), not the environment's
+ * credential: an error whose fix would send the user to ALIBABA_CLOUD_* variables (an expired or refused token, key
+ * or signature) gets a fix about the session instead. Other errors pass unchanged.
+ */
+export function ofMemberSession(error: unknown, accountId: string, role: string): unknown {
+    if (!(error instanceof AlibabaApiError) || !(/ALIBABA_CLOUD_/.test(error.fix) || error.code.startsWith("InvalidSecurityToken"))) {
+        return error;
+    }
+    return new AlibabaApiError({
+        action: error.action,
+        resource: `${error.resource} (a session of ${role} in ${accountId})`,
+        code: error.code,
+        detail: error.detail,
+        fix:
+            `The temporary credentials of the audit's session in ${accountId} (STS AssumeRole into ${role}, made by the audit itself, not taken from the environment) were refused: ` +
+            "run the audit again (each run assumes the role anew; a session lasts an hour); if it keeps happening, check this machine's clock and the role in that account.",
+        retryable: false,
+        ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+        ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
+    });
+}
+
+/**
+ * A member's AssumeRole error with what to do about it: a role that does not exist is created (the directory makes it
+ * only in the accounts it creates) or another is named; a role refused is checked. Other errors pass unchanged.
+ */
+export function ofAssumeRole(error: unknown, accountId: string, role: string): unknown {
+    if (!(error instanceof AlibabaApiError) || error.action !== "AssumeRole") {
+        return error;
+    }
+    if (/^EntityNotExist(s)?\.Role/.test(error.code)) {
+        return withFix(
+            error,
+            `Create the role ${role} in ${accountId}, trusting the management account (the directory makes it only in the accounts it creates, not in those invited), ` +
+                "or name another role the management account may assume there with --access-role.",
+        );
+    }
+    if (/^(NoPermission|Forbidden|AccessDenied)/.test(error.code) || error.fix === "See the API's message above.") {
+        return withFix(error, `Check that the role ${role} in ${accountId} trusts the management account and that the caller may assume it (sts:AssumeRole), or name another role with --access-role.`);
+    }
+    return error;
 }
 
 /**
@@ -312,49 +377,74 @@ export async function runOrganizationAudit(options: OrganizationAuditOptions = {
     const deadline: Deadline = { at: started + deadlineMs, ms: deadlineMs };
     const ctx = auditContext(settings, concurrency, { maxPages: options.maxPages, deadline, onProgress: options.onProgress });
 
-    const reading = async () => {
-        const directory = await readDirectory(ctx);
-        const tree = organizationOfDirectory(directory);
-        const index = organizationOf(tree);
-        const pathOf = (accountId: string) => index.accountFolders.get(accountId) ?? `${directory.id}/${directory.rootFolderId}`;
-        const members = directory.members.filter((m) => m.id !== directory.managementAccountId);
-        const management = directory.members.find((m) => m.id === directory.managementAccountId);
-        const contexts = new Map<string, AuditContext>();
-        const readOne = async (accountId: string, name: string | undefined, status: string | undefined, isManagement: boolean): Promise<OrganizationAccountAudit> => {
-            const base = { accountId, ...(name === undefined ? {} : { name }), path: pathOf(accountId), management: isManagement };
-            if (status !== undefined && !status.endsWith("Success")) {
-                return { ...base, error: `not audited: its membership is ${status}, not in effect` };
+    // The directory first: without it there is no organization to audit (its failure, the deadline's included, is the audit's).
+    const directory = await withinDeadline(readDirectory(ctx), ctx, deadline);
+    const tree = organizationOfDirectory(directory);
+    const index = organizationOf(tree);
+    const rootPath = `${directory.id}/${directory.rootFolderId}`;
+    const pathOf = (accountId: string) => index.accountFolders.get(accountId) ?? rootPath;
+    const memberIds = new Set(directory.members.map((m) => m.id));
+    /** Whether the directory was read whole: then an account it does not hold is not a member, whatever an answer says. */
+    const directoryWhole = directory.incomplete.length === 0;
+    const members = directory.members.filter((m) => m.id !== directory.managementAccountId);
+    const management = directory.members.find((m) => m.id === directory.managementAccountId);
+    const contexts = new Map<string, AuditContext>();
+    // Each account within the deadline on its own: one that does not answer in time is reported as not read (its
+    // error names the deadline), and what the others read is judged and reported.
+    const readOne = async (accountId: string, name: string | undefined, status: string | undefined, isManagement: boolean): Promise<OrganizationAccountAudit> => {
+        const base = { accountId, ...(name === undefined ? {} : { name }), path: pathOf(accountId), management: isManagement };
+        if (status !== undefined && !status.endsWith("Success")) {
+            return { ...base, error: `not audited: its membership is ${status}, not in effect` };
+        }
+        /** The member's session, once AssumeRole gave it: the errors after it are the session's, not the environment's credentials'. */
+        let session: AuditContext | undefined;
+        try {
+            const { own, read } = await withinDeadline(
+                (async () => {
+                    const own = isManagement ? ctx : ctx.withCredential(await assumeRole(ctx, accountId, accessRole, AUDIT_SESSION_NAME));
+                    session = isManagement ? undefined : own;
+                    return { own, read: await readAccount(own, regions) };
+                })(),
+                ctx,
+                deadline,
+            );
+            if (read.accountId !== accountId) {
+                return { ...base, error: `the session of ${accessRole} is in account ${read.accountId}, not ${accountId}: not audited` };
             }
-            try {
-                const own = isManagement ? ctx : ctx.withCredential(await assumeRole(ctx, accountId, accessRole, AUDIT_SESSION_NAME));
-                const read = await readAccount(own, regions);
-                if (read.accountId !== accountId) {
-                    return { ...base, error: `the session of ${accessRole} is in account ${read.accountId}, not ${accountId}: not audited` };
-                }
-                contexts.set(accountId, own);
-                return { ...base, read };
-            } catch (e) {
-                if (e instanceof AlibabaApiError && e.code === "DeadlineExceeded") {
-                    throw e;
-                }
-                return { ...base, error: redact(e instanceof Error ? e.message : String(e)) };
-            }
-        };
-        const accounts = [
-            await readOne(directory.managementAccountId, management?.name, undefined, true),
-            ...(await pool(members, accountConcurrency, (m) => readOne(m.id, m.name, m.status, false))),
-        ];
-        return { directory, tree, index, accounts, contexts };
+            contexts.set(accountId, own);
+            return { ...base, read };
+        } catch (e) {
+            const shown = session === undefined ? ofAssumeRole(e, accountId, accessRole) : ofMemberSession(e, accountId, accessRole);
+            return { ...base, error: redact(shown instanceof Error ? shown.message : String(shown)) };
+        }
     };
-    const { directory, tree, index, accounts, contexts } = await withinDeadline(reading(), ctx, deadline);
+    const accounts = [
+        await readOne(directory.managementAccountId, management?.name, undefined, true),
+        ...(await pool(members, accountConcurrency, (m) => readOne(m.id, m.name, m.status, false))),
+    ];
     const readAt = Date.now();
-    const pathOf = (accountId: string) => index.accountFolders.get(accountId) ?? `${directory.id}/${directory.rootFolderId}`;
 
     const reads = accounts.flatMap((a) => (a.read === undefined ? [] : [a.read]));
+    // The API's External: false for an account the directory, read whole, does not hold: a contradiction, reported,
+    // and that account judged as what the directory says it is (outside).
+    const contradictions = directoryWhole
+        ? reads.flatMap((read) =>
+              sharesInEffect(read.shares).flatMap((s) =>
+                  s.targets
+                      .filter((t) => t.external === false && isAccountId(t.id) && !memberIds.has(t.id))
+                      .map(
+                          (t) =>
+                              `${read.accountId}: the share ${s.id} (${s.region}) targets ${t.id}, which the API calls a member of the directory (External: false), ` +
+                              `but resource directory ${directory.id}, read whole, does not hold it: judged as an account outside the directory.`,
+                      ),
+              ),
+          )
+        : [];
+    const isMember = directoryWhole ? (accountId: string) => memberIds.has(accountId) : () => true;
     const views = reads.map(auditView);
     const resources = views.flat();
     const { config, organization } = withOrganization(
-        reads.reduce((c, read) => withDirectoryMembers(c, read), policyConfig),
+        reads.reduce((c, read) => withDirectoryMembers(c, read, isMember), policyConfig),
         tree,
     );
     // One graph for every policy; the snapshots an account received are its own fact (the setting is one account's),
@@ -387,60 +477,94 @@ export async function runOrganizationAudit(options: OrganizationAuditOptions = {
             receipts.get(accountId)!.push({ fromAccountId: share.ownerAccountId, shareId: share.id, shareName: share.name, region: share.region, via: [...new Set(via)].join(", "), resources: share.resources });
         }
     }
-    // What a member's own reading says it receives from accounts the audit did not read (outside the directory).
+    // What a member's own reading says it receives from accounts the audit did not read: from outside the directory,
+    // or from a member whose account could not be read (never called outside then).
     const audited = new Set(reads.map((r) => r.accountId));
+    const unreadOwner = (owner: string | undefined): string =>
+        owner === undefined ? "owner not named" : memberIds.has(owner) ? "a member not read" : directoryWhole ? "outside the directory" : "not among the members read";
     for (const read of reads) {
         const list = receipts.get(read.accountId);
         for (const r of read.received.filter((s) => s.owner === undefined || !audited.has(s.owner))) {
-            list?.push({ ...(r.owner === undefined ? {} : { fromAccountId: r.owner }), shareId: r.id, ...(r.name === undefined ? {} : { shareName: r.name }), region: r.region, via: "outside the directory", resources: r.resources.map((x) => ({ id: x.id, type: x.type })) });
+            list?.push({ ...(r.owner === undefined ? {} : { fromAccountId: r.owner }), shareId: r.id, ...(r.name === undefined ? {} : { shareName: r.name }), region: r.region, via: unreadOwner(r.owner), resources: r.resources.map((x) => ({ id: x.id, type: x.type })) });
         }
     }
     const judgedAt = Date.now();
 
-    const removals: RemovalImpact[] = await withinDeadline(
-        Promise.all(
-            removing.map(async (id): Promise<RemovalImpact> => {
-                const share = owners.find((s) => s.id === id && (id.startsWith("rs-") ? s.via === "resource share" : s.via === "image permission"));
-                if (share === undefined) {
-                    return { id, recipients: [], note: `${id} is not ${id.startsWith("rs-") ? "a resource share in effect" : "an image with share permissions"} of an account read` };
+    const failedAccounts = accounts.filter((a) => a.error !== undefined).length;
+    /** What a target the directory does not hold is (a folder or directory it does not know), else undefined. */
+    const unknownTarget = (target: string): string | undefined =>
+        isResourceDirectoryId(target)
+            ? target === directory.id
+                ? undefined
+                : `the resource directory ${target}, not ${directory.id}`
+            : isFolderId(target) || isRootFolderId(target)
+              ? folderPaths.has(target)
+                  ? undefined
+                  : `the folder ${target}, which the directory read does not hold`
+              : isAccountId(target)
+                ? undefined
+                : `${target}, which is not an account, folder or directory id`;
+    const removals: RemovalImpact[] = (
+        await Promise.all(
+            removing.map(async (id): Promise<RemovalImpact[]> => {
+                const kind = id.startsWith("rs-") ? "resource share" : "image permission";
+                // Every account's share of that id: ids are unique in Alibaba Cloud, but what is read is shown as read.
+                const shares = owners.filter((s) => s.id === id && s.via === kind);
+                if (shares.length === 0) {
+                    const where = [
+                        ...(allRegions ? [] : [`only the regions given were read (${regions.join(", ")}): it may be in another region (give its region too, or every region)`]),
+                        ...(failedAccounts === 0 ? [] : [`${failedAccounts} ${failedAccounts === 1 ? "account was" : "accounts were"} not read: it may be one of theirs`]),
+                    ];
+                    const what = kind === "resource share" ? "a resource share in effect" : "an image with share permissions";
+                    return [{ id, recipients: [], note: `${id} is not ${what} of an account read${where.length === 0 ? "" : `; ${where.join("; ")}`}` }];
                 }
-                const seen = new Map<string, string>();
-                for (const target of share.targets) {
-                    for (const { accountId, via } of reached(target)) {
-                        if (accountId !== share.ownerAccountId && !seen.has(accountId)) {
-                            seen.set(accountId, share.via === "image permission" ? "image permission" : via);
-                        }
-                    }
-                }
-                const recipients = await Promise.all(
-                    [...seen].map(async ([accountId, via]): Promise<RecipientLoss> => {
-                        const own = contexts.get(accountId);
-                        if (own === undefined) {
-                            const reason = memberPaths.has(accountId) ? "its account was not read (see Accounts)" : "outside the directory: its account cannot be read";
-                            return { accountId, via, readable: false, reason, disks: [], instances: [] };
-                        }
-                        const snapshots = share.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot").map((r) => r.id);
-                        const images = share.resources.filter((r) => sharedResourceKind(r.type, r.id) === "image").map((r) => r.id);
-                        try {
-                            const [disks, instances] = await Promise.all([
-                                Promise.all(snapshots.map((s) => describeDisksFromSnapshot(own, share.region, s))).then((x) => x.flat()),
-                                Promise.all(images.map((m) => describeInstancesOfImage(own, share.region, m))).then((x) => x.flat()),
-                            ]);
-                            return { accountId, via, readable: true, disks, instances };
-                        } catch (e) {
-                            if (e instanceof AlibabaApiError && e.code === "DeadlineExceeded") {
-                                throw e;
-                            }
-                            return { accountId, via, readable: false, reason: redact(e instanceof Error ? e.message : String(e)), disks: [], instances: [] };
-                        }
-                    }),
-                );
-                return { id, share, recipients };
+                return Promise.all(shares.map((share) => removalOf(id, share)));
             }),
-        ),
-        ctx,
-        deadline,
-    );
+        )
+    ).flat();
+    async function removalOf(id: string, share: OwnedShare): Promise<RemovalImpact> {
+        const seen = new Map<string, string>();
+        const unknown: string[] = [];
+        for (const target of share.targets) {
+            const found = reached(target);
+            const what = found.length === 0 ? unknownTarget(target) : undefined;
+            if (what !== undefined) {
+                unknown.push(what);
+            }
+            for (const { accountId, via } of found) {
+                if (accountId !== share.ownerAccountId && !seen.has(accountId)) {
+                    seen.set(accountId, share.via === "image permission" ? "image permission" : via);
+                }
+            }
+        }
+        const recipients = await Promise.all(
+            [...seen].map(async ([accountId, via]): Promise<RecipientLoss> => {
+                const own = contexts.get(accountId);
+                if (own === undefined) {
+                    const reason = memberPaths.has(accountId) ? "its account was not read (see Accounts)" : "outside the directory: its account cannot be read";
+                    return { accountId, via, readable: false, reason, disks: [], instances: [] };
+                }
+                const snapshots = share.resources.filter((r) => sharedResourceKind(r.type, r.id) === "snapshot").map((r) => r.id);
+                const images = share.resources.filter((r) => sharedResourceKind(r.type, r.id) === "image").map((r) => r.id);
+                try {
+                    // Each recipient within the deadline on its own: one that does not answer in time is not known, the others are.
+                    const [disks, instances] = await withinDeadline(
+                        Promise.all([
+                            Promise.all(snapshots.map((s) => describeDisksFromSnapshot(own, share.region, s))).then((x) => x.flat()),
+                            Promise.all(images.map((m) => describeInstancesOfImage(own, share.region, m))).then((x) => x.flat()),
+                        ]),
+                        ctx,
+                        deadline,
+                    );
+                    return { accountId, via, readable: true, disks, instances };
+                } catch (e) {
+                    return { accountId, via, readable: false, reason: redact(e instanceof Error ? e.message : String(e)), disks: [], instances: [] };
+                }
+            }),
+        );
+        const note = unknown.length === 0 ? undefined : `it targets ${unknown.join("; ")}: who ${unknown.length === 1 ? "that reaches" : "those reach"} is not known`;
+        return { id, share, recipients, ...(note === undefined ? {} : { note }) };
+    }
     const removedAt = Date.now();
 
     const notes = [
@@ -448,7 +572,7 @@ export async function runOrganizationAudit(options: OrganizationAuditOptions = {
         ...(allRegions ? [] : [`Only the regions given were read (${regions.join(", ")}): trust only shares of other regions could need is not judged.`]),
         ...unjudgedNotes,
     ];
-    const incomplete = [...directory.incomplete, ...accounts.flatMap((a) => (a.read?.incomplete ?? []).map((n) => `${a.accountId}: ${n}`))];
+    const incomplete = [...directory.incomplete, ...accounts.flatMap((a) => (a.read?.incomplete ?? []).map((n) => `${a.accountId}: ${n}`)), ...contradictions];
     return {
         directory: { id: directory.id, rootFolderId: directory.rootFolderId, managementAccountId: directory.managementAccountId },
         organization,
@@ -459,6 +583,7 @@ export async function runOrganizationAudit(options: OrganizationAuditOptions = {
         receipts,
         ...(intended.length === 0 ? {} : { undeclared: { sources: (options.intendedFiles ?? []).map((f) => f.split(/[\\/]/).pop()!), shares: undeclaredShares(reads, intended) } }),
         removals,
+        notInEffect: reads.flatMap((read) => notInEffect(read.shares).map((n) => ({ accountId: read.accountId, ...n }))),
         requests: { total: ctx.log.total, byAction: ctx.log.byAction(), peakConcurrency: ctx.limiter.peak },
         regions: [...new Set(reads.flatMap((r) => r.regions))].sort(),
         notes,

@@ -6,7 +6,7 @@ import type { Log, ReportingDescriptor, Result } from "sarif";
 import { renderMapText, renderMermaid, renderVerdicts, ruleHelpUri } from "../preview/render";
 import { rules } from "../rules/registry";
 import { Drift, DriftEntry } from "./drift";
-import { sharesInEffect } from "./model";
+import { NotInEffect, sharesInEffect } from "./model";
 import { LISTED_VALUES, showValues } from "../rules/types";
 import { AuditResult } from "./run";
 import { terminal, terminalText } from "../report/safe";
@@ -54,6 +54,15 @@ export function renderDrift(drift: Drift, source?: string): string {
     return lines.join("\n");
 }
 
+/**
+ * What a share holds that is not in effect, in words (values as read: escape them for the medium): the share itself or
+ * one association, and its status; the owner's account when an organization's audit says whose it is.
+ */
+export function notInEffectText(n: NotInEffect & { readonly accountId?: string }): string {
+    const share = `share ${n.region}/${n.shareName} (${n.shareId})${n.accountId === undefined ? "" : ` of ${n.accountId}`}`;
+    return n.kind === "share" ? `not in effect: ${share} is ${n.status}` : `not in effect: ${n.kind} ${n.id} of ${share} is ${n.status}`;
+}
+
 /** What was read, in one line per kind; what is not in effect, what could not be covered and what was not read, a line each. */
 function renderRead(result: AuditResult): string[] {
     const { read } = result;
@@ -68,11 +77,7 @@ function renderRead(result: AuditResult): string[] {
             `${plural(read.received.length, "share")} received`,
     ];
     for (const n of result.notInEffect) {
-        lines.push(
-            n.kind === "share"
-                ? terminal`  not in effect: share ${n.region}/${n.shareName} (${n.shareId}) is ${n.status}`
-                : terminal`  not in effect: ${n.kind} ${n.id} of share ${n.region}/${n.shareName} (${n.shareId}) is ${n.status}`,
-        );
+        lines.push(`  ${terminalText(notInEffectText(n))}`);
     }
     result.notes.forEach((n) => lines.push(terminal`  note: ${n}`));
     result.incomplete.forEach((n) => lines.push(terminal`  not read: ${n}`));
@@ -197,7 +202,7 @@ export function renderAuditSarif(result: AuditResult, version: string): string {
         ...result.notes.map((text) => ({ level: "note" as const, message: { text } })),
         ...result.notInEffect.map((n) => ({
             level: "note" as const,
-            message: { text: n.kind === "share" ? `not in effect: share ${n.region}/${n.shareName} (${n.shareId}) is ${n.status}` : `not in effect: ${n.kind} ${n.id} of share ${n.region}/${n.shareName} (${n.shareId}) is ${n.status}` },
+            message: { text: notInEffectText(n) },
         })),
     ];
     const log: Log = {

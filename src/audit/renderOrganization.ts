@@ -4,11 +4,14 @@
  */
 import { renderVerdicts } from "../preview/render";
 import type { Verdict } from "../preview/verdicts";
-import { terminal } from "../report/safe";
+import { terminal, terminalText } from "../report/safe";
 import { LISTED_VALUES, showValues } from "../rules/types";
-import { renderAuditSarif } from "./render";
+import { notInEffectText, renderAuditSarif } from "./render";
 import type { AuditResult } from "./run";
-import type { OrganizationAuditResult, OwnedShare } from "./organization";
+import type { OrganizationAuditResult, OrganizationNotInEffect, OwnedShare } from "./organization";
+
+/** The `via` of a receipt read in the member from an owner the audit did not read (see `Receipt.via`). */
+const UNREAD_OWNER: ReadonlySet<string> = new Set(["outside the directory", "a member not read", "not among the members read", "owner not named"]);
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -23,8 +26,30 @@ const shareLine = (s: OwnedShare): string =>
         ? terminal`    image permission ${s.id} (${s.name}) in ${s.region} -> ${few(s.targets)}`
         : terminal`    ${s.region}/${s.name} (${s.id}): ${plural(s.resources.length, s.kind)} ${few(s.resources.map((r) => r.id))} -> ${few(s.targets) || "(no target)"}`;
 
-/** The whole text report. */
+/** Items grouped by a key, in their order: each item read once. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string | undefined, T[]> {
+    const groups = new Map<string | undefined, T[]>();
+    for (const item of items) {
+        const k = key(item);
+        const list = groups.get(k);
+        if (list === undefined) {
+            groups.set(k, [item]);
+        } else {
+            list.push(item);
+        }
+    }
+    return groups;
+}
+
+/** The whole text report, in time linear in what it shows (verdicts, shares and the like grouped by account once). */
 export function renderOrganizationText(result: OrganizationAuditResult, intendedSources?: readonly string[]): string {
+    const accountIds = new Set(result.accounts.map((a) => a.accountId));
+    const verdictsBy = groupBy(result.verdicts, (v) => {
+        const account = accountOfVerdict(v);
+        return account !== undefined && accountIds.has(account) ? account : undefined;
+    });
+    const ownedBy = groupBy(result.owners, (s) => s.ownerAccountId);
+    const notInEffectBy = groupBy<OrganizationNotInEffect>(result.notInEffect, (n) => n.accountId);
     const read = result.accounts.filter((a) => a.read !== undefined);
     const failed = result.accounts.filter((a) => a.error !== undefined);
     const mandatory = result.verdicts.filter((v) => v.level === "mandatory").length;
@@ -37,7 +62,7 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
     for (const a of result.accounts) {
         const who = terminal`${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}${a.management ? ", the management account," : ""} in ${a.path}`;
         if (a.read !== undefined) {
-            const owned = result.owners.filter((s) => s.ownerAccountId === a.accountId);
+            const owned = ownedBy.get(a.accountId) ?? [];
             lines.push(`  ${who}: ${plural(owned.filter((s) => s.via === "resource share").length, "resource share")}, ${plural(owned.filter((s) => s.via === "image permission").length, "image")} with share permissions, ${plural(a.read.roles.length, "share role")}, ${plural(a.read.keys.length, "KMS key")}`);
         } else {
             lines.push(`  ${who}: not read: ${terminal`${a.error ?? ""}`}`);
@@ -51,23 +76,28 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
         lines.push("  no violation");
     }
     for (const a of result.accounts) {
-        const own = result.verdicts.filter((v) => accountOfVerdict(v) === a.accountId);
+        const own = verdictsBy.get(a.accountId) ?? [];
         if (own.length > 0) {
             lines.push(terminal`  account ${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}:`, renderVerdicts(own).replace(/^/gm, "  "));
         }
     }
-    const elsewhere = result.verdicts.filter((v) => !result.accounts.some((a) => a.accountId === accountOfVerdict(v)));
+    const elsewhere = verdictsBy.get(undefined) ?? [];
     if (elsewhere.length > 0) {
         lines.push("  the organization:", renderVerdicts(elsewhere).replace(/^/gm, "  "));
     }
 
+    // What each owner shares in effect, and what its shares hold that is not (shown, not judged).
     lines.push("", "What each owner shares");
-    const owners = result.accounts.filter((a) => result.owners.some((s) => s.ownerAccountId === a.accountId));
+    const owners = result.accounts.filter((a) => ownedBy.has(a.accountId) || notInEffectBy.has(a.accountId));
     if (owners.length === 0) {
         lines.push("  nothing");
     }
     for (const a of owners) {
-        lines.push(terminal`  ${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}`, ...result.owners.filter((s) => s.ownerAccountId === a.accountId).map(shareLine));
+        lines.push(
+            terminal`  ${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}`,
+            ...(ownedBy.get(a.accountId) ?? []).map(shareLine),
+            ...(notInEffectBy.get(a.accountId) ?? []).map((n) => `    ${terminalText(notInEffectText({ ...n, accountId: undefined }))}`),
+        );
     }
 
     lines.push("", "What each account receives");
@@ -76,17 +106,25 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
         if (a.read === undefined && receipts.length === 0) {
             continue;
         }
-        lines.push(terminal`  ${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}${receipts.length === 0 ? ": nothing" : ""}`);
+        // An account not read: only what the accounts read share with it is known (not what it receives from outside).
+        const partial = a.read === undefined ? ": not read, partial (only what the accounts read share with it)" : "";
+        lines.push(terminal`  ${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}${partial}${receipts.length === 0 ? ": nothing" : ""}`);
         for (const r of receipts) {
-            const how = r.via === "outside the directory" ? " (outside the directory)" : "";
-            const via = r.via === "outside the directory" ? "" : ` via ${r.via}`;
+            // Read in the member from an owner the audit did not read: where the owner is, not how the share reaches it.
+            const unread = UNREAD_OWNER.has(r.via);
+            const how = unread ? ` (${r.via})` : "";
+            const via = unread ? "" : ` via ${r.via}`;
             lines.push(terminal`    from ${r.fromAccountId ?? "(owner unknown)"}${how}: ${r.region}/${r.shareName ?? r.shareId} (${r.shareId})${via}: ${few(r.resources.map((x) => `${x.type} ${x.id}`)) || "(no resource)"}`);
         }
     }
 
     if (result.undeclared !== undefined) {
         const sources = intendedSources ?? result.undeclared.sources;
-        lines.push("", terminal`Shares no stack declares (${sources.join(", ") || "the stacks given"}): ${result.undeclared.shares.length}`);
+        // Counted as listed: shares one by one, image permissions by grant (one line lists an image's grants).
+        const shareCount = result.undeclared.shares.filter((u) => u.kind === "share").length;
+        const grantCount = result.undeclared.shares.length - shareCount;
+        const counts = grantCount === 0 ? `${shareCount}` : `${plural(shareCount, "share")}, ${plural(grantCount, "image grant")}`;
+        lines.push("", terminal`Shares no stack declares (${sources.join(", ") || "the stacks given"}): ${counts}`);
         // The grants of one image beyond a few are one line naming five and the count; JSON keeps every one.
         const grants = new Map<string, string[]>();
         for (const u of result.undeclared.shares) {
@@ -116,7 +154,9 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
             }
             const s = r.share;
             lines.push(terminal`  ${s.id} ${s.via === "image permission" ? "(image permissions)" : `"${s.name}"`} of ${s.ownerAccountId} in ${s.region} (${few(s.resources.map((x) => x.id))}):`);
-            if (r.recipients.length === 0) {
+            if (r.note !== undefined) {
+                lines.push(terminal`    ${r.note}`);
+            } else if (r.recipients.length === 0) {
                 lines.push("    no recipient");
             }
             for (const loss of r.recipients) {
@@ -134,6 +174,9 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
     }
     return lines.join("\n");
 }
+
+/** What the audit did not read: each account not read (`account <id>: <why>`), then each answer not usable. */
+const incompleteOf = (result: OrganizationAuditResult): string[] => [...result.accounts.filter((a) => a.error !== undefined).map((a) => `account ${a.accountId}: ${a.error}`), ...result.incomplete];
 
 /** The JSON report: everything, values as read (the receipts by account). */
 export function renderOrganizationJson(result: OrganizationAuditResult): string {
@@ -157,8 +200,10 @@ export function renderOrganizationJson(result: OrganizationAuditResult): string 
             receipts: Object.fromEntries(result.receipts),
             ...(result.undeclared === undefined ? {} : { undeclared: result.undeclared }),
             removals: result.removals,
+            notInEffect: result.notInEffect,
             notes: result.notes,
-            incomplete: result.incomplete,
+            // As the text's INCOMPLETE line and the SARIF invocation: the accounts not read, then the answers not usable.
+            incomplete: incompleteOf(result),
         },
         null,
         2,
@@ -170,9 +215,9 @@ export function renderOrganizationSarif(result: OrganizationAuditResult, version
     const asAudit = {
         accountId: result.directory.managementAccountId,
         verdicts: result.verdicts,
-        incomplete: [...result.accounts.filter((a) => a.error !== undefined).map((a) => `account ${a.accountId}: ${a.error}`), ...result.incomplete],
+        incomplete: incompleteOf(result),
         notes: result.notes,
-        notInEffect: [],
+        notInEffect: result.notInEffect,
     } as unknown as AuditResult;
     return renderAuditSarif(asAudit, version);
 }

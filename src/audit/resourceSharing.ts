@@ -5,6 +5,7 @@
  */
 import { isRegionId } from "../alibaba/ids";
 import { readAllPages } from "../sdk/paging";
+import { nextTokenOf, rowsOf, totalCountOf } from "../sdk/answers";
 import { AuditContext, rpc } from "./clients";
 import { LiveShare, ReceivedShare } from "./model";
 
@@ -29,13 +30,16 @@ function allPages(ctx: AuditContext, region: string, action: string, resource: s
         key,
         onPage: (n) => ctx.itemsRead(n),
         fetch: async ({ number, token }) => {
-            const body = await rpc(ctx, "resourcesharing", region, action, `${resource} (${region}, page ${number})`, { ...query, MaxResults: MAX_RESULTS, NextToken: token });
-            const list = body[listKey];
+            const page = `${resource} (${region}, page ${number})`;
+            const body = await rpc(ctx, "resourcesharing", region, action, page, { ...query, MaxResults: MAX_RESULTS, NextToken: token });
+            const requestId = str(body.RequestId);
+            // An answer without its list, rows that are not objects, a NextToken that is not a string: refused, never
+            // read as a shorter list.
             return {
-                items: Array.isArray(list) ? (list as unknown[]).filter((r): r is Row => typeof r === "object" && r !== null) : [],
-                nextToken: str(body.NextToken),
-                totalCount: typeof body.TotalCount === "number" ? body.TotalCount : undefined,
-                requestId: str(body.RequestId),
+                items: rowsOf(body[listKey], listKey, action, page, requestId),
+                nextToken: nextTokenOf(body.NextToken, action, page, requestId),
+                totalCount: totalCountOf(body.TotalCount, action, page, requestId),
+                requestId,
             };
         },
     });
@@ -43,9 +47,10 @@ function allPages(ctx: AuditContext, region: string, action: string, resource: s
 
 /** The regions where Resource Sharing is offered (its own DescribeRegions), asked in one region; ids that are not region ids are reported, not used. */
 export async function sharingRegions(ctx: AuditContext, region: string): Promise<string[]> {
-    const body = await rpc(ctx, "resourcesharing", region, "DescribeRegions", `Resource Sharing regions (asked in ${region})`, {});
-    const regions = Array.isArray(body.Regions) ? (body.Regions as Row[]) : [];
-    const ids = regions.map((r) => r?.RegionId);
+    const resource = `Resource Sharing regions (asked in ${region})`;
+    const body = await rpc(ctx, "resourcesharing", region, "DescribeRegions", resource, {});
+    // Without its list, the answer would read as Resource Sharing offered nowhere: refused.
+    const ids = rowsOf(body.Regions, "Regions", "DescribeRegions", resource, str(body.RequestId)).map((r) => r.RegionId);
     for (const bad of ids.filter((r) => !isRegionId(r))) {
         ctx.incomplete.push(`Resource Sharing's DescribeRegions named ${JSON.stringify(bad) ?? "nothing"}, which is not a region id: not read.`);
     }

@@ -174,10 +174,11 @@ const DIRECTORY_MEMBER_POLICIES = ["sharing-share-contents"];
 /**
  * The policy config with the accounts the API reports as members of the owner's resource directory (share targets
  * with `External: false`) added to `resourceDirectoryAccountIds`, besides those the config lists: the API's own word
- * on who is a member is not overruled by a config that does not list them.
+ * on who is a member is not overruled by a config that does not list them. With `isMember` (the directory, read
+ * whole), only the accounts it holds are added: an answer that contradicts the directory's own list is not trusted.
  */
-export function withDirectoryMembers(config: PolicyConfig, read: AccountRead): PolicyConfig {
-    const members = [...new Set(read.shares.flatMap((s) => s.targets.filter((t) => t.external === false && isAccountId(t.id)).map((t) => t.id)))];
+export function withDirectoryMembers(config: PolicyConfig, read: AccountRead, isMember: (accountId: string) => boolean = () => true): PolicyConfig {
+    const members = [...new Set(read.shares.flatMap((s) => s.targets.filter((t) => t.external === false && isAccountId(t.id) && isMember(t.id)).map((t) => t.id)))];
     if (members.length === 0) {
         return config;
     }

@@ -4,15 +4,15 @@ import * as ram from "@pulumi/alicloud/ram";
 import { kmsKeyArn } from "../alibaba/arn";
 import { principalKind } from "../alibaba/ids";
 import { CUSTOM_POLICY_TYPE, RESOURCE_KINDS, ResourceKind, SHARE_ROLE_NAME } from "../alibaba/names";
-import { KeyRef, RoleIntent, ShareIntent, at, partialShareIntent } from "../intent/model";
+import { KeyRef, ProviderAccountFact, RoleIntent, ShareIntent, at, partialShareIntent } from "../intent/model";
 import { KmsKeyRef, TrustedPrincipals, kmsSharePolicy, renderDocument, trustPolicy } from "../ram/documents";
 import { judge, judgeWith } from "../rules/registry";
-import { kmsKeyFormat, noDuplicates, ownerAccountFormat, principalFormat, regionFormat } from "../rules/targets";
+import { kmsKeyFormat, noDuplicates, ownerAccountFormat, ownerAccountMatchesProvider, principalFormat, regionFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
 import { roleFragment } from "./fragments";
 import { addFragment, componentOrigin, findingsOfFragment, findingsOnceBuilt, registerRoleComponent, scopeOf } from "./programGraph";
 import { ShareTargetsArgs, asArray, checkedOrCollected, componentSubject, contextFromConfig, failOnErrorsOf, known, logWarnings, registerRefused, targetsOf, throwIfInvalid, typeToken } from "./common";
-import { ownerAccountOrCaller, regionOrProviders } from "./provider";
+import { ownerAccountOrCaller, providerAccountFact, providerAccountNow, regionOrProviders } from "./provider";
 
 /** A further key the share role may use, with the region it lives in. */
 export interface ShareRoleKeyArgs {
@@ -34,7 +34,10 @@ export interface EncryptedShareRoleArgs extends ShareTargetsArgs {
     kmsKeyRegion?: pulumi.Input<string>;
     /** More keys the same role must use: one account has one role of each name, shared by all its encrypted shares of a kind. */
     additionalKmsKeys?: ShareRoleKeyArgs[];
-    /** The account that owns the keys and the role. Defaults to the provider's account (`getCallerIdentity`). */
+    /**
+     * The account that owns the keys and the role. Defaults to the provider's account (`getCallerIdentity`). When the
+     * provider names an account (its `accountId`, or the stack config `alicloud:accountId`), it must be that one.
+     */
     ownerAccountId?: pulumi.Input<string>;
     /** The name of the custom KMS policy. Defaults to `alicloud-sharing-<kind>-kms`. */
     policyName?: string;
@@ -112,13 +115,14 @@ function keysOf(args: EncryptedShareRoleArgs): KeyRef[] {
 }
 
 /** The share intent of the role's recipients, keys and owner: what the id and recipient rules judge. */
-function recipientsIntent(kind: ResourceKind, args: EncryptedShareRoleArgs, keys: readonly KeyRef[], ownerAccountId: string | undefined): ShareIntent {
+function recipientsIntent(kind: ResourceKind, args: EncryptedShareRoleArgs, keys: readonly KeyRef[], ownerAccountId: string | undefined, providerAccount?: ProviderAccountFact): ShareIntent {
     const [first, ...more] = keys;
     return partialShareIntent(kind, {
         targets: targetsOf(args),
         encryption: { kind: "customerKey", keyId: first.keyId, keyRegion: first.region },
         additionalKeys: more,
         ownerAccountId: at("ownerAccountId", ownerAccountId),
+        ...(providerAccount === undefined ? {} : { providerAccount }),
     });
 }
 
@@ -132,17 +136,17 @@ function trustedPrincipals(targets: readonly string[]): TrustedPrincipals {
 }
 
 /** The registry rules of a share intent that a share role's arguments can break. */
-const ROLE_ARGUMENT_RULES = [principalFormat, noDuplicates, kmsKeyFormat, regionFormat, ownerAccountFormat];
+const ROLE_ARGUMENT_RULES = [principalFormat, noDuplicates, kmsKeyFormat, regionFormat, ownerAccountFormat, ownerAccountMatchesProvider];
 
 /**
  * Checks the arguments of a share role and decides its documents, before anything is registered. Returns every
  * finding; the plan is there only when no finding is an error. The relations with the program's other components
  * (one role per name and account) are judged on its graph fragment (`roleFragment`).
  */
-export function checkShareRole(args: EncryptedShareRoleArgs, context: RuleContext): { findings: Finding[]; plan?: Omit<ShareRolePlan, "warnings"> } {
+export function checkShareRole(args: EncryptedShareRoleArgs, context: RuleContext, providerAccount?: ProviderAccountFact): { findings: Finding[]; plan?: Omit<ShareRolePlan, "warnings"> } {
     const kind = RESOURCE_KINDS.find((k) => k === args.resourceKind);
     const keys = keysOf(args);
-    const findings: Finding[] = judgeWith(ROLE_ARGUMENT_RULES, recipientsIntent(kind ?? "snapshot", args, keys, known(args.ownerAccountId)), context);
+    const findings: Finding[] = judgeWith(ROLE_ARGUMENT_RULES, recipientsIntent(kind ?? "snapshot", args, keys, known(args.ownerAccountId), providerAccount), context);
     // The trust is rendered from the recipients that are principals; the others are already refused (C1) and would only repeat it.
     const targets = targetsOf(args).map((t) => t.value).filter((v): v is string => principalKind(v) !== undefined);
     const maxSessionDuration = args.maxSessionDuration ?? DEFAULT_SESSION_SECONDS;
@@ -172,7 +176,8 @@ export function checkShareRole(args: EncryptedShareRoleArgs, context: RuleContex
  * `InputPropertiesError`; once accepted, the role is part of the program's graph.
  */
 export function planShareRole(name: string, args: EncryptedShareRoleArgs, opts: pulumi.ComponentResourceOptions, context: RuleContext): ShareRolePlan & { relational: Finding[] } {
-    const { findings, plan } = checkShareRole(args, context);
+    // The account the provider names, when known now (the default provider's, from the stack config): compared with the owner given.
+    const { findings, plan } = checkShareRole(args, context, providerAccountNow(opts));
     const fragment = plan === undefined ? undefined : roleFragment(name, scopeOf(opts.parent), args, plan);
     const relational = fragment === undefined ? [] : findingsOfFragment(fragment, context);
     const warnings = throwIfInvalid(TYPE, name, [...findings, ...relational.filter((r) => !findings.some((f) => f.ruleId === r.ruleId))], opts);
@@ -218,6 +223,7 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
         logWarnings(plan.warnings, this);
 
         const owner = ownerAccountOrCaller(args.ownerAccountId, this);
+        const providerAccount = providerAccountFact(this, args.ownerAccountId);
         const keyRegion = regionOrProviders(args.kmsKeyRegion, this);
         const keys = pulumi.all([
             pulumi.all([args.kmsKeyId, keyRegion]),
@@ -225,10 +231,15 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
         ]);
         const targets = targetsOf(args).map((t) => t.value as string);
         const subject = componentSubject(TYPE, name);
-        const secretInputs = [args.ownerAccountId, args.kmsKeyId, args.kmsKeyRegion, asArray(args.additionalKmsKeys).map((k) => [k.keyId, k.region])];
+        const secretInputs = [args.ownerAccountId, args.kmsKeyId, args.kmsKeyRegion, asArray(args.additionalKmsKeys).map((k) => [k.keyId, k.region]), providerAccount.apply((a) => a?.accountId)];
+        // The owner given and the account the provider names, once known: the role, its policy and attachment wait for it.
+        const accountChecked = pulumi.all([owner, providerAccount]).apply(async ([ownerAccountId, account]) => {
+            await failOnErrorsOf(judgeWith([ownerAccountMatchesProvider], partialShareIntent(plan.kind, { ownerAccountId: at("ownerAccountId", ownerAccountId), providerAccount: account }), context), this, subject, secretInputs);
+            return undefined;
+        });
         // Once the program has built its components: what the whole program says of this role (a recipient no share uses).
         const onceBuilt = findingsOnceBuilt(componentOrigin(TYPE, name, scopeOf(opts.parent)), context, plan.relational).then((found) => failOnErrorsOf(found, this, subject, secretInputs));
-        const kmsPolicy = pulumi.all([owner, keys, onceBuilt]).apply(async ([ownerAccountId, pairs]) => {
+        const kmsPolicy = pulumi.all([owner, keys, onceBuilt, accountChecked]).apply(async ([ownerAccountId, pairs]) => {
             const resolved = pairs.map(([keyId, region]) => ({ keyId, region }));
             const located: KeyRef[] = resolved.map((k, i) => ({
                 keyId: at<string>(i === 0 ? "kmsKeyId" : `additionalKmsKeys[${i - 1}].keyId`, k.keyId),
@@ -245,7 +256,7 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
             {
                 roleName: plan.roleName,
                 assumeRolePolicyDocument: plan.trustPolicy,
-                description: `Lets ECS share encrypted ${plan.kind}s with the trusted accounts (managed by ${typeToken(TYPE)}).`,
+                description: accountChecked.apply(() => `Lets ECS share encrypted ${plan.kind}s with the trusted accounts (managed by ${typeToken(TYPE)}).`),
                 maxSessionDuration: plan.maxSessionDuration,
             },
             { parent: this },

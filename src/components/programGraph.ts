@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../alibaba/names";
 import { AccountKey, AttachmentNode, ItemNode, KeyNode, Origin, PolicyNode, RoleNode, ShareNode, SharingGraph, emptyGraph } from "../graph/model";
 import { Relations, ShareEncryption, rolesOfShare } from "../graph/resolve";
-import { mayBeSameAccount } from "../graph/accounts";
+import { accountIdOf, mayBeSameAccount } from "../graph/accounts";
 import { judgeSubject } from "../rules/registry";
 import { contentsSubjects, directoryAndAccountSubjects, encryptionSubjects, limitSubjects, roleSubjects } from "../rules/relations";
 import type { Finding, RuleContext, RuleSubject } from "../rules/types";
@@ -38,6 +38,8 @@ interface Program {
     readonly roleComponents: Map<string, RoleComponent>;
     /** Whether a component of the program was refused: the program as written was not built, so it is not judged whole. */
     refused: boolean;
+    /** The accounts the program's components name, read once the components of this turn are built. */
+    accountsOnceBuilt?: Promise<string[]>;
 }
 const programs = new Map<string, Program>();
 
@@ -231,6 +233,27 @@ export function findingsOnceBuilt(origin: Origin, context: RuleContext, reported
             resolve(p.refused ? [] : judgeGraph(relationsOf(p), context, true).filter((f) => f.subject?.urn === origin.urn && !known.has(keyOf(f))));
         }),
     );
+}
+
+/**
+ * Once the program has built its components (the next turn of the event loop): the accounts its components name, each
+ * account id once, sorted. One reading for the components built in the same turn.
+ */
+export function programAccountsOnceBuilt(): Promise<string[]> {
+    const p = program();
+    return (p.accountsOnceBuilt ??= new Promise((resolve) =>
+        setImmediate(() => {
+            p.accountsOnceBuilt = undefined;
+            const named = new Set<string>();
+            for (const node of [...p.graph.shares.values(), ...p.graph.roles.values()]) {
+                const id = accountIdOf(node.account);
+                if (id !== undefined) {
+                    named.add(id);
+                }
+            }
+            resolve([...named].sort());
+        }),
+    ));
 }
 
 /** Forgets every program's graph. For tests and tools that build several programs in one process. */

@@ -2,14 +2,18 @@
  * Where a component works: the region it is judged for is the region it deploys to. Given `region`, the component's
  * children go through a provider of that region (one per region per program, reused by every component and copy
  * region) unless a provider is passed; with a provider passed, a `region` that differs from the provider's is an error
- * at preview. Defaults read from the provider: the caller's account and the provider's region.
+ * at preview. Defaults read from the provider: the caller's account and the provider's region. An owner account given
+ * is compared with the account the provider names, as the policy pack reads it (`owner-account-matches-provider`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentityOutput } from "@pulumi/alicloud/getCallerIdentity";
 import { getRegionsOutput } from "@pulumi/alicloud/getRegions";
 import { Provider, ProviderArgs } from "@pulumi/alicloud/provider";
+import { isAccountId } from "../alibaba/ids";
 import { TYPES } from "../alibaba/resourceTypes";
+import type { ProviderAccountFact } from "../intent/model";
 import { PACKAGE } from "./common";
+import { programAccountsOnceBuilt } from "./programGraph";
 
 /** Whether a stack config key is secret: the runtime knows, its declarations do not say. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -110,6 +114,61 @@ export function placement(name: string, region: pulumi.Input<string> | undefined
             providers: Array.isArray(providers) ? [...providers, provider] : { ...(providers as Record<string, pulumi.ProviderResource> | undefined), alicloud: provider },
         },
     };
+}
+
+/**
+ * The account a component's provider names, as the policy pack reads it: a provider's `accountId`, or for the default
+ * provider (and the regional ones, made with its settings) the stack config `alicloud:accountId`; none when it names
+ * none (or names something that is not an account id).
+ */
+export type ProviderAccount = Omit<ProviderAccountFact, "programAccounts">;
+
+const namedAccount = (value: unknown): string | undefined => (typeof value === "string" && isAccountId(value) ? value : undefined);
+
+/** The default provider's account: the stack config `alicloud:accountId`, and whether it is secret. */
+function configAccount(): { accountId: string | undefined; secret: boolean } {
+    return { accountId: namedAccount(new pulumi.Config("alicloud").get("accountId")), secret: runtimeConfig.isConfigSecret("alicloud:accountId") };
+}
+
+/**
+ * The account of the provider a component with these options will use, when it is known now: the default provider's
+ * (and a regional one's) from the stack config, unless secret (then it is judged at deploy time, where secrets are
+ * redacted). A provider passed in says its account only once it is registered: undefined.
+ */
+export function providerAccountNow(opts: pulumi.ComponentResourceOptions): ProviderAccount | undefined {
+    const explicit = explicitProvider(opts);
+    if (explicit !== undefined && !isRegionalProvider(explicit)) {
+        return undefined;
+    }
+    const config = configAccount();
+    return config.secret ? undefined : { accountId: config.accountId, source: "config" };
+}
+
+/** The account of the provider a registered component's `alicloud` resources use (its own, inherited, or the default). */
+export function providerAccount(component: pulumi.Resource): pulumi.Output<ProviderAccount> {
+    const provider = component.getProvider(TYPES.role);
+    if (provider === undefined || isRegionalProvider(provider)) {
+        const config = configAccount();
+        const value: ProviderAccount = { accountId: config.accountId, source: "config" };
+        return config.secret ? pulumi.secret(value) : pulumi.output(value);
+    }
+    const named = (provider as unknown as { accountId?: pulumi.Input<string | undefined> }).accountId;
+    return pulumi.output(named).apply((accountId): ProviderAccount => ({ accountId: namedAccount(accountId), source: "provider" }));
+}
+
+/**
+ * What `owner-account-matches-provider` compares a given `ownerAccountId` with, once every value is known and the
+ * program has built its components: the provider's account, and (for an owner given as a plain value, the account the
+ * program's graph holds the component in) the accounts the program's components name. Undefined without an owner.
+ * Call at construction: the program's accounts are those of the components built in the same turn.
+ */
+export function providerAccountFact(component: pulumi.Resource, ownerAccountId: pulumi.Input<string> | undefined): pulumi.Output<ProviderAccountFact | undefined> {
+    if (ownerAccountId === undefined) {
+        return pulumi.output(undefined);
+    }
+    // An owner given as an output is in the graph's unnamed account, as the pack reads a provider that names none.
+    const programAccounts = typeof ownerAccountId === "string" ? programAccountsOnceBuilt() : undefined;
+    return pulumi.all([providerAccount(component), programAccounts]).apply(([account, accounts]): ProviderAccountFact => ({ ...account, ...(accounts === undefined ? {} : { programAccounts: accounts }) }));
 }
 
 /** The given owner account, or the account of the provider's credentials (`getCallerIdentity`). */

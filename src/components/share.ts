@@ -14,7 +14,7 @@ import { accountKey } from "../graph/accounts";
 import { ACKNOWLEDGED_TAG, ACKNOWLEDGED_VALUE, ENCRYPTED_TAG, ENCRYPTED_VALUE } from "../graph/declarations";
 import { roleFragment, shareFragment } from "./fragments";
 import { Fragment, RELATIONAL_SHARE_RULES, addFragment, childScope, componentOrigin, findingsOfFragment, programRoleComponents, scopeOf, shareEncryptionInProgram } from "./programGraph";
-import { ownerAccountOrCaller, providerRegion } from "./provider";
+import { ownerAccountOrCaller, providerAccountFact, providerAccountNow, providerRegion } from "./provider";
 
 /** Arguments common to the share components. */
 export interface ShareArgs extends ShareTargetsArgs {
@@ -35,7 +35,10 @@ export interface ShareArgs extends ShareTargetsArgs {
      * managed elsewhere, for example one role for several shares of the same kind. Defaults to true.
      */
     createShareRole?: boolean;
-    /** The account that owns the resources. Defaults to the provider's account (`getCallerIdentity`). */
+    /**
+     * The account that owns the resources. Defaults to the provider's account (`getCallerIdentity`). When the provider
+     * names an account (its `accountId`, or the stack config `alicloud:accountId`), it must be that one.
+     */
     ownerAccountId?: pulumi.Input<string>;
     /**
      * The region of the resources, where they are shared. The component's resources are created there: through the
@@ -328,7 +331,8 @@ export function checkShare(name: string, spec: ShareSpec, opts: pulumi.Component
     // A share with no key in an account whose share role ECS would use is encrypted with that role's key, as the pack reads it.
     const inProgram = declared.encryption.kind === "none" ? shareEncryptionInProgram(fragment, `${componentOrigin(spec.type, name, scope).urn}#share`) : undefined;
     const encryption: Encryption = inProgram?.because === "roleName" ? { kind: "customerKey", keyId: at<string>("kmsKeyId", undefined), keyRegion: at<string>("kmsKeyRegion", undefined) } : declared.encryption;
-    const intent = { ...declared, encryption, copyRegionProviders: spec.copyRegionProviders };
+    // The account the provider names, when known now (the default provider's, from the stack config): compared with the owner given.
+    const intent = { ...declared, encryption, copyRegionProviders: spec.copyRegionProviders, providerAccount: providerAccountNow(opts) };
     const single: Finding[] = [
         ...judge("share", intent, context).filter((f) => !RELATIONAL_SHARE_RULES.includes(f.ruleId)),
         ...(role?.findings ?? []).map((f) => ({ ...f, path: sharePathOf(f.path, spec) })),
@@ -386,12 +390,15 @@ export function prepareShare(
     const actual = explicitProvider || spec.args.region === undefined ? providerRegion(component) : undefined;
     const region = spec.args.region !== undefined ? pulumi.output(spec.args.region) : actual!;
     const subject = componentSubject(spec.type, name);
-    const secretInputs = [spec.resourceIds, spec.args.ownerAccountId, spec.args.region, spec.args.kmsKeyId, spec.args.kmsKeyRegion, spec.copyKeyIds];
+    // The account the provider names, compared with the owner given, once the program has built its components.
+    const providerAccount = providerAccountFact(component, spec.args.ownerAccountId);
+    const secretInputs = [spec.resourceIds, spec.args.ownerAccountId, spec.args.region, spec.args.kmsKeyId, spec.args.kmsKeyRegion, spec.copyKeyIds, providerAccount.apply((a) => a?.accountId)];
     // The share's checks once every value is known, but for the resources' ids: what gates the share and its grants is
-    // known at preview, and waits on no resource of the stack but the key's.
+    // known at preview, and waits on no resource of the stack but the key's and the provider's.
     const plainIds = spec.resourceIds.map((id) => known(id));
-    const validated = resolvedValues([], owner, region, spec.args, spec.copyKeyIds, explicitProvider && spec.args.region !== undefined ? actual : undefined).apply(async (values) => {
-        const intent = shareIntent(spec.kind, spec.args, { ...values, resourceIds: plainIds }, context, spec.facts);
+    const values = resolvedValues([], owner, region, spec.args, spec.copyKeyIds, explicitProvider && spec.args.region !== undefined ? actual : undefined);
+    const validated = pulumi.all([values, providerAccount]).apply(async ([values, account]) => {
+        const intent = { ...shareIntent(spec.kind, spec.args, { ...values, resourceIds: plainIds }, context, spec.facts), providerAccount: account };
         // As judged at construction: encrypted by the role of its account when the program's graph says so.
         const judged = spec.encryptionInProgram === undefined ? intent : { ...intent, encryption: spec.encryptionInProgram };
         await failOnErrorsOf(judge("share", judged, context), component, subject, secretInputs);
@@ -412,7 +419,7 @@ export function prepareShare(
     const shareRole =
         roleArgs === undefined
             ? undefined
-            : new EncryptedShareRole(`${name}-share-role`, { ...roleArgs, ownerAccountId: spec.args.ownerAccountId ?? owner, kmsKeyRegion: spec.args.kmsKeyRegion ?? region }, { parent: component });
+            : new EncryptedShareRole(`${name}-share-role`, { ...roleArgs, kmsKeyRegion: spec.args.kmsKeyRegion ?? region }, { parent: component });
     const usesProgramRole = spec.args.createShareRole === false && spec.args.kmsKeyId !== undefined && !spec.args.serviceKeyEncrypted;
     return {
         region,

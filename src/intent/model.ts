@@ -35,6 +35,11 @@ export interface ShareIntent {
     readonly providerRegion?: Located<string>;
     /** The account that owns the resources. */
     readonly ownerAccountId: Located<string>;
+    /**
+     * The account a component's provider names, once known, compared with the `ownerAccountId` it was given: absent
+     * when either is not known yet or no owner was given.
+     */
+    readonly providerAccount?: ProviderAccountFact;
     /** The recipients: account ids, a directory id, folder paths (each with the kind its argument takes, when it says). */
     readonly targets: readonly Recipient[];
     readonly encryption: Encryption;
@@ -70,6 +75,16 @@ export interface ShareIntent {
     readonly resourceRegions?: readonly Located<string>[];
     /** Further keys with their regions, besides the resources' own (a share role's `additionalKmsKeys`). */
     readonly additionalKeys?: readonly KeyRef[];
+}
+
+/** The account a component's provider names (a provider's `accountId`, or the stack config `alicloud:accountId`). */
+export interface ProviderAccountFact {
+    /** The account id it names; undefined when it names none. */
+    readonly accountId: string | undefined;
+    /** Where it is named: a provider passed to the component (or to a parent), or the stack config (the default provider). */
+    readonly source: "provider" | "config";
+    /** The accounts the program's components name (the component's own among them), once the program has built its components. */
+    readonly programAccounts?: readonly string[];
 }
 
 /** A recipient, located; `expected` is the kind of principal the argument it is given in takes (`accountIds` takes accounts). */

@@ -168,7 +168,7 @@ export async function judgeRun(run: ProgramRun, record: MonitorRecord, ending: R
         }
     }
 
-    const defaultProvider = defaultProviderOf(run.project, run.stack, run.region);
+    const defaultProvider = defaultProviderOf(run.project, run.stack, run.region, run.config["alicloud:accountId"]);
     const policyConfig = run.policyConfig as Record<string, unknown>;
     const violations = await runPolicies(policies, policyResources(record.resources, defaultProvider), policyConfig);
     for (const v of violations) {

@@ -1,7 +1,7 @@
 /** Captured registrations as the policy engine sees them, as the stack view reads them, and as the report shows them. */
 import type { RawResource } from "../policy/resources";
 import { SECRET_MARK, leafStrings } from "../rules/redact";
-import type { TestResource } from "../testing";
+import type { TestResource } from "../policy/run";
 import type { CapturedResource } from "./monitor";
 
 const isProvider = (r: CapturedResource): boolean => r.type.startsWith("pulumi:providers:");
@@ -108,10 +108,10 @@ export interface DefaultProvider {
     readonly props: Record<string, unknown>;
 }
 
-/** The default alicloud provider of a stack, with the stack's `alicloud:region`. */
-export const defaultProviderOf = (project: string, stack: string, region: string): DefaultProvider => ({
+/** The default alicloud provider of a stack, with the stack's `alicloud:region` and, when it gives one, `alicloud:accountId`. */
+export const defaultProviderOf = (project: string, stack: string, region: string, accountId?: string): DefaultProvider => ({
     urn: `urn:pulumi:${stack}::${project}::pulumi:providers:alicloud::default`,
-    props: { region },
+    props: { region, ...(accountId === undefined ? {} : { accountId }) },
 });
 
 /**

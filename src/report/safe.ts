@@ -9,6 +9,9 @@
  * - Mermaid: a label is quoted and every character that could mean something to Mermaid's lexer or to the HTML it
  *   renders (quotes, `#`, `%`, `{`, `}`, `<`, `>`, `:`, `;`, `&`, backticks, newlines…) is written as Mermaid's entity
  *   code (`#35;`); node ids are generated (`n1`, `n2`, …), never copied from a name.
+ * - HTML: controls and format characters made visible as in the terminal (a bidi override cannot reorder the page),
+ *   then `&`, `<`, `>`, `"` and `'` written as character references, so a value is text in an element or a quoted
+ *   attribute and nothing else; the `html` tagged template escapes every value it is given unless it is already `Html`.
  * - JSON (and SARIF): `JSON.stringify` escapes what JSON must; nothing more is needed.
  */
 
@@ -38,6 +41,15 @@ const textOf = (value: unknown): string => (typeof value === "string" ? value : 
  */
 export function terminalText(value: unknown): string {
     return textOf(value).replace(UNSAFE, escapeCharacter);
+}
+
+/**
+ * JSON text (or a YAML double-quoted scalar made by `JSON.stringify`) with every character {@link terminalText} escapes,
+ * other than LF (a line of the document), written as `\uXXXX` (each UTF-16 unit): the text is safe on a terminal and
+ * parses back to the same value. Raw line breaks inside strings are already escaped by `JSON.stringify`.
+ */
+export function quotedEscapes(json: string): string {
+    return json.replace(UNSAFE, (c) => (c === "\n" ? c : [...Array(c.length).keys()].map((i) => `\\u${hex(c.charCodeAt(i), 4)}`).join("")));
 }
 
 /**
@@ -104,4 +116,53 @@ export class MermaidIds {
     has(key: string): boolean {
         return this.ids.has(key);
     }
+}
+
+const HTML_REFERENCES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/**
+ * A value as HTML text, for an element's content or a quoted attribute value: controls and format characters first
+ * made visible as {@link terminalText} does, then every character HTML gives a meaning to (`&`, `<`, `>`, `"`, `'`)
+ * written as a character reference. Nothing can open a tag, end an attribute, start a comment or reorder the text.
+ */
+export function htmlText(value: unknown): string {
+    return terminalText(value).replace(/[&<>"']/g, (c) => HTML_REFERENCES[c]);
+}
+
+/** Markup that is safe as it is: made by {@link html} from the program's own literals and escaped values. */
+export class Html {
+    constructor(readonly markup: string) {}
+
+    toString(): string {
+        return this.markup;
+    }
+}
+
+/** What an `html` template takes: markup, a list of markup, a value to escape, or nothing (`undefined`, `null`, `false`). */
+export type HtmlValue = Html | readonly HtmlValue[] | string | number | boolean | undefined | null;
+
+function htmlOf(value: HtmlValue): string {
+    if (value instanceof Html) {
+        return value.markup;
+    }
+    if (Array.isArray(value)) {
+        return value.map((v: HtmlValue) => htmlOf(v)).join("");
+    }
+    if (value === undefined || value === null || value === false) {
+        return "";
+    }
+    return htmlText(value);
+}
+
+/**
+ * A tagged template for HTML: the literal parts are the program's own markup, every interpolated value is escaped with
+ * {@link htmlText} unless it is `Html` (made by this template) or a list of those; `undefined`, `null` and `false`
+ * are nothing, for optional parts. `html\`<td>${name}</td>\``.
+ */
+export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): Html {
+    let out = strings[0];
+    values.forEach((v, i) => {
+        out += htmlOf(v) + strings[i + 1];
+    });
+    return new Html(out);
 }

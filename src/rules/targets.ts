@@ -305,6 +305,54 @@ export const ownerAccountFormat = defineRule({
     check: (intent) => badIds([intent.ownerAccountId], isAccountId, "an account id (16 digits)", "Give the owner's account id, or leave it out to use the provider's."),
 });
 
+export const ownerAccountMatchesProvider = defineRule({
+    id: "owner-account-matches-provider",
+    constraints: ["C2", "C9", "C21"],
+    severity: "error",
+    title: "The owner account a component names is the account its provider names",
+    description:
+        "A component's resources are made in its provider's account, and the policy pack (with the offline preview) reads each resource's " +
+        "account from its provider: its `accountId`, or the stack config `alicloud:accountId` for the default provider. A component's " +
+        "`ownerAccountId` names the account of the share role's key ARNs (C9, C21), of the owner the recipients are compared with (C2) and of " +
+        "its relations (one share role per name, limits per owner): when the provider names another account, the grants name another " +
+        "account's keys. When the provider names no account, the pack judges the resources in the stack's account, which may be any: in a " +
+        "program whose components name other accounts too, the provider must name it.",
+    subject: "share",
+    enforcement: {
+        components: ["SharedSnapshot", "SharedImage", "EncryptedShareRole"],
+        policies: { reason: "a raw resource names its account only through its provider: there is no second account to disagree with" },
+    },
+    check: (intent) => {
+        const owner = intent.ownerAccountId.value;
+        const provider = intent.providerAccount;
+        if (provider === undefined || owner === undefined || !isAccountId(owner)) {
+            return [];
+        }
+        const where = provider.source === "config" ? "the default provider names (the stack config alicloud:accountId)" : "the component's provider names (its accountId)";
+        if (provider.accountId !== undefined) {
+            return provider.accountId === owner
+                ? []
+                : [{
+                      path: intent.ownerAccountId.path,
+                      message: `ownerAccountId is ${owner} but the account ${where} is ${provider.accountId}: the component's resources are made and judged in account ${provider.accountId}, while the share role's KMS grants would name the keys of account ${owner}.`,
+                      fix: `Set ownerAccountId to ${provider.accountId}, or give the component a provider whose accountId is ${owner}.`,
+                  }];
+        }
+        const others = [...new Set(provider.programAccounts ?? [])].filter((a) => a !== owner).sort();
+        if (others.length === 0) {
+            return [];
+        }
+        const none = provider.source === "config" ? "the default provider names no account (no stack config alicloud:accountId)" : "the component's provider names no account (no accountId)";
+        return [{
+            path: intent.ownerAccountId.path,
+            message:
+                `ownerAccountId is ${owner} but ${none}, and the program's components name ${others.length === 1 ? "account" : "accounts"} ${others.join(", ")} too: ` +
+                "the policy pack reads each resource's account from its provider, so it would judge these resources in the stack's account, which may be any of them.",
+            fix: provider.source === "config" ? `Set the stack config alicloud:accountId to ${owner}, or give the component a provider whose accountId is ${owner}.` : `Set the provider's accountId to ${owner}.`,
+        }];
+    },
+});
+
 export const shareNotEmpty = defineRule({
     id: "share-not-empty",
     constraints: ["C1", "C5"],

@@ -49,9 +49,10 @@ const quoted = (value: string): string => JSON.stringify(value.length > 64 ? `${
 
 /**
  * Reads every page of a list and returns its items in order. Ends on the service's own word: no NextToken (token
- * style); an empty page, or a page shorter than the pages before it that brings the count to the TotalCount (number
- * style: a first page, or one as long as those before it, that reaches the count is followed by one more, which must
- * be empty, so that a TotalCount too low cannot cut the list short, whatever page size the service keeps to). Throws an {@link AlibabaApiError} of code
+ * style); an empty page, or a page shorter than the pages before it that brings the count to the TotalCount, when the
+ * service gives one (number style: a first page, or one as long as those before it, is followed by one more, which
+ * must be empty or shorter, so that neither a TotalCount too low nor a missing one can cut the list short, whatever
+ * page size the service keeps to: a first page shorter than asked may be a service's capped page). Throws an {@link AlibabaApiError} of code
  * `InconsistentPages` when the pages do not add up, and `TooManyPages` past the bound.
  */
 export async function readAllPages<T>(list: PagedList<T>): Promise<T[]> {
@@ -100,9 +101,10 @@ export async function readAllPages<T>(list: PagedList<T>): Promise<T[]> {
             ended = next === undefined;
         } else {
             // A page shorter than the pages before it is visibly the last; one as long as them (or the first) may be a
-            // service's capped page under a TotalCount too low, so the page after it is asked, and must be empty.
+            // service's capped page (a page size below the one asked) under a TotalCount too low or none at all, so the
+            // page after it is asked, and must be empty.
             const tail = number > 1 && page.items.length < longest;
-            ended = page.items.length === 0 || (total === undefined ? page.items.length < list.pageSize || tail : items.length >= total && tail);
+            ended = page.items.length === 0 || (tail && (total === undefined || items.length >= total));
             longest = Math.max(longest, page.items.length);
         }
         if (ended) {

@@ -6,6 +6,7 @@ import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
 import { INVITATION_EXPIRY_DAYS } from "../alibaba/limits";
 import { AlibabaApiError, withRetries } from "./errors";
+import { nextTokenOf, rowsOf } from "./answers";
 import { readAllPages } from "./paging";
 import { ApiSettings } from "./settings";
 
@@ -57,9 +58,14 @@ export async function listInvitations(settings: ApiSettings, resourceShareId: st
         pageSize: INVITATIONS_PER_PAGE,
         maxPages: MAX_INVITATION_PAGES,
         key: (i) => i.invitationId,
-        fetch: async ({ token }) => {
-            const body = await call(settings, "ListResourceShareInvitations", `resource share ${resourceShareId}`, { ResourceShareIds: [resourceShareId], MaxResults: INVITATIONS_PER_PAGE, NextToken: token });
-            const rows = Array.isArray(body.ResourceShareInvitations) ? (body.ResourceShareInvitations as unknown[]).filter((r): r is Record<string, unknown> => typeof r === "object" && r !== null) : [];
+        fetch: async ({ number, token }) => {
+            const resource = `resource share ${resourceShareId}`;
+            const body = await call(settings, "ListResourceShareInvitations", resource, { ResourceShareIds: [resourceShareId], MaxResults: INVITATIONS_PER_PAGE, NextToken: token });
+            const requestId = typeof body.RequestId === "string" ? body.RequestId : undefined;
+            // An answer without its list (which would read as "no invitation": inside a directory, success) or with
+            // rows that are not objects, a NextToken that is not a string: refused, never read as fewer invitations.
+            const page = `invitations to ${resource}, page ${number}`;
+            const rows = rowsOf(body.ResourceShareInvitations, "ResourceShareInvitations", "ListResourceShareInvitations", page, requestId);
             return {
                 items: rows.map((i) => ({
                     invitationId: text(i.ResourceShareInvitationId),
@@ -67,8 +73,8 @@ export async function listInvitations(settings: ApiSettings, resourceShareId: st
                     ...(typeof i.SenderAccountId === "string" ? { senderAccountId: i.SenderAccountId } : {}),
                     status: text(i.Status),
                 })),
-                nextToken: typeof body.NextToken === "string" ? body.NextToken : undefined,
-                requestId: typeof body.RequestId === "string" ? body.RequestId : undefined,
+                nextToken: nextTokenOf(body.NextToken, "ListResourceShareInvitations", page, requestId),
+                requestId,
             };
         },
     });

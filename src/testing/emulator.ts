@@ -219,6 +219,8 @@ export interface EmulatedSession {
     readonly callerAccountId: string;
     /** The actions its session policy allows (`ecs:DescribeImages`, `ecs:Describe*`…); absent: every action. */
     readonly allowedActions?: readonly string[];
+    /** The actions its session policy denies: refused whatever it allows (a Deny wins, as in RAM). */
+    readonly deniedActions?: readonly string[];
 }
 
 /** The account the audit's read-only APIs serve. Snapshots are the emulator's `snapshots`. */
@@ -321,16 +323,28 @@ function actionMatches(pattern: string, action: string): boolean {
     return re.test(action);
 }
 
-/** The actions a policy document's Allow statements name (a session policy), or undefined when it is not one. */
-function allowedActionsOf(document: string): string[] | undefined {
+/** The actions a policy document's Allow and Deny statements name (a session policy), or undefined when it is not one. */
+function sessionActionsOf(document: string): { allowed: string[]; denied: string[] } | undefined {
     try {
         const doc = JSON.parse(document) as { Statement?: unknown };
         if (!Array.isArray(doc.Statement)) return undefined;
-        return doc.Statement.flatMap((st: { Effect?: unknown; Action?: unknown }) =>
-            st?.Effect === "Allow" ? (Array.isArray(st.Action) ? st.Action : [st.Action]).filter((a): a is string => typeof a === "string") : [],
-        );
+        const of = (effect: string) =>
+            (doc.Statement as { Effect?: unknown; Action?: unknown }[]).flatMap((st) =>
+                st?.Effect === effect ? (Array.isArray(st.Action) ? st.Action : [st.Action]).filter((a): a is string => typeof a === "string") : [],
+            );
+        return { allowed: of("Allow"), denied: of("Deny") };
     } catch {
         return undefined;
+    }
+}
+
+/** The ids of a `SnapshotIds` parameter (a JSON list of strings), or `invalid`. */
+function snapshotIdsOf(value: string): string[] | "invalid" {
+    try {
+        const ids: unknown = JSON.parse(value);
+        return Array.isArray(ids) && ids.every((id) => typeof id === "string") ? ids : "invalid";
+    } catch {
+        return "invalid";
     }
 }
 
@@ -791,8 +805,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 if (!Number.isInteger(duration) || duration < 900 || duration > role.maxSessionDuration) {
                     return error(res, 400, "InvalidParameter.DurationSeconds", `The DurationSeconds ${p.DurationSeconds} is not from 900 to the role's ${role.maxSessionDuration}.`);
                 }
-                const allowedActions = p.Policy === undefined ? undefined : p.Policy.length > 2048 ? undefined : allowedActionsOf(p.Policy);
-                if (p.Policy !== undefined && allowedActions === undefined) return error(res, 400, "InvalidParameter.PolicyGrammar", "The parameter Policy has not a valid grammar (or is longer than 2048 characters).");
+                const sessionActions = p.Policy === undefined ? undefined : p.Policy.length > 2048 ? undefined : sessionActionsOf(p.Policy);
+                if (p.Policy !== undefined && sessionActions === undefined) return error(res, 400, "InvalidParameter.PolicyGrammar", "The parameter Policy has not a valid grammar (or is longer than 2048 characters).");
                 const issued: EmulatedSession = {
                     accessKeyId: `STS.NT${randomBytes(12).toString("hex")}`,
                     accessKeySecret: randomBytes(24).toString("base64url"),
@@ -801,7 +815,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                     roleArn: `acs:ram::${target!.accountId}:role/${role.roleName.toLowerCase()}`,
                     roleSessionName: p.RoleSessionName,
                     callerAccountId: account.accountId,
-                    ...(allowedActions === undefined ? {} : { allowedActions }),
+                    ...(sessionActions === undefined ? {} : { allowedActions: sessionActions.allowed, deniedActions: sessionActions.denied }),
                 };
                 sessions.push(issued);
                 sessionsByKey.set(issued.accessKeyId, issued);
@@ -895,7 +909,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         },
         DescribeSnapshots: (p, res) => {
             // The given ids (in their order), or every snapshot of the region; pages of PageSize (default 10).
-            const ids: string[] | undefined = p.SnapshotIds ? JSON.parse(p.SnapshotIds) : undefined;
+            // A JSON list of ids, as the API takes it; anything else is the API's error, never an exception here.
+            const ids = p.SnapshotIds ? snapshotIdsOf(p.SnapshotIds) : undefined;
+            if (ids === "invalid") return error(res, 400, "InvalidParameter.SnapshotIds", "The specified parameter SnapshotIds is not a JSON array of snapshot ids.");
             const candidates = ids === undefined ? [...snapshots.values()] : ids.map((id) => snapshots.get(id));
             // An account sees its own snapshots: a member's by their owner, the emulator's own account those of none.
             const own = (s: EmulatedSnapshot) => (s.ownerAccountId ?? primary.accountId) === account.accountId;
@@ -978,9 +994,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 const served = from === undefined ? primary : accounts.get(from.accountId);
                 if (served === undefined) return error(res, 404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
                 const service = SERVICE_CODES[params.Version ?? ""];
-                // STS answers any session; anything else only what the session policy allows.
+                // STS answers any session; anything else only what the session policy allows and does not deny.
                 if (from?.allowedActions !== undefined && service !== "sts" && !from.allowedActions.some((a) => actionMatches(a, `${service}:${action}`))) {
                     return error(res, 403, "Forbidden.RAM", `User not authorized to operate on the specified resource, or this API doesn't support RAM: the session policy does not allow ${service}:${action}.`);
+                }
+                if (service !== "sts" && (from?.deniedActions ?? []).some((a) => actionMatches(a, `${service}:${action}`))) {
+                    return error(res, 403, "Forbidden.RAM", `User not authorized to operate on the specified resource, or this API doesn't support RAM: the session policy denies ${service}:${action}.`);
                 }
                 account = served;
                 session = from;
@@ -995,7 +1014,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                     handler(params, { writeHead: () => undefined, end: () => undefined } as unknown as http.ServerResponse);
                     return answerFault(res, lost, req, params);
                 }
-                handler(params, res);
+                try {
+                    handler(params, res);
+                } catch (e) {
+                    // Whatever a caller sends, it is answered: an input the emulator did not foresee is its
+                    // InternalError, never an exception that ends the process of the tests using it.
+                    if (!res.headersSent) error(res, 500, "InternalError", `The emulator could not serve ${action}: ${(e as Error).message}`);
+                }
             };
             const delay = delays.get(action);
             if (delay !== undefined) {

@@ -125,6 +125,39 @@ describe("org export", () => {
         expect(fs.existsSync(fresh)).toBe(false);
     });
 
+    test("folders five levels deep (a directory's deepest) are exported; a sixth level is not used, and nothing is written", async () => {
+        let parent = "r-Wm2Xo1";
+        for (let i = 1; i <= 5; i++) {
+            emulator.directory!.folders.push({ folderId: `fd-level${i}xxx`, folderName: `level${i}`, parentFolderId: parent });
+            parent = `fd-level${i}xxx`;
+        }
+        const deep = await runOrgExport({ env: AUDIT_ENV, endpoint: emulator.endpoint });
+        expect(deep.directory.folders.map((f) => f.id).filter((id) => id.startsWith("fd-level"))).toEqual(["fd-level1xxx", "fd-level2xxx", "fd-level3xxx", "fd-level4xxx", "fd-level5xxx"]);
+        // The fifth level's children are asked for (to know there are none): one request per level, and one more.
+        expect(emulator.requests.filter((r) => r.action === "ListFoldersForParent" && r.params.ParentFolderId === "fd-level5xxx")).toHaveLength(1);
+
+        emulator.directory!.folders.push({ folderId: "fd-level6xxx", folderName: "level6", parentFolderId: parent });
+        emulator.directory!.members.find((m) => m.accountId === RECOVERY_ACCOUNT_ID)!.folderId = "fd-level6xxx";
+        const file = path.join(dir, "deep.yaml");
+        await expect(runOrgExport({ env: AUDIT_ENV, endpoint: emulator.endpoint, output: file })).rejects.toThrow(
+            "the directory was not read whole, so no organization file was written:\n" +
+                "  ListFoldersForParent named the folder fd-level6xxx in fd-level5xxx, 6 levels below the root folder, deeper than a resource directory nests folders (5 levels): neither it nor what it holds was used.\n" +
+                `  ListAccounts placed the member ${RECOVERY_ACCOUNT_ID} in "fd-level6xxx", which is not a folder of the tree read: not placed, not audited.`,
+        );
+        expect(fs.existsSync(file)).toBe(false);
+    });
+
+    test("the file of another resource directory is not replaced: the refusal names both directories, the file is unchanged, no temporary file is left", async () => {
+        const file = path.join(dir, "another.yaml");
+        const other = "resourceDirectory:\n  id: rd-OTHER1\n  rootFolderId: r-OTHER1\n";
+        fs.writeFileSync(file, other);
+        await expect(runOrgExport({ env: AUDIT_ENV, endpoint: emulator.endpoint, output: file })).rejects.toThrow(
+            `${file} is the organization file of resource directory rd-OTHER1, not of rd-3G6Rt8 (the directory of these credentials): not replaced (its allow-list and sites are that directory's); write to another file, or move it away to write a new one`,
+        );
+        expect(fs.readFileSync(file, "utf8")).toBe(other);
+        expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    });
+
     test("the command prints the file, or writes it and says so on stderr; a caller that manages no directory exits 2", async () => {
         const out: string[] = [];
         const err: string[] = [];
@@ -173,7 +206,7 @@ describe("audit --directory", () => {
             [SANDBOX_ACCOUNT_ID, "sandbox", "rd-3G6Rt8/r-Wm2Xo1/fd-Sbx4Lm7Q", false, false],
         ]);
         expect(result.accounts[4].error).toBe(
-            "AssumeRole on the role ResourceDirectoryAccountAccessRole of 4567890123456789 failed with EntityNotExist.Role: The specified Role not exists: acs:ram::4567890123456789:role/ResourceDirectoryAccountAccessRole. See the API's message above.",
+            "AssumeRole on the role ResourceDirectoryAccountAccessRole of 4567890123456789 failed with EntityNotExist.Role: The specified Role not exists: acs:ram::4567890123456789:role/ResourceDirectoryAccountAccessRole. Create the role ResourceDirectoryAccountAccessRole in 4567890123456789, trusting the management account (the directory makes it only in the accounts it creates, not in those invited), or name another role the management account may assume there with --access-role.",
         );
         expect(organizationExitCode(result)).toBe(1);
         expect(organizationExitCode({ ...result, verdicts: result.verdicts.filter((v) => v.level !== "mandatory") })).toBe(2);
@@ -233,7 +266,7 @@ describe("audit --directory", () => {
             "rs-golden00001": [`${PAYMENTS_ACCOUNT_ID} via account: i-uf6payapp0001`, `${ANALYTICS_ACCOUNT_ID} via folder fd-bVaRIG8Zp1: nothing`],
             "rs-adhoc000001": ["7777000011112222 via account: outside the directory: its account cannot be read"],
             "m-uf6perm000001": expect.arrayContaining(["2100000000000001 via image permission: outside the directory: its account cannot be read"]),
-            "rs-nosuchshare": "rs-nosuchshare is not a resource share in effect of an account read",
+            "rs-nosuchshare": "rs-nosuchshare is not a resource share in effect of an account read; 1 account was not read: it may be one of theirs",
         });
         // Asked in each readable recipient, filtered by the share's snapshot or image, in the share's region; a page that
         // reaches the count is followed by the empty page that proves it (the paging helper).
@@ -282,18 +315,18 @@ describe("audit --directory", () => {
             expect.arrayContaining([
                 "INCOMPLETE: 1 account not read, 0 answers not usable (below): the organization may share more than this report shows.",
                 "  1000000000000000 management, the management account, in rd-3G6Rt8/r-Wm2Xo1: 4 resource shares, 1 image with share permissions, 2 share roles, 3 KMS keys",
-                "  4567890123456789 sandbox in rd-3G6Rt8/r-Wm2Xo1/fd-Sbx4Lm7Q: not read: AssumeRole on the role ResourceDirectoryAccountAccessRole of 4567890123456789 failed with EntityNotExist.Role: The specified Role not exists: acs:ram::4567890123456789:role/ResourceDirectoryAccountAccessRole. See the API's message above.",
+                "  4567890123456789 sandbox in rd-3G6Rt8/r-Wm2Xo1/fd-Sbx4Lm7Q: not read: AssumeRole on the role ResourceDirectoryAccountAccessRole of 4567890123456789 failed with EntityNotExist.Role: The specified Role not exists: acs:ram::4567890123456789:role/ResourceDirectoryAccountAccessRole. Create the role ResourceDirectoryAccountAccessRole in 4567890123456789, trusting the management account (the directory makes it only in the accounts it creates, not in those invited), or name another role the management account may assume there with --access-role.",
                 "Verdicts: 3 mandatory, 6 advisory",
                 "  account 1234567890123456 payments:",
                 "    cn-shanghai/payments-logs (rs-paylogs0001): 1 snapshot s-uf6paylogs001 -> 3456789012345678",
                 "    from 9876543210987654 (outside the directory): cn-shanghai/partner-dataset (rs-partner0001): Snapshot s-uf6partner001",
                 "    from 1000000000000000: cn-shanghai/golden-images (rs-golden00001) via folder fd-bVaRIG8Zp1: Image m-uf6golden00001, Image m-uf6golden00002",
-                "Shares no stack declares (demo-preview.json): 53",
+                "Shares no stack declares (demo-preview.json): 2 shares, 51 image grants",
                 "  1000000000000000: image permission m-uf6perm000001 to 51 (2100000000000001, 2100000000000002, 2100000000000003, 2100000000000004, 2100000000000005 and 46 more)",
                 "  rs-drbackups01 \"dr-backups\" of 1000000000000000 in cn-shanghai (s-uf6backup00001, s-uf6backup00002):",
                 "    3456789012345678 (via account): loses disk d-uf6restore001 (from s-uf6backup00001, attached to i-uf6restore01), disk d-uf6restore002 (from s-uf6backup00001)",
                 "    2345678901234567 (via folder fd-bVaRIG8Zp1): nothing made from it",
-                "  rs-nosuchshare: rs-nosuchshare is not a resource share in effect of an account read",
+                "  rs-nosuchshare: rs-nosuchshare is not a resource share in effect of an account read; 1 account was not read: it may be one of theirs",
             ]),
         );
     });

@@ -25,6 +25,16 @@ const failing: Record<string, () => void> = {
     "same-site": withConfig("accountSites", { [OWNER]: "international", [A]: "china" }, () => new SharedSnapshot("r", { ...snap, ownerAccountId: OWNER })),
     "no-duplicates": () => new SharedSnapshot("r", { ...snap, accountIds: [A, A] }),
     "owner-account-format": () => new SharedSnapshot("r", { ...snap, ownerAccountId: "root" }),
+    "owner-account-matches-provider": () => {
+        // The default provider names the stack config's alicloud:accountId.
+        const before = pulumi.runtime.allConfig();
+        pulumi.runtime.setConfig("alicloud:accountId", OWNER);
+        try {
+            new SharedSnapshot("r", { ...snap, ownerAccountId: "3333333333333333" });
+        } finally {
+            pulumi.runtime.setAllConfig(before);
+        }
+    },
     "resource-id-format": () => new SharedImage("r", { ...img, imageIds: ["ubuntu_22_04"] }),
     "kms-key-format": () => new SharedSnapshot("r", { ...snap, kmsKeyId: "alias/backups" }),
     "region-format": () => new SharedSnapshot("r", { ...snap, region: "Hangzhou" }),

@@ -67,13 +67,17 @@ describe("EncryptedShareRole", () => {
         expect(() => new SharedSnapshot("dr", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], createShareRole: false })).not.toThrow();
     });
 
-    test("components are judged by the account their ownerAccountId names: two that name none, or the same, are one account (S4)", () => {
+    test("components are judged by the account their ownerAccountId names: two that name none, or the same, are one account (S4)", async () => {
         new SharedSnapshot("one", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A] });
         expect(() => new EncryptedShareRole("two", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] })).toThrow(/also defined by EncryptedShareRole "one-share-role".*\(rule one-role-per-name\)/);
         resetProgramState();
-        new SharedSnapshot("three", { snapshotIds: ["s-aaaa0002"], kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" });
-        expect(() => new EncryptedShareRole("four", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" })).toThrow(/\(rule one-role-per-name\)/);
-        new EncryptedShareRole("five", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" });
+        // Each through a provider naming its account, as the pack reads it (owner-account-matches-provider).
+        const { Provider } = await import("@pulumi/alicloud/provider");
+        const four = new Provider("acct-4", { region: "cn-hangzhou", accountId: "4444444444444444" });
+        const five = new Provider("acct-5", { region: "cn-hangzhou", accountId: "5555555555555555" });
+        new SharedSnapshot("three", { snapshotIds: ["s-aaaa0002"], kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" }, { provider: four });
+        expect(() => new EncryptedShareRole("four", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "4444444444444444" }, { provider: four })).toThrow(/\(rule one-role-per-name\)/);
+        new EncryptedShareRole("five", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A], ownerAccountId: "5555555555555555" }, { provider: five });
         // Unnamed may be either named account: judged as one with each (fail closed).
         expect(() => new EncryptedShareRole("six", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] })).toThrow(/\(rule one-role-per-name\)/);
     });

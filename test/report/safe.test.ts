@@ -4,7 +4,7 @@
  * the preview and the audit, fed hostile names, drawing exactly one line per record.
  */
 import fc from "fast-check";
-import { MermaidIds, mermaidLabel, mermaidText, terminal, terminalLines, terminalText } from "../../src/report/safe";
+import { Html, MermaidIds, html, htmlText, mermaidLabel, mermaidText, terminal, terminalLines, terminalText } from "../../src/report/safe";
 import { renderMapText, renderMermaid, renderPlan, renderVerdicts } from "../../src/preview/render";
 import type { SharingMap } from "../../src/preview/map";
 import type { Verdict } from "../../src/preview/verdicts";
@@ -114,6 +114,47 @@ describe("Mermaid", () => {
         const ids = new MermaidIds();
         expect([ids.of("owner"), ids.of("share\n0"), ids.of("owner"), ids.of('x"]; click')]).toEqual(["n1", "n2", "n1", "n3"]);
         expect([ids.has("owner"), ids.has("nothing")]).toEqual([true, false]);
+    });
+});
+
+describe("HTML", () => {
+    test.each([
+        ["<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"],
+        ['"><img src=x onerror="alert(1)">', "&quot;&gt;&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"],
+        ["' onmouseover='alert(1)", "&#39; onmouseover=&#39;alert(1)"],
+        ["&amp; &lt;", "&amp;amp; &amp;lt;"],
+        ["<!-- -->", "&lt;!-- --&gt;"],
+        ["</title><style>*{display:none}</style>", "&lt;/title&gt;&lt;style&gt;*{display:none}&lt;/style&gt;"],
+        ["\u202Eevil", "\\u202Eevil"],
+        ["\u202Eevil\x1b[2J", "\\u202Eevil\\x1B[2J"],
+        ["a\nb\rc", "a\\nb\\rc"],
+        ["共享快照 😀", "共享快照 😀"],
+    ])("htmlText(%j) is %s", (hostile, escaped) => {
+        expect(htmlText(hostile)).toBe(escaped);
+    });
+
+    test("any string: the text has no character HTML acts on, no control or format character, one line (property, fast-check)", () => {
+        fc.assert(
+            fc.property(fc.string({ unit: "binary" }), (s) => {
+                const shown = htmlText(s);
+                expect(shown).not.toMatch(/[<>"']/);
+                expect(shown).not.toMatch(/&(?!(amp|lt|gt|quot|#39);)/);
+                expect(shown).not.toMatch(UNSAFE);
+                expect(shown.split("\n")).toHaveLength(1);
+            }),
+        );
+    });
+
+    test("the html template escapes every value, keeps its own markup and markup made by itself, and takes lists and nothing", () => {
+        const name = "<b>bold</b>";
+        const cell = html`<td title="${name}">${name}</td>`;
+        expect(cell).toBeInstanceOf(Html);
+        expect(html`<tr>${cell}${[html`<td>${1}</td>`, "<i>"]}${undefined}${null}${false}</tr>`.markup).toBe(
+            '<tr><td title="&lt;b&gt;bold&lt;/b&gt;">&lt;b&gt;bold&lt;/b&gt;</td><td>1</td>&lt;i&gt;</tr>',
+        );
+        // A string is never taken as markup, whatever it holds.
+        expect(html`${"<td>x</td>" as string}`.markup).toBe("&lt;td&gt;x&lt;/td&gt;");
+        expect(String(html`<p>${"a&b"}</p>`)).toBe("<p>a&amp;b</p>");
     });
 });
 

@@ -5,6 +5,7 @@
  */
 import { AlibabaApiError } from "../../src/sdk/errors";
 import { Page, PagedList, readAllPages } from "../../src/sdk/paging";
+import { listOf, nextTokenOf, rowsOf, totalCountOf } from "../../src/sdk/answers";
 
 /** A list served from pages given in order; the requests it was asked. */
 function served(style: "token" | "number", pages: Page<string>[], options: Partial<PagedList<string>> = {}) {
@@ -72,9 +73,19 @@ describe("lists that add up are read whole, with no request more than needed", (
         expect(empty.asked).toHaveLength(1);
     });
 
-    test("PageNumber with no TotalCount: read until a short or empty page", async () => {
+    test("PageNumber with no TotalCount: read until a page shorter than those before it, or an empty one", async () => {
         expect(await served("number", [{ items: ["a", "b", "c"] }, { items: ["d"] }]).read()).toEqual(["a", "b", "c", "d"]);
         expect(await served("number", [{ items: [] }]).read()).toEqual([]);
+        // A first page shorter than asked may be a service's capped page: the next is asked, and read on.
+        const capped = served("number", [{ items: ["a", "b"] }, { items: ["c", "d"] }, { items: ["e"] }]);
+        expect(await capped.read()).toEqual(["a", "b", "c", "d", "e"]);
+        expect(capped.asked.map((p) => p.number)).toEqual([1, 2, 3]);
+        const even = served("number", [{ items: ["a", "b"] }, { items: ["c", "d"] }]);
+        expect(await even.read()).toEqual(["a", "b", "c", "d"]);
+        expect(even.asked.map((p) => p.number)).toEqual([1, 2, 3]);
+        const single = served("number", [{ items: ["a"] }]);
+        expect(await single.read()).toEqual(["a"]);
+        expect(single.asked.map((p) => p.number)).toEqual([1, 2]);
     });
 
     test("onPage counts the items of each page", async () => {
@@ -141,5 +152,47 @@ describe("lists that do not add up: an error naming the list, the page and what 
         const [code, resource, detail] = await failure(read);
         expect([code, resource, detail]).toEqual(["TooManyPages", "things, page 51", "the list did not end within 50 pages (50 items read); stopped rather than read on without end"]);
         expect(n).toBe(50);
+    });
+});
+
+describe("an answer's shape, checked before its list is read (src/sdk/answers.ts): what is not the API's is refused, never read as fewer rows", () => {
+    const refusal = (read: () => unknown): [string, string, string] => {
+        try {
+            read();
+        } catch (e) {
+            expect(e).toBeInstanceOf(AlibabaApiError);
+            const err = e as AlibabaApiError;
+            return [err.code, err.resource, err.detail];
+        }
+        throw new Error("accepted");
+    };
+
+    test("rows: an array of objects, as given; no list, a list wrapped in an object, a row that is text or a list: refused, naming the field and the row", () => {
+        const rows = [{ ResourceShareId: "rs-1" }, { ResourceShareId: "rs-2" }];
+        expect(rowsOf(rows, "ResourceShares", "ListResourceShares", "shares (page 1)")).toBe(rows);
+        expect(rowsOf([], "ResourceShares", "ListResourceShares", "shares (page 1)")).toEqual([]);
+        expect(refusal(() => rowsOf(undefined, "ResourceShares", "ListResourceShares", "shares (page 1)"))).toEqual(["InvalidResponse", "shares (page 1)", "the answer's ResourceShares is no value, not the list of rows the API answers"]);
+        expect(refusal(() => rowsOf({ ResourceShare: rows }, "ResourceShares", "ListResourceShares", "shares (page 1)"))[2]).toBe("the answer's ResourceShares is an object, not the list of rows the API answers");
+        expect(refusal(() => rowsOf([rows[0], '{"ResourceShareId":"rs-2"}'], "ResourceShares", "ListResourceShares", "shares (page 1)"))[2]).toBe("row 2 of the answer's ResourceShares is a string, not an object");
+        expect(refusal(() => rowsOf([[]], "Accounts.Account", "ListAccounts", "members (page 1)"))[2]).toBe("row 1 of the answer's Accounts.Account is a list, not an object");
+    });
+
+    test("a NextToken: a string; absent, null or empty ends the list; a number or an object is refused", () => {
+        expect(nextTokenOf("t1", "ListThings", "things")).toBe("t1");
+        expect([undefined, null, ""].map((v) => nextTokenOf(v, "ListThings", "things"))).toEqual([undefined, undefined, undefined]);
+        expect(refusal(() => nextTokenOf(7, "ListThings", "things"))).toEqual(["InvalidResponse", "things", "the answer's NextToken is a number, not a string: the pages after it cannot be asked for"]);
+        expect(refusal(() => nextTokenOf({}, "ListThings", "things"))[2]).toBe("the answer's NextToken is an object, not a string: the pages after it cannot be asked for");
+    });
+
+    test("a TotalCount: a whole number from 0, or absent; text, a fraction or a negative count is refused", () => {
+        expect([0, 51, undefined, null].map((v) => totalCountOf(v, "ListThings", "things"))).toEqual([0, 51, undefined, undefined]);
+        expect(refusal(() => totalCountOf("51", "ListThings", "things"))[2]).toBe("the answer's TotalCount is a string, not a count");
+        expect(refusal(() => totalCountOf(-1, "ListThings", "things"))[2]).toBe("the answer's TotalCount is a number (-1), not a count");
+        expect(refusal(() => totalCountOf(2.5, "ListThings", "things"))[2]).toBe("the answer's TotalCount is a number (2.5), not a count");
+    });
+
+    test("a list of the ECS SDK's model: an array, else refused", () => {
+        expect(listOf([1, 2], "Images.Image", "DescribeImages", "images")).toEqual([1, 2]);
+        expect(refusal(() => listOf(undefined, "Images.Image", "DescribeImages", "images"))).toEqual(["InvalidResponse", "images", "the answer's Images.Image is no value, not the list the API answers"]);
     });
 });

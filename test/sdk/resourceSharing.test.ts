@@ -1,4 +1,6 @@
 /** Accepting share invitations through Alibaba's generic OpenAPI client, over real HTTP, against the local emulator. */
+import * as http from "http";
+import { AddressInfo } from "net";
 import { ensureAccepted } from "../../src/sdk/resourceSharing";
 import { apiSettings, ApiSettings } from "../../src/sdk/settings";
 import { AlibabaApiError } from "../../src/sdk/errors";
@@ -110,5 +112,31 @@ describe("invitation pages that do not add up: an error naming the list and the 
         emulator.pagingQuirks.set("ListResourceShareInvitations", "duplicate");
         const error: AlibabaApiError = await ensureAccepted(settings, "rs-paged", { insideResourceDirectory: false }).catch((e) => e);
         expect([error.code, error.detail]).toEqual(["InconsistentPages", '"i-a" is listed twice']);
+    });
+});
+
+describe("an invitation answer of the wrong shape is refused, never read as no invitation (inside a directory, that would be success)", () => {
+    /** A server answering every request with `body` (its signature unchecked): what a faulty service may send. */
+    async function answering(body: unknown): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+        const server = http.createServer((_req, res) => {
+            res.writeHead(200, { "content-type": "application/json" });
+            res.end(JSON.stringify(body));
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+        return { endpoint: `127.0.0.1:${(server.address() as AddressInfo).port}`, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+    }
+
+    test.each([
+        ["no list", { RequestId: "r-1" }, "the answer's ResourceShareInvitations is no value, not the list of rows the API answers"],
+        ["a list wrapped in an object", { RequestId: "r-1", ResourceShareInvitations: { ResourceShareInvitation: [] } }, "the answer's ResourceShareInvitations is an object, not the list of rows the API answers"],
+        ["a NextToken that is a number", { RequestId: "r-1", ResourceShareInvitations: [], NextToken: 2 }, "the answer's NextToken is a number, not a string: the pages after it cannot be asked for"],
+    ])("%s", async (_name, body, detail) => {
+        const server = await answering(body);
+        try {
+            const error: AlibabaApiError = await ensureAccepted({ ...settings, endpoint: server.endpoint }, "rs-mine", { insideResourceDirectory: true }).catch((e) => e);
+            expect([error.code, error.resource, error.detail, error.requestId]).toEqual(["InvalidResponse", "invitations to resource share rs-mine, page 1", detail, "r-1"]);
+        } finally {
+            await server.stop();
+        }
     });
 });

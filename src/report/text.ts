@@ -1,0 +1,195 @@
+/**
+ * The report as terminal text that scales: verdicts of one rule grouped (one line naming the rule, the count and the
+ * first few subjects; verbose lists every one), and the sharing map with each share's recipients grouped by directory
+ * and folder (a folder of 100 accounts is one line). Every value from outside is escaped for the terminal.
+ */
+import { showValues } from "../rules/types";
+import { terminal } from "./safe";
+import { GraphView, GroupView, ItemView, RecipientView, ShareView, Verdict, groupsDepthFirst, listsBy } from "./model";
+
+/** What the text shows: verbose lists every subject of a grouped verdict and every recipient of a folder. */
+export interface TextOptions {
+    /** Defaults to false. */
+    readonly verbose?: boolean;
+}
+
+/** Subjects named on a grouped verdict's line before the count of the rest. */
+export const SUBJECTS_SHOWN = 3;
+
+/** What a verdict is about: a component as `SharedSnapshot "dr"`, a resource by its name; then `at <path>`. */
+export function subjectOf(v: Verdict): string {
+    const s = v.subject;
+    const what = v.judgedBy === "component" && s.type !== undefined && s.name !== undefined ? `${s.type.split(":").pop()} "${s.name}"` : (s.name ?? s.urn?.split("::").pop());
+    return [what, v.path === undefined ? undefined : `at ${v.path}`].filter((p) => p !== undefined).join(" ");
+}
+
+/** Who judged a verdict: `component`, or the policy (`audit: <policy>` in an audit). */
+function judgedByOf(v: Verdict): string {
+    if (v.judgedBy === "component") {
+        return "component";
+    }
+    return v.judgedBy === "audit" ? `audit${v.policy === undefined ? "" : `: ${v.policy}`}` : (v.policy ?? "pack");
+}
+
+/** A verdict's message with its constraint ids and fix: `[S3] "…" is not an allowed recipient. Share only with …`. */
+export function verdictMessage(v: Verdict): string {
+    return [v.constraints.length === 0 ? undefined : `[${v.constraints.join(", ")}]`, v.message, v.fix].filter((p) => p !== undefined && p !== "").join(" ");
+}
+
+/** The verdicts grouped by level and rule (a policy's own message by policy), mandatory first, then in order of appearance. */
+export function groupVerdicts(verdicts: readonly Verdict[]): Verdict[][] {
+    const groups = new Map<string, Verdict[]>();
+    for (const v of [...verdicts].sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1))) {
+        const key = `${v.level}\n${v.rule ?? `policy:${v.policy ?? ""}`}\n${judgedByOf(v)}`;
+        const group = groups.get(key);
+        if (group === undefined) {
+            groups.set(key, [v]);
+        } else {
+            group.push(v);
+        }
+    }
+    return [...groups.values()];
+}
+
+/**
+ * The verdicts as text. One verdict: `[level] rule (where judged) subject` and its message. Several of one rule: one
+ * line with the count and the first few subjects, then the first's message; verbose lists every subject and message.
+ */
+export function renderVerdictsText(verdicts: readonly Verdict[], options: TextOptions = {}): string {
+    if (verdicts.length === 0) {
+        return "  no violation";
+    }
+    const lines: string[] = [];
+    for (const group of groupVerdicts(verdicts)) {
+        const first = group[0];
+        const head = terminal`  [${first.level}] ${first.rule ?? first.policy ?? "(no rule)"} (${judgedByOf(first)})`;
+        if (group.length === 1) {
+            const about = subjectOf(first);
+            lines.push(`${head}${about === "" ? "" : terminal` ${about}`}`, terminal`      ${verdictMessage(first)}`);
+        } else if (options.verbose === true) {
+            lines.push(`${head}: ${group.length} verdicts`);
+            for (const v of group) {
+                lines.push(terminal`    ${subjectOf(v) || "(no subject)"}`, terminal`      ${verdictMessage(v)}`);
+            }
+        } else {
+            const subjects = group.slice(0, SUBJECTS_SHOWN).map((v) => subjectOf(v) || "(no subject)");
+            const more = group.length > SUBJECTS_SHOWN ? ` and ${group.length - SUBJECTS_SHOWN} more` : "";
+            lines.push(`${head}: ${group.length} verdicts, on ${terminal`${subjects.join("; ")}`}${more}`, terminal`      first: ${verdictMessage(first)}`);
+        }
+    }
+    return lines.join("\n");
+}
+
+/** How an item or share is protected, in words. */
+export function encryptionWords(encryption: ItemView["encryption"], keyIds: readonly string[] = []): string {
+    switch (encryption) {
+        case "key":
+            return keyIds.length === 0 ? "customer key" : `customer key ${keyIds.join(", ")}`;
+        case "serviceKey":
+            return "service key";
+        case "none":
+            return "not encrypted";
+        case "unknown":
+            return "encryption unknown until deployed";
+        case "undeclared":
+            return "encryption not declared";
+    }
+}
+
+/** How a group reads: `directory rd-…`, `root folder r-…`, `folder fd-… (Production)`, or the recipients outside the tree. */
+export function groupLabel(g: GroupView): string {
+    const name = g.name === undefined ? "" : ` (${g.name})`;
+    switch (g.kind) {
+        case "directory":
+            return `directory ${g.value}${name}`;
+        case "rootFolder":
+            return `root folder ${g.value}${name}`;
+        case "folder":
+            return `folder ${g.value}${name}`;
+        case "outside":
+            return "not in the organization file's tree";
+    }
+}
+
+/** How a recipient reads in a list: an account id (and its name). */
+const recipientText = (r: RecipientView): string => `${r.value}${r.name === undefined ? "" : ` (${r.name})`}`;
+
+/**
+ * What a group holds of a share's recipients, on its line: `every member` when the share names the group itself, then
+ * the accounts (and anything else the share names there), at most `LISTED_VALUES` (rules/types) unless verbose.
+ */
+function groupContents(group: GroupView, members: readonly RecipientView[], verbose: boolean): string {
+    const whole = members.filter((r) => r.kind !== "account" && r.kind !== "unknown" && group.kind !== "outside");
+    const accounts = members.filter((r) => r.kind === "account").map(recipientText);
+    const others = members.filter((r) => !whole.includes(r) && r.kind !== "account").map((r) => `${r.value} (${r.kind === "unknown" ? "not a recipient id" : `${r.kind === "rootFolder" ? "root folder" : r.kind}, not in the tree`})`);
+    const list = (values: string[]) => (verbose ? values.join(", ") : showValues(values));
+    const parts = [
+        whole.length === 0 ? undefined : "every member",
+        accounts.length === 0 ? undefined : `${accounts.length} account${accounts.length === 1 ? "" : "s"}: ${list(accounts)}`,
+        others.length === 0 ? undefined : list(others),
+    ].filter((p) => p !== undefined);
+    return parts.join("; ");
+}
+
+/** A share's recipients as a tree of the groups that hold them, from the directory down; each group one line. */
+function recipientTree(graph: GraphView, share: ShareView, indent: string, verbose: boolean): string[] {
+    const recipients = new Map(graph.recipients.map((r) => [r.id, r]));
+    const byGroup = listsBy(share.recipients.map((id) => recipients.get(id)!), (r) => r.group);
+    const groups = new Map(graph.groups.map((g) => [g.id, g]));
+    // The groups to show: those holding a recipient, and their parents.
+    const shown = new Set<string>();
+    for (const id of byGroup.keys()) {
+        for (let g: GroupView | undefined = groups.get(id); g !== undefined && !shown.has(g.id); g = g.parent === undefined ? undefined : groups.get(g.parent)) {
+            shown.add(g.id);
+        }
+    }
+    const lines: string[] = [];
+    for (const { group: g, depth } of groupsDepthFirst(graph).filter(({ group }) => shown.has(group.id))) {
+        const members = byGroup.get(g.id) ?? [];
+        const contents = members.length === 0 ? "" : `: ${groupContents(g, members, verbose)}`;
+        lines.push(terminal`${indent}${"  ".repeat(depth)}${groupLabel(g)}${contents}`);
+    }
+    return lines;
+}
+
+/** An item, for a list: `s-… (name)`, or the name of what makes it while its id is unknown. */
+const itemText = (i: ItemView): string => (i.resourceId === undefined ? `(made by ${i.name ?? "an unknown resource"})` : `${i.resourceId}${i.name === undefined || i.name === i.resourceId ? "" : ` (${i.name})`}`);
+
+/**
+ * The sharing map as text, owner by owner: the keys, the shared snapshots and images (region, encryption, key), the
+ * share roles (the keys they are granted) and the shares (method, region, encryption, role, items), each share's
+ * recipients grouped by directory and folder.
+ */
+export function renderMapText(graph: GraphView, options: TextOptions = {}): string {
+    const verbose = options.verbose === true;
+    const keyIds = new Map(graph.keys.map((k) => [k.id, k.keyId ?? "(key id unknown)"]));
+    const items = new Map(graph.items.map((i) => [i.id, i]));
+    const roles = new Map(graph.roles.map((r) => [r.id, r]));
+    const lines: string[] = [];
+    if (graph.owners.length === 0) {
+        return "  nothing shared";
+    }
+    for (const owner of graph.owners) {
+        lines.push(terminal`  owner ${owner.accountId === undefined ? "the stack's account" : `account ${owner.accountId}`}`);
+        for (const k of graph.keys.filter((k) => k.owner === owner.id)) {
+            lines.push(terminal`    key ${k.keyId ?? "(id unknown)"} in ${k.region ?? "(region unknown)"}${k.deletionProtection === undefined ? "" : `, deletion protection ${k.deletionProtection}`}`);
+        }
+        for (const i of graph.items.filter((i) => i.owner === owner.id)) {
+            lines.push(terminal`    ${i.kind} ${itemText(i)} in ${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption, i.key === undefined ? [] : [keyIds.get(i.key)!])}`);
+        }
+        for (const r of graph.roles.filter((r) => r.owner === owner.id)) {
+            lines.push(terminal`    role ${r.name ?? "(name unknown)"}${r.declared ? " (made outside the stack)" : ""}, granted ${r.keys.map((k) => keyIds.get(k)!).join(", ") || "no key"}`);
+        }
+        for (const s of graph.shares.filter((s) => s.owner === owner.id)) {
+            const via = s.method === "resourceShare" ? "resource share" : "image permissions";
+            const role = s.roles.length === 0 ? "" : `, role ${s.roles.map((r) => roles.get(r)!.name ?? "(name unknown)").join(", ")}`;
+            lines.push(terminal`    share ${s.name} (${via} of ${s.kind ?? "resource"}s) in ${s.region ?? "(region unknown)"}, ${encryptionWords(s.encryption, s.keys.map((k) => keyIds.get(k)!))}${role}`);
+            const shared = s.items.map((i) => itemText(items.get(i)!));
+            lines.push(terminal`      ${verbose ? shared.join(", ") : showValues(shared)}`);
+            lines.push(s.recipients.length === 0 ? "      to no recipient" : `      to ${s.recipients.length} recipient${s.recipients.length === 1 ? "" : "s"}:`);
+            lines.push(...recipientTree(graph, s, "        ", verbose));
+        }
+    }
+    return lines.join("\n");
+}
+

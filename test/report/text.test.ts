@@ -1,0 +1,126 @@
+/**
+ * Text that scales, as whole outputs: the verdicts of one rule grouped (one line with the rule, the count and the
+ * first few subjects; verbose lists all), the sharing map with each share's recipients grouped by directory and
+ * folder, and hostile names kept to one line per record.
+ */
+import type { Verdict } from "../../src/report/model";
+import { renderMapText, renderVerdictsText } from "../../src/report/text";
+import { ISSUE_CASE, OrganizationCase, organizationReport } from "./fixture";
+
+/** Two allowed accounts in Production, seven refused in Development. */
+const SMALL: OrganizationCase = {
+    folders: [
+        { id: "fd-prod", name: "Production", accounts: 2 },
+        { id: "fd-dev", name: "Development", accounts: 7 },
+    ],
+};
+
+const FIX = "Share only with recipients on the organization's allow-list, or ask the security team to add this one (`allowedRecipients`, in the organization file or the config).";
+const refused = (account: string) => `[S3] "${account}" is not an allowed recipient. ${FIX}`;
+
+describe("verdicts", () => {
+    test("16 verdicts of one rule are one line naming the rule, the count and the first three subjects, then the first message", () => {
+        expect(renderVerdictsText(organizationReport(ISSUE_CASE).verdicts)).toBe(
+            [
+                "  [mandatory] recipients-allowed (sharing-recipients): 16 verdicts, on backups at backups-9999999999999999.targetId; golden-images at golden-images-3000000000000026.targetId; golden-images at golden-images-3000000000000027.targetId and 13 more",
+                `      first: ${refused("9999999999999999")}`,
+            ].join("\n"),
+        );
+    });
+
+    test("verbose lists every subject with its message", () => {
+        const accounts = ["3000000000000003", "3000000000000004", "3000000000000005", "3000000000000006", "3000000000000007", "3000000000000008", "3000000000000009"];
+        expect(renderVerdictsText(organizationReport(SMALL).verdicts, { verbose: true })).toBe(
+            [
+                "  [mandatory] recipients-allowed (sharing-recipients): 8 verdicts",
+                "    backups at backups-9999999999999999.targetId",
+                `      ${refused("9999999999999999")}`,
+                ...accounts.flatMap((a) => [`    golden-images at golden-images-${a}.targetId`, `      ${refused(a)}`]),
+            ].join("\n"),
+        );
+    });
+
+    test("one verdict of a rule is its own two lines; mandatory first; a component's subject by its type, an audit's policy named, a policy's own message as it is", () => {
+        const verdicts: Verdict[] = [
+            { rule: "same-site", policy: "sharing-recipients", constraints: ["C3"], level: "advisory", message: "account 2 may be on another site.", fix: "Check the site.", path: "accountIds[0]", subject: { name: "dr", type: "alicloud-sharing:index:SharedSnapshot", urn: "urn:x" }, nodes: [], judgedBy: "pack" },
+            { rule: "not-own-account", constraints: ["C2"], level: "mandatory", message: "the owner shares with itself.", fix: "Remove it.", path: "accountIds[1]", subject: { name: "dr", type: "alicloud-sharing:index:SharedSnapshot" }, nodes: [], judgedBy: "component" },
+            { policy: "sharing-exemptions", constraints: [], level: "mandatory", message: "an exemption list is not valid", subject: {}, nodes: [], judgedBy: "audit" },
+        ];
+        expect(renderVerdictsText(verdicts)).toBe(
+            [
+                '  [mandatory] not-own-account (component) SharedSnapshot "dr" at accountIds[1]',
+                "      [C2] the owner shares with itself. Remove it.",
+                "  [mandatory] sharing-exemptions (audit: sharing-exemptions)",
+                "      an exemption list is not valid",
+                "  [advisory] same-site (sharing-recipients) dr at accountIds[0]",
+                "      [C3] account 2 may be on another site. Check the site.",
+            ].join("\n"),
+        );
+        expect(renderVerdictsText([])).toBe("  no violation");
+    });
+});
+
+const MAP_HEAD = [
+    "  owner account 1111111111111111",
+    "    key key-backup0001abcd in cn-hangzhou, deletion protection Enabled",
+    "    key key-images0002abcd in cn-hangzhou, deletion protection Enabled",
+    "    snapshot s-backup01 (backup-1) in cn-hangzhou, customer key key-backup0001abcd",
+    "    snapshot s-backup02 (backup-2) in cn-hangzhou, customer key key-backup0001abcd",
+    "    snapshot s-backup03 (backup-3) in cn-hangzhou, customer key key-backup0001abcd",
+    "    image m-golden01 (golden-1) in cn-hangzhou, customer key key-images0002abcd",
+    "    image m-golden02 (golden-2) in cn-hangzhou, not encrypted",
+    "    role AliyunECSShareEncryptSnapshotDefaultRole, granted key-backup0001abcd",
+    "    role AliyunECSShareEncryptImageDefaultRole, granted key-images0002abcd",
+    "    share backups (resource share of snapshots) in cn-hangzhou, customer key key-backup0001abcd, role AliyunECSShareEncryptSnapshotDefaultRole",
+    "      s-backup01 (backup-1), s-backup02 (backup-2), s-backup03 (backup-3)",
+    "      to 3 recipients:",
+    "        directory rd-org1",
+    "          root folder r-root1",
+    "            folder fd-dr (Disaster recovery): 1 account: 2222222222222222 (dr-account)",
+    "            folder fd-prod (Production): every member",
+    "        not in the organization file's tree: 1 account: 9999999999999999",
+    "    share golden-images (resource share of images) in cn-hangzhou, customer key key-images0002abcd, role AliyunECSShareEncryptImageDefaultRole",
+    "      m-golden01 (golden-1), m-golden02 (golden-2)",
+];
+
+describe("the sharing map", () => {
+    test("owners, keys, items, roles and shares; each share's recipients by directory and folder, a folder's accounts on one line", () => {
+        expect(renderMapText(organizationReport(SMALL).graph)).toBe(
+            [
+                ...MAP_HEAD,
+                "      to 9 recipients:",
+                "        directory rd-org1",
+                "          root folder r-root1",
+                "            folder fd-dev (Development): 7 accounts: 3000000000000003, 3000000000000004, 3000000000000005, 3000000000000006, 3000000000000007 and 2 more",
+                "            folder fd-prod (Production): 2 accounts: 3000000000000001, 3000000000000002",
+            ].join("\n"),
+        );
+    });
+
+    test("verbose names every account", () => {
+        expect(renderMapText(organizationReport(SMALL).graph, { verbose: true })).toBe(
+            [
+                ...MAP_HEAD,
+                "      to 9 recipients:",
+                "        directory rd-org1",
+                "          root folder r-root1",
+                "            folder fd-dev (Development): 7 accounts: 3000000000000003, 3000000000000004, 3000000000000005, 3000000000000006, 3000000000000007, 3000000000000008, 3000000000000009",
+                "            folder fd-prod (Production): 2 accounts: 3000000000000001, 3000000000000002",
+            ].join("\n"),
+        );
+    });
+
+    test("1,000 recipients in 10 folders are 10 lines", () => {
+        const lines = renderMapText(organizationReport({ folders: Array.from({ length: 10 }, (_, i) => ({ id: `fd-t${i}`, name: `T${i}`, accounts: 100 })) }).graph).split("\n");
+        expect(lines).toHaveLength(MAP_HEAD.length + 3 + 10);
+        expect(lines.at(-1)).toBe("            folder fd-t9 (T9): 100 accounts: 3000000000000901, 3000000000000902, 3000000000000903, 3000000000000904, 3000000000000905 and 95 more");
+    });
+
+    test("hostile names stay on their line, escaped", () => {
+        const map = renderMapText(organizationReport({ ...SMALL, shareNames: { snapshots: "evil\n    share forged\x1b[2J", images: "\u202Egnp" }, folderNames: { "fd-dev": "a\rb" } }).graph);
+        expect(map.split("\n")).toHaveLength(MAP_HEAD.length + 5);
+        expect(map).toContain("    share evil\\n    share forged\\x1B[2J (resource share of snapshots)");
+        expect(map).toContain("    share \\u202Egnp (resource share of images)");
+        expect(map).toContain("            folder fd-dev (a\\rb): 7 accounts:");
+    });
+});
