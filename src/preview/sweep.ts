@@ -86,6 +86,16 @@ const signal = (pid: number, name: NodeJS.Signals): void => {
     }
 };
 
+/**
+ * Whether the process group named by the run's first process id may still be the run's. Linux gives no process an id
+ * that a live process group still has; so when a process holds that id with another start time, the id was given
+ * anew and the run's group is gone (signalling it would signal a stranger's group: ids come round fast where
+ * `pid_max` is 32,768). Without /proc, the group is all there is to go by.
+ */
+export function groupMayBeTheRuns(root: { readonly start: string } | undefined, now: { readonly start: string } | undefined, sweepable: boolean): boolean {
+    return !sweepable || root === undefined || now === undefined || now.start === root.start;
+}
+
 /** Watches a run's processes while it runs, and stops every one of them. */
 export interface ProcessSweeper {
     /** Stops every process of the run still there: frozen first (so that none starts another), then killed. */
@@ -125,8 +135,10 @@ export function watchRun(rootPid: number, token: string, intervalMs = 500): Proc
                     seen.set(p.pid, p.start);
                 }
             }
-            // The process group (all there is wherever /proc is not), then everything found.
-            signal(-rootPid, "SIGKILL");
+            // The process group (all there is wherever /proc is not), unless its id is another process's now; then everything found.
+            if (groupMayBeTheRuns(root, sweepable ? processInfo(rootPid) : undefined, sweepable)) {
+                signal(-rootPid, "SIGKILL");
+            }
             for (const p of frozen.values()) {
                 signal(p.pid, "SIGKILL");
             }
