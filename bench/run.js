@@ -344,10 +344,19 @@ function previewScale(sizes) {
             fs.writeFileSync(config, `config:\n  many:resources: "${n}"\n`);
             const policyConfig = path.join(dir, `policy-${n}.json`);
             fs.writeFileSync(policyConfig, JSON.stringify({ "sharing-limits": { maxSharedSnapshotsPerOwner: n } }));
-            const r = child([path.join(root, "dist", "preview", "cli.js"), "preview", path.join(root, "test", "fixtures", "many"), "--config", config, "--policy-config", policyConfig, "--format", "json"], [], { NODE_OPTIONS_EXTRA: "--max-old-space-size=12288" });
+            const what = `offline preview of ${n.toLocaleString("en-US")} raw resources (shares of 20 accounts and 100 snapshots), run by the program's own runner`;
+            let r;
+            try {
+                r = child([path.join(root, "dist", "preview", "cli.js"), "preview", path.join(root, "test", "fixtures", "many"), "--config", config, "--policy-config", policyConfig, "--format", "json"], [], { NODE_OPTIONS_EXTRA: "--max-old-space-size=12288" });
+            } catch (e) {
+                // Past the default time limit the preview stops the program (exit 2): a row that misses its goal.
+                if (!/did not finish within 120 s/.test(e.message)) throw e;
+                rows.push({ section: "preview", what, resources: n, raw: "", ours: "stopped at the default time limit (120 s)", ratio: "", goal: "<= 120 s (the default time limit)", met: false });
+                continue;
+            }
             const report = JSON.parse(r.stdout);
             if (report.resources.length !== n) throw new Error(`the preview of ${n} resources reported ${report.resources.length}`);
-            rows.push({ section: "preview", what: `offline preview of ${n.toLocaleString("en-US")} raw resources (shares of 20 accounts and 100 snapshots), run by the program's own runner`, resources: n, raw: "", ours: `${fmt(r.wallMs / 1000, 1)} s, peak ${fmt(r.rssMiB, 0)} MiB`, ratio: "", goal: smoke ? "" : "<= 120 s (the default time limit)", met: r.wallMs <= 120_000 });
+            rows.push({ section: "preview", what, resources: n, raw: "", ours: `${fmt(r.wallMs / 1000, 1)} s, peak ${fmt(r.rssMiB, 0)} MiB`, ratio: "", goal: smoke ? "" : "<= 120 s (the default time limit)", met: r.wallMs <= 120_000 });
         }
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
