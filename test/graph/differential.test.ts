@@ -366,6 +366,6 @@ test("the same organization as components and as raw resources reaches the same 
                 expect(normalized(refusals, org).filter((f) => !f.includes("@")).filter((f) => !raw.includes(f))).toEqual([]);
             }
         }),
-        { numRuns: runsOf(25) },
+        { numRuns: runsOf(15) },
     );
 }, 120_000);
