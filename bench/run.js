@@ -527,7 +527,7 @@ function table() {
         manyComponents([5]);
         await policyCost([100]);
         await stackScale([10, 100], [100, 1000]);
-        shareScale([10, 30]);
+        shareScale([30]);
         await graphScale([10, 100]);
         importCost(1);
         previewCost(1);
