@@ -522,7 +522,6 @@ function table() {
     if (smoke) {
         // Tiny sizes measure start-up, not overhead: no goal is judged in a smoke run.
         overhead("SharedSnapshot, 3 snapshots x 2 accounts, encrypted", "snapshot", 3, 2, "resourceShare", 1, undefined);
-        overhead("SharedImage imagePermission, 2 images x 2 accounts", "image", 2, 2, "imagePermission", 1, undefined);
         scale([2, 20]);
         manyComponents([5]);
         await policyCost([100]);

@@ -7,7 +7,7 @@ import { ChildProcess, execFileSync, spawn } from "child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync } from "fs";
 import { join } from "path";
 import * as grpc from "@grpc/grpc-js";
-import { npm, npmInstall, packedTarball, rootPackage, suiteDir } from "./support/consumer";
+import { consumerInstall, npm, npmInstall, packedTarball, rootPackage, suiteDir } from "./support/consumer";
 import { PACK_LEVELS } from "./support/mocks";
 import { analyzerProto, analyzerRpc, Empty, Struct } from "./support/policyPackProcess";
 
@@ -59,6 +59,10 @@ beforeAll(async () => {
     upload = execFileSync("tar", ["-tzf", join(uploads, archive)], { encoding: "utf8" }).trim().split("\n").sort();
     execFileSync("tar", ["-xzf", join(uploads, archive), "-C", uploads]);
     installed = join(uploads, "package");
+    // Installed over hard links of the shared consumer's node_modules (the same registry packages: see
+    // support/consumer.ts), so npm fetches and extracts only what differs: npm still resolves the upload's package.json
+    // as it stands, and installs the vendored tarball from the folder (a dependency outside it would fail here).
+    execFileSync("cp", ["-al", join(await consumerInstall(), "node_modules"), join(installed, "node_modules")]);
     npmInstall(installed);
     const port = await startPack(installed);
     client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
@@ -137,4 +141,10 @@ test("Analyze: a SharedTarget whose target is a user name is a mandatory princip
             urn: "urn:pulumi:dev::consumer::alicloud:resourcemanager/sharedTarget:SharedTarget::user",
         },
     ]);
+});
+
+test("the upload's install took the package from its vendored tarball, with one copy of @pulumi/pulumi", () => {
+    const lock = JSON.parse(readFileSync(join(installed, "package-lock.json"), "utf8"));
+    expect(lock.packages["node_modules/alicloud-sharing"].resolved).toBe(`file:vendor/${tarballName}`);
+    expect(Object.keys(lock.packages).filter((p) => p.endsWith("node_modules/@pulumi/pulumi"))).toEqual(["node_modules/@pulumi/pulumi"]);
 });
