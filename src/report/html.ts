@@ -464,7 +464,7 @@ function driftSection(model: ReportModel): Html | undefined {
         const entries = d.entries.filter((e) => e.side === side);
         return entries.length === 0 ? html`<p>None.</p>` : html`<ul>${entries.map((e) => html`<li class="${side === "outsideStack" ? "drift-outside" : undefined}"><span class="mono">${e.kind} ${e.key}</span>${e.detail === undefined ? undefined : ` (${e.detail})`}</li>`)}</ul>`;
     };
-    return html`<section id="drift" aria-labelledby="drift-h"><h2 id="drift-h">Drift from the stack (${d.format})</h2><h3>In the account, not in the stack (marked on the graph)</h3>${list("outsideStack")}<h3>In the stack, not in the account</h3>${list("missingFromAccount")}${
+    return html`<section id="drift" aria-labelledby="drift-h"><h2 id="drift-h">Drift from the stack (${d.source === undefined ? "" : `${d.source}, `}${d.format})</h2><h3>In the account, not in the stack (marked on the graph)</h3>${list("outsideStack")}<h3>In the stack, not in the account</h3>${list("missingFromAccount")}${
         d.notCompared.length === 0 ? undefined : html`<h3>Not compared</h3><ul>${d.notCompared.map((n) => html`<li>${n}</li>`)}</ul>`
     }</section>`;
 }

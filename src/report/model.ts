@@ -538,7 +538,7 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
         return key.id;
     };
     const items = new Map<string, ItemView & { urns: string[] }>();
-    const itemOf = (itemId: string, viaUrn: string, shareRegion: string | undefined): string => {
+    const itemOf = (itemId: string, viaUrn: string, shareRegion: string | undefined, sharedId: string | undefined): string => {
         let view = items.get(itemId);
         if (view === undefined) {
             const node = graph.items.get(itemId);
@@ -549,7 +549,8 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
             view = {
                 id: itemId,
                 kind: node?.kind ?? "snapshot",
-                ...(node?.resourceId.value === undefined ? {} : { resourceId: node.resourceId.value }),
+                // The id the item is known by, else the one the share names (a live object's, read by the audit).
+                ...((node?.resourceId.value ?? sharedId) === undefined ? {} : { resourceId: node?.resourceId.value ?? sharedId }),
                 ...(name === undefined ? {} : { name }),
                 ...(region === undefined ? {} : { region }),
                 owner: ownerOf(node?.account ?? "default"),
@@ -640,7 +641,7 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
         }
         share.items.forEach((i) => urns.add(i.via.urn));
         share.recipients.forEach((r) => urns.add(r.via.urn));
-        const itemIds = share.items.map((i) => itemOf(i.item, i.via.urn, region));
+        const itemIds = share.items.map((i) => itemOf(i.item, i.via.urn, region, i.id.value));
         const recipientIds = [...new Set(share.recipients.filter((r) => r.value.value !== undefined).map((r) => recipientOf(r.value.value!)))];
         const shareRoles = encryption.kind === "key" ? rolesOfShare(relations, share).map((r) => roleOf(r.id)) : [];
         const name = nameProp(share.origin, "resourceShareName") ?? (share.method === "imagePermission" ? (share.items[0]?.id.value ?? share.origin?.name) : share.origin?.name) ?? share.id;

@@ -7,7 +7,8 @@
 import { spawnSync } from "child_process";
 import { join } from "path";
 import type { Log } from "sarif";
-import { renderSarif } from "../../src/preview/render";
+import { previewReport } from "../../src/preview/report";
+import { renderSarif } from "../../src/report/sarif";
 import { commands, judgedUnder } from "../support/previewRuns";
 import { sarifErrors } from "../support/sarif";
 
@@ -221,7 +222,8 @@ describe("secrets that never reach a resource's own input are not printed either
         const provider = report.resources.find((r: { type: string }) => r.type === "pulumi:providers:alicloud");
         expect(provider.inputs).toMatchObject({ accessKey: "[secret]", secretKey: "[secret]", assumeRole: JSON.stringify({ roleArn: "acs:ram::2345678901234567:role/deployer", externalId: "[secret]" }) });
         // The same run in SARIF (rendered from the same result): the error as the failed invocation's notification, redacted.
-        const sarif = renderSarif({ project: report.project, stack: report.stack, accountId: "1000000000000000", region: "cn-shanghai", configSource: "", entry: "index.js", resources: [], verdicts: [], programError: report.error.message }, "0.1.0", { programDir: fixture("secret-in-error"), cwd: root });
+        const failed = { project: report.project, stack: report.stack, accountId: "1000000000000000", region: "cn-shanghai", configSource: "", programDir: fixture("secret-in-error"), entry: "index.js", resources: [], verdicts: [], programError: report.error.message };
+        const sarif = renderSarif(previewReport(failed, root), "0.1.0");
         expect(sarif).not.toMatch(/canary/);
         expect(JSON.parse(sarif).runs[0].invocations[0].toolExecutionNotifications[0].message.text).toBe(`the program failed: ${report.error.message}`);
     });
