@@ -65,8 +65,8 @@ describe("the offline preview never prints a secret value, in any format", () =>
     test("a mandatory verdict on each (the deploy-time refusal of the secret id included), neither value quoted", () => {
         expect(exitCodeOf(result)).toBe(1);
         expect(result.verdicts.map((v) => [v.rule, v.name, v.message.slice(0, 20)])).toEqual([
-            ["resource-id-format", "late", "[C5, C16] [secret] i"],
-            ["recipients-allowed", "raw-target", "[S3] [secret] is not"],
+            ["resource-id-format", "late", "[secret] is not a sn"],
+            ["recipients-allowed", "raw-target", "[secret] is not an a"],
         ]);
     });
     test.each(["text", "json", "sarif", "html"] as const)("--format %s (with the map, but for SARIF and HTML)", async (format) => {

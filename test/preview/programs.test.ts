@@ -142,7 +142,7 @@ describe("the verdict is the preview's: the program has no say in it but what it
             message: "the program registered urn:pulumi:dev::forges-protocol::alicloud:ram/role:Role::open twice (Pulumi refuses a duplicate resource URN; give each resource a unique name)",
         });
     });
-    test("a component whose program turned the reporting off still gets its refusal reported, from the error the runner logs (the program ends at the first)", async () => {
+    test("a component whose program turned the reporting off still gets its refusal reported, from the error the runner logs (the program ends at the first), located by the error's stack", async () => {
         const { code, out } = await runs.refusalThrown;
         expect(code).toBe(1);
         expect(JSON.parse(out).violations).toEqual([
@@ -151,12 +151,17 @@ describe("the verdict is the preview's: the program has no say in it but what it
                 rule: "principal-format",
                 constraints: ["C1"],
                 level: "mandatory",
+                // The text does not say where the message ends and the fix begins: both are the message.
                 message:
-                    '[C1] "12345" is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…). ' +
-                    "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares. (rule principal-format)",
+                    '"12345" is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…). ' +
+                    "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares.",
                 path: "accountIds[0]",
                 type: "alicloud-sharing:index:SharedSnapshot",
                 name: "backups",
+                // Where the program threw it: the first frame of the error's stack in the program (not this package's).
+                source: { file: "index.js", line: 5, column: 1 },
+                nodes: [],
+                judgedBy: "component",
             },
         ]);
     });
@@ -189,6 +194,7 @@ describe("failure is still a report: with --format json or sarif, a valid docume
     test("JSON, an early exit: an error object of kind exit", async () => {
         const { out } = await runs.exitsEarlyJson;
         expect(JSON.parse(out)).toEqual({
+            tool: "preview",
             project: "exits-early",
             stack: "dev",
             error: { kind: "exit", message: "the program ended its process (exit code 1) before it finished; a Pulumi program must not call process.exit (or be killed)" },
