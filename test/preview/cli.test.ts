@@ -18,7 +18,8 @@ import { readStackConfig } from "../../src/preview/program";
 import { withoutCredentials } from "../../src/preview/resources";
 import { previewReport } from "../../src/preview/report";
 import { exitCodeOf } from "../../src/preview/run";
-import { renderFailureJson } from "../../src/report/json";
+import { renderHtml } from "../../src/report/html";
+import { renderFailureJson, renderJson } from "../../src/report/json";
 import { renderMermaid } from "../../src/report/mermaid";
 import { fingerprintOf, renderFailureSarif, renderSarif } from "../../src/report/sarif";
 import { renderText } from "../../src/report/text";
@@ -340,7 +341,7 @@ describe("a policy's verdict on a raw resource", () => {
         );
     });
 
-    test("a policy config that disables policies says so, in text (and SARIF and JSON)", async () => {
+    test("a policy config that disables policies says so, in text, SARIF, JSON and on the page", async () => {
         const { code, out, model } = await openTrust.disables;
         expect(code).toBe(0);
         expect(out).toContain("Policy levels set by the policy config: sharing-share-role disabled (not mandatory), sharing-limits advisory (not mandatory)\nVerdicts: 0 mandatory, 0 advisory");
@@ -348,6 +349,13 @@ describe("a policy's verdict on a raw resource", () => {
             { level: "warning", message: { text: "the policy config sets sharing-share-role to disabled (its own level is mandatory)" } },
             { level: "note", message: { text: "the policy config sets sharing-limits to advisory (its own level is mandatory)" } },
         ]);
+        expect(JSON.parse(renderJson(model)).levelChanges).toEqual([
+            { policy: "sharing-share-role", level: "disabled", defaultLevel: "mandatory" },
+            { policy: "sharing-limits", level: "advisory", defaultLevel: "mandatory" },
+        ]);
+        expect(await renderHtml(model)).toContain(
+            '<p>Policy levels set by the policy config: <span class="mono">sharing-share-role</span> disabled (not mandatory), <span class="mono">sharing-limits</span> advisory (not mandatory).</p><p>No violation.</p>',
+        );
     });
 });
 
@@ -357,6 +365,8 @@ describe("runs that judged nothing, or less than everything", () => {
         const failed = previewReport({ ...result, verdicts: [], programError: "the program's own error" }, root);
         expect(exitCodeOf({ ...result, programError: "x" })).toBe(2);
         expect(renderText(failed)).toBe("");
+        // The page says so before anything else it shows of the verdicts.
+        expect(await renderHtml(failed)).toContain('<p class="incomplete" role="alert">The program failed: <span class="mono">the program&#39;s own error</span>. The verdicts below are those reached before it.</p>');
         const log = JSON.parse(renderSarif(failed, "0.1.0")) as Log;
         expect(log.runs[0].invocations).toEqual([
             { executionSuccessful: false, toolExecutionNotifications: [{ level: "error", message: { text: "the program failed: the program's own error" }, properties: { kind: "program" } }] },
