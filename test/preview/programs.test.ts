@@ -39,7 +39,7 @@ const runs = commands({
     typeError: ["preview", fixture("type-error")],
     typeErrorSkipped: ["preview", ...json(fixture("type-error"), "--transpile-only")],
     esm: ["preview", ...json(fixture("esm"))],
-    refusalThrown: ["preview", ...json(fixture("refusal-thrown"))],
+    refusalThrown: ["preview", ...json(fixture("refusal-thrown"), "--transpile-only")],
     snapshotDr: ["preview", ...json(join(root, "examples", "encrypted-snapshot-dr"), "--transpile-only")],
     goldenImages: ["preview", ...json(join(root, "examples", "golden-images"), "--transpile-only")],
 });
@@ -158,8 +158,9 @@ describe("the verdict is the preview's: the program has no say in it but what it
                 path: "accountIds[0]",
                 type: "alicloud-sharing:index:SharedSnapshot",
                 name: "backups",
-                // Where the program threw it: the first frame of the error's stack in the program (not this package's).
-                source: { file: "index.js", line: 5, column: 1 },
+                // Where the program threw it: the first frame of the error's stack in the program (not this package's),
+                // a line of the TypeScript, through the source maps of the runner's ts-node.
+                source: { file: "index.ts", line: 11, column: 1 },
                 nodes: [],
                 judgedBy: "component",
             },
