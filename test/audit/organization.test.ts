@@ -16,7 +16,9 @@ import { READ_ONLY_ACTIONS, productOfVersion, readOnlySessionPolicy } from "../.
 import { auditContext, rpc } from "../../src/audit/clients";
 import { OrgExportError, runOrgExport } from "../../src/audit/orgExport";
 import { OrganizationAuditResult, organizationExitCode, runOrganizationAudit } from "../../src/audit/organization";
+import { organizationReport } from "../../src/audit/report";
 import { renderOrganizationText } from "../../src/audit/renderOrganization";
+import { renderHtml } from "../../src/report/html";
 import { organizationOf } from "../../src/graph/organization";
 import { main } from "../../src/cli/main";
 import { organizationProblems } from "../../src/rules/settings";
@@ -306,6 +308,21 @@ describe("audit --directory", () => {
             expect(text).not.toContain(s.accessKeyId);
             expect(text).not.toContain(s.securityToken);
         }
+    });
+
+    test("the report model of the organization: every owner in one graph, members placed in the live tree; the page shows who can use what", async () => {
+        const model = organizationReport(result);
+        expect(model.graph.owners.map((o) => o.accountId)).toEqual([OWNER, PAYMENTS_ACCOUNT_ID]);
+        // The live tree names the folders: analytics (a member of prod's sub-folder) can use the golden images through fd-bVaRIG8Zp1.
+        const analytics = model.access.find((a) => a.value === ANALYTICS_ACCOUNT_ID)!;
+        expect([analytics.name, analytics.place, [...new Set(analytics.grants.map((g) => `${g.resourceId} via ${g.through}`))].sort()]).toEqual([
+            "analytics",
+            "rd-3G6Rt8/r-Wm2Xo1/fd-bVaRIG8Zp1/fd-k3Pq9Zx2",
+            ["m-2zecopy0000001 via 2345678901234567", "m-2zecopy0000002 via 2345678901234567", "m-2zecopy0000002 via fd-bVaRIG8Zp1", "m-uf6golden00001 via fd-bVaRIG8Zp1", "m-uf6golden00002 via fd-bVaRIG8Zp1", "m-2zecopy0000001 via fd-bVaRIG8Zp1"].sort(),
+        ]);
+        const page = await renderHtml(model);
+        expect(page).toContain("<title>alicloud-sharing audit report: audit of resource directory rd-3G6Rt8 (management account 1000000000000000; 5 accounts, 4 read, 1 not read;");
+        expect(page).toContain('<p class="incomplete" role="alert">Incomplete:');
     });
 
     test("the text report: accounts, verdicts by account, owners, receipts, undeclared shares and losses", () => {
