@@ -10,8 +10,8 @@
 import { isAccountId } from "../alibaba/ids";
 import { ANY_ECS_SERVICE_PRINCIPAL, ECS_SERVICE_SUFFIX, RD_ID_CONDITION_KEY, RD_PATH_CONDITION_KEY, RESOURCE_KINDS, SHARE_ROLE_NAME } from "../alibaba/names";
 import { TYPES } from "../alibaba/resourceTypes";
-import { mockId } from "../preview/capture";
-import { UNKNOWN_MARK } from "../preview/resources";
+import { mockId } from "../alibaba/mockIds";
+import { UNKNOWN_MARK } from "../report/model";
 import { parseDocument } from "../ram/analyze";
 import { ASSOCIATIONS_IN_EFFECT, AccountRead, LiveShare, SHARES_IN_EFFECT } from "./model";
 
@@ -145,7 +145,7 @@ const SHARE_ROLE_NAMES = new Set(RESOURCE_KINDS.map((k) => SHARE_ROLE_NAME[k]));
 
 /**
  * The resources of a preview's JSON: custom resources, each with an id of its own making (`mockId`: the ids the
- * stack makes are known only once deployed), regions from the map. An input unknown at preview (`[unknown]`: another
+ * stack makes are known only once deployed), each with its region (from the map, in reports of versions before 0.2). An input unknown at preview (`[unknown]`: another
  * resource's id, such as a share's) is that resource's id when its property dependencies name the one it comes from;
  * previews made under the mock runtime carry those ids themselves.
  */
@@ -163,11 +163,12 @@ function previewResources(doc: Props): FileResource[] {
         const madeFrom = (key: string) => (Array.isArray(dependencies[key]) && (dependencies[key] as unknown[]).length === 1 ? idByUrn.get(String((dependencies[key] as unknown[])[0])) : undefined);
         const inputs = Object.fromEntries(Object.entries(isObject(r.inputs) ? r.inputs : {}).map(([k, v]) => [k, v === UNKNOWN_MARK ? (madeFrom(k) ?? v) : v]));
         const region =
-            type === TYPES.resourceShare
+            text(r.region) ??
+            (type === TYPES.resourceShare
                 ? regionOf("resource share", text(inputs.resourceShareName) ?? name)
                 : type === TYPES.imageSharePermission
                   ? regionOf("image permission", text(inputs.imageId))
-                  : undefined;
+                  : undefined);
         return { type, name, urn: text(r.urn) ?? name, id: mockId(type, name), inputs, region };
     });
 }
@@ -250,7 +251,11 @@ export function readIntended(document: unknown): IntendedState {
         })),
         permissions,
         roles,
-        ...(format === "preview" && isObject(document.map) && isAccountId(document.map.owner) ? { owner: document.map.owner } : {}),
+        ...(format === "preview" && isAccountId(document.accountId)
+            ? { owner: document.accountId }
+            : format === "preview" && isObject(document.map) && isAccountId(document.map.owner)
+              ? { owner: document.map.owner }
+              : {}),
     };
 }
 

@@ -11,7 +11,7 @@ import { OrganizationFile, organizationOf } from "../graph/organization";
 import { policies as packPolicies } from "../policy/policies";
 import { readOrganizationFile } from "../graph/organization";
 import { sharedResourceKind } from "../policy/adapters";
-import type { Verdict } from "../preview/verdicts";
+import type { Verdict } from "../report/model";
 import { terminalText } from "../report/safe";
 import { AlibabaApiError, redact } from "../sdk/errors";
 import { apiSettings } from "../sdk/settings";

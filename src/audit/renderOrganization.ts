@@ -1,13 +1,15 @@
 /**
  * How an organization's audit is shown: text for people (every value read escaped for the terminal, one record one
- * line), JSON for tools (values as read), SARIF for code scanning (the single audit's log, each result with its account).
+ * line; its verdicts by the report's own renderer, grouped), and JSON, SARIF and HTML from its report model (the
+ * report's one renderer of each format).
  */
-import { renderVerdicts } from "../preview/render";
-import type { Verdict } from "../preview/verdicts";
+import { renderJson } from "../report/json";
+import type { Verdict } from "../report/model";
 import { terminal, terminalText } from "../report/safe";
+import { renderSarif } from "../report/sarif";
+import { renderVerdictsText } from "../report/text";
 import { LISTED_VALUES, showValues } from "../rules/types";
-import { notInEffectText, renderAuditSarif } from "./render";
-import type { AuditResult } from "./run";
+import { notInEffectText, organizationIncomplete, organizationReport, organizationTitle } from "./report";
 import type { OrganizationAuditResult, OrganizationNotInEffect, OwnedShare } from "./organization";
 
 /** The `via` of a receipt read in the member from an owner the audit did not read (see `Receipt.via`). */
@@ -15,8 +17,8 @@ const UNREAD_OWNER: ReadonlySet<string> = new Set(["outside the directory", "a m
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** The account of a verdict: the one its live resource's URN names. */
-export const accountOfVerdict = (v: Verdict): string | undefined => /^urn:pulumi:audit::([0-9]{16})::/.exec(v.urn ?? "")?.[1];
+/** The account of a verdict: the one its live resource is in. */
+export const accountOfVerdict = (v: Pick<Verdict, "accountId" | "urn">): string | undefined => v.accountId ?? /^urn:pulumi:audit::([0-9]{16})::/.exec(v.urn ?? "")?.[1];
 
 /** A list of values, the first few and the count of the rest. */
 const few = (values: readonly string[]): string => (values.length <= LISTED_VALUES ? values.join(", ") : showValues(values));
@@ -42,7 +44,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): 
 }
 
 /** The whole text report, in time linear in what it shows (verdicts, shares and the like grouped by account once). */
-export function renderOrganizationText(result: OrganizationAuditResult, intendedSources?: readonly string[]): string {
+export function renderOrganizationText(result: OrganizationAuditResult, intendedSources?: readonly string[], options: { readonly verbose?: boolean } = {}): string {
     const accountIds = new Set(result.accounts.map((a) => a.accountId));
     const verdictsBy = groupBy(result.verdicts, (v) => {
         const account = accountOfVerdict(v);
@@ -50,11 +52,10 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
     });
     const ownedBy = groupBy(result.owners, (s) => s.ownerAccountId);
     const notInEffectBy = groupBy<OrganizationNotInEffect>(result.notInEffect, (n) => n.accountId);
-    const read = result.accounts.filter((a) => a.read !== undefined);
     const failed = result.accounts.filter((a) => a.error !== undefined);
     const mandatory = result.verdicts.filter((v) => v.level === "mandatory").length;
     const lines = [
-        terminal`alicloud-sharing audit of resource directory ${result.directory.id} (management account ${result.directory.managementAccountId}; ${plural(result.accounts.length, "account")}, ${read.length} read, ${failed.length} not read; regions ${result.regions.join(", ")}; ${plural(result.requests.total, "request")}, read only, in ${(result.durationMs / 1000).toFixed(1)} s)`,
+        terminal`alicloud-sharing ${organizationTitle(result)}`,
         ...(failed.length > 0 || result.incomplete.length > 0 ? [`INCOMPLETE: ${plural(failed.length, "account")} not read, ${plural(result.incomplete.length, "answer")} not usable (below): the organization may share more than this report shows.`] : []),
         "",
         "Accounts",
@@ -78,12 +79,12 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
     for (const a of result.accounts) {
         const own = verdictsBy.get(a.accountId) ?? [];
         if (own.length > 0) {
-            lines.push(terminal`  account ${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}:`, renderVerdicts(own).replace(/^/gm, "  "));
+            lines.push(terminal`  account ${a.accountId}${a.name === undefined ? "" : ` ${a.name}`}:`, renderVerdictsText(own, options).replace(/^/gm, "  "));
         }
     }
     const elsewhere = verdictsBy.get(undefined) ?? [];
     if (elsewhere.length > 0) {
-        lines.push("  the organization:", renderVerdicts(elsewhere).replace(/^/gm, "  "));
+        lines.push("  the organization:", renderVerdictsText(elsewhere, options).replace(/^/gm, "  "));
     }
 
     // What each owner shares in effect, and what its shares hold that is not (shown, not judged).
@@ -175,49 +176,11 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
     return lines.join("\n");
 }
 
-/** What the audit did not read: each account not read (`account <id>: <why>`), then each answer not usable. */
-const incompleteOf = (result: OrganizationAuditResult): string[] => [...result.accounts.filter((a) => a.error !== undefined).map((a) => `account ${a.accountId}: ${a.error}`), ...result.incomplete];
+/** The JSON report: the report model's document, with the organization's own facts (values as read; the receipts by account). */
+export const renderOrganizationJson = (result: OrganizationAuditResult): string => renderJson(organizationReport(result));
 
-/** The JSON report: everything, values as read (the receipts by account). */
-export function renderOrganizationJson(result: OrganizationAuditResult): string {
-    return JSON.stringify(
-        {
-            directory: result.directory,
-            organization: result.organization,
-            regions: result.regions,
-            requests: result.requests,
-            durationMs: result.durationMs,
-            timings: result.timings,
-            accounts: result.accounts.map((a) => ({
-                accountId: a.accountId,
-                name: a.name,
-                path: a.path,
-                management: a.management,
-                ...(a.read === undefined ? { error: a.error } : { regions: a.read.regions, received: a.read.received, notes: a.read.notes, incomplete: a.read.incomplete }),
-            })),
-            violations: result.verdicts.map((v) => ({ accountId: accountOfVerdict(v), ...v })),
-            owners: result.owners,
-            receipts: Object.fromEntries(result.receipts),
-            ...(result.undeclared === undefined ? {} : { undeclared: result.undeclared }),
-            removals: result.removals,
-            notInEffect: result.notInEffect,
-            notes: result.notes,
-            // As the text's INCOMPLETE line and the SARIF invocation: the accounts not read, then the answers not usable.
-            incomplete: incompleteOf(result),
-        },
-        null,
-        2,
-    );
-}
+/** SARIF 2.1.0: the report model's log over the organization's verdicts, each with its account; accounts not read make the run unsuccessful. */
+export const renderOrganizationSarif = (result: OrganizationAuditResult, version: string): string => renderSarif(organizationReport(result), version);
 
-/** SARIF 2.1.0: the single audit's log over the organization's verdicts; accounts not read make the run unsuccessful. */
-export function renderOrganizationSarif(result: OrganizationAuditResult, version: string): string {
-    const asAudit = {
-        accountId: result.directory.managementAccountId,
-        verdicts: result.verdicts,
-        incomplete: incompleteOf(result),
-        notes: result.notes,
-        notInEffect: result.notInEffect,
-    } as unknown as AuditResult;
-    return renderAuditSarif(asAudit, version);
-}
+/** What the audit did not read (the accounts not read, then the answers not usable), as the text's INCOMPLETE line counts it. */
+export const incompleteOf = organizationIncomplete;

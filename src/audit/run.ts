@@ -5,9 +5,11 @@
  */
 import * as fs from "fs";
 import { isRegionId } from "../alibaba/ids";
+import type { OrganizationFile } from "../graph/organization";
+import { LevelChange, levelChangesOf, organizationOfConfig } from "../policy/config";
+import { policies } from "../policy/policies";
+import { Verdict, verdictOfViolation } from "../report/model";
 import { terminalText } from "../report/safe";
-import { SharingMap, sharingMap } from "../preview/map";
-import { Verdict, verdictOfFinding } from "../preview/verdicts";
 import { apiSettings } from "../sdk/settings";
 import { AuditContext, Deadline, ReadProgress, auditContext, deadlineError } from "./clients";
 import { Drift, driftOf, readIntended } from "./drift";
@@ -74,7 +76,10 @@ export interface AuditResult {
     readonly resources: readonly AuditResource[];
     /** The pack's verdicts, each from a violation's finding. */
     readonly verdicts: readonly Verdict[];
-    readonly map: SharingMap;
+    /** The policies the policy config sets to another level than their own (a disabled policy judges nothing). */
+    readonly levelChanges: readonly LevelChange[];
+    /** The organization the policy config gives (its directory and folders), for the report to group recipients by. */
+    readonly organization?: OrganizationFile;
     /** The requests sent (each attempt counts), in all and by `product:Action`, and the most in flight at once. */
     readonly requests: { readonly total: number; readonly byAction: Readonly<Record<string, number>>; readonly peakConcurrency: number };
     /** The drift from the stack, when an intended file was given. */
@@ -87,10 +92,7 @@ export interface AuditResult {
     readonly incomplete: readonly string[];
     /** How long the audit took, in milliseconds. */
     readonly durationMs: number;
-    /**
-     * Of which reading the account, judging it (the raw-resource view and every policy) and drawing the report's
-     * model (the map, the drift).
-     */
+    /** Of which reading the account, judging it (the raw-resource view and every policy) and comparing it with the stack (the drift). */
     readonly timings: { readonly readMs: number; readonly judgeMs: number; readonly reportMs: number };
 }
 
@@ -165,7 +167,7 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditResult>
         ...unjudgedNotes,
     ];
     const judgedAt = Date.now();
-    const map = sharingMap(resources, read.accountId, home);
+    const organization = organizationOfConfig(policyConfig);
     const drift = intended === undefined ? undefined : driftOf(read, intended);
     return {
         accountId: read.accountId,
@@ -173,7 +175,8 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditResult>
         read,
         resources,
         verdicts,
-        map,
+        levelChanges: levelChangesOf(policyConfig, policies),
+        ...(organization === undefined ? {} : { organization }),
         requests: { total: ctx.log.total, byAction: ctx.log.byAction(), peakConcurrency: ctx.limiter.peak },
         ...(drift === undefined ? {} : { drift }),
         notes,
@@ -188,11 +191,15 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditResult>
 const STALE_TRUST_FIX = "Remove them from the role's trust policy.";
 const isStaleTrust = (v: Verdict): boolean => v.rule === "trust-matches-targets" && v.fix === STALE_TRUST_FIX;
 
-/** The judge's violations as verdicts: each from its finding, at its level. */
+/** The account of a live object, from its URN in the audit's view (`urn:pulumi:audit::<account>::…`). */
+export const accountOfUrn = (urn: string | undefined): string | undefined => /^urn:pulumi:audit::([0-9]{16})::/.exec(urn ?? "")?.[1];
+
+/** The judge's violations as verdicts: each from its finding, at its level, with the account of its live object. */
 export function verdictsOf(violations: readonly JudgedViolation[]): Verdict[] {
     return violations.map((v) => {
-        const level = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate" ? "mandatory" : "advisory";
-        return v.finding !== undefined ? verdictOfFinding(v.policy, v.finding, level, v.urn) : { policy: v.policy, constraints: [], level, message: v.message, urn: v.urn };
+        const verdict = verdictOfViolation(v, "audit");
+        const accountId = accountOfUrn(verdict.urn);
+        return accountId === undefined ? verdict : { ...verdict, accountId };
     });
 }
 

@@ -6,7 +6,8 @@
  */
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
 import { closest, distance } from "fastest-levenshtein";
-import { JsonSchema, SettingProblem, problemsOf, validatorOf } from "../rules/settings";
+import type { OrganizationFile } from "../graph/organization";
+import { JsonSchema, SettingProblem, problemsOf, validatorOf, withOrganizationFile } from "../rules/settings";
 
 /** The enforcement levels a config may give a policy. */
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -132,6 +133,38 @@ export function resolvedPolicyConfig(config: Readonly<Record<string, unknown>>, 
     const { enforcementLevel: _level, ...properties } = typeof own === "object" && own !== null ? (own as Record<string, unknown>) : {};
     void _level;
     return { enforcementLevel: levelOf(own) ?? levelOf(config.all) ?? policy.enforcementLevel ?? "advisory", properties };
+}
+
+/** A policy the config sets to another level than its own. */
+export interface LevelChange {
+    readonly policy: string;
+    readonly level: string;
+    readonly defaultLevel: string;
+}
+
+/** The policies a config sets to another level than their own: said in every report, so a disabled check is never silent. */
+export function levelChangesOf(config: Readonly<Record<string, unknown>>, policies: readonly ConfigurablePolicy[]): LevelChange[] {
+    return policies
+        .map((p) => ({ policy: p.name, level: resolvedPolicyConfig(config, p).enforcementLevel, defaultLevel: p.enforcementLevel ?? "advisory" }))
+        .filter((c) => c.level !== c.defaultLevel);
+}
+
+/**
+ * The organization a pack config gives, for reports to group recipients by directory and folder: the first policy's
+ * `organization`, or its `organizationFile` read from `baseDir` (as the pack reads it). Undefined when none gives one,
+ * or the one given cannot be read (the policies report that).
+ */
+export function organizationOfConfig(config: Readonly<Record<string, unknown>>, baseDir: string = process.cwd()): OrganizationFile | undefined {
+    for (const entry of Object.values(config)) {
+        if (typeof entry !== "object" || entry === null) {
+            continue;
+        }
+        const { values, problems } = withOrganizationFile(entry as Record<string, unknown>, baseDir);
+        if (problems.length === 0 && typeof values.organization === "object" && values.organization !== null) {
+            return values.organization as OrganizationFile;
+        }
+    }
+    return undefined;
 }
 
 /** What `sharingPolicies` takes: by policy name (or `all`), a level, or an object of `enforcementLevel` and settings. */

@@ -4,12 +4,13 @@
  * components needs. The tests and benches of the components run under it; the preview itself runs programs with their
  * own language runner against the real protocol (monitor.ts).
  */
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { mockId } from "../alibaba/mockIds";
 import { DYNAMIC_RESOURCE_TYPE, TYPES } from "../alibaba/resourceTypes";
 import type { CapturedResource } from "./monitor";
 
 export type { CapturedResource } from "./monitor";
+export { mockId };
 
 export interface CaptureOptions {
     readonly project: string;
@@ -18,21 +19,6 @@ export interface CaptureOptions {
     readonly accountId: string;
     /** The region the default provider reports. */
     readonly region: string;
-}
-
-/** Ids shaped as Alibaba Cloud shapes them where the rules look at the shape (images, snapshots), else `<name>-id`. */
-export function mockId(type: string, name: string): string {
-    const hash = createHash("sha1").update(name).digest("hex").slice(0, 20);
-    switch (type) {
-        case TYPES.imageCopy:
-        case TYPES.image:
-            return `m-${hash}`;
-        case TYPES.ecsSnapshot:
-        case TYPES.snapshot:
-            return `s-${hash}`;
-        default:
-            return `${name}-id`;
-    }
 }
 
 /** What the mock runtime answers for a resource: its inputs, and for the dynamic sharee steps what their provider would. */

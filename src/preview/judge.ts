@@ -4,17 +4,21 @@
  * from the text of the error when they came without it), the program's own errors, and the pack's policies run on
  * every resource it registered. Nothing of this runs where the program runs.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../policy/policies";
-import { packConfigProblems, resolvedPolicyConfig } from "../policy/config";
+import { levelChangesOf as changesOf, organizationOfConfig, packConfigProblems } from "../policy/config";
+import type { LevelChange } from "../policy/config";
+import { runPolicies } from "../policy/run";
+import { SourcePosition, Verdict, verdictOf, verdictOfViolation } from "../report/model";
 import { leafStrings, redactText } from "../rules/redact";
-import { runPolicies } from "../testing";
 import type { MonitorRecord } from "./monitor";
+import { stackPosition } from "./positions";
 import { PreviewSetupError } from "./program";
 import { defaultProviderOf, maskedResources, policyResources, secretValuesIn, withoutCredentials } from "./resources";
 import type { RunnerEnding } from "./runner";
 import { describeLoggedError, findingsInText, plainText, reportedFindingsOf } from "./runnerReports";
-import { LevelChange, PreviewResult, Verdict, verdictOfFinding } from "./verdicts";
+import type { PreviewResult } from "./verdicts";
 
 /** What the preview runs: everything read and checked before the program starts. */
 export interface ProgramRun {
@@ -50,10 +54,15 @@ export function policyConfigRefusal(run: Pick<ProgramRun, "policyConfig" | "poli
 }
 
 /** The policies a config sets to another level than their own: said in every report, so a disabled check is never silent. */
-export function levelChangesOf(config: Readonly<Record<string, unknown>>): LevelChange[] {
-    return policies
-        .map((p) => ({ policy: p.name, level: resolvedPolicyConfig(config, p).enforcementLevel, defaultLevel: p.enforcementLevel ?? "advisory" }))
-        .filter((c) => c.level !== c.defaultLevel);
+export const levelChangesOf = (config: Readonly<Record<string, unknown>>): LevelChange[] => changesOf(config, policies);
+
+/** The program's folder as Node names its files (the real path), for positions in it. */
+function realFolder(dir: string): string {
+    try {
+        return fs.realpathSync(dir);
+    } catch {
+        return dir;
+    }
 }
 
 /** Every secret value the preview knows of: secret inputs, providers' credentials, the stack's secret config. */
@@ -114,9 +123,13 @@ export async function judgeRun(run: ProgramRun, record: MonitorRecord, ending: R
 
     const verdicts: Verdict[] = [];
     const programErrors: string[] = [];
-    const addVerdict = (v: Verdict) => {
+    // Where each verdict's resource was constructed (the monitor kept it), else where its error was thrown.
+    const sources = new Map(record.resources.filter((r) => r.source !== undefined).map((r) => [r.urn, r.source!]));
+    const programDir = realFolder(run.programDir);
+    const addVerdict = (v: Verdict, thrownAt?: SourcePosition) => {
         if (!verdicts.some((w) => w.message === v.message && w.urn === v.urn && w.path === v.path)) {
-            verdicts.push(v);
+            const source = (v.urn === undefined ? undefined : sources.get(v.urn)) ?? thrownAt;
+            verdicts.push(source === undefined ? v : { ...v, source });
         }
     };
     const noteError = (text: string) => {
@@ -131,7 +144,9 @@ export async function judgeRun(run: ProgramRun, record: MonitorRecord, ending: R
         // A refusal or a failed check has an error among its findings (warnings alone explain no error).
         .filter((r): r is { urn: string; data: NonNullable<typeof r.data> } => r.data !== undefined && r.data.findings.some((f) => f.severity === "error"));
     for (const { urn, data } of reported) {
-        data.findings.filter((f) => f.severity === "error").forEach((f) => addVerdict(verdictOfFinding("component", f, "mandatory", urn === "" ? undefined : urn)));
+        data.findings
+            .filter((f) => f.severity === "error")
+            .forEach((f) => addVerdict(verdictOf(f, { level: "mandatory", judgedBy: "component", policy: "component", urn: urn === "" ? undefined : urn })));
     }
     const errors = record.logs.filter((l) => l.severity === "error");
     for (const logged of errors) {
@@ -142,19 +157,24 @@ export async function judgeRun(run: ProgramRun, record: MonitorRecord, ending: R
         }
         const inText = findingsInText(text);
         if (inText !== undefined) {
+            // Thrown at construction: where in the program, from the error's stack (source-mapped for TypeScript).
+            const thrownAt = stackPosition(text, programDir);
             for (const f of inText) {
-                const type = f.component === undefined ? undefined : `alicloud-sharing:index:${f.component.className}`;
-                addVerdict({
-                    policy: "component",
-                    rule: f.ruleId,
-                    constraints: f.constraints,
-                    level: "mandatory",
-                    message: f.text,
-                    path: f.path,
-                    urn: logged.urn === "" ? undefined : logged.urn,
-                    type,
-                    name: f.component?.name,
-                });
+                addVerdict(
+                    {
+                        policy: "component",
+                        rule: f.ruleId,
+                        constraints: f.constraints,
+                        level: "mandatory",
+                        message: f.message,
+                        path: f.path,
+                        ...(logged.urn === "" ? {} : { urn: logged.urn }),
+                        ...(f.component === undefined ? {} : { type: `alicloud-sharing:index:${f.component.className}`, name: f.component.name }),
+                        nodes: [],
+                        judgedBy: "component",
+                    },
+                    thrownAt,
+                );
             }
             continue;
         }
@@ -172,8 +192,9 @@ export async function judgeRun(run: ProgramRun, record: MonitorRecord, ending: R
     const policyConfig = run.policyConfig as Record<string, unknown>;
     const violations = await runPolicies(policies, policyResources(record.resources, defaultProvider), policyConfig);
     for (const v of violations) {
-        const level = v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate" ? "mandatory" : "advisory";
-        verdicts.push(v.finding !== undefined ? verdictOfFinding(v.policy, v.finding, level, v.urn) : { policy: v.policy, constraints: [], level, message: v.message, urn: v.urn });
+        const verdict = verdictOfViolation(v, "pack");
+        const source = verdict.urn === undefined ? undefined : sources.get(verdict.urn);
+        verdicts.push(source === undefined ? verdict : { ...verdict, source });
     }
     // Nothing secret is printed: the plan shows `[secret]`, and no verdict or error quotes a secret the preview knows.
     const secrets = knownSecrets(run, record);
@@ -184,11 +205,13 @@ export async function judgeRun(run: ProgramRun, record: MonitorRecord, ending: R
         accountId: run.accountId,
         region: run.region,
         configSource: run.configSource,
+        programDir: run.programDir,
         entry: path.relative(run.programDir, run.entry),
         resources,
         verdicts: verdicts.map((v) => ({ ...v, message: redactText(v.message, secrets), ...(v.fix === undefined ? {} : { fix: redactText(v.fix, secrets) }) })),
         programError: programErrors.length === 0 ? undefined : redactText(programErrors.join("\n"), secrets),
         levelChanges: levelChangesOf(policyConfig),
+        organization: organizationOfConfig(policyConfig),
     };
 }
 

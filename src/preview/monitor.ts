@@ -8,6 +8,8 @@
  */
 import * as path from "path";
 import type * as grpcModule from "@grpc/grpc-js";
+import type { SourcePosition } from "../report/model";
+import { programPosition } from "./positions";
 
 /** A registration as the engine receives it: type, name, URN, parent, inputs (as sent, secrets and unknowns encoded), dependencies, protect flag and provider. */
 export interface CapturedResource {
@@ -24,6 +26,11 @@ export interface CapturedResource {
     readonly protect: boolean;
     /** The provider reference (`<urn>::<id>`), or "" for the default provider. */
     readonly provider: string;
+    /**
+     * Where the program constructed it: the first frame of its construction stack in the program's folder (outside
+     * `node_modules`), else its parent's; none when the preview was not told the program's folder.
+     */
+    readonly source?: SourcePosition;
 }
 
 /** One message of the program's engine log. */
@@ -44,6 +51,8 @@ export interface MonitorOptions {
     readonly region: string;
     /** Called with each info or warning message of the engine log as it arrives (the program's output). */
     readonly onLog?: (entry: LogEntry) => void;
+    /** The program's folder: each registration's position in it is kept (`CapturedResource.source`). */
+    readonly programDir?: string;
 }
 
 /** What arrived over the protocol, in order. */
@@ -149,6 +158,33 @@ function answerInvoke(token: string, providerRegion: string, options: MonitorOpt
     }
 }
 
+/** A position as the runtime sends it (`pulumirpc.SourcePosition`). */
+interface PositionMessage {
+    getUri(): string;
+    getLine(): number;
+    getColumn(): number;
+}
+
+/**
+ * Where a registration was constructed in the program: its source position, else the first frame of its stack trace
+ * (the runtime sends both, the stack trace mapped through source maps for TypeScript) that is in the program's folder.
+ */
+function registeredPosition(request: Message, programDir: string): SourcePosition | undefined {
+    const at = (m: PositionMessage | undefined) => (m === undefined ? undefined : programPosition(m.getUri(), m.getLine(), m.getColumn(), programDir));
+    const own = at(request.getSourceposition() as PositionMessage | undefined);
+    if (own !== undefined) {
+        return own;
+    }
+    const frames = (request.getStacktrace() as { getFramesList(): { getPc(): PositionMessage | undefined }[] } | undefined)?.getFramesList() ?? [];
+    for (const frame of frames) {
+        const found = at(frame.getPc());
+        if (found !== undefined) {
+            return found;
+        }
+    }
+    return undefined;
+}
+
 /** Starts the monitor on 127.0.0.1, on a port of the system's choosing. */
 export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     const protocol = loadProtocol();
@@ -157,6 +193,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     const logs: LogEntry[] = [];
     const problems: string[] = [];
     const urns = new Set<string>();
+    /** Where each resource registered so far was constructed: a child none of whose frames is the program's takes its parent's. */
+    const positions = new Map<string, SourcePosition>();
     let stackUrn: string | undefined;
     let rootUrn = "";
     let stackOutputs = false;
@@ -218,6 +256,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
                 (request.getPropertydependenciesMap() as unknown as { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void }).forEach(
                     (deps, key) => (propertyDependencies[key] = [...deps.getUrnsList()]),
                 );
+                const source = options.programDir === undefined ? undefined : (registeredPosition(request, options.programDir) ?? positions.get(parent));
+                if (source !== undefined) {
+                    positions.set(urn, source);
+                }
                 resources.push({
                     type,
                     name,
@@ -229,6 +271,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
                     propertyDependencies,
                     protect: request.getProtect() === true,
                     provider: request.getProvider() as string,
+                    ...(source === undefined ? {} : { source }),
                 });
             }
             // As a preview answers a create: the id unknown (empty), the inputs as the outputs, computed outputs unknown (absent).

@@ -2,6 +2,7 @@
 import type { RawResource } from "../policy/resources";
 import { SECRET_MARK, leafStrings } from "../rules/redact";
 import type { TestResource } from "../policy/run";
+import { UNKNOWN_MARK } from "../report/model";
 import type { CapturedResource } from "./monitor";
 
 const isProvider = (r: CapturedResource): boolean => r.type.startsWith("pulumi:providers:");
@@ -9,8 +10,7 @@ const isProvider = (r: CapturedResource): boolean => r.type.startsWith("pulumi:p
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey: string; specialSecretSig: string; unknownValue: string };
 
-/** What shows a value unknown at preview (a computed output, an id) in the report. */
-export const UNKNOWN_MARK = "[unknown]";
+export { UNKNOWN_MARK };
 
 /** A captured value for the report: each value unknown at preview shown as `[unknown]`. */
 export function shownValue(value: unknown): unknown {

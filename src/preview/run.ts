@@ -11,7 +11,6 @@ import { redactText } from "../rules/redact";
 import { ProgramRun, judgeRun, knownSecrets, policyConfigRefusal } from "./judge";
 import { MonitorRecord, startMonitor } from "./monitor";
 import { DEFAULT_REGION, PreviewSetupError, entryOf, previewAccountOf, readPolicyConfig, readProject, readStackConfig, stackConfigFile } from "./program";
-import type { ReportRequest } from "./render";
 import { RunnerEnding, runProgram } from "./runner";
 import { plainText } from "./runnerReports";
 import { DEFAULT_TIMEOUT_SECONDS, PreviewResult } from "./verdicts";
@@ -102,6 +101,8 @@ export async function recordRun(run: ProgramRun, options: PreviewOptions): Promi
         stack: run.stack,
         accountId: run.accountId,
         region: run.region,
+        // Positions in the program's files, as Node names them (the real path of the folder).
+        programDir: fs.realpathSync(run.programDir),
         // The program's info and warnings, as pulumi shows them; never a secret the preview knows of.
         onLog: (entry) => output(`${entry.severity}: ${redactText(plainText(entry.message), knownSecrets(run, monitor))}\n`),
     });
@@ -136,11 +137,4 @@ async function previewOf(run: ProgramRun, options: PreviewOptions): Promise<Prev
 /** Runs the preview. Throws PreviewSetupError when the program cannot be run, or ran but has nothing to judge. */
 export async function runPreview(options: PreviewOptions): Promise<PreviewResult> {
     return previewOf(prepareRun(options), options);
-}
-
-/** Runs the preview (of the run prepared from the options, when given) and renders its report as the CLI prints it: the result, and the text for stdout. */
-export async function runPreviewReport(options: PreviewOptions, report: ReportRequest, prepared?: ProgramRun): Promise<{ result: PreviewResult; report: string }> {
-    const result = await previewOf(prepared ?? prepareRun(options), options);
-    const { reportOf } = await import("./render");
-    return { result, report: reportOf(result, report) };
 }

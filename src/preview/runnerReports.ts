@@ -4,10 +4,10 @@
  * diagnostics), and, when a component's error came without its data (a program that turned the reporting off, an
  * older copy of this package), the findings its text carries (`[ids] message fix (rule id)`, one per argument).
  */
-import * as path from "path";
 import { stripVTControlCharacters } from "util";
 import { FINDINGS_LOG_PREFIX } from "../rules/errors";
 import type { Finding } from "../rules/types";
+import { stackPosition } from "./positions";
 
 /** A control character other than newline and tab (C0, DEL, C1). */
 const isControl = (c: number): boolean => (c < 0x20 && c !== 0x0a && c !== 0x09) || (c >= 0x7f && c <= 0x9f);
@@ -87,6 +87,8 @@ export interface FindingInText {
     readonly ruleId: string;
     readonly constraints: readonly string[];
     readonly text: string;
+    /** The text without its ids and rule: the message and its fix. */
+    readonly message: string;
     readonly path: string;
     /** The refused component's class and name, for an argument error. */
     readonly component?: { readonly className: string; readonly name: string };
@@ -110,6 +112,7 @@ export function findingsInText(message: string): FindingInText[] | undefined {
                   ruleId: formatted[3],
                   constraints: formatted[1] === "" ? [] : formatted[1].split(", "),
                   text: m[1],
+                  message: formatted[2],
                   path: m[0],
                   ...(header === null || header === undefined ? {} : { component: { className: header[1], name: header[2] } }),
               };
@@ -123,9 +126,6 @@ function errorLines(text: string): string[] {
     const end = lines.findIndex((l) => /^\s+at /.test(l) || l === "{" || /^\s*\{$/.test(l));
     return (end === -1 ? lines : lines.slice(0, end)).filter((l, i, all) => !(i === all.length - 1 && l.trim() === ""));
 }
-
-/** The frame of a stack line: file, line and column. */
-const FRAME = /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?$/;
 
 /**
  * An error the runner logged, for people: its message and where in the program it was thrown (the first stack frame in
@@ -149,11 +149,7 @@ export function describeLoggedError(message: string, programDir: string): string
     }
     const lines = errorLines(body);
     const first = (lines[0] ?? "").replace(/^Error: /, "");
-    const frame = body
-        .split("\n")
-        .filter((line) => /^\s+at /.test(line))
-        .map((line) => line.match(FRAME))
-        .find((m) => m !== null && m[1].startsWith(programDir + path.sep) && !m[1].includes(`${path.sep}node_modules${path.sep}`));
+    const frame = stackPosition(body, programDir);
     const shown = [first, ...lines.slice(1)].join("\n");
-    return frame === undefined || frame === null ? shown : `${shown}\n    at ${path.relative(programDir, frame[1])}:${frame[2]}:${frame[3]}`;
+    return frame === undefined ? shown : `${shown}\n    at ${frame.file}:${frame.line}:${frame.column}`;
 }

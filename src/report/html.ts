@@ -340,12 +340,22 @@ function nodeSvg(n: DrawnNode, x: number, y: number, width: number, height: numb
 }
 
 /** The verdicts, grouped by rule: each group's rule, level, count, constraint ids, who judged, the fix once when shared. */
+/** What the verdicts do not say by themselves: the run's failure, and the policies the config set to another level (never silent). */
+function verdictsPreamble(model: ReportModel): Html {
+    const failure = model.failure === undefined ? undefined : html`<p class="incomplete" role="alert">${model.failure.kind === "program" ? "The program failed" : "The run failed"}: <span class="mono">${model.failure.message}</span>. The verdicts below are those reached before it.</p>`;
+    const levels =
+        model.levelChanges.length === 0
+            ? undefined
+            : html`<p>Policy levels set by the policy config: ${model.levelChanges.map((c, i) => html`${i === 0 ? undefined : ", "}<span class="mono">${c.policy}</span> ${c.level} (not ${c.defaultLevel})`)}.</p>`;
+    return html`${failure}${levels}`;
+}
+
 function verdictsSection(model: ReportModel, ids: PageIds): Html {
     if (model.verdicts.length === 0) {
-        return html`<p>No violation.</p>`;
+        return html`${verdictsPreamble(model)}<p>No violation.</p>`;
     }
     const graphNames = nodeNames(model.graph);
-    return html`${groupVerdicts(model.verdicts).map((group, gi) => {
+    return html`${verdictsPreamble(model)}${groupVerdicts(model.verdicts).map((group, gi) => {
         const first = group[0];
         const fixes = new Set(group.map((v) => v.fix));
         const sharedFix = fixes.size === 1 ? first.fix : undefined;
@@ -464,7 +474,7 @@ function driftSection(model: ReportModel): Html | undefined {
         const entries = d.entries.filter((e) => e.side === side);
         return entries.length === 0 ? html`<p>None.</p>` : html`<ul>${entries.map((e) => html`<li class="${side === "outsideStack" ? "drift-outside" : undefined}"><span class="mono">${e.kind} ${e.key}</span>${e.detail === undefined ? undefined : ` (${e.detail})`}</li>`)}</ul>`;
     };
-    return html`<section id="drift" aria-labelledby="drift-h"><h2 id="drift-h">Drift from the stack (${d.format})</h2><h3>In the account, not in the stack (marked on the graph)</h3>${list("outsideStack")}<h3>In the stack, not in the account</h3>${list("missingFromAccount")}${
+    return html`<section id="drift" aria-labelledby="drift-h"><h2 id="drift-h">Drift from the stack (${d.source === undefined ? "" : `${d.source}, `}${d.format})</h2><h3>In the account, not in the stack (marked on the graph)</h3>${list("outsideStack")}<h3>In the stack, not in the account</h3>${list("missingFromAccount")}${
         d.notCompared.length === 0 ? undefined : html`<h3>Not compared</h3><ul>${d.notCompared.map((n) => html`<li>${n}</li>`)}</ul>`
     }</section>`;
 }

@@ -1,15 +1,18 @@
-/** The report: one model of what a preview or an audit found, and its renderers (text, Mermaid, HTML). */
+/** The report: one model of what a preview or an audit found, and its renderers (text, JSON, SARIF, Mermaid, HTML). */
 export {
     RECIPIENTS_DRAWN_PER_GROUP,
     driftView,
     graphView,
     groupsDepthFirst,
+    levelOf,
     organizationNames,
     recipientAccess,
     recipientKind,
     reportModel,
+    verdictLine,
     verdictOf,
     verdictOfMessage,
+    verdictOfViolation,
 } from "./model";
 export type {
     DriftMark,
@@ -20,10 +23,13 @@ export type {
     GroupView,
     ItemView,
     JudgedBy,
+    JudgedViolationLike,
     KeyView,
     Level,
+    LevelChange,
     OwnerView,
     PlanResource,
+    ProgramFiles,
     ReadsView,
     RecipientAccess,
     RecipientKind,
@@ -31,12 +37,32 @@ export type {
     ReportInput,
     ReportModel,
     RoleView,
+    RunFailure,
     ShareView,
+    SourcePosition,
     Verdict,
     VerdictContext,
 } from "./model";
-export { SUBJECTS_SHOWN, encryptionWords, groupLabel, groupVerdicts, renderMapText, renderVerdictsText, subjectOf, verdictMessage } from "./text";
+export {
+    SUBJECTS_SHOWN,
+    driftLine,
+    encryptionWords,
+    groupLabel,
+    groupVerdicts,
+    renderDriftText,
+    renderMapText,
+    renderPlanText,
+    renderText,
+    renderVerdictsText,
+    subjectOf,
+    verdictMessage,
+} from "./text";
 export type { TextOptions } from "./text";
 export { renderMermaid } from "./mermaid";
 export type { MermaidOptions } from "./mermaid";
 export { CONTENT_SECURITY_POLICY, renderHtml } from "./html";
+export { renderFailureJson, renderJson } from "./json";
+export type { JsonOptions } from "./json";
+export { DRIFT_RULE, fingerprintOf, physicalLocationOf, renderFailureSarif, renderSarif, ruleDescriptors, ruleHelpUri } from "./sarif";
+export { MAP_KINDS, REPORT_FORMATS, mapGoesWith, renderReport } from "./render";
+export type { MapKind, RenderRequest, ReportFormat } from "./render";

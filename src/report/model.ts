@@ -12,8 +12,12 @@ import type { Drift, DriftKind } from "../audit/drift";
 import { accountIdOf } from "../graph/accounts";
 import type { AccountKey, ItemKind, Origin, SharingGraph } from "../graph/model";
 import { Organization, OrganizationFile, OrganizationFolder, recipientPath } from "../graph/organization";
+import type { LevelChange } from "../policy/config";
 import { Reach, Relations, ResolvedEncryption, ShareEncryption, rolesOfShare } from "../graph/resolve";
 import type { Finding } from "../rules/types";
+
+/** What shows a value unknown at preview (a computed output, an id) in a report. */
+export const UNKNOWN_MARK = "[unknown]";
 
 /** Recipients drawn one by one in a group (a folder, the directory, the accounts outside it); beyond, one node says how many. */
 export const RECIPIENTS_DRAWN_PER_GROUP = 8;
@@ -23,6 +27,14 @@ export type JudgedBy = "component" | "pack" | "audit";
 
 /** The level of a verdict: mandatory stops the deployment (or fails the audit), advisory is said. */
 export type Level = "mandatory" | "advisory";
+
+/** Where in the program a resource was constructed: a file relative to the program's folder, a line and a column (from 1). */
+export interface SourcePosition {
+    /** Relative to the program's folder, `/`-separated. */
+    readonly file: string;
+    readonly line: number;
+    readonly column: number;
+}
 
 /** One verdict, from the rule to the last renderer. */
 export interface Verdict {
@@ -38,8 +50,16 @@ export interface Verdict {
     readonly fix?: string;
     /** The argument or property at fault. */
     readonly path?: string;
-    /** What was judged: its URN, name and type token, as far as known. */
-    readonly subject: { readonly urn?: string; readonly name?: string; readonly type?: string };
+    /** The URN of what was judged (a component, a resource, a live object), when known. */
+    readonly urn?: string;
+    /** Its name. */
+    readonly name?: string;
+    /** Its type token. */
+    readonly type?: string;
+    /** The account it lives in, when an audit read it there. */
+    readonly accountId?: string;
+    /** Where the program constructed it (a preview's), when known. */
+    readonly source?: SourcePosition;
     /** The nodes of the graph view it concerns (by the rule's subject, else by the subject's URN). */
     readonly nodes: readonly string[];
     readonly judgedBy: JudgedBy;
@@ -67,7 +87,8 @@ export function verdictOf(finding: Finding, context: VerdictContext): Verdict {
         message: finding.message,
         fix: finding.fix,
         path: finding.path,
-        subject: { ...(urn === undefined ? {} : { urn }), ...(finding.subject === undefined ? {} : { name: finding.subject.name, type: finding.subject.type }) },
+        ...(urn === undefined ? {} : { urn }),
+        ...(finding.subject === undefined ? {} : { name: finding.subject.name, type: finding.subject.type }),
         nodes: [...(context.nodes ?? [])],
         judgedBy: context.judgedBy,
     };
@@ -75,7 +96,35 @@ export function verdictOf(finding: Finding, context: VerdictContext): Verdict {
 
 /** A policy's own violation that no rule's finding carries (a message as the policy wrote it). */
 export function verdictOfMessage(policy: string, message: string, context: VerdictContext): Verdict {
-    return { policy, constraints: [], level: context.level, message, subject: context.urn === undefined ? {} : { urn: context.urn }, nodes: [...(context.nodes ?? [])], judgedBy: context.judgedBy };
+    return { policy, constraints: [], level: context.level, message, ...(context.urn === undefined ? {} : { urn: context.urn }), nodes: [...(context.nodes ?? [])], judgedBy: context.judgedBy };
+}
+
+/** A policy's violation as the policy runner reports it (src/policy/run.ts, src/audit/judge.ts). */
+export interface JudgedViolationLike {
+    readonly policy: string;
+    readonly message: string;
+    readonly urn?: string;
+    readonly enforcementLevel: string;
+    readonly finding?: Finding;
+}
+
+/** The level of a pack's enforcement level: mandatory and remediate stop, anything else is said. */
+export const levelOf = (enforcementLevel: string): Level => (enforcementLevel === "mandatory" || enforcementLevel === "remediate" ? "mandatory" : "advisory");
+
+/**
+ * A policy's violation as a verdict (the one conversion, for the preview and the audit): from its finding when it
+ * carries one, else its message as the policy wrote it.
+ */
+export function verdictOfViolation(v: JudgedViolationLike, judgedBy: JudgedBy): Verdict {
+    const context: VerdictContext = { level: levelOf(v.enforcementLevel), judgedBy, policy: v.policy, urn: v.urn };
+    return v.finding !== undefined ? verdictOf(v.finding, context) : verdictOfMessage(v.policy, v.message, context);
+}
+
+/** A verdict in the one-line form of a finding, for tools that show one message: `[ids] what is wrong. The fix. (rule id)`. */
+export function verdictLine(v: Pick<Verdict, "constraints" | "message" | "fix" | "rule">): string {
+    return [v.constraints.length === 0 ? undefined : `[${v.constraints.join(", ")}]`, v.message, v.fix, v.rule === undefined ? undefined : `(rule ${v.rule})`]
+        .filter((p) => p !== undefined && p !== "")
+        .join(" ");
 }
 
 /** One resource of the plan (the preview's captured resources, the audit's live objects as resources). */
@@ -88,7 +137,17 @@ export interface PlanResource {
     /** The provider it is made with (its name), for cloud resources. */
     readonly provider?: string;
     readonly protect?: boolean;
+    /** Where the program constructed it (a preview's), when known. */
+    readonly source?: SourcePosition;
+    /** False for a component. Defaults to true. */
+    readonly custom?: boolean;
+    /** The region it is in (its provider's), when known. */
+    readonly region?: string;
     readonly inputs?: Readonly<Record<string, unknown>>;
+    /** The URNs it depends on. */
+    readonly dependencies?: readonly string[];
+    /** For each input, the URNs of the resources its value came from. */
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** An account that owns what is shared: `account:<id>` or the stack's own (`default`). */
@@ -243,6 +302,8 @@ export interface DriftMark {
 /** The drift of an account from its stack, overlaid on the graph. */
 export interface DriftView {
     readonly format: Drift["format"];
+    /** The intended file's name, as given. */
+    readonly source?: string;
     readonly entries: readonly DriftMark[];
     readonly notCompared: readonly string[];
 }
@@ -264,6 +325,25 @@ export interface ReadsView {
     readonly incomplete: readonly string[];
 }
 
+/** A policy the policy config sets to another level than its own (a disabled policy judges nothing): said in every format. */
+export type { LevelChange };
+
+/** Where a preview's program is, for locations in reports (SARIF): absolute folders, the entry file relative to the program's. */
+export interface ProgramFiles {
+    /** The folder locations are relative to (SARIF's `%SRCROOT%`): where the command ran. */
+    readonly root: string;
+    /** The program's folder. */
+    readonly programDir: string;
+    /** The program's entry file, relative to its folder: where a verdict with no position of its own is located. */
+    readonly entry: string;
+}
+
+/** Why a run judged nothing, or less than everything: its kind (`program`, `setup`, `timeout`…) and what happened. */
+export interface RunFailure {
+    readonly kind: string;
+    readonly message: string;
+}
+
 /** The whole report. */
 export interface ReportModel {
     readonly tool: "preview" | "audit";
@@ -271,13 +351,24 @@ export interface ReportModel {
     readonly title: string;
     readonly accounts: readonly string[];
     readonly regions: readonly string[];
+    /**
+     * The run's own facts for tools, as data, first in the JSON document (a preview's project, stack, account and
+     * region; an audit's account, regions, requests, what it received…). Never rendered for people: `title` and
+     * `reads` say it for them.
+     */
+    readonly facts: Readonly<Record<string, unknown>>;
     readonly plan: readonly PlanResource[];
     readonly verdicts: readonly Verdict[];
+    readonly levelChanges: readonly LevelChange[];
     readonly graph: GraphView;
     /** Per recipient: what it can use. */
     readonly access: readonly RecipientAccess[];
     readonly drift?: DriftView;
     readonly reads?: ReadsView;
+    /** The program's files (a preview's): SARIF locates verdicts in them. */
+    readonly files?: ProgramFiles;
+    /** What kept the run from finishing (a preview's program error): the verdicts are those it reached. */
+    readonly failure?: RunFailure;
 }
 
 /** What the report model is built from. */
@@ -286,8 +377,10 @@ export interface ReportInput {
     readonly title: string;
     readonly accounts?: readonly string[];
     readonly regions?: readonly string[];
+    readonly facts?: Readonly<Record<string, unknown>>;
     readonly plan?: readonly PlanResource[];
     readonly verdicts?: readonly Verdict[];
+    readonly levelChanges?: readonly LevelChange[];
     readonly graph: SharingGraph;
     readonly organization?: Organization;
     /** Names of folders and accounts (see {@link organizationNames}). */
@@ -295,7 +388,11 @@ export interface ReportInput {
     /** The raw resources the graph was read from, for the names they give (`resourceShareName`, `snapshotName`…). */
     readonly resources?: readonly { readonly urn: string; readonly props: Readonly<Record<string, unknown>> }[];
     readonly drift?: Drift;
+    /** The name of the file the drift is from. */
+    readonly driftSource?: string;
     readonly reads?: ReadsView;
+    readonly files?: ProgramFiles;
+    readonly failure?: RunFailure;
 }
 
 /** Builds the report model: the graph's relations computed once, for the graph view and the per-recipient view. */
@@ -308,12 +405,16 @@ export function reportModel(input: ReportInput): ReportModel {
         title: input.title,
         accounts: [...(input.accounts ?? [])],
         regions: [...(input.regions ?? [])],
+        facts: { ...(input.facts ?? {}) },
         plan: [...(input.plan ?? [])],
         verdicts: withNodes(input.verdicts ?? [], graph),
+        levelChanges: [...(input.levelChanges ?? [])],
         graph,
         access: recipientAccess(relations, graph, options),
-        ...(input.drift === undefined ? {} : { drift: driftView(input.drift, graph) }),
+        ...(input.drift === undefined ? {} : { drift: driftView(input.drift, graph, input.driftSource) }),
         ...(input.reads === undefined ? {} : { reads: input.reads }),
+        ...(input.files === undefined ? {} : { files: input.files }),
+        ...(input.failure === undefined ? {} : { failure: input.failure }),
     };
 }
 
@@ -437,7 +538,7 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
         return key.id;
     };
     const items = new Map<string, ItemView & { urns: string[] }>();
-    const itemOf = (itemId: string, viaUrn: string, shareRegion: string | undefined): string => {
+    const itemOf = (itemId: string, viaUrn: string, shareRegion: string | undefined, sharedId: string | undefined): string => {
         let view = items.get(itemId);
         if (view === undefined) {
             const node = graph.items.get(itemId);
@@ -448,7 +549,8 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
             view = {
                 id: itemId,
                 kind: node?.kind ?? "snapshot",
-                ...(node?.resourceId.value === undefined ? {} : { resourceId: node.resourceId.value }),
+                // The id the item is known by, else the one the share names (a live object's, read by the audit).
+                ...((node?.resourceId.value ?? sharedId) === undefined ? {} : { resourceId: node?.resourceId.value ?? sharedId }),
                 ...(name === undefined ? {} : { name }),
                 ...(region === undefined ? {} : { region }),
                 owner: ownerOf(node?.account ?? "default"),
@@ -539,7 +641,7 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
         }
         share.items.forEach((i) => urns.add(i.via.urn));
         share.recipients.forEach((r) => urns.add(r.via.urn));
-        const itemIds = share.items.map((i) => itemOf(i.item, i.via.urn, region));
+        const itemIds = share.items.map((i) => itemOf(i.item, i.via.urn, region, i.id.value));
         const recipientIds = [...new Set(share.recipients.filter((r) => r.value.value !== undefined).map((r) => recipientOf(r.value.value!)))];
         const shareRoles = encryption.kind === "key" ? rolesOfShare(relations, share).map((r) => roleOf(r.id)) : [];
         const name = nameProp(share.origin, "resourceShareName") ?? (share.method === "imagePermission" ? (share.items[0]?.id.value ?? share.origin?.name) : share.origin?.name) ?? share.id;
@@ -680,13 +782,13 @@ function withNodes(verdicts: readonly Verdict[], graph: GraphView): Verdict[] {
     const known = new Set([...graph.keys, ...graph.items, ...graph.shares, ...graph.roles, ...graph.recipients].map((n) => n.id));
     return verdicts.map((v) => {
         const given = v.nodes.filter((n) => known.has(n));
-        const nodes = given.length > 0 ? given : v.subject.urn === undefined ? [] : (byUrn.get(v.subject.urn) ?? []).map((m) => m.id);
+        const nodes = given.length > 0 ? given : v.urn === undefined ? [] : (byUrn.get(v.urn) ?? []).map((m) => m.id);
         return { ...v, nodes: [...new Set(nodes)] };
     });
 }
 
 /** The drift, each entry with the nodes of the graph it names (a share by region and name, its items and targets, a role by name). */
-export function driftView(drift: Drift, graph: GraphView): DriftView {
+export function driftView(drift: Drift, graph: GraphView, source?: string): DriftView {
     const shareByKey = new Map(graph.shares.filter((s) => s.method === "resourceShare").map((s) => [`${s.region ?? "(any region)"}/${s.name}`, s]));
     const items = new Map(graph.items.map((i) => [i.id, i]));
     const recipients = new Map(graph.recipients.map((r) => [r.id, r]));
@@ -720,5 +822,5 @@ export function driftView(drift: Drift, graph: GraphView): DriftView {
         ...drift.outsideStack.map((e): DriftMark => ({ side: "outsideStack", kind: e.kind, key: e.key, ...(e.detail === undefined ? {} : { detail: e.detail }), nodes: nodesOf(e.kind, e.key) })),
         ...drift.missingFromAccount.map((e): DriftMark => ({ side: "missingFromAccount", kind: e.kind, key: e.key, ...(e.detail === undefined ? {} : { detail: e.detail }), nodes: [] })),
     ];
-    return { format: drift.format, entries, notCompared: [...drift.notCompared] };
+    return { format: drift.format, ...(source === undefined ? {} : { source }), entries, notCompared: [...drift.notCompared] };
 }

@@ -1,11 +1,13 @@
 /**
- * The report as terminal text that scales: verdicts of one rule grouped (one line naming the rule, the count and the
- * first few subjects; verbose lists every one), and the sharing map with each share's recipients grouped by directory
- * and folder (a folder of 100 accounts is one line). Every value from outside is escaped for the terminal.
+ * The report as terminal text that scales, for the preview and the audit alike: the plan (a preview's) or what was read
+ * (an audit's), verdicts of one rule grouped (one line naming the rule, the count and the first few subjects; verbose
+ * lists every one), the sharing map with each share's recipients grouped by directory and folder (a folder of 100
+ * accounts is one line), what was received and the drift (an audit's). Every value from outside is escaped for the
+ * terminal.
  */
-import { showValues } from "../rules/types";
+import { LISTED_VALUES, showValues } from "../rules/types";
 import { terminal } from "./safe";
-import { GraphView, GroupView, ItemView, RecipientView, ShareView, Verdict, groupsDepthFirst, listsBy } from "./model";
+import { DriftMark, DriftView, GraphView, GroupView, ItemView, PlanResource, RecipientView, ReportModel, ShareView, Verdict, groupsDepthFirst, listsBy } from "./model";
 
 /** What the text shows: verbose lists every subject of a grouped verdict and every recipient of a folder. */
 export interface TextOptions {
@@ -17,15 +19,15 @@ export interface TextOptions {
 export const SUBJECTS_SHOWN = 3;
 
 /** What a verdict is about: a component as `SharedSnapshot "dr"`, a resource by its name; then `at <path>`. */
-export function subjectOf(v: Verdict): string {
-    const s = v.subject;
-    const what = v.judgedBy === "component" && s.type !== undefined && s.name !== undefined ? `${s.type.split(":").pop()} "${s.name}"` : (s.name ?? s.urn?.split("::").pop());
+export function subjectOf(v: Pick<Verdict, "judgedBy" | "type" | "name" | "urn" | "path" | "policy">): string {
+    const component = v.judgedBy === "component" || (v.judgedBy === undefined && v.policy === "component");
+    const what = component && v.type !== undefined && v.name !== undefined ? `${v.type.split(":").pop()} "${v.name}"` : (v.name ?? v.urn?.split("::").pop());
     return [what, v.path === undefined ? undefined : `at ${v.path}`].filter((p) => p !== undefined).join(" ");
 }
 
 /** Who judged a verdict: `component`, or the policy (`audit: <policy>` in an audit). */
 function judgedByOf(v: Verdict): string {
-    if (v.judgedBy === "component") {
+    if (v.judgedBy === "component" || (v.judgedBy === undefined && v.policy === "component")) {
         return "component";
     }
     return v.judgedBy === "audit" ? `audit${v.policy === undefined ? "" : `: ${v.policy}`}` : (v.policy ?? "pack");
@@ -193,3 +195,128 @@ export function renderMapText(graph: GraphView, options: TextOptions = {}): stri
     return lines.join("\n");
 }
 
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** Inputs shown as pretty-printed JSON documents in the plan (RAM policies), when they parse. */
+const DOCUMENT_INPUTS = ["assumeRolePolicyDocument", "document", "policyDocument"];
+
+/**
+ * The plan: resources as a tree by parent, each with its provider (when not the default one), whether it is
+ * protected, and its inputs sorted by name; RAM documents pretty-printed.
+ */
+export function renderPlanText(plan: readonly PlanResource[]): string {
+    const children = listsBy(plan, (r) => r.parent ?? "");
+    const lines: string[] = [];
+    // Iteratively, depth first, each parent before its children (a tree of any depth).
+    const stack = [...(children.get("") ?? [])].reverse().map((r) => ({ r, depth: 0 }));
+    const seen = new Set<string>();
+    while (stack.length > 0) {
+        const { r, depth } = stack.pop()!;
+        if (seen.has(r.urn)) {
+            continue;
+        }
+        seen.add(r.urn);
+        const pad = "  ".repeat(depth);
+        const notes = [r.protect === true ? "protected" : undefined, r.provider !== undefined && r.provider !== "default" ? `provider ${r.provider}` : undefined].filter((n) => n !== undefined);
+        lines.push(`${pad}+ ${terminal`${r.type} ${r.name}`}${notes.length === 0 ? "" : terminal` (${notes.join(", ")})`}`);
+        for (const [key, value] of Object.entries(r.inputs ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+            let pretty: string | undefined;
+            if (DOCUMENT_INPUTS.includes(key) && typeof value === "string") {
+                try {
+                    pretty = JSON.stringify(JSON.parse(value), null, 2);
+                } catch {
+                    // Not JSON: shown on one line as a string, the rules say what is wrong with it.
+                }
+            }
+            if (pretty !== undefined) {
+                // JSON's own line breaks; its strings cannot hold one (JSON escapes them), the rest is escaped.
+                lines.push(terminal`${pad}    ${key}:`, ...pretty.split("\n").map((l) => terminal`${pad}      ${l}`));
+            } else {
+                lines.push(terminal`${pad}    ${key}: ${JSON.stringify(value)}`);
+            }
+        }
+        [...(children.get(r.urn) ?? [])].reverse().forEach((child) => stack.push({ r: child, depth: depth + 1 }));
+    }
+    return lines.join("\n");
+}
+
+const DRIFT_KIND: Readonly<Record<DriftMark["kind"], string>> = {
+    share: "share",
+    resource: "resource",
+    target: "target",
+    imagePermission: "image permission",
+    role: "share role",
+    trustedPrincipal: "trusted principal",
+};
+
+/** One drift entry as a line: `<kind> <key>[ (detail)]`. */
+export const driftLine = (e: Pick<DriftMark, "kind" | "key" | "detail">): string => `${DRIFT_KIND[e.kind]} ${e.key}${e.detail === undefined ? "" : ` (${e.detail})`}`;
+
+/**
+ * The drift as text: what the account has that the stack does not, what the stack declares that the account lacks,
+ * what was not compared. Entries of one kind under one parent (the grants of an image, the targets of a share) beyond
+ * a few are one line naming five and the count: the text stays short whatever the account; JSON and SARIF keep every one.
+ */
+export function renderDriftText(drift: DriftView): string {
+    const lines = [terminal`Drift from the stack (${drift.source === undefined ? "" : `${drift.source}, `}${drift.format})`];
+    const section = (title: string, entries: readonly DriftMark[]) => {
+        lines.push(`  ${title} (${entries.length})${entries.length === 0 ? ": none" : ":"}`);
+        const groups = listsBy(entries, (e) => (e.detail === undefined && e.key.includes(": ") ? `${e.kind}\n${e.key.slice(0, e.key.indexOf(": "))}` : `${e.kind}\n${e.key}\n${e.detail ?? ""}`));
+        for (const group of groups.values()) {
+            if (group.length <= LISTED_VALUES) {
+                group.forEach((e) => lines.push(terminal`    ${driftLine(e)}`));
+            } else {
+                const head = group[0].key.slice(0, group[0].key.indexOf(": "));
+                lines.push(terminal`    ${DRIFT_KIND[group[0].kind]} ${head}: ${group.length} (${showValues(group.map((e) => e.key.slice(head.length + 2)))})`);
+            }
+        }
+    };
+    section("in the account, not in the stack", drift.entries.filter((e) => e.side === "outsideStack"));
+    section("in the stack, not in the account", drift.entries.filter((e) => e.side === "missingFromAccount"));
+    if (drift.notCompared.length > 0) {
+        lines.push("  not compared:", ...drift.notCompared.map((n) => terminal`    ${n}`));
+    }
+    return lines.join("\n");
+}
+
+/**
+ * The whole report as text: the title; the plan (a preview's) or what was read (an audit's, with what is not in
+ * effect, its notes and what could not be read); the policies the config set to another level; the verdicts, grouped;
+ * the sharing map; what was received and the drift (an audit's). A run that failed before judging anything prints
+ * nothing (its error goes to stderr).
+ */
+export function renderText(model: ReportModel, options: TextOptions = {}): string {
+    if (model.failure !== undefined && model.verdicts.length === 0) {
+        return "";
+    }
+    const mandatory = model.verdicts.filter((v) => v.level === "mandatory").length;
+    const reads = model.reads;
+    const lines = [terminal`alicloud-sharing ${model.title}`];
+    if (reads !== undefined && reads.incomplete.length > 0) {
+        lines.push(`INCOMPLETE: ${plural(reads.incomplete.length, "answer")} could not be used (below, "not read"): the account may share more than this report shows.`);
+    }
+    lines.push("");
+    if (reads !== undefined) {
+        lines.push(
+            terminal`Read: ${reads.counts.map((c) => `${c.count} ${c.what}`).join(", ")}`,
+            ...reads.notInEffect.map((n) => terminal`  ${n}`),
+            ...reads.notes.map((n) => terminal`  note: ${n}`),
+            ...reads.incomplete.map((n) => terminal`  not read: ${n}`),
+        );
+    } else {
+        lines.push(`Plan: ${plural(model.plan.length, "resource")}`, renderPlanText(model.plan));
+    }
+    lines.push("");
+    if (model.levelChanges.length > 0) {
+        lines.push(terminal`Policy levels set by the policy config: ${model.levelChanges.map((c) => `${c.policy} ${c.level} (not ${c.defaultLevel})`).join(", ")}`);
+    }
+    lines.push(`Verdicts: ${mandatory} mandatory, ${model.verdicts.length - mandatory} advisory`, renderVerdictsText(model.verdicts, options), "", "Sharing map", renderMapText(model.graph, options));
+    if (reads !== undefined) {
+        lines.push("", "Shares received", ...(reads.received.length === 0 ? ["  none"] : reads.received.map((r) => terminal`  ${r}`)));
+    }
+    if (model.drift !== undefined) {
+        lines.push("", renderDriftText(model.drift));
+    }
+    return lines.join("\n");
+}

@@ -11,6 +11,7 @@ import * as $dara from "@darabonba/typescript";
 import { API_VERSIONS, AuditProduct, READ_ONLY_ACTIONS, isReadOnlyAction, productOfVersion } from "../../src/audit/actions";
 import { auditContext, rpc } from "../../src/audit/clients";
 import { runAudit, AuditOptions, AuditResult } from "../../src/audit/run";
+import { verdictLine } from "../../src/report/model";
 import { TYPES } from "../../src/alibaba/resourceTypes";
 import { AlibabaApiError } from "../../src/sdk/errors";
 import { apiSettings } from "../../src/sdk/settings";
@@ -55,15 +56,17 @@ describe("the fixture account", () => {
             rule: "recipients-allowed",
             constraints: ["S3"],
             level: "mandatory",
-            message:
-                '[S3] "7777000011112222" is not an allowed recipient. Share only with recipients on the organization\'s allow-list, or ask the security team to add this one (`allowedRecipients`, in the organization file or the config). (rule recipients-allowed)',
+            message: '"7777000011112222" is not an allowed recipient.',
             fix: "Share only with recipients on the organization's allow-list, or ask the security team to add this one (`allowedRecipients`, in the organization file or the config).",
             path: "targetId",
             urn: `urn:pulumi:audit::${OWNER}::${TYPES.sharedTarget}::rs-adhoc000001/7777000011112222`,
             type: TYPES.sharedTarget,
             name: "rs-adhoc000001/7777000011112222",
+            accountId: OWNER,
+            nodes: [],
+            judgedBy: "audit",
         });
-        expect(result.verdicts.find((v) => v.rule === "shared-key-protected")!.message).toBe(
+        expect(verdictLine(result.verdicts.find((v) => v.rule === "shared-key-protected")!)).toBe(
             '[C27] KMS key key-bjs6golden0001 protects shared image m-2zecopy0000001, image m-2zecopy0000002, images (through AliyunECSShareEncryptImageDefaultRole) but its deletion protection is "Disabled". Set `deletionProtection: "Enabled"` on the key. (rule shared-key-protected)',
         );
     });

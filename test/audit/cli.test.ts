@@ -1,5 +1,7 @@
 /**
- * `auditMain`, the `audit` subcommand, against the emulator: the reports (text, JSON, SARIF, Mermaid), the exit codes
+ * `alicloud-sharing audit`, the command line in this process, against the emulator: the reports (text with verdicts
+ * grouped and --verbose, JSON, SARIF, Mermaid bare or fenced, the HTML page on stdout or written with --html beside
+ * another format), every one rendered from the report model by the renderer the preview uses too; the exit codes
  * 0/1/2, the endpoint from the environment, argument errors, and canaries showing that no credential (secret, STS
  * token, AccessKey id, signature) reaches any output, even when the service echoes the signed request back.
  */
@@ -7,10 +9,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Log } from "sarif";
-import { auditMain, parseAuditArgs } from "../../src/audit/cli";
-import { main } from "../../src/preview/cli";
+import { main } from "../../src/cli/main";
 import { ECHO, EMULATOR_KEY_ID, EMULATOR_KEY_SECRET, Emulator, emptyAccount, startEmulator } from "../support/emulator";
-import { AUDIT_ENV, INTENDED_PREVIEW, OWNER, POLICY_CONFIG, loadFixture } from "./fixture";
+import { sarifErrors } from "../support/sarif";
+import { AUDIT_ENV, INTENDED_PREVIEW, OWNER, POLICY_CONFIG, audit, loadFixture } from "./fixture";
 
 let emulator: Emulator;
 let dir: string;
@@ -30,41 +32,79 @@ beforeEach(() => {
     emulator.requests.splice(0);
 });
 
-/** Runs the subcommand; what it wrote and its exit code. */
-async function run(argv: string[], env: Record<string, string | undefined> = { ...AUDIT_ENV, ALICLOUD_SHARING_ENDPOINT: emulator.endpoint }) {
-    let stdout = "";
-    let stderr = "";
-    const code = await auditMain(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
-    return { code, stdout, stderr };
-}
+/** Runs `alicloud-sharing audit <argv>`; what it wrote and its exit code. */
+const run = (argv: string[], env: Record<string, string | undefined> = { ...AUDIT_ENV, ALICLOUD_SHARING_ENDPOINT: emulator.endpoint }) => audit(argv, env);
 
-test("the text report of the fixture account, with drift and the Mermaid map: exit 1 (mandatory violations)", async () => {
-    const { code, stdout, stderr } = await run(["audit", "--policy-config", policyConfigFile, "--intended", INTENDED_PREVIEW, "--map", "mermaid"]);
+/** The time an audit took, which changes from run to run, as `#.#`. */
+const timeless = (text: string) => text.replace(/, read only, in \d+\.\d s\)/, ", read only, in #.# s)");
+
+test("the text report of the fixture account, with drift and the Mermaid map, whole: exit 1 (mandatory violations)", async () => {
+    const { code, stdout, stderr } = await run(["--policy-config", policyConfigFile, "--intended", INTENDED_PREVIEW, "--map", "mermaid"]);
     expect([code, stderr]).toEqual([1, ""]);
+    expect(timeless(stdout)).toMatchSnapshot();
     const lines = stdout.split("\n");
     expect(lines[0]).toMatch(/^alicloud-sharing audit of account 1000000000000000 \(regions ap-northeast-1, cn-beijing, cn-hangzhou, cn-shanghai; 77 requests, read only, in \d+\.\d s\)$/);
     expect(lines.slice(1, 7)).toEqual([
         "",
-        "Read: 4 resource shares (7 resources, 7 targets), 1 image with share permissions (51 grants), 2 share roles, 3 KMS keys; 1 share received",
+        "Read: 4 resource shares (7 resources, 7 targets), 1 image with share permissions (51 grants), 2 share roles, 3 KMS keys, 1 share received",
         "  note: Resource Sharing is not offered in ap-northeast-1: only its image share permissions were read there.",
         "",
         "Verdicts: 5 mandatory, 5 advisory",
-        "  [mandatory] sharing-recipients AliyunECSShareEncryptSnapshotDefaultRole at assumeRolePolicyDocument",
+        "  [mandatory] trusted-principals-allowed (audit: sharing-recipients) AliyunECSShareEncryptSnapshotDefaultRole at assumeRolePolicyDocument",
     ]);
-    expect(stdout).toContain("\nShares received\n  rs-fromprod001 \"prod-golden-base\" from 2222333344445555 in cn-shanghai: Snapshot s-uf6prodbase01\n");
+    // Four verdicts of one rule: one line naming the rule, the count and the first subjects.
+    expect(lines.filter((l) => l.startsWith("  [advisory] directory-and-accounts"))).toEqual([
+        "  [advisory] directory-and-accounts (audit: sharing-directory-and-accounts): 4 verdicts, on rs-goldenbj001/m-2zecopy0000001 at accountId; rs-goldenbj001/m-2zecopy0000002 at accountId; rs-golden00001/m-uf6golden00001 at accountId and 1 more",
+    ]);
+    expect(stdout).toContain('\nShares received\n  rs-fromprod001 "prod-golden-base" from 2222333344445555 in cn-shanghai: Snapshot s-uf6prodbase01\n');
     expect(stdout).toContain(
         "\nDrift from the stack (demo-preview.json, preview)\n  in the account, not in the stack (53):\n    share cn-shanghai/adhoc-export (rs-adhoc000001: 1 resource (s-uf6adhoc00001), 1 target (7777000011112222))\n",
     );
     expect(stdout).toContain("\n  in the stack, not in the account (1):\n    target cn-shanghai/golden-images: 2345678901234567\n  not compared:\n");
-    expect(stdout).toContain("\n\nflowchart LR\n  n1[\"owner 1000000000000000\"]\n");
+    // The map: 51 image grants to accounts outside any directory drawn as one node.
+    expect(stdout).toContain('\n\nflowchart LR\n  n1["owner 1000000000000000"]\n');
+    expect(stdout).toContain('\n  subgraph n22 ["not in the organization file#39;s tree"]\n    n23[/"55 accounts"/]\n  end\n');
+    expect(stdout).toContain("\n  n19 -- 51 --> n23\n");
 });
 
-test("--format json: the report as data", async () => {
+test("--verbose lists every verdict of a rule, and every account of a group in the map; --map mermaid-md fences the chart", async () => {
+    const { stdout } = await run(["--policy-config", policyConfigFile, "--verbose", "--map", "mermaid-md"]);
+    const lines = stdout.split("\n");
+    const at = lines.indexOf("  [advisory] directory-and-accounts (audit: sharing-directory-and-accounts): 4 verdicts");
+    expect(lines.slice(at + 1, at + 9).filter((l) => !l.startsWith("      "))).toEqual([
+        "    rs-goldenbj001/m-2zecopy0000001 at accountId",
+        "    rs-goldenbj001/m-2zecopy0000002 at accountId",
+        "    rs-golden00001/m-uf6golden00001 at accountId",
+        "    rs-golden00001/m-uf6golden00002 at accountId",
+    ]);
+    expect(lines.find((l) => l.startsWith("        not in the organization file's tree: 51 accounts: "))!.split(", ")).toHaveLength(51);
+    expect(stdout).toMatch(/\n\n```mermaid\nflowchart LR\n[\s\S]*\n```\n$/);
+});
+
+test("--format json: the report as data, the audit's facts first", async () => {
     const { code, stdout } = await run(["--format", "json", "--policy-config", policyConfigFile, "--intended", INTENDED_PREVIEW, "--region", "cn-shanghai,cn-beijing"]);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(Object.keys(report)).toEqual(["accountId", "regions", "sharingRegions", "allRegions", "requests", "durationMs", "resources", "violations", "map", "received", "notInEffect", "notes", "incomplete", "drift"]);
-    expect([report.accountId, report.regions, report.sharingRegions, report.requests.total]).toEqual([OWNER, ["cn-shanghai", "cn-beijing"], ["cn-shanghai", "cn-beijing"], emulator.requests.length]);
+    expect(Object.keys(report)).toEqual([
+        "tool",
+        "accountId",
+        "regions",
+        "sharingRegions",
+        "allRegions",
+        "requests",
+        "durationMs",
+        "received",
+        "notInEffect",
+        "notes",
+        "incomplete",
+        "resources",
+        "violations",
+        "levelChanges",
+        "graph",
+        "access",
+        "drift",
+    ]);
+    expect([report.tool, report.accountId, report.regions, report.sharingRegions, report.requests.total]).toEqual(["audit", OWNER, ["cn-shanghai", "cn-beijing"], ["cn-shanghai", "cn-beijing"], emulator.requests.length]);
     // Trust no share of the two regions read needs is not judged stale: a share of another region may need it.
     expect(report.violations.filter((v: { level: string }) => v.level === "mandatory").map((v: { rule: string }) => v.rule).sort()).toEqual([
         "image-account-quota",
@@ -72,6 +112,7 @@ test("--format json: the report as data", async () => {
         "shared-key-protected",
         "trusted-principals-allowed",
     ]);
+    expect(report.violations.map((v: { judgedBy: string; accountId: string }) => `${v.judgedBy} ${v.accountId}`)).toEqual(Array(report.violations.length).fill(`audit ${OWNER}`));
     expect([report.allRegions, report.notes]).toEqual([
         false,
         [
@@ -84,56 +125,113 @@ test("--format json: the report as data", async () => {
         name: "rs-adhoc000001",
         urn: "urn:pulumi:audit::1000000000000000::alicloud:resourcemanager/resourceShare:ResourceShare::rs-adhoc000001",
         region: "cn-shanghai",
-        props: { resourceShareName: "adhoc-export", allowExternalTargets: true, status: "Active" },
+        inputs: { resourceShareName: "adhoc-export", allowExternalTargets: true, status: "Active" },
     });
-    expect([report.drift.outsideStack.length, report.drift.missingFromAccount.length]).toEqual([53, 1]);
+    const sides = (side: string) => report.drift.entries.filter((e: { side: string }) => e.side === side).length;
+    expect([report.drift.source, sides("outsideStack"), sides("missingFromAccount")]).toEqual(["demo-preview.json", 53, 1]);
+    // The drift overlaid on the graph: what the account has that the stack does not, marked on its nodes.
+    expect(report.drift.entries.find((e: { key: string }) => e.key === "cn-shanghai/adhoc-export")).toEqual({
+        side: "outsideStack",
+        kind: "share",
+        key: "cn-shanghai/adhoc-export",
+        detail: "rs-adhoc000001: 1 resource (s-uf6adhoc00001), 1 target (7777000011112222)",
+        nodes: ["urn:pulumi:audit::1000000000000000::alicloud:resourcemanager/resourceShare:ResourceShare::rs-adhoc000001"],
+    });
+    // What each recipient can use: the account the adhoc share reaches, through it, unencrypted.
+    expect(report.access.find((a: { value: string }) => a.value === "7777000011112222")).toEqual({
+        value: "7777000011112222",
+        kind: "account",
+        grants: [
+            {
+                share: "urn:pulumi:audit::1000000000000000::alicloud:resourcemanager/resourceShare:ResourceShare::rs-adhoc000001",
+                item: "urn:pulumi:audit::1000000000000000::alicloud:ecs/ecsSnapshot:EcsSnapshot::s-uf6adhoc00001",
+                kind: "snapshot",
+                resourceId: "s-uf6adhoc00001",
+                region: "cn-shanghai",
+                encryption: "none",
+                through: "7777000011112222",
+            },
+        ],
+    });
 });
 
-test("--format sarif: a result per verdict with its rule, located at the live resource; drift entries as notes", async () => {
+test("--format sarif: a result per verdict with its rule and account, located at the live resource; drift entries as notes", async () => {
     const { code, stdout } = await run(["--format", "sarif", "--policy-config", policyConfigFile, "--intended", INTENDED_PREVIEW]);
     expect(code).toBe(1);
     const log: Log = JSON.parse(stdout);
+    expect(sarifErrors(log)).toEqual([]);
     const [run0] = log.runs;
     const rules = run0.tool.driver.rules!;
     expect([log.version, run0.tool.driver.name, rules[rules.length - 1].id]).toEqual(["2.1.0", "alicloud-sharing audit", "drift"]);
     const results = run0.results!;
-    expect(results.filter((r) => r.level !== "note").map((r) => `${r.level} ${r.ruleId}`).sort()).toEqual([
-        "error image-account-quota",
-        "error recipients-allowed",
-        "error shared-key-protected",
-        "error trust-matches-targets",
-        "error trusted-principals-allowed",
-        "warning directory-and-accounts",
-        "warning directory-and-accounts",
-        "warning directory-and-accounts",
-        "warning directory-and-accounts",
-        "warning unencrypted-snapshot-acknowledged",
+    expect(results.filter((r) => r.level !== "note").map((r) => `${r.level} ${r.ruleId} ${r.properties!.accountId}`).sort()).toEqual([
+        "error image-account-quota 1000000000000000",
+        "error recipients-allowed 1000000000000000",
+        "error shared-key-protected 1000000000000000",
+        "error trust-matches-targets 1000000000000000",
+        "error trusted-principals-allowed 1000000000000000",
+        "warning directory-and-accounts 1000000000000000",
+        "warning directory-and-accounts 1000000000000000",
+        "warning directory-and-accounts 1000000000000000",
+        "warning directory-and-accounts 1000000000000000",
+        "warning unencrypted-snapshot-acknowledged 1000000000000000",
     ]);
     const key = results.find((r) => r.ruleId === "shared-key-protected")!;
-    expect([rules[key.ruleIndex!].id, key.locations![0].logicalLocations![0].fullyQualifiedName]).toEqual([
+    expect([rules[key.ruleIndex!].id, key.locations]).toEqual([
         "shared-key-protected",
-        "urn:pulumi:audit::1000000000000000::alicloud:kms/key:Key::key-bjs6golden0001",
+        [{ logicalLocations: [{ fullyQualifiedName: "urn:pulumi:audit::1000000000000000::alicloud:kms/key:Key::key-bjs6golden0001", name: "key-bjs6golden0001", kind: "resource" }] }],
     ]);
+    expect(key.message.text).toMatch(/^\[C27\] KMS key key-bjs6golden0001 protects shared image m-2zecopy0000001, .* Set `deletionProtection: "Enabled"` on the key\. \(rule shared-key-protected\)$/);
     expect(results.filter((r) => r.level === "note").map((r) => r.message.text)).toContain("in the stack, not in the account: target cn-shanghai/golden-images: 2345678901234567");
+});
+
+test("--format html prints the page; --html FILE writes it beside the JSON on stdout (both from one model)", async () => {
+    const page = await run(["--format", "html", "--policy-config", policyConfigFile, "--intended", INTENDED_PREVIEW]);
+    expect(page.code).toBe(1);
+    expect(page.stdout).toMatch(/^<!DOCTYPE html>\n/);
+    expect(page.stdout).toContain("<title>alicloud-sharing audit report: audit of account 1000000000000000 (regions ap-northeast-1, cn-beijing, cn-hangzhou, cn-shanghai; 77 requests, read only, in ");
+    // The drift overlaid: its section, and the nodes it concerns marked on the graph.
+    expect(page.stdout).toContain('<h2 id="drift-h">Drift from the stack (demo-preview.json, preview)</h2>');
+    expect(page.stdout).toMatch(/<g class="n share flagged drift" id="[^"]+"><title>share adhoc-export/);
+    const file = path.join(dir, "audit.html");
+    const both = await run(["--format", "json", "--html", file, "--policy-config", policyConfigFile]);
+    expect([both.code, both.stderr, JSON.parse(both.stdout).tool]).toEqual([1, "", "audit"]);
+    const written = fs.readFileSync(file, "utf8");
+    expect(written).toMatch(/^<!DOCTYPE html>\n/);
+    expect(written).toContain("rs-adhoc000001");
+    // A page that cannot be written: said, exit 2, the report still on stdout.
+    const unwritable = await run(["--html", path.join(dir, "missing", "audit.html"), "--policy-config", policyConfigFile]);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/^error: cannot write the report page to .*missing\/audit\.html: ENOENT/);
+    expect(unwritable.stdout).toMatch(/^alicloud-sharing audit of account /);
 });
 
 test("a clean account: exit 0; the endpoint comes from ALICLOUD_SHARING_ENDPOINT, or --endpoint", async () => {
     emulator.account = emptyAccount(OWNER);
     const fromEnvironment = await run([]);
     expect([fromEnvironment.code, fromEnvironment.stderr]).toEqual([0, ""]);
-    expect(fromEnvironment.stdout).toContain("\nRead: 0 resource shares (0 resources, 0 targets), 0 images with share permissions (0 grants), 0 share roles, 0 KMS keys; 0 shares received\n\nVerdicts: 0 mandatory, 0 advisory\n  no violation\n");
+    expect(fromEnvironment.stdout).toContain("\nRead: 0 resource shares (0 resources, 0 targets), 0 images with share permissions (0 grants), 0 share roles, 0 KMS keys, 0 shares received\n\nVerdicts: 0 mandatory, 0 advisory\n  no violation\n");
     const fromOption = await run(["--endpoint", emulator.endpoint, "--region", "cn-hangzhou"], AUDIT_ENV);
     expect(fromOption.code).toBe(0);
 });
 
+test("regions: repeatable and comma-separated, read in that order", async () => {
+    emulator.account = emptyAccount(OWNER);
+    const { code, stdout } = await run(["--region", "cn-shanghai", "--region", "cn-beijing,ap-southeast-1", "--format", "json", "--concurrency", "4", "--request-timeout", "5", "--deadline", "60"]);
+    expect([code, JSON.parse(stdout).regions]).toEqual([0, ["cn-shanghai", "cn-beijing", "ap-southeast-1"]]);
+});
+
 test("exit 2: bad arguments and files, before any request; an audit the account refuses, with the API's words", async () => {
+    const HELP = "(alicloud-sharing --help describes every option)\n";
     const cases: [string[], string][] = [
-        [["--format", "xml"], "error: --format takes text, json or sarif, not xml\n"],
-        [["--frobnicate"], `error: unknown option --frobnicate\nusage: alicloud-sharing audit [--region R]... [--format text|json|sarif] [--map mermaid] [--intended FILE]... [--policy-config FILE] [--endpoint HOST:PORT] [--concurrency N] [--request-timeout S] [--deadline S] [--directory [--access-role NAME] [--account-concurrency N] [--removing ID]...]\n`],
-        [["--region"], "error: --region needs a value\nusage: alicloud-sharing audit [--region R]... [--format text|json|sarif] [--map mermaid] [--intended FILE]... [--policy-config FILE] [--endpoint HOST:PORT] [--concurrency N] [--request-timeout S] [--deadline S] [--directory [--access-role NAME] [--account-concurrency N] [--removing ID]...]\n"],
+        [["--format", "xml"], `error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json, sarif, html.\n${HELP}`],
+        [["--frobnicate"], `error: unknown option '--frobnicate'\n${HELP}`],
+        [["--region"], `error: option '-r, --region <regions>' argument missing\n${HELP}`],
         [["--region", "cn_shanghai"], "error: not a region id: cn_shanghai (a region id looks like cn-hangzhou or ap-southeast-1)\n"],
-        [["--concurrency", "0"], "error: --concurrency takes a whole number from 1 to 64, not 0\n"],
+        [["--concurrency", "0"], `error: option '--concurrency <n>' argument '0' is invalid. --concurrency takes a whole number from 1 to 64.\n${HELP}`],
         [["--endpoint", "http://127.0.0.1:1"], "error: the endpoint override is host:port (plain HTTP, for an emulator), not http://127.0.0.1:1\n"],
+        [["--removing", "rs-x"], "error: --removing goes with --directory (the audit of a whole resource directory)\n"],
+        [["--intended", "a.json", "--intended", "b.json"], "error: one account's audit compares with one --intended file; several (one per stack) go with --directory\n"],
         [["--intended", path.join(dir, "missing.json")], `error: cannot read the intended file ${path.join(dir, "missing.json")}: ENOENT: no such file or directory, open '${path.join(dir, "missing.json")}'\n`],
         [["--intended", policyConfigFile], "error: the intended file is neither the JSON of `alicloud-sharing preview --format json` (with resources) nor a `pulumi stack export` file (with deployment.resources)\n"],
     ];
@@ -147,25 +245,6 @@ test("exit 2: bad arguments and files, before any request; an audit the account 
         code: 2,
         stdout: "",
         stderr: "error: GetCallerIdentity on the caller's identity failed with Forbidden.RAM: User not authorized to operate on the specified resource. Grant the caller the ECS / Resource Sharing action in RAM.\n",
-    });
-});
-
-test("parseAuditArgs: repeatable and comma-separated regions, the subcommand word optional", () => {
-    expect(parseAuditArgs(["audit", "--region", "cn-shanghai", "--region", "cn-beijing,ap-southeast-1", "--format", "json", "--concurrency", "4", "--request-timeout", "5", "--deadline", "60"])).toEqual({
-        regions: ["cn-shanghai", "cn-beijing", "ap-southeast-1"],
-        format: "json",
-        map: undefined,
-        intendedFile: undefined,
-        policyConfigFile: undefined,
-        endpoint: undefined,
-        concurrency: 4,
-        requestTimeoutSeconds: 5,
-        deadlineSeconds: 60,
-        directory: false,
-        accessRole: undefined,
-        accountConcurrency: undefined,
-        removing: [],
-        intendedFiles: [],
     });
 });
 
@@ -199,11 +278,13 @@ describe("credentials never shown", () => {
 
     test("a successful audit with an STS token: the token, the secret and the key id appear in no report", async () => {
         const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN_CANARY, ALICLOUD_SHARING_ENDPOINT: emulator.endpoint };
-        for (const format of ["text", "json", "sarif"]) {
-            const { code, stdout, stderr } = await run(["--format", format, "--intended", INTENDED_PREVIEW, ...(format === "sarif" ? [] : ["--map", "mermaid"])], env);
+        const page = path.join(dir, "canary.html");
+        for (const format of ["text", "json", "sarif", "html"]) {
+            const { code, stdout, stderr } = await run(["--format", format, "--intended", INTENDED_PREVIEW, "--html", page, ...(format === "text" || format === "json" ? ["--map", "mermaid"] : [])], env);
             expect([format, code, stderr]).toEqual([format, 1, ""]);
             for (const secret of [TOKEN_CANARY, EMULATOR_KEY_SECRET, EMULATOR_KEY_ID]) {
                 expect(stdout).not.toContain(secret);
+                expect(fs.readFileSync(page, "utf8")).not.toContain(secret);
             }
         }
         expect(emulator.requests.every((r) => r.params.SecurityToken === TOKEN_CANARY)).toBe(true);
@@ -222,14 +303,15 @@ describe("the command line's audit and emulator commands (in process)", () => {
         return { out, io: { stdout: (t: string) => (out.stdout += t), stderr: (t: string) => (out.stderr += t) } };
     };
 
-    test("audit --help lists the request timeout and the deadline with their defaults, and where --map goes", async () => {
+    test("audit --help lists the request timeout and the deadline with their defaults, and the reports", async () => {
         const { out, io: cliIo } = io();
         expect(await main(["audit", "--help"], cliIo)).toBe(0);
         // Commander wraps the help to the terminal's width: compared with the spaces collapsed.
         const help = out.stdout.replace(/\s+/g, " ");
         expect(help).toContain("--request-timeout <seconds> how long one request waits for its answer (each retry again) (default: 30)");
         expect(help).toContain("--deadline <seconds> how long the whole audit may take; past it, exit 2 saying what it was waiting for (default: 300)");
-        expect(help).toContain('With --map mermaid, text gets the flowchart after the report and JSON as its "mermaid" key; SARIF refuses it.');
+        expect(help).toContain('--map mermaid the sharing map as a Mermaid flowchart, after the text or as the JSON\'s "mermaid" key; --map mermaid-md puts it in a Markdown fence');
+        expect(help).toContain("--html FILE also write that page to FILE, whatever --format prints");
     });
 
     test("audit --format sarif --map mermaid and a deadline of 0 are refused before any request", async () => {

@@ -28,3 +28,12 @@ export { widenedSnapshotTrust };
 export function loadFixture(emulator: Emulator): EmulatedAccount {
     return loadDemo(emulator);
 }
+
+/** What `alicloud-sharing audit <argv>` printed, and its exit code: the command line run in this process (src/cli/main.ts). */
+export async function audit(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, stderrIsTTY = false): Promise<{ code: number; stdout: string; stderr: string }> {
+    const { main } = await import("../../src/cli/main");
+    let stdout = "";
+    let stderr = "";
+    const code = await main(["audit", ...argv], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, stderrIsTTY });
+    return { code, stdout, stderr };
+}

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { cli } from "../../src/preview/cli";
+import { cli } from "../../src/cli/main";
 import { serveEmulator } from "../../src/testing/serve";
 
 /** The README's organization section: its code blocks (the command after `$ `, and the lines after it). */

@@ -4,6 +4,7 @@
  * trust principals, the concurrency limiter and the KMS package's error shape.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { Limiter, normalizeRpcError } from "../../src/audit/clients";
 import { driftOf, readIntended, trustPrincipals } from "../../src/audit/drift";
 import { AccountRead } from "../../src/audit/model";
@@ -126,7 +127,7 @@ describe("intended files and drift", () => {
         expect(trustPrincipals("not json")).toEqual([]);
     });
 
-    test("a preview's JSON: shares by name with their region from the map, ids the stack makes known only once deployed", () => {
+    test("a preview's JSON: shares by name with their region, ids the stack makes known only once deployed", () => {
         const intended = readIntended(preview);
         expect(intended.format).toBe("preview");
         expect(intended.shares.map((s) => [s.name, s.region, s.id, s.resources, s.targets])).toEqual([
@@ -148,6 +149,13 @@ describe("intended files and drift", () => {
             ["AliyunECSShareEncryptImageDefaultRole", ["1234567890123456", "2345678901234567", "rd-3G6Rt8/r-Wm2Xo1/fd-bVaRIG8Zp1*"]],
         ]);
         expect(intended.permissions).toEqual([]);
+        expect(intended.owner).toBe("1000000000000000");
+    });
+
+    test("a preview's JSON of version 0.1 (regions and the owner from its `map`) reads as the report model's document does", () => {
+        const older = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "demo-preview-0.1.json"), "utf8"));
+        expect([Object.keys(older).includes("map"), Object.keys(preview).includes("map")]).toEqual([true, false]);
+        expect(readIntended(older)).toEqual(readIntended(preview));
     });
 
     test("a stack export: shares by id, regions from each resource's provider, image permissions", () => {

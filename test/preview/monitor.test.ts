@@ -4,6 +4,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { Monitor, ROOT_STACK_TYPE, startMonitor } from "../../src/preview/monitor";
+import { programPosition, stackPosition } from "../../src/preview/positions";
 import { describeLoggedError, findingsInText, plainText } from "../../src/preview/runnerReports";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -13,6 +14,7 @@ const engproto = require("@pulumi/pulumi/proto/engine_pb");
 const engrpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
 const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+const sourceproto = require("@pulumi/pulumi/proto/source_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type Client = Record<string, (request: unknown, callback: (error: grpc.ServiceError | null, response: Record<string, () => unknown>) => void) => void> & { close(): void };
@@ -136,13 +138,95 @@ describe("what the runner reports, read back for people", () => {
             '  - accountIds[0]: [C1] "12345" is not an account id. Give one. (rule principal-format)\n' +
             "  - region: [C19, C20] a region. Another one. (rule encrypted-image-region)\n    at throwIfInvalid (/x.js:1:1)";
         expect(findingsInText(refusal)).toEqual([
-            { ruleId: "principal-format", constraints: ["C1"], text: '[C1] "12345" is not an account id. Give one. (rule principal-format)', path: "accountIds[0]", component: { className: "SharedSnapshot", name: "backups" } },
-            { ruleId: "encrypted-image-region", constraints: ["C19", "C20"], text: "[C19, C20] a region. Another one. (rule encrypted-image-region)", path: "region", component: { className: "SharedSnapshot", name: "backups" } },
+            { ruleId: "principal-format", constraints: ["C1"], text: '[C1] "12345" is not an account id. Give one. (rule principal-format)', message: '"12345" is not an account id. Give one.', path: "accountIds[0]", component: { className: "SharedSnapshot", name: "backups" } },
+            { ruleId: "encrypted-image-region", constraints: ["C19", "C20"], text: "[C19, C20] a region. Another one. (rule encrypted-image-region)", message: "a region. Another one.", path: "region", component: { className: "SharedSnapshot", name: "backups" } },
         ]);
         expect(findingsInText("snapshotIds[0]: [C5, C16] [secret] is not a snapshot id (s-…). Give the ids. (rule resource-id-format)")).toEqual([
-            { ruleId: "resource-id-format", constraints: ["C5", "C16"], text: "[C5, C16] [secret] is not a snapshot id (s-…). Give the ids. (rule resource-id-format)", path: "snapshotIds[0]" },
+            { ruleId: "resource-id-format", constraints: ["C5", "C16"], text: "[C5, C16] [secret] is not a snapshot id (s-…). Give the ids. (rule resource-id-format)", message: "[secret] is not a snapshot id (s-…). Give the ids.", path: "snapshotIds[0]" },
         ]);
         expect(findingsInText("Error: something else\n    at x (/x.js:1:1)")).toBeUndefined();
         expect(findingsInText('SharedSnapshot "b" has 1 invalid argument:\n  - a: [C1] x (rule r)\nand a line of the program')).toBeUndefined();
+    });
+});
+
+describe("where the program constructed each resource (source positions)", () => {
+    const PROGRAM = "/app/prog";
+    const position = (uri: string, line: number, column: number) => {
+        const p = new sourceproto.SourcePosition();
+        p.setUri(uri);
+        p.setLine(line);
+        p.setColumn(column);
+        return p;
+    };
+    /** A registration with the position and stack trace the Node SDK sends (the frames of `new Resource` up). */
+    const placed = (name: string, parent: string, at: unknown, frames: unknown[], custom = true) => {
+        const request = registration(custom ? "alicloud:ram/role:Role" : "pkg:index:Share", name, parent, {}, custom);
+        request.setSourceposition(at);
+        const trace = new sourceproto.StackTrace();
+        trace.setFramesList(
+            frames.map((pc) => {
+                const frame = new sourceproto.StackFrame();
+                frame.setPc(pc);
+                return frame;
+            }),
+        );
+        request.setStacktrace(trace);
+        return request;
+    };
+
+    test("kept per registration: its own position in the program, else the first frame in the program, else its parent's; nothing the program sends outside it", async () => {
+        const placing = await startMonitor({ project: "p", stack: "dev", accountId: "1234567890123456", region: "cn-shanghai", programDir: PROGRAM });
+        const to = new resrpc.ResourceMonitorClient(placing.address, grpc.credentials.createInsecure());
+        try {
+            const stack = (await call(to, "registerResource", registration(ROOT_STACK_TYPE, "p-dev", "", {}, false))).response.getUrn() as string;
+            const library = position("file:///app/prog/node_modules/alicloud-sharing/dist/share.js", 40, 9);
+            const component = await call(to, "registerResource", placed("share", stack, library, [library, position("file:///app/prog/index.ts", 12, 5)], false));
+            const urn = component.response.getUrn() as string;
+            // A child made inside the component (in the package), its stack down to the program's line.
+            await call(to, "registerResource", placed("inside", urn, library, [library, position("file:///app/prog/index.ts", 12, 5)]));
+            // A child made later (in an apply): no frame of the program; its parent's position.
+            await call(to, "registerResource", placed("later", urn, library, [library]));
+            // Forged positions, each refused: outside the folder, not a file: URI, not a whole line or column from 1.
+            await call(to, "registerResource", placed("outside", urn, position("file:///etc/passwd", 1, 1), [position("file:///app/prog/../secret/x.js", 2, 2)]));
+            await call(to, "registerResource", placed("not-a-file", urn, position("https://example.com/index.js", 3, 3), [position("/app/prog/index.js", 3, 3)]));
+            await call(to, "registerResource", placed("zero", urn, position("file:///app/prog/index.js", 0, 4), [position("file:///app/prog/index.js", -1, 1), position("file:///app/prog/index.js", 7, 0)]));
+            // A raw resource of the program itself.
+            await call(to, "registerResource", placed("raw", stack, position("file:///app/prog/lib/roles.js", 8, 3), []));
+            expect(placing.resources.map((r) => [r.name, r.source])).toEqual([
+                ["share", { file: "index.ts", line: 12, column: 5 }],
+                ["inside", { file: "index.ts", line: 12, column: 5 }],
+                ["later", { file: "index.ts", line: 12, column: 5 }],
+                ["outside", { file: "index.ts", line: 12, column: 5 }],
+                ["not-a-file", { file: "index.ts", line: 12, column: 5 }],
+                ["zero", { file: "index.ts", line: 12, column: 5 }],
+                ["raw", { file: "lib/roles.js", line: 8, column: 3 }],
+            ]);
+        } finally {
+            to.close();
+            await placing.stop();
+        }
+    });
+
+    test("a position is the program's only inside its folder and outside node_modules, with a whole line and column from 1", () => {
+        expect(programPosition("file:///app/prog/src/a.ts", 3, 7, PROGRAM)).toEqual({ file: "src/a.ts", line: 3, column: 7 });
+        for (const [uri, line, column] of [
+            ["file:///app/prog", 1, 1],
+            ["file:///app/program/a.ts", 1, 1],
+            ["file:///app/prog/node_modules/x/a.js", 1, 1],
+            ["file:///app/prog/a.ts", 1.5, 1],
+            ["file:///app/prog/a.ts", 1, Number.NaN],
+            ["file:///app/prog/a.ts", Number.MAX_SAFE_INTEGER + 2, 1],
+            ["file://host/app/prog/a.ts", 1, 1],
+            ["node:internal/x", 1, 1],
+            [42, 1, 1],
+        ] as const) {
+            expect([uri, line, column, programPosition(uri, line, column, PROGRAM)]).toEqual([uri, line, column, undefined]);
+        }
+    });
+
+    test("an error's stack: the first frame in the program, named or anonymous; none when no frame is the program's", () => {
+        const stack = "Error: no\n    at throwIfInvalid (/app/prog/node_modules/alicloud-sharing/dist/common.js:1:1)\n    at new SharedSnapshot (/lib/x.js:2:2)\n    at /app/prog/index.ts:9:14\n    at Object.<anonymous> (/app/prog/index.ts:12:1)";
+        expect(stackPosition(stack, PROGRAM)).toEqual({ file: "index.ts", line: 9, column: 14 });
+        expect(stackPosition("Error: no\n    at x (/elsewhere/index.js:1:1)\n    at /app/prog/index.js:0:3", PROGRAM)).toBeUndefined();
     });
 });

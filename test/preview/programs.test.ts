@@ -7,7 +7,8 @@
 import { spawnSync } from "child_process";
 import { join } from "path";
 import type { Log } from "sarif";
-import { renderSarif } from "../../src/preview/render";
+import { previewReport } from "../../src/preview/report";
+import { renderSarif } from "../../src/report/sarif";
 import { commands, judgedUnder } from "../support/previewRuns";
 import { sarifErrors } from "../support/sarif";
 
@@ -38,7 +39,7 @@ const runs = commands({
     typeError: ["preview", fixture("type-error")],
     typeErrorSkipped: ["preview", ...json(fixture("type-error"), "--transpile-only")],
     esm: ["preview", ...json(fixture("esm"))],
-    refusalThrown: ["preview", ...json(fixture("refusal-thrown"))],
+    refusalThrown: ["preview", ...json(fixture("refusal-thrown"), "--transpile-only")],
     snapshotDr: ["preview", ...json(join(root, "examples", "encrypted-snapshot-dr"), "--transpile-only")],
     goldenImages: ["preview", ...json(join(root, "examples", "golden-images"), "--transpile-only")],
 });
@@ -141,7 +142,7 @@ describe("the verdict is the preview's: the program has no say in it but what it
             message: "the program registered urn:pulumi:dev::forges-protocol::alicloud:ram/role:Role::open twice (Pulumi refuses a duplicate resource URN; give each resource a unique name)",
         });
     });
-    test("a component whose program turned the reporting off still gets its refusal reported, from the error the runner logs (the program ends at the first)", async () => {
+    test("a component whose program turned the reporting off still gets its refusal reported, from the error the runner logs (the program ends at the first), located by the error's stack", async () => {
         const { code, out } = await runs.refusalThrown;
         expect(code).toBe(1);
         expect(JSON.parse(out).violations).toEqual([
@@ -150,12 +151,18 @@ describe("the verdict is the preview's: the program has no say in it but what it
                 rule: "principal-format",
                 constraints: ["C1"],
                 level: "mandatory",
+                // The text does not say where the message ends and the fix begins: both are the message.
                 message:
-                    '[C1] "12345" is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…). ' +
-                    "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares. (rule principal-format)",
+                    '"12345" is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…). ' +
+                    "Give the sharee's Alibaba Cloud account id, or the directory or folder path; RAM users and roles cannot receive shares.",
                 path: "accountIds[0]",
                 type: "alicloud-sharing:index:SharedSnapshot",
                 name: "backups",
+                // Where the program threw it: the first frame of the error's stack in the program (not this package's),
+                // a line of the TypeScript, through the source maps of the runner's ts-node.
+                source: { file: "index.ts", line: 11, column: 1 },
+                nodes: [],
+                judgedBy: "component",
             },
         ]);
     });
@@ -188,6 +195,7 @@ describe("failure is still a report: with --format json or sarif, a valid docume
     test("JSON, an early exit: an error object of kind exit", async () => {
         const { out } = await runs.exitsEarlyJson;
         expect(JSON.parse(out)).toEqual({
+            tool: "preview",
             project: "exits-early",
             stack: "dev",
             error: { kind: "exit", message: "the program ended its process (exit code 1) before it finished; a Pulumi program must not call process.exit (or be killed)" },
@@ -221,7 +229,8 @@ describe("secrets that never reach a resource's own input are not printed either
         const provider = report.resources.find((r: { type: string }) => r.type === "pulumi:providers:alicloud");
         expect(provider.inputs).toMatchObject({ accessKey: "[secret]", secretKey: "[secret]", assumeRole: JSON.stringify({ roleArn: "acs:ram::2345678901234567:role/deployer", externalId: "[secret]" }) });
         // The same run in SARIF (rendered from the same result): the error as the failed invocation's notification, redacted.
-        const sarif = renderSarif({ project: report.project, stack: report.stack, accountId: "1000000000000000", region: "cn-shanghai", configSource: "", entry: "index.js", resources: [], verdicts: [], programError: report.error.message }, "0.1.0", { programDir: fixture("secret-in-error"), cwd: root });
+        const failed = { project: report.project, stack: report.stack, accountId: "1000000000000000", region: "cn-shanghai", configSource: "", programDir: fixture("secret-in-error"), entry: "index.js", resources: [], verdicts: [], programError: report.error.message };
+        const sarif = renderSarif(previewReport(failed, root), "0.1.0");
         expect(sarif).not.toMatch(/canary/);
         expect(JSON.parse(sarif).runs[0].invocations[0].toolExecutionNotifications[0].message.text).toBe(`the program failed: ${report.error.message}`);
     });

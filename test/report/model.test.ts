@@ -142,7 +142,9 @@ describe("verdicts and drift on the graph", () => {
             message: "x is not allowed.",
             fix: "Remove x.",
             path: "targetId",
-            subject: { urn: urn(SHARED_TARGET, `backups-${OUTSIDER}`), name: `backups-${OUTSIDER}`, type: SHARED_TARGET },
+            urn: urn(SHARED_TARGET, `backups-${OUTSIDER}`),
+            name: `backups-${OUTSIDER}`,
+            type: SHARED_TARGET,
             nodes: [],
             judgedBy: "pack",
         });

@@ -5,9 +5,10 @@
  */
 import fc from "fast-check";
 import { Html, MermaidIds, html, htmlText, mermaidLabel, mermaidText, terminal, terminalLines, terminalText } from "../../src/report/safe";
-import { renderMapText, renderMermaid, renderPlan, renderVerdicts } from "../../src/preview/render";
-import type { SharingMap } from "../../src/preview/map";
-import type { Verdict } from "../../src/preview/verdicts";
+import { renderMermaid } from "../../src/report/mermaid";
+import type { Verdict } from "../../src/report/model";
+import { renderMapText, renderPlanText, renderVerdictsText } from "../../src/report/text";
+import { ISSUE_CASE, organizationReport } from "./fixture";
 
 /** Every character a terminal acts on instead of showing, or that reorders or hides text. */
 // eslint-disable-next-line no-control-regex -- the very characters the test looks for
@@ -158,31 +159,19 @@ describe("HTML", () => {
     });
 });
 
-/** A map whose every name is hostile: a share name, resources, recipients, a role, its trust and keys. */
-const hostileMap = (evil: string): SharingMap => ({
-    owner: `1000000000000000${evil}`,
-    shares: [
-        {
-            name: `share${evil}`,
-            via: "resource share",
-            kind: "snapshot",
-            region: `cn-shanghai${evil}`,
-            encryption: `customer key key-${evil}`,
-            resources: [`s-1${evil}`, "s-2"],
-            recipients: [{ id: `1234567890123456${evil}`, kind: "unknown" }],
-        },
-    ],
-    roles: [{ name: `role${evil}`, trusts: [`rd-1/r-2/fd-${evil}*`], keys: [`acs:kms:${evil}`] }],
-});
+/** The issue's organization with every name from outside hostile: the shares' names and the folders' names. */
+const hostileGraph = (evil: string) =>
+    organizationReport({ ...ISSUE_CASE, shareNames: { snapshots: `backups${evil}`, images: `golden${evil}` }, folderNames: { "fd-prod": `Production${evil}`, "fd-dev": `Development${evil}` } }).graph;
 
 describe("the renderers of the preview and the audit, fed hostile names", () => {
     test.each(HOSTILE.map((h) => [JSON.stringify(h), h]))("the Mermaid map with %s in every name: only the chart's own syntax, one statement a line", (_name, evil) => {
-        const chart = renderMermaid(hostileMap(evil)).split("\n");
+        const chart = renderMermaid(hostileGraph(evil)).split("\n");
         expect(chart[0]).toBe("flowchart LR");
-        const node = /^ {2}n\d+(\[|\{\{|\(\[|\[\/|\[\[)"[^"\n]*"(\]|\}\}|\]\)|\/\]|\]\])$/;
-        const edge = /^ {2}n\d+ (-->|-\.->|-\. trusts \.->) n\d+$/;
+        const node = /^ +n\d+(\[|\{\{|\(\[|\[\/|\[\[)"[^"\n]*"(\]|\}\}|\]\)|\/\]|\]\])$/;
+        const edge = /^ {2}n\d+ (-->|-- \d+ -->|-\. (encrypted with|granted|uses) \.->) n\d+$/;
+        const subgraph = /^ +(subgraph n\d+ \["[^"\n]*"\]|end)$/;
         for (const line of chart.slice(1)) {
-            expect(node.test(line) || edge.test(line)).toBe(true);
+            expect(node.test(line) || edge.test(line) || subgraph.test(line)).toBe(true);
             const label = /"([^"]*)"/.exec(line)?.[1];
             if (label !== undefined) {
                 for (const part of label.split("<br/>")) {
@@ -190,25 +179,40 @@ describe("the renderers of the preview and the audit, fed hostile names", () => 
                 }
             }
         }
-        expect(chart.length).toBe(renderMermaid(hostileMap("")).split("\n").length);
+        expect(chart.length).toBe(renderMermaid(hostileGraph("")).split("\n").length);
     });
 
     test.each(HOSTILE.map((h) => [JSON.stringify(h), h]))("the text map with %s in every name: the same lines as a clean map, nothing a terminal acts on", (_name, evil) => {
-        const lines = renderMapText(hostileMap(evil)).split("\n");
-        expect(lines).toHaveLength(renderMapText(hostileMap("")).split("\n").length);
+        const lines = renderMapText(hostileGraph(evil)).split("\n");
+        expect(lines).toHaveLength(renderMapText(hostileGraph("")).split("\n").length);
         for (const line of lines) {
             expect(line).not.toMatch(UNSAFE);
         }
     });
 
     test("verdicts quoting a hostile value: two lines each, never a forged verdict line", () => {
-        const verdict: Verdict = { policy: "sharing-recipients", rule: "recipients-allowed", constraints: ["S3"], level: "mandatory", message: `"${FORGED_VERDICT}" is not an allowed recipient.`, name: `rs-x/${FORGED_VERDICT}`, path: "targetId" };
-        const lines = renderVerdicts([verdict]).split("\n");
+        const verdict: Verdict = {
+            policy: "sharing-recipients",
+            rule: "recipients-allowed",
+            constraints: ["S3"],
+            level: "mandatory",
+            message: `"${FORGED_VERDICT}" is not an allowed recipient.`,
+            fix: `Remove ${FORGED_VERDICT}.`,
+            name: `rs-x/${FORGED_VERDICT}`,
+            path: "targetId",
+            nodes: [],
+            judgedBy: "audit",
+        };
+        const lines = renderVerdictsText([verdict]).split("\n");
         expect(lines).toEqual([
-            "  [mandatory] sharing-recipients rs-x/ok\\n  [mandatory] sharing-recipients rs-x/1 at targetId\\n      forged\\r  [mandatory] again at targetId",
-            '      "ok\\n  [mandatory] sharing-recipients rs-x/1 at targetId\\n      forged\\r  [mandatory] again" is not an allowed recipient.',
+            "  [mandatory] recipients-allowed (audit: sharing-recipients) rs-x/ok\\n  [mandatory] sharing-recipients rs-x/1 at targetId\\n      forged\\r  [mandatory] again at targetId",
+            '      [S3] "ok\\n  [mandatory] sharing-recipients rs-x/1 at targetId\\n      forged\\r  [mandatory] again" is not an allowed recipient. Remove ok\\n  [mandatory] sharing-recipients rs-x/1 at targetId\\n      forged\\r  [mandatory] again.',
         ]);
         expect(lines.filter((l) => l.startsWith("  [mandatory]"))).toHaveLength(1);
+        // Grouped with others of its rule, and listed whole with --verbose: still one line per subject.
+        const many = [verdict, { ...verdict, name: "rs-y/2" }, { ...verdict, name: "rs-z/3" }, { ...verdict, name: "rs-w/4" }];
+        expect(renderVerdictsText(many).split("\n").filter((l) => l.startsWith("  [mandatory]"))).toHaveLength(1);
+        expect(renderVerdictsText(many, { verbose: true }).split("\n")).toHaveLength(1 + 2 * many.length);
     });
 });
 
@@ -217,15 +221,12 @@ test("the preview's plan: a hostile resource name, input key and value, and a do
         type: "alicloud:ram/role:Role",
         name: `r\x1b[2J${FORGED_VERDICT}`,
         urn: "urn:pulumi:dev::p::alicloud:ram/role:Role::r",
-        parent: "",
         custom: true,
         inputs: { [`key\n  [mandatory]`]: `v\u202E\x9b`, assumeRolePolicyDocument: `not json\n  [mandatory] forged\x1b[H`, policyDocument: JSON.stringify({ Statement: [{ Sid: "a\u2028b\x85" }] }) },
-        dependencies: [],
-        propertyDependencies: {},
         protect: false,
-        provider: "",
+        provider: "default",
     };
-    expect(renderPlan([role]).split("\n")).toEqual([
+    expect(renderPlanText([role]).split("\n")).toEqual([
         "+ alicloud:ram/role:Role r\\x1B[2Jok\\n  [mandatory] sharing-recipients rs-x/1 at targetId\\n      forged\\r  [mandatory] again",
         '    assumeRolePolicyDocument: "not json\\n  [mandatory] forged\\u001b[H"',
         '    key\\n  [mandatory]: "v\\u202E\\x9B"',

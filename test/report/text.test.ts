@@ -42,9 +42,9 @@ describe("verdicts", () => {
 
     test("one verdict of a rule is its own two lines; mandatory first; a component's subject by its type, an audit's policy named, a policy's own message as it is", () => {
         const verdicts: Verdict[] = [
-            { rule: "same-site", policy: "sharing-recipients", constraints: ["C3"], level: "advisory", message: "account 2 may be on another site.", fix: "Check the site.", path: "accountIds[0]", subject: { name: "dr", type: "alicloud-sharing:index:SharedSnapshot", urn: "urn:x" }, nodes: [], judgedBy: "pack" },
-            { rule: "not-own-account", constraints: ["C2"], level: "mandatory", message: "the owner shares with itself.", fix: "Remove it.", path: "accountIds[1]", subject: { name: "dr", type: "alicloud-sharing:index:SharedSnapshot" }, nodes: [], judgedBy: "component" },
-            { policy: "sharing-exemptions", constraints: [], level: "mandatory", message: "an exemption list is not valid", subject: {}, nodes: [], judgedBy: "audit" },
+            { rule: "same-site", policy: "sharing-recipients", constraints: ["C3"], level: "advisory", message: "account 2 may be on another site.", fix: "Check the site.", path: "accountIds[0]", name: "dr", type: "alicloud-sharing:index:SharedSnapshot", urn: "urn:x", nodes: [], judgedBy: "pack" },
+            { rule: "not-own-account", constraints: ["C2"], level: "mandatory", message: "the owner shares with itself.", fix: "Remove it.", path: "accountIds[1]", name: "dr", type: "alicloud-sharing:index:SharedSnapshot", nodes: [], judgedBy: "component" },
+            { policy: "sharing-exemptions", constraints: [], level: "mandatory", message: "an exemption list is not valid", nodes: [], judgedBy: "audit" },
         ];
         expect(renderVerdictsText(verdicts)).toBe(
             [

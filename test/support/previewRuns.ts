@@ -1,12 +1,14 @@
 /**
- * The command line run in the test's own process (`main` of src/preview/cli.ts, the code the bin runs), so that one
+ * The command line run in the test's own process (`main` of src/cli/main.ts, the code the bin runs), so that one
  * process serves and judges many programs: each program still runs in a process of its own, with its own language
  * runner, against the monitor this process serves. Several run at once, a few at a time across the file.
  */
-import * as path from "path";
-import { main } from "../../src/preview/cli";
-import { reportOf } from "../../src/preview/render";
+import { main } from "../../src/cli/main";
+import type { CliIo } from "../../src/cli/io";
+import { previewReport } from "../../src/preview/report";
 import { PreviewResult, exitCodeOf, judgeRun, prepareRun, recordRun } from "../../src/preview/run";
+import type { ReportModel } from "../../src/report/model";
+import { MapKind, ReportFormat, renderReport } from "../../src/report/render";
 import { terminalLines } from "../../src/report/safe";
 
 /** What a command printed, and its exit code. */
@@ -16,11 +18,16 @@ export interface CommandRun {
     readonly err: string;
 }
 
-/** Runs `alicloud-sharing <args>` in this process. */
+/** Runs `alicloud-sharing <args>` in this process (with the given environment, when given). */
 export async function command(...args: string[]): Promise<CommandRun> {
+    return commandWith({}, ...args);
+}
+
+/** Runs `alicloud-sharing <args>` in this process with more of its io (an environment, a terminal on stderr). */
+export async function commandWith(io: Pick<CliIo, "env" | "stderrIsTTY">, ...args: string[]): Promise<CommandRun> {
     let out = "";
     let err = "";
-    const code = await main(args, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
+    const code = await main(args, { ...io, stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
     return { code, out, err };
 }
 
@@ -61,13 +68,15 @@ export function commands<K extends string>(runs: Record<K, string[]>): Record<K,
 /** How one judging of a program reports: the policy config it is judged under, and the report's format. */
 export interface Judging {
     readonly policyConfigFile?: string;
-    readonly format?: "text" | "json" | "sarif";
-    readonly map?: "mermaid";
+    readonly format?: ReportFormat;
+    readonly map?: MapKind;
+    readonly verbose?: boolean;
 }
 
-/** A judged run, as the command prints it (exit code, stdout, and stderr: the program's output, then the program's error), with its result. */
+/** A judged run, as the command prints it (exit code, stdout, and stderr: the program's output, then the program's error), with its result and report model. */
 export interface JudgedRun extends CommandRun {
     readonly result: PreviewResult;
+    readonly model: ReportModel;
 }
 
 /**
@@ -90,10 +99,11 @@ export function judgedUnder<K extends string>(
         judged[key] = started(
             recorded.then(async ({ record, ending, timeoutSeconds }) => {
                 const result = await judgeRun(prepared[i], record, ending, timeoutSeconds);
-                const { format = "text", map } = judgings[key];
-                const out = reportOf(result, { format, map, version: VERSION, programDir: path.resolve(programDir), cwd: process.cwd() });
+                const { format = "text", map, verbose } = judgings[key];
+                const model = previewReport(result, process.cwd());
+                const out = await renderReport(model, { format, map, verbose, version: VERSION });
                 const err = `${output}${result.programError === undefined ? "" : `error: the program failed: ${terminalLines(result.programError)}\n`}`;
-                return { code: exitCodeOf(result), out, err, result };
+                return { code: exitCodeOf(result), out, err, result, model };
             }),
         );
     });

@@ -3,11 +3,10 @@
  * [--request-timeout S] [--deadline S]`: the resource directory written as the organization file. Exit 0 when written
  * (or printed), 2 when not (its error on stderr, with no credential in it and every value from outside escaped).
  */
+import { OrgExportError, runOrgExport } from "../audit/orgExport";
+import { AuditSetupError, ENDPOINT_VARIABLE } from "../audit/run";
 import { terminal, terminalText } from "../report/safe";
-import { errorLine } from "./cli";
-import type { AuditIo } from "./cli";
-import { runOrgExport } from "./orgExport";
-import { ENDPOINT_VARIABLE } from "./run";
+import { CliIo, errorLine, secretsOf } from "./io";
 
 /** The options of `org export`, as the command line gives them. */
 export interface OrgExportFlags {
@@ -21,12 +20,8 @@ export interface OrgExportFlags {
     readonly deadline?: number;
 }
 
-/** The credential values of the environment, to keep out of anything shown. */
-const secretsOf = (env: Readonly<Record<string, string | undefined>>): string[] =>
-    ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_ACCESS_KEY_ID"].map((k) => env[k]).filter((v): v is string => typeof v === "string" && v.length >= 4);
-
 /** Runs `org export`: writes (or prints) the organization file; the exit code. */
-export async function orgExportCommand(flags: OrgExportFlags, io: AuditIo): Promise<number> {
+export async function orgExportCommand(flags: OrgExportFlags, io: CliIo): Promise<number> {
     const env = io.env ?? process.env;
     try {
         const result = await runOrgExport({
@@ -54,7 +49,7 @@ export async function orgExportCommand(flags: OrgExportFlags, io: AuditIo): Prom
         }
         return 0;
     } catch (e) {
-        io.stderr(errorLine(e, secretsOf(env)));
+        io.stderr(errorLine(e, secretsOf(env), (x) => x instanceof OrgExportError || x instanceof AuditSetupError));
         return 2;
     }
 }

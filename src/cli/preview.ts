@@ -1,0 +1,66 @@
+/** `alicloud-sharing preview`: runs a Pulumi program offline, judges it, and prints its report. */
+import * as path from "path";
+import { terminalLines } from "../report/safe";
+import { CliIo, VERSION, processIo } from "./io";
+import { OutputFlags, outputProblem, writeReport } from "./report";
+
+/** The options of `preview`, as the command line gives them. */
+export interface PreviewFlags extends OutputFlags {
+    readonly stack?: string;
+    readonly config?: string;
+    readonly policyConfig?: string;
+    readonly account?: string;
+    readonly timeout: number;
+    readonly transpileOnly?: boolean;
+}
+
+/**
+ * Runs `preview` and writes its report; the exit code (0 no mandatory verdict, 1 any, 2 the preview could not run or
+ * the program failed). With --format json or sarif, a preview that has no verdict (a program error, a time-out, an
+ * early exit, an unsupported runtime, a bad file) still writes a report: the error.
+ */
+export async function previewCommand(programDir: string, flags: PreviewFlags, io: CliIo = processIo): Promise<number> {
+    const problem = outputProblem(flags);
+    if (problem !== undefined) {
+        io.stderr(`error: ${problem}\n`);
+        return 2;
+    }
+    let names: { project?: string; stack?: string } = {};
+    try {
+        // The program runs in a process of its own, served and judged by this one.
+        const { prepareRun, recordRun, judgeRun, exitCodeOf } = await import("../preview/run");
+        const { previewReport } = await import("../preview/report");
+        const options = {
+            programDir,
+            stack: flags.stack,
+            configFile: flags.config,
+            policyConfigFile: flags.policyConfig,
+            accountId: flags.account,
+            timeoutSeconds: flags.timeout,
+            transpileOnly: flags.transpileOnly,
+            output: (text: string) => text !== "" && io.stderr(text),
+        };
+        const run = prepareRun(options);
+        names = { project: run.project, stack: run.stack };
+        const { record, ending, timeoutSeconds } = await recordRun(run, options);
+        const result = await judgeRun(run, record, ending, timeoutSeconds);
+        const written = await writeReport(previewReport(result, process.cwd()), flags, io);
+        if (result.programError !== undefined) {
+            io.stderr(`error: the program failed: ${terminalLines(result.programError)}\n`);
+        }
+        return written ? exitCodeOf(result) : 2;
+    } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        const { PreviewSetupError } = await import("../preview/program");
+        const failure = { kind: e instanceof PreviewSetupError ? e.kind : "preview", message };
+        if (flags.format === "json") {
+            const { renderFailureJson } = await import("../report/json");
+            io.stdout(`${renderFailureJson(failure, "preview", names)}\n`);
+        } else if (flags.format === "sarif") {
+            const { renderFailureSarif } = await import("../report/sarif");
+            io.stdout(`${renderFailureSarif(failure, "preview", VERSION, path.resolve(process.cwd()))}\n`);
+        }
+        io.stderr(`error: ${terminalLines(message)}\n`);
+        return 2;
+    }
+}

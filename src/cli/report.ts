@@ -1,0 +1,58 @@
+/**
+ * The report of a command, as asked: one format on stdout (text, JSON, SARIF or the HTML page), and with `--html FILE`
+ * the page written to a file beside it. Every format renders from the one report model (src/report).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { renderHtml } from "../report/html";
+import { renderMermaid } from "../report/mermaid";
+import type { ReportModel } from "../report/model";
+import { MapKind, ReportFormat, mapGoesWith, renderReport } from "../report/render";
+import { terminalText } from "../report/safe";
+import { CliIo, VERSION, scrub } from "./io";
+
+/** How the report is printed. */
+export interface OutputFlags {
+    readonly format: ReportFormat;
+    readonly map?: MapKind;
+    /** Also write the HTML page to this file. */
+    readonly html?: string;
+    readonly verbose?: boolean;
+}
+
+/** Flags that do not go together, as a usage error's message; undefined when they do. */
+export function outputProblem(flags: OutputFlags): string | undefined {
+    if (flags.map !== undefined && !mapGoesWith(flags.format)) {
+        return `--map ${flags.map} goes with --format text (after the report) or json (as its mermaid key), not ${flags.format}`;
+    }
+    return undefined;
+}
+
+/** What a command prints instead of the report's own text (an organization's audit has sections of its own). */
+export type TextOf = (model: ReportModel, verbose: boolean) => string;
+
+/**
+ * Prints the report on stdout and, with `--html FILE`, writes the page there (each with the given secrets replaced, as
+ * everything shown). False when the page could not be written (said on stderr): the command exits 2 then.
+ */
+export async function writeReport(model: ReportModel, flags: OutputFlags, io: CliIo, secrets: readonly string[] = [], textOf?: TextOf): Promise<boolean> {
+    let written = true;
+    if (flags.html !== undefined) {
+        const file = path.resolve(flags.html);
+        try {
+            fs.writeFileSync(file, scrub(await renderHtml(model), secrets));
+        } catch (e) {
+            io.stderr(`error: cannot write the report page to ${terminalText(flags.html)}: ${terminalText((e as Error).message)}\n`);
+            written = false;
+        }
+    }
+    let out: string;
+    if (flags.format === "text" && textOf !== undefined) {
+        const mermaid = flags.map === undefined ? undefined : renderMermaid(model.graph, { fence: flags.map === "mermaid-md" });
+        out = `${textOf(model, flags.verbose === true)}\n${mermaid === undefined ? "" : `\n${mermaid}\n`}`;
+    } else {
+        out = await renderReport(model, { format: flags.format, map: flags.map, verbose: flags.verbose, version: VERSION });
+    }
+    io.stdout(scrub(out, secrets));
+    return written;
+}
