@@ -281,7 +281,7 @@ function previewCost(runs) {
     for (let i = 0; i < runs; i++) {
         base.push(child([path.join(__dirname, "bare-program.js")]));
         // Compiled as the baseline compiles it (transpile only): the type check is pulumi's own cost, not the preview's.
-        ours.push(child([path.join(root, "dist", "preview", "cli.js"), "preview", ".", "--transpile-only", "--format", "json"]));
+        ours.push(child([path.join(root, "dist", "cli", "main.js"), "preview", ".", "--transpile-only", "--format", "json"]));
     }
     const w = (xs) => median(xs.map((x) => x.wallMs));
     const m = (xs) => median(xs.map((x) => x.rssMiB));
@@ -347,7 +347,7 @@ function previewScale(sizes) {
             const what = `offline preview of ${n.toLocaleString("en-US")} raw resources (shares of 20 accounts and 100 snapshots), run by the program's own runner`;
             let r;
             try {
-                r = child([path.join(root, "dist", "preview", "cli.js"), "preview", path.join(root, "test", "fixtures", "many"), "--config", config, "--policy-config", policyConfig, "--format", "json"], [], { NODE_OPTIONS_EXTRA: "--max-old-space-size=12288" });
+                r = child([path.join(root, "dist", "cli", "main.js"), "preview", path.join(root, "test", "fixtures", "many"), "--config", config, "--policy-config", policyConfig, "--format", "json"], [], { NODE_OPTIONS_EXTRA: "--max-old-space-size=12288" });
             } catch (e) {
                 // Past the default time limit the preview stops the program (exit 2): a row that misses its goal.
                 if (!/did not finish within 120 s/.test(e.message)) throw e;

@@ -18,7 +18,7 @@ import { DEFAULT_TIMEOUT_SECONDS, PreviewResult } from "./verdicts";
 export { PreviewSetupError } from "./program";
 export type { PreviewErrorKind } from "./program";
 export { exitCodeOf } from "./verdicts";
-export type { PreviewResult, Verdict } from "./verdicts";
+export type { PreviewResult } from "./verdicts";
 export type { ProgramRun } from "./judge";
 export { judgeRun } from "./judge";
 

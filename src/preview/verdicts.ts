@@ -6,12 +6,6 @@ import type { CapturedResource } from "./monitor";
 
 export type { LevelChange } from "../policy/config";
 
-/**
- * A verdict of the report model (src/report/model.ts), the one finding type; this name stays for code written against
- * the preview's, where where it was judged (`judgedBy`) and its graph nodes may be missing.
- */
-export type Verdict = Omit<ReportVerdict, "nodes" | "judgedBy"> & Partial<Pick<ReportVerdict, "nodes" | "judgedBy">>;
-
 export interface PreviewResult {
     readonly project: string;
     readonly stack: string;

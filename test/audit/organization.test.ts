@@ -164,7 +164,7 @@ describe("org export", () => {
         const out: string[] = [];
         const err: string[] = [];
         const env = { ...AUDIT_ENV, ALICLOUD_SHARING_ENDPOINT: emulator.endpoint };
-        const { cli } = await import("../../src/preview/cli");
+        const { cli } = await import("../../src/cli/main");
         const run = async (...argv: string[]) => {
             out.splice(0);
             err.splice(0);
@@ -385,7 +385,7 @@ describe("the command line", () => {
     const run = async (...argv: string[]) => {
         const out: string[] = [];
         const err: string[] = [];
-        const { cli } = await import("../../src/preview/cli");
+        const { cli } = await import("../../src/cli/main");
         const { program, exit } = cli({ stdout: (t) => out.push(t), stderr: (t) => err.push(t) }, { env: { ...AUDIT_ENV, ALICLOUD_SHARING_ENDPOINT: emulator.endpoint } });
         await program.parseAsync(argv, { from: "user" });
         return { code: exit.code, out: out.join(""), err: err.join("") };

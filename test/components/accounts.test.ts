@@ -12,6 +12,7 @@
  */
 import { spawnSync } from "child_process";
 import { join } from "path";
+import { verdictLine } from "../../src/report/model";
 
 const PROD = "1000000000000001";
 const BACKUP = "1000000000000002";
@@ -122,10 +123,10 @@ describe("differential: what the components make, as captured, judged by the pac
         expect(run.named.asMade).toEqual(["one-role-per-name@b-backup-share-role-role", "one-role-per-name@b-prod-share-role-role"]);
     });
     test("the offline preview of such a program (test/fixtures/accounts-preview): the default provider named by the stack config, as the engine names it; E refused, nothing else", () => {
-        const r = spawnSync(process.execPath, [join(__dirname, "..", "..", "dist", "preview", "cli.js"), "preview", join(__dirname, "..", "fixtures", "accounts-preview"), "--format", "json"], { encoding: "utf8" });
-        const report = JSON.parse(r.stdout) as { resources: { type: string; name: string }[]; violations: { policy: string; rule: string; level: string; name: string; path: string; message: string }[] };
+        const r = spawnSync(process.execPath, [join(__dirname, "..", "..", "dist", "cli", "main.js"), "preview", join(__dirname, "..", "fixtures", "accounts-preview"), "--format", "json"], { encoding: "utf8" });
+        const report = JSON.parse(r.stdout) as { resources: { type: string; name: string }[]; violations: { policy: string; rule: string; level: string; name: string; path: string; message: string; constraints: readonly string[]; fix?: string }[] };
         expect(r.status).toBe(1);
-        expect(report.violations.map((v) => [v.policy, v.rule, v.level, v.name, v.path, `${v.path}: ${v.message}`])).toEqual([
+        expect(report.violations.map((v) => [v.policy, v.rule, v.level, v.name, v.path, `${v.path}: ${verdictLine(v)}`])).toEqual([
             ["component", "owner-account-matches-provider", "mandatory", "e-typo", "ownerAccountId", contradiction(BACKUP, PROD, BY_PROVIDER)],
         ]);
         expect(report.resources.filter((x) => x.type === "alicloud:resourcemanager/resourceShare:ResourceShare" || x.type === "alicloud:ram/role:Role").map((x) => x.name).sort()).toEqual([

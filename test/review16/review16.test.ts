@@ -15,7 +15,7 @@ import { runOrgExport } from "../../src/audit/orgExport";
 import { OrganizationAuditResult, OwnedShare, organizationExitCode, runOrganizationAudit } from "../../src/audit/organization";
 import { renderOrganizationJson, renderOrganizationSarif, renderOrganizationText } from "../../src/audit/renderOrganization";
 import { AuditResult, runAudit } from "../../src/audit/run";
-import type { Verdict } from "../../src/preview/verdicts";
+import type { Verdict } from "../../src/report/model";
 import { readAllPages } from "../../src/sdk/paging";
 import { apiSettings } from "../../src/sdk/settings";
 import { loadDemo } from "../../src/testing/demo";
@@ -401,6 +401,8 @@ describe("scale", () => {
                     level: "mandatory" as const,
                     message: `account 7000000000000000 is not a known member (${i})`,
                     urn: `urn:pulumi:audit::${id}::alicloud:resourcemanager/sharedTarget:SharedTarget::rs-m${i}/7000000000000000`,
+                    nodes: [],
+                    judgedBy: "audit" as const,
                 },
                 reads,
             ),

@@ -10,7 +10,7 @@ import * as yaml from "js-yaml";
 import { runOrgExport } from "../../src/audit/orgExport";
 import { OrganizationAuditResult, runOrganizationAudit } from "../../src/audit/organization";
 import { renderOrganizationJson, renderOrganizationText } from "../../src/audit/renderOrganization";
-import { cli } from "../../src/preview/cli";
+import { cli } from "../../src/cli/main";
 import { DEMO_PREVIEW_FILE } from "../../src/testing/demo";
 import { PAYMENTS_ACCOUNT_ID, RECOVERY_ACCOUNT_ID, SANDBOX_ACCOUNT_ID, loadOrganization } from "../../src/testing/organization";
 import { EMULATOR_KEY_ID, EMULATOR_KEY_SECRET, Emulator, HANG, startEmulator } from "../support/emulator";
