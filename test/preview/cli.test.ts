@@ -76,12 +76,6 @@ describe("the command line", () => {
         expect((await command("help", "preview")).out).toBe(help.out);
     });
 
-    test("the command's former path (dist/preview/cli.js, which scripts still run) is the same command", () => {
-        const r = spawnSync(process.execPath, [join(root, "dist", "preview", "cli.js"), "--version"], { cwd: root, encoding: "utf8" });
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        expect({ code: r.status, out: r.stdout, err: r.stderr }).toEqual({ code: 0, out: `${require("../../package.json").version}\n`, err: "" });
-    });
-
     test("--version prints the package's version; no arguments prints the help to stderr with exit 2", async () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         expect(await command("--version")).toEqual({ code: 0, out: `${require("../../package.json").version}\n`, err: "" });

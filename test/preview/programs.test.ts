@@ -79,7 +79,9 @@ describe("programs that fail, hang, exit, print or do not type-check: never a si
     test("a program that exits the process early exits 2 saying so", async () => {
         const { code, err } = await runs.exitsEarlyJson;
         expect(code).toBe(2);
-        expect(err.endsWith("\nerror: the program ended its process (exit code 1) before it finished; a Pulumi program must not call process.exit (or be killed)\n")).toBe(true);
+        // The program calls process.exit(0); the runner's own exit handler makes that 1 when its disconnect from the
+        // monitor fails first, which depends on timing: either way the preview refuses the early exit.
+        expect(err).toMatch(/\nerror: the program ended its process \(exit code [01]\) before it finished; a Pulumi program must not call process\.exit \(or be killed\)\n$/);
     });
     test("what the program prints goes to stderr: the JSON report on stdout stays valid", async () => {
         const { code, out, err } = await runs.prints;
@@ -198,7 +200,7 @@ describe("failure is still a report: with --format json or sarif, a valid docume
             tool: "preview",
             project: "exits-early",
             stack: "dev",
-            error: { kind: "exit", message: "the program ended its process (exit code 1) before it finished; a Pulumi program must not call process.exit (or be killed)" },
+            error: { kind: "exit", message: expect.stringMatching(/^the program ended its process \(exit code [01]\) before it finished; a Pulumi program must not call process\.exit \(or be killed\)$/) },
         });
     });
     test("SARIF, an unsupported runtime: a valid log whose invocation failed, with the error as a tool execution notification", async () => {
