@@ -565,6 +565,14 @@ function table() {
     if (rows.some((r) => r.goal && !r.met)) {
         process.stdout.write("\nsome goals were missed (NO above)\n");
     }
+    if (smoke) {
+        // CI's check that every section still runs end to end (.ci/run): a section that printed no row fails it.
+        const sections = ["overhead", "scale", "policy", "stack", "graph", "import", "preview", "audit"];
+        const missing = sections.filter((section) => !rows.some((r) => r.section === section));
+        if (missing.length > 0) {
+            throw new Error(`the smoke run printed no row for ${missing.join(", ")}`);
+        }
+    }
 })().catch((e) => {
     process.stderr.write(`${e.stack || e}\n`);
     process.exit(1);

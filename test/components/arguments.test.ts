@@ -110,7 +110,7 @@ const VALID: Record<string, Record<string, unknown>> = {
     SnapshotCopy: { sourceSnapshotId: "s-aaaa0001", kmsKeyId: KEY },
 };
 
-const runs = runsOf(60);
+const runs = runsOf(30);
 
 describe.each(components)("%s under hostile arguments", (component, names, build) => {
     test(`an InputPropertiesError or a valid program, never another error, never a resource missing a required input (${runs} runs)`, async () => {

@@ -158,7 +158,7 @@ test("for random valid arguments of every component, the captured resources get 
             expect(mandatory).toEqual([]);
             expect(rec.resources().length).toBeGreaterThan(0);
         }),
-        { numRuns: runsOf(60), endOnFailure: true },
+        { numRuns: runsOf(30), endOnFailure: true },
     );
     Error.stackTraceLimit = stackTraceLimit;
     warn.mockRestore();

@@ -11,7 +11,6 @@ const { relative } = require("path");
 /** Slowest first, as measured on two cores (each file's time in a whole `npm test`). */
 const FIRST = [
     "test/package.test.ts",
-    "test/bench.test.ts",
     "test/preview/programs.test.ts",
     "test/report/page.test.ts",
     "test/preview/cli.test.ts",
