@@ -11,6 +11,7 @@ export interface PreviewFlags extends OutputFlags {
     readonly policyConfig?: string;
     readonly account?: string;
     readonly timeout: number;
+    readonly maxTime: number;
     readonly transpileOnly?: boolean;
 }
 
@@ -37,13 +38,14 @@ export async function previewCommand(programDir: string, flags: PreviewFlags, io
             policyConfigFile: flags.policyConfig,
             accountId: flags.account,
             timeoutSeconds: flags.timeout,
+            maxTimeSeconds: flags.maxTime,
             transpileOnly: flags.transpileOnly,
             output: (text: string) => text !== "" && io.stderr(text),
         };
         const run = prepareRun(options);
         names = { project: run.project, stack: run.stack };
-        const { record, ending, timeoutSeconds } = await recordRun(run, options);
-        const result = await judgeRun(run, record, ending, timeoutSeconds);
+        const { record, ending } = await recordRun(run, options);
+        const result = await judgeRun(run, record, ending);
         const written = await writeReport(previewReport(result, process.cwd()), flags, io);
         if (result.programError !== undefined) {
             io.stderr(`error: the program failed: ${terminalLines(result.programError)}\n`);

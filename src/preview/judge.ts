@@ -109,11 +109,15 @@ function unfinished(ending: RunnerEnding & { kind: "exited" }, record: MonitorRe
  * Judges a run: throws a PreviewSetupError when there is nothing to judge (the program ran out of time, ended its
  * process, never finished), else the verdicts, the plan, and the program's errors.
  */
-export async function judgeRun(run: ProgramRun, record: MonitorRecord, ending: RunnerEnding, timeoutSeconds: number): Promise<PreviewResult> {
+export async function judgeRun(run: ProgramRun, record: MonitorRecord, ending: RunnerEnding): Promise<PreviewResult> {
     if (ending.kind === "timeout") {
         throw new PreviewSetupError(
-            `the program did not finish within ${timeoutSeconds} s, compiling included (a timer or connection left open, an endless loop, or a wait for something that never comes); ` +
-                "it was stopped, with every process it started. Give it longer with --timeout SECONDS.",
+            ending.limit === "idle"
+                ? `the program made no progress for ${ending.seconds} s (it registered, read and logged nothing, and did not finish; compiling included): ` +
+                      "a timer or connection left open, an endless loop, or a wait for something that never comes. It was stopped, with every process it started. " +
+                      "Give it longer with --timeout SECONDS."
+                : `the program did not finish within ${ending.seconds} s in all, though it was still making progress; it was stopped, with every process it started. ` +
+                      "Give it longer with --max-time SECONDS.",
             "timeout",
         );
     }

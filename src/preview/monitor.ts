@@ -68,6 +68,8 @@ export interface MonitorRecord {
     readonly stackOutputsRegistered: () => boolean;
     /** Whether the runner signalled shutdown: nothing was left to run in the program's process. */
     readonly shutdownSignaled: () => boolean;
+    /** When the program last called the monitor or the engine (ms since the epoch), or undefined before its first call. */
+    readonly lastCall: () => number | undefined;
 }
 
 export interface Monitor extends MonitorRecord {
@@ -204,10 +206,12 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
 
     type Callback = (error: Partial<grpcModule.ServiceError> | null, value?: unknown) => void;
     /** Answers a call; any exception is the call's error, never the preview's. */
+    let lastCall: number | undefined;
     const serve =
         (handler: (request: Message) => unknown) =>
         (call: { request: Message }, callback: Callback): void => {
             inFlight++;
+            lastCall = Date.now();
             try {
                 callback(null, handler(call.request));
             } catch (e) {
@@ -345,6 +349,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
         stackUrn: () => stackUrn,
         stackOutputsRegistered: () => stackOutputs,
         shutdownSignaled: () => shutdown,
+        lastCall: () => lastCall,
         settle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
         stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
     };

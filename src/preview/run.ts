@@ -13,7 +13,7 @@ import { MonitorRecord, startMonitor } from "./monitor";
 import { DEFAULT_REGION, PreviewSetupError, entryOf, previewAccountOf, readPolicyConfig, readProject, readStackConfig, stackConfigFile } from "./program";
 import { RunnerEnding, runProgram } from "./runner";
 import { plainText } from "./runnerReports";
-import { DEFAULT_TIMEOUT_SECONDS, PreviewResult } from "./verdicts";
+import { DEFAULT_MAX_TIME_SECONDS, DEFAULT_TIMEOUT_SECONDS, PreviewResult } from "./verdicts";
 
 export { PreviewSetupError } from "./program";
 export type { PreviewErrorKind } from "./program";
@@ -33,8 +33,10 @@ export interface PreviewOptions {
     readonly policyConfigFile?: string;
     /** The account the default provider reports. Defaults to the stack's `alicloud-sharing:previewAccountId`, else 1000000000000000. */
     readonly accountId?: string;
-    /** The program's time limit, in seconds. Default 120. */
+    /** How long the program may go without progress (registering, reading, invoking, logging), in seconds. Default 120. */
     readonly timeoutSeconds?: number;
+    /** How long the program may run in all, in seconds. Default 3600. */
+    readonly maxTimeSeconds?: number;
     /** Compile TypeScript without checking types (as `PULUMI_NODEJS_TRANSPILE_ONLY=true` does for `pulumi`). */
     readonly transpileOnly?: boolean;
     /**
@@ -44,7 +46,7 @@ export interface PreviewOptions {
     readonly output?: (text: string) => void;
 }
 
-export { DEFAULT_TIMEOUT_SECONDS } from "./verdicts";
+export { DEFAULT_MAX_TIME_SECONDS, DEFAULT_TIMEOUT_SECONDS } from "./verdicts";
 
 /** Reads the program's files and checks them: throws PreviewSetupError when the preview cannot run. */
 export function prepareRun(options: PreviewOptions): ProgramRun {
@@ -90,7 +92,6 @@ const toStderr = (text: string) => void process.stderr.write(text);
 export interface RecordedRun {
     readonly record: MonitorRecord;
     readonly ending: RunnerEnding;
-    readonly timeoutSeconds: number;
 }
 
 /** Runs the program against a monitor of this process, to its end or its time limit: what it registered, and how it ended. */
@@ -119,10 +120,12 @@ export async function recordRun(run: ProgramRun, options: PreviewOptions): Promi
             typescript: run.typescript,
             transpileOnly: run.transpileOnly,
             timeoutMs: timeoutSeconds * 1000,
+            maxTimeMs: (options.maxTimeSeconds ?? DEFAULT_MAX_TIME_SECONDS) * 1000,
+            lastCall: monitor.lastCall,
             output,
         });
         await monitor.settle();
-        return { record: monitor, ending, timeoutSeconds };
+        return { record: monitor, ending };
     } finally {
         await monitor.stop();
     }
@@ -130,8 +133,8 @@ export async function recordRun(run: ProgramRun, options: PreviewOptions): Promi
 
 /** Runs the program against a monitor of this process and judges what it registered. */
 async function previewOf(run: ProgramRun, options: PreviewOptions): Promise<PreviewResult> {
-    const { record, ending, timeoutSeconds } = await recordRun(run, options);
-    return judgeRun(run, record, ending, timeoutSeconds);
+    const { record, ending } = await recordRun(run, options);
+    return judgeRun(run, record, ending);
 }
 
 /** Runs the preview. Throws PreviewSetupError when the program cannot be run, or ran but has nothing to judge. */

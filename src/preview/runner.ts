@@ -17,7 +17,8 @@ import { RUN_MARK_VARIABLE, watchRun } from "./sweep";
 /** How the program's process ended. */
 export type RunnerEnding =
     | { readonly kind: "exited"; readonly code: number | null; readonly signal: NodeJS.Signals | null }
-    | { readonly kind: "timeout" }
+    /** Stopped: it made no progress for `seconds` (`idle`), or ran longer than `seconds` in all (`total`). */
+    | { readonly kind: "timeout"; readonly limit: "idle" | "total"; readonly seconds: number }
     | { readonly kind: "interrupted"; readonly signal: NodeJS.Signals };
 
 export interface RunnerRequest {
@@ -35,7 +36,12 @@ export interface RunnerRequest {
     readonly typescript: boolean;
     /** Compile TypeScript without checking types. */
     readonly transpileOnly: boolean;
+    /** How long the program may go without progress (a call to the monitor or the engine) before it is stopped. */
     readonly timeoutMs: number;
+    /** How long the program may run in all, however it progresses. */
+    readonly maxTimeMs: number;
+    /** When the program last called the monitor or the engine (ms since the epoch), or undefined before its first call. */
+    readonly lastCall: () => number | undefined;
     /** Where the program's standard output and error go, as text (a character split between two reads is whole). */
     readonly output: (text: string) => void;
 }
@@ -98,10 +104,22 @@ export function runProgram(request: RunnerRequest): Promise<RunnerEnding> {
         const onTerminate = () => stopOnSignal("SIGTERM");
         process.once("SIGINT", onInterrupt);
         process.once("SIGTERM", onTerminate);
-        const timer = setTimeout(() => {
-            ending ??= { kind: "timeout" };
+        // The time limit counts time without progress (compiling included): a program registering 50,000 resources
+        // runs as long as it registers, one waiting for nothing is stopped. The whole run has a limit of its own.
+        const started = Date.now();
+        let timer: NodeJS.Timeout;
+        const watch = () => {
+            const now = Date.now();
+            const idle = now - Math.max(started, request.lastCall() ?? started);
+            const left = Math.min(request.timeoutMs - idle, request.maxTimeMs - (now - started));
+            if (left > 0) {
+                timer = setTimeout(watch, left);
+                return;
+            }
+            ending ??= now - started >= request.maxTimeMs ? { kind: "timeout", limit: "total", seconds: request.maxTimeMs / 1000 } : { kind: "timeout", limit: "idle", seconds: request.timeoutMs / 1000 };
             sweeper?.sweep();
-        }, request.timeoutMs);
+        };
+        timer = setTimeout(watch, Math.min(request.timeoutMs, request.maxTimeMs));
         child.on("error", (e) => {
             clearTimeout(timer);
             reject(new PreviewSetupError(`the preview could not start the program's runner: ${e.message}`, "preview"));

@@ -26,8 +26,11 @@ export interface PreviewResult {
     readonly organization?: OrganizationFile;
 }
 
-/** The program's time limit when none is given, in seconds (`--timeout`'s default). */
+/** How long a program may go without progress when no limit is given, in seconds (`--timeout`'s default). */
 export const DEFAULT_TIMEOUT_SECONDS = 120;
+
+/** How long a program may run in all when no limit is given, in seconds (`--max-time`'s default). */
+export const DEFAULT_MAX_TIME_SECONDS = 3600;
 
 /** 0 when no mandatory verdict, 1 when any, 2 when the program failed. */
 export function exitCodeOf(result: PreviewResult): number {

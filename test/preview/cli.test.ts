@@ -65,7 +65,7 @@ describe("the command line", () => {
         const r = spawnSync(process.execPath, [join(root, "dist", "cli", "main.js"), "preview", "--help"], { cwd: root, encoding: "utf8" });
         const help = { code: r.status, out: r.stdout, err: r.stderr };
         expect([help.code, help.err]).toEqual([0, ""]);
-        for (const option of ["--stack <name>", "--config <file>", "--policy-config <file>", "--format <format>", "--map <kind>", "--html <file>", "--verbose", "--account <id>", "--timeout <seconds>", "--transpile-only"]) {
+        for (const option of ["--stack <name>", "--config <file>", "--policy-config <file>", "--format <format>", "--map <kind>", "--html <file>", "--verbose", "--account <id>", "--timeout <seconds>", "--max-time <seconds>", "--transpile-only"]) {
             expect(help.out).toContain(option);
         }
         expect(help.out).toContain("Exit codes:\n  0  no mandatory violation\n  1  a mandatory violation");
@@ -106,6 +106,7 @@ describe("the command line", () => {
             err: "error: option '--account <id>' argument '12345' is invalid. An Alibaba Cloud account id is 16 digits.\n(alicloud-sharing --help describes every option)\n",
         });
         expect((await command("preview", ".", "--timeout", "0")).err).toMatch(/^error: option '--timeout <seconds>' argument '0' is invalid\. --timeout takes a whole number from 1 to 86400\./);
+        expect((await command("preview", ".", "--max-time", "1.5")).err).toMatch(/^error: option '--max-time <seconds>' argument '1\.5' is invalid\. --max-time takes a whole number from 1 to 604800\./);
         expect(await command("preview", ".", "--format", "sarif", "--map", "mermaid")).toEqual({
             code: 2,
             out: "",

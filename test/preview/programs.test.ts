@@ -17,7 +17,7 @@ const fixture = (name: string) => join(root, "test", "fixtures", name);
 const json = (...args: string[]) => [...args, "--format", "json"];
 
 const TIMED_OUT =
-    "the program did not finish within 1 s, compiling included (a timer or connection left open, an endless loop, or a wait for something that never comes); it was stopped, with every process it started. Give it longer with --timeout SECONDS.";
+    "the program made no progress for 1 s (it registered, read and logged nothing, and did not finish; compiling included): a timer or connection left open, an endless loop, or a wait for something that never comes. It was stopped, with every process it started. Give it longer with --timeout SECONDS.";
 const NEVER_FINISHED =
     "the program never finished: the promise it returned (or exported, or awaited at the top) never settled, and nothing was left to wait for. Make sure every promise it awaits resolves or rejects.";
 
@@ -33,6 +33,8 @@ const runs = commands({
     secretJson: ["preview", ...json(fixture("secret-in-error"))],
     waitsForeverJson: ["preview", ...json(fixture("waits-forever"), "--timeout", "1")],
     exitsEarlyJson: ["preview", ...json(fixture("exits-early"))],
+    slowProgress: ["preview", ...json(fixture("slow-progress"), "--timeout", "3")],
+    slowProgressCapped: ["preview", ...json(fixture("slow-progress"), "--max-time", "2")],
     pythonSarif: ["preview", fixture("python-runtime"), "--format", "sarif"],
     pythonJson: ["preview", ...json(fixture("python-runtime"))],
     prints: ["preview", ...json(fixture("prints"))],
@@ -75,6 +77,16 @@ describe("programs that fail, hang, exit, print or do not type-check: never a si
     test("a program waiting for something that never comes is stopped at the time limit, exit 2 (one that never yields: below)", async () => {
         const { code, err } = await runs.waitsForeverJson;
         expect([code, err]).toEqual([2, `error: ${TIMED_OUT}\n`]);
+    });
+    test("the time limit counts time without progress: a program registering for 5 s is not stopped by --timeout 3; --max-time 2 stops it", async () => {
+        const slow = await runs.slowProgress;
+        expect([slow.code, slow.err]).toEqual([0, ""]);
+        expect(JSON.parse(slow.out).resources.map((r: { name: string }) => r.name)).toEqual(Array.from({ length: 13 }, (_, i) => `target-${i}`));
+        const capped = await runs.slowProgressCapped;
+        expect([capped.code, capped.err]).toEqual([
+            2,
+            "error: the program did not finish within 2 s in all, though it was still making progress; it was stopped, with every process it started. Give it longer with --max-time SECONDS.\n",
+        ]);
     });
     test("a program that exits the process early exits 2 saying so", async () => {
         const { code, err } = await runs.exitsEarlyJson;

@@ -97,8 +97,8 @@ export function judgedUnder<K extends string>(
     const judged = {} as Record<K, Promise<JudgedRun>>;
     keys.forEach((key, i) => {
         judged[key] = started(
-            recorded.then(async ({ record, ending, timeoutSeconds }) => {
-                const result = await judgeRun(prepared[i], record, ending, timeoutSeconds);
+            recorded.then(async ({ record, ending }) => {
+                const result = await judgeRun(prepared[i], record, ending);
                 const { format = "text", map, verbose } = judgings[key];
                 const model = previewReport(result, process.cwd());
                 const out = await renderReport(model, { format, map, verbose, version: VERSION });
