@@ -332,7 +332,8 @@ const config = { "sharing-limits": { maxAccountsPerSnapshot: n, maxSharedSnapsho
 /**
  * The preview of a program of n raw resources (test/fixtures/many: shares of 100 snapshots to 20 accounts, one share
  * role), run by its own runner against the preview's monitor: wall time from the command's start to its report, and
- * the peak memory of the preview and the program's process. Goal: within the preview's default time limit (120 s).
+ * the peak memory of the preview and the program's process. Goal: it completes within the preview's default limits (no
+ * progress for 120 s, or an hour in all), and at most 10 ms per resource (the program's own runner is most of it).
  * The program's process needs more heap than Node's default for 50,000 resources (Pulumi's runtime holds about
  * 150 KiB per resource): given through NODE_OPTIONS, as a user would.
  */
@@ -349,14 +350,14 @@ function previewScale(sizes) {
             try {
                 r = child([path.join(root, "dist", "cli", "main.js"), "preview", path.join(root, "test", "fixtures", "many"), "--config", config, "--policy-config", policyConfig, "--format", "json"], [], { NODE_OPTIONS_EXTRA: "--max-old-space-size=12288" });
             } catch (e) {
-                // Past the default time limit the preview stops the program (exit 2): a row that misses its goal.
-                if (!/did not finish within 120 s/.test(e.message)) throw e;
-                rows.push({ section: "preview", what, resources: n, raw: "", ours: "stopped at the default time limit (120 s)", ratio: "", goal: "<= 120 s (the default time limit)", met: false });
+                // Stopped by a default limit (exit 2): a row that misses its goal.
+                if (!/made no progress for|did not finish within/.test(e.message)) throw e;
+                rows.push({ section: "preview", what, resources: n, raw: "", ours: `stopped at a default limit: ${e.message.split("\n").find((l) => l.startsWith("error:")) ?? ""}`, ratio: "", goal: "completes, <= 10 ms per resource", met: false });
                 continue;
             }
             const report = JSON.parse(r.stdout);
             if (report.resources.length !== n) throw new Error(`the preview of ${n} resources reported ${report.resources.length}`);
-            rows.push({ section: "preview", what, resources: n, raw: "", ours: `${fmt(r.wallMs / 1000, 1)} s, peak ${fmt(r.rssMiB, 0)} MiB`, ratio: "", goal: smoke ? "" : "<= 120 s (the default time limit)", met: r.wallMs <= 120_000 });
+            rows.push({ section: "preview", what, resources: n, raw: "", ours: `${fmt(r.wallMs / 1000, 1)} s, peak ${fmt(r.rssMiB, 0)} MiB`, ratio: "", goal: smoke ? "" : "completes, <= 10 ms per resource", met: r.wallMs <= 10 * n });
         }
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
