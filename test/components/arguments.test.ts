@@ -116,14 +116,14 @@ describe.each(components)("%s under hostile arguments", (component, names, build
     test(`an InputPropertiesError or a valid program, never another error, never a resource missing a required input (${runs} runs)`, async () => {
         const stackTraceLimit = Error.stackTraceLimit;
         Error.stackTraceLimit = 0;
-        const failures = rec.captureFailures();
+        // An asynchronous failure (a rejection nothing handles) fails the test: jest owns this process's rejection
+        // handlers. None is expected: every value here is known at construction (no Outputs, see above).
         try {
             await fc.assert(
                 fc.asyncProperty(fc.dictionary(fc.constantFrom(...names), hostile, { minKeys: 1, maxKeys: 3 }), async (changes) => {
                     await rec.settle();
                     rec.clear();
                     resetProgramState();
-                    failures.failures.splice(0);
                     const args = { ...VALID[component], ...changes };
                     try {
                         build(args);
@@ -136,12 +136,6 @@ describe.each(components)("%s under hostile arguments", (component, names, build
                         return;
                     }
                     await rec.settle();
-                    for (const f of failures.failures) {
-                        // A value known only at deploy time is refused then, with its findings; nothing else may fail.
-                        if (findingsOfError(f) === undefined) {
-                            throw new Error(`${component}(${JSON.stringify(changes)}) failed at deploy time with ${f instanceof Error ? f.message : String(f)}`);
-                        }
-                    }
                     for (const r of rec.resources()) {
                         for (const input of REQUIRED[r.type] ?? []) {
                             if (r.inputs[input] === undefined || r.inputs[input] === null) {
@@ -153,7 +147,6 @@ describe.each(components)("%s under hostile arguments", (component, names, build
                 { numRuns: runs },
             );
         } finally {
-            failures.stop();
             Error.stackTraceLimit = stackTraceLimit;
         }
     }, 120_000);

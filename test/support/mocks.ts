@@ -21,11 +21,6 @@ export interface MockOptions {
 
 export interface Recorder {
     readonly registrations: Registration[];
-    /**
-     * Collects the errors the program raises asynchronously (a resource whose input failed a deploy-time check), as
-     * the engine would report them, and marks them handled. Call inside the test; `stop` when done.
-     */
-    captureFailures(): { failures: unknown[]; stop(): void };
     /** Waits until every registration started so far has been answered. */
     settle(): Promise<void>;
     /** The custom (non-component) registrations, optionally of one type. */
@@ -40,15 +35,6 @@ export function installMocks(options: MockOptions = {}): Recorder {
     const registrations = capture.resources;
     return {
         registrations,
-        captureFailures() {
-            const failures: unknown[] = [];
-            const listener = (reason: unknown, promise: Promise<unknown>) => {
-                failures.push(reason);
-                promise.catch(() => undefined);
-            };
-            process.on("unhandledRejection", listener);
-            return { failures, stop: () => process.removeListener("unhandledRejection", listener) };
-        },
         settle: () => capture.settle(),
         resources: (type) => registrations.filter((r) => r.custom && (type === undefined || r.type === type)),
         byName(name) {
