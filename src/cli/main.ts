@@ -105,8 +105,8 @@ export function cli(io: CliIo = processIo, options: { readonly env?: Readonly<Re
         .option("-p, --policy-config <file>", "the policy pack config, JSON by policy name as pulumi preview --policy-pack-config takes it (default: the stack's alicloud-sharing:policyConfig)");
     withReportOptions(preview)
         .option("--account <id>", "the account the default provider reports (default: the stack's alicloud-sharing:previewAccountId, else 1000000000000000)", accountId)
-        .option("--timeout <seconds>", "stop a program that has made no progress (registered, read or logged nothing) for this long (exit 2)", positiveInteger("--timeout", 86_400), DEFAULT_TIMEOUT_SECONDS)
-        .option("--max-time <seconds>", "stop a program still running after this long in all (exit 2)", positiveInteger("--max-time", 604_800), DEFAULT_MAX_TIME_SECONDS)
+        .option("--timeout <seconds>", "stop a program that has made no progress for this long: it neither worked nor called the engine (exit 2)", positiveInteger("--timeout", 86_400), DEFAULT_TIMEOUT_SECONDS)
+        .option("--max-time <seconds>", "stop a program still running after this long in all, an endless loop too (exit 2)", positiveInteger("--max-time", 604_800), DEFAULT_MAX_TIME_SECONDS)
         .option("--transpile-only", "compile TypeScript without checking types (as PULUMI_NODEJS_TRANSPILE_ONLY=true does for pulumi)")
         .addHelpText(
             "after",

@@ -113,11 +113,11 @@ export async function judgeRun(run: ProgramRun, record: MonitorRecord, ending: R
     if (ending.kind === "timeout") {
         throw new PreviewSetupError(
             ending.limit === "idle"
-                ? `the program made no progress for ${ending.seconds} s (it registered, read and logged nothing, and did not finish; compiling included): ` +
-                      "a timer or connection left open, an endless loop, or a wait for something that never comes. It was stopped, with every process it started. " +
+                ? `the program made no progress for ${ending.seconds} s (it neither worked nor registered, read or logged anything, and did not finish): ` +
+                      "a timer or connection left open, or a wait for something that never comes. It was stopped, with every process it started. " +
                       "Give it longer with --timeout SECONDS."
-                : `the program did not finish within ${ending.seconds} s in all, though it was still making progress; it was stopped, with every process it started. ` +
-                      "Give it longer with --max-time SECONDS.",
+                : `the program did not finish within ${ending.seconds} s in all (an endless loop, or a program larger than that allows); ` +
+                      "it was stopped, with every process it started. Give it longer with --max-time SECONDS.",
             "timeout",
         );
     }

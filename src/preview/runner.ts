@@ -61,6 +61,26 @@ export function runnerOf(programDir: string): string {
     return runner;
 }
 
+/**
+ * The processor time a process has used (user and system), in ms, from /proc (Linux); undefined where there is no
+ * /proc or the process is gone. Only the program's own process: what it starts is not its progress.
+ */
+export function processorMs(pid: number): number | undefined {
+    let stat: string;
+    try {
+        stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+        return undefined;
+    }
+    // After the command's name (in parentheses, which may hold anything): state, then utime and stime at 12 and 13.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * TICK_MS : undefined;
+}
+
+/** Linux counts processor time in clock ticks of 10 ms (USER_HZ is 100 on every architecture Node runs on). */
+const TICK_MS = 10;
+
 /** Runs the program to its end (or its time limit) and stops every process it started; how it ended. */
 export function runProgram(request: RunnerRequest): Promise<RunnerEnding> {
     const runner = runnerOf(request.programDir);
@@ -104,22 +124,34 @@ export function runProgram(request: RunnerRequest): Promise<RunnerEnding> {
         const onTerminate = () => stopOnSignal("SIGTERM");
         process.once("SIGINT", onInterrupt);
         process.once("SIGTERM", onTerminate);
-        // The time limit counts time without progress (compiling included): a program registering 50,000 resources
-        // runs as long as it registers, one waiting for nothing is stopped. The whole run has a limit of its own.
+        // The time limit counts time without progress: a program progresses while it calls the monitor or the engine,
+        // or works (its process used a tenth of a core or more since the last look: compiling, constructing 50,000
+        // resources before the first registration goes out). One waiting for nothing is stopped; one that never ends
+        // its work (an endless loop) is stopped by the limit of the whole run.
         const started = Date.now();
+        const every = Math.min(1000, Math.max(100, request.timeoutMs / 4));
+        let progressed = started;
+        let looked = { at: started, cpuMs: child.pid === undefined ? undefined : processorMs(child.pid) };
         let timer: NodeJS.Timeout;
         const watch = () => {
             const now = Date.now();
-            const idle = now - Math.max(started, request.lastCall() ?? started);
-            const left = Math.min(request.timeoutMs - idle, request.maxTimeMs - (now - started));
-            if (left > 0) {
-                timer = setTimeout(watch, left);
+            const cpuMs = child.pid === undefined ? undefined : processorMs(child.pid);
+            if (cpuMs !== undefined && looked.cpuMs !== undefined && cpuMs - looked.cpuMs >= (now - looked.at) / 10) {
+                progressed = now;
+            }
+            looked = { at: now, cpuMs };
+            progressed = Math.max(progressed, request.lastCall() ?? started);
+            if (now - started >= request.maxTimeMs) {
+                ending ??= { kind: "timeout", limit: "total", seconds: request.maxTimeMs / 1000 };
+            } else if (now - progressed >= request.timeoutMs) {
+                ending ??= { kind: "timeout", limit: "idle", seconds: request.timeoutMs / 1000 };
+            } else {
+                timer = setTimeout(watch, Math.min(every, request.maxTimeMs - (now - started)));
                 return;
             }
-            ending ??= now - started >= request.maxTimeMs ? { kind: "timeout", limit: "total", seconds: request.maxTimeMs / 1000 } : { kind: "timeout", limit: "idle", seconds: request.timeoutMs / 1000 };
             sweeper?.sweep();
         };
-        timer = setTimeout(watch, Math.min(request.timeoutMs, request.maxTimeMs));
+        timer = setTimeout(watch, Math.min(every, request.maxTimeMs));
         child.on("error", (e) => {
             clearTimeout(timer);
             reject(new PreviewSetupError(`the preview could not start the program's runner: ${e.message}`, "preview"));
