@@ -48,6 +48,22 @@ export interface PreviewOptions {
 
 export { DEFAULT_MAX_TIME_SECONDS, DEFAULT_TIMEOUT_SECONDS } from "./verdicts";
 
+/**
+ * The policy config with each policy's relative `organizationFile` read from the program's folder (as the components
+ * read theirs), wherever the preview is run from: the same verdicts from any working directory.
+ */
+export function anchoredToProgram(config: unknown, programDir: string): unknown {
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+        return config;
+    }
+    return Object.fromEntries(
+        Object.entries(config).map(([policy, entry]) => {
+            const file = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>).organizationFile : undefined;
+            return typeof file === "string" && file !== "" && !path.isAbsolute(file) ? [policy, { ...(entry as Record<string, unknown>), organizationFile: path.resolve(programDir, file) }] : [policy, entry];
+        }),
+    );
+}
+
 /** Reads the program's files and checks them: throws PreviewSetupError when the preview cannot run. */
 export function prepareRun(options: PreviewOptions): ProgramRun {
     const programDir = path.resolve(options.programDir);
@@ -72,7 +88,7 @@ export function prepareRun(options: PreviewOptions): ProgramRun {
         configSource: file ?? "(no stack config)",
         config,
         secretKeys: project.secretKeys.filter((k) => config[k] !== undefined),
-        policyConfig,
+        policyConfig: anchoredToProgram(policyConfig, programDir),
         policyConfigSource,
         accountId,
         region: config["alicloud:region"] ?? DEFAULT_REGION,

@@ -35,6 +35,7 @@ const runs = commands({
     secretJson: ["preview", ...json(fixture("secret-in-error"))],
     waitsForeverJson: ["preview", ...json(fixture("waits-forever"), "--timeout", "1")],
     exitsEarlyJson: ["preview", ...json(fixture("exits-early"))],
+    organizationRelative: ["preview", ...json(fixture("organization-relative"))],
     slowProgress: ["preview", ...json(fixture("slow-progress"), "--timeout", "3")],
     slowProgressCapped: ["preview", ...json(fixture("slow-progress"), "--max-time", "2")],
     pythonSarif: ["preview", fixture("python-runtime"), "--format", "sarif"],
@@ -57,6 +58,14 @@ const examples = { snapshotDr: runs.snapshotDr, goldenImages: runs.goldenImages,
 jest.setTimeout(240_000);
 
 const violationsOf = (out: string) => (JSON.parse(out) as { violations: { rule: string; name: string }[] }).violations.map((v) => [v.rule, v.name]);
+
+test("a relative organizationFile in the policy config is read from the program's folder, whatever folder the preview runs from", async () => {
+    // This process runs in the repository's root, which has no organization.yaml: the program's folder has one.
+    expect(process.cwd()).not.toBe(fixture("organization-relative"));
+    const { code, out } = await runs.organizationRelative;
+    expect(code).toBe(1);
+    expect(violationsOf(out)).toEqual([["recipients-allowed", "outsider"]]);
+});
 
 describe("programs that fail, hang, exit, print or do not type-check: never a silent 0", () => {
     test("a program's own error exits 2 and shows that error once, with where it was thrown", async () => {
