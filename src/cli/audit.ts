@@ -8,7 +8,7 @@ import type { ReadProgress } from "../audit/clients";
 import { AuditSetupError, ENDPOINT_VARIABLE } from "../audit/run";
 import { OrgExportError } from "../audit/orgExport";
 import { CliIo, errorLine, processIo, secretsOf } from "./io";
-import { OutputFlags, outputProblem, writeReport } from "./report";
+import { OutputFlags, outputProblem, usageFailureDocument, writeReport } from "./report";
 
 /** The options of `audit`, as the command line gives them (times in seconds). */
 export interface AuditFlags extends OutputFlags {
@@ -92,6 +92,7 @@ export async function auditCommand(flags: AuditFlags, io: CliIo = processIo): Pr
     const secrets = secretsOf(env);
     const problem = outputProblem(flags) ?? modeProblem(flags);
     if (problem !== undefined) {
+        usageFailureDocument("audit", flags.format, problem, io);
         io.stderr(errorLine(new AuditSetupError(problem), secrets, ownLines));
         return 2;
     }

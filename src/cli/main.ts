@@ -202,11 +202,39 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return exit.code;
     } catch (e) {
         if (e instanceof CommanderError) {
+            if (e.exitCode !== 0) {
+                await usageErrorDocument(argv, e.message, io);
+            }
             return e.exitCode === 0 ? 0 : 2;
         }
         io.stderr(`error: ${terminalLines(e instanceof Error ? e.message : String(e))}\n`);
         return 2;
     }
+}
+
+/**
+ * A usage error (a bad option, a bad value) of `preview` or `audit` asked for JSON or SARIF is a document too, as every
+ * other failure is: the error is on stderr already (commander wrote it), and stdout is never empty.
+ */
+async function usageErrorDocument(argv: readonly string[], message: string, io: CliIo): Promise<void> {
+    const tool = argv[0];
+    if (tool !== "preview" && tool !== "audit") {
+        return;
+    }
+    let format: string | undefined;
+    for (let i = 1; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--") {
+            break;
+        }
+        if ((arg === "--format" || arg === "-f") && i + 1 < argv.length) {
+            format = argv[++i];
+        } else if (arg.startsWith("--format=")) {
+            format = arg.slice("--format=".length);
+        }
+    }
+    const { usageFailureDocument } = await import("./report");
+    usageFailureDocument(tool, format, message.replace(/^error: /, ""), io);
 }
 
 /**
@@ -221,6 +249,15 @@ export function exitAfterOutput(code: number): void {
 
 /** Runs the command of this process's arguments, and exits with its code once its output is out. */
 export function runAsCommand(): void {
+    // A reader that stops reading (`| head -1`) ends the command quietly, as other commands do, not with a stack trace.
+    for (const stream of [process.stdout, process.stderr]) {
+        stream.on("error", (e: NodeJS.ErrnoException) => {
+            if (e.code === "EPIPE") {
+                process.exit(process.exitCode ?? 0);
+            }
+            throw e;
+        });
+    }
     main(process.argv.slice(2)).then(exitAfterOutput, (e) => {
         process.stderr.write(`error: ${terminalLines(e instanceof Error ? e.message : String(e))}\n`);
         exitAfterOutput(2);

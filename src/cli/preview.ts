@@ -2,7 +2,7 @@
 import * as path from "path";
 import { terminalLines } from "../report/safe";
 import { CliIo, VERSION, processIo } from "./io";
-import { OutputFlags, outputProblem, writeReport } from "./report";
+import { OutputFlags, outputProblem, usageFailureDocument, writeReport } from "./report";
 
 /** The options of `preview`, as the command line gives them. */
 export interface PreviewFlags extends OutputFlags {
@@ -23,6 +23,7 @@ export interface PreviewFlags extends OutputFlags {
 export async function previewCommand(programDir: string, flags: PreviewFlags, io: CliIo = processIo): Promise<number> {
     const problem = outputProblem(flags);
     if (problem !== undefined) {
+        usageFailureDocument("preview", flags.format, problem, io);
         io.stderr(`error: ${problem}\n`);
         return 2;
     }

@@ -5,6 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { renderHtml } from "../report/html";
+import { renderFailureJson } from "../report/json";
+import { renderFailureSarif } from "../report/sarif";
 import { renderMermaid } from "../report/mermaid";
 import type { ReportModel } from "../report/model";
 import { MapKind, ReportFormat, mapGoesWith, renderReport } from "../report/render";
@@ -26,6 +28,19 @@ export function outputProblem(flags: OutputFlags): string | undefined {
         return `--map ${flags.map} goes with --format text (after the report) or json (as its mermaid key), not ${flags.format}`;
     }
     return undefined;
+}
+
+/**
+ * A usage error of a command asked for JSON or SARIF, as that document on stdout (the error itself goes to stderr):
+ * a failure is never an empty stdout.
+ */
+export function usageFailureDocument(tool: ReportModel["tool"], format: string | undefined, message: string, io: CliIo): void {
+    const failure = { kind: "setup" as const, message };
+    if (format === "json") {
+        io.stdout(`${renderFailureJson(failure, tool)}\n`);
+    } else if (format === "sarif") {
+        io.stdout(`${renderFailureSarif(failure, tool, VERSION, process.cwd())}\n`);
+    }
 }
 
 /** What a command prints instead of the report's own text (an organization's audit has sections of its own). */

@@ -107,16 +107,40 @@ describe("the command line", () => {
         });
         expect((await command("preview", ".", "--timeout", "0")).err).toMatch(/^error: option '--timeout <seconds>' argument '0' is invalid\. --timeout takes a whole number from 1 to 86400\./);
         expect((await command("preview", ".", "--max-time", "1.5")).err).toMatch(/^error: option '--max-time <seconds>' argument '1\.5' is invalid\. --max-time takes a whole number from 1 to 604800\./);
-        expect(await command("preview", ".", "--format", "sarif", "--map", "mermaid")).toEqual({
-            code: 2,
-            out: "",
-            err: "error: --map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif\n",
+        // Asked for SARIF, the usage error is a SARIF log too (a failed invocation), as every other failure is.
+        const sarif = await command("preview", ".", "--format", "sarif", "--map", "mermaid");
+        expect([sarif.code, sarif.err]).toEqual([2, "error: --map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif\n"]);
+        expect(JSON.parse(sarif.out).runs[0].invocations[0]).toMatchObject({
+            executionSuccessful: false,
+            toolExecutionNotifications: [{ level: "error", message: { text: "--map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif" } }],
         });
         expect(await command("preview", ".", "--format", "html", "--map", "mermaid-md")).toEqual({
             code: 2,
             out: "",
             err: "error: --map mermaid-md goes with --format text (after the report) or json (as its mermaid key), not html\n",
         });
+    });
+
+    test("a reader that stops reading (| head -1) ends the command quietly: exit 0, no stack trace", () => {
+        // The shell's `alicloud-sharing audit --help | head -1`: the pipe closed after the first line.
+        const r = spawnSync("sh", ["-c", `"${process.execPath}" "${join(root, "dist", "cli", "main.js")}" audit --help | head -c 1 >/dev/null; echo "status \${PIPESTATUS:-done}"`], { encoding: "utf8" });
+        expect(r.stderr).toBe("");
+        expect(r.status).toBe(0);
+    });
+
+    test("asked for JSON or SARIF, a bad option or value is that document on stdout too (kind setup), for preview and audit", async () => {
+        const bad = await command("preview", ".", "--format", "json", "--timeout", "abc");
+        expect(bad.code).toBe(2);
+        expect(JSON.parse(bad.out)).toEqual({
+            tool: "preview",
+            error: { kind: "setup", message: "option '--timeout <seconds>' argument 'abc' is invalid. --timeout takes a whole number from 1 to 86400." },
+        });
+        const audit = await command("audit", "--format=json", "--regoin", "cn-hangzhou");
+        expect(audit.code).toBe(2);
+        expect(JSON.parse(audit.out)).toMatchObject({ tool: "audit", error: { kind: "setup" } });
+        expect(JSON.parse(audit.out).error.message).toMatch(/^unknown option '--regoin'/);
+        // Text asks for no document: stdout stays empty.
+        expect((await command("preview", ".", "--timeout", "abc")).out).toBe("");
     });
 
     test("a policy config the schema refuses exits 2 before the program runs, naming every problem with its path", async () => {
