@@ -30,6 +30,23 @@ export function outputProblem(flags: OutputFlags): string | undefined {
     return undefined;
 }
 
+/** A value with each secret replaced in every string of it (keys too), as `scrub` does in text. */
+function scrubbedValue(value: unknown, secrets: readonly string[]): unknown {
+    if (typeof value === "string") {
+        return scrub(value, secrets);
+    }
+    if (Array.isArray(value)) {
+        return value.map((v) => scrubbedValue(v, secrets));
+    }
+    if (value instanceof Map) {
+        return new Map([...value].map(([k, v]) => [scrubbedValue(k, secrets), scrubbedValue(v, secrets)]));
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k, secrets), scrubbedValue(v, secrets)]));
+    }
+    return value;
+}
+
 /**
  * A usage error of a command asked for JSON or SARIF, as that document on stdout (the error itself goes to stderr):
  * a failure is never an empty stdout.
@@ -50,7 +67,10 @@ export type TextOf = (model: ReportModel, verbose: boolean) => string;
  * Prints the report on stdout and, with `--html FILE`, writes the page there (each with the given secrets replaced, as
  * everything shown). False when the page could not be written (said on stderr): the command exits 2 then.
  */
-export async function writeReport(model: ReportModel, flags: OutputFlags, io: CliIo, secrets: readonly string[] = [], textOf?: TextOf): Promise<boolean> {
+export async function writeReport(given: ReportModel, flags: OutputFlags, io: CliIo, secrets: readonly string[] = [], textOf?: TextOf): Promise<boolean> {
+    // Secrets are replaced in the model before any rendering, since a format may transform a value (the page's search
+    // data is lowercased, its text entity-encoded) past what replacing in the rendered text finds; and again after.
+    const model = secrets.length === 0 ? given : (scrubbedValue(given, secrets) as ReportModel);
     let written = true;
     if (flags.html !== undefined) {
         const file = path.resolve(flags.html);

@@ -12,7 +12,7 @@ import type { LevelChange } from "../policy/config";
 import { runPolicies } from "../policy/run";
 import { SourcePosition, Verdict, verdictOf, verdictOfViolation } from "../report/model";
 import { leafStrings, redactText } from "../rules/redact";
-import type { MonitorRecord } from "./monitor";
+import type { CapturedResource, MonitorRecord } from "./monitor";
 import { stackPosition } from "./positions";
 import { PreviewSetupError } from "./program";
 import { defaultProviderOf, maskedResources, policyResources, secretValuesIn, withoutCredentials } from "./resources";
@@ -80,6 +80,26 @@ export function knownSecrets(run: Pick<ProgramRun, "config" | "secretKeys">, rec
         }
     }
     return secrets;
+}
+
+/** A captured resource with every known secret replaced in its name, URNs and inputs (the same way everywhere, so links hold). */
+function redactedResource(r: CapturedResource, secrets: readonly string[]): CapturedResource {
+    if (secrets.length === 0) {
+        return r;
+    }
+    const text = (s: string) => redactText(s, secrets);
+    const deep = (v: unknown): unknown =>
+        typeof v === "string" ? text(v) : Array.isArray(v) ? v.map(deep) : typeof v === "object" && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k), deep(x)])) : v;
+    return {
+        ...r,
+        name: text(r.name),
+        urn: text(r.urn),
+        parent: text(r.parent),
+        provider: text(r.provider),
+        inputs: deep(r.inputs) as Record<string, unknown>,
+        dependencies: r.dependencies.map(text),
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [text(k), (v as string[]).map(text)])),
+    };
 }
 
 const NEVER_FINISHED =
@@ -202,7 +222,11 @@ export async function judgeRun(run: ProgramRun, record: MonitorRecord, ending: R
     }
     // Nothing secret is printed: the plan shows `[secret]`, and no verdict or error quotes a secret the preview knows.
     const secrets = knownSecrets(run, record);
-    const resources = maskedResources(record.resources).map((r) => (r.type.startsWith("pulumi:providers:") ? { ...r, inputs: withoutCredentials(r.inputs) } : r));
+    // A known secret may also travel as a plain value (secret config read with `get`, a credential reused in a tag):
+    // every string of the plan is redacted, so no format (the plan, the map, JSON, the page, Mermaid) can show it.
+    const resources = maskedResources(record.resources)
+        .map((r) => (r.type.startsWith("pulumi:providers:") ? { ...r, inputs: withoutCredentials(r.inputs) } : r))
+        .map((r) => redactedResource(r, secrets));
     return {
         project: run.project,
         stack: run.stack,

@@ -291,6 +291,18 @@ describe("credentials never shown", () => {
     });
 });
 
+test("an API answer that holds the credential's key id (a share target): redacted in every format, the page's lowercased search data too", async () => {
+    const share = emulator.account.shares[0];
+    share.targets.push({ entityId: EMULATOR_KEY_ID, external: true });
+    const page = path.join(dir, "key-id.html");
+    for (const format of ["sarif", "html"]) {
+        const { stdout } = await run(["--region", "cn-shanghai", "--format", format, "--html", page]);
+        expect(stdout.toLowerCase()).not.toContain(EMULATOR_KEY_ID.toLowerCase());
+        expect(fs.readFileSync(page, "utf8").toLowerCase()).not.toContain(EMULATOR_KEY_ID.toLowerCase());
+    }
+    expect(fs.readFileSync(page, "utf8")).toContain("[redacted]");
+});
+
 test("the text drift names the grants of one image in one line, five of them and the count (JSON keeps each)", async () => {
     const { stdout } = await run(["--region", "cn-shanghai", "--intended", INTENDED_PREVIEW]);
     expect(stdout).toContain("\n    image permission m-uf6perm000001: 51 (2100000000000001, 2100000000000002, 2100000000000003, 2100000000000004, 2100000000000005 and 46 more)\n");
