@@ -2,6 +2,9 @@
  * The preview's resource monitor and engine, driven over gRPC with the client `@pulumi/pulumi` itself uses: what it
  * answers (features, registrations as a preview answers them, the data sources it serves) and what it records.
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { Monitor, ROOT_STACK_TYPE, startMonitor } from "../../src/preview/monitor";
 import { programPosition, stackPosition } from "../../src/preview/positions";
@@ -120,17 +123,26 @@ test("the engine log is recorded, each message with its severity and resource", 
     ]);
 });
 
+
+/** A program's folder with real files: a position must name a source file there and a line and column in it. */
+const APP = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "app-")));
+for (const [file, lines] of [["prog/index.js", 10], ["prog/index.ts", 15], ["prog/lib/roles.js", 10], ["prog/src/a.ts", 5], ["prog/a.ts", 5], ["prog/Pulumi.yaml", 5], ["prog (2024)/infra/index.js", 5]] as const) {
+    fs.mkdirSync(path.dirname(path.join(APP, file)), { recursive: true });
+    fs.writeFileSync(path.join(APP, file), Array.from({ length: lines }, (_, i) => `// line ${i + 1} of this file, long enough`).join("\n"));
+}
+afterAll(() => fs.rmSync(APP, { recursive: true, force: true }));
+
 describe("what the runner reports, read back for people", () => {
     test("no escape sequence or control character of the program's text reaches the report (nothing can garble a terminal)", () => {
         expect(plainText("\u001b[31mred\u001b[39m \u001b]0;title\u0007bell\u0007 tab\tnew\nline \u009b2J\u0000")).toBe("red bell tab\tnew\nline ");
     });
     test("an unhandled error: its message and the first frame in the program's folder, outside node_modules", () => {
         const logged =
-            "Running program '/app/prog/index.js' failed with an unhandled exception:\n" +
-            "Error: cannot reach the inventory\n    at inner (/app/prog/node_modules/lib/x.js:1:1)\n    at Object.<anonymous> \u001b[90m(/app/prog/\u001b[39mindex.js:3:9\u001b[90m)\u001b[39m\n" +
+            `Running program '${APP}/prog/index.js' failed with an unhandled exception:\n` +
+            `Error: cannot reach the inventory\n    at inner (${APP}/prog/node_modules/lib/x.js:1:1)\n    at Object.<anonymous> \u001b[90m(${APP}/prog/\u001b[39mindex.js:3:9\u001b[90m)\u001b[39m\n` +
             "\u001b[90m    at Module._compile (node:internal/modules/cjs/loader:1521:14)\u001b[39m {\n  code: 'E_INVENTORY'\n}";
-        expect(describeLoggedError(logged, "/app/prog")).toBe("cannot reach the inventory\n    at index.js:3:9");
-        expect(describeLoggedError("a message the program logged itself", "/app/prog")).toBe("a message the program logged itself");
+        expect(describeLoggedError(logged, `${APP}/prog`)).toBe("cannot reach the inventory\n    at index.js:3:9");
+        expect(describeLoggedError("a message the program logged itself", `${APP}/prog`)).toBe("a message the program logged itself");
     });
     test("findings in an error's text: a component's argument error, a deploy-time check's, and nothing else", () => {
         const refusal =
@@ -150,7 +162,7 @@ describe("what the runner reports, read back for people", () => {
 });
 
 describe("where the program constructed each resource (source positions)", () => {
-    const PROGRAM = "/app/prog";
+    const PROGRAM = `${APP}/prog`;
     const position = (uri: string, line: number, column: number) => {
         const p = new sourceproto.SourcePosition();
         p.setUri(uri);
@@ -179,19 +191,19 @@ describe("where the program constructed each resource (source positions)", () =>
         const to = new resrpc.ResourceMonitorClient(placing.address, grpc.credentials.createInsecure());
         try {
             const stack = (await call(to, "registerResource", registration(ROOT_STACK_TYPE, "p-dev", "", {}, false))).response.getUrn() as string;
-            const library = position("file:///app/prog/node_modules/alicloud-sharing/dist/share.js", 40, 9);
-            const component = await call(to, "registerResource", placed("share", stack, library, [library, position("file:///app/prog/index.ts", 12, 5)], false));
+            const library = position(`file://${APP}/prog/node_modules/alicloud-sharing/dist/share.js`, 40, 9);
+            const component = await call(to, "registerResource", placed("share", stack, library, [library, position(`file://${APP}/prog/index.ts`, 12, 5)], false));
             const urn = component.response.getUrn() as string;
             // A child made inside the component (in the package), its stack down to the program's line.
-            await call(to, "registerResource", placed("inside", urn, library, [library, position("file:///app/prog/index.ts", 12, 5)]));
+            await call(to, "registerResource", placed("inside", urn, library, [library, position(`file://${APP}/prog/index.ts`, 12, 5)]));
             // A child made later (in an apply): no frame of the program; its parent's position.
             await call(to, "registerResource", placed("later", urn, library, [library]));
             // Forged positions, each refused: outside the folder, not a file: URI, not a whole line or column from 1.
-            await call(to, "registerResource", placed("outside", urn, position("file:///etc/passwd", 1, 1), [position("file:///app/prog/../secret/x.js", 2, 2)]));
-            await call(to, "registerResource", placed("not-a-file", urn, position("https://example.com/index.js", 3, 3), [position("/app/prog/index.js", 3, 3)]));
-            await call(to, "registerResource", placed("zero", urn, position("file:///app/prog/index.js", 0, 4), [position("file:///app/prog/index.js", -1, 1), position("file:///app/prog/index.js", 7, 0)]));
+            await call(to, "registerResource", placed("outside", urn, position("file:///etc/passwd", 1, 1), [position(`file://${APP}/prog/../secret/x.js`, 2, 2)]));
+            await call(to, "registerResource", placed("not-a-file", urn, position("https://example.com/index.js", 3, 3), [position(`${APP}/prog/index.js`, 3, 3)]));
+            await call(to, "registerResource", placed("zero", urn, position(`file://${APP}/prog/index.js`, 0, 4), [position(`file://${APP}/prog/index.js`, -1, 1), position(`file://${APP}/prog/index.js`, 7, 0)]));
             // A raw resource of the program itself.
-            await call(to, "registerResource", placed("raw", stack, position("file:///app/prog/lib/roles.js", 8, 3), []));
+            await call(to, "registerResource", placed("raw", stack, position(`file://${APP}/prog/lib/roles.js`, 8, 3), []));
             expect(placing.resources.map((r) => [r.name, r.source])).toEqual([
                 ["share", { file: "index.ts", line: 12, column: 5 }],
                 ["inside", { file: "index.ts", line: 12, column: 5 }],
@@ -208,25 +220,38 @@ describe("where the program constructed each resource (source positions)", () =>
     });
 
     test("a position is the program's only inside its folder and outside node_modules, with a whole line and column from 1", () => {
-        expect(programPosition("file:///app/prog/src/a.ts", 3, 7, PROGRAM)).toEqual({ file: "src/a.ts", line: 3, column: 7 });
+        expect(programPosition(`file://${APP}/prog/src/a.ts`, 3, 7, PROGRAM)).toEqual({ file: "src/a.ts", line: 3, column: 7 });
         for (const [uri, line, column] of [
-            ["file:///app/prog", 1, 1],
-            ["file:///app/program/a.ts", 1, 1],
-            ["file:///app/prog/node_modules/x/a.js", 1, 1],
-            ["file:///app/prog/a.ts", 1.5, 1],
-            ["file:///app/prog/a.ts", 1, Number.NaN],
-            ["file:///app/prog/a.ts", Number.MAX_SAFE_INTEGER + 2, 1],
+            [`file://${APP}/prog`, 1, 1],
+            [`file://${APP}/program/a.ts`, 1, 1],
+            [`file://${APP}/prog/node_modules/x/a.js`, 1, 1],
+            [`file://${APP}/prog/a.ts`, 1.5, 1],
+            [`file://${APP}/prog/a.ts`, 1, Number.NaN],
+            [`file://${APP}/prog/a.ts`, Number.MAX_SAFE_INTEGER + 2, 1],
             ["file://host/app/prog/a.ts", 1, 1],
             ["node:internal/x", 1, 1],
             [42, 1, 1],
+            // Not a file of the program's source that exists, or not a line and column in it.
+            [`file://${APP}/prog/missing.js`, 1, 1],
+            [`file://${APP}/prog/Pulumi.yaml`, 1, 1],
+            [`file://${APP}/prog/index.js`, 11, 1],
+            [`file://${APP}/prog/index.js`, 1, 400],
+            [`file://${APP}/prog/file:${APP}/prog/index.js`, 1, 1],
+            [`file://${APP}/prog/a%0A%20%20%5Bmandatory%5D.js`, 1, 1],
+            // This package's own source or build inside the program's folder (the repository's own program).
+            [`file://${path.resolve(__dirname, "..", "..", "src", "components", "share.ts")}`, 1, 1],
         ] as const) {
             expect([uri, line, column, programPosition(uri, line, column, PROGRAM)]).toEqual([uri, line, column, undefined]);
         }
     });
 
     test("an error's stack: the first frame in the program, named or anonymous; none when no frame is the program's", () => {
-        const stack = "Error: no\n    at throwIfInvalid (/app/prog/node_modules/alicloud-sharing/dist/common.js:1:1)\n    at new SharedSnapshot (/lib/x.js:2:2)\n    at /app/prog/index.ts:9:14\n    at Object.<anonymous> (/app/prog/index.ts:12:1)";
+        const stack = `Error: no\n    at throwIfInvalid (${APP}/prog/node_modules/alicloud-sharing/dist/common.js:1:1)\n    at new SharedSnapshot (/lib/x.js:2:2)\n    at ${APP}/prog/index.ts:9:14\n    at Object.<anonymous> (${APP}/prog/index.ts:12:1)`;
         expect(stackPosition(stack, PROGRAM)).toEqual({ file: "index.ts", line: 9, column: 14 });
-        expect(stackPosition("Error: no\n    at x (/elsewhere/index.js:1:1)\n    at /app/prog/index.js:0:3", PROGRAM)).toBeUndefined();
+        expect(stackPosition(`Error: no\n    at x (/elsewhere/index.js:1:1)\n    at ${APP}/prog/index.js:0:3`, PROGRAM)).toBeUndefined();
+        // A folder whose name holds " (": the frame is read whole.
+        const paren = `${APP}/prog (2024)/infra`;
+        expect(stackPosition(`Error: no\n    at f (${paren}/index.js:4:7)\n    at ${paren}/index.js:5:1`, paren)).toEqual({ file: "index.js", line: 4, column: 7 });
+        expect(stackPosition(`Error: no\n    at ${paren}/index.js:5:2`, paren)).toEqual({ file: "index.js", line: 5, column: 2 });
     });
 });
