@@ -8,7 +8,7 @@ import type { ReadProgress } from "../audit/clients";
 import { AuditSetupError, ENDPOINT_VARIABLE } from "../audit/run";
 import { OrgExportError } from "../audit/orgExport";
 import { CliIo, errorLine, processIo, secretsOf } from "./io";
-import { OutputFlags, outputProblem, usageFailureDocument, writeReport } from "./report";
+import { OutputFlags, outputProblem, usageFailureDocument, writeFailure, writeReport } from "./report";
 
 /** The options of `audit`, as the command line gives them (times in seconds). */
 export interface AuditFlags extends OutputFlags {
@@ -137,6 +137,10 @@ export async function auditCommand(flags: AuditFlags, io: CliIo = processIo): Pr
         return written ? auditExitCode(result) : 2;
     } catch (e) {
         progress.clear();
+        // As the preview's: JSON's error object, SARIF's failed invocation, the page saying so (credentials redacted).
+        const { redact } = await import("../sdk/errors");
+        const kind = e instanceof AuditSetupError || e instanceof OrgExportError ? "setup" : "audit";
+        await writeFailure("audit", flags, { kind, message: redact(e instanceof Error ? e.message : String(e), secrets) }, io, secrets);
         io.stderr(errorLine(e, secrets, ownLines));
         return 2;
     }

@@ -1,8 +1,7 @@
 /** `alicloud-sharing preview`: runs a Pulumi program offline, judges it, and prints its report. */
-import * as path from "path";
 import { terminalLines } from "../report/safe";
-import { CliIo, VERSION, processIo } from "./io";
-import { OutputFlags, outputProblem, usageFailureDocument, writeReport } from "./report";
+import { CliIo, processIo } from "./io";
+import { OutputFlags, outputProblem, usageFailureDocument, writeFailure, writeReport } from "./report";
 
 /** The options of `preview`, as the command line gives them. */
 export interface PreviewFlags extends OutputFlags {
@@ -56,13 +55,8 @@ export async function previewCommand(programDir: string, flags: PreviewFlags, io
         const message = e instanceof Error ? e.message : String(e);
         const { PreviewSetupError } = await import("../preview/program");
         const failure = { kind: e instanceof PreviewSetupError ? e.kind : "preview", message };
-        if (flags.format === "json") {
-            const { renderFailureJson } = await import("../report/json");
-            io.stdout(`${renderFailureJson(failure, "preview", names)}\n`);
-        } else if (flags.format === "sarif") {
-            const { renderFailureSarif } = await import("../report/sarif");
-            io.stdout(`${renderFailureSarif(failure, "preview", VERSION, path.resolve(process.cwd()))}\n`);
-        }
+        // JSON's error object, SARIF's failed invocation, the page saying so: a failure is never an empty stdout.
+        await writeFailure("preview", flags, failure, io, [], names);
         io.stderr(`error: ${terminalLines(message)}\n`);
         return 2;
     }

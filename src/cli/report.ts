@@ -8,7 +8,9 @@ import { renderHtml } from "../report/html";
 import { renderFailureJson } from "../report/json";
 import { renderFailureSarif } from "../report/sarif";
 import { renderMermaid } from "../report/mermaid";
-import type { ReportModel } from "../report/model";
+import { emptyGraph } from "../graph/model";
+import { reportModel } from "../report/model";
+import type { ReportModel, RunFailure } from "../report/model";
 import { MapKind, ReportFormat, mapGoesWith, renderReport } from "../report/render";
 import { terminalText } from "../report/safe";
 import { CliIo, VERSION, scrub } from "./io";
@@ -58,6 +60,40 @@ export function usageFailureDocument(tool: ReportModel["tool"], format: string |
     } else if (format === "sarif") {
         io.stdout(`${renderFailureSarif(failure, tool, VERSION, process.cwd())}\n`);
     }
+}
+
+/**
+ * A run that failed (nothing to report), in the format asked: JSON's error object or SARIF's failed invocation on
+ * stdout, the report page saying it failed (on stdout for `--format html`, in the `--html` file), nothing for text (the
+ * error goes to stderr). Each secret is replaced in the message first. False when the page could not be written.
+ */
+export async function writeFailure(
+    tool: ReportModel["tool"],
+    flags: OutputFlags,
+    failure: RunFailure,
+    io: CliIo,
+    secrets: readonly string[] = [],
+    facts: Readonly<Record<string, unknown>> = {},
+): Promise<boolean> {
+    const shown = { kind: failure.kind, message: scrub(failure.message, secrets) };
+    const page = flags.format === "html" || flags.html !== undefined ? await renderHtml(reportModel({ tool, title: `The ${tool} could not run`, graph: emptyGraph(), failure: shown })) : undefined;
+    let written = true;
+    if (flags.html !== undefined && page !== undefined) {
+        try {
+            fs.writeFileSync(path.resolve(flags.html), page);
+        } catch (e) {
+            io.stderr(`error: cannot write the report page to ${terminalText(flags.html)}: ${terminalText((e as Error).message)}\n`);
+            written = false;
+        }
+    }
+    if (flags.format === "html" && page !== undefined) {
+        io.stdout(page);
+    } else if (flags.format === "json") {
+        io.stdout(`${renderFailureJson(shown, tool, facts)}\n`);
+    } else if (flags.format === "sarif") {
+        io.stdout(`${renderFailureSarif(shown, tool, VERSION, process.cwd())}\n`);
+    }
+    return written;
 }
 
 /** What a command prints instead of the report's own text (an organization's audit has sections of its own). */

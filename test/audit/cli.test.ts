@@ -268,7 +268,12 @@ describe("credentials never shown", () => {
     test("a wrong secret (a canary): exit 2 saying what to check; the secret and the token appear in no output, and in no request", async () => {
         const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET_CANARY, ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN_CANARY, ALICLOUD_SHARING_ENDPOINT: emulator.endpoint };
         const { code, stdout, stderr } = await run(["--region", "cn-shanghai", "--format", "json"], env);
-        expect([code, stdout]).toEqual([2, ""]);
+        // The failure is a JSON document too (kind audit), as redacted as stderr.
+        expect(code).toBe(2);
+        expect(JSON.parse(stdout)).toMatchObject({ tool: "audit", error: { kind: "audit" } });
+        for (const secret of [SECRET_CANARY, TOKEN_CANARY, EMULATOR_KEY_ID]) {
+            expect(stdout).not.toContain(secret);
+        }
         expect(stderr).toMatch(/failed with SignatureDoesNotMatch: Specified signature is not matched with our calculation\. Check ALIBABA_CLOUD_ACCESS_KEY_SECRET \(or the secret of the credential chain's profile\)\.\n$/);
         for (const secret of [SECRET_CANARY, TOKEN_CANARY, EMULATOR_KEY_ID]) {
             expect(stderr).not.toContain(secret);
@@ -329,7 +334,8 @@ describe("the command line's audit and emulator commands (in process)", () => {
     test("audit --format sarif --map mermaid and a deadline of 0 are refused before any request", async () => {
         const sarif = io();
         expect(await main(["audit", "--format", "sarif", "--map", "mermaid", "--endpoint", emulator.endpoint], sarif.io)).toBe(2);
-        expect(sarif.out).toEqual({ stdout: "", stderr: "error: --map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif\n" });
+        expect(sarif.out.stderr).toBe("error: --map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif\n");
+        expect(JSON.parse(sarif.out.stdout).runs[0].invocations[0].executionSuccessful).toBe(false);
         const zero = io();
         expect(await main(["audit", "--deadline", "0"], zero.io)).toBe(2);
         expect(zero.out.stderr).toContain("error: option '--deadline <seconds>' argument '0' is invalid. --deadline takes a whole number from 1 to 86400.");

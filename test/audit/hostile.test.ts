@@ -123,11 +123,10 @@ describe("hostile names and ids in every answer", () => {
         expectSafeChart(report.mermaid);
         const sarif = await run(["--format", "sarif"]);
         expect(JSON.parse(sarif.stdout).runs[0].invocations[0].executionSuccessful).toBe(false);
-        expect(await run(["--format", "sarif", "--map", "mermaid"])).toEqual({
-            code: 2,
-            stdout: "",
-            stderr: "error: --map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif\n",
-        });
+        // Refused before any request; asked for SARIF, the refusal is a SARIF log of a failed invocation.
+        const refused = await run(["--format", "sarif", "--map", "mermaid"]);
+        expect([refused.code, refused.stderr]).toEqual([2, "error: --map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif\n"]);
+        expect(JSON.parse(refused.stdout).runs[0].invocations[0].toolExecutionNotifications[0].message.text).toBe("--map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif");
     });
 
     test("region ids from both DescribeRegions that are not region ids: reported, never sent, never shown raw; exit 2", async () => {

@@ -163,8 +163,22 @@ describe("the command line", () => {
         expect([json.code, JSON.parse(json.out), json.err]).toEqual([2, { tool: "preview", error: { kind: "setup", message } }, `error: ${message}\n`]);
         const sarif = await command("preview", join(fixtures, "two-stacks"), "--format", "sarif");
         expect(JSON.parse(sarif.out).runs[0].invocations).toEqual([{ executionSuccessful: false, toolExecutionNotifications: [{ level: "error", message: { text: message }, properties: { kind: "setup" } }] }]);
-        // Text and the page print nothing: the error is on stderr.
-        expect(await command("preview", join(fixtures, "two-stacks"), "--format", "html")).toEqual({ code: 2, out: "", err: `error: ${message}\n` });
+        // Text prints nothing (the error is on stderr); the page says the preview could not run, and why.
+        expect(await command("preview", join(fixtures, "two-stacks"))).toEqual({ code: 2, out: "", err: `error: ${message}\n` });
+        const page = await command("preview", join(fixtures, "two-stacks"), "--format", "html");
+        expect([page.code, page.err]).toEqual([2, `error: ${message}\n`]);
+        expect(page.out).toMatch(/^<!DOCTYPE html>/i);
+        expect(page.out).toContain("The preview could not run");
+        expect(page.out).toContain("has several stacks (Pulumi.a.yaml, Pulumi.b.yaml): give --stack NAME or --config FILE");
+        // --html beside JSON: the JSON error on stdout, the failure page in the file.
+        const dir = mkdtempSync(join(tmpdir(), "failure-page-"));
+        try {
+            const beside = await command("preview", join(fixtures, "two-stacks"), "--format", "json", "--html", join(dir, "side.html"));
+            expect(JSON.parse(beside.out).error.kind).toBe("setup");
+            expect(readFileSync(join(dir, "side.html"), "utf8")).toContain("The preview could not run");
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     test("several stacks and no --stack exits 2 saying how; --config picks one (the stack named after the file)", async () => {
