@@ -22,7 +22,7 @@ function child(args, extraNodeArgs = [], { NODE_OPTIONS_EXTRA = "" } = {}) {
     const r = spawnSync(node, ["--max-old-space-size=12288", ...extraNodeArgs, ...args], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env });
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) {
-        throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+        throw new Error(`${args.join(" ")} exited ${r.status ?? `by ${r.signal}`}: ${r.stderr}`);
     }
     // The peaks of every process of the run, summed (the preview's parent and child are alive together).
     const rss = [...r.stderr.matchAll(/BENCH_MAXRSS_KIB=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0) / 1024;
@@ -351,6 +351,13 @@ function previewScale(sizes) {
                 r = child([path.join(root, "dist", "cli", "main.js"), "preview", path.join(root, "test", "fixtures", "many"), "--config", config, "--policy-config", policyConfig, "--format", "json"], [], { NODE_OPTIONS_EXTRA: "--max-old-space-size=12288" });
             } catch (e) {
                 // Stopped by a default limit (exit 2): a row that misses its goal.
+                // Killed by a signal (the memory of the machine exhausted): a row that misses its goal too.
+                const killed = /exited by (SIG[A-Z]+)/.exec(e.message);
+                if (killed !== null) {
+                    const peak = [...e.message.matchAll(/BENCH_MAXRSS_KIB=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0) / 1024;
+                    rows.push({ section: "preview", what, resources: n, raw: "", ours: `killed by ${killed[1]} at a peak of ${fmt(peak, 0)} MiB`, ratio: "", goal: "completes, <= 10 ms per resource", met: false });
+                    continue;
+                }
                 if (!/made no progress for|did not finish within/.test(e.message)) throw e;
                 rows.push({ section: "preview", what, resources: n, raw: "", ours: `stopped at a default limit: ${e.message.split("\n").find((l) => l.startsWith("error:")) ?? ""}`, ratio: "", goal: "completes, <= 10 ms per resource", met: false });
                 continue;
