@@ -177,7 +177,7 @@ function drawing(model: ReportModel, ids: PageIds) {
         const id = nodeOf(i.id, "item", [
             `${i.kind} ${i.resourceId ?? "(id unknown)"}`,
             ...(i.name === undefined || i.name === i.resourceId ? [] : [i.name]),
-            `${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption)}`,
+            `${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption, [], i.keyFrom)}`,
             ...(i.key === undefined ? [] : [`key ${keyIds.get(i.key)}`]),
         ]);
         edge(ids.of("n", i.owner), id);
@@ -224,7 +224,7 @@ function drawing(model: ReportModel, ids: PageIds) {
         const id = nodeOf(s.id, "share", [
             `share ${s.name}`,
             `${s.method === "resourceShare" ? "resource share" : "image permissions"}, ${s.region ?? "(region unknown)"}`,
-            encryptionWords(s.encryption, s.keys.map((k) => keyIds.get(k)!)),
+            encryptionWords(s.encryption, s.keys.map((k) => keyIds.get(k)!), s.keyFrom),
         ]);
         s.items.forEach((i) => edge(ids.of("n", i), id));
         s.roles.forEach((r) => edge(ids.of("n", r), id, true));
@@ -399,7 +399,7 @@ function accessRows(model: ReportModel): Html[] {
         for (const grants of byShare.values()) {
             const share = shares.get(grants[0].share);
             const what = grants.map(
-                (g, i) => html`${i === 0 ? undefined : html`<br/>`}${g.kind} ${g.resourceId ?? "(id known once deployed)"}: ${g.encryption === "key" ? `customer key ${g.keyId ?? "(id unknown)"}` : encryptionWords(g.encryption)}`,
+                (g, i) => html`${i === 0 ? undefined : html`<br/>`}${g.kind} ${g.resourceId ?? "(id known once deployed)"}: ${g.encryption === "key" && g.keyFrom === undefined ? `customer key ${g.keyId ?? "(id unknown)"}` : encryptionWords(g.encryption, g.keyId === undefined ? [] : [g.keyId], g.keyFrom)}`,
             );
             const through = grants[0].through === a.value ? "named by the share" : `through ${grants[0].through}`;
             const regions = [...new Set(grants.map((g) => g.region ?? "(unknown)"))].join(", ");
@@ -457,7 +457,7 @@ function sharesTable(model: ReportModel): Html {
     const rows = g.shares.map((s) => {
         const shared = s.items.map((id, i) => {
             const item = items.get(id)!;
-            return html`${i === 0 ? undefined : html`<br/>`}${item.kind} ${item.resourceId ?? "(id known once deployed)"}: ${encryptionWords(item.encryption, item.key === undefined ? [] : [keyIds.get(item.key)!])}`;
+            return html`${i === 0 ? undefined : html`<br/>`}${item.kind} ${item.resourceId ?? "(id known once deployed)"}: ${encryptionWords(item.encryption, item.key === undefined ? [] : [keyIds.get(item.key)!], item.keyFrom)}`;
         });
         const role = s.roles.map((r) => roles.get(r)!.name ?? "(name unknown)").join(", ");
         return html`<tr><th scope="row"><span class="mono">${s.name}</span><br/>${s.method === "resourceShare" ? "resource share" : "image permissions"}, ${s.region ?? "(region unknown)"}</th><td class="mono">${shared}</td><td class="mono">${role === "" ? "none" : role}</td><td>${plural(s.recipients.length, "recipient")}${shareRecipients(g, s.recipients)}</td></tr>`;

@@ -2,6 +2,7 @@
 export {
     RECIPIENTS_DRAWN_PER_GROUP,
     driftView,
+    grantedKeyArns,
     graphView,
     groupsDepthFirst,
     levelOf,
@@ -24,6 +25,7 @@ export type {
     ItemView,
     JudgedBy,
     JudgedViolationLike,
+    KeyFrom,
     KeyView,
     Level,
     LevelChange,

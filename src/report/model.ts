@@ -6,14 +6,16 @@
  * (what each account, folder or directory can use, through which share, with which key), the drift (audit) and what
  * was read (audit). Nothing here is escaped: each renderer makes values safe for its medium.
  */
+import { KmsArn, parseKmsArn } from "../alibaba/arn";
 import { isAccountId, isFolderId, isResourceDirectoryId, isRootFolderId, parseFolderPath } from "../alibaba/ids";
-import type { ResourceKind } from "../alibaba/names";
+import { KMS_KEY_ACTIONS, ResourceKind } from "../alibaba/names";
 import type { Drift, DriftKind } from "../audit/drift";
 import { accountIdOf } from "../graph/accounts";
 import type { AccountKey, ItemKind, Origin, SharingGraph } from "../graph/model";
 import { Organization, OrganizationFile, OrganizationFolder, recipientPath } from "../graph/organization";
 import type { LevelChange } from "../policy/config";
 import { Reach, Relations, ResolvedEncryption, ShareEncryption, rolesOfShare } from "../graph/resolve";
+import { analyzePermissionPolicy } from "../ram/analyze";
 import type { Finding } from "../rules/types";
 
 /** What shows a value unknown at preview (a computed output, an id) in a report. */
@@ -169,6 +171,15 @@ export interface KeyView {
     readonly urns: readonly string[];
 }
 
+/**
+ * Where a customer key is known from when nothing about the item itself says it (a snapshot or image made outside the
+ * stack, known by its id alone):
+ * - `share`: a share of it declares its items encrypted with a customer key (it waits for its share role, or carries
+ *   the encryption tag); which key is not known;
+ * - `shareRole`: so declared, and the share's role is granted exactly one key in the share's region: that key.
+ */
+export type KeyFrom = "share" | "shareRole";
+
 /** A shared snapshot or image, with its encryption resolved through what it was made from. */
 export interface ItemView {
     readonly id: string;
@@ -181,6 +192,8 @@ export interface ItemView {
     readonly encryption: ResolvedEncryption["kind"];
     /** The key view, when encrypted with a known key. */
     readonly key?: string;
+    /** Where its customer key is known from, when not from the item itself (or what it was made from): see {@link KeyFrom}. */
+    readonly keyFrom?: KeyFrom;
     /** Shared with its owner by another account. */
     readonly received: boolean;
     readonly urns: readonly string[];
@@ -196,8 +209,10 @@ export interface ShareView {
     readonly owner: string;
     readonly region?: string;
     readonly encryption: ShareEncryption["kind"];
-    /** The key views of its items. */
+    /** The key views of its items; else, for a share that declares its items encrypted, its role's only key in its region. */
     readonly keys: readonly string[];
+    /** `shareRole` when its key is its role's only key in its region (its items say none). */
+    readonly keyFrom?: "shareRole";
     /** The item views, in the share's order. */
     readonly items: readonly string[];
     /** The recipient views, in the share's order (each once). */
@@ -276,6 +291,8 @@ export interface Grant {
     /** The key view and its id, when encrypted with a known key. */
     readonly key?: string;
     readonly keyId?: string;
+    /** Where the key is known from, when not from the item itself (see {@link KeyFrom}). */
+    readonly keyFrom?: KeyFrom;
     /** The recipient the share names that reaches this one: itself, or its folder or directory. */
     readonly through: string;
 }
@@ -500,6 +517,32 @@ function pathsDownTo(place: string): string[] {
 
 const lastSegment = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
 
+/** Whether a pattern of a policy (an action or resource, `*` a wildcard) matches a value. */
+const wildcardMatches = (pattern: string, value: string): boolean =>
+    new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i").test(value);
+
+/**
+ * The keys a KMS policy document grants, by exact ARN: a key action of C9 allowed on it with no condition, and taken
+ * back by no Deny (a conditional one too: it may apply). A document unknown or unreadable grants none.
+ */
+export function grantedKeyArns(document: unknown): (KmsArn & { keyId: string })[] {
+    if (document === undefined || document === null) {
+        return [];
+    }
+    const analysis = analyzePermissionPolicy(document);
+    const denied = (action: string, resource: string): boolean => analysis.denies.some((d) => d.actions.some((p) => wildcardMatches(p, action)) && d.resources.some((p) => wildcardMatches(p, resource)));
+    const found = new Map<string, KmsArn & { keyId: string }>();
+    for (const grant of analysis.grants.filter((g) => g.conditional !== true)) {
+        for (const resource of grant.resources) {
+            const arn = parseKmsArn(resource);
+            if (arn?.keyId !== undefined && !found.has(resource) && KMS_KEY_ACTIONS.some((a) => grant.actions.some((p) => wildcardMatches(p, a)) && !denied(a, resource))) {
+                found.set(resource, { ...arn, keyId: arn.keyId });
+            }
+        }
+    }
+    return [...found.values()];
+}
+
 /** The graph view of a sharing graph: what is shared, from which owner, through which share, to whom. */
 export function graphView(relations: Relations, options: GraphViewOptions = {}): GraphView {
     const graph = relations.graph;
@@ -610,11 +653,34 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
         }
         return id;
     };
+    // A key a share role's KMS policy grants by its ARN: the graph's key of that id (in that region, else any), else a
+    // key view of its own, in the role's account (a share role uses its own account's keys).
+    const keysById = listsBy([...graph.keys.values()].filter((k) => k.keyId.value !== undefined), (k) => k.keyId.value!);
+    const grantedKeyOf = (arn: KmsArn & { keyId: string }, role: { account: AccountKey }): string => {
+        const known = keysById.get(arn.keyId) ?? [];
+        const node = known.find((k) => k.region.value === arn.region) ?? known[0];
+        if (node !== undefined) {
+            return keyOf(node.id)!;
+        }
+        const id = `key:${arn.keyId}`;
+        if (!keys.has(id)) {
+            const roleAccountId = accountIdOf(role.account);
+            const account = roleAccountId === undefined || roleAccountId === arn.ownerAccountId ? role.account : `account:${arn.ownerAccountId}`;
+            keys.set(id, { id, keyId: arn.keyId, region: arn.region, owner: ownerOf(account), urns: [] });
+        }
+        return id;
+    };
     const roles = new Map<string, RoleView>();
     const roleOf = (roleId: string): string => {
         if (!roles.has(roleId)) {
             const role = graph.roles.get(roleId)!;
-            const granted = [...new Set(relations.customPoliciesOf(role).flatMap((p) => p.keys))].map(keyOf).filter((k): k is string => k !== undefined);
+            const policies = relations.customPoliciesOf(role);
+            const granted = [
+                ...new Set([
+                    ...policies.flatMap((p) => p.keys).map(keyOf),
+                    ...policies.flatMap((p) => grantedKeyArns(p.document.value)).map((arn) => grantedKeyOf(arn, role)),
+                ]),
+            ].filter((k): k is string => k !== undefined);
             roles.set(roleId, {
                 id: roleId,
                 ...(role.name.value === undefined ? {} : { name: role.name.value }),
@@ -629,6 +695,8 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
     };
 
     const shares: ShareView[] = [];
+    /** For each item, the keys the shares that declare it encrypted with a customer key take it to be on (undefined: not known). */
+    const declaredKeys = new Map<string, (string | undefined)[]>();
     for (const share of graph.shares.values()) {
         if (share.kind === undefined) {
             continue;
@@ -644,6 +712,15 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
         const itemIds = share.items.map((i) => itemOf(i.item, i.via.urn, region, i.id.value));
         const recipientIds = [...new Set(share.recipients.filter((r) => r.value.value !== undefined).map((r) => recipientOf(r.value.value!)))];
         const shareRoles = encryption.kind === "key" ? rolesOfShare(relations, share).map((r) => roleOf(r.id)) : [];
+        const itemKeys = encryption.keys.map((k) => keyOf(k.id)).filter((k): k is string => k !== undefined);
+        // The owner says the items are encrypted with a customer key (the share waits for its role, or carries the tag):
+        // the key is the role's, when it is granted exactly one in the share's region.
+        const declared = encryption.kind === "key" && (share.declaredEncrypted === true || share.roleDependencies.has(share.kind));
+        const roleKeys = [...new Set(shareRoles.flatMap((r) => roles.get(r)!.keys))].filter((k) => region !== undefined && keys.get(k)?.region === region);
+        const roleKey = declared && roleKeys.length === 1 ? roleKeys[0] : undefined;
+        if (declared) {
+            share.items.forEach((i) => declaredKeys.set(i.item, [...(declaredKeys.get(i.item) ?? []), roleKey]));
+        }
         const name = nameProp(share.origin, "resourceShareName") ?? (share.method === "imagePermission" ? (share.items[0]?.id.value ?? share.origin?.name) : share.origin?.name) ?? share.id;
         shares.push({
             id: share.id,
@@ -653,12 +730,24 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
             owner: ownerOf(share.account),
             ...(region === undefined ? {} : { region }),
             encryption: encryption.kind,
-            keys: encryption.keys.map((k) => keyOf(k.id)).filter((k): k is string => k !== undefined),
+            keys: itemKeys.length === 0 && roleKey !== undefined ? [roleKey] : itemKeys,
+            ...(itemKeys.length === 0 && roleKey !== undefined ? { keyFrom: "shareRole" as const } : {}),
             items: [...new Set(itemIds)],
             recipients: recipientIds,
             roles: shareRoles,
             urns: [...urns],
         });
+    }
+    // An item nothing of its own says is encrypted, that a share declares encrypted with a customer key: on that key
+    // (the shares' role's only key in the region, when they agree on one), else on a key not known.
+    for (const [itemId, declaredBy] of declaredKeys) {
+        const view = items.get(itemId);
+        if (view === undefined || view.encryption !== "undeclared") {
+            continue;
+        }
+        const agreed = new Set(declaredBy);
+        const key = agreed.size === 1 ? declaredBy[0] : undefined;
+        items.set(itemId, { ...view, encryption: "key", ...(key === undefined ? { keyFrom: "share" } : { key, keyFrom: "shareRole" }) });
     }
     // Groups by path (numbers in names in numeric order), the outside box last.
     const byPath = [...groups.values()].sort((a, b) => (a.kind === "outside" ? 1 : b.kind === "outside" ? -1 : a.path.localeCompare(b.path, "en", { numeric: true })));
@@ -696,22 +785,28 @@ export function recipientAccess(relations: Relations, graph: GraphView, options:
         }
     }
     const keyIds = new Map(graph.keys.map((k) => [k.id, k.keyId]));
+    const items = new Map(graph.items.map((i) => [i.id, i]));
     const grantsOf = (value: string, kind: RecipientKind, place: string | undefined): Grant[] => {
         const own = targetKey(value);
         const above = place === undefined ? [] : pathsDownTo(place).filter((p) => p !== own);
         const grants: Grant[] = [];
         for (const target of [own, ...above]) {
             for (const r of byTarget.get(target) ?? []) {
-                const keyId = r.key === undefined ? undefined : keyIds.get(r.key.id);
+                // An item nothing of its own says is encrypted takes what a share declares (see the graph view's item).
+                const declared = r.encryption === "undeclared" ? items.get(r.item) : undefined;
+                const from = declared?.keyFrom === undefined ? undefined : declared;
+                const key = from === undefined ? r.key?.id : from.key;
+                const keyId = key === undefined ? undefined : keyIds.get(key);
                 grants.push({
                     share: r.share.id,
                     item: r.item,
                     kind: r.kind,
                     ...(r.resourceId.value === undefined ? {} : { resourceId: r.resourceId.value }),
                     ...(r.region.value === undefined ? {} : { region: r.region.value }),
-                    encryption: r.encryption,
-                    ...(r.key === undefined ? {} : { key: r.key.id }),
+                    encryption: from === undefined ? r.encryption : from.encryption,
+                    ...(key === undefined ? {} : { key }),
                     ...(keyId === undefined ? {} : { keyId }),
+                    ...(from === undefined ? {} : { keyFrom: from.keyFrom }),
                     through: r.recipient,
                 });
             }

@@ -7,7 +7,7 @@
  */
 import { LISTED_VALUES, showValues } from "../rules/types";
 import { terminal } from "./safe";
-import { DriftMark, DriftView, GraphView, GroupView, ItemView, PlanResource, RecipientView, ReportModel, ShareView, Verdict, groupsDepthFirst, listsBy } from "./model";
+import { DriftMark, DriftView, GraphView, GroupView, ItemView, KeyFrom, PlanResource, RecipientView, ReportModel, ShareView, Verdict, groupsDepthFirst, listsBy } from "./model";
 
 /** What the text shows: verbose lists every subject of a grouped verdict and every recipient of a folder. */
 export interface TextOptions {
@@ -82,11 +82,14 @@ export function renderVerdictsText(verdicts: readonly Verdict[], options: TextOp
     return lines.join("\n");
 }
 
-/** How an item or share is protected, in words. */
-export function encryptionWords(encryption: ItemView["encryption"], keyIds: readonly string[] = []): string {
+/** How an item or share is protected, in words; `from` says where a key nothing of the item's own names is known from. */
+export function encryptionWords(encryption: ItemView["encryption"], keyIds: readonly string[] = [], from?: KeyFrom): string {
     switch (encryption) {
         case "key":
-            return keyIds.length === 0 ? "customer key" : `customer key ${keyIds.join(", ")}`;
+            if (from === "share") {
+                return "customer key (its share says so; which key is not known)";
+            }
+            return `${keyIds.length === 0 ? "customer key" : `customer key ${keyIds.join(", ")}`}${from === "shareRole" ? " (the only key the share role is granted in the region)" : ""}`;
         case "serviceKey":
             return "service key";
         case "none":
@@ -177,7 +180,7 @@ export function renderMapText(graph: GraphView, options: TextOptions = {}): stri
             lines.push(terminal`    key ${k.keyId ?? "(id unknown)"} in ${k.region ?? "(region unknown)"}${k.deletionProtection === undefined ? "" : `, deletion protection ${k.deletionProtection}`}`);
         }
         for (const i of graph.items.filter((i) => i.owner === owner.id)) {
-            lines.push(terminal`    ${i.kind} ${itemText(i)} in ${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption, i.key === undefined ? [] : [keyIds.get(i.key)!])}`);
+            lines.push(terminal`    ${i.kind} ${itemText(i)} in ${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption, i.key === undefined ? [] : [keyIds.get(i.key)!], i.keyFrom)}`);
         }
         for (const r of graph.roles.filter((r) => r.owner === owner.id)) {
             lines.push(terminal`    role ${r.name ?? "(name unknown)"}${r.declared ? " (made outside the stack)" : ""}, granted ${r.keys.map((k) => keyIds.get(k)!).join(", ") || "no key"}`);
@@ -185,7 +188,7 @@ export function renderMapText(graph: GraphView, options: TextOptions = {}): stri
         for (const s of graph.shares.filter((s) => s.owner === owner.id)) {
             const via = s.method === "resourceShare" ? "resource share" : "image permissions";
             const role = s.roles.length === 0 ? "" : `, role ${s.roles.map((r) => roles.get(r)!.name ?? "(name unknown)").join(", ")}`;
-            lines.push(terminal`    share ${s.name} (${via} of ${s.kind ?? "resource"}s) in ${s.region ?? "(region unknown)"}, ${encryptionWords(s.encryption, s.keys.map((k) => keyIds.get(k)!))}${role}`);
+            lines.push(terminal`    share ${s.name} (${via} of ${s.kind ?? "resource"}s) in ${s.region ?? "(region unknown)"}, ${encryptionWords(s.encryption, s.keys.map((k) => keyIds.get(k)!), s.keyFrom)}${role}`);
             const shared = s.items.map((i) => itemText(items.get(i)!));
             lines.push(terminal`      ${verbose ? shared.join(", ") : showValues(shared)}`);
             lines.push(s.recipients.length === 0 ? "      to no recipient" : `      to ${s.recipients.length} recipient${s.recipients.length === 1 ? "" : "s"}:`);
