@@ -65,6 +65,6 @@ export type { MermaidOptions } from "./mermaid";
 export { CONTENT_SECURITY_POLICY, renderHtml } from "./html";
 export { renderFailureJson, renderJson } from "./json";
 export type { JsonOptions } from "./json";
-export { DRIFT_RULE, fingerprintOf, physicalLocationOf, renderFailureSarif, renderSarif, ruleDescriptors, ruleHelpUri } from "./sarif";
+export { DRIFT_RULE, FINGERPRINT_KEY, fingerprintOf, physicalLocationOf, renderFailureSarif, renderSarif, ruleDescriptors, ruleHelpUri } from "./sarif";
 export { MAP_KINDS, REPORT_FORMATS, mapGoesWith, renderReport } from "./render";
 export type { MapKind, RenderRequest, ReportFormat } from "./render";

@@ -55,7 +55,8 @@ export function groupVerdicts(verdicts: readonly Verdict[]): Verdict[][] {
 
 /**
  * The verdicts as text. One verdict: `[level] rule (where judged) subject` and its message. Several of one rule: one
- * line with the count and the first few subjects, then the first's message; verbose lists every subject and message.
+ * line with the count and the first few subjects (each once, with its count when it has several), then the first's
+ * message; verbose lists every subject and message.
  */
 export function renderVerdictsText(verdicts: readonly Verdict[], options: TextOptions = {}): string {
     if (verdicts.length === 0) {
@@ -74,8 +75,11 @@ export function renderVerdictsText(verdicts: readonly Verdict[], options: TextOp
                 lines.push(terminal`    ${subjectOf(v) || "(no subject)"}`, terminal`      ${verdictMessage(v)}`);
             }
         } else {
-            const subjects = group.slice(0, SUBJECTS_SHOWN).map((v) => subjectOf(v) || "(no subject)");
-            const more = group.length > SUBJECTS_SHOWN ? ` and ${group.length - SUBJECTS_SHOWN} more` : "";
+            // A subject named once, with how many verdicts it has (a component's argument may hold many offending values).
+            const counts = new Map<string, number>();
+            group.forEach((v) => counts.set(subjectOf(v) || "(no subject)", (counts.get(subjectOf(v) || "(no subject)") ?? 0) + 1));
+            const subjects = [...counts].slice(0, SUBJECTS_SHOWN).map(([subject, n]) => (n === 1 ? subject : `${subject} (${n} times)`));
+            const more = counts.size > SUBJECTS_SHOWN ? ` and ${counts.size - SUBJECTS_SHOWN} more` : "";
             lines.push(`${head}: ${group.length} verdicts, on ${terminal`${subjects.join("; ")}`}${more}`, terminal`      first: ${verdictMessage(first)}`);
         }
     }

@@ -21,7 +21,7 @@ import { exitCodeOf } from "../../src/preview/run";
 import { renderHtml } from "../../src/report/html";
 import { renderFailureJson, renderJson } from "../../src/report/json";
 import { renderMermaid } from "../../src/report/mermaid";
-import { fingerprintOf, renderFailureSarif, renderSarif } from "../../src/report/sarif";
+import { FINGERPRINT_KEY, fingerprintOf, renderFailureSarif, renderSarif } from "../../src/report/sarif";
 import { renderText } from "../../src/report/text";
 import { command, commands, judgedUnder } from "../support/previewRuns";
 import { sarifErrors } from "../support/sarif";
@@ -295,8 +295,9 @@ describe("refusals: every refused component, located at the line that constructs
     test("SARIF fingerprints are stable: the same verdict, the same fingerprint; another resource, another one", async () => {
         const results = (await logOf()).runs[0].results!;
         const [first] = results;
-        const verdict = { rule: "principal-format", policy: "component", urn: "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedSnapshot::backups", path: "accountIds[0]" };
-        expect(first.partialFingerprints!["alicloudSharingVerdict/v1"]).toBe(fingerprintOf(verdict));
+        const message = `"12345" is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…).`;
+        const verdict = { rule: "principal-format", policy: "component", urn: "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedSnapshot::backups", path: "accountIds[0]", message };
+        expect(first.partialFingerprints![FINGERPRINT_KEY]).toBe(fingerprintOf(verdict));
         expect(fingerprintOf({ ...verdict, urn: "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedSnapshot::other" })).not.toBe(fingerprintOf(verdict));
     });
 });
