@@ -215,7 +215,7 @@ export interface ShareView {
     readonly keyFrom?: "shareRole";
     /** The item views, in the share's order. */
     readonly items: readonly string[];
-    /** The recipient views, in the share's order (each once). */
+    /** The recipient views (each once): directories, folders, then accounts by id. */
     readonly recipients: readonly string[];
     /** The share roles it uses (encrypted shares). */
     readonly roles: readonly string[];
@@ -543,6 +543,11 @@ export function grantedKeyArns(document: unknown): (KmsArn & { keyId: string })[
     return [...found.values()];
 }
 
+/** The order of recipients: directories, root folders, folders, then accounts (each by id, whatever order a program registers them in), then anything else. */
+const RECIPIENT_ORDER: Readonly<Record<RecipientKind, number>> = { directory: 0, rootFolder: 1, folder: 2, account: 3, unknown: 4 };
+const byRecipient = (a: Pick<RecipientView, "kind" | "value">, b: Pick<RecipientView, "kind" | "value">): number =>
+    RECIPIENT_ORDER[a.kind] - RECIPIENT_ORDER[b.kind] || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+
 /** The graph view of a sharing graph: what is shared, from which owner, through which share, to whom. */
 export function graphView(relations: Relations, options: GraphViewOptions = {}): GraphView {
     const graph = relations.graph;
@@ -710,7 +715,7 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
         share.items.forEach((i) => urns.add(i.via.urn));
         share.recipients.forEach((r) => urns.add(r.via.urn));
         const itemIds = share.items.map((i) => itemOf(i.item, i.via.urn, region, i.id.value));
-        const recipientIds = [...new Set(share.recipients.filter((r) => r.value.value !== undefined).map((r) => recipientOf(r.value.value!)))];
+        const recipientIds = [...new Set(share.recipients.filter((r) => r.value.value !== undefined).map((r) => recipientOf(r.value.value!)))].sort((a, b) => byRecipient(recipients.get(a)!, recipients.get(b)!));
         const shareRoles = encryption.kind === "key" ? rolesOfShare(relations, share).map((r) => roleOf(r.id)) : [];
         const itemKeys = encryption.keys.map((k) => keyOf(k.id)).filter((k): k is string => k !== undefined);
         // The owner says the items are encrypted with a customer key (the share waits for its role, or carries the tag):
@@ -757,7 +762,7 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
         items: [...items.values()],
         shares,
         roles: [...roles.values()],
-        recipients: [...recipients.values()],
+        recipients: [...recipients.values()].sort(byRecipient),
         groups: byPath,
     };
 }
@@ -837,8 +842,7 @@ export function recipientAccess(relations: Relations, graph: GraphView, options:
             }
         }
     }
-    const order: Readonly<Record<RecipientKind, number>> = { directory: 0, rootFolder: 1, folder: 2, account: 3, unknown: 4 };
-    return out.sort((a, b) => order[a.kind] - order[b.kind] || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    return out.sort(byRecipient);
 }
 
 /** @internal Values in lists by a key, each list in the values' order (one pass). */
