@@ -13,7 +13,7 @@ import { createHash } from "crypto";
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import { DriftMark, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy } from "./model";
-import { Html, html } from "./safe";
+import { Html, html, htmlLines } from "./safe";
 import { encryptionWords, groupLabel, groupVerdicts, subjectOf } from "./text";
 
 /** The page's own style: the only style it has, allowed by its hash. */
@@ -39,6 +39,11 @@ h2 { border-bottom: 2px solid #d0d7e2; padding-bottom: 4px; margin-top: 32px; }
 .ids { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
 code, .mono { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; overflow-wrap: anywhere; }
 figure { margin: 0; overflow: auto; border: 1px solid #d0d7e2; }
+figure svg { display: block; max-width: 100%; height: auto; }
+figure.full-size svg { max-width: none; }
+.graph-tools { margin: 8px 0; }
+button { font: inherit; padding: 2px 10px; border: 1px solid #66707f; border-radius: 4px; background: #eef2f7; color: #1a1a1a; cursor: pointer; }
+pre.error { white-space: pre-wrap; margin: 6px 0 0; }
 figcaption { padding: 6px 10px; font-size: 13px; border-top: 1px solid #d0d7e2; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
@@ -65,11 +70,21 @@ svg .lbl { font-size: 11px; fill: #2b3440; }
 svg marker path { fill: #5b6573; }
 `;
 
-/** The page's own script: filters the per-recipient table as the filter box changes. No data in it. */
+/** The page's own script: the graph fitted to the width or at full size, and the per-recipient table filtered as the filter box changes. No data in it. */
 const SCRIPT = `(function () {
+  var figure = document.getElementById("graph-figure");
+  var size = document.getElementById("graph-size");
+  if (figure && size) {
+    size.addEventListener("click", function () {
+      var full = figure.classList.toggle("full-size");
+      size.setAttribute("aria-pressed", full ? "true" : "false");
+      size.textContent = full ? "Fit the graph to the width" : "Show the graph at full size";
+    });
+  }
   var input = document.getElementById("filter");
-  var rows = Array.prototype.slice.call(document.querySelectorAll("#access-table tbody tr"));
   var shown = document.getElementById("access-shown");
+  if (!input || !shown) { return; }
+  var rows = Array.prototype.slice.call(document.querySelectorAll("#access-table tbody tr"));
   function apply() {
     var query = input.value.trim().toLowerCase();
     var n = 0;
@@ -342,7 +357,10 @@ function nodeSvg(n: DrawnNode, x: number, y: number, width: number, height: numb
 /** The verdicts, grouped by rule: each group's rule, level, count, constraint ids, who judged, the fix once when shared. */
 /** What the verdicts do not say by themselves: the run's failure, and the policies the config set to another level (never silent). */
 function verdictsPreamble(model: ReportModel): Html {
-    const failure = model.failure === undefined ? undefined : html`<p class="incomplete" role="alert">${model.failure.kind === "program" ? "The program failed" : "The run failed"}: <span class="mono">${model.failure.message}</span>. The verdicts below are those reached before it.</p>`;
+    const failure =
+        model.failure === undefined
+            ? undefined
+            : html`<div class="incomplete" role="alert"><p>${model.failure.kind === "program" ? "The program failed" : "The run failed"}; this report shows only what was reached before it:</p><pre class="mono error">${htmlLines(model.failure.message)}</pre></div>`;
     const levels =
         model.levelChanges.length === 0
             ? undefined
@@ -350,9 +368,25 @@ function verdictsPreamble(model: ReportModel): Html {
     return html`${failure}${levels}`;
 }
 
+/** What no verdict means: no violation, or (a run that failed) no violation in what it reached, or nothing judged at all. */
+function noVerdict(model: ReportModel): string {
+    if (model.failure === undefined) {
+        return "No violation.";
+    }
+    const judged = model.plan.filter((p) => p.custom !== false && !p.type.startsWith("pulumi:providers:")).length;
+    return judged === 0
+        ? `Nothing was judged: the ${model.failure.kind === "program" ? "program" : "run"} failed before anything was registered.`
+        : `No violation in the ${plural(judged, "resource")} registered before the ${model.failure.kind === "program" ? "program" : "run"} failed; nothing after it was judged.`;
+}
+
+/** What the page says where the graph and its tables would be when nothing is shared. */
+function nothingShared(model: ReportModel): string {
+    return `Nothing shared: ${model.tool === "audit" ? "what was read shares" : model.failure === undefined ? "the program shares" : "what the program registered before it failed shares"} no snapshot or image with anyone.`;
+}
+
 function verdictsSection(model: ReportModel, ids: PageIds): Html {
     if (model.verdicts.length === 0) {
-        return html`${verdictsPreamble(model)}<p>No violation.</p>`;
+        return html`${verdictsPreamble(model)}<p>${noVerdict(model)}</p>`;
     }
     const graphNames = nodeNames(model.graph);
     return html`${verdictsPreamble(model)}${groupVerdicts(model.verdicts).map((group, gi) => {
@@ -462,6 +496,9 @@ function sharesTable(model: ReportModel): Html {
         const role = s.roles.map((r) => roles.get(r)!.name ?? "(name unknown)").join(", ");
         return html`<tr><th scope="row"><span class="mono">${s.name}</span><br/>${s.method === "resourceShare" ? "resource share" : "image permissions"}, ${s.region ?? "(region unknown)"}</th><td class="mono">${shared}</td><td class="mono">${role === "" ? "none" : role}</td><td>${plural(s.recipients.length, "recipient")}${shareRecipients(g, s.recipients)}</td></tr>`;
     });
+    if (g.shares.length === 0) {
+        return html`<p>${nothingShared(model)}</p>`;
+    }
     return html`<table id="shares-table"><caption>The shares: what each shares, with which key and share role, and with whom, by directory and folder</caption><thead><tr><th scope="col">Share</th><th scope="col">Shares, with which key</th><th scope="col">Share role</th><th scope="col">Recipients</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
@@ -517,7 +554,8 @@ function planSection(model: ReportModel): Html {
  */
 export async function renderHtml(model: ReportModel): Promise<string> {
     const ids = new PageIds();
-    const svg = await graphSvg(model, ids);
+    const shared = model.graph.shares.length > 0;
+    const svg = shared ? await graphSvg(model, ids) : undefined;
     const mandatory = model.verdicts.filter((v) => v.level === "mandatory").length;
     const advisory = model.verdicts.length - mandatory;
     const rows = accessRows(model);
@@ -542,11 +580,15 @@ export async function renderHtml(model: ReportModel): Promise<string> {
 <nav aria-label="Sections"><ul><li><a href="#verdicts">Verdicts</a></li><li><a href="#graph">Sharing graph</a></li><li><a href="#shares">Shares</a></li><li><a href="#access">Who can use what</a></li>${model.drift === undefined ? undefined : html`<li><a href="#drift">Drift</a></li>`}${model.reads === undefined ? undefined : html`<li><a href="#reads">What was read</a></li>`}<li><a href="#plan">${model.tool === "audit" ? "Resources read" : "Plan"}</a></li></ul></nav>
 <main>
 <section id="verdicts" aria-labelledby="verdicts-h"><h2 id="verdicts-h">Verdicts</h2>${verdictsSection(model, ids)}</section>
-<section id="graph" aria-labelledby="graph-h"><h2 id="graph-h">Sharing graph</h2><figure tabindex="0" aria-labelledby="graph-caption">${svg}<figcaption id="graph-caption">Owners and their KMS keys, then the snapshots and images they share (region, encryption, key), the shares, and the recipients in their directory and folder boxes; dashed: a key encrypts an item or is granted to a share role, a share uses its role; a folder's accounts beyond ${RECIPIENTS_DRAWN_PER_GROUP} are one node. Nodes outlined in red carry verdicts; dashed orange, drift.</figcaption></figure></section>
+<section id="graph" aria-labelledby="graph-h"><h2 id="graph-h">Sharing graph</h2>${svg === undefined ? html`<p>${nothingShared(model)}</p>` : html`<p class="graph-tools"><button id="graph-size" type="button" aria-pressed="false" aria-controls="graph-figure">Show the graph at full size</button> Fitted to the width; each node's title holds all it says.</p><figure id="graph-figure" tabindex="0" aria-labelledby="graph-caption">${svg}<figcaption id="graph-caption">Owners and their KMS keys, then the snapshots and images they share (region, encryption, key), the shares, and the recipients in their directory and folder boxes; dashed: a key encrypts an item or is granted to a share role, a share uses its role; a folder's accounts beyond ${RECIPIENTS_DRAWN_PER_GROUP} are one node. Nodes outlined in red carry verdicts; dashed orange, drift.</figcaption></figure>`}</section>
 <section id="shares" aria-labelledby="shares-h"><h2 id="shares-h">Shares</h2>${sharesTable(model)}</section>
 <section id="access" aria-labelledby="access-h"><h2 id="access-h">Who can use what</h2>
-<p><label for="filter">Filter by recipient</label><input id="filter" type="search" autocomplete="off" placeholder="account id, folder id or path, name"> <span id="access-shown" aria-live="polite">${rows.length} of ${rows.length} rows shown</span></p>
-<table id="access-table"><caption>Each account, folder and directory that can use something: what, through which share, with which key, where; an account in a shared folder or directory inherits what it is shared with</caption><thead><tr><th scope="col">Recipient</th><th scope="col">Place in the directory</th><th scope="col">Can use, with which key</th><th scope="col">Through share</th><th scope="col">Region</th><th scope="col">Because</th></tr></thead><tbody>${rows}</tbody></table></section>
+${
+    rows.length === 0
+        ? html`<p>${shared ? "No account, folder or directory can use anything shared." : nothingShared(model)}</p>`
+        : html`<p><label for="filter">Filter by recipient</label><input id="filter" type="search" autocomplete="off" placeholder="account id, folder id or path, name"> <span id="access-shown" aria-live="polite">${rows.length} of ${rows.length} rows shown</span></p>
+<table id="access-table"><caption>Each account, folder and directory that can use something: what, through which share, with which key, where; an account in a shared folder or directory inherits what it is shared with</caption><thead><tr><th scope="col">Recipient</th><th scope="col">Place in the directory</th><th scope="col">Can use, with which key</th><th scope="col">Through share</th><th scope="col">Region</th><th scope="col">Because</th></tr></thead><tbody>${rows}</tbody></table>`
+}</section>
 ${driftSection(model)}${readsSection(model)}${planSection(model)}
 </main>
 <footer><p>Made by alicloud-sharing from what the ${model.tool === "audit" ? "audit read" : "preview captured"}; self-contained, no request leaves this page.</p></footer>

@@ -12,8 +12,9 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import { Browser, BrowserContext, Page, chromium } from "playwright-core";
 import { renderHtml } from "../../src/report/html";
+import { emptyGraph } from "../../src/graph/model";
 import { reportModel } from "../../src/report/model";
-import { DR_ACCOUNT, ISSUE_CASE, OUTSIDER, caseOf, memberId, organizationInput, organizationReport } from "./fixture";
+import { DR_ACCOUNT, ISSUE_CASE, OUTSIDER, caseOf, memberId, organizationInput, organizationReport, untrustedPrincipals } from "./fixture";
 
 /** Debian's Chromium (`.ci/run` installs it when missing); another one by `CHROMIUM_PATH`. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -153,6 +154,67 @@ describe("the report page of the issue's organization (3 encrypted snapshots, 2 
         await page.evaluate(AXE);
         const violations = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))")) as { id: string; impact: string }[];
         expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+    });
+});
+
+describe("the graph fits the width", () => {
+    test("at 1,400 px every node is on screen, the recipients' side too; full size on request, scrolled in its frame", async () => {
+        const { page, errors } = await open("fit.html", await renderHtml(organizationReport(ISSUE_CASE)));
+        const rightmost = async () => Math.max(...(await page.locator("svg g.n rect").evaluateAll((rects) => rects.map((r) => (r as unknown as { getBoundingClientRect(): { right: number } }).getBoundingClientRect().right))));
+        const figure = (await page.locator("#graph-figure").boundingBox())!;
+        expect(await rightmost()).toBeLessThanOrEqual(figure.x + figure.width);
+        expect(figure.x + figure.width).toBeLessThanOrEqual(1400);
+        const button = page.locator("#graph-size");
+        await expect(button.innerText()).resolves.toBe("Show the graph at full size");
+        await button.click();
+        await expect(button.getAttribute("aria-pressed")).resolves.toBe("true");
+        await expect(button.innerText()).resolves.toBe("Fit the graph to the width");
+        const width = Number((await page.locator("#graph-figure svg").getAttribute("width"))!);
+        await expect(page.locator("#graph-figure svg").evaluate((svg) => (svg as unknown as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width)).resolves.toBeCloseTo(width, 0);
+        expect(width).toBeGreaterThan(1400);
+        expect(errors).toEqual([]);
+    });
+});
+
+describe("a page with nothing to draw", () => {
+    test("every component refused: the verdicts, and where the graph and its tables would be, that nothing is shared", async () => {
+        const model = reportModel({ tool: "preview", title: "offline preview of refused", graph: emptyGraph(), verdicts: untrustedPrincipals(["1234567890123456", "2345678901234567"]) });
+        const { page, requests, errors } = await open("refused.html", await renderHtml(model));
+        const nothing = "Nothing shared: the program shares no snapshot or image with anyone.";
+        await expect(page.locator("#graph").innerText()).resolves.toBe(`Sharing graph\n\n${nothing}`);
+        await expect(page.locator("#shares").innerText()).resolves.toBe(`Shares\n\n${nothing}`);
+        await expect(page.locator("#access").innerText()).resolves.toBe(`Who can use what\n\n${nothing}`);
+        await expect(page.locator("svg, table#shares-table, table#access-table, #filter").count()).resolves.toBe(0);
+        await expect(page.locator("#verdicts h3").innerText()).resolves.toBe("mandatory trusted-principals-allowed: 2 verdicts");
+        expect(requests).toEqual([page.url()]);
+        expect(errors).toEqual([]);
+    });
+
+    test("a program that failed before registering anything: its error as written, line by line, and that nothing was judged", async () => {
+        const message = "the program does not type-check (pulumi preview checks it too; --transpile-only skips the check):\n  index.ts(4,7): error TS2322: Type 'string[]' is not assignable to type 'number'.";
+        const model = reportModel({ tool: "preview", title: "offline preview of type-error", graph: emptyGraph(), failure: { kind: "program", message } });
+        const { page, errors } = await open("failed.html", await renderHtml(model));
+        await expect(page.locator("#verdicts").innerText()).resolves.toBe(
+            [
+                "Verdicts",
+                "",
+                "The program failed; this report shows only what was reached before it:",
+                "",
+                "the program does not type-check (pulumi preview checks it too; --transpile-only skips the check):",
+                "  index.ts(4,7): error TS2322: Type 'string[]' is not assignable to type 'number'.",
+                "",
+                "Nothing was judged: the program failed before anything was registered.",
+            ].join("\n"),
+        );
+        await expect(page.locator("#graph p").innerText()).resolves.toBe("Nothing shared: what the program registered before it failed shares no snapshot or image with anyone.");
+        expect(errors).toEqual([]);
+    });
+
+    test("a program that failed after registering resources judged without violation: said of those resources only", async () => {
+        const input = organizationInput(ISSUE_CASE);
+        const model = reportModel({ ...input, verdicts: [], failure: { kind: "program", message: "boom" } });
+        const { page } = await open("failed-late.html", await renderHtml(model));
+        await expect(page.locator("#verdicts > p").innerText()).resolves.toBe(`No violation in the ${model.plan.length} resources registered before the program failed; nothing after it was judged.`);
     });
 });
 
