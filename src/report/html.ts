@@ -14,7 +14,7 @@ import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import { DriftMark, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy } from "./model";
 import { Html, html, htmlLines } from "./safe";
-import { encryptionWords, groupLabel, groupVerdicts, subjectOf } from "./text";
+import { encryptionWords, groupLabel, groupVerdicts, incompleteNotice, subjectOf } from "./text";
 
 /** The page's own style: the only style it has, allowed by its hash. */
 const STYLE = `
@@ -523,7 +523,7 @@ function readsSection(model: ReportModel): Html | undefined {
     }
     const list = (title: string, lines: readonly string[]) => (lines.length === 0 ? undefined : html`<h3>${title}</h3><ul>${lines.map((l) => html`<li>${l}</li>`)}</ul>`);
     return html`<section id="reads" aria-labelledby="reads-h"><h2 id="reads-h">What was read</h2>${
-        reads.incomplete.length === 0 ? undefined : html`<p class="incomplete" role="alert">Incomplete: ${plural(reads.incomplete.length, "answer")} could not be used; the accounts may share more than this report shows.</p>`
+        reads.incomplete.length === 0 ? undefined : html`<p class="incomplete" role="alert">Incomplete: ${incompleteNotice(reads)}</p>`
     }<p>Accounts <span class="mono">${reads.accounts.join(", ")}</span>; regions <span class="mono">${reads.regions.join(", ")}</span>${reads.requests === undefined ? undefined : `; ${plural(reads.requests, "request")}, read only`}.</p><ul>${reads.counts.map(
         (c) => html`<li>${c.count} ${c.what}</li>`,
     )}</ul>${list("Shares received", reads.received)}${list("Not in effect", reads.notInEffect)}${list("Notes", reads.notes)}${list("Not read", reads.incomplete)}</section>`;

@@ -51,6 +51,8 @@ export {
     encryptionWords,
     groupLabel,
     groupVerdicts,
+    incompleteCounts,
+    incompleteNotice,
     renderDriftText,
     renderMapText,
     renderPlanText,

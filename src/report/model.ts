@@ -340,6 +340,8 @@ export interface ReadsView {
     readonly notes: readonly string[];
     /** What could not be read: the report is incomplete. */
     readonly incomplete: readonly string[];
+    /** In an organization's audit: how many accounts could not be read (the first entries of `incomplete`; the others are answers not usable). */
+    readonly accountsNotRead?: number;
 }
 
 /** A policy the policy config sets to another level than its own (a disabled policy judges nothing): said in every format. */

@@ -7,7 +7,7 @@
  */
 import { LISTED_VALUES, showValues } from "../rules/types";
 import { terminal } from "./safe";
-import { DriftMark, DriftView, GraphView, GroupView, ItemView, KeyFrom, PlanResource, RecipientView, ReportModel, ShareView, Verdict, groupsDepthFirst, listsBy } from "./model";
+import { DriftMark, DriftView, GraphView, GroupView, ItemView, KeyFrom, PlanResource, ReadsView, RecipientView, ReportModel, ShareView, Verdict, groupsDepthFirst, listsBy } from "./model";
 
 /** What the text shows: verbose lists every subject of a grouped verdict and every recipient of a folder. */
 export interface TextOptions {
@@ -205,6 +205,20 @@ export function renderMapText(graph: GraphView, options: TextOptions = {}): stri
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/** What could not be read, counted: `2 answers not usable`; an organization's `1 account not read, 0 answers not usable`. */
+export function incompleteCounts(reads: Pick<ReadsView, "incomplete" | "accountsNotRead">): string {
+    const accounts = reads.accountsNotRead;
+    const answers = `${plural(reads.incomplete.length - (accounts ?? 0), "answer")} not usable`;
+    return accounts === undefined ? answers : `${plural(accounts, "account")} not read, ${answers}`;
+}
+
+/** What could not be read, and what it means: the text's INCOMPLETE line and the page's alert say it in these words. */
+export function incompleteNotice(reads: Pick<ReadsView, "incomplete" | "accountsNotRead">): string {
+    // An organization's accounts not read are listed with their account, its answers not usable under "not read".
+    const organization = reads.accountsNotRead !== undefined;
+    return `${incompleteCounts(reads)} (below${organization ? "" : ', "not read"'}): the ${organization ? "organization" : "account"} may share more than this report shows.`;
+}
+
 /** Inputs shown as pretty-printed JSON documents in the plan (RAM policies), when they parse. */
 const DOCUMENT_INPUTS = ["assumeRolePolicyDocument", "document", "policyDocument"];
 
@@ -301,7 +315,7 @@ export function renderText(model: ReportModel, options: TextOptions = {}): strin
     const reads = model.reads;
     const lines = [terminal`alicloud-sharing ${model.title}`];
     if (reads !== undefined && reads.incomplete.length > 0) {
-        lines.push(`INCOMPLETE: ${plural(reads.incomplete.length, "answer")} could not be used (below, "not read"): the account may share more than this report shows.`);
+        lines.push(`INCOMPLETE: ${incompleteNotice(reads)}`);
     }
     lines.push("");
     if (reads !== undefined) {

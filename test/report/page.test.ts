@@ -245,7 +245,7 @@ describe("the audit's page", () => {
                 `target cn-hangzhou/golden-images: ${memberId(99)}`,
             ].join("\n"),
         );
-        await expect(page.getByRole("alert").innerText()).resolves.toBe("Incomplete: 1 answer could not be used; the accounts may share more than this report shows.");
+        await expect(page.getByRole("alert").innerText()).resolves.toBe('Incomplete: 1 answer not usable (below, "not read"): the account may share more than this report shows.');
         await expect(page.locator("#reads > p:not([role])").innerText()).resolves.toBe("Accounts 1111111111111111; regions cn-hangzhou; 12 requests, read only.");
         await expect(page.locator("#plan h2").innerText()).resolves.toBe("Resources read");
         expect(requests).toEqual([page.url()]);
