@@ -14,7 +14,7 @@ import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import { DriftMark, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy } from "./model";
 import { Html, html, htmlLines } from "./safe";
-import { encryptionWords, groupLabel, groupVerdicts, incompleteNotice, subjectOf } from "./text";
+import { DRIFT_KIND, encryptionWords, groupLabel, groupVerdicts, incompleteNotice, subjectOf } from "./text";
 
 /** The page's own style: the only style it has, allowed by its hash. */
 const STYLE = `
@@ -138,6 +138,9 @@ interface DrawnEdge {
 /** Graph element ids for the page: generated (`n1`, `g1`, `e1`), never copied from a name. */
 class PageIds {
     private readonly ids = new Map<string, string>();
+    has(prefix: string, key: string): boolean {
+        return this.ids.has(`${prefix}\n${key}`);
+    }
     of(prefix: string, key: string): string {
         const k = `${prefix}\n${key}`;
         let id = this.ids.get(k);
@@ -149,12 +152,29 @@ class PageIds {
     }
 }
 
+/** The drift line of a node: the kinds of what is in the account and not in the stack (`drift: target not in the stack`), else that it differs. */
+function driftMark(drift: readonly DriftMark[]): string {
+    const outside = [...new Set(drift.filter((d) => d.side === "outsideStack").map((d) => DRIFT_KIND[d.kind]))];
+    return outside.length === 0 ? "drift: differs" : `drift: ${outside.join(", ")} not in the stack`;
+}
+
 /** What the graph draws, as nodes and edges with generated ids, before layout. */
 function drawing(model: ReportModel, ids: PageIds) {
     const g = model.graph;
     const keyIds = new Map(g.keys.map((k) => [k.id, k.keyId ?? "(id unknown)"]));
     const verdictsByNode = new Map([...listsBy(model.verdicts.flatMap((v) => v.nodes.map((node) => ({ node, v }))), (x) => x.node)].map(([n, xs]) => [n, xs.map((x) => x.v)]));
-    const driftByNode = new Map([...listsBy((model.drift?.entries ?? []).flatMap((d) => d.nodes.map((node) => ({ node, d }))), (x) => x.node)].map(([n, xs]) => [n, xs.map((x) => x.d)]));
+    // A principal a role trusts beyond the stack's is drawn as its own node (the recipient it is, or one of its own), not the role.
+    const trustDrift = (model.drift?.entries ?? []).filter((d) => d.side === "outsideStack" && d.trust !== undefined);
+    const recipientByValue = new Map(g.recipients.map((r) => [r.value, r.id]));
+    const trustedNode = (principal: string): string => recipientByValue.get(principal) ?? `trusted:${principal}`;
+    const driftByNode = new Map(
+        [
+            ...listsBy(
+                (model.drift?.entries ?? []).flatMap((d) => [...d.nodes, ...(d.trust !== undefined && !recipientByValue.has(d.trust.principal) ? [trustedNode(d.trust.principal)] : [])].map((node) => ({ node, d }))),
+                (x) => x.node,
+            ),
+        ].map(([n, xs]) => [n, xs.map((x) => x.d)]),
+    );
     const nodes: DrawnNode[] = [];
     const edges: DrawnEdge[] = [];
     const nodeOf = (modelId: string, kind: DrawnNode["kind"], lines: string[]): string => {
@@ -164,7 +184,7 @@ function drawing(model: ReportModel, ids: PageIds) {
         const rulesOn = [...new Set(verdicts.map((v) => v.rule ?? v.policy ?? "verdict"))];
         const marks = [
             ...(verdicts.length === 0 ? [] : [{ text: `⚠ ${plural(verdicts.length, "verdict")}: ${rulesOn.join(", ")}`, kind: "warn" as const }]),
-            ...(drift.length === 0 ? [] : [{ text: `drift: ${drift.some((d) => d.side === "outsideStack") ? "not in the stack" : "differs"}`, kind: "driftline" as const }]),
+            ...(drift.length === 0 ? [] : [{ text: driftMark(drift), kind: "driftline" as const }]),
         ];
         const title = [
             lines.join(", "),
@@ -234,6 +254,12 @@ function drawing(model: ReportModel, ids: PageIds) {
             held.push(id);
         }
         inGroup.set(group.id, held);
+    }
+    for (const d of trustDrift) {
+        const principal = d.trust!.principal;
+        const drawn = recipientByValue.has(principal) ? drawnAs.get(recipientByValue.get(principal)!) : undefined;
+        const target = drawn ?? (ids.has("n", trustedNode(principal)) ? ids.of("n", trustedNode(principal)) : nodeOf(trustedNode(principal), "recipient", ["trusted principal", principal]));
+        d.trust!.roles.forEach((r) => edge(ids.of("n", r), target, true, "trusts"));
     }
     for (const s of g.shares) {
         const id = nodeOf(s.id, "share", [

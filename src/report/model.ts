@@ -313,7 +313,10 @@ export interface DriftMark {
     readonly kind: DriftKind;
     readonly key: string;
     readonly detail?: string;
+    /** The nodes the entry is about as a whole: a share, an item, a recipient, a role (a trusted principal: the recipient it is, if any). */
     readonly nodes: readonly string[];
+    /** A principal a share role trusts that the stack's role does not: the role nodes and the principal (the drift is their trust, not the role). */
+    readonly trust?: { readonly roles: readonly string[]; readonly principal: string };
 }
 
 /** The drift of an account from its stack, overlaid on the graph. */
@@ -888,7 +891,10 @@ function withNodes(verdicts: readonly Verdict[], graph: GraphView): Verdict[] {
     });
 }
 
-/** The drift, each entry with the nodes of the graph it names (a share by region and name, its items and targets, a role by name). */
+/**
+ * The drift, each entry with the nodes of the graph it names (a share by region and name, its items and targets, a role
+ * by name; a principal a role trusts beyond the stack's by the role's trust of it).
+ */
 export function driftView(drift: Drift, graph: GraphView, source?: string): DriftView {
     const shareByKey = new Map(graph.shares.filter((s) => s.method === "resourceShare").map((s) => [`${s.region ?? "(any region)"}/${s.name}`, s]));
     const items = new Map(graph.items.map((i) => [i.id, i]));
@@ -915,12 +921,22 @@ export function driftView(drift: Drift, graph: GraphView, source?: string): Drif
                     .filter((s) => s.method === "imagePermission" && s.items.some((i) => items.get(i)?.resourceId === head))
                     .flatMap((s) => [s.id, ...s.recipients.filter((r) => recipients.get(r)?.value === tail)]);
             case "role":
-            case "trustedPrincipal":
                 return graph.roles.filter((r) => r.name === head).map((r) => r.id);
+            case "trustedPrincipal":
+                return graph.recipients.filter((r) => r.value === tail).map((r) => r.id);
         }
     };
+    /** A trusted principal's role nodes (`<role name>: <principal>`): the trust is the drift, not the role. */
+    const trustOf = (kind: DriftKind, key: string): Pick<DriftMark, "trust"> => {
+        const colon = key.indexOf(": ");
+        if (kind !== "trustedPrincipal" || colon < 0) {
+            return {};
+        }
+        const roles = graph.roles.filter((r) => r.name === key.slice(0, colon)).map((r) => r.id);
+        return roles.length === 0 ? {} : { trust: { roles, principal: key.slice(colon + 2) } };
+    };
     const entries: DriftMark[] = [
-        ...drift.outsideStack.map((e): DriftMark => ({ side: "outsideStack", kind: e.kind, key: e.key, ...(e.detail === undefined ? {} : { detail: e.detail }), nodes: nodesOf(e.kind, e.key) })),
+        ...drift.outsideStack.map((e): DriftMark => ({ side: "outsideStack", kind: e.kind, key: e.key, ...(e.detail === undefined ? {} : { detail: e.detail }), nodes: nodesOf(e.kind, e.key), ...trustOf(e.kind, e.key) })),
         ...drift.missingFromAccount.map((e): DriftMark => ({ side: "missingFromAccount", kind: e.kind, key: e.key, ...(e.detail === undefined ? {} : { detail: e.detail }), nodes: [] })),
     ];
     return { format: drift.format, ...(source === undefined ? {} : { source }), entries, notCompared: [...drift.notCompared] };

@@ -262,7 +262,8 @@ export function renderPlanText(plan: readonly PlanResource[]): string {
     return lines.join("\n");
 }
 
-const DRIFT_KIND: Readonly<Record<DriftMark["kind"], string>> = {
+/** What each kind of drift entry is, in words. */
+export const DRIFT_KIND: Readonly<Record<DriftMark["kind"], string>> = {
     share: "share",
     resource: "resource",
     target: "target",

@@ -161,7 +161,7 @@ describe("verdicts and drift on the graph", () => {
         expect(model.verdicts.map((v) => v.nodes)).toEqual([[BACKUPS], [], [snapshot(2)]]);
     });
 
-    test("drift entries mark the share, item, target and role they name; what the account lacks marks nothing", () => {
+    test("drift entries mark the share, item, target and role they name, a trusted principal the role's trust of it; what the account lacks marks nothing", () => {
         const model = organizationReport(ISSUE_CASE, {
             tool: "audit",
             drift: {
@@ -183,7 +183,14 @@ describe("verdicts and drift on the graph", () => {
                 { side: "outsideStack", kind: "share", key: "cn-hangzhou/backups", nodes: [BACKUPS] },
                 { side: "outsideStack", kind: "resource", key: "cn-hangzhou/backups: s-backup02", detail: "Snapshot", nodes: [snapshot(2)] },
                 { side: "outsideStack", kind: "target", key: `cn-hangzhou/backups: ${OUTSIDER}`, nodes: [`recipient:${OUTSIDER}`] },
-                { side: "outsideStack", kind: "trustedPrincipal", key: `AliyunECSShareEncryptImageDefaultRole: ${OUTSIDER}`, nodes: [urn("alicloud:ram/role:Role", "image-share-role")] },
+                // The role is the stack's: the drift is its trust of the principal (the recipient it is), not the role.
+                {
+                    side: "outsideStack",
+                    kind: "trustedPrincipal",
+                    key: `AliyunECSShareEncryptImageDefaultRole: ${OUTSIDER}`,
+                    nodes: [`recipient:${OUTSIDER}`],
+                    trust: { roles: [urn("alicloud:ram/role:Role", "image-share-role")], principal: OUTSIDER },
+                },
                 { side: "outsideStack", kind: "share", key: "cn-beijing/elsewhere", nodes: [] },
                 { side: "missingFromAccount", kind: "target", key: `cn-hangzhou/golden-images: ${memberId(99)}`, nodes: [] },
             ],

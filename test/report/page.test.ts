@@ -224,23 +224,35 @@ describe("the audit's page", () => {
             tool: "audit",
             drift: {
                 format: "stack export",
-                outsideStack: [{ kind: "target", key: `cn-hangzhou/backups: ${OUTSIDER}` }, { kind: "share", key: "cn-hangzhou/golden-images", detail: "rs-golden" }],
+                outsideStack: [
+                    { kind: "target", key: `cn-hangzhou/backups: ${OUTSIDER}` },
+                    { kind: "share", key: "cn-hangzhou/golden-images", detail: "rs-golden" },
+                    { kind: "trustedPrincipal", key: "AliyunECSShareEncryptSnapshotDefaultRole: 5555666677778888" },
+                ],
                 missingFromAccount: [{ kind: "target", key: `cn-hangzhou/golden-images: ${memberId(99)}` }],
                 notCompared: [],
             },
         });
         const reads = { accounts: ["1111111111111111"], regions: ["cn-hangzhou"], requests: 12, counts: [{ what: "resource shares", count: 2 }], received: [], notInEffect: [], notes: [], incomplete: ["ECS DescribeImages in cn-hangzhou: an id that is not an image id"] };
         const { page, requests, errors } = await open("audit.html", await renderHtml({ ...model, reads }));
+        // Each marked with what is not in the stack; the share role is the stack's: only its trust of 5555666677778888 is not.
         await expect(nodeLines(page, "svg g.n.drift")).resolves.toEqual([
-            "share golden-images\nresource share, cn-hangzhou\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed\ndrift: not in the stack",
-            "account 9999999999999999\ndrift: not in the stack",
+            "trusted principal\n5555666677778888\ndrift: trusted principal not in the stack",
+            "share golden-images\nresource share, cn-hangzhou\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed\ndrift: share not in the stack",
+            "account 9999999999999999\ndrift: target not in the stack",
         ]);
+        await expect(nodeLines(page, "svg g.n.role")).resolves.toEqual([
+            "share role\nAliyunECSShareEncryptSnapshotDefaultRole\ngranted key-backup0001abcd",
+            "share role\nAliyunECSShareEncryptImageDefaultRole\ngranted key-images0002abcd",
+        ]);
+        await expect(page.locator("svg text.lbl").allTextContents()).resolves.toContain("trusts");
         await expect(page.locator("#drift").innerText()).resolves.toBe(
             [
                 "Drift from the stack (stack export)",
                 "In the account, not in the stack (marked on the graph)",
                 `target cn-hangzhou/backups: ${OUTSIDER}`,
                 "share cn-hangzhou/golden-images (rs-golden)",
+                "trustedPrincipal AliyunECSShareEncryptSnapshotDefaultRole: 5555666677778888",
                 "In the stack, not in the account",
                 `target cn-hangzhou/golden-images: ${memberId(99)}`,
             ].join("\n"),
