@@ -361,8 +361,10 @@ describe("runs that judged nothing, or less than everything", () => {
         const failed = previewReport({ ...result, verdicts: [], programError: "the program's own error" }, root);
         expect(exitCodeOf({ ...result, programError: "x" })).toBe(2);
         expect(renderText(failed)).toBe("");
-        // The page says so before anything else it shows of the verdicts.
-        expect(await renderHtml(failed)).toContain('<p class="incomplete" role="alert">The program failed: <span class="mono">the program&#39;s own error</span>. The verdicts below are those reached before it.</p>');
+        // The page says so before anything else it shows of the verdicts, and what no verdict means: only what was registered was judged.
+        expect(await renderHtml(failed)).toMatch(
+            /<div class="incomplete" role="alert"><p>The program failed; this report shows only what was reached before it:<\/p><pre class="mono error">the program&#39;s own error<\/pre><\/div><p>No violation in the 1 resource registered before the program failed; nothing after it was judged\.<\/p>/,
+        );
         const log = JSON.parse(renderSarif(failed, "0.1.0")) as Log;
         expect(log.runs[0].invocations).toEqual([
             { executionSuccessful: false, toolExecutionNotifications: [{ level: "error", message: { text: "the program failed: the program's own error" }, properties: { kind: "program" } }] },
