@@ -7,7 +7,7 @@ import { renderJson } from "../report/json";
 import type { Verdict } from "../report/model";
 import { terminal, terminalText } from "../report/safe";
 import { renderSarif } from "../report/sarif";
-import { renderVerdictsText } from "../report/text";
+import { incompleteNotice, renderVerdictsText } from "../report/text";
 import { LISTED_VALUES, showValues } from "../rules/types";
 import { notInEffectText, organizationIncomplete, organizationReport, organizationTitle } from "./report";
 import type { OrganizationAuditResult, OrganizationNotInEffect, OwnedShare } from "./organization";
@@ -56,7 +56,7 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
     const mandatory = result.verdicts.filter((v) => v.level === "mandatory").length;
     const lines = [
         terminal`alicloud-sharing ${organizationTitle(result)}`,
-        ...(failed.length > 0 || result.incomplete.length > 0 ? [`INCOMPLETE: ${plural(failed.length, "account")} not read, ${plural(result.incomplete.length, "answer")} not usable (below): the organization may share more than this report shows.`] : []),
+        ...(failed.length > 0 || result.incomplete.length > 0 ? [`INCOMPLETE: ${incompleteNotice({ incomplete: organizationIncomplete(result), accountsNotRead: failed.length })}`] : []),
         "",
         "Accounts",
     ];

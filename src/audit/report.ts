@@ -116,6 +116,8 @@ export function organizationTitle(result: OrganizationAuditResult): string {
 export function organizationReport(result: OrganizationAuditResult): ReportModel {
     const incomplete = organizationIncomplete(result);
     const read = result.accounts.filter((a) => a.read !== undefined);
+    const shares = result.owners.filter((s) => s.via === "resource share").length;
+    const images = result.owners.filter((s) => s.via === "image permission").length;
     return reportModel({
         tool: "audit",
         title: organizationTitle(result),
@@ -156,13 +158,14 @@ export function organizationReport(result: OrganizationAuditResult): ReportModel
             requests: result.requests.total,
             counts: [
                 { count: read.length, what: read.length === 1 ? "account read" : "accounts read" },
-                { count: result.owners.filter((s) => s.via === "resource share").length, what: "resource shares" },
-                { count: result.owners.filter((s) => s.via === "image permission").length, what: "images with share permissions" },
+                { count: shares, what: shares === 1 ? "resource share" : "resource shares" },
+                { count: images, what: images === 1 ? "image with share permissions" : "images with share permissions" },
             ],
             received: [],
             notInEffect: result.notInEffect.map((n) => notInEffectText(n)),
             notes: result.notes,
             incomplete,
+            accountsNotRead: result.accounts.filter((a) => a.error !== undefined).length,
         },
     });
 }

@@ -13,8 +13,8 @@ import { createHash } from "crypto";
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import { DriftMark, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy } from "./model";
-import { Html, html } from "./safe";
-import { encryptionWords, groupLabel, groupVerdicts, subjectOf } from "./text";
+import { Html, html, htmlLines } from "./safe";
+import { DRIFT_KIND, encryptionWords, groupLabel, groupVerdicts, incompleteNotice, subjectOf } from "./text";
 
 /** The page's own style: the only style it has, allowed by its hash. */
 const STYLE = `
@@ -39,6 +39,11 @@ h2 { border-bottom: 2px solid #d0d7e2; padding-bottom: 4px; margin-top: 32px; }
 .ids { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
 code, .mono { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; overflow-wrap: anywhere; }
 figure { margin: 0; overflow: auto; border: 1px solid #d0d7e2; }
+figure svg { display: block; max-width: 100%; height: auto; }
+figure.full-size svg { max-width: none; }
+.graph-tools { margin: 8px 0; }
+button { font: inherit; padding: 2px 10px; border: 1px solid #66707f; border-radius: 4px; background: #eef2f7; color: #1a1a1a; cursor: pointer; }
+pre.error { white-space: pre-wrap; margin: 6px 0 0; }
 figcaption { padding: 6px 10px; font-size: 13px; border-top: 1px solid #d0d7e2; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
@@ -65,11 +70,21 @@ svg .lbl { font-size: 11px; fill: #2b3440; }
 svg marker path { fill: #5b6573; }
 `;
 
-/** The page's own script: filters the per-recipient table as the filter box changes. No data in it. */
+/** The page's own script: the graph fitted to the width or at full size, and the per-recipient table filtered as the filter box changes. No data in it. */
 const SCRIPT = `(function () {
+  var figure = document.getElementById("graph-figure");
+  var size = document.getElementById("graph-size");
+  if (figure && size) {
+    size.addEventListener("click", function () {
+      var full = figure.classList.toggle("full-size");
+      size.setAttribute("aria-pressed", full ? "true" : "false");
+      size.textContent = full ? "Fit the graph to the width" : "Show the graph at full size";
+    });
+  }
   var input = document.getElementById("filter");
-  var rows = Array.prototype.slice.call(document.querySelectorAll("#access-table tbody tr"));
   var shown = document.getElementById("access-shown");
+  if (!input || !shown) { return; }
+  var rows = Array.prototype.slice.call(document.querySelectorAll("#access-table tbody tr"));
   function apply() {
     var query = input.value.trim().toLowerCase();
     var n = 0;
@@ -123,6 +138,9 @@ interface DrawnEdge {
 /** Graph element ids for the page: generated (`n1`, `g1`, `e1`), never copied from a name. */
 class PageIds {
     private readonly ids = new Map<string, string>();
+    has(prefix: string, key: string): boolean {
+        return this.ids.has(`${prefix}\n${key}`);
+    }
     of(prefix: string, key: string): string {
         const k = `${prefix}\n${key}`;
         let id = this.ids.get(k);
@@ -134,12 +152,29 @@ class PageIds {
     }
 }
 
+/** The drift line of a node: the kinds of what is in the account and not in the stack (`drift: target not in the stack`), else that it differs. */
+function driftMark(drift: readonly DriftMark[]): string {
+    const outside = [...new Set(drift.filter((d) => d.side === "outsideStack").map((d) => DRIFT_KIND[d.kind]))];
+    return outside.length === 0 ? "drift: differs" : `drift: ${outside.join(", ")} not in the stack`;
+}
+
 /** What the graph draws, as nodes and edges with generated ids, before layout. */
 function drawing(model: ReportModel, ids: PageIds) {
     const g = model.graph;
     const keyIds = new Map(g.keys.map((k) => [k.id, k.keyId ?? "(id unknown)"]));
     const verdictsByNode = new Map([...listsBy(model.verdicts.flatMap((v) => v.nodes.map((node) => ({ node, v }))), (x) => x.node)].map(([n, xs]) => [n, xs.map((x) => x.v)]));
-    const driftByNode = new Map([...listsBy((model.drift?.entries ?? []).flatMap((d) => d.nodes.map((node) => ({ node, d }))), (x) => x.node)].map(([n, xs]) => [n, xs.map((x) => x.d)]));
+    // A principal a role trusts beyond the stack's is drawn as its own node (the recipient it is, or one of its own), not the role.
+    const trustDrift = (model.drift?.entries ?? []).filter((d) => d.side === "outsideStack" && d.trust !== undefined);
+    const recipientByValue = new Map(g.recipients.map((r) => [r.value, r.id]));
+    const trustedNode = (principal: string): string => recipientByValue.get(principal) ?? `trusted:${principal}`;
+    const driftByNode = new Map(
+        [
+            ...listsBy(
+                (model.drift?.entries ?? []).flatMap((d) => [...d.nodes, ...(d.trust !== undefined && !recipientByValue.has(d.trust.principal) ? [trustedNode(d.trust.principal)] : [])].map((node) => ({ node, d }))),
+                (x) => x.node,
+            ),
+        ].map(([n, xs]) => [n, xs.map((x) => x.d)]),
+    );
     const nodes: DrawnNode[] = [];
     const edges: DrawnEdge[] = [];
     const nodeOf = (modelId: string, kind: DrawnNode["kind"], lines: string[]): string => {
@@ -149,7 +184,7 @@ function drawing(model: ReportModel, ids: PageIds) {
         const rulesOn = [...new Set(verdicts.map((v) => v.rule ?? v.policy ?? "verdict"))];
         const marks = [
             ...(verdicts.length === 0 ? [] : [{ text: `⚠ ${plural(verdicts.length, "verdict")}: ${rulesOn.join(", ")}`, kind: "warn" as const }]),
-            ...(drift.length === 0 ? [] : [{ text: `drift: ${drift.some((d) => d.side === "outsideStack") ? "not in the stack" : "differs"}`, kind: "driftline" as const }]),
+            ...(drift.length === 0 ? [] : [{ text: driftMark(drift), kind: "driftline" as const }]),
         ];
         const title = [
             lines.join(", "),
@@ -177,7 +212,7 @@ function drawing(model: ReportModel, ids: PageIds) {
         const id = nodeOf(i.id, "item", [
             `${i.kind} ${i.resourceId ?? "(id unknown)"}`,
             ...(i.name === undefined || i.name === i.resourceId ? [] : [i.name]),
-            `${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption)}`,
+            `${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption, [], i.keyFrom)}`,
             ...(i.key === undefined ? [] : [`key ${keyIds.get(i.key)}`]),
         ]);
         edge(ids.of("n", i.owner), id);
@@ -220,11 +255,17 @@ function drawing(model: ReportModel, ids: PageIds) {
         }
         inGroup.set(group.id, held);
     }
+    for (const d of trustDrift) {
+        const principal = d.trust!.principal;
+        const drawn = recipientByValue.has(principal) ? drawnAs.get(recipientByValue.get(principal)!) : undefined;
+        const target = drawn ?? (ids.has("n", trustedNode(principal)) ? ids.of("n", trustedNode(principal)) : nodeOf(trustedNode(principal), "recipient", ["trusted principal", principal]));
+        d.trust!.roles.forEach((r) => edge(ids.of("n", r), target, true, "trusts"));
+    }
     for (const s of g.shares) {
         const id = nodeOf(s.id, "share", [
             `share ${s.name}`,
             `${s.method === "resourceShare" ? "resource share" : "image permissions"}, ${s.region ?? "(region unknown)"}`,
-            encryptionWords(s.encryption, s.keys.map((k) => keyIds.get(k)!)),
+            encryptionWords(s.encryption, s.keys.map((k) => keyIds.get(k)!), s.keyFrom),
         ]);
         s.items.forEach((i) => edge(ids.of("n", i), id));
         s.roles.forEach((r) => edge(ids.of("n", r), id, true));
@@ -342,7 +383,10 @@ function nodeSvg(n: DrawnNode, x: number, y: number, width: number, height: numb
 /** The verdicts, grouped by rule: each group's rule, level, count, constraint ids, who judged, the fix once when shared. */
 /** What the verdicts do not say by themselves: the run's failure, and the policies the config set to another level (never silent). */
 function verdictsPreamble(model: ReportModel): Html {
-    const failure = model.failure === undefined ? undefined : html`<p class="incomplete" role="alert">${model.failure.kind === "program" ? "The program failed" : "The run failed"}: <span class="mono">${model.failure.message}</span>. The verdicts below are those reached before it.</p>`;
+    const failure =
+        model.failure === undefined
+            ? undefined
+            : html`<div class="incomplete" role="alert"><p>${model.failure.kind === "program" ? "The program failed" : "The run failed"}; this report shows only what was reached before it:</p><pre class="mono error">${htmlLines(model.failure.message)}</pre></div>`;
     const levels =
         model.levelChanges.length === 0
             ? undefined
@@ -350,9 +394,25 @@ function verdictsPreamble(model: ReportModel): Html {
     return html`${failure}${levels}`;
 }
 
+/** What no verdict means: no violation, or (a run that failed) no violation in what it reached, or nothing judged at all. */
+function noVerdict(model: ReportModel): string {
+    if (model.failure === undefined) {
+        return "No violation.";
+    }
+    const judged = model.plan.filter((p) => p.custom !== false && !p.type.startsWith("pulumi:providers:")).length;
+    return judged === 0
+        ? `Nothing was judged: the ${model.failure.kind === "program" ? "program" : "run"} failed before anything was registered.`
+        : `No violation in the ${plural(judged, "resource")} registered before the ${model.failure.kind === "program" ? "program" : "run"} failed; nothing after it was judged.`;
+}
+
+/** What the page says where the graph and its tables would be when nothing is shared. */
+function nothingShared(model: ReportModel): string {
+    return `Nothing shared: ${model.tool === "audit" ? "what was read shares" : model.failure === undefined ? "the program shares" : "what the program registered before it failed shares"} no snapshot or image with anyone.`;
+}
+
 function verdictsSection(model: ReportModel, ids: PageIds): Html {
     if (model.verdicts.length === 0) {
-        return html`${verdictsPreamble(model)}<p>No violation.</p>`;
+        return html`${verdictsPreamble(model)}<p>${noVerdict(model)}</p>`;
     }
     const graphNames = nodeNames(model.graph);
     return html`${verdictsPreamble(model)}${groupVerdicts(model.verdicts).map((group, gi) => {
@@ -399,7 +459,7 @@ function accessRows(model: ReportModel): Html[] {
         for (const grants of byShare.values()) {
             const share = shares.get(grants[0].share);
             const what = grants.map(
-                (g, i) => html`${i === 0 ? undefined : html`<br/>`}${g.kind} ${g.resourceId ?? "(id known once deployed)"}: ${g.encryption === "key" ? `customer key ${g.keyId ?? "(id unknown)"}` : encryptionWords(g.encryption)}`,
+                (g, i) => html`${i === 0 ? undefined : html`<br/>`}${g.kind} ${g.resourceId ?? "(id known once deployed)"}: ${g.encryption === "key" && g.keyFrom === undefined ? `customer key ${g.keyId ?? "(id unknown)"}` : encryptionWords(g.encryption, g.keyId === undefined ? [] : [g.keyId], g.keyFrom)}`,
             );
             const through = grants[0].through === a.value ? "named by the share" : `through ${grants[0].through}`;
             const regions = [...new Set(grants.map((g) => g.region ?? "(unknown)"))].join(", ");
@@ -457,11 +517,14 @@ function sharesTable(model: ReportModel): Html {
     const rows = g.shares.map((s) => {
         const shared = s.items.map((id, i) => {
             const item = items.get(id)!;
-            return html`${i === 0 ? undefined : html`<br/>`}${item.kind} ${item.resourceId ?? "(id known once deployed)"}: ${encryptionWords(item.encryption, item.key === undefined ? [] : [keyIds.get(item.key)!])}`;
+            return html`${i === 0 ? undefined : html`<br/>`}${item.kind} ${item.resourceId ?? "(id known once deployed)"}: ${encryptionWords(item.encryption, item.key === undefined ? [] : [keyIds.get(item.key)!], item.keyFrom)}`;
         });
         const role = s.roles.map((r) => roles.get(r)!.name ?? "(name unknown)").join(", ");
         return html`<tr><th scope="row"><span class="mono">${s.name}</span><br/>${s.method === "resourceShare" ? "resource share" : "image permissions"}, ${s.region ?? "(region unknown)"}</th><td class="mono">${shared}</td><td class="mono">${role === "" ? "none" : role}</td><td>${plural(s.recipients.length, "recipient")}${shareRecipients(g, s.recipients)}</td></tr>`;
     });
+    if (g.shares.length === 0) {
+        return html`<p>${nothingShared(model)}</p>`;
+    }
     return html`<table id="shares-table"><caption>The shares: what each shares, with which key and share role, and with whom, by directory and folder</caption><thead><tr><th scope="col">Share</th><th scope="col">Shares, with which key</th><th scope="col">Share role</th><th scope="col">Recipients</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
@@ -486,7 +549,7 @@ function readsSection(model: ReportModel): Html | undefined {
     }
     const list = (title: string, lines: readonly string[]) => (lines.length === 0 ? undefined : html`<h3>${title}</h3><ul>${lines.map((l) => html`<li>${l}</li>`)}</ul>`);
     return html`<section id="reads" aria-labelledby="reads-h"><h2 id="reads-h">What was read</h2>${
-        reads.incomplete.length === 0 ? undefined : html`<p class="incomplete" role="alert">Incomplete: ${plural(reads.incomplete.length, "answer")} could not be used; the accounts may share more than this report shows.</p>`
+        reads.incomplete.length === 0 ? undefined : html`<p class="incomplete" role="alert">Incomplete: ${incompleteNotice(reads)}</p>`
     }<p>Accounts <span class="mono">${reads.accounts.join(", ")}</span>; regions <span class="mono">${reads.regions.join(", ")}</span>${reads.requests === undefined ? undefined : `; ${plural(reads.requests, "request")}, read only`}.</p><ul>${reads.counts.map(
         (c) => html`<li>${c.count} ${c.what}</li>`,
     )}</ul>${list("Shares received", reads.received)}${list("Not in effect", reads.notInEffect)}${list("Notes", reads.notes)}${list("Not read", reads.incomplete)}</section>`;
@@ -517,7 +580,8 @@ function planSection(model: ReportModel): Html {
  */
 export async function renderHtml(model: ReportModel): Promise<string> {
     const ids = new PageIds();
-    const svg = await graphSvg(model, ids);
+    const shared = model.graph.shares.length > 0;
+    const svg = shared ? await graphSvg(model, ids) : undefined;
     const mandatory = model.verdicts.filter((v) => v.level === "mandatory").length;
     const advisory = model.verdicts.length - mandatory;
     const rows = accessRows(model);
@@ -542,11 +606,15 @@ export async function renderHtml(model: ReportModel): Promise<string> {
 <nav aria-label="Sections"><ul><li><a href="#verdicts">Verdicts</a></li><li><a href="#graph">Sharing graph</a></li><li><a href="#shares">Shares</a></li><li><a href="#access">Who can use what</a></li>${model.drift === undefined ? undefined : html`<li><a href="#drift">Drift</a></li>`}${model.reads === undefined ? undefined : html`<li><a href="#reads">What was read</a></li>`}<li><a href="#plan">${model.tool === "audit" ? "Resources read" : "Plan"}</a></li></ul></nav>
 <main>
 <section id="verdicts" aria-labelledby="verdicts-h"><h2 id="verdicts-h">Verdicts</h2>${verdictsSection(model, ids)}</section>
-<section id="graph" aria-labelledby="graph-h"><h2 id="graph-h">Sharing graph</h2><figure tabindex="0" aria-labelledby="graph-caption">${svg}<figcaption id="graph-caption">Owners and their KMS keys, then the snapshots and images they share (region, encryption, key), the shares, and the recipients in their directory and folder boxes; dashed: a key encrypts an item or is granted to a share role, a share uses its role; a folder's accounts beyond ${RECIPIENTS_DRAWN_PER_GROUP} are one node. Nodes outlined in red carry verdicts; dashed orange, drift.</figcaption></figure></section>
+<section id="graph" aria-labelledby="graph-h"><h2 id="graph-h">Sharing graph</h2>${svg === undefined ? html`<p>${nothingShared(model)}</p>` : html`<p class="graph-tools"><button id="graph-size" type="button" aria-pressed="false" aria-controls="graph-figure">Show the graph at full size</button> Fitted to the width; each node's title holds all it says.</p><figure id="graph-figure" tabindex="0" aria-labelledby="graph-caption">${svg}<figcaption id="graph-caption">Owners and their KMS keys, then the snapshots and images they share (region, encryption, key), the shares, and the recipients in their directory and folder boxes; dashed: a key encrypts an item or is granted to a share role, a share uses its role; a folder's accounts beyond ${RECIPIENTS_DRAWN_PER_GROUP} are one node. Nodes outlined in red carry verdicts; dashed orange, drift.</figcaption></figure>`}</section>
 <section id="shares" aria-labelledby="shares-h"><h2 id="shares-h">Shares</h2>${sharesTable(model)}</section>
 <section id="access" aria-labelledby="access-h"><h2 id="access-h">Who can use what</h2>
-<p><label for="filter">Filter by recipient</label><input id="filter" type="search" autocomplete="off" placeholder="account id, folder id or path, name"> <span id="access-shown" aria-live="polite">${rows.length} of ${rows.length} rows shown</span></p>
-<table id="access-table"><caption>Each account, folder and directory that can use something: what, through which share, with which key, where; an account in a shared folder or directory inherits what it is shared with</caption><thead><tr><th scope="col">Recipient</th><th scope="col">Place in the directory</th><th scope="col">Can use, with which key</th><th scope="col">Through share</th><th scope="col">Region</th><th scope="col">Because</th></tr></thead><tbody>${rows}</tbody></table></section>
+${
+    rows.length === 0
+        ? html`<p>${shared ? "No account, folder or directory can use anything shared." : nothingShared(model)}</p>`
+        : html`<p><label for="filter">Filter by recipient</label><input id="filter" type="search" autocomplete="off" placeholder="account id, folder id or path, name"> <span id="access-shown" aria-live="polite">${rows.length} of ${rows.length} rows shown</span></p>
+<table id="access-table"><caption>Each account, folder and directory that can use something: what, through which share, with which key, where; an account in a shared folder or directory inherits what it is shared with</caption><thead><tr><th scope="col">Recipient</th><th scope="col">Place in the directory</th><th scope="col">Can use, with which key</th><th scope="col">Through share</th><th scope="col">Region</th><th scope="col">Because</th></tr></thead><tbody>${rows}</tbody></table>`
+}</section>
 ${driftSection(model)}${readsSection(model)}${planSection(model)}
 </main>
 <footer><p>Made by alicloud-sharing from what the ${model.tool === "audit" ? "audit read" : "preview captured"}; self-contained, no request leaves this page.</p></footer>

@@ -2,6 +2,7 @@
 export {
     RECIPIENTS_DRAWN_PER_GROUP,
     driftView,
+    grantedKeyArns,
     graphView,
     groupsDepthFirst,
     levelOf,
@@ -24,6 +25,7 @@ export type {
     ItemView,
     JudgedBy,
     JudgedViolationLike,
+    KeyFrom,
     KeyView,
     Level,
     LevelChange,
@@ -49,6 +51,8 @@ export {
     encryptionWords,
     groupLabel,
     groupVerdicts,
+    incompleteCounts,
+    incompleteNotice,
     renderDriftText,
     renderMapText,
     renderPlanText,
@@ -63,6 +67,6 @@ export type { MermaidOptions } from "./mermaid";
 export { CONTENT_SECURITY_POLICY, renderHtml } from "./html";
 export { renderFailureJson, renderJson } from "./json";
 export type { JsonOptions } from "./json";
-export { DRIFT_RULE, fingerprintOf, physicalLocationOf, renderFailureSarif, renderSarif, ruleDescriptors, ruleHelpUri } from "./sarif";
+export { DRIFT_RULE, FINGERPRINT_KEY, fingerprintOf, physicalLocationOf, renderFailureSarif, renderSarif, ruleDescriptors, ruleHelpUri } from "./sarif";
 export { MAP_KINDS, REPORT_FORMATS, mapGoesWith, renderReport } from "./render";
 export type { MapKind, RenderRequest, ReportFormat } from "./render";

@@ -51,7 +51,7 @@ export function renderMermaid(graph: GraphView, options: MermaidOptions = {}): s
         node(`key\n${k.id}`, ["{{", "}}"], [`key ${k.keyId ?? "(id unknown)"}`, k.region ?? "(region unknown)"]);
     }
     for (const i of graph.items) {
-        const id = node(`item\n${i.id}`, ["([", "])"], [`${i.kind} ${i.resourceId ?? i.name ?? "(id unknown)"}`, `${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption)}`]);
+        const id = node(`item\n${i.id}`, ["([", "])"], [`${i.kind} ${i.resourceId ?? i.name ?? "(id unknown)"}`, `${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption, [], i.keyFrom)}`]);
         lines.push(`  ${ids.of(`owner\n${i.owner}`)} --> ${id}`);
         if (i.key !== undefined) {
             lines.push(`  ${id} -. encrypted with .-> ${ids.of(`key\n${i.key}`)}`);
@@ -64,7 +64,7 @@ export function renderMermaid(graph: GraphView, options: MermaidOptions = {}): s
         }
     }
     for (const s of graph.shares) {
-        const id = node(`share\n${s.id}`, ["[/", "/]"], [`share ${s.name}`, `${s.method === "resourceShare" ? "resource share" : "image permissions"}, ${s.region ?? "(region unknown)"}, ${encryptionWords(s.encryption)}`]);
+        const id = node(`share\n${s.id}`, ["[/", "/]"], [`share ${s.name}`, `${s.method === "resourceShare" ? "resource share" : "image permissions"}, ${s.region ?? "(region unknown)"}, ${encryptionWords(s.encryption, [], s.keyFrom)}`]);
         for (const i of s.items) {
             lines.push(`  ${ids.of(`item\n${i}`)} --> ${id}`);
         }

@@ -6,14 +6,16 @@
  * (what each account, folder or directory can use, through which share, with which key), the drift (audit) and what
  * was read (audit). Nothing here is escaped: each renderer makes values safe for its medium.
  */
+import { KmsArn, parseKmsArn } from "../alibaba/arn";
 import { isAccountId, isFolderId, isResourceDirectoryId, isRootFolderId, parseFolderPath } from "../alibaba/ids";
-import type { ResourceKind } from "../alibaba/names";
+import { KMS_KEY_ACTIONS, ResourceKind } from "../alibaba/names";
 import type { Drift, DriftKind } from "../audit/drift";
 import { accountIdOf } from "../graph/accounts";
 import type { AccountKey, ItemKind, Origin, SharingGraph } from "../graph/model";
 import { Organization, OrganizationFile, OrganizationFolder, recipientPath } from "../graph/organization";
 import type { LevelChange } from "../policy/config";
 import { Reach, Relations, ResolvedEncryption, ShareEncryption, rolesOfShare } from "../graph/resolve";
+import { analyzePermissionPolicy } from "../ram/analyze";
 import type { Finding } from "../rules/types";
 
 /** What shows a value unknown at preview (a computed output, an id) in a report. */
@@ -169,6 +171,15 @@ export interface KeyView {
     readonly urns: readonly string[];
 }
 
+/**
+ * Where a customer key is known from when nothing about the item itself says it (a snapshot or image made outside the
+ * stack, known by its id alone):
+ * - `share`: a share of it declares its items encrypted with a customer key (it waits for its share role, or carries
+ *   the encryption tag); which key is not known;
+ * - `shareRole`: so declared, and the share's role is granted exactly one key in the share's region: that key.
+ */
+export type KeyFrom = "share" | "shareRole";
+
 /** A shared snapshot or image, with its encryption resolved through what it was made from. */
 export interface ItemView {
     readonly id: string;
@@ -181,6 +192,8 @@ export interface ItemView {
     readonly encryption: ResolvedEncryption["kind"];
     /** The key view, when encrypted with a known key. */
     readonly key?: string;
+    /** Where its customer key is known from, when not from the item itself (or what it was made from): see {@link KeyFrom}. */
+    readonly keyFrom?: KeyFrom;
     /** Shared with its owner by another account. */
     readonly received: boolean;
     readonly urns: readonly string[];
@@ -196,11 +209,13 @@ export interface ShareView {
     readonly owner: string;
     readonly region?: string;
     readonly encryption: ShareEncryption["kind"];
-    /** The key views of its items. */
+    /** The key views of its items; else, for a share that declares its items encrypted, its role's only key in its region. */
     readonly keys: readonly string[];
+    /** `shareRole` when its key is its role's only key in its region (its items say none). */
+    readonly keyFrom?: "shareRole";
     /** The item views, in the share's order. */
     readonly items: readonly string[];
-    /** The recipient views, in the share's order (each once). */
+    /** The recipient views (each once): directories, folders, then accounts by id. */
     readonly recipients: readonly string[];
     /** The share roles it uses (encrypted shares). */
     readonly roles: readonly string[];
@@ -276,6 +291,8 @@ export interface Grant {
     /** The key view and its id, when encrypted with a known key. */
     readonly key?: string;
     readonly keyId?: string;
+    /** Where the key is known from, when not from the item itself (see {@link KeyFrom}). */
+    readonly keyFrom?: KeyFrom;
     /** The recipient the share names that reaches this one: itself, or its folder or directory. */
     readonly through: string;
 }
@@ -296,7 +313,10 @@ export interface DriftMark {
     readonly kind: DriftKind;
     readonly key: string;
     readonly detail?: string;
+    /** The nodes the entry is about as a whole: a share, an item, a recipient, a role (a trusted principal: the recipient it is, if any). */
     readonly nodes: readonly string[];
+    /** A principal a share role trusts that the stack's role does not: the role nodes and the principal (the drift is their trust, not the role). */
+    readonly trust?: { readonly roles: readonly string[]; readonly principal: string };
 }
 
 /** The drift of an account from its stack, overlaid on the graph. */
@@ -323,6 +343,8 @@ export interface ReadsView {
     readonly notes: readonly string[];
     /** What could not be read: the report is incomplete. */
     readonly incomplete: readonly string[];
+    /** In an organization's audit: how many accounts could not be read (the first entries of `incomplete`; the others are answers not usable). */
+    readonly accountsNotRead?: number;
 }
 
 /** A policy the policy config sets to another level than its own (a disabled policy judges nothing): said in every format. */
@@ -500,6 +522,37 @@ function pathsDownTo(place: string): string[] {
 
 const lastSegment = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
 
+/** Whether a pattern of a policy (an action or resource, `*` a wildcard) matches a value. */
+const wildcardMatches = (pattern: string, value: string): boolean =>
+    new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i").test(value);
+
+/**
+ * The keys a KMS policy document grants, by exact ARN: a key action of C9 allowed on it with no condition, and taken
+ * back by no Deny (a conditional one too: it may apply). A document unknown or unreadable grants none.
+ */
+export function grantedKeyArns(document: unknown): (KmsArn & { keyId: string })[] {
+    if (document === undefined || document === null) {
+        return [];
+    }
+    const analysis = analyzePermissionPolicy(document);
+    const denied = (action: string, resource: string): boolean => analysis.denies.some((d) => d.actions.some((p) => wildcardMatches(p, action)) && d.resources.some((p) => wildcardMatches(p, resource)));
+    const found = new Map<string, KmsArn & { keyId: string }>();
+    for (const grant of analysis.grants.filter((g) => g.conditional !== true)) {
+        for (const resource of grant.resources) {
+            const arn = parseKmsArn(resource);
+            if (arn?.keyId !== undefined && !found.has(resource) && KMS_KEY_ACTIONS.some((a) => grant.actions.some((p) => wildcardMatches(p, a)) && !denied(a, resource))) {
+                found.set(resource, { ...arn, keyId: arn.keyId });
+            }
+        }
+    }
+    return [...found.values()];
+}
+
+/** The order of recipients: directories, root folders, folders, then accounts (each by id, whatever order a program registers them in), then anything else. */
+const RECIPIENT_ORDER: Readonly<Record<RecipientKind, number>> = { directory: 0, rootFolder: 1, folder: 2, account: 3, unknown: 4 };
+const byRecipient = (a: Pick<RecipientView, "kind" | "value">, b: Pick<RecipientView, "kind" | "value">): number =>
+    RECIPIENT_ORDER[a.kind] - RECIPIENT_ORDER[b.kind] || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+
 /** The graph view of a sharing graph: what is shared, from which owner, through which share, to whom. */
 export function graphView(relations: Relations, options: GraphViewOptions = {}): GraphView {
     const graph = relations.graph;
@@ -610,11 +663,34 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
         }
         return id;
     };
+    // A key a share role's KMS policy grants by its ARN: the graph's key of that id (in that region, else any), else a
+    // key view of its own, in the role's account (a share role uses its own account's keys).
+    const keysById = listsBy([...graph.keys.values()].filter((k) => k.keyId.value !== undefined), (k) => k.keyId.value!);
+    const grantedKeyOf = (arn: KmsArn & { keyId: string }, role: { account: AccountKey }): string => {
+        const known = keysById.get(arn.keyId) ?? [];
+        const node = known.find((k) => k.region.value === arn.region) ?? known[0];
+        if (node !== undefined) {
+            return keyOf(node.id)!;
+        }
+        const id = `key:${arn.keyId}`;
+        if (!keys.has(id)) {
+            const roleAccountId = accountIdOf(role.account);
+            const account = roleAccountId === undefined || roleAccountId === arn.ownerAccountId ? role.account : `account:${arn.ownerAccountId}`;
+            keys.set(id, { id, keyId: arn.keyId, region: arn.region, owner: ownerOf(account), urns: [] });
+        }
+        return id;
+    };
     const roles = new Map<string, RoleView>();
     const roleOf = (roleId: string): string => {
         if (!roles.has(roleId)) {
             const role = graph.roles.get(roleId)!;
-            const granted = [...new Set(relations.customPoliciesOf(role).flatMap((p) => p.keys))].map(keyOf).filter((k): k is string => k !== undefined);
+            const policies = relations.customPoliciesOf(role);
+            const granted = [
+                ...new Set([
+                    ...policies.flatMap((p) => p.keys).map(keyOf),
+                    ...policies.flatMap((p) => grantedKeyArns(p.document.value)).map((arn) => grantedKeyOf(arn, role)),
+                ]),
+            ].filter((k): k is string => k !== undefined);
             roles.set(roleId, {
                 id: roleId,
                 ...(role.name.value === undefined ? {} : { name: role.name.value }),
@@ -629,6 +705,8 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
     };
 
     const shares: ShareView[] = [];
+    /** For each item, the keys the shares that declare it encrypted with a customer key take it to be on (undefined: not known). */
+    const declaredKeys = new Map<string, (string | undefined)[]>();
     for (const share of graph.shares.values()) {
         if (share.kind === undefined) {
             continue;
@@ -642,8 +720,17 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
         share.items.forEach((i) => urns.add(i.via.urn));
         share.recipients.forEach((r) => urns.add(r.via.urn));
         const itemIds = share.items.map((i) => itemOf(i.item, i.via.urn, region, i.id.value));
-        const recipientIds = [...new Set(share.recipients.filter((r) => r.value.value !== undefined).map((r) => recipientOf(r.value.value!)))];
+        const recipientIds = [...new Set(share.recipients.filter((r) => r.value.value !== undefined).map((r) => recipientOf(r.value.value!)))].sort((a, b) => byRecipient(recipients.get(a)!, recipients.get(b)!));
         const shareRoles = encryption.kind === "key" ? rolesOfShare(relations, share).map((r) => roleOf(r.id)) : [];
+        const itemKeys = encryption.keys.map((k) => keyOf(k.id)).filter((k): k is string => k !== undefined);
+        // The owner says the items are encrypted with a customer key (the share waits for its role, or carries the tag):
+        // the key is the role's, when it is granted exactly one in the share's region.
+        const declared = encryption.kind === "key" && (share.declaredEncrypted === true || share.roleDependencies.has(share.kind));
+        const roleKeys = [...new Set(shareRoles.flatMap((r) => roles.get(r)!.keys))].filter((k) => region !== undefined && keys.get(k)?.region === region);
+        const roleKey = declared && roleKeys.length === 1 ? roleKeys[0] : undefined;
+        if (declared) {
+            share.items.forEach((i) => declaredKeys.set(i.item, [...(declaredKeys.get(i.item) ?? []), roleKey]));
+        }
         const name = nameProp(share.origin, "resourceShareName") ?? (share.method === "imagePermission" ? (share.items[0]?.id.value ?? share.origin?.name) : share.origin?.name) ?? share.id;
         shares.push({
             id: share.id,
@@ -653,12 +740,24 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
             owner: ownerOf(share.account),
             ...(region === undefined ? {} : { region }),
             encryption: encryption.kind,
-            keys: encryption.keys.map((k) => keyOf(k.id)).filter((k): k is string => k !== undefined),
+            keys: itemKeys.length === 0 && roleKey !== undefined ? [roleKey] : itemKeys,
+            ...(itemKeys.length === 0 && roleKey !== undefined ? { keyFrom: "shareRole" as const } : {}),
             items: [...new Set(itemIds)],
             recipients: recipientIds,
             roles: shareRoles,
             urns: [...urns],
         });
+    }
+    // An item nothing of its own says is encrypted, that a share declares encrypted with a customer key: on that key
+    // (the shares' role's only key in the region, when they agree on one), else on a key not known.
+    for (const [itemId, declaredBy] of declaredKeys) {
+        const view = items.get(itemId);
+        if (view === undefined || view.encryption !== "undeclared") {
+            continue;
+        }
+        const agreed = new Set(declaredBy);
+        const key = agreed.size === 1 ? declaredBy[0] : undefined;
+        items.set(itemId, { ...view, encryption: "key", ...(key === undefined ? { keyFrom: "share" } : { key, keyFrom: "shareRole" }) });
     }
     // Groups by path (numbers in names in numeric order), the outside box last.
     const byPath = [...groups.values()].sort((a, b) => (a.kind === "outside" ? 1 : b.kind === "outside" ? -1 : a.path.localeCompare(b.path, "en", { numeric: true })));
@@ -668,7 +767,7 @@ export function graphView(relations: Relations, options: GraphViewOptions = {}):
         items: [...items.values()],
         shares,
         roles: [...roles.values()],
-        recipients: [...recipients.values()],
+        recipients: [...recipients.values()].sort(byRecipient),
         groups: byPath,
     };
 }
@@ -696,22 +795,28 @@ export function recipientAccess(relations: Relations, graph: GraphView, options:
         }
     }
     const keyIds = new Map(graph.keys.map((k) => [k.id, k.keyId]));
+    const items = new Map(graph.items.map((i) => [i.id, i]));
     const grantsOf = (value: string, kind: RecipientKind, place: string | undefined): Grant[] => {
         const own = targetKey(value);
         const above = place === undefined ? [] : pathsDownTo(place).filter((p) => p !== own);
         const grants: Grant[] = [];
         for (const target of [own, ...above]) {
             for (const r of byTarget.get(target) ?? []) {
-                const keyId = r.key === undefined ? undefined : keyIds.get(r.key.id);
+                // An item nothing of its own says is encrypted takes what a share declares (see the graph view's item).
+                const declared = r.encryption === "undeclared" ? items.get(r.item) : undefined;
+                const from = declared?.keyFrom === undefined ? undefined : declared;
+                const key = from === undefined ? r.key?.id : from.key;
+                const keyId = key === undefined ? undefined : keyIds.get(key);
                 grants.push({
                     share: r.share.id,
                     item: r.item,
                     kind: r.kind,
                     ...(r.resourceId.value === undefined ? {} : { resourceId: r.resourceId.value }),
                     ...(r.region.value === undefined ? {} : { region: r.region.value }),
-                    encryption: r.encryption,
-                    ...(r.key === undefined ? {} : { key: r.key.id }),
+                    encryption: from === undefined ? r.encryption : from.encryption,
+                    ...(key === undefined ? {} : { key }),
                     ...(keyId === undefined ? {} : { keyId }),
+                    ...(from === undefined ? {} : { keyFrom: from.keyFrom }),
                     through: r.recipient,
                 });
             }
@@ -742,8 +847,7 @@ export function recipientAccess(relations: Relations, graph: GraphView, options:
             }
         }
     }
-    const order: Readonly<Record<RecipientKind, number>> = { directory: 0, rootFolder: 1, folder: 2, account: 3, unknown: 4 };
-    return out.sort((a, b) => order[a.kind] - order[b.kind] || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    return out.sort(byRecipient);
 }
 
 /** @internal Values in lists by a key, each list in the values' order (one pass). */
@@ -787,7 +891,10 @@ function withNodes(verdicts: readonly Verdict[], graph: GraphView): Verdict[] {
     });
 }
 
-/** The drift, each entry with the nodes of the graph it names (a share by region and name, its items and targets, a role by name). */
+/**
+ * The drift, each entry with the nodes of the graph it names (a share by region and name, its items and targets, a role
+ * by name; a principal a role trusts beyond the stack's by the role's trust of it).
+ */
 export function driftView(drift: Drift, graph: GraphView, source?: string): DriftView {
     const shareByKey = new Map(graph.shares.filter((s) => s.method === "resourceShare").map((s) => [`${s.region ?? "(any region)"}/${s.name}`, s]));
     const items = new Map(graph.items.map((i) => [i.id, i]));
@@ -814,12 +921,22 @@ export function driftView(drift: Drift, graph: GraphView, source?: string): Drif
                     .filter((s) => s.method === "imagePermission" && s.items.some((i) => items.get(i)?.resourceId === head))
                     .flatMap((s) => [s.id, ...s.recipients.filter((r) => recipients.get(r)?.value === tail)]);
             case "role":
-            case "trustedPrincipal":
                 return graph.roles.filter((r) => r.name === head).map((r) => r.id);
+            case "trustedPrincipal":
+                return graph.recipients.filter((r) => r.value === tail).map((r) => r.id);
         }
     };
+    /** A trusted principal's role nodes (`<role name>: <principal>`): the trust is the drift, not the role. */
+    const trustOf = (kind: DriftKind, key: string): Pick<DriftMark, "trust"> => {
+        const colon = key.indexOf(": ");
+        if (kind !== "trustedPrincipal" || colon < 0) {
+            return {};
+        }
+        const roles = graph.roles.filter((r) => r.name === key.slice(0, colon)).map((r) => r.id);
+        return roles.length === 0 ? {} : { trust: { roles, principal: key.slice(colon + 2) } };
+    };
     const entries: DriftMark[] = [
-        ...drift.outsideStack.map((e): DriftMark => ({ side: "outsideStack", kind: e.kind, key: e.key, ...(e.detail === undefined ? {} : { detail: e.detail }), nodes: nodesOf(e.kind, e.key) })),
+        ...drift.outsideStack.map((e): DriftMark => ({ side: "outsideStack", kind: e.kind, key: e.key, ...(e.detail === undefined ? {} : { detail: e.detail }), nodes: nodesOf(e.kind, e.key), ...trustOf(e.kind, e.key) })),
         ...drift.missingFromAccount.map((e): DriftMark => ({ side: "missingFromAccount", kind: e.kind, key: e.key, ...(e.detail === undefined ? {} : { detail: e.detail }), nodes: [] })),
     ];
     return { format: drift.format, ...(source === undefined ? {} : { source }), entries, notCompared: [...drift.notCompared] };

@@ -129,6 +129,14 @@ export function htmlText(value: unknown): string {
     return terminalText(value).replace(/[&<>"']/g, (c) => HTML_REFERENCES[c]);
 }
 
+/**
+ * Text of several lines for a `<pre>` element, where the line breaks are the text's own (a program's error with its
+ * stack): each line made safe as {@link htmlText}; only LF separates lines (a CR is escaped).
+ */
+export function htmlLines(value: unknown): Html {
+    return new Html(textOf(value).split("\n").map(htmlText).join("\n"));
+}
+
 /** Markup that is safe as it is: made by {@link html} from the program's own literals and escaped values. */
 export class Html {
     constructor(readonly markup: string) {}

@@ -1,6 +1,6 @@
 /**
  * The report as SARIF 2.1.0, for code-scanning tools, for the preview and the audit alike: the rule registry as the
- * tool's rules (each linking its documentation), one result per verdict with a stable fingerprint, located at its
+ * tool's rules (each linking its documentation), one result per verdict with a stable fingerprint of its own, located at its
  * resource's URN and, for a preview, in the program's file at the line and column where the resource was constructed
  * (relative to `%SRCROOT%`, the folder the command ran in); one note per drift entry; what kept the run from judging
  * everything (a program's error, answers that could not be read) as tool notifications, and the policies the config
@@ -50,9 +50,19 @@ export const DRIFT_RULE: ReportingDescriptor = {
     defaultConfiguration: { level: "note" },
 };
 
-/** A result's stable identity across runs (the same rule, policy, resource and place), for code-scanning tools to track it. */
-export function fingerprintOf(v: Pick<Verdict, "rule" | "policy" | "urn" | "path">): string {
-    return createHash("sha256").update([v.rule ?? "", v.policy ?? "", v.urn ?? "", v.path ?? ""].join("\n")).digest("hex").slice(0, 32);
+/** The key of a result's fingerprint; its version changes when what the fingerprint hashes does. */
+export const FINGERPRINT_KEY = "alicloudSharingVerdict/v2";
+
+/**
+ * A result's stable identity across runs, for code-scanning tools to track it: the rule, policy, account, resource and
+ * place, and what is wrong (its message, which names the offending value: two accounts refused at one argument are
+ * two results). Nothing secret is in it: a message is printed in every format, and never quotes a secret.
+ */
+export function fingerprintOf(v: Pick<Verdict, "rule" | "policy" | "urn" | "path" | "message" | "accountId">): string {
+    return createHash("sha256")
+        .update([v.rule ?? "", v.policy ?? "", v.accountId ?? "", v.urn ?? "", v.path ?? "", v.message].join("\n"))
+        .digest("hex")
+        .slice(0, 32);
 }
 
 /** `%SRCROOT%`: the folder the command ran in, as a file URI ending in `/`. */
@@ -123,7 +133,7 @@ export function renderSarif(model: ReportModel, version: string): string {
             level: v.level === "mandatory" ? "error" : "warning",
             message: { text: verdictLine(v) },
             ...(locations === undefined ? {} : { locations }),
-            partialFingerprints: { "alicloudSharingVerdict/v1": fingerprintOf(v) },
+            partialFingerprints: { [FINGERPRINT_KEY]: fingerprintOf(v) },
             properties: {
                 ...(v.policy === undefined ? {} : { policy: v.policy }),
                 constraints: [...v.constraints],

@@ -7,7 +7,7 @@
  */
 import { LISTED_VALUES, showValues } from "../rules/types";
 import { terminal } from "./safe";
-import { DriftMark, DriftView, GraphView, GroupView, ItemView, PlanResource, RecipientView, ReportModel, ShareView, Verdict, groupsDepthFirst, listsBy } from "./model";
+import { DriftMark, DriftView, GraphView, GroupView, ItemView, KeyFrom, PlanResource, ReadsView, RecipientView, ReportModel, ShareView, Verdict, groupsDepthFirst, listsBy } from "./model";
 
 /** What the text shows: verbose lists every subject of a grouped verdict and every recipient of a folder. */
 export interface TextOptions {
@@ -55,7 +55,8 @@ export function groupVerdicts(verdicts: readonly Verdict[]): Verdict[][] {
 
 /**
  * The verdicts as text. One verdict: `[level] rule (where judged) subject` and its message. Several of one rule: one
- * line with the count and the first few subjects, then the first's message; verbose lists every subject and message.
+ * line with the count and the first few subjects (each once, with its count when it has several), then the first's
+ * message; verbose lists every subject and message.
  */
 export function renderVerdictsText(verdicts: readonly Verdict[], options: TextOptions = {}): string {
     if (verdicts.length === 0) {
@@ -74,19 +75,25 @@ export function renderVerdictsText(verdicts: readonly Verdict[], options: TextOp
                 lines.push(terminal`    ${subjectOf(v) || "(no subject)"}`, terminal`      ${verdictMessage(v)}`);
             }
         } else {
-            const subjects = group.slice(0, SUBJECTS_SHOWN).map((v) => subjectOf(v) || "(no subject)");
-            const more = group.length > SUBJECTS_SHOWN ? ` and ${group.length - SUBJECTS_SHOWN} more` : "";
+            // A subject named once, with how many verdicts it has (a component's argument may hold many offending values).
+            const counts = new Map<string, number>();
+            group.forEach((v) => counts.set(subjectOf(v) || "(no subject)", (counts.get(subjectOf(v) || "(no subject)") ?? 0) + 1));
+            const subjects = [...counts].slice(0, SUBJECTS_SHOWN).map(([subject, n]) => (n === 1 ? subject : `${subject} (${n} times)`));
+            const more = counts.size > SUBJECTS_SHOWN ? ` and ${counts.size - SUBJECTS_SHOWN} more` : "";
             lines.push(`${head}: ${group.length} verdicts, on ${terminal`${subjects.join("; ")}`}${more}`, terminal`      first: ${verdictMessage(first)}`);
         }
     }
     return lines.join("\n");
 }
 
-/** How an item or share is protected, in words. */
-export function encryptionWords(encryption: ItemView["encryption"], keyIds: readonly string[] = []): string {
+/** How an item or share is protected, in words; `from` says where a key nothing of the item's own names is known from. */
+export function encryptionWords(encryption: ItemView["encryption"], keyIds: readonly string[] = [], from?: KeyFrom): string {
     switch (encryption) {
         case "key":
-            return keyIds.length === 0 ? "customer key" : `customer key ${keyIds.join(", ")}`;
+            if (from === "share") {
+                return "customer key (its share says so; which key is not known)";
+            }
+            return `${keyIds.length === 0 ? "customer key" : `customer key ${keyIds.join(", ")}`}${from === "shareRole" ? " (the only key the share role is granted in the region)" : ""}`;
         case "serviceKey":
             return "service key";
         case "none":
@@ -177,7 +184,7 @@ export function renderMapText(graph: GraphView, options: TextOptions = {}): stri
             lines.push(terminal`    key ${k.keyId ?? "(id unknown)"} in ${k.region ?? "(region unknown)"}${k.deletionProtection === undefined ? "" : `, deletion protection ${k.deletionProtection}`}`);
         }
         for (const i of graph.items.filter((i) => i.owner === owner.id)) {
-            lines.push(terminal`    ${i.kind} ${itemText(i)} in ${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption, i.key === undefined ? [] : [keyIds.get(i.key)!])}`);
+            lines.push(terminal`    ${i.kind} ${itemText(i)} in ${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption, i.key === undefined ? [] : [keyIds.get(i.key)!], i.keyFrom)}`);
         }
         for (const r of graph.roles.filter((r) => r.owner === owner.id)) {
             lines.push(terminal`    role ${r.name ?? "(name unknown)"}${r.declared ? " (made outside the stack)" : ""}, granted ${r.keys.map((k) => keyIds.get(k)!).join(", ") || "no key"}`);
@@ -185,7 +192,7 @@ export function renderMapText(graph: GraphView, options: TextOptions = {}): stri
         for (const s of graph.shares.filter((s) => s.owner === owner.id)) {
             const via = s.method === "resourceShare" ? "resource share" : "image permissions";
             const role = s.roles.length === 0 ? "" : `, role ${s.roles.map((r) => roles.get(r)!.name ?? "(name unknown)").join(", ")}`;
-            lines.push(terminal`    share ${s.name} (${via} of ${s.kind ?? "resource"}s) in ${s.region ?? "(region unknown)"}, ${encryptionWords(s.encryption, s.keys.map((k) => keyIds.get(k)!))}${role}`);
+            lines.push(terminal`    share ${s.name} (${via} of ${s.kind ?? "resource"}s) in ${s.region ?? "(region unknown)"}, ${encryptionWords(s.encryption, s.keys.map((k) => keyIds.get(k)!), s.keyFrom)}${role}`);
             const shared = s.items.map((i) => itemText(items.get(i)!));
             lines.push(terminal`      ${verbose ? shared.join(", ") : showValues(shared)}`);
             lines.push(s.recipients.length === 0 ? "      to no recipient" : `      to ${s.recipients.length} recipient${s.recipients.length === 1 ? "" : "s"}:`);
@@ -197,6 +204,20 @@ export function renderMapText(graph: GraphView, options: TextOptions = {}): stri
 
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** What could not be read, counted: `2 answers not usable`; an organization's `1 account not read, 0 answers not usable`. */
+export function incompleteCounts(reads: Pick<ReadsView, "incomplete" | "accountsNotRead">): string {
+    const accounts = reads.accountsNotRead;
+    const answers = `${plural(reads.incomplete.length - (accounts ?? 0), "answer")} not usable`;
+    return accounts === undefined ? answers : `${plural(accounts, "account")} not read, ${answers}`;
+}
+
+/** What could not be read, and what it means: the text's INCOMPLETE line and the page's alert say it in these words. */
+export function incompleteNotice(reads: Pick<ReadsView, "incomplete" | "accountsNotRead">): string {
+    // An organization's accounts not read are listed with their account, its answers not usable under "not read".
+    const organization = reads.accountsNotRead !== undefined;
+    return `${incompleteCounts(reads)} (below${organization ? "" : ', "not read"'}): the ${organization ? "organization" : "account"} may share more than this report shows.`;
+}
 
 /** Inputs shown as pretty-printed JSON documents in the plan (RAM policies), when they parse. */
 const DOCUMENT_INPUTS = ["assumeRolePolicyDocument", "document", "policyDocument"];
@@ -241,7 +262,8 @@ export function renderPlanText(plan: readonly PlanResource[]): string {
     return lines.join("\n");
 }
 
-const DRIFT_KIND: Readonly<Record<DriftMark["kind"], string>> = {
+/** What each kind of drift entry is, in words. */
+export const DRIFT_KIND: Readonly<Record<DriftMark["kind"], string>> = {
     share: "share",
     resource: "resource",
     target: "target",
@@ -294,7 +316,7 @@ export function renderText(model: ReportModel, options: TextOptions = {}): strin
     const reads = model.reads;
     const lines = [terminal`alicloud-sharing ${model.title}`];
     if (reads !== undefined && reads.incomplete.length > 0) {
-        lines.push(`INCOMPLETE: ${plural(reads.incomplete.length, "answer")} could not be used (below, "not read"): the account may share more than this report shows.`);
+        lines.push(`INCOMPLETE: ${incompleteNotice(reads)}`);
     }
     lines.push("");
     if (reads !== undefined) {

@@ -103,7 +103,7 @@ describe("hostile names and ids in every answer", () => {
         // Mandatory violations (a share name that is not one, targets that are not ids) and, beside them, the received
         // snapshot whose id is not one: reported as not read, never put in the policy config (as if the config were wrong).
         expect(code).toBe(1);
-        expect(stdout.split("\n")[1]).toBe('INCOMPLETE: 1 answer could not be used (below, "not read"): the account may share more than this report shows.');
+        expect(stdout.split("\n")[1]).toBe('INCOMPLETE: 1 answer not usable (below, "not read"): the account may share more than this report shows.');
         expect(stdout).not.toContain("policy-config-valid");
         const [text, chart] = stdout.split("\n\nflowchart LR\n");
         expectSafeText(text);
@@ -141,7 +141,7 @@ describe("hostile names and ids in every answer", () => {
         expectSafeText(stdout);
         const lines = stdout.split("\n");
         expect(lines[0]).toMatch(/^alicloud-sharing audit of account 1000000000000000 \(regions cn-shanghai; \d+ requests, read only, in \d+\.\d s\)$/);
-        expect(lines[1]).toBe('INCOMPLETE: 4 answers could not be used (below, "not read"): the account may share more than this report shows.');
+        expect(lines[1]).toBe('INCOMPLETE: 4 answers not usable (below, "not read"): the account may share more than this report shows.');
         expect(lines.filter((l) => l.startsWith("  not read: "))).toEqual([
             `  not read: ECS DescribeRegions named ${terminalText(JSON.stringify("\x1b]0;pwn\x07"))}, which is not a region id: that region was not read.`,
             `  not read: ECS DescribeRegions named ${terminalText(JSON.stringify(`cn-hangzhou${EVIL}`))}, which is not a region id: that region was not read.`,

@@ -322,7 +322,10 @@ describe("audit --directory", () => {
         ]);
         const page = await renderHtml(model);
         expect(page).toContain("<title>alicloud-sharing audit report: audit of resource directory rd-3G6Rt8 (management account 1000000000000000; 5 accounts, 4 read, 1 not read;");
-        expect(page).toContain('<p class="incomplete" role="alert">Incomplete:');
+        // The page says what the text says: the accounts not read and the answers not usable, each counted as such.
+        expect(page).toContain('<p class="incomplete" role="alert">Incomplete: 1 account not read, 0 answers not usable (below): the organization may share more than this report shows.</p>');
+        expect(renderOrganizationText(result).split("\n")[1]).toBe('INCOMPLETE: 1 account not read, 0 answers not usable (below): the organization may share more than this report shows.');
+        expect([...page.matchAll(/<li>(\d+ [a-z ]+)<\/li>/g)].map((m) => m[1])).toEqual(["4 accounts read", "5 resource shares", "1 image with share permissions"]);
     });
 
     test("the text report: accounts, verdicts by account, owners, receipts, undeclared shares and losses", () => {

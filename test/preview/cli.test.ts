@@ -21,7 +21,7 @@ import { exitCodeOf } from "../../src/preview/run";
 import { renderHtml } from "../../src/report/html";
 import { renderFailureJson, renderJson } from "../../src/report/json";
 import { renderMermaid } from "../../src/report/mermaid";
-import { fingerprintOf, renderFailureSarif, renderSarif } from "../../src/report/sarif";
+import { FINGERPRINT_KEY, fingerprintOf, renderFailureSarif, renderSarif } from "../../src/report/sarif";
 import { renderText } from "../../src/report/text";
 import { command, commands, judgedUnder } from "../support/previewRuns";
 import { sarifErrors } from "../support/sarif";
@@ -333,8 +333,9 @@ describe("refusals: every refused component, located at the line that constructs
     test("SARIF fingerprints are stable: the same verdict, the same fingerprint; another resource, another one", async () => {
         const results = (await logOf()).runs[0].results!;
         const [first] = results;
-        const verdict = { rule: "principal-format", policy: "component", urn: "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedSnapshot::backups", path: "accountIds[0]" };
-        expect(first.partialFingerprints!["alicloudSharingVerdict/v1"]).toBe(fingerprintOf(verdict));
+        const message = `"12345" is not an account id (16 digits), a resource directory id (rd-…) or a folder path (rd-…/r-…/fd-…).`;
+        const verdict = { rule: "principal-format", policy: "component", urn: "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedSnapshot::backups", path: "accountIds[0]", message };
+        expect(first.partialFingerprints![FINGERPRINT_KEY]).toBe(fingerprintOf(verdict));
         expect(fingerprintOf({ ...verdict, urn: "urn:pulumi:dev::two-refusals::alicloud-sharing:index:SharedSnapshot::other" })).not.toBe(fingerprintOf(verdict));
     });
 });
@@ -398,8 +399,10 @@ describe("runs that judged nothing, or less than everything", () => {
         const failed = previewReport({ ...result, verdicts: [], programError: "the program's own error" }, root);
         expect(exitCodeOf({ ...result, programError: "x" })).toBe(2);
         expect(renderText(failed)).toBe("");
-        // The page says so before anything else it shows of the verdicts.
-        expect(await renderHtml(failed)).toContain('<p class="incomplete" role="alert">The program failed: <span class="mono">the program&#39;s own error</span>. The verdicts below are those reached before it.</p>');
+        // The page says so before anything else it shows of the verdicts, and what no verdict means: only what was registered was judged.
+        expect(await renderHtml(failed)).toMatch(
+            /<div class="incomplete" role="alert"><p>The program failed; this report shows only what was reached before it:<\/p><pre class="mono error">the program&#39;s own error<\/pre><\/div><p>No violation in the 1 resource registered before the program failed; nothing after it was judged\.<\/p>/,
+        );
         const log = JSON.parse(renderSarif(failed, "0.1.0")) as Log;
         expect(log.runs[0].invocations).toEqual([
             { executionSuccessful: false, toolExecutionNotifications: [{ level: "error", message: { text: "the program failed: the program's own error" }, properties: { kind: "program" } }] },

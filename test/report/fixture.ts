@@ -178,4 +178,16 @@ export function caseOf(accounts: number): OrganizationCase {
     return { folders };
 }
 
+/**
+ * What a component refuses when its share role would trust accounts off the allow-list: one verdict per account, all
+ * at the argument `accountIds` of one component (the rule's own check, as the component judges it).
+ */
+export function untrustedPrincipals(accounts: readonly string[]) {
+    const trust = JSON.stringify({ Version: "1", Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: accounts.map((a) => `${a}@ecs.aliyuncs.com`) } }] });
+    const role = { kind: "snapshot" as const, roleName: at("roleName", "AliyunECSShareEncryptSnapshotDefaultRole"), trustPolicy: at("accountIds", trust) };
+    const context = ruleContext({ allowedRecipients: { accountIds: [], resourceDirectoryIds: [], folderPathPrefixes: ["rd-a/r-b"] }, today: "2026-12-01" });
+    const subject = { type: "alicloud-sharing:index:SharedSnapshot", name: "backups", urn: "urn:pulumi:dev::p::alicloud-sharing:index:SharedSnapshot::backups" };
+    return judgeWith([ruleById("trusted-principals-allowed") as AnyRule] as never[], role as never, context, subject).map((f) => verdictOf(f, { level: "mandatory", judgedBy: "component", policy: "component" }));
+}
+
 export { SHARE, SHARED_TARGET, urn };

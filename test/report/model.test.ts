@@ -11,6 +11,9 @@ import { organizationOf } from "../../src/graph/organization";
 import { ruleById, findingsOf } from "../../src/rules/registry";
 import type { AnyRule } from "../../src/rules/types";
 import { Grant, organizationNames, recipientKind, reportModel, verdictOf } from "../../src/report/model";
+import { renderHtml } from "../../src/report/html";
+import { renderMermaid } from "../../src/report/mermaid";
+import { renderMapText } from "../../src/report/text";
 import { DIRECTORY, DR_ACCOUNT, ISSUE_CASE, OUTSIDER, ROOT, SHARE, SHARED_TARGET, memberId, organizationFile, organizationGraph, organizationReport, urn } from "./fixture";
 
 const BACKUPS = urn(SHARE, "backups");
@@ -158,7 +161,7 @@ describe("verdicts and drift on the graph", () => {
         expect(model.verdicts.map((v) => v.nodes)).toEqual([[BACKUPS], [], [snapshot(2)]]);
     });
 
-    test("drift entries mark the share, item, target and role they name; what the account lacks marks nothing", () => {
+    test("drift entries mark the share, item, target and role they name, a trusted principal the role's trust of it; what the account lacks marks nothing", () => {
         const model = organizationReport(ISSUE_CASE, {
             tool: "audit",
             drift: {
@@ -180,7 +183,14 @@ describe("verdicts and drift on the graph", () => {
                 { side: "outsideStack", kind: "share", key: "cn-hangzhou/backups", nodes: [BACKUPS] },
                 { side: "outsideStack", kind: "resource", key: "cn-hangzhou/backups: s-backup02", detail: "Snapshot", nodes: [snapshot(2)] },
                 { side: "outsideStack", kind: "target", key: `cn-hangzhou/backups: ${OUTSIDER}`, nodes: [`recipient:${OUTSIDER}`] },
-                { side: "outsideStack", kind: "trustedPrincipal", key: `AliyunECSShareEncryptImageDefaultRole: ${OUTSIDER}`, nodes: [urn("alicloud:ram/role:Role", "image-share-role")] },
+                // The role is the stack's: the drift is its trust of the principal (the recipient it is), not the role.
+                {
+                    side: "outsideStack",
+                    kind: "trustedPrincipal",
+                    key: `AliyunECSShareEncryptImageDefaultRole: ${OUTSIDER}`,
+                    nodes: [`recipient:${OUTSIDER}`],
+                    trust: { roles: [urn("alicloud:ram/role:Role", "image-share-role")], principal: OUTSIDER },
+                },
                 { side: "outsideStack", kind: "share", key: "cn-beijing/elsewhere", nodes: [] },
                 { side: "missingFromAccount", kind: "target", key: `cn-hangzhou/golden-images: ${memberId(99)}`, nodes: [] },
             ],
@@ -211,5 +221,35 @@ describe("recipient kinds and organization names", () => {
             ["fd-dr", "Disaster recovery"],
             [DR_ACCOUNT, "dr-account"],
         ]);
+    });
+});
+
+describe("accounts in id order everywhere, whatever order a program registers them in", () => {
+    // Two shares with the same three accounts outside the tree, registered in two other orders.
+    const ACCOUNTS = ["1234567890123456", "2345678901234567", "3456789012345678"];
+    const graph = organizationGraph(ISSUE_CASE);
+    const reorder = (id: string, order: number[]) => {
+        const share = graph.shares.get(id)!;
+        share.recipients.splice(0, share.recipients.length, ...order.map((i) => ({ value: at("targetId", ACCOUNTS[i]), via: { urn: `${id}-${i}`, name: `t-${i}`, type: SHARED_TARGET } })));
+    };
+    reorder(BACKUPS, [2, 0, 1]);
+    reorder(GOLDEN, [1, 2, 0]);
+    const model = reportModel({ tool: "preview", title: "t", graph });
+
+    test("the model: each share's recipients and the graph's", () => {
+        expect(model.graph.shares.map((s) => s.recipients)).toEqual([ACCOUNTS.map((a) => `recipient:${a}`), ACCOUNTS.map((a) => `recipient:${a}`)]);
+        expect(model.graph.recipients.map((r) => r.value)).toEqual(ACCOUNTS);
+    });
+
+    test("the text map, verbose or not, the Mermaid chart and the page", async () => {
+        const line = `        not in the organization file's tree: 3 accounts: ${ACCOUNTS.join(", ")}`;
+        for (const verbose of [false, true]) {
+            expect(renderMapText(model.graph, { verbose }).split("\n").filter((l) => l.includes("not in the organization file's tree"))).toEqual([line, line]);
+        }
+        expect(renderMermaid(model.graph).split("\n").filter((l) => l.includes('["account '))).toEqual(ACCOUNTS.map((a, i) => `    n${14 + i}["account ${a}"]`));
+        const page = await renderHtml(model);
+        const table = page.slice(page.indexOf('<table id="shares-table">'));
+        expect([...table.matchAll(/<li class="mono">(\d{16})<\/li>/g)].map((m) => m[1])).toEqual([...ACCOUNTS, ...ACCOUNTS]);
+        expect([...page.matchAll(/<g class="n recipient[^"]*"[^>]*><title>account (\d{16})/g)].map((m) => m[1])).toEqual(ACCOUNTS);
     });
 });

@@ -12,8 +12,9 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import { Browser, BrowserContext, Page, chromium } from "playwright-core";
 import { renderHtml } from "../../src/report/html";
+import { emptyGraph } from "../../src/graph/model";
 import { reportModel } from "../../src/report/model";
-import { DR_ACCOUNT, ISSUE_CASE, OUTSIDER, caseOf, memberId, organizationInput, organizationReport } from "./fixture";
+import { DR_ACCOUNT, ISSUE_CASE, OUTSIDER, caseOf, memberId, organizationInput, organizationReport, untrustedPrincipals } from "./fixture";
 
 /** Debian's Chromium (`.ci/run` installs it when missing); another one by `CHROMIUM_PATH`. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -156,34 +157,107 @@ describe("the report page of the issue's organization (3 encrypted snapshots, 2 
     });
 });
 
+describe("the graph fits the width", () => {
+    test("at 1,400 px every node is on screen, the recipients' side too; full size on request, scrolled in its frame", async () => {
+        const { page, errors } = await open("fit.html", await renderHtml(organizationReport(ISSUE_CASE)));
+        const rightmost = async () => Math.max(...(await page.locator("svg g.n rect").evaluateAll((rects) => rects.map((r) => (r as unknown as { getBoundingClientRect(): { right: number } }).getBoundingClientRect().right))));
+        const figure = (await page.locator("#graph-figure").boundingBox())!;
+        expect(await rightmost()).toBeLessThanOrEqual(figure.x + figure.width);
+        expect(figure.x + figure.width).toBeLessThanOrEqual(1400);
+        const button = page.locator("#graph-size");
+        await expect(button.innerText()).resolves.toBe("Show the graph at full size");
+        await button.click();
+        await expect(button.getAttribute("aria-pressed")).resolves.toBe("true");
+        await expect(button.innerText()).resolves.toBe("Fit the graph to the width");
+        const width = Number((await page.locator("#graph-figure svg").getAttribute("width"))!);
+        await expect(page.locator("#graph-figure svg").evaluate((svg) => (svg as unknown as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width)).resolves.toBeCloseTo(width, 0);
+        expect(width).toBeGreaterThan(1400);
+        expect(errors).toEqual([]);
+    });
+});
+
+describe("a page with nothing to draw", () => {
+    test("every component refused: the verdicts, and where the graph and its tables would be, that nothing is shared", async () => {
+        const model = reportModel({ tool: "preview", title: "offline preview of refused", graph: emptyGraph(), verdicts: untrustedPrincipals(["1234567890123456", "2345678901234567"]) });
+        const { page, requests, errors } = await open("refused.html", await renderHtml(model));
+        const nothing = "Nothing shared: the program shares no snapshot or image with anyone.";
+        await expect(page.locator("#graph").innerText()).resolves.toBe(`Sharing graph\n\n${nothing}`);
+        await expect(page.locator("#shares").innerText()).resolves.toBe(`Shares\n\n${nothing}`);
+        await expect(page.locator("#access").innerText()).resolves.toBe(`Who can use what\n\n${nothing}`);
+        await expect(page.locator("svg, table#shares-table, table#access-table, #filter").count()).resolves.toBe(0);
+        await expect(page.locator("#verdicts h3").innerText()).resolves.toBe("mandatory trusted-principals-allowed: 2 verdicts");
+        expect(requests).toEqual([page.url()]);
+        expect(errors).toEqual([]);
+    });
+
+    test("a program that failed before registering anything: its error as written, line by line, and that nothing was judged", async () => {
+        const message = "the program does not type-check (pulumi preview checks it too; --transpile-only skips the check):\n  index.ts(4,7): error TS2322: Type 'string[]' is not assignable to type 'number'.";
+        const model = reportModel({ tool: "preview", title: "offline preview of type-error", graph: emptyGraph(), failure: { kind: "program", message } });
+        const { page, errors } = await open("failed.html", await renderHtml(model));
+        await expect(page.locator("#verdicts").innerText()).resolves.toBe(
+            [
+                "Verdicts",
+                "",
+                "The program failed; this report shows only what was reached before it:",
+                "",
+                "the program does not type-check (pulumi preview checks it too; --transpile-only skips the check):",
+                "  index.ts(4,7): error TS2322: Type 'string[]' is not assignable to type 'number'.",
+                "",
+                "Nothing was judged: the program failed before anything was registered.",
+            ].join("\n"),
+        );
+        await expect(page.locator("#graph p").innerText()).resolves.toBe("Nothing shared: what the program registered before it failed shares no snapshot or image with anyone.");
+        expect(errors).toEqual([]);
+    });
+
+    test("a program that failed after registering resources judged without violation: said of those resources only", async () => {
+        const input = organizationInput(ISSUE_CASE);
+        const model = reportModel({ ...input, verdicts: [], failure: { kind: "program", message: "boom" } });
+        const { page } = await open("failed-late.html", await renderHtml(model));
+        await expect(page.locator("#verdicts > p").innerText()).resolves.toBe(`No violation in the ${model.plan.length} resources registered before the program failed; nothing after it was judged.`);
+    });
+});
+
 describe("the audit's page", () => {
     test("overlays the drift on the graph, lists both sides, and says what was read and that it is incomplete", async () => {
         const model = organizationReport(ISSUE_CASE, {
             tool: "audit",
             drift: {
                 format: "stack export",
-                outsideStack: [{ kind: "target", key: `cn-hangzhou/backups: ${OUTSIDER}` }, { kind: "share", key: "cn-hangzhou/golden-images", detail: "rs-golden" }],
+                outsideStack: [
+                    { kind: "target", key: `cn-hangzhou/backups: ${OUTSIDER}` },
+                    { kind: "share", key: "cn-hangzhou/golden-images", detail: "rs-golden" },
+                    { kind: "trustedPrincipal", key: "AliyunECSShareEncryptSnapshotDefaultRole: 5555666677778888" },
+                ],
                 missingFromAccount: [{ kind: "target", key: `cn-hangzhou/golden-images: ${memberId(99)}` }],
                 notCompared: [],
             },
         });
         const reads = { accounts: ["1111111111111111"], regions: ["cn-hangzhou"], requests: 12, counts: [{ what: "resource shares", count: 2 }], received: [], notInEffect: [], notes: [], incomplete: ["ECS DescribeImages in cn-hangzhou: an id that is not an image id"] };
         const { page, requests, errors } = await open("audit.html", await renderHtml({ ...model, reads }));
+        // Each marked with what is not in the stack; the share role is the stack's: only its trust of 5555666677778888 is not.
         await expect(nodeLines(page, "svg g.n.drift")).resolves.toEqual([
-            "share golden-images\nresource share, cn-hangzhou\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed\ndrift: not in the stack",
-            "account 9999999999999999\ndrift: not in the stack",
+            "trusted principal\n5555666677778888\ndrift: trusted principal not in the stack",
+            "share golden-images\nresource share, cn-hangzhou\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed\ndrift: share not in the stack",
+            "account 9999999999999999\ndrift: target not in the stack",
         ]);
+        await expect(nodeLines(page, "svg g.n.role")).resolves.toEqual([
+            "share role\nAliyunECSShareEncryptSnapshotDefaultRole\ngranted key-backup0001abcd",
+            "share role\nAliyunECSShareEncryptImageDefaultRole\ngranted key-images0002abcd",
+        ]);
+        await expect(page.locator("svg text.lbl").allTextContents()).resolves.toContain("trusts");
         await expect(page.locator("#drift").innerText()).resolves.toBe(
             [
                 "Drift from the stack (stack export)",
                 "In the account, not in the stack (marked on the graph)",
                 `target cn-hangzhou/backups: ${OUTSIDER}`,
                 "share cn-hangzhou/golden-images (rs-golden)",
+                "trustedPrincipal AliyunECSShareEncryptSnapshotDefaultRole: 5555666677778888",
                 "In the stack, not in the account",
                 `target cn-hangzhou/golden-images: ${memberId(99)}`,
             ].join("\n"),
         );
-        await expect(page.getByRole("alert").innerText()).resolves.toBe("Incomplete: 1 answer could not be used; the accounts may share more than this report shows.");
+        await expect(page.getByRole("alert").innerText()).resolves.toBe('Incomplete: 1 answer not usable (below, "not read"): the account may share more than this report shows.');
         await expect(page.locator("#reads > p:not([role])").innerText()).resolves.toBe("Accounts 1111111111111111; regions cn-hangzhou; 12 requests, read only.");
         await expect(page.locator("#plan h2").innerText()).resolves.toBe("Resources read");
         expect(requests).toEqual([page.url()]);

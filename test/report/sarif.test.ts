@@ -5,10 +5,12 @@
  */
 import { join } from "path";
 import type { Log } from "sarif";
-import { physicalLocationOf, renderSarif } from "../../src/report/sarif";
+import { FINGERPRINT_KEY, physicalLocationOf, renderSarif } from "../../src/report/sarif";
+import { reportModel } from "../../src/report/model";
+import { emptyGraph } from "../../src/graph/model";
 import { rules } from "../../src/rules";
 import { sarifErrors } from "../support/sarif";
-import { OUTSIDER, OWNER, organizationReport } from "./fixture";
+import { OUTSIDER, OWNER, organizationReport, untrustedPrincipals } from "./fixture";
 
 const ROOT = "/work/repo";
 const files = { root: ROOT, programDir: join(ROOT, "infra"), entry: "index.ts" };
@@ -68,7 +70,7 @@ describe("an audit's log", () => {
             level: "error",
             message: { text: `[S3] "${OUTSIDER}" is not an allowed recipient. ${model.verdicts[0].fix} (rule recipients-allowed)` },
             locations: [{ logicalLocations: [{ fullyQualifiedName: model.verdicts[0].urn, name: model.verdicts[0].name, kind: "resource" }] }],
-            partialFingerprints: { "alicloudSharingVerdict/v1": expect.stringMatching(/^[0-9a-f]{32}$/) },
+            partialFingerprints: { [FINGERPRINT_KEY]: expect.stringMatching(/^[0-9a-f]{32}$/) },
             properties: { policy: "sharing-recipients", constraints: ["S3"], judgedBy: "audit", accountId: OWNER, path: model.verdicts[0].path, fix: model.verdicts[0].fix },
         });
         expect(results.at(-1)).toEqual({
@@ -89,5 +91,23 @@ describe("an audit's log", () => {
                 ],
             },
         ]);
+    });
+});
+
+describe("fingerprints", () => {
+    const accounts = ["1234567890123456", "2345678901234567", "3456789012345678"];
+    const fingerprints = () =>
+        (JSON.parse(renderSarif(reportModel({ tool: "preview", title: "t", graph: emptyGraph(), verdicts: untrustedPrincipals(accounts) }), "0.1.0")) as Log).runs[0].results!.map((r) => r.partialFingerprints![FINGERPRINT_KEY]);
+
+    test("several verdicts of one rule at one argument of one component: one fingerprint each", () => {
+        const verdicts = untrustedPrincipals(accounts);
+        expect(verdicts.map((v) => [v.rule, v.path, v.urn === verdicts[0].urn])).toEqual(accounts.map(() => ["trusted-principals-allowed", "accountIds", true]));
+        const first = fingerprints();
+        expect(first).toHaveLength(3);
+        expect(new Set(first).size).toBe(3);
+    });
+
+    test("the same run twice: the same fingerprints", () => {
+        expect(fingerprints()).toEqual(fingerprints());
     });
 });

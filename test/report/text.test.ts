@@ -4,8 +4,8 @@
  * folder, and hostile names kept to one line per record.
  */
 import type { Verdict } from "../../src/report/model";
-import { renderMapText, renderVerdictsText } from "../../src/report/text";
-import { ISSUE_CASE, OrganizationCase, organizationReport } from "./fixture";
+import { renderMapText, renderVerdictsText, verdictMessage } from "../../src/report/text";
+import { ISSUE_CASE, OrganizationCase, organizationReport, untrustedPrincipals } from "./fixture";
 
 /** Two allowed accounts in Production, seven refused in Development. */
 const SMALL: OrganizationCase = {
@@ -26,6 +26,18 @@ describe("verdicts", () => {
                 `      first: ${refused("9999999999999999")}`,
             ].join("\n"),
         );
+    });
+
+    test("verdicts of one subject (a component's argument holding many offending values): the subject once, with its count", () => {
+        const verdicts = untrustedPrincipals(["1234567890123456", "2345678901234567", "3456789012345678"]);
+        const other = { ...verdicts[0], name: "dr", urn: "urn:pulumi:dev::p::alicloud-sharing:index:SharedSnapshot::dr" };
+        expect(renderVerdictsText([...verdicts, other])).toBe(
+            [
+                '  [mandatory] trusted-principals-allowed (component): 4 verdicts, on SharedSnapshot "backups" at accountIds (3 times); SharedSnapshot "dr" at accountIds',
+                `      first: ${verdictMessage(verdicts[0])}`,
+            ].join("\n"),
+        );
+        expect(verdictMessage(verdicts[0])).toBe(`[S3, S1] the role trusts "1234567890123456", which is not an allowed recipient. ${FIX}`);
     });
 
     test("verbose lists every subject with its message", () => {
