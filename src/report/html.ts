@@ -12,7 +12,7 @@
 import { createHash } from "crypto";
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
-import { DriftMark, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy } from "./model";
+import { DriftMark, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy, recipientGroups } from "./model";
 import { Html, html, htmlLines } from "./safe";
 import { DRIFT_KIND, encryptionWords, groupLabel, groupVerdicts, incompleteNotice, subjectOf } from "./text";
 
@@ -111,7 +111,11 @@ const LINE_HEIGHT = 16;
 const PAD_X = 10;
 const PAD_Y = 8;
 
-const clip = (line: string): string => (line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS - 1)}…` : line);
+/** A line cut to LINE_CHARS characters (code points: a character outside the BMP is never split). */
+const clip = (line: string): string => {
+    const chars = [...line];
+    return chars.length > LINE_CHARS ? `${chars.slice(0, LINE_CHARS - 1).join("")}…` : line;
+};
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** A node to lay out and draw. */
@@ -473,19 +477,11 @@ function accessRows(model: ReportModel): Html[] {
 
 /** A share's recipients as a nested list of the groups that hold them (directory, folders), a group's accounts beyond the threshold folded. */
 function shareRecipients(g: GraphView, recipientIds: readonly string[]): Html {
-    const recipients = new Map(g.recipients.map((r) => [r.id, r]));
-    const groups = new Map(g.groups.map((x) => [x.id, x]));
-    const members = listsBy(recipientIds.map((id) => recipients.get(id)!), (r) => r.group);
-    const shown = new Set<string>();
-    for (const id of members.keys()) {
-        for (let x = groups.get(id); x !== undefined && !shown.has(x.id); x = x.parent === undefined ? undefined : groups.get(x.parent)) {
-            shown.add(x.id);
-        }
-    }
+    const { groups: shownGroups, members } = recipientGroups(g, recipientIds);
     const accountText = (a: RecipientView): string => `${a.value}${a.name === undefined ? "" : ` (${a.name})`}`;
     const out: string[] = [];
     let depth = -1;
-    for (const { group, depth: d } of groupsDepthFirst(g).filter(({ group }) => shown.has(group.id))) {
+    for (const { group, depth: d } of shownGroups) {
         while (depth >= d) {
             out.push("</ul></li>");
             depth--;

@@ -879,6 +879,53 @@ export function groupsDepthFirst(graph: GraphView): { readonly group: GroupView;
     return out;
 }
 
+/** A graph view's lookups, made once per view (each share's recipients are placed with them: linear, not shares × groups). */
+interface GraphIndex {
+    readonly recipients: ReadonlyMap<string, RecipientView>;
+    readonly groups: ReadonlyMap<string, GroupView>;
+    /** Each group's place depth first, and its depth. */
+    readonly order: ReadonlyMap<string, { readonly index: number; readonly depth: number }>;
+}
+const indexes = new WeakMap<GraphView, GraphIndex>();
+function indexOf(graph: GraphView): GraphIndex {
+    let index = indexes.get(graph);
+    if (index === undefined) {
+        index = {
+            recipients: new Map(graph.recipients.map((r) => [r.id, r])),
+            groups: new Map(graph.groups.map((g) => [g.id, g])),
+            order: new Map(groupsDepthFirst(graph).map(({ group, depth }, i) => [group.id, { index: i, depth }])),
+        };
+        indexes.set(graph, index);
+    }
+    return index;
+}
+
+/**
+ * Some recipients of a graph view in their groups: the groups that hold them and those groups' parents, depth first,
+ * with each group's recipients (in the given order).
+ */
+export function recipientGroups(
+    graph: GraphView,
+    recipientIds: readonly string[],
+): { readonly groups: readonly { readonly group: GroupView; readonly depth: number }[]; readonly members: ReadonlyMap<string | undefined, RecipientView[]> } {
+    const index = indexOf(graph);
+    const members = listsBy(
+        recipientIds.map((id) => index.recipients.get(id)).filter((r): r is RecipientView => r !== undefined),
+        (r) => r.group,
+    );
+    const shown = new Set<string>();
+    for (const id of members.keys()) {
+        for (let g = id === undefined ? undefined : index.groups.get(id); g !== undefined && !shown.has(g.id); g = g.parent === undefined ? undefined : index.groups.get(g.parent)) {
+            shown.add(g.id);
+        }
+    }
+    const groups = [...shown]
+        .map((id) => ({ group: index.groups.get(id)!, ...index.order.get(id)! }))
+        .sort((a, b) => a.index - b.index)
+        .map(({ group, depth }) => ({ group, depth }));
+    return { groups, members };
+}
+
 /** The verdicts, each with the graph nodes it concerns: the rule's subject's, else every node made by its subject's URN. */
 function withNodes(verdicts: readonly Verdict[], graph: GraphView): Verdict[] {
     const made = [...graph.keys, ...graph.items, ...graph.shares, ...graph.roles].flatMap((n) => n.urns.map((urn) => ({ urn, id: n.id })));

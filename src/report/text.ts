@@ -7,7 +7,7 @@
  */
 import { LISTED_VALUES, showValues } from "../rules/types";
 import { terminal } from "./safe";
-import { DriftMark, DriftView, GraphView, GroupView, ItemView, KeyFrom, PlanResource, ReadsView, RecipientView, ReportModel, ShareView, Verdict, groupsDepthFirst, listsBy } from "./model";
+import { DriftMark, DriftView, GraphView, GroupView, ItemView, KeyFrom, PlanResource, ReadsView, RecipientView, ReportModel, ShareView, Verdict, listsBy, recipientGroups } from "./model";
 
 /** What the text shows: verbose lists every subject of a grouped verdict and every recipient of a folder. */
 export interface TextOptions {
@@ -142,18 +142,10 @@ function groupContents(group: GroupView, members: readonly RecipientView[], verb
 
 /** A share's recipients as a tree of the groups that hold them, from the directory down; each group one line. */
 function recipientTree(graph: GraphView, share: ShareView, indent: string, verbose: boolean): string[] {
-    const recipients = new Map(graph.recipients.map((r) => [r.id, r]));
-    const byGroup = listsBy(share.recipients.map((id) => recipients.get(id)!), (r) => r.group);
-    const groups = new Map(graph.groups.map((g) => [g.id, g]));
     // The groups to show: those holding a recipient, and their parents.
-    const shown = new Set<string>();
-    for (const id of byGroup.keys()) {
-        for (let g: GroupView | undefined = groups.get(id); g !== undefined && !shown.has(g.id); g = g.parent === undefined ? undefined : groups.get(g.parent)) {
-            shown.add(g.id);
-        }
-    }
+    const { groups, members: byGroup } = recipientGroups(graph, share.recipients);
     const lines: string[] = [];
-    for (const { group: g, depth } of groupsDepthFirst(graph).filter(({ group }) => shown.has(group.id))) {
+    for (const { group: g, depth } of groups) {
         const members = byGroup.get(g.id) ?? [];
         const contents = members.length === 0 ? "" : `: ${groupContents(g, members, verbose)}`;
         lines.push(terminal`${indent}${"  ".repeat(depth)}${groupLabel(g)}${contents}`);

@@ -136,3 +136,44 @@ describe("the sharing map", () => {
         expect(map).toContain("            folder fd-dev (a\\rb): 7 accounts:");
     });
 });
+
+test("the text map reads the graph's recipients and groups once, not once per share (linear in shares x recipients)", () => {
+    // N image permissions, each to one account outside the tree: every element read of the recipients and groups counted.
+    const N = 300;
+    const account = (i: number) => `2${String(i).padStart(15, "0")}`;
+    const reads = { n: 0 };
+    const counted = <T extends object>(list: T[]): T[] =>
+        new Proxy(list, {
+            get(target, key, receiver) {
+                if (typeof key === "string" && /^\d+$/.test(key)) {
+                    reads.n++;
+                }
+                return Reflect.get(target, key, receiver);
+            },
+        });
+    const items = Array.from({ length: N }, (_, i) => ({ id: `item:m-${i}`, kind: "image", resourceId: `m-img${String(i).padStart(8, "0")}`, region: "cn-hangzhou", owner: "owner:default", encryption: "none", received: false, urns: [] }));
+    const graph = {
+        owners: [{ id: "owner:default", account: "default" }],
+        keys: [],
+        items,
+        shares: items.map((item, i) => ({ id: `share:${i}`, name: item.resourceId, method: "imagePermission", owner: "owner:default", region: "cn-hangzhou", encryption: "none", keys: [], items: [item.id], recipients: [`recipient:${account(i)}`], roles: [], urns: [] })),
+        roles: [],
+        recipients: counted(Array.from({ length: N }, (_, i) => ({ id: `recipient:${account(i)}`, value: account(i), kind: "account", group: "group:outside" }))),
+        groups: counted([{ id: "group:outside", kind: "outside", value: "", path: "" }]),
+    };
+    const text = renderMapText(graph as never);
+    expect(text.split("\n").filter((l) => l.includes(account(N - 1)))).toHaveLength(1);
+    // Once for the lookups (and a few for the view itself): N shares reading them each would be N x N = 90,000.
+    expect(reads.n).toBeLessThan(4 * N);
+});
+
+test("the page cuts a long name in its graph on a character, never inside one (no half of a surrogate pair)", async () => {
+    const { renderHtml } = await import("../../src/report/html");
+    const model = organizationReport(SMALL);
+    const long = `${"x".repeat(36)}${"\u{1F600}".repeat(8)}`;
+    const page = await renderHtml({ ...model, graph: { ...model.graph, shares: model.graph.shares.map((s) => ({ ...s, name: long })) } });
+    // The graph's labels (an SVG text's lines): cut after a whole emoji, never shown as half of one (`\uD83D`).
+    const labels = [...page.matchAll(/<tspan[^>]*>([^<]*xxxx[^<]*)<\/tspan>/g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThan(0);
+    expect(labels.filter((l) => /\\u[dD][89abAB]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(l))).toEqual([]);
+});
