@@ -119,7 +119,7 @@ export async function auditCommand(flags: AuditFlags, io: CliIo = processIo): Pr
             const failed = result.accounts.filter((a) => a.error !== undefined).length;
             if (failed > 0 || result.incomplete.length > 0) {
                 io.stderr(
-                    `error: the audit could not read everything (${failed} ${failed === 1 ? "account" : "accounts"} not read, ${result.incomplete.length} ${result.incomplete.length === 1 ? "answer" : "answers"} it could not use, listed in the report): exit 2 unless a mandatory violation was found\n`,
+                    `error: the audit could not read everything (${failed} ${failed === 1 ? "account" : "accounts"} not read, ${result.incomplete.length} ${result.incomplete.length === 1 ? "answer" : "answers"} not usable, listed in the report): exit 2 unless a mandatory violation was found\n`,
                 );
             }
             return written ? organizationExitCode(result) : 2;
@@ -131,7 +131,7 @@ export async function auditCommand(flags: AuditFlags, io: CliIo = processIo): Pr
         const written = await writeReport(auditReport(result, intended[0] === undefined ? undefined : path.basename(intended[0])), flags, io, secrets);
         if (result.incomplete.length > 0) {
             io.stderr(
-                `error: the audit could not read everything (${result.incomplete.length} ${result.incomplete.length === 1 ? "answer" : "answers"} it could not use, listed in the report): exit 2 unless a mandatory violation was found\n`,
+                `error: the audit could not read everything (${result.incomplete.length} ${result.incomplete.length === 1 ? "answer" : "answers"} not usable, listed in the report): exit 2 unless a mandatory violation was found\n`,
             );
         }
         return written ? auditExitCode(result) : 2;

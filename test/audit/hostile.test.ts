@@ -136,7 +136,7 @@ describe("hostile names and ids in every answer", () => {
         emulator.account = account;
         const { code, stdout, stderr } = await run([]);
         expect(code).toBe(2);
-        expect(stderr).toBe("error: the audit could not read everything (4 answers it could not use, listed in the report): exit 2 unless a mandatory violation was found\n");
+        expect(stderr).toBe("error: the audit could not read everything (4 answers not usable, listed in the report): exit 2 unless a mandatory violation was found\n");
         expect(emulator.requests.filter((r) => r.params.RegionId !== undefined && !isRegionId(r.params.RegionId))).toEqual([]);
         expectSafeText(stdout);
         const lines = stdout.split("\n");

@@ -403,7 +403,7 @@ describe("the command line", () => {
         expect(doc.mermaid.split("\n").filter((l: string) => /^ {2}n\d+\["owner /.test(l))).toEqual([`  n1["owner ${OWNER}"]`, `  n2["owner ${PAYMENTS_ACCOUNT_ID}"]`]);
         expect(doc.accounts.map((a: { accountId: string; error?: string }) => [a.accountId, a.error === undefined])).toEqual([[OWNER, true], [RECOVERY_ACCOUNT_ID, true], [PAYMENTS_ACCOUNT_ID, true], [ANALYTICS_ACCOUNT_ID, true], [SANDBOX_ACCOUNT_ID, false]]);
         expect(doc.removals[0].recipients[0].disks.map((d: { id: string }) => d.id)).toEqual(["d-uf6restore001", "d-uf6restore002"]);
-        expect(err).toBe("error: the audit could not read everything (1 account not read, 0 answers it could not use, listed in the report): exit 2 unless a mandatory violation was found\n");
+        expect(err).toBe("error: the audit could not read everything (1 account not read, 0 answers not usable, listed in the report): exit 2 unless a mandatory violation was found\n");
 
         expect(await run("audit", "--removing", "rs-drbackups01")).toEqual({ code: 2, out: "", err: "error: --removing goes with --directory (the audit of a whole resource directory)\n" });
         expect(await run("audit", "--directory", "--removing", "s-notashare")).toMatchObject({ code: 2, err: "error: --removing takes a resource share id (rs-…) or an image id (m-…, its share permissions), not s-notashare\n" });

@@ -72,7 +72,7 @@ test("the emulator, org export and audit --directory give the documented output 
         const audited = await run(auditBlock.command);
         expect(audited.code).toBe(1);
         expect(matchesShortened(audited.out.split("\n"), auditBlock.output) ? "" : audited.out).toBe("");
-        expect(audited.err).toBe("error: the audit could not read everything (1 account not read, 0 answers it could not use, listed in the report): exit 2 unless a mandatory violation was found\n");
+        expect(audited.err).toBe("error: the audit could not read everything (1 account not read, 0 answers not usable, listed in the report): exit 2 unless a mandatory violation was found\n");
         expect(audited.out).not.toContain("emulator-secret-never-logged");
     } finally {
         stop();
