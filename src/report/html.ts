@@ -286,8 +286,19 @@ const sizeOf = (n: DrawnNode) => {
 };
 
 /** Lays the drawing out with ELK (layered, left to right, groups as compound nodes) and draws it as SVG. */
-async function graphSvg(model: ReportModel, ids: PageIds): Promise<Html> {
+/**
+ * The most boxes (nodes and directory or folder boxes) the graph is drawn with. Past it, a layout is slow (ELK's time
+ * grows faster than the boxes: 2,000 boxes took 10 s) and the picture no longer legible; the page says so, and its
+ * tables (shares by folder, what each recipient can use, with the filter box) say everything the graph would.
+ */
+export const DRAWN_BOXES_LIMIT = 400;
+
+/** The graph as SVG, or the number of boxes it would need when that is past DRAWN_BOXES_LIMIT. */
+async function graphSvg(model: ReportModel, ids: PageIds): Promise<Html | number> {
     const { nodes, edges, groups, inGroup } = drawing(model, ids);
+    if (nodes.length + groups.length > DRAWN_BOXES_LIMIT) {
+        return nodes.length + groups.length;
+    }
     const byId = new Map(nodes.map((n) => [n.id, n]));
     const inAnyGroup = new Set([...inGroup.values()].flat());
     const elkNode = (n: DrawnNode): ElkNode => ({ id: n.id, ...sizeOf(n) });
@@ -602,7 +613,7 @@ export async function renderHtml(model: ReportModel): Promise<string> {
 <nav aria-label="Sections"><ul><li><a href="#verdicts">Verdicts</a></li><li><a href="#graph">Sharing graph</a></li><li><a href="#shares">Shares</a></li><li><a href="#access">Who can use what</a></li>${model.drift === undefined ? undefined : html`<li><a href="#drift">Drift</a></li>`}${model.reads === undefined ? undefined : html`<li><a href="#reads">What was read</a></li>`}<li><a href="#plan">${model.tool === "audit" ? "Resources read" : "Plan"}</a></li></ul></nav>
 <main>
 <section id="verdicts" aria-labelledby="verdicts-h"><h2 id="verdicts-h">Verdicts</h2>${verdictsSection(model, ids)}</section>
-<section id="graph" aria-labelledby="graph-h"><h2 id="graph-h">Sharing graph</h2>${svg === undefined ? html`<p>${nothingShared(model)}</p>` : html`<p class="graph-tools"><button id="graph-size" type="button" aria-pressed="false" aria-controls="graph-figure">Show the graph at full size</button> Fitted to the width; each node's title holds all it says.</p><figure id="graph-figure" tabindex="0" aria-labelledby="graph-caption">${svg}<figcaption id="graph-caption">Owners and their KMS keys, then the snapshots and images they share (region, encryption, key), the shares, and the recipients in their directory and folder boxes; dashed: a key encrypts an item or is granted to a share role, a share uses its role; a folder's accounts beyond ${RECIPIENTS_DRAWN_PER_GROUP} are one node. Nodes outlined in red carry verdicts; dashed orange, drift.</figcaption></figure>`}</section>
+<section id="graph" aria-labelledby="graph-h"><h2 id="graph-h">Sharing graph</h2>${svg === undefined ? html`<p>${nothingShared(model)}</p>` : typeof svg === "number" ? html`<p role="note">The graph would take ${svg} boxes, more than a picture can show legibly (${DRAWN_BOXES_LIMIT}): it is not drawn. The shares with their recipients by folder and what each account, folder and directory can use are listed below; type in the filter box to find one.</p>` : html`<p class="graph-tools"><button id="graph-size" type="button" aria-pressed="false" aria-controls="graph-figure">Show the graph at full size</button> Fitted to the width; each node's title holds all it says.</p><figure id="graph-figure" tabindex="0" aria-labelledby="graph-caption">${svg}<figcaption id="graph-caption">Owners and their KMS keys, then the snapshots and images they share (region, encryption, key), the shares, and the recipients in their directory and folder boxes; dashed: a key encrypts an item or is granted to a share role, a share uses its role; a folder's accounts beyond ${RECIPIENTS_DRAWN_PER_GROUP} are one node. Nodes outlined in red carry verdicts; dashed orange, drift.</figcaption></figure>`}</section>
 <section id="shares" aria-labelledby="shares-h"><h2 id="shares-h">Shares</h2>${sharesTable(model)}</section>
 <section id="access" aria-labelledby="access-h"><h2 id="access-h">Who can use what</h2>
 ${

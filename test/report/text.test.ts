@@ -177,3 +177,33 @@ test("the page cuts a long name in its graph on a character, never inside one (n
     expect(labels.length).toBeGreaterThan(0);
     expect(labels.filter((l) => /\\u[dD][89abAB]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(l))).toEqual([]);
 });
+
+test("a page whose graph would need more boxes than can be read (1,000 image permissions, one account each) lists them instead of drawing them, under 2 MB", async () => {
+    const { DRAWN_BOXES_LIMIT, renderHtml } = await import("../../src/report/html");
+    const N = 1000;
+    const account = (i: number) => `2${String(i).padStart(15, "0")}`;
+    const items = Array.from({ length: N }, (_, i) => ({ id: `item:m-${i}`, kind: "image", resourceId: `m-img${String(i).padStart(8, "0")}`, region: "cn-hangzhou", owner: "owner:default", encryption: "none", received: false, urns: [] }));
+    const model = organizationReport(SMALL);
+    const page = await renderHtml({
+        ...model,
+        verdicts: [],
+        graph: {
+            owners: [{ id: "owner:default", accountId: undefined }],
+            keys: [],
+            items,
+            shares: items.map((item, i) => ({ id: `share:${i}`, name: item.resourceId, method: "imagePermission", owner: "owner:default", region: "cn-hangzhou", encryption: "none", keys: [], items: [item.id], recipients: [`recipient:${account(i)}`], roles: [], urns: [] })),
+            roles: [],
+            recipients: Array.from({ length: N }, (_, i) => ({ id: `recipient:${account(i)}`, value: account(i), kind: "account", group: undefined })),
+            groups: [],
+        } as never,
+        access: Array.from({ length: N }, (_, i) => ({ value: account(i), kind: "account", grants: [{ share: `share:${i}`, item: `item:m-${i}`, kind: "image", resourceId: items[i].resourceId, region: "cn-hangzhou", encryption: "none", through: account(i) }] })) as never,
+    });
+    const boxes = Number(/The graph would take (\d+) boxes, more than a picture can show legibly \((\d+)\): it is not drawn\./.exec(page)?.[1]);
+    expect(boxes).toBeGreaterThan(DRAWN_BOXES_LIMIT);
+    expect(page).not.toContain('<figure id="graph-figure"');
+    // Every recipient is still in the page's tables, for the filter box.
+    expect(page).toContain(account(N - 1));
+    expect(Buffer.byteLength(page)).toBeLessThan(2 * 1024 * 1024);
+    // The issue's page (40 accounts in folders) is still drawn.
+    expect(await renderHtml(organizationReport(SMALL))).toContain('<figure id="graph-figure"');
+});
