@@ -35,6 +35,10 @@ function recipientLabel(r: RecipientView): string[] {
 }
 
 /** The flowchart. */
+/** Mermaid's default limits (`maxEdges`, `maxTextSize`): a chart past either is not drawn by a viewer that keeps them. */
+export const MERMAID_MAX_EDGES = 500;
+export const MERMAID_MAX_TEXT = 50_000;
+
 export function renderMermaid(graph: GraphView, options: MermaidOptions = {}): string {
     const ids = new MermaidIds();
     const lines = ["flowchart LR"];
@@ -108,6 +112,14 @@ export function renderMermaid(graph: GraphView, options: MermaidOptions = {}): s
             lines.push(`  ${ids.of(`share\n${s.id}`)} ${n === 1 ? "-->" : `-- ${n} -->`} ${target}`);
         }
     }
-    const chart = lines.join("\n");
+    let chart = lines.join("\n");
+    // Past Mermaid's default limits a viewer (GitHub's too) draws nothing: one node says so instead.
+    const edges = lines.filter((l) => l.includes("-->") || l.includes(".->")).length;
+    if (edges > MERMAID_MAX_EDGES || chart.length > MERMAID_MAX_TEXT) {
+        chart = [
+            "flowchart LR",
+            `  too_large[${mermaidLabel(`${plural(graph.shares.length, "share")} to ${plural(graph.recipients.length, "recipient")}: too many for one Mermaid chart (${edges} edges, ${chart.length} characters; Mermaid draws up to ${MERMAID_MAX_EDGES} and ${MERMAID_MAX_TEXT})`, "see the text map or the report page (--format html)")}]`,
+        ].join("\n");
+    }
     return options.fence === true ? `\`\`\`mermaid\n${chart}\n\`\`\`` : chart;
 }

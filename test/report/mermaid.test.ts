@@ -84,3 +84,26 @@ describe("the Mermaid chart", () => {
         expect(lines).toContain('      subgraph n15 ["folder fd-dev (end#92;nsubgraph evil)"]');
     });
 });
+
+test("a chart past Mermaid's default limits (500 edges, 50,000 characters) is one node saying so, not a chart no viewer draws", () => {
+    const N = 300;
+    const account = (i: number) => `2${String(i).padStart(15, "0")}`;
+    const items = Array.from({ length: N }, (_, i) => ({ id: `item:m-${i}`, kind: "image", resourceId: `m-img${String(i).padStart(8, "0")}`, region: "cn-hangzhou", owner: "owner:default", encryption: "none", received: false, urns: [] }));
+    const graph = {
+        owners: [{ id: "owner:default" }],
+        keys: [],
+        items,
+        shares: items.map((item, i) => ({ id: `share:${i}`, name: item.resourceId, method: "imagePermission", owner: "owner:default", region: "cn-hangzhou", encryption: "none", keys: [], items: [item.id], recipients: [`recipient:${account(i)}`], roles: [], urns: [] })),
+        roles: [],
+        recipients: Array.from({ length: N }, (_, i) => ({ id: `recipient:${account(i)}`, value: account(i), kind: "account", group: undefined })),
+        groups: [],
+    };
+    expect(renderMermaid(graph as never, { fence: true })).toBe(
+        [
+            "```mermaid",
+            "flowchart LR",
+            '  too_large["300 shares to 300 recipients#58; too many for one Mermaid chart (900 edges, 58525 characters#59; Mermaid draws up to 500 and 50000)<br/>see the text map or the report page (--format html)"]',
+            "```",
+        ].join("\n"),
+    );
+});
