@@ -191,3 +191,22 @@ export function untrustedPrincipals(accounts: readonly string[]) {
 }
 
 export { SHARE, SHARED_TARGET, urn };
+
+/** A graph view of n image permissions, each of one image to one account outside any directory (a shape that does not group). */
+export function imagePermissionsGraph(n: number) {
+    const account = (i: number) => `2${String(i).padStart(15, "0")}`;
+    const items = Array.from({ length: n }, (_, i) => ({ id: `item:m-${i}`, kind: "image", resourceId: `m-img${String(i).padStart(8, "0")}`, region: "cn-hangzhou", owner: "owner:default", encryption: "none", received: false, urns: [] }));
+    return {
+        account,
+        graph: {
+            owners: [{ id: "owner:default" }],
+            keys: [] as never[],
+            items,
+            shares: items.map((item, i) => ({ id: `share:${i}`, name: item.resourceId, method: "imagePermission", owner: "owner:default", region: "cn-hangzhou", encryption: "none", keys: [], items: [item.id], recipients: [`recipient:${account(i)}`], roles: [], urns: [] })),
+            roles: [] as never[],
+            recipients: Array.from({ length: n }, (_, i) => ({ id: `recipient:${account(i)}`, value: account(i), kind: "account", group: undefined as string | undefined })),
+            groups: [] as { id: string; kind: string; value: string; path: string }[],
+        },
+        access: Array.from({ length: n }, (_, i) => ({ value: account(i), kind: "account", grants: [{ share: `share:${i}`, item: `item:m-${i}`, kind: "image", resourceId: items[i].resourceId, region: "cn-hangzhou", encryption: "none", through: account(i) }] })),
+    };
+}

@@ -4,7 +4,7 @@
  * generated, never copied; hostile names escaped so they add nothing to the chart.
  */
 import { renderMermaid } from "../../src/report/mermaid";
-import { ISSUE_CASE, organizationReport } from "./fixture";
+import { ISSUE_CASE, imagePermissionsGraph, organizationReport } from "./fixture";
 
 const CHART = [
     "flowchart LR",
@@ -86,18 +86,7 @@ describe("the Mermaid chart", () => {
 });
 
 test("a chart past Mermaid's default limits (500 edges, 50,000 characters) is one node saying so, not a chart no viewer draws", () => {
-    const N = 300;
-    const account = (i: number) => `2${String(i).padStart(15, "0")}`;
-    const items = Array.from({ length: N }, (_, i) => ({ id: `item:m-${i}`, kind: "image", resourceId: `m-img${String(i).padStart(8, "0")}`, region: "cn-hangzhou", owner: "owner:default", encryption: "none", received: false, urns: [] }));
-    const graph = {
-        owners: [{ id: "owner:default" }],
-        keys: [],
-        items,
-        shares: items.map((item, i) => ({ id: `share:${i}`, name: item.resourceId, method: "imagePermission", owner: "owner:default", region: "cn-hangzhou", encryption: "none", keys: [], items: [item.id], recipients: [`recipient:${account(i)}`], roles: [], urns: [] })),
-        roles: [],
-        recipients: Array.from({ length: N }, (_, i) => ({ id: `recipient:${account(i)}`, value: account(i), kind: "account", group: undefined })),
-        groups: [],
-    };
+    const { graph } = imagePermissionsGraph(300);
     expect(renderMermaid(graph as never, { fence: true })).toBe(
         [
             "```mermaid",

@@ -5,7 +5,7 @@
  */
 import type { Verdict } from "../../src/report/model";
 import { renderMapText, renderVerdictsText, verdictMessage } from "../../src/report/text";
-import { ISSUE_CASE, OrganizationCase, organizationReport, untrustedPrincipals } from "./fixture";
+import { ISSUE_CASE, OrganizationCase, imagePermissionsGraph, organizationReport, untrustedPrincipals } from "./fixture";
 
 /** Two allowed accounts in Production, seven refused in Development. */
 const SMALL: OrganizationCase = {
@@ -140,7 +140,7 @@ describe("the sharing map", () => {
 test("the text map reads the graph's recipients and groups once, not once per share (linear in shares x recipients)", () => {
     // N image permissions, each to one account outside the tree: every element read of the recipients and groups counted.
     const N = 300;
-    const account = (i: number) => `2${String(i).padStart(15, "0")}`;
+    const { account, graph: plain } = imagePermissionsGraph(N);
     const reads = { n: 0 };
     const counted = <T extends object>(list: T[]): T[] =>
         new Proxy(list, {
@@ -151,14 +151,10 @@ test("the text map reads the graph's recipients and groups once, not once per sh
                 return Reflect.get(target, key, receiver);
             },
         });
-    const items = Array.from({ length: N }, (_, i) => ({ id: `item:m-${i}`, kind: "image", resourceId: `m-img${String(i).padStart(8, "0")}`, region: "cn-hangzhou", owner: "owner:default", encryption: "none", received: false, urns: [] }));
+    // The accounts in one "outside the tree" group, as the graph view places accounts no organization file names.
     const graph = {
-        owners: [{ id: "owner:default", account: "default" }],
-        keys: [],
-        items,
-        shares: items.map((item, i) => ({ id: `share:${i}`, name: item.resourceId, method: "imagePermission", owner: "owner:default", region: "cn-hangzhou", encryption: "none", keys: [], items: [item.id], recipients: [`recipient:${account(i)}`], roles: [], urns: [] })),
-        roles: [],
-        recipients: counted(Array.from({ length: N }, (_, i) => ({ id: `recipient:${account(i)}`, value: account(i), kind: "account", group: "group:outside" }))),
+        ...plain,
+        recipients: counted(plain.recipients.map((r) => ({ ...r, group: "group:outside" }))),
         groups: counted([{ id: "group:outside", kind: "outside", value: "", path: "" }]),
     };
     const text = renderMapText(graph as never);
@@ -181,22 +177,13 @@ test("the page cuts a long name in its graph on a character, never inside one (n
 test("a page whose graph would need more boxes than can be read (1,000 image permissions, one account each) lists them instead of drawing them, under 2 MB", async () => {
     const { DRAWN_BOXES_LIMIT, renderHtml } = await import("../../src/report/html");
     const N = 1000;
-    const account = (i: number) => `2${String(i).padStart(15, "0")}`;
-    const items = Array.from({ length: N }, (_, i) => ({ id: `item:m-${i}`, kind: "image", resourceId: `m-img${String(i).padStart(8, "0")}`, region: "cn-hangzhou", owner: "owner:default", encryption: "none", received: false, urns: [] }));
+    const { account, graph, access } = imagePermissionsGraph(N);
     const model = organizationReport(SMALL);
     const page = await renderHtml({
         ...model,
         verdicts: [],
-        graph: {
-            owners: [{ id: "owner:default", accountId: undefined }],
-            keys: [],
-            items,
-            shares: items.map((item, i) => ({ id: `share:${i}`, name: item.resourceId, method: "imagePermission", owner: "owner:default", region: "cn-hangzhou", encryption: "none", keys: [], items: [item.id], recipients: [`recipient:${account(i)}`], roles: [], urns: [] })),
-            roles: [],
-            recipients: Array.from({ length: N }, (_, i) => ({ id: `recipient:${account(i)}`, value: account(i), kind: "account", group: undefined })),
-            groups: [],
-        } as never,
-        access: Array.from({ length: N }, (_, i) => ({ value: account(i), kind: "account", grants: [{ share: `share:${i}`, item: `item:m-${i}`, kind: "image", resourceId: items[i].resourceId, region: "cn-hangzhou", encryption: "none", through: account(i) }] })) as never,
+        graph: graph as never,
+        access: access as never,
     });
     const boxes = Number(/The graph would take (\d+) boxes, more than a picture can show legibly \((\d+)\): it is not drawn\./.exec(page)?.[1]);
     expect(boxes).toBeGreaterThan(DRAWN_BOXES_LIMIT);
