@@ -9,21 +9,15 @@ import type { EnforcementLevel, ReportViolation, ResourceValidationPolicy, Stack
 import { PolicyConfigError, resolvedPolicyConfig } from "../policy/config";
 import { ReportedViolation, SharingResourcePolicyDefinition, SharingStackPolicyDefinition, readConfig, reportFinding, reportFindings } from "../policy/framework";
 import { policies as packPolicies } from "../policy/policies";
+import type { Violation } from "../policy/run";
 import type { RawResource } from "../policy/resources";
 import type { PolicySettings } from "../policy/settings";
-import type { Finding } from "../rules/types";
 
 /** The pack's config, as `pulumi preview --policy-pack-config` takes it: by policy name, a level or a level and settings. */
 export type PolicyConfig = Record<string, unknown>;
 
-/** A violation, as the policy server would report it, with its finding as data. */
-export interface JudgedViolation {
-    readonly policy: string;
-    readonly message: string;
-    readonly urn?: string;
-    readonly enforcementLevel: EnforcementLevel;
-    readonly finding?: Finding;
-}
+/** A violation, as the policy server would report it, with its finding as data (the policy runner's type). */
+export type JudgedViolation = Violation;
 
 type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
 type Judged = { definition: SharingResourcePolicyDefinition } | { definition: SharingStackPolicyDefinition };
