@@ -3,7 +3,7 @@ import * as ecsModels from "@alicloud/ecs20140526";
 import { isImageId, isRegionId, isSnapshotId } from "../alibaba/ids";
 import { withRetries } from "../sdk/errors";
 import { readAllPages } from "../sdk/paging";
-import { listOf, malformedAnswer } from "../sdk/answers";
+import { listOf, malformedAnswer, utcTimeOf } from "../sdk/answers";
 import { AuditContext, mapAll } from "./clients";
 import { LiveImage, LiveSnapshot } from "./model";
 
@@ -73,21 +73,24 @@ export async function describeOwnImages(ctx: AuditContext, region: string): Prom
         }));
 }
 
-/** Whom an image is shared with through share permissions: accounts and share groups (every page). */
-export async function describeImageSharePermission(ctx: AuditContext, region: string, imageId: string): Promise<{ accounts: string[]; groups: string[] }> {
+/** Whom an image is shared with through share permissions: accounts (and since when, when the answer says) and share groups (every page). */
+export async function describeImageSharePermission(ctx: AuditContext, region: string, imageId: string): Promise<{ accounts: string[]; sharedSince: Map<string, string>; groups: string[] }> {
     const client = ctx.ecs(region);
     const groups = new Set<string>();
-    const accounts = await allPages(ctx, "DescribeImageSharePermission", `image ${imageId} (${region})`, (a: string) => a, async (pageNumber) => {
+    const granted = await allPages(ctx, "DescribeImageSharePermission", `image ${imageId} (${region})`, (a: { id: string }) => a.id, async (pageNumber) => {
         const response = await withRetries("DescribeImageSharePermission", `image ${imageId} (${region}, page ${pageNumber})`, ctx.settings, () =>
             client.describeImageSharePermission(new ecsModels.DescribeImageSharePermissionRequest({ regionId: region, imageId, pageNumber, pageSize: PAGE_SIZE })),
         );
         (response.body?.shareGroups?.shareGroup ?? []).forEach((g) => g.group && groups.add(g.group));
-        const items = listOf(response.body?.accounts?.account, "Accounts.Account", "DescribeImageSharePermission", `image ${imageId} (${region}, page ${pageNumber})`, response.body?.requestId).map((a) =>
-            typeof a.aliyunId === "string" ? a.aliyunId : "",
-        );
+        const items = listOf(response.body?.accounts?.account, "Accounts.Account", "DescribeImageSharePermission", `image ${imageId} (${region}, page ${pageNumber})`, response.body?.requestId).map((a) => ({
+            id: typeof a.aliyunId === "string" ? a.aliyunId : "",
+            since: utcTimeOf(a.sharedTime),
+        }));
         return { items, total: response.body?.totalCount, requestId: response.body?.requestId };
     });
-    return { accounts: accounts.filter((a) => a !== ""), groups: [...groups].sort() };
+    const accounts = granted.filter((a) => a.id !== "");
+    const sharedSince = new Map(accounts.filter((a) => a.since !== undefined).map((a) => [a.id, a.since!]));
+    return { accounts: accounts.map((a) => a.id), sharedSince, groups: [...groups].sort() };
 }
 
 /**

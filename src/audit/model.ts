@@ -13,9 +13,10 @@ export interface LiveShare {
     readonly resources: readonly { readonly id: string; readonly type: string; readonly status: string }[];
     /**
      * Its targets (account, directory or folder ids), in every association state but `Disassociated`; `external` as
-     * the API reports it (false: a member of the owner's resource directory).
+     * the API reports it (false: a member of the owner's resource directory); `since`: when the association was made
+     * (its `CreateTime`, `YYYY-MM-DDTHH:MM:SSZ`), when the answer gives a well-formed time.
      */
-    readonly targets: readonly { readonly id: string; readonly external?: boolean; readonly status: string }[];
+    readonly targets: readonly { readonly id: string; readonly external?: boolean; readonly status: string; readonly since?: string }[];
 }
 
 /** Association states that share: associated, or about to be. Others (`Failed`, `Disassociating`…) are shown, not judged. */
@@ -76,6 +77,8 @@ export interface LiveImage {
     readonly disks: readonly { readonly snapshotId: string; readonly size?: string; readonly type?: string }[];
     /** Accounts granted through image share permissions. */
     readonly accounts: readonly string[];
+    /** When each of those accounts was granted the image (`SharedTime`, `YYYY-MM-DDTHH:MM:SSZ`), for those the answer gives a well-formed time. */
+    readonly sharedSince?: ReadonlyMap<string, string>;
     /** Share groups (`all`: every account). */
     readonly groups: readonly string[];
 }

@@ -5,7 +5,7 @@
  */
 import { isRegionId } from "../alibaba/ids";
 import { readAllPages } from "../sdk/paging";
-import { nextTokenOf, rowsOf, totalCountOf } from "../sdk/answers";
+import { nextTokenOf, rowsOf, totalCountOf, utcTimeOf } from "../sdk/answers";
 import { AuditContext, rpc } from "./clients";
 import { LiveShare, ReceivedShare } from "./model";
 
@@ -88,7 +88,8 @@ export async function listOwnedShares(ctx: AuditContext, region: string): Promis
         const id = str(a.EntityId);
         const status = str(a.AssociationStatus) ?? "(no status)";
         if (share !== undefined && id !== undefined && !GONE_ASSOCIATION.has(status)) {
-            entry(share).targets.push({ id, status, ...(typeof a.External === "boolean" ? { external: a.External } : {}) });
+            const since = utcTimeOf(a.CreateTime);
+            entry(share).targets.push({ id, status, ...(typeof a.External === "boolean" ? { external: a.External } : {}), ...(since === undefined ? {} : { since }) });
         }
     }
     return shares

@@ -26,6 +26,11 @@ export interface AuditResource {
     readonly providerProps: Record<string, unknown>;
     readonly dependencies: string[];
     readonly propertyDependencies: Record<string, string[]>;
+    /**
+     * When what it makes was made, as the API answers it (`YYYY-MM-DDTHH:MM:SSZ`): a share's target (the association's
+     * `CreateTime`), an image's share permission (`SharedTime`). Not a prop: no resource has it as an input.
+     */
+    readonly since?: string;
 }
 
 /** The URN of a live object in the view. */
@@ -50,7 +55,15 @@ export function auditView(read: AccountRead): AuditResource[] {
         }
         return provider;
     };
-    const add = (type: string, name: string, region: string | undefined, props: Record<string, unknown>, dependencies: string[] = NONE, propertyDependencies: Record<string, string[]> = NO_PROPERTY_DEPENDENCIES): string => {
+    const add = (
+        type: string,
+        name: string,
+        region: string | undefined,
+        props: Record<string, unknown>,
+        dependencies: string[] = NONE,
+        propertyDependencies: Record<string, string[]> = NO_PROPERTY_DEPENDENCIES,
+        since?: string,
+    ): string => {
         const urn = auditUrn(read.accountId, type, name);
         if (!byUrn.has(urn)) {
             byUrn.add(urn);
@@ -61,7 +74,7 @@ export function auditView(read: AccountRead): AuditResource[] {
                     defined[key] = props[key];
                 }
             }
-            out.push({ type, name, urn, props: defined, providerProps: providerOf(region), dependencies, propertyDependencies });
+            out.push({ type, name, urn, props: defined, providerProps: providerOf(region), dependencies, propertyDependencies, ...(since === undefined ? {} : { since }) });
         }
         return urn;
     };
@@ -154,7 +167,7 @@ export function auditView(read: AccountRead): AuditResource[] {
         // The targets of a share have one dependency, on it: one object for all (nothing changes it).
         const onShare = { resourceShareId: [shareUrn] };
         for (const t of share.targets) {
-            add(TYPES.sharedTarget, `${share.id}/${t.id}`, share.region, { resourceShareId: share.id, targetId: t.id, status: t.status }, NONE, onShare);
+            add(TYPES.sharedTarget, `${share.id}/${t.id}`, share.region, { resourceShareId: share.id, targetId: t.id, status: t.status }, NONE, onShare, t.since);
         }
     }
 
@@ -162,7 +175,7 @@ export function auditView(read: AccountRead): AuditResource[] {
     for (const image of read.images) {
         const onImage = { imageId: [imageUrns.get(image.id)!] };
         for (const accountId of [...image.accounts, ...image.groups]) {
-            add(TYPES.imageSharePermission, `${image.id}/${accountId}`, image.region, { imageId: image.id, accountId }, NONE, onImage);
+            add(TYPES.imageSharePermission, `${image.id}/${accountId}`, image.region, { imageId: image.id, accountId }, NONE, onImage, image.sharedSince?.get(accountId));
         }
     }
     return out;

@@ -9,7 +9,7 @@ import { isAccountId } from "../alibaba/ids";
 import { RESOURCE_KINDS, ResourceKind } from "../alibaba/names";
 import { accountIdOf, mayBeSameAccount } from "./accounts";
 import type { Located } from "../intent/model";
-import { AccountKey, AttachmentNode, ItemNode, KeyNode, PolicyNode, RoleNode, ShareItem, ShareNode, SharingGraph } from "./model";
+import { AccountKey, AttachmentNode, ItemNode, KeyNode, Origin, PolicyNode, RoleNode, ShareItem, ShareNode, SharingGraph } from "./model";
 
 /** Where an item's encryption comes from, once its sources are followed. */
 export interface ResolvedEncryption {
@@ -69,6 +69,8 @@ export interface RoleNeeds {
 /** One recipient's reach to one shared item: who can use what, through which share, with which key, where. */
 export interface Reach {
     readonly recipient: string;
+    /** The resource (or argument) that names the recipient on the share. */
+    readonly via: Origin;
     /** The item node, and its id as the share gives it. */
     readonly item: string;
     readonly resourceId: Located<string>;
@@ -280,6 +282,7 @@ export class Relations {
                     if (r.value.value !== undefined) {
                         reach.push({
                             recipient: r.value.value,
+                            via: r.via,
                             item: i.item,
                             resourceId: i.id,
                             kind: share.kind!,

@@ -12,7 +12,7 @@
 import { createHash } from "crypto";
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
-import { DriftMark, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy, recipientGroups } from "./model";
+import { DriftMark, Grant, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy, recipientGroups } from "./model";
 import { Html, html, htmlLines } from "./safe";
 import { DRIFT_KIND, encryptionWords, groupLabel, groupVerdicts, incompleteNotice, subjectOf } from "./text";
 
@@ -455,6 +455,19 @@ function nodeNames(g: GraphView): Map<string, string> {
     ]);
 }
 
+/**
+ * Since when a row's recipient holds what it can use through its share: the earliest time the audit read for the
+ * target or permission that names it (`2026-01-05 08:00:00 UTC`); a preview reads no times, and an answer may give none.
+ */
+function sinceCell(model: ReportModel, grants: readonly Grant[]): Html {
+    const times = grants.map((g) => g.since).filter((t): t is string => t !== undefined);
+    if (times.length === 0) {
+        return html`<td>${model.tool === "preview" ? "not known to a preview" : "not reported"}</td>`;
+    }
+    const first = times.reduce((a, b) => (b < a ? b : a));
+    return html`<td class="mono"><time datetime="${first}">${first.replace("T", " ").replace("Z", " UTC")}</time></td>`;
+}
+
 /** One row per recipient, share and the target that reaches it: each item with its protection, the share, where, why. */
 function accessRows(model: ReportModel): Html[] {
     const shares = new Map(model.graph.shares.map((s) => [s.id, s]));
@@ -467,7 +480,7 @@ function accessRows(model: ReportModel): Html[] {
         const who = html`<th scope="row"><span class="mono">${describe(a)}</span>${a.name === undefined ? undefined : html`<br/>${a.name}`}</th>`;
         const place = html`<td><span class="mono">${a.place ?? "not in the tree"}</span>${placeName === undefined ? undefined : html`<br/>${placeName}`}</td>`;
         if (a.grants.length === 0) {
-            rows.push(html`<tr data-search="${search}">${who}${place}<td colspan="4">nothing it can use</td></tr>`);
+            rows.push(html`<tr data-search="${search}">${who}${place}<td colspan="5">nothing it can use</td></tr>`);
             continue;
         }
         const byShare = listsBy(a.grants, (g) => `${g.share}\n${g.through}`);
@@ -479,7 +492,7 @@ function accessRows(model: ReportModel): Html[] {
             const through = grants[0].through === a.value ? "named by the share" : `through ${grants[0].through}`;
             const regions = [...new Set(grants.map((g) => g.region ?? "(unknown)"))].join(", ");
             rows.push(
-                html`<tr data-search="${search}">${who}${place}<td class="mono">${what}</td><td>${share === undefined ? "" : `${share.name} (${share.method === "resourceShare" ? "resource share" : "image permission"})`}</td><td class="mono">${regions}</td><td class="mono">${through}</td></tr>`,
+                html`<tr data-search="${search}">${who}${place}<td class="mono">${what}</td><td>${share === undefined ? "" : `${share.name} (${share.method === "resourceShare" ? "resource share" : "image permission"})`}</td><td class="mono">${regions}</td><td class="mono">${through}</td>${sinceCell(model, grants)}</tr>`,
             );
         }
     }
@@ -620,7 +633,7 @@ ${
     rows.length === 0
         ? html`<p>${shared ? "No account, folder or directory can use anything shared." : nothingShared(model)}</p>`
         : html`<p><label for="filter">Filter by recipient</label><input id="filter" type="search" autocomplete="off" placeholder="account id, folder id or path, name"> <span id="access-shown" aria-live="polite">${rows.length} of ${rows.length} rows shown</span></p>
-<table id="access-table"><caption>Each account, folder and directory that can use something: what, through which share, with which key, where; an account in a shared folder or directory inherits what it is shared with</caption><thead><tr><th scope="col">Recipient</th><th scope="col">Place in the directory</th><th scope="col">Can use, with which key</th><th scope="col">Through share</th><th scope="col">Region</th><th scope="col">Because</th></tr></thead><tbody>${rows}</tbody></table>`
+<table id="access-table"><caption>Each account, folder and directory that can use something: what, through which share, with which key, where, since when (the audit reads when each target and permission was made); an account in a shared folder or directory inherits what it is shared with</caption><thead><tr><th scope="col">Recipient</th><th scope="col">Place in the directory</th><th scope="col">Can use, with which key</th><th scope="col">Through share</th><th scope="col">Region</th><th scope="col">Because</th><th scope="col">Shared since</th></tr></thead><tbody>${rows}</tbody></table>`
 }</section>
 ${driftSection(model)}${readsSection(model)}${planSection(model)}
 </main>

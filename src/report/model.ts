@@ -295,6 +295,12 @@ export interface Grant {
     readonly keyFrom?: KeyFrom;
     /** The recipient the share names that reaches this one: itself, or its folder or directory. */
     readonly through: string;
+    /**
+     * Since when `through` is known to hold it (`YYYY-MM-DDTHH:MM:SSZ`, UTC): for an audit, when the share's target or
+     * the image's share permission was made, as the API answers it. A preview has no such fact; an answer without a
+     * well-formed time gives none.
+     */
+    readonly since?: string;
 }
 
 /** What one account, folder or directory can use. */
@@ -393,6 +399,13 @@ export interface ReportModel {
     readonly failure?: RunFailure;
 }
 
+/** A raw resource the graph was read from: its URN, its props, and since when what it makes exists, when known (see {@link Grant.since}). */
+export interface ReportResource {
+    readonly urn: string;
+    readonly props: Readonly<Record<string, unknown>>;
+    readonly since?: string;
+}
+
 /** What the report model is built from. */
 export interface ReportInput {
     readonly tool: ReportModel["tool"];
@@ -408,7 +421,7 @@ export interface ReportInput {
     /** Names of folders and accounts (see {@link organizationNames}). */
     readonly names?: ReadonlyMap<string, string>;
     /** The raw resources the graph was read from, for the names they give (`resourceShareName`, `snapshotName`…). */
-    readonly resources?: readonly { readonly urn: string; readonly props: Readonly<Record<string, unknown>> }[];
+    readonly resources?: readonly ReportResource[];
     readonly drift?: Drift;
     /** The name of the file the drift is from. */
     readonly driftSource?: string;
@@ -796,6 +809,7 @@ export function recipientAccess(relations: Relations, graph: GraphView, options:
     }
     const keyIds = new Map(graph.keys.map((k) => [k.id, k.keyId]));
     const items = new Map(graph.items.map((i) => [i.id, i]));
+    const since = new Map((options.resources ?? []).filter((r) => r.since !== undefined).map((r) => [r.urn, r.since!]));
     const grantsOf = (value: string, kind: RecipientKind, place: string | undefined): Grant[] => {
         const own = targetKey(value);
         const above = place === undefined ? [] : pathsDownTo(place).filter((p) => p !== own);
@@ -818,6 +832,7 @@ export function recipientAccess(relations: Relations, graph: GraphView, options:
                     ...(keyId === undefined ? {} : { keyId }),
                     ...(from === undefined ? {} : { keyFrom: from.keyFrom }),
                     through: r.recipient,
+                    ...(since.get(r.via.urn) === undefined ? {} : { since: since.get(r.via.urn) }),
                 });
             }
         }

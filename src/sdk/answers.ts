@@ -73,3 +73,26 @@ export function totalCountOf(value: unknown, action: string, resource: string, r
     }
     return value;
 }
+
+/** `2026-01-05T08:00:00Z`, `2022-09-02T06:43:12.353Z`: the UTC times the APIs answer (ISO 8601, `Z`). */
+const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z$/;
+
+/**
+ * A time an answer gives (`CreateTime`, `SharedTime`), as `YYYY-MM-DDTHH:MM:SSZ` in UTC; anything else (no value, another
+ * format, a date that does not exist) is no time: it is shown as not reported, never as the text the answer gave.
+ */
+export function utcTimeOf(value: unknown): string | undefined {
+    if (typeof value !== "string" || !UTC_TIME.test(value)) {
+        return undefined;
+    }
+    const [date, time] = value.slice(0, -1).split("T");
+    const [y, m, d] = date.split("-").map(Number);
+    const [hh, mm, ss = 0] = time.split(":").map((p) => Math.floor(Number(p)));
+    const ms = Date.UTC(y, m - 1, d, hh, mm, ss);
+    const parsed = new Date(ms);
+    // Date.UTC rolls over (February 30th is March 2nd): such a date is refused, not moved.
+    if (Number.isNaN(ms) || y < 1970 || parsed.getUTCFullYear() !== y || parsed.getUTCMonth() !== m - 1 || parsed.getUTCDate() !== d || parsed.getUTCHours() !== hh || parsed.getUTCMinutes() !== mm || parsed.getUTCSeconds() !== ss) {
+        return undefined;
+    }
+    return `${parsed.toISOString().slice(0, 19)}Z`;
+}

@@ -3,10 +3,10 @@
  * the repository's own sharing setup (its `program/`, whose preview is `demo-preview.json`) as deployed, then changed
  * outside the stack, as security teams find accounts:
  *
- * - a console-made share `adhoc-export` of an unencrypted snapshot to an account outside the allow-list;
+ * - a console-made share `adhoc-export` of an unencrypted snapshot to an account outside the allow-list (on 2026-11-28);
  * - the snapshot share role's trust widened in the console to an account nobody shares with;
  * - deletion protection switched off on the Beijing golden-images key;
- * - a console-made image share permission of one image to 51 accounts (the quota is 50);
+ * - a console-made image share permission of one image to 51 accounts (the quota is 50), over November 2026;
  * - one of the golden-images targets removed from the Shanghai share;
  * - and, left out of everything because gone: a deleted share, a disassociated target, an unshared image.
  *
@@ -101,7 +101,8 @@ export function demoAccount(): EmulatedAccount {
             regionId: "cn-shanghai",
             allowExternalTargets: true,
             resources: [{ entityId: "s-uf6adhoc00001", entityType: "Snapshot" }],
-            targets: [{ entityId: "7777000011112222", external: true }],
+            // Made in the console long after the stack's shares (which the emulator dates 2026-01-05).
+            targets: [{ entityId: "7777000011112222", external: true, createTime: "2026-11-28T17:42:09.512Z" }],
         },
         {
             resourceShareId: "rs-retired0001",
@@ -121,7 +122,7 @@ export function demoAccount(): EmulatedAccount {
         { imageId: "m-uf6golden00002", regionId: "cn-shanghai", imageName: "golden-2", snapshotIds: ["s-uf6goldsys0002"], accounts: [] },
         { imageId: "m-2zecopy0000001", regionId: "cn-beijing", imageName: "golden-1-copy", snapshotIds: ["s-2zecopysys0001"], accounts: [] },
         { imageId: "m-2zecopy0000002", regionId: "cn-beijing", imageName: "golden-2-copy", snapshotIds: ["s-2zecopysys0002"], accounts: [] },
-        { imageId: "m-uf6perm000001", regionId: "cn-shanghai", imageName: "partner-base", snapshotIds: ["s-uf6permsys0001"], accounts: [...DEMO_PERMISSION_ACCOUNTS] },
+        { imageId: "m-uf6perm000001", regionId: "cn-shanghai", imageName: "partner-base", snapshotIds: ["s-uf6permsys0001"], accounts: [...DEMO_PERMISSION_ACCOUNTS], sharedTimes: Object.fromEntries(DEMO_PERMISSION_ACCOUNTS.map((a, i) => [a, `2026-11-${String(1 + (i % 28)).padStart(2, "0")}T10:00:00Z`])) },
         { imageId: "m-uf6private01", regionId: "cn-shanghai", imageName: "private", snapshotIds: ["s-uf6private001"], accounts: [] },
     ];
     account.roles.set("AliyunECSShareEncryptSnapshotDefaultRole", {

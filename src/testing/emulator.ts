@@ -28,6 +28,9 @@ import { createHmac, randomBytes } from "crypto";
 import { AddressInfo } from "net";
 import * as http from "http";
 
+/** The time the emulator answers for what it does not say otherwise (CreateTime, SharedTime). */
+const DEFAULT_TIME = "2026-01-05T08:00:00Z";
+
 export const EMULATOR_KEY_ID = "LTAIemulatorKeyId01";
 export const EMULATOR_KEY_SECRET = "emulator-secret-never-logged";
 
@@ -102,7 +105,8 @@ export interface EmulatedShare {
     status?: "Active" | "Pending" | "Deleting" | "Deleted";
     allowExternalTargets: boolean;
     resources: { entityId: string; entityType: string; status?: string }[];
-    targets: { entityId: string; external?: boolean; status?: string }[];
+    /** `createTime`: the association's CreateTime as answered (defaults to `2026-01-05T08:00:00Z`; any value, to answer a malformed one). */
+    targets: { entityId: string; external?: boolean; status?: string; createTime?: unknown }[];
 }
 
 /** A resource share another account shares with the emulated account. */
@@ -124,6 +128,8 @@ export interface EmulatedImage {
     snapshotIds: string[];
     /** Accounts of its share permissions. */
     accounts: string[];
+    /** The SharedTime answered for an account (defaults to `2026-01-05T08:00:00Z`; any value, to answer a malformed one). */
+    sharedTimes?: Record<string, unknown>;
     /** Share groups (`all`). */
     shareGroups?: string[];
 }
@@ -627,7 +633,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                     TotalCount: image.accounts.length,
                     PageNumber: page.number,
                     PageSize: page.size,
-                    Accounts: { Account: image.accounts.slice(page.start, page.end).map((a) => ({ AliyunId: a, SharedTime: "2026-01-05T08:00:00Z" })) },
+                    Accounts: { Account: image.accounts.slice(page.start, page.end).map((a) => ({ AliyunId: a, SharedTime: image.sharedTimes !== undefined && Object.hasOwn(image.sharedTimes, a) ? image.sharedTimes[a] : DEFAULT_TIME })) },
                     ShareGroups: { ShareGroup: (image.shareGroups ?? []).map((g) => ({ Group: g })) },
                 });
             },
@@ -694,7 +700,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                             EntityId: e.entityId,
                             EntityType: resource ? (e as { entityType: string }).entityType : targetType(e.entityId),
                             ...(resource ? {} : { External: (e as { external?: boolean }).external ?? false }),
-                            CreateTime: "2026-01-05T08:00:00Z",
+                            CreateTime: resource || !("createTime" in e) ? DEFAULT_TIME : e.createTime,
                             UpdateTime: "2026-01-05T08:00:00Z",
                         });
                     }

@@ -150,6 +150,8 @@ test("--format json: the report as data, the audit's facts first", async () => {
                 region: "cn-shanghai",
                 encryption: "none",
                 through: "7777000011112222",
+                // The association's CreateTime, as the emulator answered it (2026-11-28T17:42:09.512Z), to the second.
+                since: "2026-11-28T17:42:09Z",
             },
         ],
     });

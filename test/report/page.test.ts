@@ -14,7 +14,7 @@ import { Browser, BrowserContext, Page, chromium } from "playwright-core";
 import { renderHtml } from "../../src/report/html";
 import { emptyGraph } from "../../src/graph/model";
 import { reportModel } from "../../src/report/model";
-import { DR_ACCOUNT, ISSUE_CASE, OUTSIDER, caseOf, memberId, organizationInput, organizationReport, untrustedPrincipals } from "./fixture";
+import { DIRECTORY, DR_ACCOUNT, ISSUE_CASE, ROOT, OUTSIDER, caseOf, memberId, organizationInput, organizationReport, untrustedPrincipals } from "./fixture";
 
 /** Debian's Chromium (`.ci/run` installs it when missing); another one by `CHROMIUM_PATH`. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -123,13 +123,13 @@ describe("the report page of the issue's organization (3 encrypted snapshots, 2 
     test("the per-recipient view, filtered to one account with the search box, shows what it can use, through which share, with which key", async () => {
         await page.fill("#filter", memberId(1));
         await expect(visibleAccessRows(page)).resolves.toEqual([
-            "account 3000000000000001 | rd-org1/r-root1/fd-prod Production | image m-golden01: customer key key-images0002abcd image m-golden02: not encrypted | golden-images (resource share) | cn-hangzhou | named by the share",
-            "account 3000000000000001 | rd-org1/r-root1/fd-prod Production | snapshot s-backup01: customer key key-backup0001abcd snapshot s-backup02: customer key key-backup0001abcd snapshot s-backup03: customer key key-backup0001abcd | backups (resource share) | cn-hangzhou | through rd-org1/r-root1/fd-prod",
+            "account 3000000000000001 | rd-org1/r-root1/fd-prod Production | image m-golden01: customer key key-images0002abcd image m-golden02: not encrypted | golden-images (resource share) | cn-hangzhou | named by the share | not known to a preview",
+            "account 3000000000000001 | rd-org1/r-root1/fd-prod Production | snapshot s-backup01: customer key key-backup0001abcd snapshot s-backup02: customer key key-backup0001abcd snapshot s-backup03: customer key key-backup0001abcd | backups (resource share) | cn-hangzhou | through rd-org1/r-root1/fd-prod | not known to a preview",
         ]);
         await expect(page.locator("#access-shown").innerText()).resolves.toBe("2 of 68 rows shown");
         await page.fill("#filter", DR_ACCOUNT);
         await expect(visibleAccessRows(page)).resolves.toEqual([
-            "account 2222222222222222 dr-account | rd-org1/r-root1/fd-dr Disaster recovery | snapshot s-backup01: customer key key-backup0001abcd snapshot s-backup02: customer key key-backup0001abcd snapshot s-backup03: customer key key-backup0001abcd | backups (resource share) | cn-hangzhou | named by the share",
+            "account 2222222222222222 dr-account | rd-org1/r-root1/fd-dr Disaster recovery | snapshot s-backup01: customer key key-backup0001abcd snapshot s-backup02: customer key key-backup0001abcd snapshot s-backup03: customer key key-backup0001abcd | backups (resource share) | cn-hangzhou | named by the share | not known to a preview",
         ]);
         await page.fill("#filter", "");
         await expect(page.locator("#access-shown").innerText()).resolves.toBe("68 of 68 rows shown");
@@ -263,6 +263,28 @@ describe("the audit's page", () => {
         expect(requests).toEqual([page.url()]);
         expect(errors).toEqual([]);
     });
+    test("the per-recipient table says since when each target was made, as the audit read it; inherited rows take their folder's time", async () => {
+        const input = organizationInput(ISSUE_CASE, { tool: "audit" });
+        const via = (share: string, target: string) => [...input.graph.shares.values()].find((s) => s.origin!.name === share)!.recipients.find((r) => r.value.value === target)!.via.urn;
+        const since = new Map([
+            [via("backups", `${DIRECTORY}/${ROOT}/fd-prod`), "2026-03-01T09:00:00Z"],
+            [via("backups", DR_ACCOUNT), "2026-06-15T12:30:05Z"],
+            [via("golden-images", memberId(1)), "2026-11-02T08:00:00Z"],
+        ]);
+        const model = reportModel({ ...input, resources: [...since].map(([urn, time]) => ({ urn, props: {}, since: time })) });
+        const { page, errors } = await open("audit-since.html", await renderHtml(model));
+        await expect(page.locator("#access-table thead th").allInnerTexts()).resolves.toEqual(["Recipient", "Place in the directory", "Can use, with which key", "Through share", "Region", "Because", "Shared since"]);
+        const sinceOf = async (account: string) => {
+            await page.fill("#filter", account);
+            return (await visibleAccessRows(page)).map((row) => row.split(" | ").slice(3).join(" | "));
+        };
+        await expect(sinceOf(memberId(1))).resolves.toEqual(["golden-images (resource share) | cn-hangzhou | named by the share | 2026-11-02 08:00:00 UTC", "backups (resource share) | cn-hangzhou | through rd-org1/r-root1/fd-prod | 2026-03-01 09:00:00 UTC"]);
+        // No time read for this target: said so, not left blank.
+        await expect(sinceOf(memberId(2))).resolves.toEqual(["golden-images (resource share) | cn-hangzhou | named by the share | not reported", "backups (resource share) | cn-hangzhou | through rd-org1/r-root1/fd-prod | 2026-03-01 09:00:00 UTC"]);
+        await expect(sinceOf(DR_ACCOUNT)).resolves.toEqual(["backups (resource share) | cn-hangzhou | named by the share | 2026-06-15 12:30:05 UTC"]);
+        await expect(page.locator("#access-table tbody tr:visible time").getAttribute("datetime")).resolves.toBe("2026-06-15T12:30:05Z");
+        expect(errors).toEqual([]);
+    });
 });
 
 describe("hostile names stay text", () => {
@@ -297,7 +319,7 @@ describe("a report of 1,000 recipients", () => {
         await expect(nodeLines(page, "svg g.n.summary")).resolves.toEqual(Array.from({ length: 10 }, () => "100 accounts\nlisted in the table below"));
         await page.fill("#filter", memberId(950));
         await expect(visibleAccessRows(page)).resolves.toEqual([
-            "account 3000000000000950 | rd-org1/r-root1/fd-team10 Team 10 | image m-golden01: customer key key-images0002abcd image m-golden02: not encrypted | golden-images (resource share) | cn-hangzhou | named by the share",
+            "account 3000000000000950 | rd-org1/r-root1/fd-team10 Team 10 | image m-golden01: customer key key-images0002abcd image m-golden02: not encrypted | golden-images (resource share) | cn-hangzhou | named by the share | not known to a preview",
         ]);
         expect(requests).toEqual([page.url()]);
         expect(errors).toEqual([]);
