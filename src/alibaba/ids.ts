@@ -90,3 +90,13 @@ export function resourceSharingTargetId(principal: string): string {
     }
     return path.folderIds.length > 0 ? path.folderIds[path.folderIds.length - 1] : path.rootFolderId;
 }
+
+/**
+ * A principal as Resource Sharing names it, from a recipient or a trust policy's principal: an account, a directory, or
+ * the last folder of a path (a trust policy's folder pattern loses its `*` and trailing `/`). Recipients and trusted
+ * principals are compared in this form.
+ */
+export function sharingIdOf(principal: string): string {
+    const path = principal.endsWith("*") ? principal.slice(0, -1) : principal;
+    return resourceSharingTargetId(path.endsWith("/") ? path.slice(0, -1) : path);
+}

@@ -1,6 +1,7 @@
 /** What the components share: config, target arguments, validation and error reporting. */
 import * as pulumi from "@pulumi/pulumi";
 import { inspect } from "util";
+import { sharingIdOf } from "../alibaba/ids";
 import { Recipient, at } from "../intent/model";
 import { ErrorWithFindings, FINDINGS_LOG_PREFIX, REPORT_REFUSALS_VARIABLE, collectRefusals, collectingRefusals, subjectUrnOf, withFindings, withWarnings } from "../rules/errors";
 import { noteRefusal } from "./programGraph";
@@ -34,6 +35,27 @@ export function targetsOf(args: ShareTargetsArgs): Recipient[] {
         ...(args.resourceDirectoryId === undefined ? [] : [{ ...at<string>("resourceDirectoryId", args.resourceDirectoryId), expected: "directory" as const }]),
         ...asArray(args.folderPaths).map((v, i) => ({ ...at<string>(`folderPaths[${i}]`, v), expected: "folderPath" as const })),
     ];
+}
+
+/**
+ * Where a finding that names recipients (`values`: account ids, `rd-…`, folder paths, trust patterns or folder ids) finds
+ * the first of them in these arguments, compared as Resource Sharing names them: `accountIds[2]`, `resourceDirectoryId`,
+ * `folderPaths[0]`; undefined when the arguments give none of them.
+ */
+export function recipientPathOf(args: ShareTargetsArgs, values: readonly string[] | undefined): string | undefined {
+    const targets = targetsOf(args).filter((t) => typeof t.value === "string");
+    for (const value of values ?? []) {
+        const found = targets.find((t) => t.value === value) ?? targets.find((t) => sharingIdOf(t.value!) === sharingIdOf(value));
+        if (found !== undefined) {
+            return found.path;
+        }
+    }
+    return undefined;
+}
+
+/** The first argument that gives recipients (`accountIds` when none does): where a finding on the whole trust points. */
+export function firstRecipientArgument(args: ShareTargetsArgs): "accountIds" | "resourceDirectoryId" | "folderPaths" {
+    return asArray(args.accountIds).length > 0 ? "accountIds" : args.resourceDirectoryId !== undefined ? "resourceDirectoryId" : asArray(args.folderPaths).length > 0 ? "folderPaths" : "accountIds";
 }
 
 /** A list argument as an array; anything else (from a loosely typed caller) as empty. */
@@ -116,7 +138,8 @@ export const componentSubject = (componentType: string, name: string): FindingSu
  */
 export function throwIfInvalid(componentType: string, name: string, findings: readonly Finding[], opts?: pulumi.ComponentResourceOptions): Finding[] {
     const subject = componentSubject(componentType, name);
-    const located = findings.map((f) => ({ ...f, subject }));
+    // The recipients a finding names were for placing it in the arguments (its path): not carried further.
+    const located = findings.map(({ values: _placed, ...f }) => ({ ...f, subject }));
     const errors = located.filter((f) => f.severity === "error");
     if (errors.length > 0) {
         noteRefusal();
@@ -176,7 +199,7 @@ export function logWarnings(warnings: readonly Finding[], resource: pulumi.Resou
  * with the given secret values redacted from every message.
  */
 export function failOnErrors(findings: readonly Finding[], resource: pulumi.Resource, subject?: FindingSubject, secrets: readonly string[] = []): void {
-    const errors = findings.filter((f) => f.severity === "error").map((f) => redactFinding(subject === undefined ? f : { ...f, subject }, secrets));
+    const errors = findings.filter((f) => f.severity === "error").map(({ values: _placed, ...f }) => redactFinding(subject === undefined ? f : { ...f, subject }, secrets));
     if (errors.length > 0) {
         // The message says everything (the stack would only show Pulumi's internals: hidden, as the runner allows).
         const error = withFindings(new pulumi.ResourceError(errors.map((f) => `${f.path}: ${formatFinding(f)}`).join("\n"), resource, true), errors);

@@ -11,7 +11,7 @@ import { kmsKeyFormat, noDuplicates, ownerAccountFormat, ownerAccountMatchesProv
 import { Finding, RuleContext } from "../rules/types";
 import { roleFragment } from "./fragments";
 import { addFragment, componentOrigin, findingsOfFragment, findingsOnceBuilt, registerRoleComponent, scopeOf } from "./programGraph";
-import { ShareTargetsArgs, asArray, checkedOrCollected, componentSubject, contextFromConfig, failOnErrorsOf, known, logWarnings, registerRefused, targetsOf, throwIfInvalid, typeToken } from "./common";
+import { ShareTargetsArgs, asArray, checkedOrCollected, componentSubject, contextFromConfig, failOnErrorsOf, firstRecipientArgument, known, logWarnings, recipientPathOf, registerRefused, targetsOf, throwIfInvalid, typeToken } from "./common";
 import { ownerAccountOrCaller, providerAccountFact, providerAccountNow, regionOrProviders } from "./provider";
 
 /** A further key the share role may use, with the region it lives in. */
@@ -172,6 +172,15 @@ export function checkShareRole(args: EncryptedShareRoleArgs, context: RuleContex
 }
 
 /**
+ * A finding's path as the role's argument: one on the trust it renders from the recipients points at the first recipient
+ * it names in the arguments (`accountIds[1]`, `folderPaths[0]`), else at the first argument that gives recipients (a
+ * recipient the role lacks is added there).
+ */
+function rolePathOf(finding: Finding, args: EncryptedShareRoleArgs): string {
+    return finding.path === "trustPolicy" ? (recipientPathOf(args, finding.values) ?? firstRecipientArgument(args)) : finding.path;
+}
+
+/**
  * `checkShareRole` and the role's relations with the program's other components, throwing every error at once as an
  * `InputPropertiesError`; once accepted, the role is part of the program's graph.
  */
@@ -180,7 +189,8 @@ export function planShareRole(name: string, args: EncryptedShareRoleArgs, opts: 
     const { findings, plan } = checkShareRole(args, context, providerAccountNow(opts));
     const fragment = plan === undefined ? undefined : roleFragment(name, scopeOf(opts.parent), args, plan);
     const relational = fragment === undefined ? [] : findingsOfFragment(fragment, context);
-    const warnings = throwIfInvalid(TYPE, name, [...findings, ...relational.filter((r) => !findings.some((f) => f.ruleId === r.ruleId))], opts);
+    const all = [...findings, ...relational.filter((r) => !findings.some((f) => f.ruleId === r.ruleId))].map((f) => ({ ...f, path: rolePathOf(f, args) }));
+    const warnings = throwIfInvalid(TYPE, name, all, opts);
     addFragment(fragment!);
     return { ...plan!, warnings, relational };
 }
@@ -238,7 +248,9 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
             return undefined;
         });
         // Once the program has built its components: what the whole program says of this role (a recipient no share uses).
-        const onceBuilt = findingsOnceBuilt(componentOrigin(TYPE, name, scopeOf(opts.parent)), context, plan.relational).then((found) => failOnErrorsOf(found, this, subject, secretInputs));
+        const onceBuilt = findingsOnceBuilt(componentOrigin(TYPE, name, scopeOf(opts.parent)), context, plan.relational).then((found) =>
+            failOnErrorsOf(found.map((f) => ({ ...f, path: rolePathOf(f, args) })), this, subject, secretInputs),
+        );
         const kmsPolicy = pulumi.all([owner, keys, onceBuilt, accountChecked]).apply(async ([ownerAccountId, pairs]) => {
             const resolved = pairs.map(([keyId, region]) => ({ keyId, region }));
             const located: KeyRef[] = resolved.map((k, i) => ({
@@ -247,7 +259,7 @@ export class EncryptedShareRole extends pulumi.ComponentResource {
             }));
             await failOnErrorsOf(judgeWith(ROLE_ARGUMENT_RULES, recipientsIntent(plan.kind, args, located, ownerAccountId), context), this, subject, secretInputs);
             const intent = roleIntent(plan.kind, args.resourceKind, plan.trustPolicy, targets, resolved, ownerAccountId, plan.maxSessionDuration);
-            await failOnErrorsOf(judge("role", intent, context), this, subject, secretInputs);
+            await failOnErrorsOf(judge("role", intent, context).map((f) => ({ ...f, path: rolePathOf(f, args) })), this, subject, secretInputs);
             return intent.kmsPolicy!.value as string;
         });
 

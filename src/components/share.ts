@@ -8,7 +8,7 @@ import { Encryption, GrantMethod, Located, ShareIntent, at, partialShareIntent }
 import { judge, judgeWith, rules } from "../rules/registry";
 import { resourceIdFormat } from "../rules/targets";
 import { Finding, RuleContext } from "../rules/types";
-import { childSuffix, componentSubject, failOnErrorsOf, known, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
+import { childSuffix, componentSubject, failOnErrorsOf, firstRecipientArgument, known, recipientPathOf, targetsOf, ShareTargetsArgs, throwIfInvalid } from "./common";
 import { EncryptedShareRole, EncryptedShareRoleArgs, checkShareRole } from "./encryptedShareRole";
 import { accountKey } from "../graph/accounts";
 import { ACKNOWLEDGED_TAG, ACKNOWLEDGED_VALUE, ENCRYPTED_TAG, ENCRYPTED_VALUE } from "../graph/declarations";
@@ -300,17 +300,21 @@ export function shareRoleArgs(spec: ShareSpec): EncryptedShareRoleArgs | undefin
     };
 }
 
-/** A share role finding's path, as the share component's argument it comes from. */
-function sharePathOf(path: string, spec: ShareSpec): string {
+/**
+ * A share role finding's path, as the share component's argument it comes from: a finding on the role's trust that names
+ * recipients points at the first of them in the share's arguments (`accountIds[1]`, `folderPaths[0]`), else at the first
+ * argument that gives recipients.
+ */
+function sharePathOf(finding: Finding, spec: ShareSpec): string {
+    const { path } = finding;
     const copy = /^additionalKmsKeys\[(\d+)\]\.(keyId|region)$/.exec(path);
     if (copy !== undefined && copy !== null) {
         const region = (spec.facts?.copyToRegions ?? []).filter((r) => spec.copyKeyIds?.[r] !== undefined)[Number(copy[1])];
         return region === undefined ? "copyKmsKeyIds" : `copyKmsKeyIds.${region}`;
     }
-    if (path === "trustPolicy") {
-        // The role's trust is rendered from the recipients: the first argument that gives some.
-        const { accountIds, resourceDirectoryId, folderPaths } = spec.args;
-        return (accountIds ?? []).length > 0 ? "accountIds" : resourceDirectoryId !== undefined ? "resourceDirectoryId" : (folderPaths ?? []).length > 0 ? "folderPaths" : "accountIds";
+    if (path === "trustPolicy" || path === "accountIds") {
+        // The role's trust is rendered from the recipients.
+        return recipientPathOf(spec.args, finding.values) ?? (path === "trustPolicy" ? firstRecipientArgument(spec.args) : path);
     }
     return path === "resourceKind" ? "createShareRole" : path === "accountId" ? "accountIds" : path;
 }
@@ -335,11 +339,11 @@ export function checkShare(name: string, spec: ShareSpec, opts: pulumi.Component
     const intent = { ...declared, encryption, copyRegionProviders: spec.copyRegionProviders, providerAccount: providerAccountNow(opts) };
     const single: Finding[] = [
         ...judge("share", intent, context).filter((f) => !RELATIONAL_SHARE_RULES.includes(f.ruleId)),
-        ...(role?.findings ?? []).map((f) => ({ ...f, path: sharePathOf(f.path, spec) })),
+        ...(role?.findings ?? []).map((f) => ({ ...f, path: sharePathOf(f, spec) })),
     ];
     // What only the program shows; a rule the share already broke on its own is not said twice.
     const relational = findingsOfFragment(fragment, context)
-        .map((f) => ({ ...f, path: sharePathOf(f.path, spec) }))
+        .map((f) => ({ ...f, path: sharePathOf(f, spec) }))
         .filter((r) => !single.some((f) => f.ruleId === r.ruleId));
     const warnings = throwIfInvalid(spec.type, name, inRuleOrder(distinct([...single, ...relational])), opts);
     addFragment(fragment);

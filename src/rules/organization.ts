@@ -131,6 +131,7 @@ export const trustedPrincipalsAllowed = defineRule({
             .filter((m) => m.at !== undefined)
             .map((m) => ({
                 path: role.trustPolicy!.path,
+                values: [m.p],
                 message: `the role trusts folder path ${quoteValue(m.p)}, but the organization file places that folder at ${m.at}: the condition matches no account there.`,
                 fix: "Trust the folder by the path the organization file gives it (or correct the file).",
             }));
@@ -139,7 +140,7 @@ export const trustedPrincipalsAllowed = defineRule({
                 ? []
                 : [...trust.accountIds, ...trust.conditionalAccounts.map((c) => c.accountId), ...trust.directoryIds, ...trust.folderPathPatterns]
                       .filter((p) => !isAllowedRecipient(p, allowedRecipients, organization))
-                      .map((p) => ({ path: role.trustPolicy!.path, message: `the role trusts ${quoteValue(p)}, which is not an allowed recipient.`, fix: allowFix }));
+                      .map((p) => ({ path: role.trustPolicy!.path, values: [p], message: `the role trusts ${quoteValue(p)}, which is not an allowed recipient.`, fix: allowFix }));
         return [...misplaced, ...notAllowed];
     },
 });

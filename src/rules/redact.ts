@@ -21,13 +21,17 @@ export function redactText(text: string, secrets: Iterable<string>): string {
     return out;
 }
 
-/** A finding whose message and fix show no secret value. */
+/**
+ * A finding as it leaves the rules: its message and fix show no secret value, and the values it names (`values`, for a
+ * component to place it in its arguments) are not carried.
+ */
 export function redactFinding(finding: Finding, secrets: Iterable<string>): Finding {
+    const { values: _placed, ...shown } = finding;
     const list = [...secrets];
     if (list.length === 0) {
-        return finding;
+        return shown;
     }
-    return { ...finding, message: redactText(finding.message, list), fix: redactText(finding.fix, list) };
+    return { ...shown, message: redactText(shown.message, list), fix: redactText(shown.fix, list) };
 }
 
 /** The ids a message may quote out of a longer value: accounts, directory objects, snapshots, images, keys. */

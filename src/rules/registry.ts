@@ -136,6 +136,7 @@ export function findingsOf(rule: AnyRule, problems: readonly Problem[], subject?
         path: p.path,
         message: p.message,
         fix: p.fix,
+        ...(p.values === undefined ? {} : { values: p.values }),
         ruleId: rule.id,
         constraints: rule.constraints,
         severity: rule.severity,

@@ -1,6 +1,6 @@
 /** Rules on the share roles: names (S4), trust (S1, S5, C21), KMS grants (S2, C9), document limits (C32). */
 import { KmsArn, kmsKeyArn, kmsKeyListArn, parseKmsArn } from "../alibaba/arn";
-import { resourceSharingTargetId } from "../alibaba/ids";
+import { sharingIdOf } from "../alibaba/ids";
 import { DEFAULT_LIMITS } from "../alibaba/limits";
 import { KMS_KEY_ACTIONS, KMS_LIST_ACTION, RESOURCE_KINDS, SHARE_ROLE_NAME } from "../alibaba/names";
 import { ConditionalAccount, analyzePermissionPolicy, analyzeTrustPolicy } from "../ram/analyze";
@@ -257,15 +257,8 @@ function admittedByTree(c: ConditionalAccount, organization: Organization | unde
     return inDirectory && inFolder;
 }
 
-/**
- * A principal as Resource Sharing names it: an account, a directory, or the last folder of a path (a trust policy's
- * folder pattern loses its `*`). Recipients and trusted principals are compared in this form.
- */
-function sharingId(value: unknown): string {
-    const principal = showValue(value);
-    const path = principal.endsWith("*") ? principal.slice(0, -1) : principal;
-    return resourceSharingTargetId(path.endsWith("/") ? path.slice(0, -1) : path);
-}
+/** A principal as Resource Sharing names it (see `sharingIdOf`), of any value a document holds. */
+const sharingId = (value: unknown): string => sharingIdOf(showValue(value));
 
 export const trustMatchesTargets = defineRule({
     id: "trust-matches-targets",
@@ -305,6 +298,7 @@ export const trustMatchesTargets = defineRule({
             ...(missing.length > 0
                 ? [{
                       path: trust.path,
+                      values: missing,
                       message: `the share role${role.definedBy === undefined ? "" : ` (${role.definedBy})`} does not trust ${list(missing)}, recipient${missing.length === 1 ? "" : "s"} of an encrypted share.`,
                       fix:
                           (role.definedBy === undefined ? "Add them to the role's trust policy (or let the component build it from the targets)." : `Add them to the recipients of ${role.definedBy}.`) +
@@ -314,6 +308,7 @@ export const trustMatchesTargets = defineRule({
             ...(stale.length > 0
                 ? [{
                       path: trust.path,
+                      values: stale,
                       message: `the share role trusts ${list(stale)}, which no encrypted share targets.`,
                       fix: "Remove them from the role's trust policy.",
                   }]

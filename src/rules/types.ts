@@ -50,6 +50,12 @@ export interface Problem {
     readonly message: string;
     /** What to do instead. */
     readonly fix: string;
+    /**
+     * The recipients or principals the message names, as the rule compares them (an account id, `rd-…`, a folder's id
+     * or path): for a component to place them in its own arguments (`accountIds[1]`) when the rule's path is a document
+     * it renders from them. Components drop it once placed; reports never show it.
+     */
+    readonly values?: readonly string[];
 }
 
 /** What a finding is about: a component (its type token and name) or a resource (its URN). */

@@ -48,7 +48,7 @@ describe("accounts: providers are one account unless the components name theirs"
     });
     test("a share without a key in an account whose share role does not trust its recipient: the role is ECS's for it too (S5)", () => {
         new SharedSnapshot("encrypted", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A] });
-        expect(refusal(() => new SharedSnapshot("plain", { snapshotIds: ["s-aaaa0002"], accountIds: ["3333333333333333"] }))).toEqual([["trust-matches-targets", "accountIds"]]);
+        expect(refusal(() => new SharedSnapshot("plain", { snapshotIds: ["s-aaaa0002"], accountIds: ["3333333333333333"] }))).toEqual([["trust-matches-targets", "accountIds[0]"]]);
         // Acknowledged as unencrypted, it needs no role.
         expect(refusal(() => new SharedSnapshot("acknowledged", { snapshotIds: ["s-aaaa0003"], accountIds: ["3333333333333333"], unencryptedDataAcknowledged: true }))).toEqual([]);
     });

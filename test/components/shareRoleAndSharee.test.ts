@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, OWNER, shape, valueOf } from "../support/mocks";
+import { installMocks, OWNER, shape, valueOf, withLibraryConfig } from "../support/mocks";
 
 const rec = installMocks();
 
@@ -180,5 +180,55 @@ describe("ShareeImageAccess", () => {
         const access = new ShareeImageAccess("viewers", { userNames: ["bob"], allowLaunch: false });
         expect(await valueOf(access.policyDocument)).toBe(renderDocument(shareeImageAccessPolicy(false)));
         expect(() => new ShareeImageAccess("nobody", {})).toThrow(/\[C25\] no RAM user, group or role is given.*\(rule sharee-image-access\)/);
+    });
+});
+
+describe("a finding on a share role's trust points at the recipient's argument, in the component that gives it", () => {
+    const B = "3333333333333333";
+    const FOLDER = "rd-abc/r-xyz/fd-one";
+    const allowOnlyA = (build: () => void) => () => withLibraryConfig({ allowedRecipients: { accountIds: [A] } }, build);
+    /** [rule, argument path, subject name] of each finding the component threw. */
+    const refusal = (build: () => void): string[][] => {
+        try {
+            build();
+        } catch (e) {
+            return findingsOfError(e)!.map((f) => {
+                expect(f).not.toHaveProperty("values");
+                return [f.ruleId, f.path, f.subject!.name];
+            });
+        }
+        throw new Error("not refused");
+    };
+    test.each<[string, () => void, string[][]]>([
+        ["the role trusts an account not allowed: its index", allowOnlyA(() => new EncryptedShareRole("r", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A, B] })), [["trusted-principals-allowed", "accountIds[1]", "r"]]],
+        ["the role trusts a folder not allowed: folderPaths, not accountIds", allowOnlyA(() => new EncryptedShareRole("r", { resourceKind: "image", kmsKeyId: KEY, accountIds: [A], folderPaths: [FOLDER] })), [["trusted-principals-allowed", "folderPaths[0]", "r"]]],
+        [
+            "a share whose own role would trust an account not allowed: the account's index, as the recipient's",
+            allowOnlyA(() => new SharedSnapshot("s", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A, B] })),
+            [["recipients-allowed", "accountIds[1]", "s"], ["trusted-principals-allowed", "accountIds[1]", "s"]],
+        ],
+        [
+            "a share whose own role would trust a folder not allowed: the folder's index",
+            allowOnlyA(() => new SharedSnapshot("s", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], folderPaths: [FOLDER] })),
+            [["recipients-allowed", "folderPaths[0]", "s"], ["trusted-principals-allowed", "folderPaths[0]", "s"]],
+        ],
+        [
+            "a share to an account the program's role does not trust: the account's index",
+            () => {
+                new EncryptedShareRole("role", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] });
+                new SharedSnapshot("w", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A, B], createShareRole: false });
+            },
+            [["trust-matches-targets", "accountIds[1]", "w"]],
+        ],
+        [
+            "a share to a folder the program's role does not trust (compared by the folder's id): the folder's index",
+            () => {
+                new EncryptedShareRole("role", { resourceKind: "snapshot", kmsKeyId: KEY, accountIds: [A] });
+                new SharedSnapshot("w", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, accountIds: [A], folderPaths: ["rd-abc/r-xyz/fd-zero", FOLDER], createShareRole: false });
+            },
+            [["trust-matches-targets", "folderPaths[0]", "w"]],
+        ],
+    ])("%s", (_name, build, expected) => {
+        expect(refusal(build)).toEqual(expected);
     });
 });

@@ -171,7 +171,7 @@ describe("SharedSnapshot, encrypted with a customer-managed key", () => {
         await build("third", { snapshotIds: ["s-aaaa0003"], kmsKeyId: KEY, accountIds: [A], createShareRole: false });
         expect(rec.resources(T.ramRole)).toEqual([]);
         expect(() => new SharedSnapshot("fourth", { snapshotIds: ["s-aaaa0004"], kmsKeyId: KEY, accountIds: [B], createShareRole: false })).toThrow(
-            `accountIds: [S5, C9, C21] the share role (EncryptedShareRole "first-share-role") does not trust ${B}, recipient of an encrypted share. Add them to the recipients of EncryptedShareRole "first-share-role". A share of unencrypted snapshots is taken as encrypted with the role of its account unless acknowledged (\`unencryptedDataAcknowledged: true\`, or the tag \`alicloud-sharing-unencrypted-data: acknowledged\` on a raw resource share). (rule trust-matches-targets)`,
+            `accountIds[0]: [S5, C9, C21] the share role (EncryptedShareRole "first-share-role") does not trust ${B}, recipient of an encrypted share. Add them to the recipients of EncryptedShareRole "first-share-role". A share of unencrypted snapshots is taken as encrypted with the role of its account unless acknowledged (\`unencryptedDataAcknowledged: true\`, or the tag \`alicloud-sharing-unencrypted-data: acknowledged\` on a raw resource share). (rule trust-matches-targets)`,
         );
     });
 });
@@ -203,7 +203,7 @@ describe("SharedSnapshot with createShareRole: false uses the program's share ro
         }
         expect(findingsOfError(error)!.map((f) => [f.ruleId, f.path, f.message])).toEqual([
             ["kms-grants-complete", "kmsKeyId", `no KMS grant for acs:kms:*:*:key/key-zzzzzzzz0001, the key of an encrypted share, in the share role (EncryptedShareRole "role"); sharing would fail.`],
-            ["trust-matches-targets", "accountIds", `the share role (EncryptedShareRole "role") does not trust ${B}, recipient of an encrypted share.`],
+            ["trust-matches-targets", "accountIds[1]", `the share role (EncryptedShareRole "role") does not trust ${B}, recipient of an encrypted share.`],
         ]);
     });
 });

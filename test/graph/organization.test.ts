@@ -160,7 +160,7 @@ describe("components and the pack read the same file and reach the same verdicts
             new SharedSnapshot("s", { snapshotIds: ["s-aaaa0001"], folderPaths: [misplaced], ...(kmsKeyId === undefined ? { unencryptedDataAcknowledged: true } : { kmsKeyId }) });
         expect(withLibraryConfig({ organizationFile: file }, () => refusal(build()))).toEqual([]);
         resetProgramState();
-        expect(withLibraryConfig({ organizationFile: file }, () => refusal(build("key-abcdefgh12345678")))).toEqual(["trusted-principals-allowed@folderPaths"]);
+        expect(withLibraryConfig({ organizationFile: file }, () => refusal(build("key-abcdefgh12345678")))).toEqual(["trusted-principals-allowed@folderPaths[0]"]);
         const role: TestResource = {
             type: TYPES.role,
             name: "role",
