@@ -493,6 +493,35 @@ const { runOrganizationAudit } = require("./dist/audit/organization");
     });
 }
 
+/** The component overhead rows: each component against the raw resources it makes, side by side. */
+function overheadRows() {
+    overhead("SharedSnapshot, 1,000 snapshots x 64 accounts, encrypted", "snapshot", 1000, 64, "resourceShare", 5, 1.15);
+    overhead("SharedImage resourceShare, 200 images x 100 accounts, encrypted", "image", 200, 100, "resourceShare", 5, 1.15);
+    overhead("SharedImage imagePermission, 200 images x 100 accounts, encrypted", "image", 200, 100, "imagePermission", 3, 1.15);
+}
+
+/**
+ * Prints the rows measured and puts them in bench/RESULTS.md in place of that section's rows, with a note saying when
+ * and how they were measured apart from the rest (`--only <section>`).
+ */
+function replaceRows(section) {
+    const machine = `${os.cpus().length} x ${os.cpus()[0].model}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+    const out = table();
+    process.stdout.write(`${out}\n\nmachine: ${machine}\n`);
+    const file = path.join(__dirname, "RESULTS.md");
+    const lines = fs.readFileSync(file, "utf8").split("\n");
+    const noteStart = `The ${section} rows were measured`;
+    const first = lines.findIndex((l) => l.startsWith(`| ${section} |`));
+    const kept = lines.filter((l) => !l.startsWith(`| ${section} |`) && !l.startsWith(noteStart));
+    const fresh = out.split("\n").slice(2);
+    // In the section's place (else after the table), the note at the end.
+    const at = first >= 0 ? first : kept.map((l) => l.startsWith("|")).lastIndexOf(true) + 1;
+    const body = [...kept.slice(0, at), ...fresh, ...kept.slice(at)];
+    while (body.length > 0 && body[body.length - 1] === "") body.pop();
+    const note = `${noteStart} on ${new Date().toISOString().slice(0, 10)} by \`npm run bench -- --only ${section}\` (machine: ${machine}), apart from the rest.`;
+    fs.writeFileSync(file, [...body, "", note, ""].join("\n"));
+}
+
 function table() {
     const head = "| section | what | resources | raw / baseline | alicloud-sharing | ratio | goal | met |\n|---|---|---|---|---|---|---|---|";
     return [head, ...rows.map((r) => `| ${r.section} | ${r.what} | ${r.resources} | ${r.raw} | ${r.ours} | ${r.ratio} | ${r.goal} | ${r.goal ? (r.met ? "yes" : "NO") : ""} |`)].join("\n");
@@ -500,7 +529,7 @@ function table() {
 
 (async () => {
     if (!fs.existsSync(path.join(root, "dist", "index.js"))) throw new Error("run `npm run build` first (npm run bench does)");
-    if (only !== undefined && only !== "audit" && only !== "scale") throw new Error(`--only takes audit or scale, not ${only}`);
+    if (only !== undefined && only !== "audit" && only !== "scale" && only !== "overhead") throw new Error(`--only takes overhead, audit or scale, not ${only}`);
     if (only === "scale") {
         // The rows of one share's scale and the preview's, printed (the whole bench writes them to RESULTS.md).
         shareScale(smoke ? [10, 30] : [100, 1000, 10000]);
@@ -508,20 +537,15 @@ function table() {
         process.stdout.write(`${table()}\n`);
         return;
     }
-    if (only === "audit") {
-        auditCost(1000, 64);
-        auditCost(5000, 64, 1024);
-        organizationCost(200, 50);
-        const machine = `${os.cpus().length} x ${os.cpus()[0].model}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
-        const out = table();
-        process.stdout.write(`${out}\n\nmachine: ${machine}\n`);
-        const file = path.join(__dirname, "RESULTS.md");
-        const lines = fs.readFileSync(file, "utf8").split("\n");
-        const kept = lines.filter((l) => !l.startsWith("| audit |") && !l.startsWith("The audit rows were measured"));
-        const last = kept.map((l) => l.startsWith("|")).lastIndexOf(true);
-        const fresh = out.split("\n").slice(2);
-        const note = `The audit rows were measured on ${new Date().toISOString().slice(0, 10)} by \`npm run bench -- --only audit\` (machine: ${machine}), apart from the rest.`;
-        fs.writeFileSync(file, [...kept.slice(0, last + 1), ...fresh, ...kept.slice(last + 1).filter((l, i, all) => !(l === "" && i === all.length - 1)), "", note, ""].join("\n"));
+    if (only === "audit" || only === "overhead") {
+        if (only === "audit") {
+            auditCost(1000, 64);
+            auditCost(5000, 64, 1024);
+            organizationCost(200, 50);
+        } else {
+            overheadRows();
+        }
+        replaceRows(only);
         if (rows.some((r) => r.goal && !r.met)) {
             process.stdout.write("\nsome goals were missed (NO above)\n");
         }
@@ -542,9 +566,7 @@ function table() {
         auditCost(3, 2);
         organizationCost(3, 2);
     } else {
-        overhead("SharedSnapshot, 1,000 snapshots x 64 accounts, encrypted", "snapshot", 1000, 64, "resourceShare", 5, 1.15);
-        overhead("SharedImage resourceShare, 200 images x 100 accounts, encrypted", "image", 200, 100, "resourceShare", 5, 1.15);
-        overhead("SharedImage imagePermission, 200 images x 100 accounts, encrypted", "image", 200, 100, "imagePermission", 3, 1.15);
+        overheadRows();
         scale([10, 100, 1000, 10000]);
         manyComponents([100, 1000]);
         await policyCost([1000, 10000]);
