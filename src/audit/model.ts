@@ -9,8 +9,11 @@ export interface LiveShare {
     /** `Active`, `Pending` or `Deleting` (deleted shares are left out). */
     readonly status: string;
     readonly allowExternalTargets: boolean;
-    /** Its resources, id and Resource Sharing type (`Snapshot`, `Image`, …), in every association state but `Disassociated`. */
-    readonly resources: readonly { readonly id: string; readonly type: string; readonly status: string }[];
+    /**
+     * Its resources, id and Resource Sharing type (`Snapshot`, `Image`, …), in every association state but
+     * `Disassociated`; `since`: when the resource was added to the share (its `CreateTime`), when well formed.
+     */
+    readonly resources: readonly { readonly id: string; readonly type: string; readonly status: string; readonly since?: string }[];
     /**
      * Its targets (account, directory or folder ids), in every association state but `Disassociated`; `external` as
      * the API reports it (false: a member of the owner's resource directory); `since`: when the association was made

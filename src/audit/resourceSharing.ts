@@ -80,7 +80,8 @@ export async function listOwnedShares(ctx: AuditContext, region: string): Promis
         const id = str(a.EntityId);
         const status = str(a.AssociationStatus) ?? "(no status)";
         if (share !== undefined && id !== undefined && !GONE_ASSOCIATION.has(status)) {
-            entry(share).resources.push({ id, type: str(a.EntityType) ?? "", status });
+            const since = utcTimeOf(a.CreateTime);
+            entry(share).resources.push({ id, type: str(a.EntityType) ?? "", status, ...(since === undefined ? {} : { since }) });
         }
     }
     for (const a of targets) {

@@ -27,8 +27,8 @@ export interface AuditResource {
     readonly dependencies: string[];
     readonly propertyDependencies: Record<string, string[]>;
     /**
-     * When what it makes was made, as the API answers it (`YYYY-MM-DDTHH:MM:SSZ`): a share's target (the association's
-     * `CreateTime`), an image's share permission (`SharedTime`). Not a prop: no resource has it as an input.
+     * When what it makes was made, as the API answers it (`YYYY-MM-DDTHH:MM:SSZ`): a share's target or resource (the
+     * association's `CreateTime`), an image's share permission (`SharedTime`). Not a prop: no resource has it as an input.
      */
     readonly since?: string;
 }
@@ -159,10 +159,15 @@ export function auditView(read: AccountRead): AuditResource[] {
             const source = kind === "snapshot" ? snapshotUrns.get(r.id) : kind === "image" ? imageUrns.get(r.id) : undefined;
             const snapshot = kind === "snapshot" ? snapshots.get(r.id) : undefined;
             const role = snapshot?.kmsKeyId !== undefined ? roleUrns.get("snapshot") : undefined;
-            add(TYPES.sharedResource, `${share.id}/${r.id}`, share.region, { resourceShareId: share.id, resourceId: r.id, resourceType: r.type, status: r.status }, role === undefined ? [] : [role], {
-                resourceShareId: [shareUrn],
-                ...(source === undefined ? {} : { resourceId: [source] }),
-            });
+            add(
+                TYPES.sharedResource,
+                `${share.id}/${r.id}`,
+                share.region,
+                { resourceShareId: share.id, resourceId: r.id, resourceType: r.type, status: r.status },
+                role === undefined ? [] : [role],
+                { resourceShareId: [shareUrn], ...(source === undefined ? {} : { resourceId: [source] }) },
+                r.since,
+            );
         }
         // The targets of a share have one dependency, on it: one object for all (nothing changes it).
         const onShare = { resourceShareId: [shareUrn] };

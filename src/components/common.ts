@@ -44,8 +44,12 @@ export function targetsOf(args: ShareTargetsArgs): Recipient[] {
  */
 export function recipientPathOf(args: ShareTargetsArgs, values: readonly string[] | undefined): string | undefined {
     const targets = targetsOf(args).filter((t) => typeof t.value === "string");
+    // A trust policy's folder pattern (`rd-…/r-…/fd-…*`) as the path it was rendered from.
+    const whole = (v: string) => (v.endsWith("*") ? v.slice(0, -1) : v).replace(/\/+$/, "");
     for (const value of values ?? []) {
-        const found = targets.find((t) => t.value === value) ?? targets.find((t) => sharingIdOf(t.value!) === sharingIdOf(value));
+        // The same recipient as written, else as the same path, else (a folder named by its id) the same folder.
+        const found =
+            targets.find((t) => t.value === value) ?? targets.find((t) => whole(t.value!) === whole(value)) ?? targets.find((t) => sharingIdOf(t.value!) === sharingIdOf(value));
         if (found !== undefined) {
             return found.path;
         }

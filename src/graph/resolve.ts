@@ -71,8 +71,9 @@ export interface Reach {
     readonly recipient: string;
     /** The resource (or argument) that names the recipient on the share. */
     readonly via: Origin;
-    /** The item node, and its id as the share gives it. */
+    /** The item node, and its id as the share gives it (and the resource or argument that puts it on the share). */
     readonly item: string;
+    readonly itemVia: Origin;
     readonly resourceId: Located<string>;
     readonly kind: ResourceKind;
     readonly share: ShareNode;
@@ -284,6 +285,7 @@ export class Relations {
                             recipient: r.value.value,
                             via: r.via,
                             item: i.item,
+                            itemVia: i.via,
                             resourceId: i.id,
                             kind: share.kind!,
                             share,

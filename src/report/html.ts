@@ -456,16 +456,19 @@ function nodeNames(g: GraphView): Map<string, string> {
 }
 
 /**
- * Since when a row's recipient holds what it can use through its share: the earliest time the audit read for the
- * target or permission that names it (`2026-01-05 08:00:00 UTC`); a preview reads no times, and an answer may give none.
+ * Since when a row's recipient holds what it can use through its share, as the audit read it
+ * (`2026-01-05 08:00:00 UTC`): one time when every item's is the same, else one line per item, as the items are listed;
+ * a preview reads no times, and an answer may give none ("not reported").
  */
 function sinceCell(model: ReportModel, grants: readonly Grant[]): Html {
-    const times = grants.map((g) => g.since).filter((t): t is string => t !== undefined);
-    if (times.length === 0) {
+    const shown = (t: string | undefined) => (t === undefined ? html`not reported` : html`<time datetime="${t}">${t.replace("T", " ").replace("Z", " UTC")}</time>`);
+    if (grants.every((g) => g.since === undefined)) {
         return html`<td>${model.tool === "preview" ? "not known to a preview" : "not reported"}</td>`;
     }
-    const first = times.reduce((a, b) => (b < a ? b : a));
-    return html`<td class="mono"><time datetime="${first}">${first.replace("T", " ").replace("Z", " UTC")}</time></td>`;
+    if (grants.every((g) => g.since === grants[0].since)) {
+        return html`<td class="mono">${shown(grants[0].since)}</td>`;
+    }
+    return html`<td class="mono">${grants.map((g, i) => html`${i === 0 ? undefined : html`<br/>`}${shown(g.since)}`)}</td>`;
 }
 
 /** One row per recipient, share and the target that reaches it: each item with its protection, the share, where, why. */

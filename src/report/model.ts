@@ -296,8 +296,9 @@ export interface Grant {
     /** The recipient the share names that reaches this one: itself, or its folder or directory. */
     readonly through: string;
     /**
-     * Since when `through` is known to hold it (`YYYY-MM-DDTHH:MM:SSZ`, UTC): for an audit, when the share's target or
-     * the image's share permission was made, as the API answers it. A preview has no such fact; an answer without a
+     * Since when `through` is known to hold it (`YYYY-MM-DDTHH:MM:SSZ`, UTC): for an audit, the later of the times the
+     * recipient and the item were put on the share (the associations' `CreateTime`), or when the image's share
+     * permission was made (`SharedTime`), as the API answers them. A preview has no such fact; an answer without a
      * well-formed time gives none.
      */
     readonly since?: string;
@@ -810,6 +811,12 @@ export function recipientAccess(relations: Relations, graph: GraphView, options:
     const keyIds = new Map(graph.keys.map((k) => [k.id, k.keyId]));
     const items = new Map(graph.items.map((i) => [i.id, i]));
     const since = new Map((options.resources ?? []).filter((r) => r.since !== undefined).map((r) => [r.urn, r.since!]));
+    // Held since both the recipient and the item were on the share: the later of the two times, when both are known.
+    const sinceOf = (r: Reach): { since?: string } => {
+        const target = since.get(r.via.urn);
+        const item = since.get(r.itemVia.urn);
+        return target === undefined || item === undefined ? {} : { since: item > target ? item : target };
+    };
     const grantsOf = (value: string, kind: RecipientKind, place: string | undefined): Grant[] => {
         const own = targetKey(value);
         const above = place === undefined ? [] : pathsDownTo(place).filter((p) => p !== own);
@@ -832,7 +839,7 @@ export function recipientAccess(relations: Relations, graph: GraphView, options:
                     ...(keyId === undefined ? {} : { keyId }),
                     ...(from === undefined ? {} : { keyFrom: from.keyFrom }),
                     through: r.recipient,
-                    ...(since.get(r.via.urn) === undefined ? {} : { since: since.get(r.via.urn) }),
+                    ...sinceOf(r),
                 });
             }
         }

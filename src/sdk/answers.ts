@@ -77,11 +77,15 @@ export function totalCountOf(value: unknown, action: string, resource: string, r
 /** `2026-01-05T08:00:00Z`, `2022-09-02T06:43:12.353Z`: the UTC times the APIs answer (ISO 8601, `Z`). */
 const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z$/;
 
+/** How far after this machine's clock an answered time may be (the service's clock may be ahead): a day. */
+const CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+
 /**
  * A time an answer gives (`CreateTime`, `SharedTime`), as `YYYY-MM-DDTHH:MM:SSZ` in UTC; anything else (no value, another
- * format, a date that does not exist) is no time: it is shown as not reported, never as the text the answer gave.
+ * format, a date that does not exist, before 1970, or more than a day after `now`: what was made cannot be made later
+ * than it is read) is no time: it is shown as not reported, never as the text the answer gave.
  */
-export function utcTimeOf(value: unknown): string | undefined {
+export function utcTimeOf(value: unknown, now: number = Date.now()): string | undefined {
     if (typeof value !== "string" || !UTC_TIME.test(value)) {
         return undefined;
     }
@@ -91,7 +95,7 @@ export function utcTimeOf(value: unknown): string | undefined {
     const ms = Date.UTC(y, m - 1, d, hh, mm, ss);
     const parsed = new Date(ms);
     // Date.UTC rolls over (February 30th is March 2nd): such a date is refused, not moved.
-    if (Number.isNaN(ms) || y < 1970 || parsed.getUTCFullYear() !== y || parsed.getUTCMonth() !== m - 1 || parsed.getUTCDate() !== d || parsed.getUTCHours() !== hh || parsed.getUTCMinutes() !== mm || parsed.getUTCSeconds() !== ss) {
+    if (Number.isNaN(ms) || y < 1970 || ms > now + CLOCK_SKEW_MS || parsed.getUTCFullYear() !== y || parsed.getUTCMonth() !== m - 1 || parsed.getUTCDate() !== d || parsed.getUTCHours() !== hh || parsed.getUTCMinutes() !== mm || parsed.getUTCSeconds() !== ss) {
         return undefined;
     }
     return `${parsed.toISOString().slice(0, 19)}Z`;

@@ -104,8 +104,9 @@ export interface EmulatedShare {
     /** Defaults to `Active`. */
     status?: "Active" | "Pending" | "Deleting" | "Deleted";
     allowExternalTargets: boolean;
-    resources: { entityId: string; entityType: string; status?: string }[];
     /** `createTime`: the association's CreateTime as answered (defaults to `2026-01-05T08:00:00Z`; any value, to answer a malformed one). */
+    resources: { entityId: string; entityType: string; status?: string; createTime?: unknown }[];
+    /** `createTime`: as for resources. */
     targets: { entityId: string; external?: boolean; status?: string; createTime?: unknown }[];
 }
 
@@ -700,7 +701,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                             EntityId: e.entityId,
                             EntityType: resource ? (e as { entityType: string }).entityType : targetType(e.entityId),
                             ...(resource ? {} : { External: (e as { external?: boolean }).external ?? false }),
-                            CreateTime: resource || !("createTime" in e) ? DEFAULT_TIME : e.createTime,
+                            CreateTime: "createTime" in e ? e.createTime : DEFAULT_TIME,
                             UpdateTime: "2026-01-05T08:00:00Z",
                         });
                     }

@@ -262,12 +262,13 @@ test("progress on stderr when it is a terminal: counts rewritten in place, clear
 });
 
 describe("the API's own facts", () => {
-    test("when each target and image permission was made: CreateTime and SharedTime to the second; a time not well formed is not reported, never shown", async () => {
+    test("since when: the later of the target's and the resource's CreateTime, an image permission's SharedTime, to the second; a time not well formed, or later than the audit, is not reported, never shown", async () => {
         const account = emptyAccount(OWNER);
         account.regions = ["cn-shanghai"];
         account.sharingRegions = ["cn-shanghai"];
-        // One well-formed time each, then times that are not: hostile text, a number, an object, a day that does not exist, an offset, 24:00, a leap second, year 0, none.
-        const bad: unknown[] = [`2026-01-05T08:00:00Z${EVIL}`, 1767600000000, { at: "2026-01-05T08:00:00Z" }, "2026-02-30T08:00:00Z", "2026-01-05T08:00:00+08:00", "2026-01-05T24:00:00Z", "2026-12-31T23:59:60Z", "0000-01-01T00:00:00Z", null];
+        // Times that are not: hostile text, a number, an object, a day that does not exist, an offset, 24:00, a leap
+        // second, year 0, the far future (nothing read was made after it was read), none.
+        const bad: unknown[] = [`2026-01-05T08:00:00Z${EVIL}`, 1767600000000, { at: "2026-01-05T08:00:00Z" }, "2026-02-30T08:00:00Z", "2026-01-05T08:00:00+08:00", "2026-01-05T24:00:00Z", "2026-12-31T23:59:60Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2999-01-01T00:00:00Z", null];
         const accountOf = (i: number) => `77770000111100${String(i).padStart(2, "0")}`;
         account.shares = [
             {
@@ -275,32 +276,41 @@ describe("the API's own facts", () => {
                 resourceShareName: "times",
                 regionId: "cn-shanghai",
                 allowExternalTargets: true,
-                resources: [{ entityId: "s-uf6adhoc00001", entityType: "Snapshot" }],
+                // The first snapshot was on the share before its first target, the second added after it.
+                resources: [
+                    { entityId: "s-uf6adhoc00001", entityType: "Snapshot", createTime: "2026-01-01T00:00:00Z" },
+                    { entityId: "s-uf6times00002", entityType: "Snapshot", createTime: "2026-11-30T12:00:00.5Z" },
+                ],
                 targets: [{ entityId: accountOf(0), external: true, createTime: "2026-03-14T09:26:53.589Z" }, ...bad.map((createTime, i) => ({ entityId: accountOf(i + 1), external: true, createTime }))],
             },
         ];
         account.images = [
             { imageId: "m-uf6times00001", regionId: "cn-shanghai", imageName: "times", snapshotIds: ["s-uf6timessys01"], accounts: ["2100000000000001", "2100000000000002"], sharedTimes: { "2100000000000001": "2026-04-01T00:00:00Z", "2100000000000002": `<img src=x onerror=alert(1)>` } },
         ];
-        emulator.snapshots.set("s-uf6timessys01", { snapshotId: "s-uf6timessys01", regionId: "cn-shanghai", encrypted: false, pollsLeft: 0, willFail: false });
+        for (const id of ["s-uf6timessys01", "s-uf6times00002"]) {
+            emulator.snapshots.set(id, { snapshotId: id, regionId: "cn-shanghai", encrypted: false, pollsLeft: 0, willFail: false });
+        }
         emulator.account = account;
         const json = await run(["--format", "json"]);
         const report = JSON.parse(json.stdout);
-        const since = (value: string) => report.access.find((a: { value: string }) => a.value === value).grants.map((g: { since?: string }) => g.since ?? "(none)");
-        expect([accountOf(0), ...bad.map((_, i) => accountOf(i + 1)), "2100000000000001", "2100000000000002"].map((a) => `${a} ${since(a).join(", ")}`)).toEqual([
-            `${accountOf(0)} 2026-03-14T09:26:53Z`,
-            ...bad.map((_, i) => `${accountOf(i + 1)} (none)`),
-            "2100000000000001 2026-04-01T00:00:00Z",
-            "2100000000000002 (none)",
+        const since = (value: string) => report.access.find((a: { value: string }) => a.value === value).grants.map((g: { resourceId: string; since?: string }) => `${g.resourceId} ${g.since ?? "(none)"}`);
+        expect([accountOf(0), ...bad.map((_, i) => accountOf(i + 1)), "2100000000000001", "2100000000000002"].map((a) => `${a}: ${since(a).join(", ")}`)).toEqual([
+            `${accountOf(0)}: s-uf6adhoc00001 2026-03-14T09:26:53Z, s-uf6times00002 2026-11-30T12:00:00Z`,
+            ...bad.map((_, i) => `${accountOf(i + 1)}: s-uf6adhoc00001 (none), s-uf6times00002 (none)`),
+            "2100000000000001: m-uf6times00001 2026-04-01T00:00:00Z",
+            "2100000000000002: m-uf6times00001 (none)",
         ]);
         const page = await run(["--format", "html"]);
-        expect(page.stdout).toContain('<td class="mono"><time datetime="2026-03-14T09:26:53Z">2026-03-14 09:26:53 UTC</time></td>');
+        // One row for the share's two snapshots: each its own time, in the order they are listed.
+        expect(page.stdout).toContain('<td class="mono"><time datetime="2026-03-14T09:26:53Z">2026-03-14 09:26:53 UTC</time><br/><time datetime="2026-11-30T12:00:00Z">2026-11-30 12:00:00 UTC</time></td>');
         expect(page.stdout.split("<td>not reported</td>")).toHaveLength(1 + bad.length + 1);
         for (const out of [json.stdout, page.stdout, (await run([])).stdout, (await run(["--format", "sarif"])).stdout]) {
             expect(out).not.toContain("onerror");
             expect(out).not.toContain("1767600000000");
             expect(out).not.toContain("2026-02-30");
             expect(out).not.toContain("+08:00");
+            expect(out).not.toContain("9999-12-31");
+            expect(out).not.toContain("2999-01-01");
         }
     });
 

@@ -7,6 +7,7 @@ import { EncryptedShareRole, SharedSnapshot, SharedSnapshotDisk, ShareeImageAcce
 import { resetProgramState } from "../../src/components/programState";
 import { kmsSharePolicy, renderDocument, shareeImageAccessPolicy, trustPolicy } from "../../src/ram";
 import { findingsOfError } from "../../src/rules";
+import { recipientPathOf } from "../../src/components/common";
 
 const A = "2222222222222222";
 const KEY = "key-abcdefgh12345678";
@@ -228,7 +229,25 @@ describe("a finding on a share role's trust points at the recipient's argument, 
             },
             [["trust-matches-targets", "folderPaths[0]", "w"]],
         ],
+        [
+            "two folder paths ending in the same folder id, the first allowed: the trust of the second is placed at the second",
+            () =>
+                withLibraryConfig({ allowedRecipients: { folderPathPrefixes: [FOLDER] } }, () =>
+                    new SharedSnapshot("s", { snapshotIds: ["s-aaaa0001"], kmsKeyId: KEY, folderPaths: [FOLDER, "rd-abc/r-xyz/fd-two/fd-one"] }),
+                ),
+            // (Resource Sharing names both by fd-one: the second is a duplicate too.)
+            [["no-duplicates", "folderPaths[1]", "s"], ["recipients-allowed", "folderPaths[1]", "s"], ["trusted-principals-allowed", "folderPaths[1]", "s"]],
+        ],
     ])("%s", (_name, build, expected) => {
         expect(refusal(build)).toEqual(expected);
+    });
+
+    test("recipientPathOf: as written, else as the same path (a trust pattern's `*` and `/` aside), else the same folder id; never a path the arguments do not have", () => {
+        const args = { accountIds: [A, B], resourceDirectoryId: "rd-abc", folderPaths: [FOLDER, "rd-abc/r-xyz/fd-two/fd-one", "rd-abc/r-xyz/fd-three"] };
+        expect(
+            [B, "rd-abc", "rd-abc/r-xyz/fd-two/fd-one*", "rd-abc/r-xyz/fd-two/fd-one/*", `${FOLDER}*`, "fd-three", "fd-one", "4444444444444444", "*", "", "r-xyz"].map((v) => recipientPathOf(args, [v]) ?? "-"),
+        ).toEqual(["accountIds[1]", "resourceDirectoryId", "folderPaths[1]", "folderPaths[1]", "folderPaths[0]", "folderPaths[2]", "folderPaths[0]", "-", "-", "-", "-"]);
+        // The first value the arguments give.
+        expect(recipientPathOf(args, ["4444444444444444", "fd-three", B])).toBe("folderPaths[2]");
     });
 });

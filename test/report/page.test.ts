@@ -271,7 +271,9 @@ describe("the audit's page", () => {
             [via("backups", DR_ACCOUNT), "2026-06-15T12:30:05Z"],
             [via("golden-images", memberId(1)), "2026-11-02T08:00:00Z"],
         ]);
-        const model = reportModel({ ...input, resources: [...since].map(([urn, time]) => ({ urn, props: {}, since: time })) });
+        // The shares' items were on them before any target (a grant is held since the later of its two times).
+        const items = [...input.graph.shares.values()].flatMap((s) => s.items.map((i) => [i.via.urn, "2026-01-05T08:00:00Z"] as const));
+        const model = reportModel({ ...input, resources: [...items, ...since].map(([urn, time]) => ({ urn, props: {}, since: time })) });
         const { page, errors } = await open("audit-since.html", await renderHtml(model));
         await expect(page.locator("#access-table thead th").allInnerTexts()).resolves.toEqual(["Recipient", "Place in the directory", "Can use, with which key", "Through share", "Region", "Because", "Shared since"]);
         const sinceOf = async (account: string) => {
