@@ -92,7 +92,7 @@ export async function auditCommand(flags: AuditFlags, io: CliIo = processIo): Pr
     const secrets = secretsOf(env);
     const problem = outputProblem(flags) ?? modeProblem(flags);
     if (problem !== undefined) {
-        usageFailureDocument("audit", flags.format, problem, io);
+        await usageFailureDocument("audit", flags, problem, io);
         io.stderr(errorLine(new AuditSetupError(problem), secrets, ownLines));
         return 2;
     }

@@ -31,10 +31,11 @@ Exit codes:
   2  the audit could not run (a bad option or file, no credentials, an API error, pages that do not add up, a time-out
      or the deadline), or could not read everything it was answered (the report says what) and found no mandatory violation`;
 
-const REPORT_HELP = `
+/** The reports' help, for a command whose plan is what it would make (preview) or what it read (audit). */
+const reportHelp = (plan: string) => `
 Reports:
-  --format text   for people: verdicts of one rule grouped (--verbose lists every one), the sharing map by directory and folder
-  --format json   for tools: the plan, the verdicts, the sharing graph, what each recipient can use
+  --format text   for people: ${plan}, verdicts of one rule grouped (--verbose lists every one), the sharing map by directory and folder
+  --format json   for tools: ${plan}, the verdicts, the sharing graph, what each recipient can use
   --format sarif  for code scanning (SARIF 2.1.0)
   --format html   one self-contained page (no network, a strict Content-Security-Policy): open it in a browser
   --html FILE     also write that page to FILE, whatever --format prints
@@ -73,7 +74,7 @@ function withReportOptions(command: Command): Command {
         .addOption(new Option("-f, --format <format>", "the report's format").choices(["text", "json", "sarif", "html"]).default("text"))
         .addOption(new Option("--map <kind>", "also print the sharing map as a Mermaid flowchart (mermaid-md: in a Markdown fence)").choices(["mermaid", "mermaid-md"]))
         .option("--html <file>", "also write the report as one self-contained HTML page to this file")
-        .option("--verbose", "text: list every subject of a grouped verdict and every recipient of a folder");
+        .option("--verbose", "text: list every subject of a grouped verdict and every account of a folder");
 }
 
 /** The command line, its commands and options; each action stores its exit code in `exit`. */
@@ -85,13 +86,14 @@ export function cli(io: CliIo = processIo, options: { readonly env?: Readonly<Re
         .version(VERSION, "-v, --version", "print the version")
         .helpOption("-h, --help", "print this help")
         .showSuggestionAfterError(true)
-        .showHelpAfterError("(alicloud-sharing --help describes every option)")
+        .showHelpAfterError("(alicloud-sharing --help lists the commands; alicloud-sharing <command> --help describes its options)")
         .exitOverride()
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .addHelpText("after", `${EXIT_CODES}\n\nExamples:\n  $ npx alicloud-sharing preview . --stack dev\n  $ npx alicloud-sharing audit --region cn-shanghai --format sarif > audit.sarif`);
 
     const preview = program
         .command("preview")
+        .showHelpAfterError("(alicloud-sharing preview --help describes every option)")
         .summary("run a Pulumi program offline and judge what it registers with the policy pack")
         .description(
             "Runs the Pulumi program in PROGRAM-DIR with its own @pulumi/pulumi language runner, as pulumi preview runs it (TypeScript type-checked, " +
@@ -110,7 +112,7 @@ export function cli(io: CliIo = processIo, options: { readonly env?: Readonly<Re
         .option("--transpile-only", "compile TypeScript without checking types (as PULUMI_NODEJS_TRANSPILE_ONLY=true does for pulumi)")
         .addHelpText(
             "after",
-            `${EXIT_CODES}\n${REPORT_HELP}\n\nExample:\n  $ npx alicloud-sharing preview . --stack dev --format sarif > preview.sarif\n  $ npx alicloud-sharing preview . --html report.html`,
+            `${EXIT_CODES}\n${reportHelp("the plan")}\n\nExamples:\n  $ npx alicloud-sharing preview . --stack dev --format sarif > preview.sarif\n  $ npx alicloud-sharing preview . --html report.html`,
         )
         .action(async (programDir: string, flags) => {
             const { previewCommand } = await import("./preview");
@@ -119,6 +121,7 @@ export function cli(io: CliIo = processIo, options: { readonly env?: Readonly<Re
 
     const audit = program
         .command("audit")
+        .showHelpAfterError("(alicloud-sharing audit --help describes every option)")
         .summary("read an account's snapshot and image sharing and judge it with the policy pack")
         .description(
             "Reads, with read-only API calls and the default Alibaba Cloud credential chain, what the account shares (resource shares, image " +
@@ -142,7 +145,7 @@ export function cli(io: CliIo = processIo, options: { readonly env?: Readonly<Re
         .addOption(new Option("--removing <id>", "with --directory: a share (rs-…) or image (m-…) about to be removed: report who loses what; repeatable").argParser(commaList).default([] as string[]))
         .addHelpText(
             "after",
-            `${AUDIT_EXIT_CODES}\n${REPORT_HELP}\n\nProgress (requests, list items) is shown on stderr when it is a terminal.\n\n` +
+            `${AUDIT_EXIT_CODES}\n${reportHelp("the resources read")}\n\nProgress (requests, list items) is shown on stderr when it is a terminal.\n\n` +
                 "Examples:\n  $ npx alicloud-sharing audit --region cn-shanghai,cn-beijing --format json > audit.json\n" +
                 "  $ npx alicloud-sharing audit --directory --intended prod.json --removing rs-drbackups01 --html organization.html",
         )
@@ -213,8 +216,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 }
 
 /**
- * A usage error (a bad option, a bad value) of `preview` or `audit` asked for JSON or SARIF is a document too, as every
- * other failure is: the error is on stderr already (commander wrote it), and stdout is never empty.
+ * A usage error (a bad option, a bad value) of `preview` or `audit` is a document too, as every other failure is: the
+ * JSON or SARIF document asked for, the page asked for (`--format html`, `--html FILE`). The error is on stderr already
+ * (commander wrote it); the format and the page's file are read from the arguments as given.
  */
 async function usageErrorDocument(argv: readonly string[], message: string, io: CliIo): Promise<void> {
     const tool = argv[0];
@@ -222,6 +226,7 @@ async function usageErrorDocument(argv: readonly string[], message: string, io: 
         return;
     }
     let format: string | undefined;
+    let html: string | undefined;
     for (let i = 1; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--") {
@@ -231,10 +236,14 @@ async function usageErrorDocument(argv: readonly string[], message: string, io: 
             format = argv[++i];
         } else if (arg.startsWith("--format=")) {
             format = arg.slice("--format=".length);
+        } else if (arg === "--html" && i + 1 < argv.length && !argv[i + 1].startsWith("-")) {
+            html = argv[++i];
+        } else if (arg.startsWith("--html=") && arg.length > "--html=".length) {
+            html = arg.slice("--html=".length);
         }
     }
     const { usageFailureDocument } = await import("./report");
-    usageFailureDocument(tool, format, message.replace(/^error: /, ""), io);
+    await usageFailureDocument(tool, { format, ...(html === undefined ? {} : { html }) }, message.replace(/^error: /, ""), io);
 }
 
 /**

@@ -22,7 +22,7 @@ export interface PreviewFlags extends OutputFlags {
 export async function previewCommand(programDir: string, flags: PreviewFlags, io: CliIo = processIo): Promise<number> {
     const problem = outputProblem(flags);
     if (problem !== undefined) {
-        usageFailureDocument("preview", flags.format, problem, io);
+        await usageFailureDocument("preview", flags, problem, io);
         io.stderr(`error: ${problem}\n`);
         return 2;
     }

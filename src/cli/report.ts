@@ -50,16 +50,14 @@ function scrubbedValue(value: unknown, secrets: readonly string[]): unknown {
 }
 
 /**
- * A usage error of a command asked for JSON or SARIF, as that document on stdout (the error itself goes to stderr):
- * a failure is never an empty stdout.
+ * A usage error of a command, as the failure document of the format asked (a JSON error object or a failed SARIF
+ * invocation on stdout, the page saying why on stdout or in the `--html` file): a failure is never an empty stdout, and
+ * never a missing page. The error itself goes to stderr. A format that is not one (the usage error may be about it) is
+ * taken as text.
  */
-export function usageFailureDocument(tool: ReportModel["tool"], format: string | undefined, message: string, io: CliIo): void {
-    const failure = { kind: "setup" as const, message };
-    if (format === "json") {
-        io.stdout(`${renderFailureJson(failure, tool)}\n`);
-    } else if (format === "sarif") {
-        io.stdout(`${renderFailureSarif(failure, tool, VERSION, process.cwd())}\n`);
-    }
+export async function usageFailureDocument(tool: ReportModel["tool"], flags: { readonly format?: string; readonly html?: string }, message: string, io: CliIo): Promise<void> {
+    const format: ReportFormat = flags.format === "json" || flags.format === "sarif" || flags.format === "html" ? flags.format : "text";
+    await writeFailure(tool, { format, ...(flags.html === undefined ? {} : { html: flags.html }) }, { kind: "setup", message }, io);
 }
 
 /**

@@ -120,6 +120,15 @@ const driver = (tool: ReportModel["tool"], version: string, withDrift: boolean) 
 
 const log = (run: Run): string => JSON.stringify({ $schema: SCHEMA, version: "2.1.0", runs: [run] } satisfies Log, null, 2);
 
+
+/** A result's message: the verdict's line, with the argument or property at fault as the pack's messages say it (`(rule x; at accountIds[1])`). */
+function messageOf(v: Verdict): string {
+    if (v.path === undefined || v.path === "") {
+        return verdictLine(v);
+    }
+    return `${verdictLine({ ...v, rule: undefined })} (${v.rule === undefined ? "" : `rule ${v.rule}; `}at ${v.path})`;
+}
+
 /** The report as a SARIF log. */
 export function renderSarif(model: ReportModel, version: string): string {
     const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
@@ -131,7 +140,8 @@ export function renderSarif(model: ReportModel, version: string): string {
             ruleId: v.rule ?? v.policy ?? "alicloud-sharing",
             ...(v.rule === undefined || !ruleIndex.has(v.rule) ? {} : { ruleIndex: ruleIndex.get(v.rule) }),
             level: v.level === "mandatory" ? "error" : "warning",
-            message: { text: verdictLine(v) },
+            // The argument or property at fault too: code scanning shows the message, not the properties.
+            message: { text: messageOf(v) },
             ...(locations === undefined ? {} : { locations }),
             partialFingerprints: { [FINGERPRINT_KEY]: fingerprintOf(v) },
             properties: {

@@ -183,7 +183,7 @@ test("--format sarif: a result per verdict with its rule and account, located at
         "shared-key-protected",
         [{ logicalLocations: [{ fullyQualifiedName: "urn:pulumi:audit::1000000000000000::alicloud:kms/key:Key::key-bjs6golden0001", name: "key-bjs6golden0001", kind: "resource" }] }],
     ]);
-    expect(key.message.text).toMatch(/^\[C27\] KMS key key-bjs6golden0001 protects shared image m-2zecopy0000001, .* Set `deletionProtection: "Enabled"` on the key\. \(rule shared-key-protected\)$/);
+    expect(key.message.text).toMatch(/^\[C27\] KMS key key-bjs6golden0001 protects shared image m-2zecopy0000001, .* Set `deletionProtection: "Enabled"` on the key\. \(rule shared-key-protected; at deletionProtection\)$/);
     expect(results.filter((r) => r.level === "note").map((r) => r.message.text)).toContain("in the stack, not in the account: target cn-shanghai/golden-images: 2345678901234567");
 });
 
@@ -224,7 +224,7 @@ test("regions: repeatable and comma-separated, read in that order", async () => 
 });
 
 test("exit 2: bad arguments and files, before any request; an audit the account refuses, with the API's words", async () => {
-    const HELP = "(alicloud-sharing --help describes every option)\n";
+    const HELP = "(alicloud-sharing audit --help describes every option)\n";
     const cases: [string[], string][] = [
         [["--format", "xml"], `error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json, sarif, html.\n${HELP}`],
         [["--frobnicate"], `error: unknown option '--frobnicate'\n${HELP}`],

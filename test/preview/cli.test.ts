@@ -8,7 +8,7 @@
  * the process is the point (the bin, a report larger than a pipe holds). Programs that fail or hang: programs.test.ts.
  */
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { pathToFileURL } from "url";
@@ -71,7 +71,7 @@ describe("the command line", () => {
         expect(help.out).toContain("Exit codes:\n  0  no mandatory violation\n  1  a mandatory violation");
         expect(help.out).toContain("  2  the command could not run");
         expect(help.out).toContain("  --format html   one self-contained page (no network, a strict Content-Security-Policy): open it in a browser\n  --html FILE     also write that page to FILE, whatever --format prints\n");
-        expect(help.out).toContain("Example:\n  $ npx alicloud-sharing preview . --stack dev --format sarif > preview.sarif\n  $ npx alicloud-sharing preview . --html report.html\n");
+        expect(help.out).toContain("Examples:\n  $ npx alicloud-sharing preview . --stack dev --format sarif > preview.sarif\n  $ npx alicloud-sharing preview . --html report.html\n");
         expect((await command("preview", "-h")).out).toBe(help.out);
         expect((await command("help", "preview")).out).toBe(help.out);
     });
@@ -103,7 +103,7 @@ describe("the command line", () => {
         expect(await command("preview", ".", "--account", "12345")).toEqual({
             code: 2,
             out: "",
-            err: "error: option '--account <id>' argument '12345' is invalid. An Alibaba Cloud account id is 16 digits.\n(alicloud-sharing --help describes every option)\n",
+            err: "error: option '--account <id>' argument '12345' is invalid. An Alibaba Cloud account id is 16 digits.\n(alicloud-sharing preview --help describes every option)\n",
         });
         expect((await command("preview", ".", "--timeout", "0")).err).toMatch(/^error: option '--timeout <seconds>' argument '0' is invalid\. --timeout takes a whole number from 1 to 86400\./);
         expect((await command("preview", ".", "--max-time", "1.5")).err).toMatch(/^error: option '--max-time <seconds>' argument '1\.5' is invalid\. --max-time takes a whole number from 1 to 604800\./);
@@ -114,11 +114,11 @@ describe("the command line", () => {
             executionSuccessful: false,
             toolExecutionNotifications: [{ level: "error", message: { text: "--map mermaid goes with --format text (after the report) or json (as its mermaid key), not sarif" } }],
         });
-        expect(await command("preview", ".", "--format", "html", "--map", "mermaid-md")).toEqual({
-            code: 2,
-            out: "",
-            err: "error: --map mermaid-md goes with --format text (after the report) or json (as its mermaid key), not html\n",
-        });
+        // Asked for the page, the page says why.
+        const page = await command("preview", ".", "--format", "html", "--map", "mermaid-md");
+        expect([page.code, page.err]).toEqual([2, "error: --map mermaid-md goes with --format text (after the report) or json (as its mermaid key), not html\n"]);
+        expect(page.out).toMatch(/^<!DOCTYPE html>/);
+        expect(page.out).toContain("--map mermaid-md goes with --format text (after the report) or json (as its mermaid key), not html");
     });
 
     test("a reader that stops reading (| head -1) ends the command quietly: exit 0, no stack trace", () => {
@@ -141,6 +141,29 @@ describe("the command line", () => {
         expect(JSON.parse(audit.out).error.message).toMatch(/^unknown option '--regoin'/);
         // Text asks for no document: stdout stays empty.
         expect((await command("preview", ".", "--timeout", "abc")).out).toBe("");
+        // The page, on stdout or in the --html file (given as `--html FILE` or `--html=FILE`, beside any format, an unknown one too): it says the run could not run and why.
+        const html = await command("preview", ".", "--format", "html", "--bogus");
+        expect([html.code, html.out.startsWith("<!DOCTYPE html>")]).toEqual([2, true]);
+        expect(html.out).toContain("The preview could not run");
+        expect(html.out).toContain("unknown option &#39;--bogus&#39;");
+        const dir = mkdtempSync(join(tmpdir(), "usage-page-"));
+        try {
+            for (const [name, argv] of [
+                ["text.html", ["preview", ".", "--timeout", "abc", "--html", join(dir, "text.html")]],
+                ["sarif.html", ["preview", ".", "--format", "sarif", "--map", "mermaid", `--html=${join(dir, "sarif.html")}`]],
+                ["xml.html", ["audit", "--format", "xml", "--html", join(dir, "xml.html")]],
+            ] as const) {
+                const r = await command(...argv);
+                expect([name, r.code]).toEqual([name, 2]);
+                const written = readFileSync(join(dir, name), "utf8");
+                expect([name, written.startsWith("<!DOCTYPE html>"), /The (preview|audit) could not run/.test(written)]).toEqual([name, true, true]);
+            }
+            // An --html whose value is missing (the next argument is an option) writes no file named after that option.
+            await command("preview", ".", "--html", "--bogus");
+            expect(readdirSync(dir).sort()).toEqual(["sarif.html", "text.html", "xml.html"]);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     test("a policy config the schema refuses exits 2 before the program runs, naming every problem with its path", async () => {

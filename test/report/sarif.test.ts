@@ -68,7 +68,7 @@ describe("an audit's log", () => {
             ruleId: "recipients-allowed",
             ruleIndex: rules.findIndex((r) => r.id === "recipients-allowed"),
             level: "error",
-            message: { text: `[S3] "${OUTSIDER}" is not an allowed recipient. ${model.verdicts[0].fix} (rule recipients-allowed)` },
+            message: { text: `[S3] "${OUTSIDER}" is not an allowed recipient. ${model.verdicts[0].fix} (rule recipients-allowed; at ${model.verdicts[0].path})` },
             locations: [{ logicalLocations: [{ fullyQualifiedName: model.verdicts[0].urn, name: model.verdicts[0].name, kind: "resource" }] }],
             partialFingerprints: { [FINGERPRINT_KEY]: expect.stringMatching(/^[0-9a-f]{32}$/) },
             properties: { policy: "sharing-recipients", constraints: ["S3"], judgedBy: "audit", accountId: OWNER, path: model.verdicts[0].path, fix: model.verdicts[0].fix },
