@@ -90,7 +90,7 @@ describe("the report page of the issue's organization (3 encrypted snapshots, 2 
         await expect(backups.innerText()).resolves.toBe(
             [
                 "backups",
-                "resource share, cn-hangzhou\tsnapshot s-backup01: customer key key-backup0001abcd",
+                "resource share, cn-shanghai\tsnapshot s-backup01: customer key key-backup0001abcd",
                 "snapshot s-backup02: customer key key-backup0001abcd",
                 "snapshot s-backup03: customer key key-backup0001abcd\tAliyunECSShareEncryptSnapshotDefaultRole\t3 recipients",
                 "directory rd-org1",
@@ -115,21 +115,21 @@ describe("the report page of the issue's organization (3 encrypted snapshots, 2 
         await expect(rule.locator("p").innerText()).resolves.toMatch(/^Constraints S3; judged by the policy pack \(sharing-recipients\)\. Fix: /);
         // The nodes of the graph the verdicts concern carry them: the two shares.
         await expect(nodeLines(page, "svg g.n.flagged")).resolves.toEqual([
-            "share backups\nresource share, cn-hangzhou\ncustomer key key-backup0001abcd\n⚠ 1 verdict: recipients-allowed",
-            "share golden-images\nresource share, cn-hangzhou\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed",
+            "share backups\nresource share, cn-shanghai\ncustomer key key-backup0001abcd\n⚠ 1 verdict: recipients-allowed",
+            "share golden-images\nresource share, cn-shanghai\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed",
         ]);
     });
 
     test("the per-recipient view, filtered to one account with the search box, shows what it can use, through which share, with which key", async () => {
         await page.fill("#filter", memberId(1));
         await expect(visibleAccessRows(page)).resolves.toEqual([
-            "account 3000000000000001 | rd-org1/r-root1/fd-prod Production | image m-golden01: customer key key-images0002abcd image m-golden02: not encrypted | golden-images (resource share) | cn-hangzhou | named by the share | not known to a preview",
-            "account 3000000000000001 | rd-org1/r-root1/fd-prod Production | snapshot s-backup01: customer key key-backup0001abcd snapshot s-backup02: customer key key-backup0001abcd snapshot s-backup03: customer key key-backup0001abcd | backups (resource share) | cn-hangzhou | through rd-org1/r-root1/fd-prod | not known to a preview",
+            "account 3000000000000001 | rd-org1/r-root1/fd-prod Production | image m-golden01: customer key key-images0002abcd image m-golden02: not encrypted | golden-images (resource share) | cn-shanghai | named by the share | not known to a preview",
+            "account 3000000000000001 | rd-org1/r-root1/fd-prod Production | snapshot s-backup01: customer key key-backup0001abcd snapshot s-backup02: customer key key-backup0001abcd snapshot s-backup03: customer key key-backup0001abcd | backups (resource share) | cn-shanghai | through rd-org1/r-root1/fd-prod | not known to a preview",
         ]);
         await expect(page.locator("#access-shown").innerText()).resolves.toBe("2 of 68 rows shown");
         await page.fill("#filter", DR_ACCOUNT);
         await expect(visibleAccessRows(page)).resolves.toEqual([
-            "account 2222222222222222 dr-account | rd-org1/r-root1/fd-dr Disaster recovery | snapshot s-backup01: customer key key-backup0001abcd snapshot s-backup02: customer key key-backup0001abcd snapshot s-backup03: customer key key-backup0001abcd | backups (resource share) | cn-hangzhou | named by the share | not known to a preview",
+            "account 2222222222222222 dr-account | rd-org1/r-root1/fd-dr Disaster recovery | snapshot s-backup01: customer key key-backup0001abcd snapshot s-backup02: customer key key-backup0001abcd snapshot s-backup03: customer key key-backup0001abcd | backups (resource share) | cn-shanghai | named by the share | not known to a preview",
         ]);
         await page.fill("#filter", "");
         await expect(page.locator("#access-shown").innerText()).resolves.toBe("68 of 68 rows shown");
@@ -225,20 +225,20 @@ describe("the audit's page", () => {
             drift: {
                 format: "stack export",
                 outsideStack: [
-                    { kind: "target", key: `cn-hangzhou/backups: ${OUTSIDER}` },
-                    { kind: "share", key: "cn-hangzhou/golden-images", detail: "rs-golden" },
+                    { kind: "target", key: `cn-shanghai/backups: ${OUTSIDER}` },
+                    { kind: "share", key: "cn-shanghai/golden-images", detail: "rs-golden" },
                     { kind: "trustedPrincipal", key: "AliyunECSShareEncryptSnapshotDefaultRole: 5555666677778888" },
                 ],
-                missingFromAccount: [{ kind: "target", key: `cn-hangzhou/golden-images: ${memberId(99)}` }],
+                missingFromAccount: [{ kind: "target", key: `cn-shanghai/golden-images: ${memberId(99)}` }],
                 notCompared: [],
             },
         });
-        const reads = { accounts: ["1111111111111111"], regions: ["cn-hangzhou"], requests: 12, counts: [{ what: "resource shares", count: 2 }], received: [], notInEffect: [], notes: [], incomplete: ["ECS DescribeImages in cn-hangzhou: an id that is not an image id"] };
+        const reads = { accounts: ["1111111111111111"], regions: ["cn-shanghai"], requests: 12, counts: [{ what: "resource shares", count: 2 }], received: [], notInEffect: [], notes: [], incomplete: ["ECS DescribeImages in cn-shanghai: an id that is not an image id"] };
         const { page, requests, errors } = await open("audit.html", await renderHtml({ ...model, reads }));
         // Each marked with what is not in the stack; the share role is the stack's: only its trust of 5555666677778888 is not.
         await expect(nodeLines(page, "svg g.n.drift")).resolves.toEqual([
             "trusted principal\n5555666677778888\ndrift: trusted principal not in the stack",
-            "share golden-images\nresource share, cn-hangzhou\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed\ndrift: share not in the stack",
+            "share golden-images\nresource share, cn-shanghai\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed\ndrift: share not in the stack",
             "account 9999999999999999\ndrift: target not in the stack",
         ]);
         await expect(nodeLines(page, "svg g.n.role")).resolves.toEqual([
@@ -250,15 +250,15 @@ describe("the audit's page", () => {
             [
                 "Drift from the stack (stack export)",
                 "In the account, not in the stack (marked on the graph)",
-                `target cn-hangzhou/backups: ${OUTSIDER}`,
-                "share cn-hangzhou/golden-images (rs-golden)",
+                `target cn-shanghai/backups: ${OUTSIDER}`,
+                "share cn-shanghai/golden-images (rs-golden)",
                 "trustedPrincipal AliyunECSShareEncryptSnapshotDefaultRole: 5555666677778888",
                 "In the stack, not in the account",
-                `target cn-hangzhou/golden-images: ${memberId(99)}`,
+                `target cn-shanghai/golden-images: ${memberId(99)}`,
             ].join("\n"),
         );
         await expect(page.getByRole("alert").innerText()).resolves.toBe('Incomplete: 1 answer not usable (below, "not read"): the account may share more than this report shows.');
-        await expect(page.locator("#reads > p:not([role])").innerText()).resolves.toBe("Accounts 1111111111111111; regions cn-hangzhou; 12 requests, read only.");
+        await expect(page.locator("#reads > p:not([role])").innerText()).resolves.toBe("Accounts 1111111111111111; regions cn-shanghai; 12 requests, read only.");
         await expect(page.locator("#plan h2").innerText()).resolves.toBe("Resources read");
         expect(requests).toEqual([page.url()]);
         expect(errors).toEqual([]);
@@ -280,10 +280,10 @@ describe("the audit's page", () => {
             await page.fill("#filter", account);
             return (await visibleAccessRows(page)).map((row) => row.split(" | ").slice(3).join(" | "));
         };
-        await expect(sinceOf(memberId(1))).resolves.toEqual(["golden-images (resource share) | cn-hangzhou | named by the share | 2026-11-02 08:00:00 UTC", "backups (resource share) | cn-hangzhou | through rd-org1/r-root1/fd-prod | 2026-03-01 09:00:00 UTC"]);
+        await expect(sinceOf(memberId(1))).resolves.toEqual(["golden-images (resource share) | cn-shanghai | named by the share | 2026-11-02 08:00:00 UTC", "backups (resource share) | cn-shanghai | through rd-org1/r-root1/fd-prod | 2026-03-01 09:00:00 UTC"]);
         // No time read for this target: said so, not left blank.
-        await expect(sinceOf(memberId(2))).resolves.toEqual(["golden-images (resource share) | cn-hangzhou | named by the share | not reported", "backups (resource share) | cn-hangzhou | through rd-org1/r-root1/fd-prod | 2026-03-01 09:00:00 UTC"]);
-        await expect(sinceOf(DR_ACCOUNT)).resolves.toEqual(["backups (resource share) | cn-hangzhou | named by the share | 2026-06-15 12:30:05 UTC"]);
+        await expect(sinceOf(memberId(2))).resolves.toEqual(["golden-images (resource share) | cn-shanghai | named by the share | not reported", "backups (resource share) | cn-shanghai | through rd-org1/r-root1/fd-prod | 2026-03-01 09:00:00 UTC"]);
+        await expect(sinceOf(DR_ACCOUNT)).resolves.toEqual(["backups (resource share) | cn-shanghai | named by the share | 2026-06-15 12:30:05 UTC"]);
         await expect(page.locator("#access-table tbody tr:visible time").getAttribute("datetime")).resolves.toBe("2026-06-15T12:30:05Z");
         expect(errors).toEqual([]);
     });
@@ -321,7 +321,7 @@ describe("a report of 1,000 recipients", () => {
         await expect(nodeLines(page, "svg g.n.summary")).resolves.toEqual(Array.from({ length: 10 }, () => "100 accounts\nlisted in the table below"));
         await page.fill("#filter", memberId(950));
         await expect(visibleAccessRows(page)).resolves.toEqual([
-            "account 3000000000000950 | rd-org1/r-root1/fd-team10 Team 10 | image m-golden01: customer key key-images0002abcd image m-golden02: not encrypted | golden-images (resource share) | cn-hangzhou | named by the share | not known to a preview",
+            "account 3000000000000950 | rd-org1/r-root1/fd-team10 Team 10 | image m-golden01: customer key key-images0002abcd image m-golden02: not encrypted | golden-images (resource share) | cn-shanghai | named by the share | not known to a preview",
         ]);
         expect(requests).toEqual([page.url()]);
         expect(errors).toEqual([]);

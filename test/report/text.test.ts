@@ -74,16 +74,16 @@ describe("verdicts", () => {
 
 const MAP_HEAD = [
     "  owner account 1111111111111111",
-    "    key key-backup0001abcd in cn-hangzhou, deletion protection Enabled",
-    "    key key-images0002abcd in cn-hangzhou, deletion protection Enabled",
-    "    snapshot s-backup01 (backup-1) in cn-hangzhou, customer key key-backup0001abcd",
-    "    snapshot s-backup02 (backup-2) in cn-hangzhou, customer key key-backup0001abcd",
-    "    snapshot s-backup03 (backup-3) in cn-hangzhou, customer key key-backup0001abcd",
-    "    image m-golden01 (golden-1) in cn-hangzhou, customer key key-images0002abcd",
-    "    image m-golden02 (golden-2) in cn-hangzhou, not encrypted",
+    "    key key-backup0001abcd in cn-shanghai, deletion protection Enabled",
+    "    key key-images0002abcd in cn-shanghai, deletion protection Enabled",
+    "    snapshot s-backup01 (backup-1) in cn-shanghai, customer key key-backup0001abcd",
+    "    snapshot s-backup02 (backup-2) in cn-shanghai, customer key key-backup0001abcd",
+    "    snapshot s-backup03 (backup-3) in cn-shanghai, customer key key-backup0001abcd",
+    "    image m-golden01 (golden-1) in cn-shanghai, customer key key-images0002abcd",
+    "    image m-golden02 (golden-2) in cn-shanghai, not encrypted",
     "    role AliyunECSShareEncryptSnapshotDefaultRole, granted key-backup0001abcd",
     "    role AliyunECSShareEncryptImageDefaultRole, granted key-images0002abcd",
-    "    share backups (resource share of snapshots) in cn-hangzhou, customer key key-backup0001abcd, role AliyunECSShareEncryptSnapshotDefaultRole",
+    "    share backups (resource share of snapshots) in cn-shanghai, customer key key-backup0001abcd, role AliyunECSShareEncryptSnapshotDefaultRole",
     "      s-backup01 (backup-1), s-backup02 (backup-2), s-backup03 (backup-3)",
     "      to 3 recipients:",
     "        directory rd-org1",
@@ -91,7 +91,7 @@ const MAP_HEAD = [
     "            folder fd-dr (Disaster recovery): 1 account: 2222222222222222 (dr-account)",
     "            folder fd-prod (Production): every member",
     "        not in the organization file's tree: 1 account: 9999999999999999",
-    "    share golden-images (resource share of images) in cn-hangzhou, customer key key-images0002abcd, role AliyunECSShareEncryptImageDefaultRole",
+    "    share golden-images (resource share of images) in cn-shanghai, customer key key-images0002abcd, role AliyunECSShareEncryptImageDefaultRole",
     "      m-golden01 (golden-1), m-golden02 (golden-2)",
 ];
 
