@@ -14,7 +14,7 @@ import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import { DriftMark, Grant, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy, recipientGroups } from "./model";
 import { Html, html, htmlLines } from "./safe";
-import { DRIFT_KIND, encryptionWords, groupLabel, groupVerdicts, incompleteNotice, subjectOf } from "./text";
+import { DRIFT_KIND, encryptionWords, groupLabel, groupVerdicts, incompleteNotice, nothingShared, subjectOf } from "./text";
 
 /** The page's own style: the only style it has, allowed by its hash. */
 const STYLE = `
@@ -418,11 +418,6 @@ function noVerdict(model: ReportModel): string {
     return judged === 0
         ? `Nothing was judged: the ${model.failure.kind === "program" ? "program" : "run"} failed before anything was registered.`
         : `No violation in the ${plural(judged, "resource")} registered before the ${model.failure.kind === "program" ? "program" : "run"} failed; nothing after it was judged.`;
-}
-
-/** What the page says where the graph and its tables would be when nothing is shared. */
-function nothingShared(model: ReportModel): string {
-    return `Nothing shared: ${model.tool === "audit" ? "what was read shares" : model.failure === undefined ? "the program shares" : "what the program registered before it failed shares"} no snapshot or image with anyone.`;
 }
 
 function verdictsSection(model: ReportModel, ids: PageIds): Html {

@@ -197,6 +197,23 @@ export function renderMapText(graph: GraphView, options: TextOptions = {}): stri
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/**
+ * What every report says where its sharing map (the page: its graph and tables) would be when nothing is shared, and
+ * why: a preview whose components were refused registered nothing because of them (the verdicts say why), not because
+ * the program shares nothing.
+ */
+export function nothingShared(model: Pick<ReportModel, "tool" | "failure" | "verdicts">): string {
+    if (model.tool === "audit") {
+        return "Nothing shared: what was read shares no snapshot or image with anyone.";
+    }
+    // A component refused (a mandatory verdict of its own) registers nothing; each counted once, however many verdicts it has.
+    const refused = new Set(model.verdicts.filter((v) => v.judgedBy === "component" && v.level === "mandatory").map((v) => v.urn ?? `${v.type ?? ""}\n${v.name ?? ""}`)).size;
+    if (refused > 0) {
+        return `Nothing shared: ${plural(refused, "component")} ${refused === 1 ? "was" : "were"} refused and registered nothing (see Verdicts)${model.failure === undefined ? "" : "; the program failed before registering anything else that shares"}.`;
+    }
+    return `Nothing shared: ${model.failure === undefined ? "the program shares" : "what the program registered before it failed shares"} no snapshot or image with anyone.`;
+}
+
 /** What could not be read, counted: `2 answers not usable`; an organization's `1 account not read, 0 answers not usable`. */
 export function incompleteCounts(reads: Pick<ReadsView, "incomplete" | "accountsNotRead">): string {
     const accounts = reads.accountsNotRead;
@@ -325,7 +342,7 @@ export function renderText(model: ReportModel, options: TextOptions = {}): strin
     if (model.levelChanges.length > 0) {
         lines.push(terminal`Policy levels set by the policy config: ${model.levelChanges.map((c) => `${c.policy} ${c.level} (not ${c.defaultLevel})`).join(", ")}`);
     }
-    lines.push(`Verdicts: ${mandatory} mandatory, ${model.verdicts.length - mandatory} advisory`, renderVerdictsText(model.verdicts, options), "", "Sharing map", renderMapText(model.graph, options));
+    lines.push(`Verdicts: ${mandatory} mandatory, ${model.verdicts.length - mandatory} advisory`, renderVerdictsText(model.verdicts, options), "", "Sharing map", model.graph.owners.length === 0 ? `  ${nothingShared(model)}` : renderMapText(model.graph, options));
     if (reads !== undefined) {
         lines.push("", "Shares received", ...(reads.received.length === 0 ? ["  none"] : reads.received.map((r) => terminal`  ${r}`)));
     }

@@ -177,10 +177,11 @@ describe("the graph fits the width", () => {
 });
 
 describe("a page with nothing to draw", () => {
-    test("every component refused: the verdicts, and where the graph and its tables would be, that nothing is shared", async () => {
+    test("every component refused: the verdicts, and where the graph and its tables would be, that the refused components registered nothing", async () => {
         const model = reportModel({ tool: "preview", title: "offline preview of refused", graph: emptyGraph(), verdicts: untrustedPrincipals(["1234567890123456", "2345678901234567"]) });
         const { page, requests, errors } = await open("refused.html", await renderHtml(model));
-        const nothing = "Nothing shared: the program shares no snapshot or image with anyone.";
+        // One component (two verdicts on it) refused: not "the program shares nothing", which would read as reassurance.
+        const nothing = "Nothing shared: 1 component was refused and registered nothing (see Verdicts).";
         await expect(page.locator("#graph").innerText()).resolves.toBe(`Sharing graph\n\n${nothing}`);
         await expect(page.locator("#shares").innerText()).resolves.toBe(`Shares\n\n${nothing}`);
         await expect(page.locator("#access").innerText()).resolves.toBe(`Who can use what\n\n${nothing}`);

@@ -3,8 +3,9 @@
  * first few subjects; verbose lists all), the sharing map with each share's recipients grouped by directory and
  * folder, and hostile names kept to one line per record.
  */
-import type { Verdict } from "../../src/report/model";
-import { renderMapText, renderVerdictsText, verdictMessage } from "../../src/report/text";
+import { emptyGraph } from "../../src/graph/model";
+import { ReportModel, Verdict, reportModel } from "../../src/report/model";
+import { renderMapText, renderText, renderVerdictsText, verdictMessage } from "../../src/report/text";
 import { ISSUE_CASE, OrganizationCase, imagePermissionsGraph, organizationReport, untrustedPrincipals } from "./fixture";
 
 /** Two allowed accounts in Production, seven refused in Development. */
@@ -134,6 +135,21 @@ describe("the sharing map", () => {
         expect(map).toContain("    share evil\\n    share forged\\x1B[2J (resource share of snapshots)");
         expect(map).toContain("    share \\u202Egnp (resource share of images)");
         expect(map).toContain("            folder fd-dev (a\\rb): 7 accounts:");
+    });
+});
+
+describe("nothing shared, in the text report as on the page", () => {
+    test("every component refused: the map says they registered nothing (each counted once), not that the program shares nothing", () => {
+        const verdicts = untrustedPrincipals(["1234567890123456", "2345678901234567"]);
+        const other = { ...verdicts[0], name: "dr", urn: "urn:pulumi:dev::p::alicloud-sharing:index:SharedSnapshot::dr" };
+        const text = (model: ReportModel) => renderText(model).split("\n").slice(-2);
+        const refused = (v: Verdict[]) => reportModel({ tool: "preview", title: "offline preview of refused", graph: emptyGraph(), verdicts: v });
+        expect(text(refused(verdicts))).toEqual(["Sharing map", "  Nothing shared: 1 component was refused and registered nothing (see Verdicts)."]);
+        expect(text(refused([...verdicts, other]))).toEqual(["Sharing map", "  Nothing shared: 2 components were refused and registered nothing (see Verdicts)."]);
+        // An advisory verdict of a component refuses nothing; a program with no share says so.
+        expect(text(refused([{ ...verdicts[0], level: "advisory" }]))).toEqual(["Sharing map", "  Nothing shared: the program shares no snapshot or image with anyone."]);
+        const audit = renderText({ ...refused([]), tool: "audit", reads: { accounts: [], regions: [], counts: [], received: [], notInEffect: [], notes: [], incomplete: [] } }).split("\n");
+        expect(audit.slice(audit.indexOf("Sharing map"), audit.indexOf("Sharing map") + 2)).toEqual(["Sharing map", "  Nothing shared: what was read shares no snapshot or image with anyone."]);
     });
 });
 
