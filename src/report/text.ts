@@ -7,7 +7,7 @@
  */
 import { LISTED_VALUES, showValues } from "../rules/types";
 import { terminal } from "./safe";
-import { DriftMark, DriftView, GraphView, GroupView, ItemView, KeyFrom, PlanResource, ReadsView, RecipientView, ReportModel, ShareView, Verdict, listsBy, recipientGroups } from "./model";
+import { DriftMark, DriftView, GraphView, GroupView, ItemView, KeyFrom, PlanResource, ReadsView, RecipientView, RemovalView, ReportModel, ShareView, UndeclaredView, Verdict, listsBy, recipientGroups } from "./model";
 
 /** What the text shows: verbose lists every subject of a grouped verdict and every recipient of a folder. */
 export interface TextOptions {
@@ -285,6 +285,25 @@ export const DRIFT_KIND: Readonly<Record<DriftMark["kind"], string>> = {
 export const driftLine = (e: Pick<DriftMark, "kind" | "key" | "detail">): string => `${DRIFT_KIND[e.kind]} ${e.key}${e.detail === undefined ? "" : ` (${e.detail})`}`;
 
 /**
+ * Drift entries as lines, for the text and the page alike: entries of one kind under one parent (the grants of an
+ * image, the targets of a share) beyond a few are one line naming the kind in words, the parent, the count and the
+ * first five (`image permission m-…: 51 (2100…, … and 46 more)`), standing for all of them; the others one line each.
+ */
+export function driftLines(entries: readonly Pick<DriftMark, "kind" | "key" | "detail">[]): GroupedLine[] {
+    const groups = listsBy(entries, (e) => (e.detail === undefined && e.key.includes(": ") ? `${e.kind}\n${e.key.slice(0, e.key.indexOf(": "))}` : `${e.kind}\n${e.key}\n${e.detail ?? ""}`));
+    const lines: GroupedLine[] = [];
+    for (const group of groups.values()) {
+        if (group.length <= LISTED_VALUES) {
+            group.forEach((e) => lines.push({ line: driftLine(e) }));
+        } else {
+            const head = group[0].key.slice(0, group[0].key.indexOf(": "));
+            lines.push({ line: `${DRIFT_KIND[group[0].kind]} ${head}: ${group.length} (${showValues(group.map((e) => e.key.slice(head.length + 2)))})`, all: group.map(driftLine) });
+        }
+    }
+    return lines;
+}
+
+/**
  * The drift as text: what the account has that the stack does not, what the stack declares that the account lacks,
  * what was not compared. Entries of one kind under one parent (the grants of an image, the targets of a share) beyond
  * a few are one line naming five and the count: the text stays short whatever the account; JSON and SARIF keep every one.
@@ -293,15 +312,7 @@ export function renderDriftText(drift: DriftView): string {
     const lines = [terminal`Drift from the stack (${drift.source === undefined ? "" : `${drift.source}, `}${drift.format})`];
     const section = (title: string, entries: readonly DriftMark[]) => {
         lines.push(`  ${title} (${entries.length})${entries.length === 0 ? ": none" : ":"}`);
-        const groups = listsBy(entries, (e) => (e.detail === undefined && e.key.includes(": ") ? `${e.kind}\n${e.key.slice(0, e.key.indexOf(": "))}` : `${e.kind}\n${e.key}\n${e.detail ?? ""}`));
-        for (const group of groups.values()) {
-            if (group.length <= LISTED_VALUES) {
-                group.forEach((e) => lines.push(terminal`    ${driftLine(e)}`));
-            } else {
-                const head = group[0].key.slice(0, group[0].key.indexOf(": "));
-                lines.push(terminal`    ${DRIFT_KIND[group[0].kind]} ${head}: ${group.length} (${showValues(group.map((e) => e.key.slice(head.length + 2)))})`);
-            }
-        }
+        driftLines(entries).forEach((l) => lines.push(terminal`    ${l.line}`));
     };
     section("in the account, not in the stack", drift.entries.filter((e) => e.side === "outsideStack"));
     section("in the stack, not in the account", drift.entries.filter((e) => e.side === "missingFromAccount"));
@@ -351,3 +362,70 @@ export function renderText(model: ReportModel, options: TextOptions = {}): strin
     }
     return lines.join("\n");
 }
+
+/** A line of a grouped list (not escaped: each renderer makes it safe), and, when it stands for several entries, each of them as its own line (the page folds them under it). */
+export interface GroupedLine {
+    readonly line: string;
+    readonly all?: readonly string[];
+}
+
+/** A share no stack declares, as the text and the page list it. */
+type UndeclaredEntry = Pick<UndeclaredView["shares"][number], "accountId" | "kind" | "key">;
+
+/** Values in a list: all of them up to `LISTED_VALUES` (rules/types), else the first few and the count of the rest. */
+export const fewValues = (values: readonly string[]): string => (values.length <= LISTED_VALUES ? values.join(", ") : showValues(values));
+
+/** The heading of the shares no stack declares: the files given and the count, shares one by one, image permissions by grant. */
+export function undeclaredHeading(undeclared: { readonly shares: readonly UndeclaredEntry[] }, sources: readonly string[]): string {
+    const shareCount = undeclared.shares.filter((u) => u.kind === "share").length;
+    const grantCount = undeclared.shares.length - shareCount;
+    const counts = grantCount === 0 ? `${shareCount}` : `${plural(shareCount, "share")}, ${plural(grantCount, "image grant")}`;
+    return `Shares no stack declares (${sources.join(", ") || "the stacks given"}): ${counts}`;
+}
+
+/**
+ * The shares no stack declares, one line each (`<account>: share <region/name (rs-…)>`), then the grants of each image
+ * on one line (`<account>: image permission <m-…> to <accounts>`), beyond a few its count and the first five.
+ */
+export function undeclaredLines(shares: readonly UndeclaredEntry[]): GroupedLine[] {
+    const lines: GroupedLine[] = shares.filter((u) => u.kind === "share").map((u) => ({ line: `${u.accountId}: share ${u.key}` }));
+    const grants = listsBy(
+        shares.filter((u) => u.kind !== "share"),
+        (u) => `${u.accountId}\n${u.key.split(": ")[0]}`,
+    );
+    for (const [key, group] of grants) {
+        const [accountId, image] = key.split("\n");
+        const grantees = group.map((u) => u.key.split(": ")[1] ?? "");
+        lines.push(
+            grantees.length <= LISTED_VALUES
+                ? { line: `${accountId}: image permission ${image} to ${grantees.join(", ")}` }
+                : { line: `${accountId}: image permission ${image} to ${grantees.length} (${showValues(grantees)})`, all: grantees.map((g) => `${accountId}: image permission ${image} to ${g}`) },
+        );
+    }
+    return lines;
+}
+
+/** What removing one share takes (C15): its line, then one line per recipient (what it loses, or why that is not known). */
+export function removalLines(r: RemovalView): { readonly head: string; readonly lines: readonly string[] } {
+    if (r.share === undefined) {
+        return { head: `${r.id}: ${r.note ?? "not found"}`, lines: [] };
+    }
+    const s = r.share;
+    const head = `${s.id} ${s.via === "image permission" ? "(image permissions)" : `"${s.name}"`} of ${s.ownerAccountId} in ${s.region} (${fewValues(s.resources.map((x) => x.id))}):`;
+    const lines = r.note !== undefined ? [r.note] : r.recipients.length === 0 ? ["no recipient"] : [];
+    for (const loss of r.recipients) {
+        if (!loss.readable) {
+            lines.push(`${loss.accountId} (via ${loss.via}): not known: ${loss.reason ?? "not read"}`);
+            continue;
+        }
+        const lost = [
+            ...loss.disks.map((d) => `disk ${d.id} (from ${d.snapshotId}${d.instanceId === undefined ? "" : `, attached to ${d.instanceId}`})`),
+            ...loss.instances.map((i) => `instance ${i.id}${i.name === undefined ? "" : ` "${i.name}"`} (runs ${i.imageId})`),
+        ];
+        lines.push(`${loss.accountId} (via ${loss.via}): ${lost.length === 0 ? "nothing made from it" : `loses ${lost.join(", ")}`}`);
+    }
+    return { head, lines };
+}
+
+/** The heading of the removals' section. */
+export const REMOVALS_HEADING = "If removed (C15: recipients lose what they made from it)";

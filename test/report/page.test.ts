@@ -14,7 +14,7 @@ import { Browser, BrowserContext, Page, chromium } from "playwright-core";
 import { renderHtml } from "../../src/report/html";
 import { emptyGraph } from "../../src/graph/model";
 import { reportModel } from "../../src/report/model";
-import { DIRECTORY, DR_ACCOUNT, ISSUE_CASE, ROOT, OUTSIDER, caseOf, memberId, organizationInput, organizationReport, untrustedPrincipals } from "./fixture";
+import { DIRECTORY, DR_ACCOUNT, ISSUE_CASE, OWNER, ROOT, OUTSIDER, caseOf, memberId, organizationInput, organizationReport, untrustedPrincipals } from "./fixture";
 
 /** Debian's Chromium (`.ci/run` installs it when missing); another one by `CHROMIUM_PATH`. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -220,8 +220,10 @@ describe("a page with nothing to draw", () => {
 });
 
 describe("the audit's page", () => {
-    test("overlays the drift on the graph, lists both sides, and says what was read and that it is incomplete", async () => {
-        const model = organizationReport(ISSUE_CASE, {
+    test("overlays the drift on the graph, lists both sides grouped as the text groups them, and says what was read and that it is incomplete", async () => {
+        // Seven grants of one image outside the stack: one line naming the kind in words, the image, the count and the first five.
+        const grantees = Array.from({ length: 7 }, (_, i) => `21000000000000${String(i + 1).padStart(2, "0")}`);
+        const input = organizationInput(ISSUE_CASE, {
             tool: "audit",
             drift: {
                 format: "stack export",
@@ -229,16 +231,35 @@ describe("the audit's page", () => {
                     { kind: "target", key: `cn-shanghai/backups: ${OUTSIDER}` },
                     { kind: "share", key: "cn-shanghai/golden-images", detail: "rs-golden" },
                     { kind: "trustedPrincipal", key: "AliyunECSShareEncryptSnapshotDefaultRole: 5555666677778888" },
+                    ...grantees.map((a) => ({ kind: "imagePermission" as const, key: `m-uf6perm000001: ${a}` })),
                 ],
                 missingFromAccount: [{ kind: "target", key: `cn-shanghai/golden-images: ${memberId(99)}` }],
                 notCompared: [],
             },
+        });
+        // An organization's audit given intended files and --removing: what no stack declares (the backups share, marked
+        // on the graph; seven grants of an image), and what removing two shares would take.
+        const model = reportModel({
+            ...input,
+            undeclared: { sources: ["preview.json"], shares: [{ accountId: OWNER, kind: "share", key: "cn-shanghai/backups (rs-backups01)" }, ...grantees.map((a) => ({ accountId: OWNER, kind: "imagePermission" as const, key: `m-uf6perm000001: ${a}` }))] },
+            removals: [
+                {
+                    id: "rs-backups01",
+                    share: { ownerAccountId: OWNER, id: "rs-backups01", name: "backups", region: "cn-shanghai", via: "resource share", kind: "snapshot", resources: [{ id: "s-backup01", type: "Snapshot" }], targets: [DR_ACCOUNT, OUTSIDER] },
+                    recipients: [
+                        { accountId: DR_ACCOUNT, via: "account", readable: true, disks: [{ id: "d-restore01", snapshotId: "s-backup01", instanceId: "i-restore01" } as never], instances: [] },
+                        { accountId: OUTSIDER, via: "account", readable: false, reason: "outside the directory: its account cannot be read", disks: [], instances: [] },
+                    ],
+                },
+                { id: "rs-nosuchshare", recipients: [], note: "rs-nosuchshare is not a resource share in effect of an account read" },
+            ],
         });
         const reads = { accounts: ["1111111111111111"], regions: ["cn-shanghai"], requests: 12, counts: [{ what: "resource shares", count: 2 }], received: [], notInEffect: [], notes: [], incomplete: ["ECS DescribeImages in cn-shanghai: an id that is not an image id"] };
         const { page, requests, errors } = await open("audit.html", await renderHtml({ ...model, reads }));
         // Each marked with what is not in the stack; the share role is the stack's: only its trust of 5555666677778888 is not.
         await expect(nodeLines(page, "svg g.n.drift")).resolves.toEqual([
             "trusted principal\n5555666677778888\ndrift: trusted principal not in the stack",
+            "share backups\nresource share, cn-shanghai\ncustomer key key-backup0001abcd\n⚠ 1 verdict: recipients-allowed\ndrift: share no stack declares",
             "share golden-images\nresource share, cn-shanghai\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed\ndrift: share not in the stack",
             "account 9999999999999999\ndrift: target not in the stack",
         ]);
@@ -253,9 +274,34 @@ describe("the audit's page", () => {
                 "In the account, not in the stack (marked on the graph)",
                 `target cn-shanghai/backups: ${OUTSIDER}`,
                 "share cn-shanghai/golden-images (rs-golden)",
-                "trustedPrincipal AliyunECSShareEncryptSnapshotDefaultRole: 5555666677778888",
+                "trusted principal AliyunECSShareEncryptSnapshotDefaultRole: 5555666677778888",
+                "image permission m-uf6perm000001: 7 (2100000000000001, 2100000000000002, 2100000000000003, 2100000000000004, 2100000000000005 and 2 more)",
+                "all 7",
                 "In the stack, not in the account",
                 `target cn-shanghai/golden-images: ${memberId(99)}`,
+            ].join("\n"),
+        );
+        // The whole list is one click away.
+        await page.locator("#drift details summary").click();
+        await expect(page.locator("#drift details li").allInnerTexts()).resolves.toEqual(grantees.map((a) => `image permission m-uf6perm000001: ${a}`));
+        await expect(page.locator("#undeclared").innerText()).resolves.toBe(
+            [
+                "Shares no stack declares (preview.json): 1 share, 7 image grants",
+                "",
+                "Marked on the graph as drift.",
+                "",
+                `${OWNER}: share cn-shanghai/backups (rs-backups01)`,
+                `${OWNER}: image permission m-uf6perm000001 to 7 (2100000000000001, 2100000000000002, 2100000000000003, 2100000000000004, 2100000000000005 and 2 more)`,
+                "all 7",
+            ].join("\n"),
+        );
+        await expect(page.locator("#removals").innerText()).resolves.toBe(
+            [
+                "If removed (C15: recipients lose what they made from it)",
+                `rs-backups01 "backups" of ${OWNER} in cn-shanghai (s-backup01):`,
+                `${DR_ACCOUNT} (via account): loses disk d-restore01 (from s-backup01, attached to i-restore01)`,
+                `${OUTSIDER} (via account): not known: outside the directory: its account cannot be read`,
+                "rs-nosuchshare: rs-nosuchshare is not a resource share in effect of an account read",
             ].join("\n"),
         );
         await expect(page.getByRole("alert").innerText()).resolves.toBe('Incomplete: 1 answer not usable (below, "not read"): the account may share more than this report shows.');
