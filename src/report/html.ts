@@ -14,7 +14,7 @@ import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import { DriftMark, Grant, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy, recipientGroups } from "./model";
 import { Html, html, htmlLines } from "./safe";
-import { DRIFT_KIND, GroupedLine, REMOVALS_HEADING, driftLines, encryptionWords, groupLabel, groupVerdicts, incompleteNotice, nothingShared, removalLines, subjectOf, undeclaredHeading, undeclaredLines } from "./text";
+import { DRIFT_KIND, GroupedLine, REMOVALS_HEADING, driftLines, encryptionWords, groupLabel, groupVerdicts, incompleteNotice, itemId, nothingShared, removalLines, subjectOf, undeclaredHeading, undeclaredLines } from "./text";
 
 /** The page's own style: the only style it has, allowed by its hash. */
 const STYLE = `
@@ -227,8 +227,8 @@ function drawing(model: ReportModel, ids: PageIds) {
     }
     for (const i of g.items) {
         const id = nodeOf(i.id, "item", [
-            `${i.kind} ${i.resourceId ?? "(id unknown)"}`,
-            ...(i.name === undefined || i.name === i.resourceId ? [] : [i.name]),
+            `${i.kind} ${itemId(i)}`,
+            ...(i.name === undefined || i.resourceId === undefined || i.name === i.resourceId ? [] : [i.name]),
             `${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption, [], i.keyFrom)}`,
             ...(i.key === undefined ? [] : [`key ${keyIds.get(i.key)}`]),
         ]);
@@ -455,7 +455,7 @@ function verdictsSection(model: ReportModel, ids: PageIds): Html {
 /** A short name of each node of the graph view, for links. */
 function nodeNames(g: GraphView): Map<string, string> {
     return new Map<string, string>([
-        ...g.items.map((i): [string, string] => [i.id, `${i.kind} ${i.resourceId ?? i.name ?? ""}`]),
+        ...g.items.map((i): [string, string] => [i.id, `${i.kind} ${itemId(i)}`]),
         ...g.shares.map((s): [string, string] => [s.id, `share ${s.name}`]),
         ...g.roles.map((r): [string, string] => [r.id, `role ${r.name ?? ""}`]),
         ...g.keys.map((k): [string, string] => [k.id, `key ${k.keyId ?? ""}`]),
@@ -482,6 +482,7 @@ function sinceCell(model: ReportModel, grants: readonly Grant[]): Html {
 /** One row per recipient, share and the target that reaches it: each item with its protection, the share, where, why. */
 function accessRows(model: ReportModel): Html[] {
     const shares = new Map(model.graph.shares.map((s) => [s.id, s]));
+    const items = new Map(model.graph.items.map((i) => [i.id, i]));
     const groupNames = new Map(model.graph.groups.filter((g) => g.name !== undefined).map((g) => [g.path, g.name!]));
     const rows: Html[] = [];
     const describe = (a: RecipientAccess): string => (a.kind === "account" ? `account ${a.value}` : a.kind === "directory" ? `directory ${a.value}` : a.kind === "unknown" ? a.value : `folder ${a.value}`);
@@ -498,7 +499,7 @@ function accessRows(model: ReportModel): Html[] {
         for (const grants of byShare.values()) {
             const share = shares.get(grants[0].share);
             const what = grants.map(
-                (g, i) => html`${i === 0 ? undefined : html`<br/>`}${g.kind} ${g.resourceId ?? "(id known once deployed)"}: ${g.encryption === "key" && g.keyFrom === undefined ? `customer key ${g.keyId ?? "(id unknown)"}` : encryptionWords(g.encryption, g.keyId === undefined ? [] : [g.keyId], g.keyFrom)}`,
+                (g, i) => html`${i === 0 ? undefined : html`<br/>`}${g.kind} ${g.resourceId ?? itemId(items.get(g.item) ?? {})}: ${g.encryption === "key" && g.keyFrom === undefined ? `customer key ${g.keyId ?? "(id unknown)"}` : encryptionWords(g.encryption, g.keyId === undefined ? [] : [g.keyId], g.keyFrom)}`,
             );
             const through = grants[0].through === a.value ? "named by the share" : `through ${grants[0].through}`;
             const regions = [...new Set(grants.map((g) => g.region ?? "(unknown)"))].join(", ");
@@ -548,7 +549,7 @@ function sharesTable(model: ReportModel): Html {
     const rows = g.shares.map((s) => {
         const shared = s.items.map((id, i) => {
             const item = items.get(id)!;
-            return html`${i === 0 ? undefined : html`<br/>`}${item.kind} ${item.resourceId ?? "(id known once deployed)"}: ${encryptionWords(item.encryption, item.key === undefined ? [] : [keyIds.get(item.key)!], item.keyFrom)}`;
+            return html`${i === 0 ? undefined : html`<br/>`}${item.kind} ${itemId(item)}: ${encryptionWords(item.encryption, item.key === undefined ? [] : [keyIds.get(item.key)!], item.keyFrom)}`;
         });
         const role = s.roles.map((r) => roles.get(r)!.name ?? "(name unknown)").join(", ");
         return html`<tr><th scope="row"><span class="mono">${s.name}</span><br/>${s.method === "resourceShare" ? "resource share" : "image permissions"}, ${s.region ?? "(region unknown)"}</th><td class="mono">${shared}</td><td class="mono">${role === "" ? "none" : role}</td><td>${plural(s.recipients.length, "recipient")}${shareRecipients(g, s.recipients)}</td></tr>`;

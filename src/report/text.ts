@@ -153,8 +153,11 @@ function recipientTree(graph: GraphView, share: ShareView, indent: string, verbo
     return lines;
 }
 
+/** What names an item: its id, or while its id is unknown (a copy made by the stack) the resource that makes it, `(made by <name>)`. */
+export const itemId = (i: Pick<ItemView, "resourceId" | "name">): string => i.resourceId ?? `(made by ${i.name ?? "an unknown resource"})`;
+
 /** An item, for a list: `s-… (name)`, or the name of what makes it while its id is unknown. */
-const itemText = (i: ItemView): string => (i.resourceId === undefined ? `(made by ${i.name ?? "an unknown resource"})` : `${i.resourceId}${i.name === undefined || i.name === i.resourceId ? "" : ` (${i.name})`}`);
+const itemText = (i: ItemView): string => (i.resourceId === undefined ? itemId(i) : `${i.resourceId}${i.name === undefined || i.name === i.resourceId ? "" : ` (${i.name})`}`);
 
 /**
  * The sharing map as text, owner by owner: the keys, the shared snapshots and images (region, encryption, key), the

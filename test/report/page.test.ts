@@ -13,6 +13,7 @@ import { pathToFileURL } from "url";
 import { Browser, BrowserContext, Page, chromium } from "playwright-core";
 import { renderHtml } from "../../src/report/html";
 import { emptyGraph } from "../../src/graph/model";
+import { at } from "../../src/intent/model";
 import { reportModel } from "../../src/report/model";
 import { DIRECTORY, DR_ACCOUNT, ISSUE_CASE, OWNER, ROOT, OUTSIDER, caseOf, memberId, organizationInput, organizationReport, untrustedPrincipals } from "./fixture";
 
@@ -332,6 +333,31 @@ describe("the audit's page", () => {
         await expect(sinceOf(memberId(2))).resolves.toEqual(["golden-images (resource share) | cn-shanghai | named by the share | not reported", "backups (resource share) | cn-shanghai | through rd-org1/r-root1/fd-prod | 2026-03-01 09:00:00 UTC"]);
         await expect(sinceOf(DR_ACCOUNT)).resolves.toEqual(["backups (resource share) | cn-shanghai | named by the share | 2026-06-15 12:30:05 UTC"]);
         await expect(page.locator("#access-table tbody tr:visible time").getAttribute("datetime")).resolves.toBe("2026-06-15T12:30:05Z");
+        expect(errors).toEqual([]);
+    });
+});
+
+describe("items whose id is known once deployed (copies the stack makes)", () => {
+    test("are told apart by the resource that makes them, in the graph, the shares and who can use what", async () => {
+        // The two images of the issue's case as the stack's own copies: no id until deployed.
+        const input = organizationInput(ISSUE_CASE);
+        const graph = { ...input.graph, items: new Map(input.graph.items), shares: new Map(input.graph.shares) };
+        for (const [id, item] of graph.items) {
+            if (item.kind === "image") {
+                graph.items.set(id, { ...item, resourceId: at<string>("id", undefined) });
+            }
+        }
+        for (const [id, share] of graph.shares) {
+            graph.shares.set(id, { ...share, items: share.items.map((i) => (graph.items.get(i.item)!.kind === "image" ? { ...i, id: at<string>("resourceId", undefined) } : i)) });
+        }
+        const { page, errors } = await open("copies.html", await renderHtml(reportModel({ ...input, graph })));
+        await expect(nodeLines(page, "svg g.n.item").then((nodes) => nodes.filter((n) => n.startsWith("image")))).resolves.toEqual([
+            "image (made by golden-1)\ncn-shanghai, customer key\nkey key-images0002abcd",
+            "image (made by golden-2)\ncn-shanghai, not encrypted",
+        ]);
+        await expect(page.locator("#shares-table tbody tr").nth(1).locator("td").first().innerText()).resolves.toBe("image (made by golden-1): customer key key-images0002abcd\nimage (made by golden-2): not encrypted");
+        await page.fill("#filter", memberId(1));
+        await expect(visibleAccessRows(page).then((rows) => rows[0].split(" | ")[2])).resolves.toBe("image (made by golden-1): customer key key-images0002abcd image (made by golden-2): not encrypted");
         expect(errors).toEqual([]);
     });
 });
