@@ -13,7 +13,7 @@ import { createHash } from "crypto";
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import { DriftMark, Grant, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy, recipientGroups } from "./model";
-import { Html, html, htmlLines } from "./safe";
+import { Html, html, htmlLines, htmlWithCode } from "./safe";
 import { DRIFT_KIND, GroupedLine, REMOVALS_HEADING, driftLines, encryptionWords, groupLabel, groupVerdicts, incompleteNotice, itemId, nothingShared, removalLines, subjectOf, undeclaredHeading, undeclaredLines } from "./text";
 
 /** The page's own style: the only style it has, allowed by its hash. */
@@ -445,10 +445,10 @@ function verdictsSection(model: ReportModel, ids: PageIds): Html {
         const judged = first.judgedBy === "component" ? "a component" : first.judgedBy === "audit" ? `the audit (${first.policy ?? "policy"})` : `the policy pack (${first.policy ?? "policy"})`;
         const items = group.map((v, i) => {
             const concerns = v.nodes.map((n) => html` <a href="#${ids.of("n", n)}">${graphNames.get(n) ?? "node"}</a>`);
-            return html`<li id="v${gi + 1}-${i + 1}"><span class="mono">${subjectOf(v) || "(no subject)"}</span>: ${v.message}${sharedFix === undefined && v.fix !== undefined ? html` <span class="fix">Fix:</span> ${v.fix}` : undefined}${concerns.length === 0 ? undefined : html` <span>(on${concerns})</span>`}</li>`;
+            return html`<li id="v${gi + 1}-${i + 1}"><span class="mono">${subjectOf(v) || "(no subject)"}</span>: ${htmlWithCode(v.message)}${sharedFix === undefined && v.fix !== undefined ? html` <span class="fix">Fix:</span> ${htmlWithCode(v.fix)}` : undefined}${concerns.length === 0 ? undefined : html` <span>(on${concerns})</span>`}</li>`;
         });
         const list = group.length > 12 ? html`<details><summary>${plural(group.length, "verdict")}: show every subject</summary><ul>${items}</ul></details>` : html`<ul>${items}</ul>`;
-        return html`<section class="${first.level === "mandatory" ? "rule" : "rule advisory-group"}" aria-labelledby="rule-${gi + 1}"><h3 id="rule-${gi + 1}"><span class="${first.level}">${first.level}</span> <span class="mono">${first.rule ?? first.policy ?? "verdict"}</span>: ${plural(group.length, "verdict")}</h3><p>Constraints <span class="ids">${first.constraints.join(", ") || "none"}</span>; judged by ${judged}.${sharedFix === undefined ? undefined : html` <span class="fix">Fix:</span> <span class="fix-text">${sharedFix}</span>`}</p>${list}</section>`;
+        return html`<section class="${first.level === "mandatory" ? "rule" : "rule advisory-group"}" aria-labelledby="rule-${gi + 1}"><h3 id="rule-${gi + 1}"><span class="${first.level}">${first.level}</span> <span class="mono">${first.rule ?? first.policy ?? "verdict"}</span>: ${plural(group.length, "verdict")}</h3><p>Constraints <span class="ids">${first.constraints.join(", ") || "none"}</span>; judged by ${judged}.${sharedFix === undefined ? undefined : html` <span class="fix">Fix:</span> <span class="fix-text">${htmlWithCode(sharedFix)}</span>`}</p>${list}</section>`;
     })}`;
 }
 

@@ -112,7 +112,9 @@ describe("the report page of the issue's organization (3 encrypted snapshots, 2 
         await expect(rule.locator("h3").innerText()).resolves.toBe("mandatory recipients-allowed: 16 verdicts");
         const fix = rule.locator(".fix-text");
         await expect(fix.isVisible()).resolves.toBe(true);
-        await expect(fix.innerText()).resolves.toBe("Share only with recipients on the organization's allow-list, or ask the security team to add this one (`allowedRecipients`, in the organization file or the config).");
+        // The fix's code span is code, not Markdown's backticks.
+        await expect(fix.innerText()).resolves.toBe("Share only with recipients on the organization's allow-list, or ask the security team to add this one (allowedRecipients, in the organization file or the config).");
+        await expect(fix.locator("code").allInnerTexts()).resolves.toEqual(["allowedRecipients"]);
         await expect(rule.locator("p").innerText()).resolves.toMatch(/^Constraints S3; judged by the policy pack \(sharing-recipients\)\. Fix: /);
         // The nodes of the graph the verdicts concern carry them: the two shares.
         await expect(nodeLines(page, "svg g.n.flagged")).resolves.toEqual([
