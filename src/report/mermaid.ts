@@ -8,7 +8,7 @@
  */
 import { RECIPIENTS_DRAWN_PER_GROUP, GraphView, RecipientView, groupsDepthFirst, listsBy } from "./model";
 import { MermaidIds, mermaidLabel } from "./safe";
-import { encryptionWords, groupLabel, itemId } from "./text";
+import { encryptionWords, groupLabel } from "./text";
 
 /** How the chart is written. */
 export interface MermaidOptions {
@@ -55,7 +55,7 @@ export function renderMermaid(graph: GraphView, options: MermaidOptions = {}): s
         node(`key\n${k.id}`, ["{{", "}}"], [`key ${k.keyId ?? "(id unknown)"}`, k.region ?? "(region unknown)"]);
     }
     for (const i of graph.items) {
-        const id = node(`item\n${i.id}`, ["([", "])"], [`${i.kind} ${itemId(i)}`, `${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption, [], i.keyFrom)}`]);
+        const id = node(`item\n${i.id}`, ["([", "])"], [`${i.kind} ${i.resourceId ?? i.name ?? "(id unknown)"}`, `${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption, [], i.keyFrom)}`]);
         lines.push(`  ${ids.of(`owner\n${i.owner}`)} --> ${id}`);
         if (i.key !== undefined) {
             lines.push(`  ${id} -. encrypted with .-> ${ids.of(`key\n${i.key}`)}`);

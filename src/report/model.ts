@@ -10,7 +10,6 @@ import { KmsArn, parseKmsArn } from "../alibaba/arn";
 import { isAccountId, isFolderId, isResourceDirectoryId, isRootFolderId, parseFolderPath } from "../alibaba/ids";
 import { KMS_KEY_ACTIONS, ResourceKind } from "../alibaba/names";
 import type { Drift, DriftKind } from "../audit/drift";
-import type { RemovalImpact, UndeclaredShare } from "../audit/organization";
 import { accountIdOf } from "../graph/accounts";
 import type { AccountKey, ItemKind, Origin, SharingGraph } from "../graph/model";
 import { Organization, OrganizationFile, OrganizationFolder, recipientPath } from "../graph/organization";
@@ -336,7 +335,15 @@ export interface DriftView {
     readonly notCompared: readonly string[];
 }
 
-/** A share no stack declares (an organization's audit given intended files), with the graph nodes it names. */
+/** A share of an account that no stack declares (an organization's audit given intended files). */
+export interface UndeclaredShare {
+    readonly accountId: string;
+    readonly kind: "share" | "imagePermission";
+    /** `region/name (rs-…)`, or `m-…: <account>` for an image's permission. */
+    readonly key: string;
+}
+
+/** A share no stack declares, with the graph nodes it names. */
 export interface UndeclaredMark extends UndeclaredShare {
     /** The share (a resource share by owner, region and name; an image's permissions by owner and image) and, for a grant, its recipient. */
     readonly nodes: readonly string[];
@@ -348,8 +355,31 @@ export interface UndeclaredView {
     readonly shares: readonly UndeclaredMark[];
 }
 
-/** What removing a share would take from its recipients (C15), as an organization's audit found it (`--removing`). */
-export type RemovalView = RemovalImpact;
+/**
+ * What removing a share would take from its recipients (C15), as an organization's audit found it (`--removing`): the
+ * share asked (`rs-…`, or an image's permissions by `m-…`), when found; each recipient with what it made from it
+ * (disks from its snapshots, instances of its images), or why that is not known; or why nothing could be said.
+ */
+export interface RemovalView {
+    readonly id: string;
+    readonly share?: {
+        readonly id: string;
+        readonly name: string;
+        readonly ownerAccountId: string;
+        readonly region: string;
+        readonly via: "resource share" | "image permission";
+        readonly resources: readonly { readonly id: string }[];
+    };
+    readonly recipients: readonly {
+        readonly accountId: string;
+        readonly via: string;
+        readonly readable: boolean;
+        readonly reason?: string;
+        readonly disks: readonly { readonly id: string; readonly snapshotId: string; readonly instanceId?: string }[];
+        readonly instances: readonly { readonly id: string; readonly name?: string; readonly imageId: string }[];
+    }[];
+    readonly note?: string;
+}
 
 /** What an audit read, for people. */
 export interface ReadsView {

@@ -248,9 +248,9 @@ describe("the audit's page", () => {
             removals: [
                 {
                     id: "rs-backups01",
-                    share: { ownerAccountId: OWNER, id: "rs-backups01", name: "backups", region: "cn-shanghai", via: "resource share", kind: "snapshot", resources: [{ id: "s-backup01", type: "Snapshot" }], targets: [DR_ACCOUNT, OUTSIDER] },
+                    share: { ownerAccountId: OWNER, id: "rs-backups01", name: "backups", region: "cn-shanghai", via: "resource share", resources: [{ id: "s-backup01" }] },
                     recipients: [
-                        { accountId: DR_ACCOUNT, via: "account", readable: true, disks: [{ id: "d-restore01", snapshotId: "s-backup01", instanceId: "i-restore01" } as never], instances: [] },
+                        { accountId: DR_ACCOUNT, via: "account", readable: true, disks: [{ id: "d-restore01", snapshotId: "s-backup01", instanceId: "i-restore01" }], instances: [] },
                         { accountId: OUTSIDER, via: "account", readable: false, reason: "outside the directory: its account cannot be read", disks: [], instances: [] },
                     ],
                 },
