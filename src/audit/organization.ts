@@ -11,7 +11,7 @@ import { OrganizationFile, organizationOf } from "../graph/organization";
 import { policies as packPolicies } from "../policy/policies";
 import { readOrganizationFile } from "../graph/organization";
 import { sharedResourceKind } from "../policy/adapters";
-import type { Verdict } from "../report/model";
+import type { UndeclaredShare, Verdict } from "../report/model";
 import { terminalText } from "../report/safe";
 import { AlibabaApiError, redact } from "../sdk/errors";
 import { apiSettings } from "../sdk/settings";
@@ -89,13 +89,8 @@ export interface Receipt {
     readonly resources: readonly { readonly id: string; readonly type: string }[];
 }
 
-/** A share of an account that no stack declares. */
-export interface UndeclaredShare {
-    readonly accountId: string;
-    readonly kind: "share" | "imagePermission";
-    /** `region/name (rs-…)` or `m-…: <account>`. */
-    readonly key: string;
-}
+/** A share of an account that no stack declares (the report model's type). */
+export type { UndeclaredShare };
 
 /** What one recipient account loses when a share is removed. */
 export interface RecipientLoss {

@@ -7,8 +7,7 @@ import { renderJson } from "../report/json";
 import type { Verdict } from "../report/model";
 import { terminal, terminalText } from "../report/safe";
 import { renderSarif } from "../report/sarif";
-import { incompleteNotice, renderVerdictsText } from "../report/text";
-import { LISTED_VALUES, showValues } from "../rules/types";
+import { REMOVALS_HEADING, fewValues, incompleteNotice, removalLines, renderVerdictsText, undeclaredHeading, undeclaredLines } from "../report/text";
 import { notInEffectText, organizationIncomplete, organizationReport, organizationTitle } from "./report";
 import type { OrganizationAuditResult, OrganizationNotInEffect, OwnedShare } from "./organization";
 
@@ -21,7 +20,7 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 export const accountOfVerdict = (v: Pick<Verdict, "accountId" | "urn">): string | undefined => v.accountId ?? /^urn:pulumi:audit::([0-9]{16})::/.exec(v.urn ?? "")?.[1];
 
 /** A list of values, the first few and the count of the rest. */
-const few = (values: readonly string[]): string => (values.length <= LISTED_VALUES ? values.join(", ") : showValues(values));
+const few = fewValues;
 
 const shareLine = (s: OwnedShare): string =>
     s.via === "image permission"
@@ -120,57 +119,16 @@ export function renderOrganizationText(result: OrganizationAuditResult, intended
     }
 
     if (result.undeclared !== undefined) {
-        const sources = intendedSources ?? result.undeclared.sources;
-        // Counted as listed: shares one by one, image permissions by grant (one line lists an image's grants).
-        const shareCount = result.undeclared.shares.filter((u) => u.kind === "share").length;
-        const grantCount = result.undeclared.shares.length - shareCount;
-        const counts = grantCount === 0 ? `${shareCount}` : `${plural(shareCount, "share")}, ${plural(grantCount, "image grant")}`;
-        lines.push("", terminal`Shares no stack declares (${sources.join(", ") || "the stacks given"}): ${counts}`);
+        lines.push("", terminalText(undeclaredHeading(result.undeclared, intendedSources ?? result.undeclared.sources)));
         // The grants of one image beyond a few are one line naming five and the count; JSON keeps every one.
-        const grants = new Map<string, string[]>();
-        for (const u of result.undeclared.shares) {
-            if (u.kind === "share") {
-                lines.push(terminal`  ${u.accountId}: share ${u.key}`);
-                continue;
-            }
-            const [image, grantee] = u.key.split(": ");
-            const key = `${u.accountId}\n${image}`;
-            if (!grants.has(key)) {
-                grants.set(key, []);
-            }
-            grants.get(key)!.push(grantee);
-        }
-        for (const [key, grantees] of grants) {
-            const [accountId, image] = key.split("\n");
-            lines.push(terminal`  ${accountId}: image permission ${image} to ${grantees.length <= LISTED_VALUES ? grantees.join(", ") : `${grantees.length} (${showValues(grantees)})`}`);
-        }
+        undeclaredLines(result.undeclared.shares).forEach((l) => lines.push(`  ${terminalText(l.line)}`));
     }
 
     if (result.removals.length > 0) {
-        lines.push("", "If removed (C15: recipients lose what they made from it)");
+        lines.push("", REMOVALS_HEADING);
         for (const r of result.removals) {
-            if (r.share === undefined) {
-                lines.push(terminal`  ${r.id}: ${r.note ?? "not found"}`);
-                continue;
-            }
-            const s = r.share;
-            lines.push(terminal`  ${s.id} ${s.via === "image permission" ? "(image permissions)" : `"${s.name}"`} of ${s.ownerAccountId} in ${s.region} (${few(s.resources.map((x) => x.id))}):`);
-            if (r.note !== undefined) {
-                lines.push(terminal`    ${r.note}`);
-            } else if (r.recipients.length === 0) {
-                lines.push("    no recipient");
-            }
-            for (const loss of r.recipients) {
-                if (!loss.readable) {
-                    lines.push(terminal`    ${loss.accountId} (via ${loss.via}): not known: ${loss.reason ?? "not read"}`);
-                    continue;
-                }
-                const lost = [
-                    ...loss.disks.map((d) => `disk ${d.id} (from ${d.snapshotId}${d.instanceId === undefined ? "" : `, attached to ${d.instanceId}`})`),
-                    ...loss.instances.map((i) => `instance ${i.id}${i.name === undefined ? "" : ` "${i.name}"`} (runs ${i.imageId})`),
-                ];
-                lines.push(terminal`    ${loss.accountId} (via ${loss.via}): ${lost.length === 0 ? "nothing made from it" : `loses ${lost.join(", ")}`}`);
-            }
+            const { head, lines: losses } = removalLines(r);
+            lines.push(`  ${terminalText(head)}`, ...losses.map((l) => `    ${terminalText(l)}`));
         }
     }
     return lines.join("\n");

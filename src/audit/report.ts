@@ -152,6 +152,8 @@ export function organizationReport(result: OrganizationAuditResult): ReportModel
         organization: organizationOf(result.organization),
         names: organizationNames(result.organization),
         resources: result.resources,
+        ...(result.undeclared === undefined ? {} : { undeclared: result.undeclared }),
+        removals: result.removals,
         reads: {
             accounts: result.accounts.map((a) => a.accountId),
             regions: result.regions,

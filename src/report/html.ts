@@ -13,8 +13,8 @@ import { createHash } from "crypto";
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import { DriftMark, Grant, GraphView, RECIPIENTS_DRAWN_PER_GROUP, RecipientAccess, RecipientView, ReportModel, groupsDepthFirst, listsBy, recipientGroups } from "./model";
-import { Html, html, htmlLines } from "./safe";
-import { DRIFT_KIND, encryptionWords, groupLabel, groupVerdicts, incompleteNotice, subjectOf } from "./text";
+import { Html, html, htmlLines, htmlWithCode } from "./safe";
+import { DRIFT_KIND, GroupedLine, REMOVALS_HEADING, driftLines, encryptionWords, groupLabel, groupVerdicts, incompleteNotice, itemId, nothingShared, removalLines, subjectOf, undeclaredHeading, undeclaredLines } from "./text";
 
 /** The page's own style: the only style it has, allowed by its hash. */
 const STYLE = `
@@ -156,11 +156,24 @@ class PageIds {
     }
 }
 
-/** The drift line of a node: the kinds of what is in the account and not in the stack (`drift: target not in the stack`), else that it differs. */
-function driftMark(drift: readonly DriftMark[]): string {
-    const outside = [...new Set(drift.filter((d) => d.side === "outsideStack").map((d) => DRIFT_KIND[d.kind]))];
-    return outside.length === 0 ? "drift: differs" : `drift: ${outside.join(", ")} not in the stack`;
+/** A drift entry on a node; `undeclared` for a share no stack of an organization's audit declares. */
+type NodeDrift = DriftMark & { readonly undeclared?: true };
+
+/**
+ * The drift line of a node: the kinds of what is in the account and not in the stack (`drift: target not in the
+ * stack`), of what no stack declares (`drift: share no stack declares`), else that it differs.
+ */
+function driftMark(drift: readonly NodeDrift[]): string {
+    const kinds = (entries: readonly NodeDrift[]) => [...new Set(entries.map((d) => DRIFT_KIND[d.kind]))].join(", ");
+    const outside = drift.filter((d) => d.side === "outsideStack" && d.undeclared !== true);
+    const undeclared = drift.filter((d) => d.undeclared === true);
+    const parts = [outside.length === 0 ? undefined : `${kinds(outside)} not in the stack`, undeclared.length === 0 ? undefined : `${kinds(undeclared)} no stack declares`].filter((p) => p !== undefined);
+    return parts.length === 0 ? "drift: differs" : `drift: ${parts.join("; ")}`;
 }
+
+/** The shares no stack declares, as drift entries on the nodes they name. */
+const undeclaredDrift = (model: ReportModel): NodeDrift[] =>
+    (model.undeclared?.shares ?? []).map((u) => ({ side: "outsideStack", kind: u.kind === "share" ? "share" : "imagePermission", key: `${u.accountId}: ${u.key}`, nodes: u.nodes, undeclared: true }));
 
 /** What the graph draws, as nodes and edges with generated ids, before layout. */
 function drawing(model: ReportModel, ids: PageIds) {
@@ -174,7 +187,7 @@ function drawing(model: ReportModel, ids: PageIds) {
     const driftByNode = new Map(
         [
             ...listsBy(
-                (model.drift?.entries ?? []).flatMap((d) => [...d.nodes, ...(d.trust !== undefined && !recipientByValue.has(d.trust.principal) ? [trustedNode(d.trust.principal)] : [])].map((node) => ({ node, d }))),
+                [...(model.drift?.entries ?? []), ...undeclaredDrift(model)].flatMap((d: NodeDrift) => [...d.nodes, ...(d.trust !== undefined && !recipientByValue.has(d.trust.principal) ? [trustedNode(d.trust.principal)] : [])].map((node) => ({ node, d }))),
                 (x) => x.node,
             ),
         ].map(([n, xs]) => [n, xs.map((x) => x.d)]),
@@ -193,7 +206,7 @@ function drawing(model: ReportModel, ids: PageIds) {
         const title = [
             lines.join(", "),
             ...verdicts.map((v) => `[${v.level}] ${v.rule ?? v.policy ?? ""} (${v.constraints.join(", ")}): ${v.message}${v.fix === undefined ? "" : ` Fix: ${v.fix}`}`),
-            ...drift.map((d) => `drift (${d.side === "outsideStack" ? "in the account, not in the stack" : "in the stack, not in the account"}): ${d.kind} ${d.key}`),
+            ...drift.map((d: NodeDrift) => `drift (${d.undeclared === true ? "no stack declares it" : d.side === "outsideStack" ? "in the account, not in the stack" : "in the stack, not in the account"}): ${DRIFT_KIND[d.kind]} ${d.key}`),
         ].join("\n");
         nodes.push({ id, kind, lines, marks, title, flagged: verdicts.length > 0, drift: drift.length > 0 });
         return id;
@@ -214,8 +227,8 @@ function drawing(model: ReportModel, ids: PageIds) {
     }
     for (const i of g.items) {
         const id = nodeOf(i.id, "item", [
-            `${i.kind} ${i.resourceId ?? "(id unknown)"}`,
-            ...(i.name === undefined || i.name === i.resourceId ? [] : [i.name]),
+            `${i.kind} ${itemId(i)}`,
+            ...(i.name === undefined || i.resourceId === undefined || i.name === i.resourceId ? [] : [i.name]),
             `${i.region ?? "(region unknown)"}, ${encryptionWords(i.encryption, [], i.keyFrom)}`,
             ...(i.key === undefined ? [] : [`key ${keyIds.get(i.key)}`]),
         ]);
@@ -420,11 +433,6 @@ function noVerdict(model: ReportModel): string {
         : `No violation in the ${plural(judged, "resource")} registered before the ${model.failure.kind === "program" ? "program" : "run"} failed; nothing after it was judged.`;
 }
 
-/** What the page says where the graph and its tables would be when nothing is shared. */
-function nothingShared(model: ReportModel): string {
-    return `Nothing shared: ${model.tool === "audit" ? "what was read shares" : model.failure === undefined ? "the program shares" : "what the program registered before it failed shares"} no snapshot or image with anyone.`;
-}
-
 function verdictsSection(model: ReportModel, ids: PageIds): Html {
     if (model.verdicts.length === 0) {
         return html`${verdictsPreamble(model)}<p>${noVerdict(model)}</p>`;
@@ -437,17 +445,17 @@ function verdictsSection(model: ReportModel, ids: PageIds): Html {
         const judged = first.judgedBy === "component" ? "a component" : first.judgedBy === "audit" ? `the audit (${first.policy ?? "policy"})` : `the policy pack (${first.policy ?? "policy"})`;
         const items = group.map((v, i) => {
             const concerns = v.nodes.map((n) => html` <a href="#${ids.of("n", n)}">${graphNames.get(n) ?? "node"}</a>`);
-            return html`<li id="v${gi + 1}-${i + 1}"><span class="mono">${subjectOf(v) || "(no subject)"}</span>: ${v.message}${sharedFix === undefined && v.fix !== undefined ? html` <span class="fix">Fix:</span> ${v.fix}` : undefined}${concerns.length === 0 ? undefined : html` <span>(on${concerns})</span>`}</li>`;
+            return html`<li id="v${gi + 1}-${i + 1}"><span class="mono">${subjectOf(v) || "(no subject)"}</span>: ${htmlWithCode(v.message)}${sharedFix === undefined && v.fix !== undefined ? html` <span class="fix">Fix:</span> ${htmlWithCode(v.fix)}` : undefined}${concerns.length === 0 ? undefined : html` <span>(on${concerns})</span>`}</li>`;
         });
         const list = group.length > 12 ? html`<details><summary>${plural(group.length, "verdict")}: show every subject</summary><ul>${items}</ul></details>` : html`<ul>${items}</ul>`;
-        return html`<section class="${first.level === "mandatory" ? "rule" : "rule advisory-group"}" aria-labelledby="rule-${gi + 1}"><h3 id="rule-${gi + 1}"><span class="${first.level}">${first.level}</span> <span class="mono">${first.rule ?? first.policy ?? "verdict"}</span>: ${plural(group.length, "verdict")}</h3><p>Constraints <span class="ids">${first.constraints.join(", ") || "none"}</span>; judged by ${judged}.${sharedFix === undefined ? undefined : html` <span class="fix">Fix:</span> <span class="fix-text">${sharedFix}</span>`}</p>${list}</section>`;
+        return html`<section class="${first.level === "mandatory" ? "rule" : "rule advisory-group"}" aria-labelledby="rule-${gi + 1}"><h3 id="rule-${gi + 1}"><span class="${first.level}">${first.level}</span> <span class="mono">${first.rule ?? first.policy ?? "verdict"}</span>: ${plural(group.length, "verdict")}</h3><p>Constraints <span class="ids">${first.constraints.join(", ") || "none"}</span>; judged by ${judged}.${sharedFix === undefined ? undefined : html` <span class="fix">Fix:</span> <span class="fix-text">${htmlWithCode(sharedFix)}</span>`}</p>${list}</section>`;
     })}`;
 }
 
 /** A short name of each node of the graph view, for links. */
 function nodeNames(g: GraphView): Map<string, string> {
     return new Map<string, string>([
-        ...g.items.map((i): [string, string] => [i.id, `${i.kind} ${i.resourceId ?? i.name ?? ""}`]),
+        ...g.items.map((i): [string, string] => [i.id, `${i.kind} ${itemId(i)}`]),
         ...g.shares.map((s): [string, string] => [s.id, `share ${s.name}`]),
         ...g.roles.map((r): [string, string] => [r.id, `role ${r.name ?? ""}`]),
         ...g.keys.map((k): [string, string] => [k.id, `key ${k.keyId ?? ""}`]),
@@ -474,6 +482,7 @@ function sinceCell(model: ReportModel, grants: readonly Grant[]): Html {
 /** One row per recipient, share and the target that reaches it: each item with its protection, the share, where, why. */
 function accessRows(model: ReportModel): Html[] {
     const shares = new Map(model.graph.shares.map((s) => [s.id, s]));
+    const items = new Map(model.graph.items.map((i) => [i.id, i]));
     const groupNames = new Map(model.graph.groups.filter((g) => g.name !== undefined).map((g) => [g.path, g.name!]));
     const rows: Html[] = [];
     const describe = (a: RecipientAccess): string => (a.kind === "account" ? `account ${a.value}` : a.kind === "directory" ? `directory ${a.value}` : a.kind === "unknown" ? a.value : `folder ${a.value}`);
@@ -490,7 +499,7 @@ function accessRows(model: ReportModel): Html[] {
         for (const grants of byShare.values()) {
             const share = shares.get(grants[0].share);
             const what = grants.map(
-                (g, i) => html`${i === 0 ? undefined : html`<br/>`}${g.kind} ${g.resourceId ?? "(id known once deployed)"}: ${g.encryption === "key" && g.keyFrom === undefined ? `customer key ${g.keyId ?? "(id unknown)"}` : encryptionWords(g.encryption, g.keyId === undefined ? [] : [g.keyId], g.keyFrom)}`,
+                (g, i) => html`${i === 0 ? undefined : html`<br/>`}${g.kind} ${g.resourceId ?? itemId(items.get(g.item) ?? {})}: ${g.encryption === "key" && g.keyFrom === undefined ? `customer key ${g.keyId ?? "(id unknown)"}` : encryptionWords(g.encryption, g.keyId === undefined ? [] : [g.keyId], g.keyFrom)}`,
             );
             const through = grants[0].through === a.value ? "named by the share" : `through ${grants[0].through}`;
             const regions = [...new Set(grants.map((g) => g.region ?? "(unknown)"))].join(", ");
@@ -540,7 +549,7 @@ function sharesTable(model: ReportModel): Html {
     const rows = g.shares.map((s) => {
         const shared = s.items.map((id, i) => {
             const item = items.get(id)!;
-            return html`${i === 0 ? undefined : html`<br/>`}${item.kind} ${item.resourceId ?? "(id known once deployed)"}: ${encryptionWords(item.encryption, item.key === undefined ? [] : [keyIds.get(item.key)!], item.keyFrom)}`;
+            return html`${i === 0 ? undefined : html`<br/>`}${item.kind} ${itemId(item)}: ${encryptionWords(item.encryption, item.key === undefined ? [] : [keyIds.get(item.key)!], item.keyFrom)}`;
         });
         const role = s.roles.map((r) => roles.get(r)!.name ?? "(name unknown)").join(", ");
         return html`<tr><th scope="row"><span class="mono">${s.name}</span><br/>${s.method === "resourceShare" ? "resource share" : "image permissions"}, ${s.region ?? "(region unknown)"}</th><td class="mono">${shared}</td><td class="mono">${role === "" ? "none" : role}</td><td>${plural(s.recipients.length, "recipient")}${shareRecipients(g, s.recipients)}</td></tr>`;
@@ -556,13 +565,42 @@ function driftSection(model: ReportModel): Html | undefined {
     if (d === undefined) {
         return undefined;
     }
+    // Grouped as the text groups them (one line per kind and parent beyond a few, every entry folded under it).
     const list = (side: DriftMark["side"]) => {
         const entries = d.entries.filter((e) => e.side === side);
-        return entries.length === 0 ? html`<p>None.</p>` : html`<ul>${entries.map((e) => html`<li class="${side === "outsideStack" ? "drift-outside" : undefined}"><span class="mono">${e.kind} ${e.key}</span>${e.detail === undefined ? undefined : ` (${e.detail})`}</li>`)}</ul>`;
+        return entries.length === 0 ? html`<p>None.</p>` : groupedList(driftLines(entries), side === "outsideStack" ? "drift-outside" : undefined);
     };
     return html`<section id="drift" aria-labelledby="drift-h"><h2 id="drift-h">Drift from the stack (${d.source === undefined ? "" : `${d.source}, `}${d.format})</h2><h3>In the account, not in the stack (marked on the graph)</h3>${list("outsideStack")}<h3>In the stack, not in the account</h3>${list("missingFromAccount")}${
         d.notCompared.length === 0 ? undefined : html`<h3>Not compared</h3><ul>${d.notCompared.map((n) => html`<li>${n}</li>`)}</ul>`
     }</section>`;
+}
+
+/** Grouped lines as a list: a line that stands for several entries keeps them all, folded under it. */
+function groupedList(lines: readonly GroupedLine[], className?: string): Html {
+    return html`<ul>${lines.map(
+        (l) => html`<li class="${className}"><span class="mono">${l.line}</span>${l.all === undefined ? undefined : html`<details><summary>all ${l.all.length}</summary><ul>${l.all.map((a) => html`<li class="mono">${a}</li>`)}</ul></details>`}</li>`,
+    )}</ul>`;
+}
+
+/** An organization's audit given intended files: the shares no stack declares, as the text lists them (marked on the graph). */
+function undeclaredSection(model: ReportModel): Html | undefined {
+    const u = model.undeclared;
+    if (u === undefined) {
+        return undefined;
+    }
+    return html`<section id="undeclared" aria-labelledby="undeclared-h"><h2 id="undeclared-h">${undeclaredHeading(u, u.sources)}</h2>${u.shares.length === 0 ? html`<p>None: every share read is declared by a stack given.</p>` : html`<p>Marked on the graph as drift.</p>${groupedList(undeclaredLines(u.shares), "drift-outside")}`}</section>`;
+}
+
+/** An organization's audit asked what removing shares would take (C15): each share asked, and what each recipient loses. */
+function removalsSection(model: ReportModel): Html | undefined {
+    const removals = model.removals ?? [];
+    if (removals.length === 0) {
+        return undefined;
+    }
+    return html`<section id="removals" aria-labelledby="removals-h"><h2 id="removals-h">${REMOVALS_HEADING}</h2><ul>${removals.map((r) => {
+        const { head, lines } = removalLines(r);
+        return html`<li><span class="mono">${head}</span>${lines.length === 0 ? undefined : html`<ul>${lines.map((l) => html`<li class="mono">${l}</li>`)}</ul>`}</li>`;
+    })}</ul></section>`;
 }
 
 function readsSection(model: ReportModel): Html | undefined {
@@ -626,7 +664,7 @@ export async function renderHtml(model: ReportModel): Promise<string> {
 <p>${model.title}${model.accounts.length === 0 ? undefined : `; accounts ${model.accounts.join(", ")}`}${model.regions.length === 0 ? undefined : `; regions ${model.regions.join(", ")}`}</p>
 <ul class="summary"><li><strong>${mandatory}</strong> mandatory</li><li><strong>${advisory}</strong> advisory</li><li><strong>${model.graph.shares.length}</strong> ${model.graph.shares.length === 1 ? "share" : "shares"}</li><li><strong>${model.graph.recipients.length}</strong> named recipients</li><li><strong>${reachable}</strong> accounts, folders and directories can use something</li></ul>
 </header>
-<nav aria-label="Sections"><ul><li><a href="#verdicts">Verdicts</a></li><li><a href="#graph">Sharing graph</a></li><li><a href="#shares">Shares</a></li><li><a href="#access">Who can use what</a></li>${model.drift === undefined ? undefined : html`<li><a href="#drift">Drift</a></li>`}${model.reads === undefined ? undefined : html`<li><a href="#reads">What was read</a></li>`}<li><a href="#plan">${model.tool === "audit" ? "Resources read" : "Plan"}</a></li></ul></nav>
+<nav aria-label="Sections"><ul><li><a href="#verdicts">Verdicts</a></li><li><a href="#graph">Sharing graph</a></li><li><a href="#shares">Shares</a></li><li><a href="#access">Who can use what</a></li>${model.drift === undefined ? undefined : html`<li><a href="#drift">Drift</a></li>`}${model.undeclared === undefined ? undefined : html`<li><a href="#undeclared">Shares no stack declares</a></li>`}${(model.removals ?? []).length === 0 ? undefined : html`<li><a href="#removals">If removed</a></li>`}${model.reads === undefined ? undefined : html`<li><a href="#reads">What was read</a></li>`}<li><a href="#plan">${model.tool === "audit" ? "Resources read" : "Plan"}</a></li></ul></nav>
 <main>
 <section id="verdicts" aria-labelledby="verdicts-h"><h2 id="verdicts-h">Verdicts</h2>${verdictsSection(model, ids)}</section>
 <section id="graph" aria-labelledby="graph-h"><h2 id="graph-h">Sharing graph</h2>${svg === undefined ? html`<p>${nothingShared(model)}</p>` : typeof svg === "number" ? html`<p role="note">The graph would take ${svg} boxes, more than a picture can show legibly (${DRAWN_BOXES_LIMIT}): it is not drawn. The shares with their recipients by folder and what each account, folder and directory can use are listed below; type in the filter box to find one.</p>` : html`<p class="graph-tools"><button id="graph-size" type="button" aria-pressed="false" aria-controls="graph-figure">Show the graph at full size</button> Fitted to the width; each node's title holds all it says.</p><figure id="graph-figure" tabindex="0" aria-labelledby="graph-caption">${svg}<figcaption id="graph-caption">Owners and their KMS keys, then the snapshots and images they share (region, encryption, key), the shares, and the recipients in their directory and folder boxes; dashed: a key encrypts an item or is granted to a share role, a share uses its role; a folder's accounts beyond ${RECIPIENTS_DRAWN_PER_GROUP} are one node. Nodes outlined in red carry verdicts; dashed orange, drift.</figcaption></figure>`}</section>
@@ -638,7 +676,7 @@ ${
         : html`<p><label for="filter">Filter by recipient</label><input id="filter" type="search" autocomplete="off" placeholder="account id, folder id or path, name"> <span id="access-shown" aria-live="polite">${rows.length} of ${rows.length} rows shown</span></p>
 <table id="access-table"><caption>Each account, folder and directory that can use something: what, through which share, with which key, where, since when (the audit reads when each target and permission was made); an account in a shared folder or directory inherits what it is shared with</caption><thead><tr><th scope="col">Recipient</th><th scope="col">Place in the directory</th><th scope="col">Can use, with which key</th><th scope="col">Through share</th><th scope="col">Region</th><th scope="col">Because</th><th scope="col">Shared since</th></tr></thead><tbody>${rows}</tbody></table>`
 }</section>
-${driftSection(model)}${readsSection(model)}${planSection(model)}
+${driftSection(model)}${undeclaredSection(model)}${removalsSection(model)}${readsSection(model)}${planSection(model)}
 </main>
 <footer><p>Made by alicloud-sharing from what the ${model.tool === "audit" ? "audit read" : "preview captured"}; self-contained, no request leaves this page.</p></footer>
 <script>${new Html(SCRIPT)}</script>

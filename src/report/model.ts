@@ -335,6 +335,52 @@ export interface DriftView {
     readonly notCompared: readonly string[];
 }
 
+/** A share of an account that no stack declares (an organization's audit given intended files). */
+export interface UndeclaredShare {
+    readonly accountId: string;
+    readonly kind: "share" | "imagePermission";
+    /** `region/name (rs-…)`, or `m-…: <account>` for an image's permission. */
+    readonly key: string;
+}
+
+/** A share no stack declares, with the graph nodes it names. */
+export interface UndeclaredMark extends UndeclaredShare {
+    /** The share (a resource share by owner, region and name; an image's permissions by owner and image) and, for a grant, its recipient. */
+    readonly nodes: readonly string[];
+}
+
+/** The shares of the accounts read that no stack given declares, and the names of the files given. */
+export interface UndeclaredView {
+    readonly sources: readonly string[];
+    readonly shares: readonly UndeclaredMark[];
+}
+
+/**
+ * What removing a share would take from its recipients (C15), as an organization's audit found it (`--removing`): the
+ * share asked (`rs-…`, or an image's permissions by `m-…`), when found; each recipient with what it made from it
+ * (disks from its snapshots, instances of its images), or why that is not known; or why nothing could be said.
+ */
+export interface RemovalView {
+    readonly id: string;
+    readonly share?: {
+        readonly id: string;
+        readonly name: string;
+        readonly ownerAccountId: string;
+        readonly region: string;
+        readonly via: "resource share" | "image permission";
+        readonly resources: readonly { readonly id: string }[];
+    };
+    readonly recipients: readonly {
+        readonly accountId: string;
+        readonly via: string;
+        readonly readable: boolean;
+        readonly reason?: string;
+        readonly disks: readonly { readonly id: string; readonly snapshotId: string; readonly instanceId?: string }[];
+        readonly instances: readonly { readonly id: string; readonly name?: string; readonly imageId: string }[];
+    }[];
+    readonly note?: string;
+}
+
 /** What an audit read, for people. */
 export interface ReadsView {
     readonly accounts: readonly string[];
@@ -393,6 +439,10 @@ export interface ReportModel {
     /** Per recipient: what it can use. */
     readonly access: readonly RecipientAccess[];
     readonly drift?: DriftView;
+    /** An organization's audit given intended files: the shares no stack declares (marked on the graph as drift). */
+    readonly undeclared?: UndeclaredView;
+    /** An organization's audit asked what removing shares would take (`--removing`): one per share asked. */
+    readonly removals?: readonly RemovalView[];
     readonly reads?: ReadsView;
     /** The program's files (a preview's): SARIF locates verdicts in them. */
     readonly files?: ProgramFiles;
@@ -426,6 +476,8 @@ export interface ReportInput {
     readonly drift?: Drift;
     /** The name of the file the drift is from. */
     readonly driftSource?: string;
+    readonly undeclared?: { readonly sources: readonly string[]; readonly shares: readonly UndeclaredShare[] };
+    readonly removals?: readonly RemovalView[];
     readonly reads?: ReadsView;
     readonly files?: ProgramFiles;
     readonly failure?: RunFailure;
@@ -448,6 +500,8 @@ export function reportModel(input: ReportInput): ReportModel {
         graph,
         access: recipientAccess(relations, graph, options),
         ...(input.drift === undefined ? {} : { drift: driftView(input.drift, graph, input.driftSource) }),
+        ...(input.undeclared === undefined ? {} : { undeclared: undeclaredView(input.undeclared, graph) }),
+        ...(input.removals === undefined ? {} : { removals: [...input.removals] }),
         ...(input.reads === undefined ? {} : { reads: input.reads }),
         ...(input.files === undefined ? {} : { files: input.files }),
         ...(input.failure === undefined ? {} : { failure: input.failure }),
@@ -1009,4 +1063,28 @@ export function driftView(drift: Drift, graph: GraphView, source?: string): Drif
         ...drift.missingFromAccount.map((e): DriftMark => ({ side: "missingFromAccount", kind: e.kind, key: e.key, ...(e.detail === undefined ? {} : { detail: e.detail }), nodes: [] })),
     ];
     return { format: drift.format, ...(source === undefined ? {} : { source }), entries, notCompared: [...drift.notCompared] };
+}
+
+/**
+ * The shares no stack declares, each with the graph nodes it names: a resource share by its owner, region and name
+ * (`region/name (rs-…)`), an image's permission by its owner and image, and the account it is granted to
+ * (`m-…: <account>`).
+ */
+export function undeclaredView(undeclared: NonNullable<ReportInput["undeclared"]>, graph: GraphView): UndeclaredView {
+    const ownerAccount = new Map(graph.owners.map((o) => [o.id, o.accountId]));
+    const items = new Map(graph.items.map((i) => [i.id, i]));
+    const recipients = new Map(graph.recipients.map((r) => [r.id, r]));
+    const byOwner = listsBy(graph.shares, (s) => ownerAccount.get(s.owner));
+    const nodesOf = (u: UndeclaredShare): string[] => {
+        const shares = byOwner.get(u.accountId) ?? [];
+        if (u.kind === "share") {
+            return shares.filter((s) => s.method === "resourceShare" && u.key.startsWith(`${s.region ?? ""}/${s.name} (`)).map((s) => s.id);
+        }
+        const colon = u.key.indexOf(": ");
+        const [image, grantee] = colon < 0 ? [u.key, undefined] : [u.key.slice(0, colon), u.key.slice(colon + 2)];
+        return shares
+            .filter((s) => s.method === "imagePermission" && s.items.some((i) => items.get(i)?.resourceId === image))
+            .flatMap((s) => [s.id, ...s.recipients.filter((r) => recipients.get(r)?.value === grantee)]);
+    };
+    return { sources: [...undeclared.sources], shares: undeclared.shares.map((u) => ({ ...u, nodes: [...new Set(nodesOf(u))] })) };
 }

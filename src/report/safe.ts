@@ -174,3 +174,18 @@ export function html(strings: TemplateStringsArray, ...values: readonly HtmlValu
     });
     return new Html(out);
 }
+
+/**
+ * Text whose Markdown code spans are shown as code (a rule's fix names a setting as `allowedRecipients`): what is
+ * between each pair of backticks in a `<code>` element, everything escaped as {@link htmlText} (a span's content too);
+ * a backtick left without its pair stays as written.
+ */
+export function htmlWithCode(value: unknown): Html {
+    const parts = textOf(value).split("`");
+    // An even number of parts is an odd number of backticks: the last one has no pair, and stays text with what follows.
+    if (parts.length % 2 === 0) {
+        const tail = parts.pop()!;
+        parts[parts.length - 1] += `\`${tail}`;
+    }
+    return html`${parts.map((p, i) => (i % 2 === 1 ? html`<code>${p}</code>` : p))}`;
+}

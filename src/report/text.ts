@@ -7,7 +7,7 @@
  */
 import { LISTED_VALUES, showValues } from "../rules/types";
 import { terminal } from "./safe";
-import { DriftMark, DriftView, GraphView, GroupView, ItemView, KeyFrom, PlanResource, ReadsView, RecipientView, ReportModel, ShareView, Verdict, listsBy, recipientGroups } from "./model";
+import { DriftMark, DriftView, GraphView, GroupView, ItemView, KeyFrom, PlanResource, ReadsView, RecipientView, RemovalView, ReportModel, ShareView, UndeclaredView, Verdict, listsBy, recipientGroups } from "./model";
 
 /** What the text shows: verbose lists every subject of a grouped verdict and every recipient of a folder. */
 export interface TextOptions {
@@ -153,8 +153,11 @@ function recipientTree(graph: GraphView, share: ShareView, indent: string, verbo
     return lines;
 }
 
+/** What names an item: its id, or while its id is unknown (a copy made by the stack) the resource that makes it, `(made by <name>)`. */
+export const itemId = (i: Pick<ItemView, "resourceId" | "name">): string => i.resourceId ?? `(made by ${i.name ?? "an unknown resource"})`;
+
 /** An item, for a list: `s-… (name)`, or the name of what makes it while its id is unknown. */
-const itemText = (i: ItemView): string => (i.resourceId === undefined ? `(made by ${i.name ?? "an unknown resource"})` : `${i.resourceId}${i.name === undefined || i.name === i.resourceId ? "" : ` (${i.name})`}`);
+const itemText = (i: ItemView): string => (i.resourceId === undefined ? itemId(i) : `${i.resourceId}${i.name === undefined || i.name === i.resourceId ? "" : ` (${i.name})`}`);
 
 /**
  * The sharing map as text, owner by owner: the keys, the shared snapshots and images (region, encryption, key), the
@@ -196,6 +199,23 @@ export function renderMapText(graph: GraphView, options: TextOptions = {}): stri
 
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What every report says where its sharing map (the page: its graph and tables) would be when nothing is shared, and
+ * why: a preview whose components were refused registered nothing because of them (the verdicts say why), not because
+ * the program shares nothing.
+ */
+export function nothingShared(model: Pick<ReportModel, "tool" | "failure" | "verdicts">): string {
+    if (model.tool === "audit") {
+        return "Nothing shared: what was read shares no snapshot or image with anyone.";
+    }
+    // A component refused (a mandatory verdict of its own) registers nothing; each counted once, however many verdicts it has.
+    const refused = new Set(model.verdicts.filter((v) => v.judgedBy === "component" && v.level === "mandatory").map((v) => v.urn ?? `${v.type ?? ""}\n${v.name ?? ""}`)).size;
+    if (refused > 0) {
+        return `Nothing shared: ${plural(refused, "component")} ${refused === 1 ? "was" : "were"} refused and registered nothing (see Verdicts)${model.failure === undefined ? "" : "; the program failed before registering anything else that shares"}.`;
+    }
+    return `Nothing shared: ${model.failure === undefined ? "the program shares" : "what the program registered before it failed shares"} no snapshot or image with anyone.`;
+}
 
 /** What could not be read, counted: `2 answers not usable`; an organization's `1 account not read, 0 answers not usable`. */
 export function incompleteCounts(reads: Pick<ReadsView, "incomplete" | "accountsNotRead">): string {
@@ -268,6 +288,25 @@ export const DRIFT_KIND: Readonly<Record<DriftMark["kind"], string>> = {
 export const driftLine = (e: Pick<DriftMark, "kind" | "key" | "detail">): string => `${DRIFT_KIND[e.kind]} ${e.key}${e.detail === undefined ? "" : ` (${e.detail})`}`;
 
 /**
+ * Drift entries as lines, for the text and the page alike: entries of one kind under one parent (the grants of an
+ * image, the targets of a share) beyond a few are one line naming the kind in words, the parent, the count and the
+ * first five (`image permission m-…: 51 (2100…, … and 46 more)`), standing for all of them; the others one line each.
+ */
+export function driftLines(entries: readonly Pick<DriftMark, "kind" | "key" | "detail">[]): GroupedLine[] {
+    const groups = listsBy(entries, (e) => (e.detail === undefined && e.key.includes(": ") ? `${e.kind}\n${e.key.slice(0, e.key.indexOf(": "))}` : `${e.kind}\n${e.key}\n${e.detail ?? ""}`));
+    const lines: GroupedLine[] = [];
+    for (const group of groups.values()) {
+        if (group.length <= LISTED_VALUES) {
+            group.forEach((e) => lines.push({ line: driftLine(e) }));
+        } else {
+            const head = group[0].key.slice(0, group[0].key.indexOf(": "));
+            lines.push({ line: `${DRIFT_KIND[group[0].kind]} ${head}: ${group.length} (${showValues(group.map((e) => e.key.slice(head.length + 2)))})`, all: group.map(driftLine) });
+        }
+    }
+    return lines;
+}
+
+/**
  * The drift as text: what the account has that the stack does not, what the stack declares that the account lacks,
  * what was not compared. Entries of one kind under one parent (the grants of an image, the targets of a share) beyond
  * a few are one line naming five and the count: the text stays short whatever the account; JSON and SARIF keep every one.
@@ -276,15 +315,7 @@ export function renderDriftText(drift: DriftView): string {
     const lines = [terminal`Drift from the stack (${drift.source === undefined ? "" : `${drift.source}, `}${drift.format})`];
     const section = (title: string, entries: readonly DriftMark[]) => {
         lines.push(`  ${title} (${entries.length})${entries.length === 0 ? ": none" : ":"}`);
-        const groups = listsBy(entries, (e) => (e.detail === undefined && e.key.includes(": ") ? `${e.kind}\n${e.key.slice(0, e.key.indexOf(": "))}` : `${e.kind}\n${e.key}\n${e.detail ?? ""}`));
-        for (const group of groups.values()) {
-            if (group.length <= LISTED_VALUES) {
-                group.forEach((e) => lines.push(terminal`    ${driftLine(e)}`));
-            } else {
-                const head = group[0].key.slice(0, group[0].key.indexOf(": "));
-                lines.push(terminal`    ${DRIFT_KIND[group[0].kind]} ${head}: ${group.length} (${showValues(group.map((e) => e.key.slice(head.length + 2)))})`);
-            }
-        }
+        driftLines(entries).forEach((l) => lines.push(terminal`    ${l.line}`));
     };
     section("in the account, not in the stack", drift.entries.filter((e) => e.side === "outsideStack"));
     section("in the stack, not in the account", drift.entries.filter((e) => e.side === "missingFromAccount"));
@@ -325,7 +356,7 @@ export function renderText(model: ReportModel, options: TextOptions = {}): strin
     if (model.levelChanges.length > 0) {
         lines.push(terminal`Policy levels set by the policy config: ${model.levelChanges.map((c) => `${c.policy} ${c.level} (not ${c.defaultLevel})`).join(", ")}`);
     }
-    lines.push(`Verdicts: ${mandatory} mandatory, ${model.verdicts.length - mandatory} advisory`, renderVerdictsText(model.verdicts, options), "", "Sharing map", renderMapText(model.graph, options));
+    lines.push(`Verdicts: ${mandatory} mandatory, ${model.verdicts.length - mandatory} advisory`, renderVerdictsText(model.verdicts, options), "", "Sharing map", model.graph.owners.length === 0 ? `  ${nothingShared(model)}` : renderMapText(model.graph, options));
     if (reads !== undefined) {
         lines.push("", "Shares received", ...(reads.received.length === 0 ? ["  none"] : reads.received.map((r) => terminal`  ${r}`)));
     }
@@ -334,3 +365,70 @@ export function renderText(model: ReportModel, options: TextOptions = {}): strin
     }
     return lines.join("\n");
 }
+
+/** A line of a grouped list (not escaped: each renderer makes it safe), and, when it stands for several entries, each of them as its own line (the page folds them under it). */
+export interface GroupedLine {
+    readonly line: string;
+    readonly all?: readonly string[];
+}
+
+/** A share no stack declares, as the text and the page list it. */
+type UndeclaredEntry = Pick<UndeclaredView["shares"][number], "accountId" | "kind" | "key">;
+
+/** Values in a list: all of them up to `LISTED_VALUES` (rules/types), else the first few and the count of the rest. */
+export const fewValues = (values: readonly string[]): string => (values.length <= LISTED_VALUES ? values.join(", ") : showValues(values));
+
+/** The heading of the shares no stack declares: the files given and the count, shares one by one, image permissions by grant. */
+export function undeclaredHeading(undeclared: { readonly shares: readonly UndeclaredEntry[] }, sources: readonly string[]): string {
+    const shareCount = undeclared.shares.filter((u) => u.kind === "share").length;
+    const grantCount = undeclared.shares.length - shareCount;
+    const counts = grantCount === 0 ? `${shareCount}` : `${plural(shareCount, "share")}, ${plural(grantCount, "image grant")}`;
+    return `Shares no stack declares (${sources.join(", ") || "the stacks given"}): ${counts}`;
+}
+
+/**
+ * The shares no stack declares, one line each (`<account>: share <region/name (rs-…)>`), then the grants of each image
+ * on one line (`<account>: image permission <m-…> to <accounts>`), beyond a few its count and the first five.
+ */
+export function undeclaredLines(shares: readonly UndeclaredEntry[]): GroupedLine[] {
+    const lines: GroupedLine[] = shares.filter((u) => u.kind === "share").map((u) => ({ line: `${u.accountId}: share ${u.key}` }));
+    const grants = listsBy(
+        shares.filter((u) => u.kind !== "share"),
+        (u) => `${u.accountId}\n${u.key.split(": ")[0]}`,
+    );
+    for (const [key, group] of grants) {
+        const [accountId, image] = key.split("\n");
+        const grantees = group.map((u) => u.key.split(": ")[1] ?? "");
+        lines.push(
+            grantees.length <= LISTED_VALUES
+                ? { line: `${accountId}: image permission ${image} to ${grantees.join(", ")}` }
+                : { line: `${accountId}: image permission ${image} to ${grantees.length} (${showValues(grantees)})`, all: grantees.map((g) => `${accountId}: image permission ${image} to ${g}`) },
+        );
+    }
+    return lines;
+}
+
+/** What removing one share takes (C15): its line, then one line per recipient (what it loses, or why that is not known). */
+export function removalLines(r: RemovalView): { readonly head: string; readonly lines: readonly string[] } {
+    if (r.share === undefined) {
+        return { head: `${r.id}: ${r.note ?? "not found"}`, lines: [] };
+    }
+    const s = r.share;
+    const head = `${s.id} ${s.via === "image permission" ? "(image permissions)" : `"${s.name}"`} of ${s.ownerAccountId} in ${s.region} (${fewValues(s.resources.map((x) => x.id))}):`;
+    const lines = r.note !== undefined ? [r.note] : r.recipients.length === 0 ? ["no recipient"] : [];
+    for (const loss of r.recipients) {
+        if (!loss.readable) {
+            lines.push(`${loss.accountId} (via ${loss.via}): not known: ${loss.reason ?? "not read"}`);
+            continue;
+        }
+        const lost = [
+            ...loss.disks.map((d) => `disk ${d.id} (from ${d.snapshotId}${d.instanceId === undefined ? "" : `, attached to ${d.instanceId}`})`),
+            ...loss.instances.map((i) => `instance ${i.id}${i.name === undefined ? "" : ` "${i.name}"`} (runs ${i.imageId})`),
+        ];
+        lines.push(`${loss.accountId} (via ${loss.via}): ${lost.length === 0 ? "nothing made from it" : `loses ${lost.join(", ")}`}`);
+    }
+    return { head, lines };
+}
+
+/** The heading of the removals' section. */
+export const REMOVALS_HEADING = "If removed (C15: recipients lose what they made from it)";

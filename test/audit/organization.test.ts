@@ -18,6 +18,7 @@ import { OrgExportError, runOrgExport } from "../../src/audit/orgExport";
 import { OrganizationAuditResult, organizationExitCode, runOrganizationAudit } from "../../src/audit/organization";
 import { organizationReport } from "../../src/audit/report";
 import { renderOrganizationText } from "../../src/audit/renderOrganization";
+import { htmlText } from "../../src/report/safe";
 import { renderHtml } from "../../src/report/html";
 import { organizationOf } from "../../src/graph/organization";
 import { main } from "../../src/cli/main";
@@ -326,6 +327,24 @@ describe("audit --directory", () => {
         expect(page).toContain('<p class="incomplete" role="alert">Incomplete: 1 account not read, 0 answers not usable (below): the organization may share more than this report shows.</p>');
         expect(renderOrganizationText(result).split("\n")[1]).toBe('INCOMPLETE: 1 account not read, 0 answers not usable (below): the organization may share more than this report shows.');
         expect([...page.matchAll(/<li>(\d+ [a-z ]+)<\/li>/g)].map((m) => m[1])).toEqual(["4 accounts read", "5 resource shares", "1 image with share permissions"]);
+        // What the text says of the shares no stack declares and of the removals, the page says line for line.
+        const text = renderOrganizationText(result).split("\n");
+        const sectionOf = (heading: string) => {
+            const from = text.slice(text.findIndex((l) => l.startsWith(heading)));
+            return from.slice(0, from.includes("") ? from.indexOf("") : from.length);
+        };
+        const undeclared = sectionOf("Shares no stack declares");
+        const removals = sectionOf("If removed");
+        // The heading and three lines; the heading, five shares asked and 55 recipients (the image's 51 grantees one line each, as the text has them).
+        expect([undeclared.length, removals.length]).toEqual([4, 61]);
+        for (const line of [...undeclared, ...removals]) {
+            expect(page).toContain(htmlText(line.trim()));
+        }
+        // The undeclared shares are marked on the graph: the console share and the payments account's, the image's permissions and their 51 grantees.
+        const names = new Map([...model.graph.shares, ...model.graph.recipients].map((n) => [n.id, "name" in n ? `share ${n.name}` : n.value]));
+        const marked = new Set(model.undeclared!.shares.flatMap((u) => u.nodes.map((n) => names.get(n))));
+        expect([...marked].filter((n) => n!.startsWith("share"))).toEqual(["share adhoc-export", "share m-uf6perm000001", "share payments-logs"]);
+        expect(marked.size).toBe(3 + 51);
     });
 
     test("the text report: accounts, verdicts by account, owners, receipts, undeclared shares and losses", () => {

@@ -10,6 +10,7 @@ import type { KeyNode, ItemNode, Origin, RoleNode, ShareNode, SharingGraph } fro
 import { emptyGraph } from "../../src/graph/model";
 import { OrganizationFile, organizationOf } from "../../src/graph/organization";
 import { partialShareIntent } from "../../src/intent/model";
+import { kmsSharePolicy } from "../../src/ram/documents";
 import { judgeWith, ruleById, ruleContext } from "../../src/rules/registry";
 import type { AnyRule } from "../../src/rules/types";
 import { ReportInput, ReportModel, Verdict, organizationNames, reportModel, verdictOf } from "../../src/report/model";
@@ -20,7 +21,8 @@ export const DR_ACCOUNT = "2222222222222222";
 export const OUTSIDER = "9999999999999999";
 export const DIRECTORY = "rd-org1";
 export const ROOT = "r-root1";
-export const REGION = "cn-hangzhou";
+/** A region where encrypted images can be shared (C19: `DEFAULT_LIMITS.encryptedImageRegions`), so the fixture is a setup the rules accept but for the recipients they refuse. */
+export const REGION = "cn-shanghai";
 const OWNER_KEY = `account:${OWNER}`;
 
 const urn = (type: string, name: string): string => `urn:pulumi:dev::sharing::${type}::${name}`;
@@ -124,7 +126,9 @@ export function organizationGraph(c: OrganizationCase): SharingGraph {
         const role: RoleNode = { id: urn(ROLE, `${kind}-share-role`), kind, name: at("roleName", roleName), account: OWNER_KEY, declared: false, origin: origin(ROLE, `${kind}-share-role`) };
         graph.roles.set(role.id, role);
         const policyId = urn(POLICY, `${kind}-share-kms`);
-        graph.policies.set(policyId, { id: policyId, name: at("policyName", `${kind}-share-kms`), account: OWNER_KEY, document: at("policyDocument", {}), keys: [k.id], origin: origin(POLICY, `${kind}-share-kms`) });
+        // The minimal KMS policy the components write (C9): the role can use its key, and nothing more.
+        const document = kmsSharePolicy([{ keyId: k.keyId.value!, region: REGION, ownerAccountId: OWNER }]);
+        graph.policies.set(policyId, { id: policyId, name: at("policyName", `${kind}-share-kms`), account: OWNER_KEY, document: at("policyDocument", document), keys: [k.id], origin: origin(POLICY, `${kind}-share-kms`) });
         const attachmentId = urn(ATTACHMENT, `${kind}-share-kms`);
         graph.attachments.set(attachmentId, { id: attachmentId, account: OWNER_KEY, role: { node: role.id, name: role.name }, policy: { node: policyId, name: at("policyName", `${kind}-share-kms`), system: false }, origin: origin(ATTACHMENT, `${kind}-share-kms`) });
     }

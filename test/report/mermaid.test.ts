@@ -9,32 +9,32 @@ import { ISSUE_CASE, imagePermissionsGraph, organizationReport } from "./fixture
 const CHART = [
     "flowchart LR",
     '  n1["owner 1111111111111111"]',
-    '  n2{{"key key-backup0001abcd<br/>cn-hangzhou"}}',
-    '  n3{{"key key-images0002abcd<br/>cn-hangzhou"}}',
-    '  n4(["snapshot s-backup01<br/>cn-hangzhou, customer key"])',
+    '  n2{{"key key-backup0001abcd<br/>cn-shanghai"}}',
+    '  n3{{"key key-images0002abcd<br/>cn-shanghai"}}',
+    '  n4(["snapshot s-backup01<br/>cn-shanghai, customer key"])',
     "  n1 --> n4",
     "  n4 -. encrypted with .-> n2",
-    '  n5(["snapshot s-backup02<br/>cn-hangzhou, customer key"])',
+    '  n5(["snapshot s-backup02<br/>cn-shanghai, customer key"])',
     "  n1 --> n5",
     "  n5 -. encrypted with .-> n2",
-    '  n6(["snapshot s-backup03<br/>cn-hangzhou, customer key"])',
+    '  n6(["snapshot s-backup03<br/>cn-shanghai, customer key"])',
     "  n1 --> n6",
     "  n6 -. encrypted with .-> n2",
-    '  n7(["image m-golden01<br/>cn-hangzhou, customer key"])',
+    '  n7(["image m-golden01<br/>cn-shanghai, customer key"])',
     "  n1 --> n7",
     "  n7 -. encrypted with .-> n3",
-    '  n8(["image m-golden02<br/>cn-hangzhou, not encrypted"])',
+    '  n8(["image m-golden02<br/>cn-shanghai, not encrypted"])',
     "  n1 --> n8",
     '  n9[["role AliyunECSShareEncryptSnapshotDefaultRole"]]',
     "  n9 -. granted .-> n2",
     '  n10[["role AliyunECSShareEncryptImageDefaultRole"]]',
     "  n10 -. granted .-> n3",
-    '  n11[/"share backups<br/>resource share, cn-hangzhou, customer key"/]',
+    '  n11[/"share backups<br/>resource share, cn-shanghai, customer key"/]',
     "  n4 --> n11",
     "  n5 --> n11",
     "  n6 --> n11",
     "  n11 -. uses .-> n9",
-    '  n12[/"share golden-images<br/>resource share, cn-hangzhou, customer key"/]',
+    '  n12[/"share golden-images<br/>resource share, cn-shanghai, customer key"/]',
     "  n7 --> n12",
     "  n8 --> n12",
     "  n12 -. uses .-> n10",
@@ -79,8 +79,8 @@ describe("the Mermaid chart", () => {
         const hostile = { ...ISSUE_CASE, shareNames: { snapshots: 'x"]\n  click n1 call alert()\n  n1["', images: "%%{init: {}}%% <b>#" }, folderNames: { "fd-dev": "end\nsubgraph evil" } };
         const lines = renderMermaid(organizationReport(hostile).graph).split("\n");
         expect(lines).toHaveLength(CHART.length);
-        expect(lines).toContain('  n11[/"share x#34;#93;#92;n  click n1 call alert()#92;n  n1#91;#34;<br/>resource share, cn-hangzhou, customer key"/]');
-        expect(lines).toContain('  n12[/"share #37;#37;#123;init#58; #123;#125;#125;#37;#37; #60;b#62;#35;<br/>resource share, cn-hangzhou, customer key"/]');
+        expect(lines).toContain('  n11[/"share x#34;#93;#92;n  click n1 call alert()#92;n  n1#91;#34;<br/>resource share, cn-shanghai, customer key"/]');
+        expect(lines).toContain('  n12[/"share #37;#37;#123;init#58; #123;#125;#125;#37;#37; #60;b#62;#35;<br/>resource share, cn-shanghai, customer key"/]');
         expect(lines).toContain('      subgraph n15 ["folder fd-dev (end#92;nsubgraph evil)"]');
     });
 });

@@ -8,7 +8,11 @@ import { at } from "../../src/intent/model";
 import { emptyGraph } from "../../src/graph/model";
 import type { SharingGraph } from "../../src/graph/model";
 import { organizationOf } from "../../src/graph/organization";
-import { ruleById, findingsOf } from "../../src/rules/registry";
+import { ruleById, findingsOf, judgeSubject, judgeWith, ruleContext, rulesJudgedBy } from "../../src/rules/registry";
+import { POLICY_KINDS, POLICY_NAMES } from "../../src/rules/enforcement";
+import { contentsSubjects, directoryAndAccountSubjects, encryptionSubjects, keySubjects, limitSubjects, roleSubjects as shareRoleSubjects } from "../../src/rules/relations";
+import { Relations } from "../../src/graph/resolve";
+import { partialShareIntent } from "../../src/intent/model";
 import type { AnyRule } from "../../src/rules/types";
 import { Grant, organizationNames, recipientKind, reportModel, verdictOf } from "../../src/report/model";
 import { renderHtml } from "../../src/report/html";
@@ -56,11 +60,11 @@ describe("the graph view", () => {
             { id: GOLDEN, name: "golden-images", encryption: "key", keys: [IMAGE_KEY], items: [image(1), image(2)], roles: [urn("alicloud:ram/role:Role", "image-share-role")], recipients: 40 },
         ]);
         expect(model.graph.items.map((i) => [i.resourceId, i.encryption, i.key, i.region])).toEqual([
-            ["s-backup01", "key", BACKUP_KEY, "cn-hangzhou"],
-            ["s-backup02", "key", BACKUP_KEY, "cn-hangzhou"],
-            ["s-backup03", "key", BACKUP_KEY, "cn-hangzhou"],
-            ["m-golden01", "key", IMAGE_KEY, "cn-hangzhou"],
-            ["m-golden02", "none", undefined, "cn-hangzhou"],
+            ["s-backup01", "key", BACKUP_KEY, "cn-shanghai"],
+            ["s-backup02", "key", BACKUP_KEY, "cn-shanghai"],
+            ["s-backup03", "key", BACKUP_KEY, "cn-shanghai"],
+            ["m-golden01", "key", IMAGE_KEY, "cn-shanghai"],
+            ["m-golden02", "none", undefined, "cn-shanghai"],
         ]);
         expect(model.graph.roles.map((r) => [r.name, r.keys])).toEqual([
             ["AliyunECSShareEncryptSnapshotDefaultRole", [BACKUP_KEY]],
@@ -88,20 +92,20 @@ describe("the per-recipient view", () => {
     test("a member of a shared folder: what the share names it for, and what it inherits through its folder, with the keys", () => {
         expect(of(memberId(1))).toMatchObject({ kind: "account", place: `${DIRECTORY}/${ROOT}/fd-prod` });
         expect(of(memberId(1))!.grants.map(grantLine)).toEqual([
-            "image m-golden01 via golden-images (key key-images0002abcd) in cn-hangzhou through 3000000000000001",
-            "image m-golden02 via golden-images (none) in cn-hangzhou through 3000000000000001",
-            "snapshot s-backup01 via backups (key key-backup0001abcd) in cn-hangzhou through rd-org1/r-root1/fd-prod",
-            "snapshot s-backup02 via backups (key key-backup0001abcd) in cn-hangzhou through rd-org1/r-root1/fd-prod",
-            "snapshot s-backup03 via backups (key key-backup0001abcd) in cn-hangzhou through rd-org1/r-root1/fd-prod",
+            "image m-golden01 via golden-images (key key-images0002abcd) in cn-shanghai through 3000000000000001",
+            "image m-golden02 via golden-images (none) in cn-shanghai through 3000000000000001",
+            "snapshot s-backup01 via backups (key key-backup0001abcd) in cn-shanghai through rd-org1/r-root1/fd-prod",
+            "snapshot s-backup02 via backups (key key-backup0001abcd) in cn-shanghai through rd-org1/r-root1/fd-prod",
+            "snapshot s-backup03 via backups (key key-backup0001abcd) in cn-shanghai through rd-org1/r-root1/fd-prod",
         ]);
     });
 
     test("a member of another folder gets only what it is named for; the DR account and the outsider theirs", () => {
         expect(of(memberId(30))!.grants.map(grantLine)).toEqual([
-            "image m-golden01 via golden-images (key key-images0002abcd) in cn-hangzhou through 3000000000000030",
-            "image m-golden02 via golden-images (none) in cn-hangzhou through 3000000000000030",
+            "image m-golden01 via golden-images (key key-images0002abcd) in cn-shanghai through 3000000000000030",
+            "image m-golden02 via golden-images (none) in cn-shanghai through 3000000000000030",
         ]);
-        expect(of(DR_ACCOUNT)!.grants.map(grantLine)).toEqual([1, 2, 3].map((n) => `snapshot s-backup0${n} via backups (key key-backup0001abcd) in cn-hangzhou through ${DR_ACCOUNT}`));
+        expect(of(DR_ACCOUNT)!.grants.map(grantLine)).toEqual([1, 2, 3].map((n) => `snapshot s-backup0${n} via backups (key key-backup0001abcd) in cn-shanghai through ${DR_ACCOUNT}`));
         expect(of(OUTSIDER)).toMatchObject({ kind: "account" });
         expect(of(OUTSIDER)!.place).toBeUndefined();
         expect(of(OUTSIDER)!.grants).toHaveLength(3);
@@ -167,22 +171,22 @@ describe("verdicts and drift on the graph", () => {
             drift: {
                 format: "stack export",
                 outsideStack: [
-                    { kind: "share", key: "cn-hangzhou/backups" },
-                    { kind: "resource", key: "cn-hangzhou/backups: s-backup02", detail: "Snapshot" },
-                    { kind: "target", key: `cn-hangzhou/backups: ${OUTSIDER}` },
+                    { kind: "share", key: "cn-shanghai/backups" },
+                    { kind: "resource", key: "cn-shanghai/backups: s-backup02", detail: "Snapshot" },
+                    { kind: "target", key: `cn-shanghai/backups: ${OUTSIDER}` },
                     { kind: "trustedPrincipal", key: `AliyunECSShareEncryptImageDefaultRole: ${OUTSIDER}` },
                     { kind: "share", key: "cn-beijing/elsewhere" },
                 ],
-                missingFromAccount: [{ kind: "target", key: `cn-hangzhou/golden-images: ${memberId(99)}` }],
+                missingFromAccount: [{ kind: "target", key: `cn-shanghai/golden-images: ${memberId(99)}` }],
                 notCompared: ["something"],
             },
         });
         expect(model.drift).toEqual({
             format: "stack export",
             entries: [
-                { side: "outsideStack", kind: "share", key: "cn-hangzhou/backups", nodes: [BACKUPS] },
-                { side: "outsideStack", kind: "resource", key: "cn-hangzhou/backups: s-backup02", detail: "Snapshot", nodes: [snapshot(2)] },
-                { side: "outsideStack", kind: "target", key: `cn-hangzhou/backups: ${OUTSIDER}`, nodes: [`recipient:${OUTSIDER}`] },
+                { side: "outsideStack", kind: "share", key: "cn-shanghai/backups", nodes: [BACKUPS] },
+                { side: "outsideStack", kind: "resource", key: "cn-shanghai/backups: s-backup02", detail: "Snapshot", nodes: [snapshot(2)] },
+                { side: "outsideStack", kind: "target", key: `cn-shanghai/backups: ${OUTSIDER}`, nodes: [`recipient:${OUTSIDER}`] },
                 // The role is the stack's: the drift is its trust of the principal (the recipient it is), not the role.
                 {
                     side: "outsideStack",
@@ -192,7 +196,7 @@ describe("verdicts and drift on the graph", () => {
                     trust: { roles: [urn("alicloud:ram/role:Role", "image-share-role")], principal: OUTSIDER },
                 },
                 { side: "outsideStack", kind: "share", key: "cn-beijing/elsewhere", nodes: [] },
-                { side: "missingFromAccount", kind: "target", key: `cn-hangzhou/golden-images: ${memberId(99)}`, nodes: [] },
+                { side: "missingFromAccount", kind: "target", key: `cn-shanghai/golden-images: ${memberId(99)}`, nodes: [] },
             ],
             notCompared: ["something"],
         });
@@ -251,5 +255,32 @@ describe("accounts in id order everywhere, whatever order a program registers th
         const table = page.slice(page.indexOf('<table id="shares-table">'));
         expect([...table.matchAll(/<li class="mono">(\d{16})<\/li>/g)].map((m) => m[1])).toEqual([...ACCOUNTS, ...ACCOUNTS]);
         expect([...page.matchAll(/<g class="n recipient[^"]*"[^>]*><title>account (\d{16})/g)].map((m) => m[1])).toEqual(ACCOUNTS);
+    });
+});
+
+describe("the fixture is a setup the rules accept but for the verdicts it shows", () => {
+    test("its graph, judged by every stack policy's rules, is refused nothing; its share targets, by the recipients policy's rules, exactly the fixture's verdicts", () => {
+        // The subjects the pack's stack policies derive from a stack's graph, judged with the rules of every stack policy
+        // (each subject's own `only` still applies), as the pack judges them: failing closed on what is unknown.
+        const relations = new Relations(organizationGraph(ISSUE_CASE));
+        const file = organizationFile(ISSUE_CASE);
+        const context = ruleContext({
+            organization: organizationOf(file),
+            allowedRecipients: { accountIds: [], resourceDirectoryIds: [], folderPathPrefixes: [...file.allowedRecipients!.folderPathPrefixes!] },
+            failClosedOnUnknown: true,
+            today: "2026-12-01",
+        });
+        const stackRules = POLICY_NAMES.filter((p) => POLICY_KINDS[p] === "stack").flatMap((p) => rulesJudgedBy(p));
+        const subjects = [limitSubjects, directoryAndAccountSubjects, contentsSubjects, shareRoleSubjects, keySubjects, encryptionSubjects].flatMap((derive) => derive(relations));
+        expect(subjects.length).toBeGreaterThan(10);
+        expect(subjects.flatMap((s) => judgeSubject(s, context, [...new Set(stackRules)]).map((f) => `${f.ruleId} on ${s.name}: ${f.message}`))).toEqual([]);
+        // Each share's targets, by every rule of the policy that judges recipients: only the verdicts the report shows.
+        const recipientRules = rulesJudgedBy("sharing-recipients").filter((r) => r.subject === "share");
+        const found = [...relations.graph.shares.values()].flatMap((share) => {
+            const intent = partialShareIntent(share.kind!, { targets: share.recipients.map((r) => ({ ...r.value, path: `${r.via.name}.targetId` })) });
+            return judgeWith(recipientRules as never[], intent as never, context).map((f) => `${f.ruleId}: ${f.message}`);
+        });
+        expect(found).toEqual(organizationReport(ISSUE_CASE).verdicts.map((v) => `${v.rule}: ${v.message}`));
+        expect(found).toHaveLength(16);
     });
 });

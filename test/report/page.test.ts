@@ -13,8 +13,9 @@ import { pathToFileURL } from "url";
 import { Browser, BrowserContext, Page, chromium } from "playwright-core";
 import { renderHtml } from "../../src/report/html";
 import { emptyGraph } from "../../src/graph/model";
+import { at } from "../../src/intent/model";
 import { reportModel } from "../../src/report/model";
-import { DIRECTORY, DR_ACCOUNT, ISSUE_CASE, ROOT, OUTSIDER, caseOf, memberId, organizationInput, organizationReport, untrustedPrincipals } from "./fixture";
+import { DIRECTORY, DR_ACCOUNT, ISSUE_CASE, OWNER, ROOT, OUTSIDER, caseOf, memberId, organizationInput, organizationReport, untrustedPrincipals } from "./fixture";
 
 /** Debian's Chromium (`.ci/run` installs it when missing); another one by `CHROMIUM_PATH`. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -90,7 +91,7 @@ describe("the report page of the issue's organization (3 encrypted snapshots, 2 
         await expect(backups.innerText()).resolves.toBe(
             [
                 "backups",
-                "resource share, cn-hangzhou\tsnapshot s-backup01: customer key key-backup0001abcd",
+                "resource share, cn-shanghai\tsnapshot s-backup01: customer key key-backup0001abcd",
                 "snapshot s-backup02: customer key key-backup0001abcd",
                 "snapshot s-backup03: customer key key-backup0001abcd\tAliyunECSShareEncryptSnapshotDefaultRole\t3 recipients",
                 "directory rd-org1",
@@ -111,25 +112,27 @@ describe("the report page of the issue's organization (3 encrypted snapshots, 2 
         await expect(rule.locator("h3").innerText()).resolves.toBe("mandatory recipients-allowed: 16 verdicts");
         const fix = rule.locator(".fix-text");
         await expect(fix.isVisible()).resolves.toBe(true);
-        await expect(fix.innerText()).resolves.toBe("Share only with recipients on the organization's allow-list, or ask the security team to add this one (`allowedRecipients`, in the organization file or the config).");
+        // The fix's code span is code, not Markdown's backticks.
+        await expect(fix.innerText()).resolves.toBe("Share only with recipients on the organization's allow-list, or ask the security team to add this one (allowedRecipients, in the organization file or the config).");
+        await expect(fix.locator("code").allInnerTexts()).resolves.toEqual(["allowedRecipients"]);
         await expect(rule.locator("p").innerText()).resolves.toMatch(/^Constraints S3; judged by the policy pack \(sharing-recipients\)\. Fix: /);
         // The nodes of the graph the verdicts concern carry them: the two shares.
         await expect(nodeLines(page, "svg g.n.flagged")).resolves.toEqual([
-            "share backups\nresource share, cn-hangzhou\ncustomer key key-backup0001abcd\n⚠ 1 verdict: recipients-allowed",
-            "share golden-images\nresource share, cn-hangzhou\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed",
+            "share backups\nresource share, cn-shanghai\ncustomer key key-backup0001abcd\n⚠ 1 verdict: recipients-allowed",
+            "share golden-images\nresource share, cn-shanghai\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed",
         ]);
     });
 
     test("the per-recipient view, filtered to one account with the search box, shows what it can use, through which share, with which key", async () => {
         await page.fill("#filter", memberId(1));
         await expect(visibleAccessRows(page)).resolves.toEqual([
-            "account 3000000000000001 | rd-org1/r-root1/fd-prod Production | image m-golden01: customer key key-images0002abcd image m-golden02: not encrypted | golden-images (resource share) | cn-hangzhou | named by the share | not known to a preview",
-            "account 3000000000000001 | rd-org1/r-root1/fd-prod Production | snapshot s-backup01: customer key key-backup0001abcd snapshot s-backup02: customer key key-backup0001abcd snapshot s-backup03: customer key key-backup0001abcd | backups (resource share) | cn-hangzhou | through rd-org1/r-root1/fd-prod | not known to a preview",
+            "account 3000000000000001 | rd-org1/r-root1/fd-prod Production | image m-golden01: customer key key-images0002abcd image m-golden02: not encrypted | golden-images (resource share) | cn-shanghai | named by the share | not known to a preview",
+            "account 3000000000000001 | rd-org1/r-root1/fd-prod Production | snapshot s-backup01: customer key key-backup0001abcd snapshot s-backup02: customer key key-backup0001abcd snapshot s-backup03: customer key key-backup0001abcd | backups (resource share) | cn-shanghai | through rd-org1/r-root1/fd-prod | not known to a preview",
         ]);
         await expect(page.locator("#access-shown").innerText()).resolves.toBe("2 of 68 rows shown");
         await page.fill("#filter", DR_ACCOUNT);
         await expect(visibleAccessRows(page)).resolves.toEqual([
-            "account 2222222222222222 dr-account | rd-org1/r-root1/fd-dr Disaster recovery | snapshot s-backup01: customer key key-backup0001abcd snapshot s-backup02: customer key key-backup0001abcd snapshot s-backup03: customer key key-backup0001abcd | backups (resource share) | cn-hangzhou | named by the share | not known to a preview",
+            "account 2222222222222222 dr-account | rd-org1/r-root1/fd-dr Disaster recovery | snapshot s-backup01: customer key key-backup0001abcd snapshot s-backup02: customer key key-backup0001abcd snapshot s-backup03: customer key key-backup0001abcd | backups (resource share) | cn-shanghai | named by the share | not known to a preview",
         ]);
         await page.fill("#filter", "");
         await expect(page.locator("#access-shown").innerText()).resolves.toBe("68 of 68 rows shown");
@@ -177,10 +180,11 @@ describe("the graph fits the width", () => {
 });
 
 describe("a page with nothing to draw", () => {
-    test("every component refused: the verdicts, and where the graph and its tables would be, that nothing is shared", async () => {
+    test("every component refused: the verdicts, and where the graph and its tables would be, that the refused components registered nothing", async () => {
         const model = reportModel({ tool: "preview", title: "offline preview of refused", graph: emptyGraph(), verdicts: untrustedPrincipals(["1234567890123456", "2345678901234567"]) });
         const { page, requests, errors } = await open("refused.html", await renderHtml(model));
-        const nothing = "Nothing shared: the program shares no snapshot or image with anyone.";
+        // One component (two verdicts on it) refused: not "the program shares nothing", which would read as reassurance.
+        const nothing = "Nothing shared: 1 component was refused and registered nothing (see Verdicts).";
         await expect(page.locator("#graph").innerText()).resolves.toBe(`Sharing graph\n\n${nothing}`);
         await expect(page.locator("#shares").innerText()).resolves.toBe(`Shares\n\n${nothing}`);
         await expect(page.locator("#access").innerText()).resolves.toBe(`Who can use what\n\n${nothing}`);
@@ -219,26 +223,47 @@ describe("a page with nothing to draw", () => {
 });
 
 describe("the audit's page", () => {
-    test("overlays the drift on the graph, lists both sides, and says what was read and that it is incomplete", async () => {
-        const model = organizationReport(ISSUE_CASE, {
+    test("overlays the drift on the graph, lists both sides grouped as the text groups them, and says what was read and that it is incomplete", async () => {
+        // Seven grants of one image outside the stack: one line naming the kind in words, the image, the count and the first five.
+        const grantees = Array.from({ length: 7 }, (_, i) => `21000000000000${String(i + 1).padStart(2, "0")}`);
+        const input = organizationInput(ISSUE_CASE, {
             tool: "audit",
             drift: {
                 format: "stack export",
                 outsideStack: [
-                    { kind: "target", key: `cn-hangzhou/backups: ${OUTSIDER}` },
-                    { kind: "share", key: "cn-hangzhou/golden-images", detail: "rs-golden" },
+                    { kind: "target", key: `cn-shanghai/backups: ${OUTSIDER}` },
+                    { kind: "share", key: "cn-shanghai/golden-images", detail: "rs-golden" },
                     { kind: "trustedPrincipal", key: "AliyunECSShareEncryptSnapshotDefaultRole: 5555666677778888" },
+                    ...grantees.map((a) => ({ kind: "imagePermission" as const, key: `m-uf6perm000001: ${a}` })),
                 ],
-                missingFromAccount: [{ kind: "target", key: `cn-hangzhou/golden-images: ${memberId(99)}` }],
+                missingFromAccount: [{ kind: "target", key: `cn-shanghai/golden-images: ${memberId(99)}` }],
                 notCompared: [],
             },
         });
-        const reads = { accounts: ["1111111111111111"], regions: ["cn-hangzhou"], requests: 12, counts: [{ what: "resource shares", count: 2 }], received: [], notInEffect: [], notes: [], incomplete: ["ECS DescribeImages in cn-hangzhou: an id that is not an image id"] };
+        // An organization's audit given intended files and --removing: what no stack declares (the backups share, marked
+        // on the graph; seven grants of an image), and what removing two shares would take.
+        const model = reportModel({
+            ...input,
+            undeclared: { sources: ["preview.json"], shares: [{ accountId: OWNER, kind: "share", key: "cn-shanghai/backups (rs-backups01)" }, ...grantees.map((a) => ({ accountId: OWNER, kind: "imagePermission" as const, key: `m-uf6perm000001: ${a}` }))] },
+            removals: [
+                {
+                    id: "rs-backups01",
+                    share: { ownerAccountId: OWNER, id: "rs-backups01", name: "backups", region: "cn-shanghai", via: "resource share", resources: [{ id: "s-backup01" }] },
+                    recipients: [
+                        { accountId: DR_ACCOUNT, via: "account", readable: true, disks: [{ id: "d-restore01", snapshotId: "s-backup01", instanceId: "i-restore01" }], instances: [] },
+                        { accountId: OUTSIDER, via: "account", readable: false, reason: "outside the directory: its account cannot be read", disks: [], instances: [] },
+                    ],
+                },
+                { id: "rs-nosuchshare", recipients: [], note: "rs-nosuchshare is not a resource share in effect of an account read" },
+            ],
+        });
+        const reads = { accounts: ["1111111111111111"], regions: ["cn-shanghai"], requests: 12, counts: [{ what: "resource shares", count: 2 }], received: [], notInEffect: [], notes: [], incomplete: ["ECS DescribeImages in cn-shanghai: an id that is not an image id"] };
         const { page, requests, errors } = await open("audit.html", await renderHtml({ ...model, reads }));
         // Each marked with what is not in the stack; the share role is the stack's: only its trust of 5555666677778888 is not.
         await expect(nodeLines(page, "svg g.n.drift")).resolves.toEqual([
             "trusted principal\n5555666677778888\ndrift: trusted principal not in the stack",
-            "share golden-images\nresource share, cn-hangzhou\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed\ndrift: share not in the stack",
+            "share backups\nresource share, cn-shanghai\ncustomer key key-backup0001abcd\n⚠ 1 verdict: recipients-allowed\ndrift: share no stack declares",
+            "share golden-images\nresource share, cn-shanghai\ncustomer key key-images0002abcd\n⚠ 15 verdicts: recipients-allowed\ndrift: share not in the stack",
             "account 9999999999999999\ndrift: target not in the stack",
         ]);
         await expect(nodeLines(page, "svg g.n.role")).resolves.toEqual([
@@ -250,15 +275,40 @@ describe("the audit's page", () => {
             [
                 "Drift from the stack (stack export)",
                 "In the account, not in the stack (marked on the graph)",
-                `target cn-hangzhou/backups: ${OUTSIDER}`,
-                "share cn-hangzhou/golden-images (rs-golden)",
-                "trustedPrincipal AliyunECSShareEncryptSnapshotDefaultRole: 5555666677778888",
+                `target cn-shanghai/backups: ${OUTSIDER}`,
+                "share cn-shanghai/golden-images (rs-golden)",
+                "trusted principal AliyunECSShareEncryptSnapshotDefaultRole: 5555666677778888",
+                "image permission m-uf6perm000001: 7 (2100000000000001, 2100000000000002, 2100000000000003, 2100000000000004, 2100000000000005 and 2 more)",
+                "all 7",
                 "In the stack, not in the account",
-                `target cn-hangzhou/golden-images: ${memberId(99)}`,
+                `target cn-shanghai/golden-images: ${memberId(99)}`,
+            ].join("\n"),
+        );
+        // The whole list is one click away.
+        await page.locator("#drift details summary").click();
+        await expect(page.locator("#drift details li").allInnerTexts()).resolves.toEqual(grantees.map((a) => `image permission m-uf6perm000001: ${a}`));
+        await expect(page.locator("#undeclared").innerText()).resolves.toBe(
+            [
+                "Shares no stack declares (preview.json): 1 share, 7 image grants",
+                "",
+                "Marked on the graph as drift.",
+                "",
+                `${OWNER}: share cn-shanghai/backups (rs-backups01)`,
+                `${OWNER}: image permission m-uf6perm000001 to 7 (2100000000000001, 2100000000000002, 2100000000000003, 2100000000000004, 2100000000000005 and 2 more)`,
+                "all 7",
+            ].join("\n"),
+        );
+        await expect(page.locator("#removals").innerText()).resolves.toBe(
+            [
+                "If removed (C15: recipients lose what they made from it)",
+                `rs-backups01 "backups" of ${OWNER} in cn-shanghai (s-backup01):`,
+                `${DR_ACCOUNT} (via account): loses disk d-restore01 (from s-backup01, attached to i-restore01)`,
+                `${OUTSIDER} (via account): not known: outside the directory: its account cannot be read`,
+                "rs-nosuchshare: rs-nosuchshare is not a resource share in effect of an account read",
             ].join("\n"),
         );
         await expect(page.getByRole("alert").innerText()).resolves.toBe('Incomplete: 1 answer not usable (below, "not read"): the account may share more than this report shows.');
-        await expect(page.locator("#reads > p:not([role])").innerText()).resolves.toBe("Accounts 1111111111111111; regions cn-hangzhou; 12 requests, read only.");
+        await expect(page.locator("#reads > p:not([role])").innerText()).resolves.toBe("Accounts 1111111111111111; regions cn-shanghai; 12 requests, read only.");
         await expect(page.locator("#plan h2").innerText()).resolves.toBe("Resources read");
         expect(requests).toEqual([page.url()]);
         expect(errors).toEqual([]);
@@ -280,11 +330,36 @@ describe("the audit's page", () => {
             await page.fill("#filter", account);
             return (await visibleAccessRows(page)).map((row) => row.split(" | ").slice(3).join(" | "));
         };
-        await expect(sinceOf(memberId(1))).resolves.toEqual(["golden-images (resource share) | cn-hangzhou | named by the share | 2026-11-02 08:00:00 UTC", "backups (resource share) | cn-hangzhou | through rd-org1/r-root1/fd-prod | 2026-03-01 09:00:00 UTC"]);
+        await expect(sinceOf(memberId(1))).resolves.toEqual(["golden-images (resource share) | cn-shanghai | named by the share | 2026-11-02 08:00:00 UTC", "backups (resource share) | cn-shanghai | through rd-org1/r-root1/fd-prod | 2026-03-01 09:00:00 UTC"]);
         // No time read for this target: said so, not left blank.
-        await expect(sinceOf(memberId(2))).resolves.toEqual(["golden-images (resource share) | cn-hangzhou | named by the share | not reported", "backups (resource share) | cn-hangzhou | through rd-org1/r-root1/fd-prod | 2026-03-01 09:00:00 UTC"]);
-        await expect(sinceOf(DR_ACCOUNT)).resolves.toEqual(["backups (resource share) | cn-hangzhou | named by the share | 2026-06-15 12:30:05 UTC"]);
+        await expect(sinceOf(memberId(2))).resolves.toEqual(["golden-images (resource share) | cn-shanghai | named by the share | not reported", "backups (resource share) | cn-shanghai | through rd-org1/r-root1/fd-prod | 2026-03-01 09:00:00 UTC"]);
+        await expect(sinceOf(DR_ACCOUNT)).resolves.toEqual(["backups (resource share) | cn-shanghai | named by the share | 2026-06-15 12:30:05 UTC"]);
         await expect(page.locator("#access-table tbody tr:visible time").getAttribute("datetime")).resolves.toBe("2026-06-15T12:30:05Z");
+        expect(errors).toEqual([]);
+    });
+});
+
+describe("items whose id is known once deployed (copies the stack makes)", () => {
+    test("are told apart by the resource that makes them, in the graph, the shares and who can use what", async () => {
+        // The two images of the issue's case as the stack's own copies: no id until deployed.
+        const input = organizationInput(ISSUE_CASE);
+        const graph = { ...input.graph, items: new Map(input.graph.items), shares: new Map(input.graph.shares) };
+        for (const [id, item] of graph.items) {
+            if (item.kind === "image") {
+                graph.items.set(id, { ...item, resourceId: at<string>("id", undefined) });
+            }
+        }
+        for (const [id, share] of graph.shares) {
+            graph.shares.set(id, { ...share, items: share.items.map((i) => (graph.items.get(i.item)!.kind === "image" ? { ...i, id: at<string>("resourceId", undefined) } : i)) });
+        }
+        const { page, errors } = await open("copies.html", await renderHtml(reportModel({ ...input, graph })));
+        await expect(nodeLines(page, "svg g.n.item").then((nodes) => nodes.filter((n) => n.startsWith("image")))).resolves.toEqual([
+            "image (made by golden-1)\ncn-shanghai, customer key\nkey key-images0002abcd",
+            "image (made by golden-2)\ncn-shanghai, not encrypted",
+        ]);
+        await expect(page.locator("#shares-table tbody tr").nth(1).locator("td").first().innerText()).resolves.toBe("image (made by golden-1): customer key key-images0002abcd\nimage (made by golden-2): not encrypted");
+        await page.fill("#filter", memberId(1));
+        await expect(visibleAccessRows(page).then((rows) => rows[0].split(" | ")[2])).resolves.toBe("image (made by golden-1): customer key key-images0002abcd image (made by golden-2): not encrypted");
         expect(errors).toEqual([]);
     });
 });
@@ -321,7 +396,7 @@ describe("a report of 1,000 recipients", () => {
         await expect(nodeLines(page, "svg g.n.summary")).resolves.toEqual(Array.from({ length: 10 }, () => "100 accounts\nlisted in the table below"));
         await page.fill("#filter", memberId(950));
         await expect(visibleAccessRows(page)).resolves.toEqual([
-            "account 3000000000000950 | rd-org1/r-root1/fd-team10 Team 10 | image m-golden01: customer key key-images0002abcd image m-golden02: not encrypted | golden-images (resource share) | cn-hangzhou | named by the share | not known to a preview",
+            "account 3000000000000950 | rd-org1/r-root1/fd-team10 Team 10 | image m-golden01: customer key key-images0002abcd image m-golden02: not encrypted | golden-images (resource share) | cn-shanghai | named by the share | not known to a preview",
         ]);
         expect(requests).toEqual([page.url()]);
         expect(errors).toEqual([]);

@@ -4,7 +4,7 @@
  * the preview and the audit, fed hostile names, drawing exactly one line per record.
  */
 import fc from "fast-check";
-import { Html, MermaidIds, html, htmlText, mermaidLabel, mermaidText, terminal, terminalLines, terminalText } from "../../src/report/safe";
+import { Html, MermaidIds, html, htmlText, htmlWithCode, mermaidLabel, mermaidText, terminal, terminalLines, terminalText } from "../../src/report/safe";
 import { renderMermaid } from "../../src/report/mermaid";
 import type { Verdict } from "../../src/report/model";
 import { renderMapText, renderPlanText, renderVerdictsText } from "../../src/report/text";
@@ -156,6 +156,14 @@ describe("HTML", () => {
         // A string is never taken as markup, whatever it holds.
         expect(html`${"<td>x</td>" as string}`.markup).toBe("&lt;td&gt;x&lt;/td&gt;");
         expect(String(html`<p>${"a&b"}</p>`)).toBe("<p>a&amp;b</p>");
+    });
+
+    test("code spans of a fix are code, escaped like any text; a backtick without its pair stays as written", () => {
+        expect(htmlWithCode("Set `allowedRecipients` or `organization`.").markup).toBe("Set <code>allowedRecipients</code> or <code>organization</code>.");
+        expect(htmlWithCode('a `<script>"x"</script>` b').markup).toBe("a <code>&lt;script&gt;&quot;x&quot;&lt;/script&gt;</code> b");
+        expect(htmlWithCode("one `a` two ` three <i>").markup).toBe("one <code>a</code> two ` three &lt;i&gt;");
+        expect(htmlWithCode("`\u202E`").markup).toBe("<code>\\u202E</code>");
+        expect(htmlWithCode("no span").markup).toBe("no span");
     });
 });
 

@@ -52,11 +52,11 @@ describe("where a result is", () => {
 });
 
 describe("an audit's log", () => {
-    const drift = { format: "stack export" as const, outsideStack: [{ kind: "target" as const, key: `cn-hangzhou/backups: ${OUTSIDER}` }], missingFromAccount: [], notCompared: [] };
+    const drift = { format: "stack export" as const, outsideStack: [{ kind: "target" as const, key: `cn-shanghai/backups: ${OUTSIDER}` }], missingFromAccount: [], notCompared: [] };
     const model = organizationReport(undefined, { tool: "audit", drift });
 
     test("valid; the registry's rules then drift; each verdict located at its resource with its account; drift as notes", () => {
-        const log = JSON.parse(renderSarif({ ...model, reads: { accounts: [OWNER], regions: ["cn-hangzhou"], counts: [], received: [], notInEffect: ["not in effect: share x"], notes: ["a note"], incomplete: ["an answer"] } }, "0.1.0")) as Log;
+        const log = JSON.parse(renderSarif({ ...model, reads: { accounts: [OWNER], regions: ["cn-shanghai"], counts: [], received: [], notInEffect: ["not in effect: share x"], notes: ["a note"], incomplete: ["an answer"] } }, "0.1.0")) as Log;
         expect(sarifErrors(log)).toEqual([]);
         const [run] = log.runs;
         expect(run.tool.driver.name).toBe("alicloud-sharing audit");
@@ -77,8 +77,8 @@ describe("an audit's log", () => {
             ruleId: "drift",
             ruleIndex: rules.length,
             level: "note",
-            message: { text: `in the account, not in the stack: target cn-hangzhou/backups: ${OUTSIDER}` },
-            properties: { kind: "target", key: `cn-hangzhou/backups: ${OUTSIDER}`, accountId: OWNER },
+            message: { text: `in the account, not in the stack: target cn-shanghai/backups: ${OUTSIDER}` },
+            properties: { kind: "target", key: `cn-shanghai/backups: ${OUTSIDER}`, accountId: OWNER },
         });
         // What could not be read fails the run; notes and what is not in effect are said beside the results.
         expect(run.invocations).toEqual([

@@ -3,8 +3,9 @@
  * first few subjects; verbose lists all), the sharing map with each share's recipients grouped by directory and
  * folder, and hostile names kept to one line per record.
  */
-import type { Verdict } from "../../src/report/model";
-import { renderMapText, renderVerdictsText, verdictMessage } from "../../src/report/text";
+import { emptyGraph } from "../../src/graph/model";
+import { ReportModel, Verdict, reportModel } from "../../src/report/model";
+import { renderMapText, renderText, renderVerdictsText, verdictMessage } from "../../src/report/text";
 import { ISSUE_CASE, OrganizationCase, imagePermissionsGraph, organizationReport, untrustedPrincipals } from "./fixture";
 
 /** Two allowed accounts in Production, seven refused in Development. */
@@ -74,16 +75,16 @@ describe("verdicts", () => {
 
 const MAP_HEAD = [
     "  owner account 1111111111111111",
-    "    key key-backup0001abcd in cn-hangzhou, deletion protection Enabled",
-    "    key key-images0002abcd in cn-hangzhou, deletion protection Enabled",
-    "    snapshot s-backup01 (backup-1) in cn-hangzhou, customer key key-backup0001abcd",
-    "    snapshot s-backup02 (backup-2) in cn-hangzhou, customer key key-backup0001abcd",
-    "    snapshot s-backup03 (backup-3) in cn-hangzhou, customer key key-backup0001abcd",
-    "    image m-golden01 (golden-1) in cn-hangzhou, customer key key-images0002abcd",
-    "    image m-golden02 (golden-2) in cn-hangzhou, not encrypted",
+    "    key key-backup0001abcd in cn-shanghai, deletion protection Enabled",
+    "    key key-images0002abcd in cn-shanghai, deletion protection Enabled",
+    "    snapshot s-backup01 (backup-1) in cn-shanghai, customer key key-backup0001abcd",
+    "    snapshot s-backup02 (backup-2) in cn-shanghai, customer key key-backup0001abcd",
+    "    snapshot s-backup03 (backup-3) in cn-shanghai, customer key key-backup0001abcd",
+    "    image m-golden01 (golden-1) in cn-shanghai, customer key key-images0002abcd",
+    "    image m-golden02 (golden-2) in cn-shanghai, not encrypted",
     "    role AliyunECSShareEncryptSnapshotDefaultRole, granted key-backup0001abcd",
     "    role AliyunECSShareEncryptImageDefaultRole, granted key-images0002abcd",
-    "    share backups (resource share of snapshots) in cn-hangzhou, customer key key-backup0001abcd, role AliyunECSShareEncryptSnapshotDefaultRole",
+    "    share backups (resource share of snapshots) in cn-shanghai, customer key key-backup0001abcd, role AliyunECSShareEncryptSnapshotDefaultRole",
     "      s-backup01 (backup-1), s-backup02 (backup-2), s-backup03 (backup-3)",
     "      to 3 recipients:",
     "        directory rd-org1",
@@ -91,7 +92,7 @@ const MAP_HEAD = [
     "            folder fd-dr (Disaster recovery): 1 account: 2222222222222222 (dr-account)",
     "            folder fd-prod (Production): every member",
     "        not in the organization file's tree: 1 account: 9999999999999999",
-    "    share golden-images (resource share of images) in cn-hangzhou, customer key key-images0002abcd, role AliyunECSShareEncryptImageDefaultRole",
+    "    share golden-images (resource share of images) in cn-shanghai, customer key key-images0002abcd, role AliyunECSShareEncryptImageDefaultRole",
     "      m-golden01 (golden-1), m-golden02 (golden-2)",
 ];
 
@@ -134,6 +135,21 @@ describe("the sharing map", () => {
         expect(map).toContain("    share evil\\n    share forged\\x1B[2J (resource share of snapshots)");
         expect(map).toContain("    share \\u202Egnp (resource share of images)");
         expect(map).toContain("            folder fd-dev (a\\rb): 7 accounts:");
+    });
+});
+
+describe("nothing shared, in the text report as on the page", () => {
+    test("every component refused: the map says they registered nothing (each counted once), not that the program shares nothing", () => {
+        const verdicts = untrustedPrincipals(["1234567890123456", "2345678901234567"]);
+        const other = { ...verdicts[0], name: "dr", urn: "urn:pulumi:dev::p::alicloud-sharing:index:SharedSnapshot::dr" };
+        const text = (model: ReportModel) => renderText(model).split("\n").slice(-2);
+        const refused = (v: Verdict[]) => reportModel({ tool: "preview", title: "offline preview of refused", graph: emptyGraph(), verdicts: v });
+        expect(text(refused(verdicts))).toEqual(["Sharing map", "  Nothing shared: 1 component was refused and registered nothing (see Verdicts)."]);
+        expect(text(refused([...verdicts, other]))).toEqual(["Sharing map", "  Nothing shared: 2 components were refused and registered nothing (see Verdicts)."]);
+        // An advisory verdict of a component refuses nothing; a program with no share says so.
+        expect(text(refused([{ ...verdicts[0], level: "advisory" }]))).toEqual(["Sharing map", "  Nothing shared: the program shares no snapshot or image with anyone."]);
+        const audit = renderText({ ...refused([]), tool: "audit", reads: { accounts: [], regions: [], counts: [], received: [], notInEffect: [], notes: [], incomplete: [] } }).split("\n");
+        expect(audit.slice(audit.indexOf("Sharing map"), audit.indexOf("Sharing map") + 2)).toEqual(["Sharing map", "  Nothing shared: what was read shares no snapshot or image with anyone."]);
     });
 });
 
