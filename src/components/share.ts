@@ -412,6 +412,11 @@ export function prepareShare(
     // Each id checked on its own when known, and gated by the share's checks: each grant depends on its own resource.
     const idPath = KINDS[spec.kind].component.idsArgument;
     const resourceIds = spec.resourceIds.map((id, i) => {
+        // A plain id was judged with the arguments, before anything was registered (a bad one refused the component):
+        // it waits for the share's checks only. One output, not four: a share of 1,000 snapshots makes 1,000 of them.
+        if (typeof id === "string") {
+            return gate.apply(() => id);
+        }
         // Checked apart from the share's checks, so both failures are reported; the grant waits for both.
         const checkedId = pulumi.output(id).apply(async (value) => {
             const intent = partialShareIntent(spec.kind, { resources: [at(`${idPath}[${i}]`, value)] });
